@@ -1,0 +1,90 @@
+/**
+ * Trajectory balance (Malkin et al. 2022).
+ *
+ *   loss = mean_τ ( log Z + Σ_t log P_F(s_{t+1}|s_t) − max(log R(x), clip) − Σ_t log P_B(s_t|s_{t+1}) )²
+ *
+ * where the P_F sum includes the exit step and the P_B sum covers the non-exit steps.
+ * TB-U uses a uniform P_B, TB-B a learned one. log Z is a scalar with its own learning rate.
+ * One P_F network call and (for TB-B) one P_B call per batch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator } from '../../core/estimator.js';
+import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { BackwardPolicy } from '../../core/policy/backward.js';
+import { forwardLogProbs } from '../../core/policy/forward.js';
+import { clippedLogRewards } from '../../core/policy/log-reward.js';
+import type { Trajectories } from '../../core/sampling/trajectories.js';
+import { gatherTransitions, segmentMatrix, selectRows } from '../../core/sampling/transitions.js';
+import { GroupedAdam } from '../../core/tensor/adam.js';
+import { uniqueVariableName } from '../../core/tensor/names.js';
+
+/** Options of {@link TrajectoryBalance}. */
+export interface TbOptions {
+  /** Learning rate of P_F (and of a learned P_B). */
+  lr: number;
+  /** Learning rate of log Z. */
+  lrZ: number;
+  /** Initial log Z. */
+  logZInit: number;
+  /** log R is clipped below at this value in the loss. */
+  logRewardClip: number;
+}
+
+export class TrajectoryBalance implements Objective {
+  readonly name = 'tb';
+  readonly logZVar: tf.Variable<tf.Rank.R0>;
+  private readonly optimizer: GroupedAdam;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly forward: Estimator,
+    private readonly backward: BackwardPolicy,
+    private readonly options: TbOptions,
+  ) {
+    this.logZVar = tf.variable(tf.scalar(options.logZInit), true, uniqueVariableName('tb/logZ'));
+    this.optimizer = new GroupedAdam([
+      { name: 'policy', variables: [...forward.variables, ...backward.variables], learningRate: options.lr },
+      { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
+    ]);
+  }
+
+  /** Per-trajectory TB residuals log Z + Σ log P_F − log R − Σ log P_B (differentiable). */
+  scores(batch: Trajectories): tf.Tensor1D {
+    const { env } = this;
+    const tr = gatherTransitions(batch, env.nActions - 1);
+    const nonExit = Int32Array.from(tr.isExit.reduce<number[]>((acc, e, m) => (e ? acc : (acc.push(m), acc)), []));
+    const n = batch.nTraj;
+    return tf.tidy(() => {
+      const lpf = forwardLogProbs(env, this.forward, tr.states, tr.actions);
+      const sumF = tf.matMul(tf.tensor2d(segmentMatrix(tr.traj, n), [n, tr.count]), tf.reshape(lpf, [tr.count, 1]));
+      let residual = tf.add(this.logZVar, tf.reshape(sumF, [n]));
+      if (nonExit.length > 0) {
+        const lpb = this.backward.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit));
+        const seg = segmentMatrix(selectRows(tr.traj, 1, nonExit), n);
+        const sumB = tf.matMul(tf.tensor2d(seg, [n, nonExit.length]), tf.reshape(lpb, [nonExit.length, 1]));
+        residual = tf.sub(residual, tf.reshape(sumB, [n]));
+      }
+      return tf.sub(residual, tf.tensor1d(clippedLogRewards(batch.logRewards, this.options.logRewardClip))) as tf.Tensor1D;
+    });
+  }
+
+  /** The TB loss of a batch at the current parameters (differentiable). */
+  loss(batch: Trajectories): tf.Scalar {
+    return tf.tidy(() => tf.mean(tf.square(this.scores(batch))) as tf.Scalar);
+  }
+
+  update(batch: TrainingBatch): Record<string, number> {
+    const loss = this.optimizer.minimize(() => this.loss(batch.forward));
+    return { loss, logZ: this.logZ() };
+  }
+
+  logZ(): number {
+    return this.logZVar.dataSync()[0]!;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.logZVar.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+import { BACKEND_CHOICES, type BackendChoice } from '../tensor/backend.js';
+import type { JsonSchema } from '../plugin.js';
+
+/** A config section that selects a plugin contribution by name, plus that contribution's options. */
+export type Section = { name: string } & Record<string, unknown>;
+
+/** A run configuration after validation, with every default filled in. */
+export interface ResolvedConfig {
+  /** Run name: outputs go to `<logging.dir>/<name>/`. */
+  name: string;
+  seed: number;
+  backend: BackendChoice;
+  /** Training iterations (one batch each). */
+  iterations: number;
+  /** Trajectories per iteration. */
+  batchSize: number;
+  env: Section;
+  objective: Section;
+  estimator: Section;
+  sampler: { epsilon: number; temperature: number };
+  evaluation: { every: number };
+  logging: { dir: string; every: number; progress: 'auto' | 'bar' | 'lines' | 'none' };
+  /** Paths or package names of extra plugins to load. */
+  plugins: string[];
+}
+
+const section = (defaultName?: string): JsonSchema => ({
+  type: 'object',
+  required: defaultName ? [] : ['name'],
+  properties: { name: { type: 'string', ...(defaultName ? { default: defaultName } : {}) } },
+  ...(defaultName ? { default: { name: defaultName } } : {}),
+});
+
+/** Schema of the core fields; plugin sections (`env`, `objective`, `estimator`) are checked by name after this. */
+export const CORE_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['env', 'objective'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$', default: 'run' },
+    seed: { type: 'integer', minimum: 0, default: 0 },
+    backend: { enum: [...BACKEND_CHOICES], default: 'auto' },
+    iterations: { type: 'integer', minimum: 1, default: 1000 },
+    batchSize: { type: 'integer', minimum: 1, default: 16 },
+    env: section(),
+    objective: section(),
+    estimator: section('mlp'),
+    sampler: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        epsilon: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+        temperature: { type: 'number', exclusiveMinimum: 0, default: 1 },
+      },
+    },
+    evaluation: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { every: { type: 'integer', minimum: 0, default: 10, description: 'evaluate every k iterations and at the end; 0 = only at the end' } },
+    },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        dir: { type: 'string', minLength: 1, default: 'runs' },
+        every: { type: 'integer', minimum: 1, default: 50, description: 'plain progress line every k iterations when not on a TTY' },
+        progress: { enum: ['auto', 'bar', 'lines', 'none'], default: 'auto' },
+      },
+    },
+    plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+  },
+};

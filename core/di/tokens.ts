@@ -1,0 +1,26 @@
+/**
+ * Dependency-injection tokens. Concrete classes are bound to these only in the container
+ * assembly; everything else depends on the tokens and the contracts behind them.
+ */
+export const TOKENS = {
+  /** The resolved, validated run configuration ({@link ResolvedConfig}). */
+  Config: Symbol.for('gfn.Config'),
+  /** Name of the active tensor backend (`tensorflow`, `wasm` or `cpu`). */
+  BackendName: Symbol.for('gfn.BackendName'),
+  /** The run's root random number generator ({@link Rng}). */
+  Rng: Symbol.for('gfn.Rng'),
+  /** The trainer's event streams ({@link EventBus}). */
+  EventBus: Symbol.for('gfn.EventBus'),
+  /** The environment ({@link Environment}). */
+  Environment: Symbol.for('gfn.Environment'),
+  /** Factory of estimators of the configured kind ({@link EstimatorFactory}). */
+  EstimatorFactory: Symbol.for('gfn.EstimatorFactory'),
+  /** The forward-policy network P_F, shared by sampler, objective and evaluator ({@link Estimator}). */
+  ForwardEstimator: Symbol.for('gfn.ForwardEstimator'),
+  /** Trajectory sampler ({@link Sampler}). */
+  Sampler: Symbol.for('gfn.Sampler'),
+  /** The training objective ({@link Objective}). */
+  Objective: Symbol.for('gfn.Objective'),
+  /** The training loop ({@link Trainer}). */
+  Trainer: Symbol.for('gfn.Trainer'),
+} as const;

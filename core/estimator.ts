@@ -1,0 +1,27 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * A parameterised function of observations: policy logits, state flows, values.
+ * `apply` is differentiable (use inside gradient computations); `predict` is for inference.
+ */
+export interface Estimator {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  apply(x: tf.Tensor2D): tf.Tensor2D;
+  predict(x: tf.Tensor2D): tf.Tensor2D;
+  readonly variables: readonly tf.Variable[];
+  dispose(): void;
+}
+
+/** What an objective or the core asks an estimator factory for. */
+export interface EstimatorRequest {
+  /** Purpose, used in variable names and error messages (e.g. `forward`, `backward`, `value`). */
+  role: string;
+  inputDim: number;
+  outputDim: number;
+  /** Per-request overrides of the configured estimator options (e.g. a smaller value network). */
+  overrides?: Record<string, unknown>;
+}
+
+/** Builds estimators of the configured kind (the `estimator` section of the config). */
+export type EstimatorFactory = (request: EstimatorRequest) => Estimator;

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Enumerable, Environment } from '../env/environment.js';
+import type { Estimator } from '../estimator.js';
+
+/**
+ * Exact terminating distribution of a forward policy on an enumerable environment, by dynamic
+ * programming over the states in parents-first order:
+ * u(s0) = 1, u(s') = Σ_{s → s'} u(s)·P_F(s'|s), P_T(x) = u(x)·P_F(exit | x).
+ * The policy network is evaluated once over all states (in chunks, to bound memory); the
+ * transition table is built once per environment.
+ */
+export class ExactTerminatingDistribution {
+  private readonly states: Int32Array;
+  private readonly forwardMask: Uint8Array;
+  /** children[s·(A−1) + a] = index of step(s, a), or −1 where a is not allowed. */
+  private readonly children: Int32Array;
+  private readonly initialIndex: number;
+
+  constructor(
+    private readonly env: Environment & Enumerable,
+    private readonly chunkSize = 8192,
+  ) {
+    const n = env.nStates;
+    const d = env.stateDim;
+    const nA = env.nActions;
+    this.states = env.allStates();
+    this.forwardMask = env.forwardMask(this.states);
+    this.children = new Int32Array(n * (nA - 1)).fill(-1);
+    for (let a = 0; a < nA - 1; a++) {
+      const rows: number[] = [];
+      for (let s = 0; s < n; s++) if (this.forwardMask[s * nA + a]) rows.push(s);
+      const from = new Int32Array(rows.length * d);
+      rows.forEach((s, k) => from.set(this.states.subarray(s * d, s * d + d), k * d));
+      const to = env.stateIndex(env.step(from, new Int32Array(rows.length).fill(a)));
+      rows.forEach((s, k) => {
+        if (to[k]! <= s) throw new Error(`${env.name}: allStates() is not in parents-first order (state ${s} → ${to[k]})`);
+        this.children[s * (nA - 1) + a] = to[k]!;
+      });
+    }
+    this.initialIndex = env.stateIndex(env.s0)[0]!;
+  }
+
+  /** P_T over `env.allStates()` under the forward policy whose logits `estimator` computes. */
+  compute(estimator: Estimator): Float64Array {
+    const { env } = this;
+    const n = env.nStates;
+    const nA = env.nActions;
+    const logits = this.allLogits(estimator);
+    const u = new Float64Array(n);
+    const pT = new Float64Array(n);
+    u[this.initialIndex] = 1;
+    const probs = new Float64Array(nA);
+    for (let s = 0; s < n; s++) {
+      if (u[s] === 0) continue;
+      let max = -Infinity;
+      for (let a = 0; a < nA; a++) if (this.forwardMask[s * nA + a]) max = Math.max(max, logits[s * nA + a]!);
+      let z = 0;
+      for (let a = 0; a < nA; a++) {
+        probs[a] = this.forwardMask[s * nA + a] ? Math.exp(logits[s * nA + a]! - max) : 0;
+        z += probs[a]!;
+      }
+      for (let a = 0; a < nA - 1; a++) {
+        const c = this.children[s * (nA - 1) + a]!;
+        if (c >= 0) u[c]! += (u[s]! * probs[a]!) / z;
+      }
+      pT[s] = (u[s]! * probs[nA - 1]!) / z;
+    }
+    return pT;
+  }
+
+  private allLogits(estimator: Estimator): Float32Array {
+    const { env } = this;
+    const n = env.nStates;
+    const d = env.stateDim;
+    const out = new Float32Array(n * env.nActions);
+    for (let start = 0; start < n; start += this.chunkSize) {
+      const end = Math.min(n, start + this.chunkSize);
+      const obs = env.encode(this.states.subarray(start * d, end * d));
+      const chunk = tf.tidy(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim])).dataSync());
+      out.set(chunk, start * env.nActions);
+    }
+    return out;
+  }
+}

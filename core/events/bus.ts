@@ -1,0 +1,68 @@
+import { ReplaySubject, Subject } from 'rxjs';
+import type { Trajectories } from '../sampling/trajectories.js';
+
+/** Published once when training starts. */
+export interface RunStarted {
+  runName: string;
+  backend: string;
+  iterations: number;
+  config: Readonly<Record<string, unknown>>;
+}
+
+/** Published after each training iteration. */
+export interface IterationEvent {
+  /** 0-based iteration index. */
+  iteration: number;
+  /** Named scalars returned by the objective (loss, logZ, …). */
+  metrics: Readonly<Record<string, number>>;
+  /** Milliseconds spent sampling and updating in this iteration. */
+  timings: { sampleMs: number; updateMs: number };
+  /** Trajectories sampled so far, this iteration's included. */
+  trajectoriesSeen: number;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+}
+
+/** Published whenever an evaluator measured the sampler against the target. */
+export interface EvaluationEvent {
+  iteration: number;
+  /** e.g. `tv`, `jsd`, `logZError` — see the evaluator for the exact set. */
+  metrics: Readonly<Record<string, number>>;
+  /** `exact` when computed from the exact terminating distribution, `sampled` otherwise. */
+  method: 'exact' | 'sampled';
+}
+
+/** Published when a checkpoint has been written. */
+export interface CheckpointEvent {
+  iteration: number;
+  path: string;
+}
+
+/** Published once when training stops normally. */
+export interface RunFinished {
+  iterations: number;
+  elapsedMs: number;
+  lastEvaluation?: EvaluationEvent;
+}
+
+/**
+ * The trainer's event streams. Everything around the training loop (progress bars, loggers,
+ * evaluators, checkpointers, early stopping, benchmark collectors) subscribes to these; the trainer
+ * never calls any of them directly.
+ */
+export class EventBus {
+  readonly runStarted$ = new ReplaySubject<RunStarted>(1);
+  readonly iteration$ = new Subject<IterationEvent>();
+  readonly trajectories$ = new Subject<{ iteration: number; batch: Trajectories }>();
+  readonly evaluation$ = new Subject<EvaluationEvent>();
+  readonly checkpoint$ = new Subject<CheckpointEvent>();
+  readonly runFinished$ = new ReplaySubject<RunFinished>(1);
+  readonly error$ = new Subject<Error>();
+
+  /** Completes every stream (subscribers run their `complete` handlers). */
+  complete(): void {
+    for (const s of [this.runStarted$, this.iteration$, this.trajectories$, this.evaluation$, this.checkpoint$, this.runFinished$, this.error$]) {
+      s.complete();
+    }
+  }
+}

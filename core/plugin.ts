@@ -1,0 +1,102 @@
+import type { Subscription } from 'rxjs';
+import type { Environment } from './env/environment.js';
+import type { EstimatorFactory } from './estimator.js';
+import type { Objective } from './objective.js';
+
+/** A JSON-schema object (draft-07 subset understood by the config validator). */
+export type JsonSchema = Record<string, unknown>;
+
+/** Resolves dependencies from the run's container by token (see `TOKENS`). */
+export interface Resolver {
+  get<T>(token: symbol): T;
+}
+
+/** The options schema of a contribution: the properties of its config section besides `name`. */
+export interface OptionsSchema {
+  properties: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/**
+ * One named thing a plugin adds: an environment, an objective or an estimator kind.
+ * `options` is the contribution's config section, validated against `schema` with defaults filled.
+ */
+export interface Contribution<T, O extends object = object> {
+  name: string;
+  description: string;
+  schema: OptionsSchema;
+  create(options: O, resolve: Resolver): T;
+}
+
+/** Something that listens to the trainer's streams (logger, evaluator, progress bar, …). */
+export interface SubscriberContribution {
+  name: string;
+  description: string;
+  /** Subscribes to the event bus (obtained through `resolve`); returns what to unsubscribe at the end. */
+  attach(resolve: Resolver): Subscription | undefined;
+}
+
+/** A plugin: a named bundle of contributions. */
+export interface Plugin {
+  name: string;
+  envs?: ReadonlyArray<Contribution<Environment>>;
+  objectives?: ReadonlyArray<Contribution<Objective>>;
+  estimators?: ReadonlyArray<Contribution<EstimatorFactory>>;
+  subscribers?: readonly SubscriberContribution[];
+}
+
+/** Declares a plugin; checks that its contribution names are unique within each kind. */
+export function definePlugin(plugin: Plugin): Plugin {
+  if (!plugin.name) throw new Error('definePlugin: a plugin needs a name');
+  for (const [kind, list] of Object.entries({ envs: plugin.envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers })) {
+    const seen = new Set<string>();
+    for (const c of list ?? []) {
+      if (seen.has(c.name)) throw new Error(`plugin '${plugin.name}': duplicate ${kind} name '${c.name}'`);
+      seen.add(c.name);
+    }
+  }
+  return plugin;
+}
+
+/** Section kinds of the config that select a contribution by name. */
+export const SECTION_KINDS = {
+  env: { label: 'environment', key: 'envs' },
+  objective: { label: 'objective', key: 'objectives' },
+  estimator: { label: 'estimator', key: 'estimators' },
+} as const;
+export type SectionName = keyof typeof SECTION_KINDS;
+
+/** All contributions of the loaded plugins, by kind and name. */
+export class PluginRegistry {
+  readonly envs = new Map<string, Contribution<Environment>>();
+  readonly objectives = new Map<string, Contribution<Objective>>();
+  readonly estimators = new Map<string, Contribution<EstimatorFactory>>();
+  readonly subscribers = new Map<string, SubscriberContribution>();
+  private readonly owner = new Map<string, string>();
+
+  constructor(plugins: readonly Plugin[] = []) {
+    for (const p of plugins) this.add(p);
+  }
+
+  /** Adds a plugin; a name already taken by another plugin is an error naming both. */
+  add(plugin: Plugin): void {
+    const put = <T extends { name: string }>(kind: string, map: Map<string, T>, items: readonly T[] | undefined): void => {
+      for (const c of items ?? []) {
+        const key = `${kind}:${c.name}`;
+        const prev = this.owner.get(key);
+        if (prev) throw new Error(`plugin '${plugin.name}': ${kind} '${c.name}' is already registered by plugin '${prev}'`);
+        this.owner.set(key, plugin.name);
+        map.set(c.name, c);
+      }
+    };
+    put('environment', this.envs, plugin.envs);
+    put('objective', this.objectives, plugin.objectives);
+    put('estimator', this.estimators, plugin.estimators);
+    put('subscriber', this.subscribers, plugin.subscribers);
+  }
+
+  /** The contributions that a config section can name. */
+  section(name: SectionName): Map<string, Contribution<unknown>> {
+    return this[SECTION_KINDS[name].key] as Map<string, Contribution<unknown>>;
+  }
+}

@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Environment } from '../env/environment.js';
+import type { Estimator } from '../estimator.js';
+import { takenLogProbs } from './categorical.js';
+
+/**
+ * A backward policy P_B(s | s'): a distribution over the backward actions allowed at s'.
+ */
+export interface BackwardPolicy {
+  /** `uniform`, `learned`, … — for logs and errors. */
+  readonly kind: string;
+  /** Trainable variables (empty for a fixed policy). */
+  readonly variables: readonly tf.Variable[];
+  /**
+   * log P_B of the backward `actions` taken from `states` (M rows), differentiable in the
+   * policy's variables.
+   */
+  logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D;
+  /** Logits over backward actions for sampling (rows x (nActions − 1)), host memory. */
+  samplingLogits(states: Int32Array): Float32Array;
+}
+
+/** P_B uniform over the allowed backward actions (the `-U` variants). */
+export class UniformBackwardPolicy implements BackwardPolicy {
+  readonly kind = 'uniform';
+  readonly variables: readonly tf.Variable[] = [];
+
+  constructor(private readonly env: Environment) {}
+
+  logProbs(states: Int32Array, _actions: Int32Array): tf.Tensor1D {
+    const nb = this.env.nActions - 1;
+    const mask = this.env.backwardMask(states);
+    const rows = mask.length / nb;
+    const lp = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let n = 0;
+      for (let a = 0; a < nb; a++) n += mask[r * nb + a]!;
+      lp[r] = -Math.log(n);
+    }
+    return tf.tensor1d(lp);
+  }
+
+  samplingLogits(states: Int32Array): Float32Array {
+    return new Float32Array((states.length / this.env.stateDim) * (this.env.nActions - 1));
+  }
+}
+
+/** P_B given by an estimator's logits (the `-B` variants). */
+export class LearnedBackwardPolicy implements BackwardPolicy {
+  readonly kind = 'learned';
+
+  constructor(
+    private readonly env: Environment,
+    readonly estimator: Estimator,
+  ) {}
+
+  get variables(): readonly tf.Variable[] {
+    return this.estimator.variables;
+  }
+
+  logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D {
+    const rows = states.length / this.env.stateDim;
+    return tf.tidy(() => {
+      const obs = tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim]);
+      return takenLogProbs(this.estimator.apply(obs), this.env.backwardMask(states), actions);
+    });
+  }
+
+  samplingLogits(states: Int32Array): Float32Array {
+    const rows = states.length / this.env.stateDim;
+    return tf.tidy(() => this.estimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])).dataSync() as Float32Array);
+  }
+}

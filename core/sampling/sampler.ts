@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Environment } from '../env/environment.js';
+import type { Estimator } from '../estimator.js';
+import type { BackwardPolicy } from '../policy/backward.js';
+import { type ExplorationOptions, sampleMaskedCategorical } from '../policy/categorical.js';
+import type { Rng } from '../rng.js';
+import { selectRows } from './transitions.js';
+import { Trajectories } from './trajectories.js';
+
+/**
+ * Generates trajectories in lock-step: all N trajectories advance together, with one network
+ * call per time step on the rows that are still active; environment logic stays on typed arrays.
+ */
+export class Sampler {
+  constructor(
+    private readonly env: Environment,
+    private readonly forwardEstimator: Estimator,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Logits of P_F for a state batch (host memory), one network call. */
+  forwardLogits(states: Int32Array): Float32Array {
+    const rows = states.length / this.env.stateDim;
+    return tf.tidy(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])).dataSync() as Float32Array);
+  }
+
+  /** N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform). */
+  sampleForward(n: number, exploration?: ExplorationOptions): Trajectories {
+    const { env } = this;
+    const d = env.stateDim;
+    const nA = env.nActions;
+    const exit = nA - 1;
+    const T = env.maxTrajectoryLength;
+    const states = new Int32Array((T + 1) * n * d).fill(-1);
+    const actions = new Int32Array(T * n).fill(-1);
+    const lengths = new Int32Array(n);
+    let activeRows = Int32Array.from({ length: n }, (_, i) => i);
+    let current: Int32Array = new Int32Array(n * d);
+    for (let i = 0; i < n; i++) current.set(env.s0, i * d);
+    const terminal = new Int32Array(n * d);
+
+    for (let t = 0; activeRows.length > 0; t++) {
+      if (t >= T) throw new Error(`${env.name}: trajectory longer than maxTrajectoryLength ${T}`);
+      for (let k = 0; k < activeRows.length; k++) states.set(current.subarray(k * d, k * d + d), (t * n + activeRows[k]!) * d);
+      const mask = env.forwardMask(current);
+      const chosen = sampleMaskedCategorical(this.forwardLogits(current), mask, nA, this.rng, exploration);
+      const stillActive: number[] = [];
+      for (let k = 0; k < activeRows.length; k++) {
+        const i = activeRows[k]!;
+        actions[t * n + i] = chosen[k]!;
+        if (chosen[k] === exit) {
+          lengths[i] = t + 1;
+          terminal.set(current.subarray(k * d, k * d + d), i * d);
+        } else stillActive.push(k);
+      }
+      const keep = Int32Array.from(stillActive);
+      const next = env.step(selectRows(current, d, keep), selectRows(chosen, 1, keep));
+      activeRows = Int32Array.from(stillActive, (k) => activeRows[k]!);
+      current = next;
+    }
+    return new Trajectories('forward', n, T, d, states, actions, lengths, env.logReward(terminal));
+  }
+
+  /**
+   * One backward trajectory from each given terminal state (N x stateDim) down to s0 under the
+   * backward policy P_B.
+   */
+  sampleBackward(terminals: Int32Array, policy: BackwardPolicy): Trajectories {
+    const { env } = this;
+    const d = env.stateDim;
+    const nB = env.nActions - 1;
+    const n = terminals.length / d;
+    const T = env.maxTrajectoryLength - 1;
+    const states = new Int32Array((T + 1) * n * d);
+    for (let r = 0; r < (T + 1) * n; r++) states.set(env.s0, r * d);
+    const actions = new Int32Array(T * n).fill(-1);
+    const lengths = new Int32Array(n);
+    let current: Int32Array = terminals.slice();
+    let activeRows = Int32Array.from({ length: n }, (_, i) => i);
+    for (let t = 0; ; t++) {
+      const initial = env.isInitial(current);
+      const keep: number[] = [];
+      for (let k = 0; k < activeRows.length; k++) {
+        states.set(current.subarray(k * d, k * d + d), (t * n + activeRows[k]!) * d);
+        if (initial[k]) lengths[activeRows[k]!] = t;
+        else keep.push(k);
+      }
+      if (keep.length === 0) break;
+      if (t >= T) throw new Error(`${env.name}: backward trajectory longer than ${T} steps`);
+      const rows = Int32Array.from(keep);
+      current = selectRows(current, d, rows);
+      activeRows = Int32Array.from(keep, (k) => activeRows[k]!);
+      const chosen = sampleMaskedCategorical(policy.samplingLogits(current), env.backwardMask(current), nB, this.rng);
+      for (let k = 0; k < activeRows.length; k++) actions[t * n + activeRows[k]!] = chosen[k]!;
+      current = env.backwardStep(current, chosen);
+    }
+    return new Trajectories('backward', n, T, d, states, actions, lengths, env.logReward(terminals));
+  }
+}

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng.js';
+import type { Estimator } from '../estimator.js';
+import { type Activation, Dense } from './dense.js';
+
+/** Shape of a multi-layer perceptron. */
+export interface MlpShape {
+  inputDim: number;
+  hidden: readonly number[];
+  outputDim: number;
+  activation: Activation;
+}
+
+/**
+ * A multi-layer perceptron: hidden layers with `activation`, a linear output layer.
+ * Built from explicit-transpose {@link Dense} layers (see there for why).
+ */
+export class Mlp implements Estimator {
+  readonly layers: Dense[];
+
+  constructor(readonly shape: MlpShape, rng: Rng, name: string) {
+    const dims = [shape.inputDim, ...shape.hidden, shape.outputDim];
+    this.layers = [];
+    for (let i = 0; i + 1 < dims.length; i++) {
+      const act = i + 2 === dims.length ? 'linear' : shape.activation;
+      this.layers.push(new Dense(dims[i]!, dims[i + 1]!, act, rng, `${name}/layer${i}`));
+    }
+  }
+
+  get inputDim(): number {
+    return this.shape.inputDim;
+  }
+
+  get outputDim(): number {
+    return this.shape.outputDim;
+  }
+
+  /** Differentiable forward pass. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    for (const layer of this.layers) h = layer.apply(h);
+    return h;
+  }
+
+  /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
+  predict(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = x;
+      for (const layer of this.layers) h = layer.predict(h);
+      return h;
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => l.variables);
+  }
+
+  dispose(): void {
+    for (const l of this.layers) l.dispose();
+  }
+}

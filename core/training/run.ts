@@ -1,0 +1,54 @@
+import type { Container } from 'inversify';
+import type { Subscription } from 'rxjs';
+import type { ResolvedConfig } from '../config/schema.js';
+import { createRunContainer } from '../di/container.js';
+import { TOKENS } from '../di/tokens.js';
+import type { Estimator } from '../estimator.js';
+import type { EventBus, RunFinished } from '../events/bus.js';
+import type { Objective } from '../objective.js';
+import type { PluginRegistry, Resolver } from '../plugin.js';
+import { selectBackend } from '../tensor/backend.js';
+import type { Trainer } from './trainer.js';
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  /** Names of the registered subscribers to attach; default: all of them. */
+  subscribers?: readonly string[];
+  /** Called with the assembled container before training starts (extra subscriptions, tests). */
+  beforeRun?: (container: Container, bus: EventBus) => void;
+}
+
+/** What a finished run returns. */
+export interface TrainResult {
+  backend: string;
+  finished: RunFinished;
+}
+
+/**
+ * Trains one run from a validated config: selects the tensor backend, assembles the container,
+ * attaches the subscribers, runs the trainer, and frees every tensor of the run at the end.
+ */
+export async function train(config: ResolvedConfig, registry: PluginRegistry, options: TrainOptions = {}): Promise<TrainResult> {
+  const backend = await selectBackend(config.backend);
+  const container = createRunContainer(config, registry, backend);
+  const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
+  const bus = container.get<EventBus>(TOKENS.EventBus);
+  const subscriptions: Subscription[] = [];
+  try {
+    const names = options.subscribers ?? [...registry.subscribers.keys()];
+    for (const name of names) {
+      const s = registry.subscribers.get(name);
+      if (!s) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
+      const sub = s.attach(resolver);
+      if (sub) subscriptions.push(sub);
+    }
+    options.beforeRun?.(container, bus);
+    const finished = await container.get<Trainer>(TOKENS.Trainer).run();
+    return { backend, finished };
+  } finally {
+    bus.complete();
+    for (const s of subscriptions) s.unsubscribe();
+    if (container.isBound(TOKENS.Objective)) container.get<Objective>(TOKENS.Objective).dispose();
+    container.get<Estimator>(TOKENS.ForwardEstimator).dispose();
+  }
+}

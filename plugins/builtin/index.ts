@@ -1,0 +1,17 @@
+import { definePlugin } from '../../core/plugin.js';
+import { jsonlSubscriber } from '../loggers/jsonl.js';
+import { progressSubscriber } from '../loggers/progress.js';
+import { hypergridContribution } from './envs.js';
+import { mlpContribution } from './estimators.js';
+import { exactEvaluatorSubscriber } from './evaluation.js';
+import { tbContribution } from './objectives.js';
+
+/** Everything bundled with gflownet-ts: environments, objectives, estimators and subscribers. */
+export const builtinPlugin = definePlugin({
+  name: 'builtin',
+  envs: [hypergridContribution],
+  objectives: [tbContribution],
+  estimators: [mlpContribution],
+  // order matters: the evaluator publishes before the loggers see the same iteration's end
+  subscribers: [exactEvaluatorSubscriber, jsonlSubscriber, progressSubscriber],
+});

@@ -1,0 +1,52 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Subscription } from 'rxjs';
+import type { ResolvedConfig } from '../../core/config/schema.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { EventBus } from '../../core/events/bus.js';
+import type { SubscriberContribution } from '../../core/plugin.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** Folder of a run's outputs. */
+export function runDirectory(config: ResolvedConfig): string {
+  return join(config.logging.dir, config.name);
+}
+
+/**
+ * Writes `<dir>/<name>/config.json` (the resolved config, atomically) and appends one JSON line per
+ * iteration, evaluation and run end to `<dir>/<name>/metrics.jsonl`. Each line is one append of a
+ * complete record, so a killed run leaves every finished line intact.
+ */
+export const jsonlSubscriber: SubscriberContribution = {
+  name: 'jsonl',
+  description: 'runs/<name>/config.json and runs/<name>/metrics.jsonl',
+  attach: (resolve) => {
+    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
+    const bus = resolve.get<EventBus>(TOKENS.EventBus);
+    const dir = runDirectory(config);
+    const metricsPath = join(dir, 'metrics.jsonl');
+    const line = (record: Record<string, unknown>): void => appendFileSync(metricsPath, `${JSON.stringify(record)}\n`);
+    const subs = new Subscription();
+    subs.add(
+      bus.runStarted$.subscribe((e) => {
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        writeFileSync(metricsPath, '');
+        line({ type: 'start', backend: e.backend, iterations: e.iterations, time: new Date().toISOString() });
+      }),
+    );
+    subs.add(
+      bus.iteration$.subscribe((e) =>
+        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs) }),
+      ),
+    );
+    subs.add(bus.evaluation$.subscribe((e) => line({ type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics })));
+    subs.add(bus.runFinished$.subscribe((e) => line({ type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs) })));
+    subs.add(bus.error$.subscribe((err) => line({ type: 'error', message: err.message })));
+    return subs;
+  },
+};
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,69 @@
+import { SingleBar } from 'cli-progress';
+import { Subscription } from 'rxjs';
+import type { ResolvedConfig } from '../../core/config/schema.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { EventBus } from '../../core/events/bus.js';
+import type { SubscriberContribution } from '../../core/plugin.js';
+
+/**
+ * Progress on stderr: a live bar on a TTY (iteration, it/s, loss, latest TV), plain lines every
+ * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
+ */
+export const progressSubscriber: SubscriberContribution = {
+  name: 'progress',
+  description: 'progress bar on a TTY, periodic plain lines otherwise (stderr)',
+  attach: (resolve) => {
+    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
+    const bus = resolve.get<EventBus>(TOKENS.EventBus);
+    const mode = config.logging.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : config.logging.progress;
+    const subs = new Subscription();
+    subs.add(bus.runStarted$.subscribe((e) => process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`)));
+    if (mode === 'none') return subs;
+    let tv = NaN;
+    let lastIteration = -1;
+    let lastLoss = NaN;
+    let rate = 0;
+    subs.add(bus.evaluation$.subscribe((e) => (tv = e.metrics.tv ?? NaN)));
+    const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
+
+    if (mode === 'bar') {
+      const bar = new SingleBar({
+        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | TV {tv} | {bar} {percentage}% | eta {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+      });
+      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: '-' })));
+      subs.add(
+        bus.iteration$.subscribe((e) => {
+          rate = (e.iteration + 1) / (e.elapsedMs / 1000);
+          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv) });
+        }),
+      );
+      subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: fmt(tv) })));
+      const stop = (): void => bar.stop();
+      subs.add(bus.runFinished$.subscribe(stop));
+      subs.add(bus.error$.subscribe(stop));
+      return subs;
+    }
+
+    subs.add(
+      bus.iteration$.subscribe((e) => {
+        lastIteration = e.iteration;
+        lastLoss = e.metrics.loss ?? NaN;
+        rate = (e.iteration + 1) / (e.elapsedMs / 1000);
+        if ((e.iteration + 1) % config.logging.every === 0) {
+          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}\n`);
+        }
+      }),
+    );
+    subs.add(
+      bus.runFinished$.subscribe((e) => {
+        if ((lastIteration + 1) % config.logging.every !== 0 && lastIteration >= 0) {
+          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}\n`);
+        }
+        process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
+      }),
+    );
+    return subs;
+  },
+};
