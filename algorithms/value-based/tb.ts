@@ -17,7 +17,7 @@ import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, segmentMatrix, selectRows } from '../../core/sampling/transitions.js';
 import { GroupedAdam } from '../../core/tensor/adam.js';
-import { uniqueVariableName } from '../../core/tensor/names.js';
+import { ownedVariable } from '../../core/tensor/names.js';
 
 /** Options of {@link TrajectoryBalance}. */
 export interface TbOptions {
@@ -42,7 +42,7 @@ export class TrajectoryBalance implements Objective {
     private readonly backward: BackwardPolicy,
     private readonly options: TbOptions,
   ) {
-    this.logZVar = tf.variable(tf.scalar(options.logZInit), true, uniqueVariableName('tb/logZ'));
+    this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'tb/logZ');
     this.optimizer = new GroupedAdam([
       { name: 'policy', variables: [...forward.variables, ...backward.variables], learningRate: options.lr },
       { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
@@ -86,5 +86,6 @@ export class TrajectoryBalance implements Objective {
   dispose(): void {
     this.optimizer.dispose();
     this.logZVar.dispose();
+    this.backward.dispose();
   }
 }

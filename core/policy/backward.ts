@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import { takenLogProbs } from './categorical.js';
+import { estimatorOutputs } from './unique-states.js';
 
 /**
  * A backward policy P_B(s | s'): a distribution over the backward actions allowed at s'.
@@ -18,6 +19,8 @@ export interface BackwardPolicy {
   logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D;
   /** Logits over backward actions for sampling (rows x (nActions − 1)), host memory. */
   samplingLogits(states: Int32Array): Float32Array;
+  /** Frees the policy's tensors (its owner, the objective, calls this). */
+  dispose(): void;
 }
 
 /** P_B uniform over the allowed backward actions (the `-U` variants). */
@@ -43,6 +46,8 @@ export class UniformBackwardPolicy implements BackwardPolicy {
   samplingLogits(states: Int32Array): Float32Array {
     return new Float32Array((states.length / this.env.stateDim) * (this.env.nActions - 1));
   }
+
+  dispose(): void {}
 }
 
 /** P_B given by an estimator's logits (the `-B` variants). */
@@ -59,15 +64,15 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
   }
 
   logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D {
-    const rows = states.length / this.env.stateDim;
-    return tf.tidy(() => {
-      const obs = tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim]);
-      return takenLogProbs(this.estimator.apply(obs), this.env.backwardMask(states), actions);
-    });
+    return tf.tidy(() => takenLogProbs(estimatorOutputs(this.env, this.estimator, states), this.env.backwardMask(states), actions));
   }
 
   samplingLogits(states: Int32Array): Float32Array {
     const rows = states.length / this.env.stateDim;
     return tf.tidy(() => this.estimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])).dataSync() as Float32Array);
+  }
+
+  dispose(): void {
+    this.estimator.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng.js';
-import { uniqueVariableName } from './names.js';
+import { ownedVariable } from './names.js';
 
 /** Activations a dense layer can apply after its affine map. */
 export const ACTIVATIONS = ['relu', 'tanh', 'linear'] as const;
@@ -39,14 +39,18 @@ export class Dense {
     for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) w[i * outDim + o] = (2 * rng.uniform() - 1) * bound;
     const b = new Float32Array(outDim);
     for (let o = 0; o < outDim; o++) b[o] = (2 * rng.uniform() - 1) * bound;
-    this.weight = tf.variable(tf.tensor2d(w, [inDim, outDim]), true, uniqueVariableName(`${name}/w`));
-    this.bias = tf.variable(tf.tensor1d(b), true, uniqueVariableName(`${name}/b`));
+    this.weight = ownedVariable(tf.tensor2d(w, [inDim, outDim]), `${name}/w`);
+    this.bias = ownedVariable(tf.tensor1d(b), `${name}/b`);
     this.op = makeDenseOp(activation);
   }
 
-  /** Forward pass that records the custom gradient (use inside gradient computations). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    return this.op(x, this.weight, this.bias);
+  /**
+   * Forward pass that records the custom gradient (use inside gradient computations).
+   * With `inputGradient` false (a network's first layer: observations are constants) the
+   * gradient w.r.t. x — one of the three matMuls of the backward pass — is not computed.
+   */
+  apply(x: tf.Tensor2D, inputGradient = true): tf.Tensor2D {
+    return inputGradient ? this.op(x, this.weight, this.bias) : makeParamOnlyDenseOp(x, this.activation)(this.weight, this.bias);
   }
 
   /** Forward pass without gradient bookkeeping (sampling, evaluation): one fused kernel. */
@@ -93,6 +97,25 @@ function makeDenseOp(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b
 function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   if (activation === 'tanh') return tf.tanh(tf.fused.matMul({ a: x, b: w, bias: b })) as tf.Tensor2D;
   return tf.fused.matMul({ a: x, b: w, bias: b, activation }) as tf.Tensor2D;
+}
+
+/** The dense op with x closed over: gradients for W and b only. */
+function makeParamOnlyDenseOp(x: tf.Tensor2D, activation: Activation): (w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+  const fn = tf.customGrad((...args: unknown[]) => {
+    const [w, b, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const y = affine(x, w, b, activation);
+    // x is saved too: the caller's tidy may dispose it before the backward pass runs
+    save([y, x]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const dz = activationGrad(activation, dy as tf.Tensor2D, ys);
+        return [tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
+      },
+    };
+  });
+  return fn as unknown as (w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 }
 
 function activationGrad(activation: Activation, dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {

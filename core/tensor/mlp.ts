@@ -35,10 +35,10 @@ export class Mlp implements Estimator {
     return this.shape.outputDim;
   }
 
-  /** Differentiable forward pass. */
+  /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
-    for (const layer of this.layers) h = layer.apply(h);
+    this.layers.forEach((layer, i) => (h = layer.apply(h, i > 0)));
     return h;
   }
 

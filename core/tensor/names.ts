@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs';
+
 let counter = 0;
 
 /**
@@ -7,4 +9,14 @@ let counter = 0;
 export function uniqueVariableName(base: string): string {
   counter += 1;
   return `${base}#${counter}`;
+}
+
+/**
+ * A trainable variable initialised from `initial`, which it takes over: `tf.variable` adds its own
+ * reference to the data, so the initial tensor must be disposed or it outlives the variable.
+ */
+export function ownedVariable<R extends tf.Rank>(initial: tf.Tensor<R>, base: string): tf.Variable<R> {
+  const v = tf.variable(initial, true, uniqueVariableName(base));
+  initial.dispose();
+  return v;
 }

@@ -1,0 +1,192 @@
+/**
+ * Typed access to the HyperGrid reference vectors in `test/fixtures/hypergrid-vectors.json` and
+ * builders for the objects they describe (environment, networks, trajectory batches).
+ * Helpers only: the tests live in `hypergrid-reference.test.ts`.
+ *
+ * Fixture conventions (see `test/fixtures/README.md`): matrices named `*_time_by_traj` are indexed
+ * `[t][i]` (time step, trajectory); network weights are stored `[out][in]`; padding entries of
+ * float matrices are 0, padding actions are −1.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../../core/rng.js';
+import { Trajectories } from '../../core/sampling/trajectories.js';
+import { Mlp } from '../../core/tensor/mlp.js';
+import { HyperGrid } from '../../envs/hypergrid.js';
+
+export const FIXTURE_PATH = fileURLToPath(new URL('../fixtures/hypergrid-vectors.json', import.meta.url));
+
+/** Names of the networks in the fixture, in their construction order. */
+export const NETWORK_NAMES = ['logit_PF', 'logit_PB', 'logF', 'logV', 'logVB'] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
+
+/** One linear layer, `y = W x + b`, with `weight` as `[out][in]`. */
+export interface LinearLayerFixture {
+  weight: number[][];
+  bias: number[];
+}
+
+export interface NetworkFixture {
+  layers: LinearLayerFixture[];
+  activation_after_layers: string[];
+}
+
+export interface TbVariantFixture {
+  per_traj_scores: number[];
+  loss: number;
+  grad_logZ?: number;
+  /** `[out][in]` = [16][8]. */
+  grad_logit_PF_layer0_weight?: number[][];
+}
+
+/** The parts of the fixture the tests use (the file holds more). */
+export interface HypergridReference {
+  meta: {
+    env: {
+      ndim: number;
+      height: number;
+      R0: number;
+      R1: number;
+      R2: number;
+      reward_cos: boolean;
+      n_actions: number;
+      s0: number[];
+      sf_padding_state: number[];
+    };
+    logZ_init: number;
+    net_config: { n_hidden_layers: number; hidden_dim: number };
+  };
+  encoding: { input_dim: number; example_state: number[]; example_encoding: number[] };
+  networks: Record<NetworkName, NetworkFixture>;
+  rewards_all_states: { states: number[][]; reward: number[]; log_reward: number[] };
+  forward_batch: {
+    actions_matrix_time_by_traj: number[][];
+    /** (T+1) x N x ndim, padded with s_f = (−1, −1). */
+    states_tensor_time_by_traj: number[][][];
+    when_is_done: number[];
+    max_length: number;
+    terminal_states: number[][];
+    log_rewards: number[];
+  };
+  log_probs: { log_pf: number[][]; log_pb_uniform: number[][]; log_pb_learned: number[][] };
+  TB: {
+    log_reward_clip_min: number;
+    TB_U: Required<TbVariantFixture>;
+    TB_B: TbVariantFixture;
+  };
+  RL_B_backward: {
+    actions_matrix_time_by_traj: number[][];
+    /** (T+1) x N x ndim, padded with s0. */
+    states_tensor_time_by_traj: number[][][];
+    when_is_done: number[];
+    log_rewards: number[];
+  };
+  exact: {
+    P_T: number[];
+    true_dist: number[];
+    l1_dist: number;
+    JSD: number;
+    true_log_partition: number;
+  };
+}
+
+let cached: HypergridReference | undefined;
+
+/** Parses the fixture (once per process). */
+export function loadHypergridReference(): HypergridReference {
+  cached ??= JSON.parse(readFileSync(FIXTURE_PATH, 'utf8')) as HypergridReference;
+  return cached;
+}
+
+/** The HyperGrid the reference vectors were computed on. */
+export function buildEnv(ref: HypergridReference = loadHypergridReference()): HyperGrid {
+  const e = ref.meta.env;
+  return new HyperGrid({ ndim: e.ndim, height: e.height, R0: e.R0, R1: e.R1, R2: e.R2, rewardCos: e.reward_cos });
+}
+
+/** A `[rows][cols]` matrix transposed and flattened row-major: `[out][in]` → flat `[in][out]`. */
+export function transposeFlat(matrix: readonly (readonly number[])[]): Float32Array {
+  const rows = matrix.length;
+  const cols = matrix[0]!.length;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = matrix[r]!;
+    if (row.length !== cols) throw new Error(`ragged matrix: row ${r} has ${row.length} entries, expected ${cols}`);
+    for (let c = 0; c < cols; c++) out[c * rows + r] = row[c]!;
+  }
+  return out;
+}
+
+/**
+ * An {@link Mlp} (hidden [16, 16], relu) holding the fixture's weights of `name`. It is built with
+ * an arbitrary seed and every layer is then overwritten (weights transposed to our `[in][out]`).
+ */
+export function buildMlp(name: NetworkName, ref: HypergridReference = loadHypergridReference()): Mlp {
+  const net = ref.networks[name];
+  const layers = net.layers;
+  const inputDim = layers[0]!.weight[0]!.length;
+  const outputDim = layers[layers.length - 1]!.bias.length;
+  const hidden = layers.slice(0, -1).map((l) => l.bias.length);
+  const mlp = new Mlp({ inputDim, hidden, outputDim, activation: 'relu' }, new Rng(0), `reference/${name}`);
+  if (mlp.layers.length !== layers.length) throw new Error(`${name}: ${mlp.layers.length} layers built, fixture has ${layers.length}`);
+  layers.forEach((l, k) => {
+    const dense = mlp.layers[k]!;
+    if (l.weight.length !== dense.outDim || l.weight[0]!.length !== dense.inDim) {
+      throw new Error(`${name} layer ${k}: fixture weight is ${l.weight.length}x${l.weight[0]!.length}, expected [out][in] = ${dense.outDim}x${dense.inDim}`);
+    }
+    dense.assign(transposeFlat(l.weight), l.bias);
+  });
+  return mlp;
+}
+
+/** All networks of the fixture (dispose them when done). */
+export function buildNetworks(ref: HypergridReference = loadHypergridReference()): Record<NetworkName, Mlp> {
+  const out = {} as Record<NetworkName, Mlp>;
+  for (const name of NETWORK_NAMES) out[name] = buildMlp(name, ref);
+  return out;
+}
+
+/** Flattens a (T+1) x N x d state tensor into our row-major Int32Array. */
+export function flattenStates(states: readonly (readonly (readonly number[])[])[]): Int32Array {
+  return Int32Array.from(states.flatMap((row) => row.flatMap((s) => s)));
+}
+
+/** Flattens a `[t][i]` matrix row-major (time-major). */
+export function flattenMatrix(m: readonly (readonly number[])[]): number[] {
+  return m.flatMap((row) => [...row]);
+}
+
+function buildTrajectories(
+  direction: 'forward' | 'backward',
+  states: number[][][],
+  actions: number[][],
+  lengths: number[],
+  logRewards: number[],
+): Trajectories {
+  const maxSteps = actions.length;
+  const nTraj = lengths.length;
+  const stateDim = states[0]![0]!.length;
+  if (states.length !== maxSteps + 1) throw new Error(`${direction} batch: ${states.length} state rows for ${maxSteps} action rows`);
+  return new Trajectories(
+    direction,
+    nTraj,
+    maxSteps,
+    stateDim,
+    flattenStates(states),
+    Int32Array.from(flattenMatrix(actions)),
+    Int32Array.from(lengths),
+    Float64Array.from(logRewards),
+  );
+}
+
+/** The fixture's forward batch (5 trajectories from s0, padded with s_f = −1 and action −1). */
+export function buildForwardBatch(ref: HypergridReference = loadHypergridReference()): Trajectories {
+  const b = ref.forward_batch;
+  return buildTrajectories('forward', b.states_tensor_time_by_traj, b.actions_matrix_time_by_traj, b.when_is_done, b.log_rewards);
+}
+
+/** The fixture's backward (RL-B) batch: 5 trajectories from terminal states to s0, padded with s0. */
+export function buildBackwardBatch(ref: HypergridReference = loadHypergridReference()): Trajectories {
+  const b = ref.RL_B_backward;
+  return buildTrajectories('backward', b.states_tensor_time_by_traj, b.actions_matrix_time_by_traj, b.when_is_done, b.log_rewards);
+}

@@ -1,0 +1,45 @@
+import type { ResolvedConfig } from '../../core/config/schema.js';
+import { resolveConfig } from '../../core/config/validate.js';
+import type { EvaluationEvent, IterationEvent } from '../../core/events/bus.js';
+import { PluginRegistry } from '../../core/plugin.js';
+import { type TrainOptions, train } from '../../core/training/run.js';
+import { builtinPlugin } from '../../plugins/builtin/index.js';
+
+export const registry = new PluginRegistry([builtinPlugin]);
+
+/** A small TB-U HyperGrid config (2-D H=8 R0=0.1, MLP 2x64) with fields overridden by `patch`. */
+export function smallConfig(patch: Record<string, unknown> = {}): ResolvedConfig {
+  const base: Record<string, unknown> = {
+    name: 'test',
+    seed: 0,
+    backend: 'wasm',
+    iterations: 100,
+    batchSize: 16,
+    env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 },
+    objective: { name: 'tb', backward: 'uniform' },
+    estimator: { name: 'mlp', hidden: [64, 64] },
+    evaluation: { every: 10 },
+  };
+  return resolveConfig({ ...base, ...patch }, registry);
+}
+
+/** Everything a run published, for assertions. */
+export interface RecordedRun {
+  iterations: IterationEvent[];
+  evaluations: EvaluationEvent[];
+}
+
+/** Trains without writing files or printing (only the exact evaluator is attached) and records the streams. */
+export async function recordRun(config: ResolvedConfig, options: TrainOptions = {}): Promise<RecordedRun> {
+  const rec: RecordedRun = { iterations: [], evaluations: [] };
+  await train(config, registry, {
+    subscribers: ['exact-evaluator'],
+    ...options,
+    beforeRun: (container, bus) => {
+      bus.iteration$.subscribe((e) => rec.iterations.push(e));
+      bus.evaluation$.subscribe((e) => rec.evaluations.push(e));
+      options.beforeRun?.(container, bus);
+    },
+  });
+  return rec;
+}
