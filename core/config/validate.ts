@@ -20,10 +20,11 @@ const sectionValidators = new WeakMap<OptionsSchema, ValidateFunction>();
  */
 export function resolveConfig(raw: unknown, registry: PluginRegistry): ResolvedConfig {
   const config = structuredClone(raw) as Record<string, unknown>;
-  if (!coreValidator(config)) throw new ConfigError(describe(coreValidator.errors ?? [], config, ''));
-  const problems: string[] = [];
+  const problems: string[] = coreValidator(config) ? [] : describe(coreValidator.errors ?? [], config, '');
+  // sections are checked even when core fields are bad, so that one run reports every problem
   for (const name of Object.keys(SECTION_KINDS) as SectionName[]) {
-    const sectionData = config[name] as Record<string, unknown>;
+    const sectionData = config[name] as Record<string, unknown> | undefined;
+    if (typeof sectionData !== 'object' || sectionData === null || typeof sectionData.name !== 'string') continue;
     const choices = registry.section(name);
     const contribution = choices.get(String(sectionData.name));
     if (!contribution) {
