@@ -4,6 +4,7 @@ import type { Estimator } from '../estimator.js';
 import type { BackwardPolicy } from '../policy/backward.js';
 import { type ExplorationOptions, sampleMaskedCategorical } from '../policy/categorical.js';
 import type { Rng } from '../rng.js';
+import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
 
@@ -18,10 +19,19 @@ export class Sampler {
     private readonly rng: Rng,
   ) {}
 
-  /** Logits of P_F for a state batch (host memory), one network call. */
+  /**
+   * Logits of P_F for a state batch (host memory), one network call on its distinct states
+   * (lock-step rows share states: all start at s0 and early states repeat).
+   */
   forwardLogits(states: Int32Array): Float32Array {
-    const rows = states.length / this.env.stateDim;
-    return tf.tidy(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])).dataSync() as Float32Array);
+    const { unique, inverse } = uniqueRows(states, this.env.stateDim);
+    const nUnique = unique.length / this.env.stateDim;
+    const logits = tf.tidy(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(unique), [nUnique, this.env.obsDim])).dataSync() as Float32Array);
+    if (nUnique === inverse.length) return logits;
+    const a = this.env.nActions;
+    const out = new Float32Array(inverse.length * a);
+    for (let r = 0; r < inverse.length; r++) out.set(logits.subarray(inverse[r]! * a, inverse[r]! * a + a), r * a);
+    return out;
   }
 
   /** N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform). */
