@@ -10,6 +10,11 @@ export interface Estimator {
   apply(x: tf.Tensor2D): tf.Tensor2D;
   predict(x: tf.Tensor2D): tf.Tensor2D;
   readonly variables: readonly tf.Variable[];
+  /**
+   * Optional forward-mode derivative along `tangents` (one per variable): outputs and J·v.
+   * Needed by second-order methods (TRPO's Fisher-vector products).
+   */
+  jvp?(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D };
   dispose(): void;
 }
 

@@ -1,4 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import { batchSize, type Enumerable, type Environment } from '../core/env/environment.js';
+import type { Estimator } from '../core/estimator.js';
+import type { Guide, GuideProvider } from '../core/policy/guide.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -21,7 +24,7 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable {
+export class HyperGrid implements Environment, Enumerable, GuideProvider {
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -185,5 +188,34 @@ export class HyperGrid implements Environment, Enumerable {
     const lr = this.allLogRewards();
     const logZ = this.logPartition();
     return lr.map((v) => Math.exp(v - logZ));
+  }
+
+  /**
+   * The RL-G guide: P_F's logits with the exit logit capped at log 1e−5 in states whose reward is
+   * only the background R0 — a backward policy trained towards it avoids parents where a forward
+   * trajectory would have had reason to stop only at a low-reward state.
+   */
+  createGuide(forward: Estimator): Guide {
+    const logR0 = Math.log(this.options.R0);
+    const cap = Math.log(1e-5);
+    const nA = this.nActions;
+    return {
+      logProbs: (states, actions) => {
+        const rows = actions.length;
+        const logits = tf.tidy(() => forward.predict(tf.tensor2d(this.encode(states), [rows, this.obsDim])).dataSync());
+        const mask = this.forwardMask(states);
+        const logR = this.logReward(states);
+        const out = new Float32Array(rows);
+        for (let r = 0; r < rows; r++) {
+          const off = r * nA;
+          const l = Array.from(logits.subarray(off, off + nA), (v, a) => (mask[off + a] ? v : -Infinity));
+          if (logR[r]! <= logR0) l[nA - 1] = Math.min(l[nA - 1]!, cap);
+          const max = Math.max(...l);
+          const lse = max + Math.log(l.reduce((acc, v) => acc + Math.exp(v - max), 0));
+          out[r] = l[actions[r]!]! - lse;
+        }
+        return out;
+      },
+    };
   }
 }

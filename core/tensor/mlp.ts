@@ -51,6 +51,37 @@ export class Mlp implements Estimator {
     });
   }
 
+  /**
+   * Forward-mode derivative: the outputs and their directional derivative along `tangents`
+   * (one tensor per variable, in {@link variables} order) — J·v without finite differences.
+   * Used for exact Fisher-vector products (TRPO).
+   */
+  jvp(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D } {
+    if (tangents.length !== this.layers.length * 2) throw new Error(`Mlp.jvp: expected ${this.layers.length * 2} tangents, got ${tangents.length}`);
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = x;
+      let dh: tf.Tensor2D | undefined;
+      this.layers.forEach((layer, i) => {
+        const dW = tangents[2 * i] as tf.Tensor2D;
+        const db = tangents[2 * i + 1] as tf.Tensor1D;
+        const z: tf.Tensor2D = tf.add(tf.matMul(h, layer.weight), layer.bias);
+        let dz: tf.Tensor2D = tf.add(tf.matMul(h, dW), db);
+        if (dh) dz = tf.add(dz, tf.matMul(dh, layer.weight));
+        if (layer.activation === 'relu') {
+          h = tf.relu(z);
+          dh = tf.mul(dz, tf.step(z));
+        } else if (layer.activation === 'tanh') {
+          h = tf.tanh(z);
+          dh = tf.mul(dz, tf.sub(1, tf.square(h))) as tf.Tensor2D;
+        } else {
+          h = z;
+          dh = dz;
+        }
+      });
+      return { value: h, tangent: dh! };
+    });
+  }
+
   get variables(): tf.Variable[] {
     return this.layers.flatMap((l) => l.variables);
   }

@@ -1,0 +1,247 @@
+/**
+ * GFlowNet training by policy gradients (Niu et al., ICML 2024): RL-U, RL-B, RL-G and RL-T.
+ *
+ * Forward part (every variant). Sampling τ ~ P_F, each step costs
+ *   r_t = log P_F(a_t|s_t) − log P_B(s_t|s_{t+1}),   exit: r = log P_F(s_f|x) − (log R(x) − log Ẑ),
+ * so Σ_t r_t = log P_F(τ) − log P_B(τ|x) − log R(x) + log Ẑ and
+ *   J_F = E_{P_F}[Σ r] = KL(P_F(τ) ‖ P_B(τ|x) R(x)/Z*) + log Ẑ − log Z*.
+ * Per iteration: V (its own MLP) gives V(s_t); advantages by GAE(γ = 1, λ) on the pre-update V,
+ * centred over the batch; the policy descends mean_n Σ_t A_t ∇log P_F(a_t|s_t) (Adam, or a TRPO
+ * step for RL-T); log Ẑ descends with gradient mean_n Σ_t r_t (so it converges to
+ * log Z* − KL, a lower bound); V regresses the cost-to-go Σ_{k≥t} r_k.
+ *
+ * Backward part. `uniform` (RL-U): P_B is uniform, nothing more. `coupled` (RL-B) and `guided`
+ * (RL-G): P_B is learned; after the forward update, backward trajectories are sampled under P_B
+ * from the batch's terminal states, each backward step s_t → s_{t+1} costs
+ *   log P_B(s_{t+1}|s_t) − log P_G(s_t|s_{t+1})
+ * with P_G = the current P_F (coupled) or the environment's guide (guided); P_B descends the
+ * λ = 1 advantages of its own value network, with its own optimisers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator } from '../../core/estimator.js';
+import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { BackwardPolicy } from '../../core/policy/backward.js';
+import { forwardLogProbs } from '../../core/policy/forward.js';
+import type { Guide } from '../../core/policy/guide.js';
+import { clippedLogRewards } from '../../core/policy/log-reward.js';
+import { estimatorOutputs } from '../../core/policy/unique-states.js';
+import type { Sampler } from '../../core/sampling/sampler.js';
+import type { Trajectories } from '../../core/sampling/trajectories.js';
+import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';
+import { GroupedAdam, type ParamGroup } from '../../core/tensor/adam.js';
+import { ownedVariable } from '../../core/tensor/names.js';
+import { backwardStepQuantities, forwardStepQuantities, type StepQuantities } from './costs.js';
+import { type TrpoOptions, TrustRegionStep } from './trpo.js';
+
+/** Options of {@link PolicyGradientGFlowNet}. */
+export interface RlOptions {
+  /** P_B: uniform (RL-U), learned and coupled to P_F (RL-B), learned towards a guide (RL-G). */
+  backward: 'uniform' | 'coupled' | 'guided';
+  /** Forward policy update: Adam, or a trust-region step (RL-T). */
+  optimizer: 'adam' | 'trpo';
+  /** Learning rate of P_F (Adam). */
+  lr: number;
+  /** Learning rate of the learned P_B. */
+  lrB: number;
+  /** Learning rate of log Ẑ. */
+  lrZ: number;
+  /** Learning rate of the value networks. */
+  lrV: number;
+  /** GAE λ of the forward advantages. */
+  lambda: number;
+  logZInit: number;
+  logRewardClip: number;
+  /** Subtract the batch mean from the advantages (the reference code does). */
+  centerAdvantages: boolean;
+  trpo: TrpoOptions;
+}
+
+/** The networks and services the objective works with (built by its plugin factory). */
+export interface RlParts {
+  env: Environment;
+  forward: Estimator;
+  backward: BackwardPolicy;
+  value: Estimator;
+  /** Value network of the backward part (coupled/guided). */
+  backwardValue?: Estimator;
+  /** The guide of RL-G. */
+  guide?: Guide;
+  sampler: Sampler;
+}
+
+/** A loss closure and, once it has run, the host quantities it computed. */
+export interface LossWithQuantities {
+  loss: () => tf.Scalar;
+  quantities: () => StepQuantities;
+}
+
+export class PolicyGradientGFlowNet implements Objective {
+  readonly name = 'rl';
+  readonly logZVar: tf.Variable<tf.Rank.R0>;
+  private readonly forwardOptimizer: GroupedAdam;
+  private readonly backwardOptimizer?: GroupedAdam;
+  private readonly trpo?: TrustRegionStep;
+
+  constructor(
+    private readonly parts: RlParts,
+    private readonly options: RlOptions,
+  ) {
+    const { forward, backward, value, backwardValue, env } = parts;
+    if (options.backward !== 'uniform' && (backward.variables.length === 0 || !backwardValue)) {
+      throw new Error(`rl: backward '${options.backward}' needs a learned P_B and a backward value network`);
+    }
+    if (options.backward === 'guided' && !parts.guide) throw new Error(`rl: backward 'guided' needs a guide from environment '${env.name}'`);
+    this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'rl/logZ');
+    const groups: ParamGroup[] = [
+      { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
+      { name: 'value', variables: value.variables, learningRate: options.lrV },
+    ];
+    if (options.optimizer === 'adam') groups.push({ name: 'forward', variables: forward.variables, learningRate: options.lr });
+    else this.trpo = new TrustRegionStep(env, forward, options.trpo);
+    this.forwardOptimizer = new GroupedAdam(groups);
+    if (backwardValue) {
+      this.backwardOptimizer = new GroupedAdam([
+        { name: 'backward', variables: backward.variables, learningRate: options.lrB },
+        { name: 'backwardValue', variables: backwardValue.variables, learningRate: options.lrV },
+      ]);
+    }
+  }
+
+  update(batch: TrainingBatch): Record<string, number> {
+    const metrics = this.updateForward(batch.forward);
+    if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
+    return metrics;
+  }
+
+  logZ(): number {
+    return this.logZVar.dataSync()[0]!;
+  }
+
+  /**
+   * The forward loss at the current parameters: Σ A·log P_F / N + log Ẑ · mean_n Σ_t r_t +
+   * Σ (target − V)² / N. Its gradient is the policy gradient for P_F, mean Σ r for log Ẑ and the
+   * value regression for V (the three parameter sets are disjoint). The policy term is left out
+   * when `withPolicy` is false (RL-T steps the policy separately).
+   */
+  forwardLoss(batch: Trajectories, withPolicy = true): LossWithQuantities {
+    const { env, forward, value } = this.parts;
+    const tr = gatherTransitions(batch, env.nActions - 1);
+    const logPB = this.backwardLogProbsOfForwardSteps(tr);
+    const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
+    const n = batch.nTraj;
+    let computed: StepQuantities | undefined;
+    const loss = (): tf.Scalar =>
+      tf.tidy(() => {
+        const logPF = forwardLogProbs(env, forward, tr.states, tr.actions);
+        const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
+        const q = forwardStepQuantities(batch, tr, logPF.dataSync(), logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
+        computed = q;
+        const meanCost = q.trajectoryCosts.reduce((a, b) => a + b, 0) / n;
+        let total = tf.add(tf.mul(this.logZVar, meanCost), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
+        if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
+        return total as tf.Scalar;
+      });
+    return {
+      loss,
+      quantities: () => {
+        if (!computed) throw new Error('forwardLoss: the loss has not been evaluated yet');
+        return computed;
+      },
+    };
+  }
+
+  /** log P_B(s_t|s_{t+1}) of each non-exit forward step (0 at exits), from the current P_B. */
+  private backwardLogProbsOfForwardSteps(tr: Transitions): Float32Array {
+    const { env, backward } = this.parts;
+    const nonExit = Int32Array.from(tr.isExit.reduce<number[]>((acc, e, m) => (e ? acc : (acc.push(m), acc)), []));
+    const out = new Float32Array(tr.count);
+    if (nonExit.length === 0) return out;
+    const lp = tf.tidy(() => backward.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit)).dataSync());
+    nonExit.forEach((m, k) => (out[m] = lp[k]!));
+    return out;
+  }
+
+  private updateForward(batch: Trajectories): Record<string, number> {
+    const { loss, quantities } = this.forwardLoss(batch, !this.trpo);
+    this.forwardOptimizer.minimize(loss);
+    const q = quantities();
+    const metrics: Record<string, number> = {
+      loss: q.trajectoryCosts.reduce((a, b) => a + b, 0) / batch.nTraj,
+      valueLoss: valueLoss(q, batch.nTraj),
+      logZ: this.logZ(),
+    };
+    if (this.trpo) {
+      const tr = gatherTransitions(batch, this.parts.env.nActions - 1);
+      const step = this.trpo.step({ states: tr.states, actions: tr.actions, advantages: q.rowAdvantages, nTraj: batch.nTraj });
+      metrics.trpoAccepted = step.accepted ? 1 : 0;
+      metrics.trpoKl = step.kl;
+    }
+    return metrics;
+  }
+
+  /**
+   * The backward loss for backward trajectories `bwd` (from the forward batch's terminal states):
+   * Σ A·log P_B / N + Σ (target − V_B)² / N.
+   */
+  backwardLoss(bwd: Trajectories, terminalsPerTrajectory: Int32Array): LossWithQuantities {
+    const { env, backward, backwardValue } = this.parts;
+    const tr = gatherTransitions(bwd, -1);
+    const logPG = this.guideLogProbs(tr, terminalsPerTrajectory);
+    const n = bwd.nTraj;
+    let computed: StepQuantities | undefined;
+    const loss = (): tf.Scalar =>
+      tf.tidy(() => {
+        const logPB = backward.logProbs(tr.states, tr.actions);
+        const v = tf.reshape(estimatorOutputs(env, backwardValue!, tr.states), [tr.count]);
+        const q = backwardStepQuantities(bwd, tr, logPB.dataSync(), logPG, v.dataSync(), this.options.centerAdvantages);
+        computed = q;
+        const policy = tf.div(tf.sum(tf.mul(logPB, tf.tensor1d(q.rowAdvantages))), n);
+        return tf.add(policy, tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n)) as tf.Scalar;
+      });
+    return {
+      loss,
+      quantities: () => {
+        if (!computed) throw new Error('backwardLoss: the loss has not been evaluated yet');
+        return computed;
+      },
+    };
+  }
+
+  /** log P_G(s_t|s_{t+1}) of each backward step: the forward action (same index) from s_{t+1}. */
+  private guideLogProbs(tr: Transitions, terminalsPerTrajectory: Int32Array): Float32Array {
+    const { env, forward, guide } = this.parts;
+    if (tr.count === 0) return new Float32Array(0);
+    if (this.options.backward === 'guided') {
+      return guide!.logProbs(tr.nextStates, tr.actions, selectRows(terminalsPerTrajectory, env.stateDim, tr.traj));
+    }
+    return tf.tidy(() => forwardLogProbs(env, forward, tr.nextStates, tr.actions).dataSync() as Float32Array);
+  }
+
+  private updateBackward(forwardBatch: Trajectories): Record<string, number> {
+    const terminals = forwardBatch.terminalStates();
+    this.parts.guide?.observe?.(terminals, forwardBatch.logRewards);
+    const bwd = this.parts.sampler.sampleBackward(terminals, this.parts.backward);
+    if (bwd.nSteps === 0) return { backwardLoss: 0, backwardValueLoss: 0 };
+    const { loss, quantities } = this.backwardLoss(bwd, terminals);
+    this.backwardOptimizer!.minimize(loss);
+    const q = quantities();
+    return { backwardLoss: q.trajectoryCosts.reduce((a, b) => a + b, 0) / bwd.nTraj, backwardValueLoss: valueLoss(q, bwd.nTraj) };
+  }
+
+  dispose(): void {
+    this.forwardOptimizer.dispose();
+    this.backwardOptimizer?.dispose();
+    this.logZVar.dispose();
+    this.parts.backward.dispose();
+    this.parts.value.dispose();
+    this.parts.backwardValue?.dispose();
+  }
+}
+
+/** mean_n Σ_t (target − V)² from host quantities. */
+function valueLoss(q: StepQuantities, nTraj: number): number {
+  let s = 0;
+  for (let k = 0; k < q.targets.length; k++) s += (q.targets[k]! - q.values[k]!) ** 2;
+  return s / nTraj;
+}

@@ -1,0 +1,215 @@
+/**
+ * The trust-region step of RL-T (TRPO, Schulman et al. 2015) for a masked categorical policy.
+ *
+ * Over the visited (state, action) rows m of a batch of N trajectories, with advantages A_m:
+ *   surrogate L(θ) = Σ_m exp(log π_θ(a_m|s_m) − log π_old(a_m|s_m)) · A_m / N        (a cost)
+ *   KL(θ)        = Σ_m KL(π_old(·|s_m) ‖ π_θ(·|s_m)) / N
+ * g = ∇L at θ_old; F = ∇²KL at θ_old = Σ_m J_mᵀ (diag p_m − p_m p_mᵀ) J_m / N with J_m the
+ * Jacobian of the logits of state s_m — products F·v are exact: J·v by forward mode (the
+ * estimator's `jvp`), Jᵀ·u by backpropagation. s = CG(F, g) in `cgIterations` iterations;
+ * step = sqrt(2δ / sᵀg) · s; try θ_old − 0.5^k · step for k = 0 … backtrackSteps − 1 and keep the
+ * first with L < L(θ_old) and KL ≤ δ; if none, θ_old stays.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator } from '../../core/estimator.js';
+import { maskPenalty } from '../../core/policy/categorical.js';
+import { forwardLogProbs } from '../../core/policy/forward.js';
+import { uniqueRows } from '../../core/policy/unique-states.js';
+import { assignFlat, flattenGradients, flattenValues, unflatten } from '../../core/tensor/flat-params.js';
+
+/** Options of the trust-region step. */
+export interface TrpoOptions {
+  /** Trust-region radius δ on the mean KL. */
+  delta: number;
+  /** Conjugate-gradient iterations. */
+  cgIterations: number;
+  /** CG stops early when the squared residual falls below this. */
+  cgTolerance: number;
+  /** Backtracking line-search tries (step halves each time). */
+  backtrackSteps: number;
+  /** Added to the Fisher matrix's diagonal (0 = as in the reference code). */
+  damping: number;
+}
+
+/** What one step did. */
+export interface TrpoStepResult {
+  accepted: boolean;
+  /** Backtracking exponent of the accepted step (−1 when none). */
+  backtracks: number;
+  surrogateBefore: number;
+  surrogateAfter: number;
+  kl: number;
+}
+
+/** Visited rows of a batch, with the quantities the step needs. */
+export interface TrpoBatch {
+  states: Int32Array;
+  actions: Int32Array;
+  advantages: Float32Array;
+  nTraj: number;
+}
+
+export class TrustRegionStep {
+  constructor(
+    private readonly env: Environment,
+    private readonly policy: Estimator,
+    private readonly options: TrpoOptions,
+  ) {
+    if (!policy.jvp) throw new Error("RL-T (optimizer 'trpo') needs an estimator with forward-mode derivatives (jvp); the 'mlp' estimator has them");
+  }
+
+  /** ∇ of the surrogate at the current parameters, flattened in `policy.variables` order. */
+  surrogateGradient(batch: TrpoBatch): Float64Array {
+    const vars = this.policy.variables;
+    const { grads, value } = tf.variableGrads(
+      () => tf.div(tf.sum(tf.mul(forwardLogProbs(this.env, this.policy, batch.states, batch.actions), tf.tensor1d(batch.advantages))), batch.nTraj) as tf.Scalar,
+      [...vars],
+    );
+    const flat = flattenGradients(vars, grads);
+    tf.dispose([value, ...Object.values(grads)]);
+    return flat;
+  }
+
+  /** A function v ↦ F·v (+ damping·v) for the Fisher matrix of the batch at the current parameters. */
+  fisherVectorProduct(batch: TrpoBatch): (v: Float64Array) => Float64Array {
+    const { env, policy } = this;
+    const vars = policy.variables;
+    const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
+    const nUnique = unique.length / env.stateDim;
+    const counts = new Float32Array(nUnique);
+    for (const u of inverse) counts[u]! += 1;
+    const obs = env.encode(unique);
+    const probs = this.probabilities(unique, obs);
+    const nA = env.nActions;
+    return (v) => {
+      const tangents = unflatten(vars, v);
+      const jv = tf.tidy(() => policy.jvp!(tf.tensor2d(obs, [nUnique, env.obsDim]), tangents).tangent.dataSync());
+      tf.dispose(tangents);
+      // u_s = count_s · (diag p − p pᵀ) J_s v / N
+      const u = new Float32Array(nUnique * nA);
+      for (let s = 0; s < nUnique; s++) {
+        let pjv = 0;
+        for (let a = 0; a < nA; a++) pjv += probs[s * nA + a]! * jv[s * nA + a]!;
+        for (let a = 0; a < nA; a++) u[s * nA + a] = (counts[s]! * probs[s * nA + a]! * (jv[s * nA + a]! - pjv)) / batch.nTraj;
+      }
+      const { grads, value } = tf.variableGrads(
+        () => tf.sum(tf.mul(policy.apply(tf.tensor2d(obs, [nUnique, env.obsDim])), tf.tensor2d(u, [nUnique, nA]))) as tf.Scalar,
+        [...vars],
+      );
+      const fv = flattenGradients(vars, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+      if (this.options.damping > 0) for (let k = 0; k < fv.length; k++) fv[k]! += this.options.damping * v[k]!;
+      return fv;
+    };
+  }
+
+  /** One trust-region step on the policy's parameters. */
+  step(batch: TrpoBatch): TrpoStepResult {
+    const { delta, backtrackSteps } = this.options;
+    const vars = this.policy.variables;
+    const g = this.surrogateGradient(batch);
+    const direction = conjugateGradient(this.fisherVectorProduct(batch), g, this.options.cgIterations, this.options.cgTolerance);
+    const sg = dot(direction, g);
+    const old = flattenValues(vars);
+    const before = this.evaluate(batch);
+    const none: TrpoStepResult = { accepted: false, backtracks: -1, surrogateBefore: before.surrogate, surrogateAfter: before.surrogate, kl: 0 };
+    if (!(sg > 0) || !Number.isFinite(sg)) return none;
+    const maxLength = Math.sqrt((2 * delta) / sg);
+    const candidate = new Float64Array(old.length);
+    for (let k = 0; k < backtrackSteps; k++) {
+      const scale = maxLength * 0.5 ** k;
+      for (let j = 0; j < old.length; j++) candidate[j] = old[j]! - scale * direction[j]!;
+      assignFlat(vars, candidate);
+      const after = this.evaluate(batch, before.logProbs);
+      if (after.surrogate < before.surrogate && after.kl <= delta) {
+        return { accepted: true, backtracks: k, surrogateBefore: before.surrogate, surrogateAfter: after.surrogate, kl: after.kl };
+      }
+    }
+    assignFlat(vars, old);
+    return none;
+  }
+
+  /** Masked softmax probabilities of the given states (float64, host). */
+  private probabilities(states: Int32Array, obs: Float32Array): Float64Array {
+    const rows = states.length / this.env.stateDim;
+    const logits = tf.tidy(() => this.policy.predict(tf.tensor2d(obs, [rows, this.env.obsDim])).dataSync());
+    return softmaxRows(logits, this.env.forwardMask(states), this.env.nActions);
+  }
+
+  /**
+   * Surrogate and mean KL at the current parameters relative to `oldLogProbs` (full per-row
+   * log-distributions); without it, the current parameters are the old ones.
+   */
+  private evaluate(batch: TrpoBatch, oldLogProbs?: Float64Array): { surrogate: number; kl: number; logProbs: Float64Array } {
+    const { env } = this;
+    const nA = env.nActions;
+    const rows = batch.actions.length;
+    const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
+    const p = this.probabilities(unique, env.encode(unique));
+    const logProbs = new Float64Array(rows * nA);
+    let surrogate = 0;
+    let kl = 0;
+    for (let m = 0; m < rows; m++) {
+      const u = inverse[m]!;
+      for (let a = 0; a < nA; a++) logProbs[m * nA + a] = Math.log(p[u * nA + a]!);
+      const a = batch.actions[m]!;
+      const ratio = oldLogProbs ? Math.exp(logProbs[m * nA + a]! - oldLogProbs[m * nA + a]!) : 1;
+      surrogate += ratio * batch.advantages[m]!;
+      if (oldLogProbs) {
+        for (let b = 0; b < nA; b++) {
+          const po = Math.exp(oldLogProbs[m * nA + b]!);
+          if (po > 0) kl += po * (oldLogProbs[m * nA + b]! - logProbs[m * nA + b]!);
+        }
+      }
+    }
+    return { surrogate: surrogate / batch.nTraj, kl: kl / batch.nTraj, logProbs };
+  }
+}
+
+/** Row-wise softmax of logits under a 0/1 mask, float64. */
+export function softmaxRows(logits: ArrayLike<number>, mask: Uint8Array, nA: number): Float64Array {
+  const rows = mask.length / nA;
+  const out = new Float64Array(rows * nA);
+  const penalty = maskPenalty(mask);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let a = 0; a < nA; a++) max = Math.max(max, logits[r * nA + a]! + penalty[r * nA + a]!);
+    let z = 0;
+    for (let a = 0; a < nA; a++) {
+      const e = mask[r * nA + a] ? Math.exp(logits[r * nA + a]! - max) : 0;
+      out[r * nA + a] = e;
+      z += e;
+    }
+    for (let a = 0; a < nA; a++) out[r * nA + a]! /= z;
+  }
+  return out;
+}
+
+/** Solves A x = b approximately by conjugate gradients from x = 0 (float64). */
+export function conjugateGradient(product: (v: Float64Array) => Float64Array, b: Float64Array, iterations: number, tolerance: number): Float64Array {
+  const x = new Float64Array(b.length);
+  const r = Float64Array.from(b);
+  const p = Float64Array.from(b);
+  let rr = dot(r, r);
+  for (let i = 0; i < iterations; i++) {
+    const ap = product(p);
+    const alpha = rr / dot(p, ap);
+    for (let k = 0; k < x.length; k++) {
+      x[k]! += alpha * p[k]!;
+      r[k]! -= alpha * ap[k]!;
+    }
+    const rrNew = dot(r, r);
+    if (rrNew < tolerance) break;
+    const beta = rrNew / rr;
+    for (let k = 0; k < p.length; k++) p[k] = r[k]! + beta * p[k]!;
+    rr = rrNew;
+  }
+  return x;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+}

@@ -1,0 +1,69 @@
+import { type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import type { Objective } from '../../core/objective.js';
+import { providesGuide } from '../../core/policy/guide.js';
+import type { Contribution } from '../../core/plugin.js';
+import type { Sampler } from '../../core/sampling/sampler.js';
+import { commonObjectiveOptions, makeBackwardPolicy } from './objectives.js';
+
+type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] } };
+
+/** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
+export const rlContribution: Contribution<Objective, RlConfig> = {
+  name: 'rl',
+  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T',
+  schema: {
+    properties: {
+      backward: { enum: ['uniform', 'coupled', 'guided'], default: 'uniform', description: 'P_B: uniform (RL-U), learned coupled to P_F (RL-B), learned towards the environment guide (RL-G)' },
+      optimizer: { enum: ['adam', 'trpo'], default: 'adam', description: 'forward policy update; trpo = RL-T' },
+      ...commonObjectiveOptions,
+      lrB: { type: 'number', exclusiveMinimum: 0, description: 'learning rate of the learned P_B (default: lr)' },
+      lrV: { type: 'number', exclusiveMinimum: 0, default: 5e-3, description: 'learning rate of the value networks' },
+      lambda: { type: 'number', minimum: 0, maximum: 1, default: 0.99, description: 'GAE λ of the forward advantages (γ = 1)' },
+      centerAdvantages: { type: 'boolean', default: true, description: 'subtract the batch mean from the advantages' },
+      value: {
+        type: 'object',
+        additionalProperties: false,
+        default: {},
+        properties: { hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256], description: 'value network hidden widths' } },
+      },
+      trpo: {
+        type: 'object',
+        additionalProperties: false,
+        default: {},
+        description: 'RL-T trust-region step',
+        properties: {
+          delta: { type: 'number', exclusiveMinimum: 0, default: 0.01 },
+          cgIterations: { type: 'integer', minimum: 1, default: 10 },
+          cgTolerance: { type: 'number', minimum: 0, default: 1e-5 },
+          backtrackSteps: { type: 'integer', minimum: 1, default: 20 },
+          damping: { type: 'number', minimum: 0, default: 0 },
+        },
+      },
+    },
+  },
+  create: (options, resolve) => {
+    const env = resolve.get<Environment>(TOKENS.Environment);
+    const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
+    const makeEstimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory);
+    const valueNet = (role: string): Estimator => makeEstimator({ role, inputDim: env.obsDim, outputDim: 1, overrides: { hidden: options.value.hidden } });
+    const learned = options.backward !== 'uniform';
+    if (options.backward === 'guided' && !providesGuide(env)) {
+      throw new Error(`objective rl: backward 'guided' needs a guide, and environment '${env.name}' does not provide one (use 'coupled' or 'uniform')`);
+    }
+    return new PolicyGradientGFlowNet(
+      {
+        env,
+        forward,
+        backward: makeBackwardPolicy(learned ? 'learned' : 'uniform', resolve),
+        value: valueNet('value'),
+        ...(learned ? { backwardValue: valueNet('backward-value') } : {}),
+        ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward) } : {}),
+        sampler: resolve.get<Sampler>(TOKENS.Sampler),
+      },
+      { ...options, lrB: options.lrB ?? options.lr },
+    );
+  },
+};
