@@ -39,6 +39,24 @@ export interface TbVariantFixture {
   grad_logit_PF_layer0_weight?: number[][];
 }
 
+/** One RL variant (`RL_U` uniform P_B, `RL_B` learned P_B); matrices are `[t][i]`, padding 0. */
+export interface RlVariantFixture {
+  log_pf: number[][];
+  log_pb_before_exit_fill: number[][];
+  scores: number[][];
+  values: number[][];
+  advantages: number[][];
+  targets: number[][];
+  A_loss: number;
+  Z_diff: number;
+  V_loss: number;
+  grad_logZ_of_A_loss_plus_Z_diff: number;
+  /** `[out][in]` = [16][8]. */
+  grad_logit_PF_layer0_weight_of_A_loss: number[][];
+  /** `[out][in]` = [16][8]. */
+  grad_logV_layer0_weight_of_V_loss: number[][];
+}
+
 /** The parts of the fixture the tests use (the file holds more). */
 export interface HypergridReference {
   meta: {
@@ -74,12 +92,47 @@ export interface HypergridReference {
     TB_U: Required<TbVariantFixture>;
     TB_B: TbVariantFixture;
   };
+  RL: {
+    lamb: number;
+    log_reward_clip_min: number;
+    RL_U: RlVariantFixture;
+    RL_B: RlVariantFixture;
+  };
   RL_B_backward: {
     actions_matrix_time_by_traj: number[][];
     /** (T+1) x N x ndim, padded with s0. */
     states_tensor_time_by_traj: number[][][];
     when_is_done: number[];
     log_rewards: number[];
+    /** log P_B(s_{t+1} | s_t), `[t][i]`. */
+    log_pb: number[][];
+    /** log P_F(s_t | s_{t+1}), `[t][i]`. */
+    log_pf: number[][];
+    scores: number[][];
+    values: number[][];
+    advantages: number[][];
+    targets: number[][];
+    A_loss: number;
+    V_loss: number;
+    /** `[out][in]` = [16][8]. */
+    grad_logit_PB_layer0_weight_of_A_loss: number[][];
+    guided_log_pg_backward_batch: number[][];
+    guided_log_pg_forward_batch: number[][];
+  };
+  TRPO: {
+    delta: number;
+    cg_n_iter: number;
+    cg_res_tol: number;
+    cg_iterations_run: number;
+    cg_trace: Array<{ iter: number; pAp: number; alpha: number; rTr_new: number }>;
+    /** Names of the logit_PF tensors in flattening order (each row-major, weights `[out][in]`). */
+    flat_param_order: string[];
+    n_params: number;
+    sur_grads: number[];
+    Hvp_of_sur_grads: number[];
+    search_dir: number[];
+    max_length: number;
+    max_step: number[];
   };
   exact: {
     P_T: number[];
@@ -189,4 +242,43 @@ export function buildForwardBatch(ref: HypergridReference = loadHypergridReferen
 export function buildBackwardBatch(ref: HypergridReference = loadHypergridReference()): Trajectories {
   const b = ref.RL_B_backward;
   return buildTrajectories('backward', b.states_tensor_time_by_traj, b.actions_matrix_time_by_traj, b.when_is_done, b.log_rewards);
+}
+
+/**
+ * Index map between our flat parameter layout and the fixture's: `perm[k]` is the position in
+ * `flattenValues(mlp.variables)` (per layer: weight `[in][out]` row-major, then bias) of entry k of
+ * the fixture's flat vector (per layer: weight `[out][in]` row-major, then bias — `flat_param_order`).
+ * So `reference[k] = ours[perm[k]]`.
+ */
+export function referenceParamPermutation(mlp: Mlp): Int32Array {
+  const total = mlp.layers.reduce((n, l) => n + l.inDim * l.outDim + l.outDim, 0);
+  const perm = new Int32Array(total);
+  let off = 0;
+  for (const l of mlp.layers) {
+    const { inDim, outDim } = l;
+    for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) perm[off + o * inDim + i] = off + i * outDim + o;
+    off += inDim * outDim;
+    for (let o = 0; o < outDim; o++) perm[off + o] = off + o;
+    off += outDim;
+  }
+  return perm;
+}
+
+/** Our flat layout → the fixture's (`reference[k] = ours[perm[k]]`). */
+export function toReferenceLayout(ours: ArrayLike<number>, perm: Int32Array): Float64Array {
+  if (ours.length !== perm.length) throw new Error(`toReferenceLayout: ${ours.length} values for ${perm.length} parameters`);
+  return Float64Array.from(perm, (j) => ours[j]!);
+}
+
+/** The fixture's flat layout → ours (inverse of {@link toReferenceLayout}). */
+export function fromReferenceLayout(reference: ArrayLike<number>, perm: Int32Array): Float64Array {
+  if (reference.length !== perm.length) throw new Error(`fromReferenceLayout: ${reference.length} values for ${perm.length} parameters`);
+  const out = new Float64Array(perm.length);
+  perm.forEach((j, k) => (out[j] = reference[k]!));
+  return out;
+}
+
+/** The fixture's parameters of network `name`, flattened in the fixture's layout (`flat_param_order`). */
+export function referenceFlatParams(name: NetworkName, ref: HypergridReference = loadHypergridReference()): number[] {
+  return ref.networks[name].layers.flatMap((l) => [...l.weight.flat(), ...l.bias]);
 }

@@ -1,7 +1,9 @@
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import type { EvaluationEvent, IterationEvent } from '../../core/events/bus.js';
+import { TOKENS } from '../../core/di/tokens.js';
 import { PluginRegistry } from '../../core/plugin.js';
+import type { Trainer } from '../../core/training/trainer.js';
 import { type TrainOptions, train } from '../../core/training/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
@@ -29,15 +31,22 @@ export interface RecordedRun {
   evaluations: EvaluationEvent[];
 }
 
-/** Trains without writing files or printing (only the exact evaluator is attached) and records the streams. */
-export async function recordRun(config: ResolvedConfig, options: TrainOptions = {}): Promise<RecordedRun> {
+/**
+ * Trains without writing files or printing (only the exact evaluator is attached) and records the
+ * streams. With `stopBelowTv`, the run stops at the first evaluation whose TV is below it (an
+ * early-stopping subscriber, as a user would write one).
+ */
+export async function recordRun(config: ResolvedConfig, options: TrainOptions & { stopBelowTv?: number } = {}): Promise<RecordedRun> {
   const rec: RecordedRun = { iterations: [], evaluations: [] };
   await train(config, registry, {
     subscribers: ['exact-evaluator'],
     ...options,
     beforeRun: (container, bus) => {
       bus.iteration$.subscribe((e) => rec.iterations.push(e));
-      bus.evaluation$.subscribe((e) => rec.evaluations.push(e));
+      bus.evaluation$.subscribe((e) => {
+        rec.evaluations.push(e);
+        if (options.stopBelowTv !== undefined && e.metrics.tv! < options.stopBelowTv) container.get<Trainer>(TOKENS.Trainer).stop();
+      });
       options.beforeRun?.(container, bus);
     },
   });
