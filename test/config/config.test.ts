@@ -188,7 +188,7 @@ describe('readRawConfig', () => {
     const c = resolveConfig(readRawConfig(path), registry);
     expect(c.name).toBe('default');
     expect(c.env.name).toBe('hypergrid');
-    expect(c.objective.name).toBe('tb');
-    expect(c.estimator.hidden).toEqual([64, 64]);
+    expect(c.objective.name).toBe('rl');
+    expect(c.estimator.hidden).toEqual([128, 128]);
   });
 });

@@ -455,6 +455,15 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       const gRef = fromReferenceLayout(ref.TRPO.sur_grads, perm);
       const x32 = conjugateGradient((v) => { const r = fvp(v); pAps32.push(dot(v, r)); return r; }, gRef, 10, 1e-5);
       console.info('f32 pAp', pAps32);
+      const refR = JSON.parse(JSON.stringify(ref)) as HypergridReference;
+      for (const l of refR.networks.logit_PF.layers) { l.weight = l.weight.map((r) => r.map(Math.fround)); l.bias = l.bias.map(Math.fround); }
+      const f64r = referenceFisher64(refR, env, fwdTr.states, fwd.nTraj);
+      const pApsR: number[] = [];
+      const xr = conjugateGradient((v) => { const r = f64r(v); pApsR.push(dot(v, r)); return r; }, Float64Array.from(ref.TRPO.sur_grads), 10, 1e-5);
+      console.info('f64 with f32 weights: cg rel', norm(xr.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir), pApsR);
+      const pApsIO: number[] = [];
+      const xio = conjugateGradient((v) => { const r = f64(Float64Array.from(v, Math.fround)).map(Math.fround); pApsIO.push(dot(v, r)); return r; }, Float64Array.from(ref.TRPO.sur_grads), 10, 1e-5);
+      console.info('f64 with f32 I/O: cg rel', norm(xio.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir), pApsIO);
       console.info('f32 cg rel', norm(toReferenceLayout(x32, perm).map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir));
       const diff = searchDir.map((v, k) => v - ref.TRPO.search_dir[k]!);
       console.info('search_dir rel diff', norm(diff) / norm(ref.TRPO.search_dir));
