@@ -30,9 +30,10 @@ export function flattenGradients(variables: readonly tf.Variable[], grads: tf.Na
 
 /** Splits a flat vector into tensors shaped like `variables` (caller disposes). */
 export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<number>): tf.Tensor[] {
+  const f32 = flat instanceof Float32Array ? flat : Float32Array.from(flat);
   let off = 0;
   return variables.map((v) => {
-    const part = Float32Array.from({ length: v.size }, (_, k) => flat[off + k]!);
+    const part = f32.slice(off, off + v.size);
     off += v.size;
     return tf.tensor(part, v.shape);
   });

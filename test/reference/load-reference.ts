@@ -1,7 +1,7 @@
 /**
  * Typed access to the HyperGrid reference vectors in `test/fixtures/hypergrid-vectors.json` and
  * builders for the objects they describe (environment, networks, trajectory batches).
- * Helpers only: the tests live in `hypergrid-reference.test.ts`.
+ * Helpers only: the tests live in `hypergrid-reference.test.ts` and `rl-reference.test.ts`.
  *
  * Fixture conventions (see `test/fixtures/README.md`): matrices named `*_time_by_traj` are indexed
  * `[t][i]` (time step, trajectory); network weights are stored `[out][in]`; padding entries of

@@ -166,7 +166,7 @@ function referenceFisher64(ref: HypergridReference, env: HyperGrid, states: Int3
     // backward pass for each logit
     const jac = new Float64Array(nA * nParams);
     for (let out = 0; out < nA; out++) {
-      let delta = Array.from({ length: nA }, (_, b) => (b === out ? 1 : 0));
+      let delta: number[] = Array.from({ length: nA }, (_, b) => (b === out ? 1 : 0));
       for (let k = layers.length - 1; k >= 0; k--) {
         const l = layers[k]!;
         const nIn = l.weight[0]!.length;
@@ -292,6 +292,14 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
     expect(Array.from(bwd.terminalStates())).toEqual(Array.from(terminals));
     expect(Array.from(bwd.lengths)).toEqual(Array.from(fwd.lengths, (n) => n - 1));
     expect([fwd.maxSteps, bwd.maxSteps]).toEqual([ref.RL.RL_U.scores.length, ref.RL_B_backward.scores.length]);
+  });
+
+  it('an RL objective of each backward kind frees its tensors (log Ẑ, optimisers, P_B, V, V_B) on dispose', () => {
+    for (const kind of ['uniform', 'coupled', 'guided'] as const) {
+      const before = tf.memory().numTensors;
+      buildCase(kind).rl.dispose();
+      expect(tf.memory().numTensors - before, `tensors left after disposing a '${kind}' objective`).toBe(0);
+    }
   });
 
   describe('forward part (RL-U, RL-B)', () => {
@@ -436,41 +444,89 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       expectClose(toReferenceLayout(hv, perm), ref.TRPO.Hvp_of_sur_grads, 1e-4, 'TRPO.Hvp_of_sur_grads');
     });
 
-    it('conjugate gradients and max_length', () => {
+    it('conjugate gradients with float64 products reproduce search_dir, cg_trace and max_length', () => {
+      // The CG routine on exact (float64, host) Fisher products from the fixture's weights: the
+      // reference states that independent float64 implementations agree to about 1e-5 here.
+      const fisher64 = referenceFisher64(ref, env, fwdTr.states, fwd.nTraj);
+      expectClose(fisher64(ref.TRPO.sur_grads), ref.TRPO.Hvp_of_sur_grads, 1e-4, 'TRPO.Hvp_of_sur_grads (float64 host product)');
+      const pAp: number[] = [];
+      const x = conjugateGradient(
+        (v) => {
+          const fv = fisher64(v);
+          pAp.push(dot(v, fv));
+          return fv;
+        },
+        Float64Array.from(ref.TRPO.sur_grads),
+        TRPO_OPTIONS.cgIterations,
+        TRPO_OPTIONS.cgTolerance,
+      );
+      expect(pAp.length).toBe(ref.TRPO.cg_iterations_run);
+      expectClose(pAp, ref.TRPO.cg_trace.map((it) => it.pAp), 1e-4, 'TRPO.cg_trace.pAp (float64 products)');
+      // "about 1e-5 relative" as a whole vector (observed 1.9e-5); single entries along
+      // near-null directions of F (e.g. the output bias, which the softmax ignores up to a
+      // constant) differ by up to 2e-4 relative between float64 implementations
+      const dirError = norm(x.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir);
+      errorReport.set('TRPO.search_dir (float64 products, relative L2)', { maxRel: dirError, maxAbsOverScale: dirError });
+      expect(dirError, 'TRPO.search_dir (float64 products): ‖x − search_dir‖ / ‖search_dir‖').toBeLessThan(1e-4);
+      expectClose(Math.sqrt((2 * TRPO_OPTIONS.delta) / dot(x, ref.TRPO.sur_grads)), ref.TRPO.max_length, 1e-4, 'TRPO.max_length (float64 products)');
+      // the fixture's own max_length and max_step follow from its search_dir and sur_grads
+      expectClose(Math.sqrt((2 * ref.TRPO.delta) / dot(ref.TRPO.search_dir, ref.TRPO.sur_grads)), ref.TRPO.max_length, 1e-12, 'TRPO.max_length (fixture formula)');
+      expectClose(ref.TRPO.search_dir.map((v) => ref.TRPO.max_length * v), ref.TRPO.max_step, 1e-12, 'TRPO.max_step (fixture formula)');
+    });
+
+    it('conjugate gradients with our float32 Fisher products: trace start, residual and max_length', () => {
+      // Our products F·v run in float32. CG on this rank-17 (of 467) Fisher matrix amplifies their
+      // rounding: the p·Ap trace follows the reference for six iterations, then departs once the
+      // residual is ~1e-3 of where it started, and the search direction ends ~15% (relative L2)
+      // from `search_dir` (max_length ~0.4% off). The same happens with the exact float64 products
+      // above when only their input and output are rounded to float32, so it is rounding, not an
+      // error: search_dir is therefore not compared here. Checked instead: the first iterations of
+      // the trace, and that our direction solves F·x = g about as well as 10 CG iterations can
+      // (relative residual 0.021 here; the float64 solve reaches 0.0054).
       const fvp = step.fisherVectorProduct(batch);
       const g = step.surrogateGradient(batch);
-      const x = conjugateGradient(fvp, g, TRPO_OPTIONS.cgIterations, TRPO_OPTIONS.cgTolerance);
-      const searchDir = toReferenceLayout(x, perm);
-      // TODO decide after exploration
-      const f64 = referenceFisher64(ref, env, fwdTr.states, fwd.nTraj);
-      const hv64 = f64(ref.TRPO.sur_grads);
-      console.info('f64 hvp rel', norm(hv64.map((v, k) => v - ref.TRPO.Hvp_of_sur_grads[k]!)) / norm(ref.TRPO.Hvp_of_sur_grads));
-      const pAps64: number[] = [];
-      const x64 = conjugateGradient((v) => { const r = f64(v); pAps64.push(dot(v, r)); return r; }, Float64Array.from(ref.TRPO.sur_grads), 10, 1e-5);
-      console.info('f64 cg rel', norm(x64.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir), Math.max(...x64.map((v, k) => Math.abs(v - ref.TRPO.search_dir[k]!) / Math.abs(ref.TRPO.search_dir[k]!) )));
-      console.info('f64 pAp', pAps64, ref.TRPO.cg_trace.map((t) => t.pAp));
-      console.info('f64 maxlen', Math.sqrt(0.02 / dot(x64, ref.TRPO.sur_grads)), ref.TRPO.max_length);
-      console.info('fixture true residual', norm(f64(ref.TRPO.search_dir).map((v, k) => v - ref.TRPO.sur_grads[k]!)) / norm(ref.TRPO.sur_grads));
-      const pAps32: number[] = [];
-      const gRef = fromReferenceLayout(ref.TRPO.sur_grads, perm);
-      const x32 = conjugateGradient((v) => { const r = fvp(v); pAps32.push(dot(v, r)); return r; }, gRef, 10, 1e-5);
-      console.info('f32 pAp', pAps32);
-      const refR = JSON.parse(JSON.stringify(ref)) as HypergridReference;
-      for (const l of refR.networks.logit_PF.layers) { l.weight = l.weight.map((r) => r.map(Math.fround)); l.bias = l.bias.map(Math.fround); }
-      const f64r = referenceFisher64(refR, env, fwdTr.states, fwd.nTraj);
-      const pApsR: number[] = [];
-      const xr = conjugateGradient((v) => { const r = f64r(v); pApsR.push(dot(v, r)); return r; }, Float64Array.from(ref.TRPO.sur_grads), 10, 1e-5);
-      console.info('f64 with f32 weights: cg rel', norm(xr.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir), pApsR);
-      const pApsIO: number[] = [];
-      const xio = conjugateGradient((v) => { const r = f64(Float64Array.from(v, Math.fround)).map(Math.fround); pApsIO.push(dot(v, r)); return r; }, Float64Array.from(ref.TRPO.sur_grads), 10, 1e-5);
-      console.info('f64 with f32 I/O: cg rel', norm(xio.map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir), pApsIO);
-      console.info('f32 cg rel', norm(toReferenceLayout(x32, perm).map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir));
-      const diff = searchDir.map((v, k) => v - ref.TRPO.search_dir[k]!);
-      console.info('search_dir rel diff', norm(diff) / norm(ref.TRPO.search_dir));
-      const residual = fvp(x).map((v, k) => v - g[k]!);
-      console.info('residual', norm(residual) / norm(g), dot(residual, residual), ref.TRPO.cg_trace.map((t) => t.rTr_new));
-      const maxLength = Math.sqrt((2 * TRPO_OPTIONS.delta) / dot(x, g));
-      console.info('max_length', maxLength, ref.TRPO.max_length);
+      const pAp: number[] = [];
+      const x = conjugateGradient(
+        (v) => {
+          const fv = fvp(v);
+          pAp.push(dot(v, fv));
+          return fv;
+        },
+        g,
+        TRPO_OPTIONS.cgIterations,
+        TRPO_OPTIONS.cgTolerance,
+      );
+      const trace = ref.TRPO.cg_trace;
+      // first iteration: p = g, p·Ap = g·Fg, alpha = g·g / g·Fg
+      expectClose(pAp[0]!, trace[0]!.pAp, 1e-4, 'TRPO.cg_trace[0].pAp (float32 products)');
+      expectClose(dot(g, g) / pAp[0]!, trace[0]!.alpha, 1e-4, 'TRPO.cg_trace[0].alpha (float32 products)');
+      expectClose(pAp.slice(0, 6), trace.slice(0, 6).map((it) => it.pAp), 1e-4, 'TRPO.cg_trace[0..5].pAp (float32 products)');
+      const fx = fvp(x);
+      const residual = norm(fx.map((v, k) => v - g[k]!)) / norm(g);
+      expect(residual, 'relative residual ‖F·x − g‖ / ‖g‖').toBeLessThan(0.05);
+      const sg = dot(x, g);
+      expect(sg).toBeGreaterThan(0);
+      const maxLength = Math.sqrt((2 * TRPO_OPTIONS.delta) / sg);
+      expect(Number.isFinite(maxLength)).toBe(true);
+      // informational (not asserted against the fixture, see above)
+      const dirError = norm(toReferenceLayout(x, perm).map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir);
+      errorReport.set('TRPO.search_dir (float32 products, relative L2, not asserted)', { maxRel: dirError, maxAbsOverScale: dirError });
+      const lengthError = Math.abs(maxLength / ref.TRPO.max_length - 1);
+      errorReport.set('TRPO.max_length (float32 products, not asserted)', { maxRel: lengthError, maxAbsOverScale: lengthError });
+
+      // step() moves the parameters by −0.5^k · sqrt(2δ / (x·g)) · x (k = the accepted backtrack)
+      const policy = buildMlp('logit_PF', ref);
+      try {
+        const own = new TrustRegionStep(env, policy, TRPO_OPTIONS);
+        const before = flattenValues(policy.variables);
+        const result = own.step(batch);
+        const after = flattenValues(policy.variables);
+        expect(result.accepted).toBe(true);
+        const scale = maxLength * 0.5 ** result.backtracks;
+        expectClose(after.map((v, k) => v - before[k]!), x.map((v) => -scale * v), 1e-4, 'TRPO step (parameter change)');
+      } finally {
+        policy.dispose();
+      }
     });
   });
 });
