@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchSize, type Enumerable, type Environment } from '../core/env/environment.js';
 import type { Estimator } from '../core/estimator.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
+import { readValues } from '../core/tensor/read.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -202,7 +203,7 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
     return {
       logProbs: (states, actions) => {
         const rows = actions.length;
-        const logits = tf.tidy(() => forward.predict(tf.tensor2d(this.encode(states), [rows, this.obsDim])).dataSync());
+        const logits = readValues(() => forward.predict(tf.tensor2d(this.encode(states), [rows, this.obsDim])));
         const mask = this.forwardMask(states);
         const logR = this.logReward(states);
         const out = new Float32Array(rows);

@@ -33,6 +33,7 @@ import { GroupedAdam, type ParamGroup } from '../../core/tensor/adam.js';
 import { ownedVariable } from '../../core/tensor/names.js';
 import { backwardStepQuantities, forwardStepQuantities, type StepQuantities } from './costs.js';
 import { type TrpoOptions, TrustRegionStep } from './trpo.js';
+import { readValues } from '../../core/tensor/read.js';
 
 /** Options of {@link PolicyGradientGFlowNet}. */
 export interface RlOptions {
@@ -157,7 +158,7 @@ export class PolicyGradientGFlowNet implements Objective {
     const nonExit = Int32Array.from(tr.isExit.reduce<number[]>((acc, e, m) => (e ? acc : (acc.push(m), acc)), []));
     const out = new Float32Array(tr.count);
     if (nonExit.length === 0) return out;
-    const lp = tf.tidy(() => backward.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit)).dataSync());
+    const lp = readValues(() => backward.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit)));
     nonExit.forEach((m, k) => (out[m] = lp[k]!));
     return out;
   }
@@ -215,7 +216,7 @@ export class PolicyGradientGFlowNet implements Objective {
     if (this.options.backward === 'guided') {
       return guide!.logProbs(tr.nextStates, tr.actions, selectRows(terminalsPerTrajectory, env.stateDim, tr.traj));
     }
-    return tf.tidy(() => forwardLogProbs(env, forward, tr.nextStates, tr.actions).dataSync() as Float32Array);
+    return readValues(() => forwardLogProbs(env, forward, tr.nextStates, tr.actions));
   }
 
   private updateBackward(forwardBatch: Trajectories): Record<string, number> {

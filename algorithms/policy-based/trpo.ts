@@ -17,6 +17,7 @@ import { maskPenalty } from '../../core/policy/categorical.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenGradients, flattenValues, unflatten } from '../../core/tensor/flat-params.js';
+import { readValues } from '../../core/tensor/read.js';
 
 /** Options of the trust-region step. */
 export interface TrpoOptions {
@@ -84,7 +85,7 @@ export class TrustRegionStep {
     const nA = env.nActions;
     return (v) => {
       const tangents = unflatten(vars, v);
-      const jv = tf.tidy(() => policy.jvp!(tf.tensor2d(obs, [nUnique, env.obsDim]), tangents).tangent.dataSync());
+      const jv = readValues(() => policy.jvp!(tf.tensor2d(obs, [nUnique, env.obsDim]), tangents).tangent);
       tf.dispose(tangents);
       // u_s = count_s · (diag p − p pᵀ) J_s v / N
       const u = new Float32Array(nUnique * nA);
@@ -133,7 +134,7 @@ export class TrustRegionStep {
   /** Masked softmax probabilities of the given states (float64, host). */
   private probabilities(states: Int32Array, obs: Float32Array): Float64Array {
     const rows = states.length / this.env.stateDim;
-    const logits = tf.tidy(() => this.policy.predict(tf.tensor2d(obs, [rows, this.env.obsDim])).dataSync());
+    const logits = readValues(() => this.policy.predict(tf.tensor2d(obs, [rows, this.env.obsDim])));
     return softmaxRows(logits, this.env.forwardMask(states), this.env.nActions);
   }
 

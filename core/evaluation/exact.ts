@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
+import { readValues } from '../tensor/read.js';
 
 /**
  * Exact terminating distribution of a forward policy on an enumerable environment, by dynamic
@@ -76,7 +77,7 @@ export class ExactTerminatingDistribution {
     for (let start = 0; start < n; start += this.chunkSize) {
       const end = Math.min(n, start + this.chunkSize);
       const obs = env.encode(this.states.subarray(start * d, end * d));
-      const chunk = tf.tidy(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim])).dataSync());
+      const chunk = readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim])));
       out.set(chunk, start * env.nActions);
     }
     return out;

@@ -3,6 +3,7 @@ import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import { takenLogProbs } from './categorical.js';
 import { estimatorOutputs } from './unique-states.js';
+import { readValues } from '../tensor/read.js';
 
 /**
  * A backward policy P_B(s | s'): a distribution over the backward actions allowed at s'.
@@ -69,7 +70,7 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
 
   samplingLogits(states: Int32Array): Float32Array {
     const rows = states.length / this.env.stateDim;
-    return tf.tidy(() => this.estimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])).dataSync() as Float32Array);
+    return readValues(() => this.estimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])));
   }
 
   dispose(): void {

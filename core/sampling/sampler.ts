@@ -7,6 +7,7 @@ import type { Rng } from '../rng.js';
 import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
+import { readValues } from '../tensor/read.js';
 
 /**
  * Generates trajectories in lock-step: all N trajectories advance together, with one network
@@ -26,7 +27,7 @@ export class Sampler {
   forwardLogits(states: Int32Array): Float32Array {
     const { unique, inverse } = uniqueRows(states, this.env.stateDim);
     const nUnique = unique.length / this.env.stateDim;
-    const logits = tf.tidy(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(unique), [nUnique, this.env.obsDim])).dataSync() as Float32Array);
+    const logits = readValues(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(unique), [nUnique, this.env.obsDim])));
     if (nUnique === inverse.length) return logits;
     const a = this.env.nActions;
     const out = new Float32Array(inverse.length * a);
