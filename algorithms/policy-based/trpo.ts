@@ -193,9 +193,12 @@ export function conjugateGradient(product: (v: Float64Array) => Float64Array, b:
   const r = Float64Array.from(b);
   const p = Float64Array.from(b);
   let rr = dot(r, r);
-  for (let i = 0; i < iterations; i++) {
+  // the residual is checked before every iteration: b = 0 (or an exact solve) must not give 0/0
+  for (let i = 0; i < iterations && rr > tolerance; i++) {
     const ap = product(p);
-    const alpha = rr / dot(p, ap);
+    const pAp = dot(p, ap);
+    if (!(pAp > 0)) break; // direction of zero (or negative) curvature: nothing more to gain
+    const alpha = rr / pAp;
     for (let k = 0; k < x.length; k++) {
       x[k]! += alpha * p[k]!;
       r[k]! -= alpha * ap[k]!;

@@ -35,7 +35,7 @@ export function forwardBatch(env: HyperGrid, lists: number[][]): Trajectories {
   const lengths = new Int32Array(n);
   const terminals = new Int32Array(n * d);
   lists.forEach((acts, i) => {
-    let s = env.s0.slice();
+    let s: Int32Array = env.s0.slice();
     acts.forEach((a, t) => {
       states.set(s, (t * n + i) * d);
       actions[t * n + i] = a;
@@ -73,7 +73,7 @@ export function backwardBatch(env: HyperGrid, terminals: Int32Array[], lists: nu
   const lengths = new Int32Array(n);
   const flatTerminals = new Int32Array(n * d);
   lists.forEach((acts, i) => {
-    let s = terminals[i]!.slice();
+    let s: Int32Array = terminals[i]!.slice();
     flatTerminals.set(s, i * d);
     states.set(s, i * d);
     acts.forEach((a, t) => {
@@ -130,7 +130,7 @@ export function exactTrajectoryKl(env: HyperGrid, mlp: Mlp): { kl: number; total
   let total = 0;
   const lists = allForwardActionLists(env);
   for (const acts of lists) {
-    let s = env.s0.slice();
+    let s: Int32Array = env.s0.slice();
     let logPF = 0;
     let logPB = 0;
     for (const a of acts) {

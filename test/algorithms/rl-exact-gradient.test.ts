@@ -2,16 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backwardStepQuantities, forwardStepQuantities } from '../../algorithms/policy-based/costs.js';
 import { PolicyGradientGFlowNet, type RlOptions } from '../../algorithms/policy-based/rl.js';
-import { LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
+import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { Rng } from '../../core/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { gatherTransitions, segmentMatrix, type Transitions } from '../../core/sampling/transitions.js';
-import { flattenGradients } from '../../core/tensor/flat-params.js';
+import { gatherTransitions, segmentMatrix, selectRows, type Transitions } from '../../core/sampling/transitions.js';
+import { flattenGradients, parameterCount } from '../../core/tensor/flat-params.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
-import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, forwardBatch, relativeError, uniformLogPB } from './enumeration.js';
+import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, dot, forwardBatch, norm, relativeError, uniformLogPB } from './enumeration.js';
 
 /*
  * The policy-gradient estimators of the RL objective against exact gradients.
@@ -32,17 +32,20 @@ import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, f
  *   contributes E[b(s_t) ∇log π(a_t|s_t)] = E[b(s_t) Σ_a π(a|s_t) ∇log π(a|s_t)] = E[b(s_t) ∇Σ_a π(a|s_t)] = 0.
  *   Centring uses the batch's own mean, which is a constant only up to O(1/√N) fluctuations:
  *   its bias is O(1/N), far below the tolerance at the batch sizes used here.
- * So both estimates converge to the exact gradient; with N trajectories the error is O(1/√N),
- * and N is chosen so that the measured relative error sits well inside 5 % for the fixed seeds.
+ * The first two points and the value baseline are checked without sampling noise: the expectation, an
+ * enumeration-weighted sum, equals the exact gradient. The sampled estimates then differ from it by
+ * noise only, whose size the enumeration also gives: rms relative error =
+ * sqrt(Σ Var(g_n) / N) / ‖∇J‖ with g_n = Σ_t A_t ∇log π(a_t|s_t) of one trajectory. The batch sizes
+ * keep that prediction (without a baseline, the noisier case) below half the 5 % tolerance.
  */
 const env = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 const EXIT = env.nActions - 1;
 const LOG_Z = 0.5;
 const CLIP = -12;
 const N_FORWARD = 40_000;
-const REPEATS_BACKWARD = Number(process.env.RB ?? 10_000);
+const REPEATS_BACKWARD = 60_000;
 
-const rlOptions = (centerAdvantages: boolean, backward: RlOptions['backward']): RlOptions => ({
+const rlOptions = (backward: RlOptions['backward']): RlOptions => ({
   backward,
   optimizer: 'adam',
   lr: 1e-3,
@@ -52,9 +55,12 @@ const rlOptions = (centerAdvantages: boolean, backward: RlOptions['backward']): 
   lambda: 1,
   logZInit: LOG_Z,
   logRewardClip: CLIP,
-  centerAdvantages,
+  centerAdvantages: true,
   trpo: { delta: 0.01, cgIterations: 10, cgTolerance: 1e-10, backtrackSteps: 20, damping: 0 },
 });
+
+const mlp = (outputDim: number, seed: number, name: string): Mlp =>
+  new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim, activation: 'relu' }, new Rng(seed), `rl-exact/${name}`);
 
 /** ∇ over `vars` of a scalar expression, flattened in `vars` order. */
 function gradient(f: () => tf.Scalar, vars: readonly tf.Variable[]): Float64Array {
@@ -64,27 +70,55 @@ function gradient(f: () => tf.Scalar, vars: readonly tf.Variable[]): Float64Arra
   return flat;
 }
 
-/** ∇ of Σ_m A_m · logπ_m / N where `logProbs` rebuilds the differentiable per-row log-probs. */
-function surrogateGradient(logProbs: () => tf.Tensor1D, advantages: Float32Array, n: number, vars: readonly tf.Variable[]): Float64Array {
-  return gradient(() => tf.div(tf.sum(tf.mul(logProbs(), tf.tensor1d(advantages))), n) as tf.Scalar, vars);
+/** Differentiable per-row log-probabilities of a policy for (state, action) rows. */
+type RowLogProbs = (states: Int32Array, actions: Int32Array) => tf.Tensor1D;
+
+/** ∇ of Σ_m w_m · log π(a_m|s_m) / n. */
+function weightedScore(logProbs: RowLogProbs, states: Int32Array, actions: Int32Array, weights: ArrayLike<number>, n: number, vars: readonly tf.Variable[]): Float64Array {
+  return gradient(() => tf.div(tf.sum(tf.mul(logProbs(states, actions), tf.tensor1d(Float32Array.from(weights)))), n) as tf.Scalar, vars);
 }
 
-/** Σ_τ π(τ) · (log π(τ) + c_τ) with log π(τ) summed per trajectory by one matMul. */
+/** Σ_τ π(τ) · (log π(τ) + c_τ), log π(τ) summed per trajectory by one matMul with the segment matrix. */
 function expectedCost(stepLogProbs: tf.Tensor1D, tr: Transitions, nTraj: number, constants: Float32Array): tf.Scalar {
   const seg = tf.tensor2d(segmentMatrix(tr.traj, nTraj), [nTraj, tr.count]);
   const perTraj = tf.reshape(tf.matMul(seg, tf.reshape(stepLogProbs, [tr.count, 1])), [nTraj]);
   return tf.sum(tf.mul(tf.exp(perTraj), tf.add(perTraj, tf.tensor1d(constants)))) as tf.Scalar;
 }
 
-/** log P_B(s_t|s_{t+1}) of the uniform P_B for every non-exit forward step (0 at exits). */
-function uniformLogPBRows(tr: Transitions): Float32Array {
-  const d = env.stateDim;
-  return Float32Array.from({ length: tr.count }, (_, m) => (tr.isExit[m] ? 0 : uniformLogPB(env, tr.nextStates.subarray(m * d, m * d + d))));
+/** π(τ) of each trajectory of an enumerated batch, float64 from the per-step log-probs. */
+function pathProbabilities(stepLogProbs: ArrayLike<number>, tr: Transitions, nTraj: number): Float64Array {
+  const logP = new Float64Array(nTraj);
+  for (let m = 0; m < tr.count; m++) logP[tr.traj[m]!]! += stepLogProbs[m]!;
+  return logP.map(Math.exp);
 }
 
-function hostValues(value: Mlp, states: Int32Array): Float32Array {
-  const rows = states.length / env.stateDim;
-  return tf.tidy(() => value.predict(tf.tensor2d(env.encode(states), [rows, env.obsDim])).dataSync() as Float32Array);
+/** g_τ = Σ_t A_t ∇log π(a_t|s_t) of each trajectory (zero for one without steps). */
+function perPathGradients(logProbs: RowLogProbs, tr: Transitions, nTraj: number, advantages: Float32Array, vars: readonly tf.Variable[]): Float64Array[] {
+  return Array.from({ length: nTraj }, (_, i) => {
+    const rows = Int32Array.from(Array.from(tr.traj.keys()).filter((m) => tr.traj[m] === i));
+    if (rows.length === 0) return new Float64Array(parameterCount(vars));
+    return weightedScore(logProbs, selectRows(tr.states, env.stateDim, rows), selectRows(tr.actions, 1, rows), selectRows(advantages, 1, rows), 1, vars);
+  });
+}
+
+/**
+ * rms of ‖mean of draws − E g‖ / ‖target‖ when `draws` paths are drawn from each group
+ * (paths i with probability probs[i] within group[i]) and the group means are averaged.
+ */
+function predictedRelativeError(grads: Float64Array[], probs: Float64Array, group: number[], draws: number, target: Float64Array): number {
+  const nGroups = Math.max(...group) + 1;
+  let variance = 0;
+  for (let gIdx = 0; gIdx < nGroups; gIdx++) {
+    const mean = new Float64Array(target.length);
+    let second = 0;
+    grads.forEach((g, i) => {
+      if (group[i] !== gIdx) return;
+      for (let k = 0; k < g.length; k++) mean[k]! += probs[i]! * g[k]!;
+      second += probs[i]! * dot(g, g);
+    });
+    variance += (second - dot(mean, mean)) / draws / nGroups ** 2;
+  }
+  return Math.sqrt(variance) / norm(target);
 }
 
 function report(label: string, est: Float64Array, exact: Float64Array): { cos: number; rel: number } {
@@ -94,23 +128,42 @@ function report(label: string, est: Float64Array, exact: Float64Array): { cos: n
   return { cos, rel };
 }
 
+function hostValues(value: Mlp, states: Int32Array): Float32Array {
+  const rows = states.length / env.stateDim;
+  return tf.tidy(() => value.predict(tf.tensor2d(env.encode(states), [rows, env.obsDim])).dataSync() as Float32Array);
+}
+
+/** log P_B(s_t|s_{t+1}) of the uniform P_B for every non-exit forward step (0 at exits). */
+function uniformLogPBRows(tr: Transitions): Float32Array {
+  const d = env.stateDim;
+  return Float32Array.from({ length: tr.count }, (_, m) => (tr.isExit[m] ? 0 : uniformLogPB(env, tr.nextStates.subarray(m * d, m * d + d))));
+}
+
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!));
+  return m;
+}
+
+const hostLogProbs = (logProbs: RowLogProbs, tr: Transitions): Float32Array => tf.tidy(() => logProbs(tr.states, tr.actions).dataSync() as Float32Array);
+
 describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
   let forward: Mlp;
   let value: Mlp;
+  let logPF: RowLogProbs;
   let exact: Float64Array;
   let batch: Trajectories;
   let tr: Transitions;
-  const parts: Mlp[] = [];
   beforeAll(() => {
-    forward = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'relu' }, new Rng(101), 'rl-exact/forward');
-    value = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: 1, activation: 'relu' }, new Rng(202), 'rl-exact/value');
-    parts.push(forward);
+    forward = mlp(env.nActions, 101, 'forward');
+    value = mlp(1, 202, 'value');
+    logPF = (states, actions) => forwardLogProbs(env, forward, states, actions);
     batch = new Sampler(env, forward, new Rng(303)).sampleForward(N_FORWARD);
     tr = gatherTransitions(batch, EXIT);
   });
-  afterAll(() => parts.forEach((p) => p.dispose()));
+  afterAll(() => forward.dispose()); // value is disposed by the objective in (ii)
 
-  it('enumerates every trajectory and computes the exact gradient', () => {
+  it('exact ∇J_F by enumeration; the estimator’s expectation equals it, with and without a value baseline', () => {
     const lists = allForwardActionLists(env);
     // Σ_x multinomial(x) over the 3 x 3 grid: 1+1+1 + 1+2+3 + 1+3+6
     expect(lists.length).toBe(19);
@@ -121,42 +174,54 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
     const c = new Float32Array(all.nTraj);
     for (let m = 0; m < allTr.count; m++) c[allTr.traj[m]!]! -= logPB[m]!;
     for (let i = 0; i < all.nTraj; i++) c[i]! += -all.logRewards[i]! + LOG_Z;
-    const before = tf.memory().numTensors;
+    const allLogPF = hostLogProbs(logPF, allTr);
+    const probs = pathProbabilities(allLogPF, allTr, all.nTraj);
     // the enumeration is complete: Σ_τ P_F(τ) = 1
-    const probs = tf.tidy(() => {
-      const seg = tf.tensor2d(segmentMatrix(allTr.traj, all.nTraj), [all.nTraj, allTr.count]);
-      return tf.sum(tf.exp(tf.matMul(seg, tf.reshape(forwardLogProbs(env, forward, allTr.states, allTr.actions), [allTr.count, 1])))).dataSync()[0]!;
-    });
-    expect(Math.abs(probs - 1)).toBeLessThan(1e-5);
-    exact = gradient(() => expectedCost(forwardLogProbs(env, forward, allTr.states, allTr.actions), allTr, all.nTraj, c), forward.variables);
+    expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+
+    const before = tf.memory().numTensors;
+    exact = gradient(() => expectedCost(logPF(allTr.states, allTr.actions), allTr, all.nTraj, c), forward.variables);
     expect(tf.memory().numTensors).toBe(before);
     expect(exact.length).toBe(6 * 8 + 8 + 8 * 3 + 3);
-    expect(Math.hypot(...exact)).toBeGreaterThan(1e-2);
+    expect(norm(exact)).toBeGreaterThan(1e-2);
+
+    // E[Σ_t A_t ∇log P_F] = Σ_τ P_F(τ) Σ_t A_t(τ) ∇log P_F(a_t|s_t), without noise
+    const expectation = (values: Float32Array): { grad: Float64Array; advantages: Float32Array } => {
+      const q = forwardStepQuantities(all, allTr, allLogPF, logPB, values, all.logRewards, LOG_Z, 1, false);
+      const w = Float64Array.from({ length: allTr.count }, (_, m) => probs[allTr.traj[m]!]! * q.rowAdvantages[m]!);
+      return { grad: weightedScore(logPF, allTr.states, allTr.actions, w, 1, forward.variables), advantages: q.rowAdvantages };
+    };
+    const plain = expectation(new Float32Array(allTr.count));
+    const baselined = expectation(hostValues(value, allTr.states));
+    console.log(`forward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`);
+    expect(relativeError(plain.grad, exact)).toBeLessThan(1e-4);
+    expect(relativeError(baselined.grad, exact)).toBeLessThan(1e-4);
+    // the baseline changes the advantages substantially, yet not the expectation
+    expect(maxAbsDifference(plain.advantages, baselined.advantages)).toBeGreaterThan(0.05);
+
+    const predicted = predictedRelativeError(perPathGradients(logPF, allTr, all.nTraj, plain.advantages, forward.variables), probs, lists.map(() => 0), N_FORWARD, exact);
+    console.log(`forward, no baseline: predicted rms relative error at N = ${N_FORWARD}: ${predicted.toFixed(4)}`);
+    expect(predicted).toBeLessThan(0.025);
   });
 
-  it('(i) no baseline: A = cost-to-go (V = 0, λ = 1, not centred)', () => {
-    const logPF = tf.tidy(() => forwardLogProbs(env, forward, tr.states, tr.actions).dataSync());
-    const q = forwardStepQuantities(batch, tr, logPF, uniformLogPBRows(tr), new Float32Array(tr.count), batch.logRewards, LOG_Z, 1, false);
-    const est = surrogateGradient(() => forwardLogProbs(env, forward, tr.states, tr.actions), q.rowAdvantages, batch.nTraj, forward.variables);
+  it('(i) sampled, no baseline: A = cost-to-go (V = 0, λ = 1, not centred)', () => {
+    const q = forwardStepQuantities(batch, tr, hostLogProbs(logPF, tr), uniformLogPBRows(tr), new Float32Array(tr.count), batch.logRewards, LOG_Z, 1, false);
+    const est = weightedScore(logPF, tr.states, tr.actions, q.rowAdvantages, batch.nTraj, forward.variables);
     const { cos, rel } = report('forward, no baseline', est, exact);
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
   });
 
-  it('(ii) value baseline and centring; the objective’s forwardLoss implements the same estimator', () => {
-    const logPF = tf.tidy(() => forwardLogProbs(env, forward, tr.states, tr.actions).dataSync());
-    const v = hostValues(value, tr.states);
-    const q = forwardStepQuantities(batch, tr, logPF, uniformLogPBRows(tr), v, batch.logRewards, LOG_Z, 1, true);
-    // the advantages really are centred and baselined (not the plain cost-to-go)
-    let sum = 0;
-    for (const a of q.rowAdvantages) sum += a;
-    expect(Math.abs(sum / tr.count)).toBeLessThan(1e-4);
-    const est = surrogateGradient(() => forwardLogProbs(env, forward, tr.states, tr.actions), q.rowAdvantages, batch.nTraj, forward.variables);
+  it('(ii) sampled, value baseline and centring; the objective’s forwardLoss implements the same estimator', () => {
+    const q = forwardStepQuantities(batch, tr, hostLogProbs(logPF, tr), uniformLogPBRows(tr), hostValues(value, tr.states), batch.logRewards, LOG_Z, 1, true);
+    // the advantages really are centred
+    expect(Math.abs(q.rowAdvantages.reduce((a, b) => a + b, 0) / tr.count)).toBeLessThan(1e-4);
+    const est = weightedScore(logPF, tr.states, tr.actions, q.rowAdvantages, batch.nTraj, forward.variables);
     const { cos, rel } = report('forward, value baseline + centring', est, exact);
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
 
-    const rl = new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, rlOptions(true, 'uniform'));
+    const rl = new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, rlOptions('uniform'));
     try {
       const before = tf.memory().numTensors;
       const { loss, quantities } = rl.forwardLoss(batch);
@@ -165,11 +230,8 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
       const same = relativeError(fromObjective, est);
       console.log(`forwardLoss policy gradient vs (ii): relative difference ${same.toExponential(2)}`);
       expect(same).toBeLessThan(1e-4);
-      // and the advantages it used are those of (ii)
       const used = quantities().rowAdvantages;
-      let maxDiff = 0;
-      for (let m = 0; m < tr.count; m++) maxDiff = Math.max(maxDiff, Math.abs(used[m]! - q.rowAdvantages[m]!));
-      expect(maxDiff).toBeLessThan(1e-4);
+      expect(maxAbsDifference(used, q.rowAdvantages)).toBeLessThan(1e-4);
     } finally {
       rl.dispose(); // disposes the value network too
     }
@@ -179,110 +241,130 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
 describe('backward policy gradient of RL-B (P_B) against the exact ∇J_B', () => {
   // x = (2,2): 6 paths; (1,2): 3 paths; (2,0): a single parent, one path; s0: the empty path
   const X = [Int32Array.from([2, 2]), Int32Array.from([1, 2]), Int32Array.from([2, 0]), Int32Array.from([0, 0])];
-  let pf: Mlp;
+  let pg: Mlp;
   let pbNet: Mlp;
   let valueB: Mlp;
   let pb: LearnedBackwardPolicy;
+  let logPB: RowLogProbs;
   let exact: Float64Array;
   let bwd: Trajectories;
   let tr: Transitions;
   let logPG: Float32Array;
   let terminals: Int32Array;
   beforeAll(() => {
-    pf = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'relu' }, new Rng(404), 'rl-exact/pg');
-    pbNet = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions - 1, activation: 'relu' }, new Rng(505), 'rl-exact/pb');
-    valueB = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: 1, activation: 'relu' }, new Rng(606), 'rl-exact/value-b');
+    pg = mlp(env.nActions, 404, 'pg');
+    // a sharper fixed P_G (output layer x 5): ∇J_B of a near-uniform target is tiny next to the
+    // per-trajectory noise, which would need millions of samples for a 5 % check
+    const out = pg.layers[1]!;
+    out.assign(Float32Array.from(out.weight.dataSync(), (v) => 5 * v), Float32Array.from(out.bias.dataSync(), (v) => 5 * v));
+    pbNet = mlp(env.nActions - 1, 505, 'pb');
+    valueB = mlp(1, 606, 'value-b');
     pb = new LearnedBackwardPolicy(env, pbNet);
+    logPB = (states, actions) => pb.logProbs(states, actions);
     terminals = new Int32Array(X.length * REPEATS_BACKWARD * env.stateDim);
     for (let r = 0; r < REPEATS_BACKWARD; r++) X.forEach((x, j) => terminals.set(x, (r * X.length + j) * env.stateDim));
-    bwd = new Sampler(env, pf, new Rng(Number(process.env.SB ?? 707))).sampleBackward(terminals, pb);
+    bwd = new Sampler(env, pg, new Rng(707)).sampleBackward(terminals, pb);
     tr = gatherTransitions(bwd, -1);
-    // P_G(s_t|s_{t+1}) = P_F of the forward action with the backward action's index, from the parent
-    logPG = tf.tidy(() => forwardLogProbs(env, pf, tr.nextStates, tr.actions).dataSync() as Float32Array);
+    logPG = guideLogProbs(tr);
   });
   afterAll(() => {
-    pf.dispose();
+    pg.dispose();
     pb.dispose();
   });
 
-  it('enumerates every backward path and computes the exact gradient', () => {
+  /** log P_G(s_t|s_{t+1}) = log P_F of the forward action with the backward action's index, from the parent. */
+  const guideLogProbs = (rows: Transitions): Float32Array => tf.tidy(() => forwardLogProbs(env, pg, rows.nextStates, rows.actions).dataSync() as Float32Array);
+
+  it('exact ∇J_B by enumeration; the estimator’s expectation equals it, with and without a value baseline', () => {
     const starts: Int32Array[] = [];
     const lists: number[][] = [];
-    const countsPerX = X.map((x) => {
-      const paths = allBackwardActionLists(env, x);
-      for (const p of paths) {
+    const group: number[] = [];
+    X.forEach((x, j) => {
+      for (const p of allBackwardActionLists(env, x)) {
         starts.push(x);
         lists.push(p);
+        group.push(j);
       }
-      return paths.length;
     });
-    expect(countsPerX).toEqual([6, 3, 1, 1]);
+    expect(X.map((_, j) => group.filter((g) => g === j).length)).toEqual([6, 3, 1, 1]);
     const all = backwardBatch(env, starts, lists);
     expect(Array.from(all.lengths)).toEqual(lists.map((l) => l.length));
     const allTr = gatherTransitions(all, -1);
-    const allLogPG = tf.tidy(() => forwardLogProbs(env, pf, allTr.nextStates, allTr.actions).dataSync());
-    // c_τ = −Σ_t log P_G, and the whole sum is divided by |X|
+    const allLogPG = guideLogProbs(allTr);
+    const allLogPB = hostLogProbs(logPB, allTr);
+    // c_τ = −Σ_t log P_G; the whole sum is divided by |X|
     const c = new Float32Array(all.nTraj);
     for (let m = 0; m < allTr.count; m++) c[allTr.traj[m]!]! -= allLogPG[m]!;
     // every x's paths carry probability 1 under P_B
-    const perPath = tf.tidy(() => {
-      const seg = tf.tensor2d(segmentMatrix(allTr.traj, all.nTraj), [all.nTraj, allTr.count]);
-      return tf.exp(tf.matMul(seg, tf.reshape(pb.logProbs(allTr.states, allTr.actions), [allTr.count, 1]))).dataSync();
-    });
-    let off = 0;
-    for (const k of countsPerX) {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += perPath[off + j]!;
-      expect(Math.abs(s - 1)).toBeLessThan(1e-5);
-      off += k;
-    }
+    const probs = pathProbabilities(allLogPB, allTr, all.nTraj);
+    X.forEach((_, j) => expect(Math.abs(group.reduce((s, g, i) => (g === j ? s + probs[i]! : s), 0) - 1)).toBeLessThan(1e-5));
+
     const before = tf.memory().numTensors;
-    exact = gradient(() => tf.div(expectedCost(pb.logProbs(allTr.states, allTr.actions), allTr, all.nTraj, c), X.length) as tf.Scalar, pb.variables);
+    exact = gradient(() => tf.div(expectedCost(logPB(allTr.states, allTr.actions), allTr, all.nTraj, c), X.length) as tf.Scalar, pb.variables);
     expect(tf.memory().numTensors).toBe(before);
     expect(exact.length).toBe(6 * 8 + 8 + 8 * 2 + 2);
-    expect(Math.hypot(...exact)).toBeGreaterThan(1e-2);
+    expect(norm(exact)).toBeGreaterThan(1e-2);
+
+    const expectation = (values: Float32Array): { grad: Float64Array; advantages: Float32Array } => {
+      const q = backwardStepQuantities(all, allTr, allLogPB, allLogPG, values, false);
+      const w = Float64Array.from({ length: allTr.count }, (_, m) => (probs[allTr.traj[m]!]! * q.rowAdvantages[m]!) / X.length);
+      return { grad: weightedScore(logPB, allTr.states, allTr.actions, w, 1, pb.variables), advantages: q.rowAdvantages };
+    };
+    const plain = expectation(new Float32Array(allTr.count));
+    const baselined = expectation(hostValues(valueB, allTr.states));
+    console.log(`backward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`);
+    expect(relativeError(plain.grad, exact)).toBeLessThan(1e-4);
+    expect(relativeError(baselined.grad, exact)).toBeLessThan(1e-4);
+    expect(maxAbsDifference(plain.advantages, baselined.advantages)).toBeGreaterThan(0.05);
+
+    // the sampled batch draws REPEATS_BACKWARD paths from each x
+    const predicted = predictedRelativeError(perPathGradients(logPB, allTr, all.nTraj, plain.advantages, pb.variables), probs, group, REPEATS_BACKWARD, exact);
+    console.log(`backward, no baseline: predicted rms relative error at ${REPEATS_BACKWARD} paths per x: ${predicted.toFixed(4)}`);
+    expect(predicted).toBeLessThan(0.025);
   });
 
-  it('the sampled backward batch starts at the given terminal states', () => {
+  it('the sampled backward batch starts at the given terminal states and ends at s0', () => {
     expect(bwd.nTraj).toBe(X.length * REPEATS_BACKWARD);
     expect(Array.from(bwd.terminalStates())).toEqual(Array.from(terminals));
-    // s0 has no backward step; (2,0) exactly two
-    expect(bwd.lengths[3]).toBe(0);
-    expect(bwd.lengths[2]).toBe(2);
+    let notAtS0 = 0;
+    for (let i = 0; i < bwd.nTraj; i++) if (!env.isInitial(bwd.state(bwd.lengths[i]!, i))[0]) notAtS0++;
+    expect(notAtS0).toBe(0);
+    // x = (2,2) and (1,2) take 4 and 3 steps, (2,0) exactly two, s0 none
+    expect(Array.from(bwd.lengths.subarray(0, 4))).toEqual([4, 3, 2, 0]);
   });
 
-  it('(i) no baseline: A = cost-to-go (V = 0, λ = 1, not centred)', () => {
-    const logPB = tf.tidy(() => pb.logProbs(tr.states, tr.actions).dataSync());
-    const q = backwardStepQuantities(bwd, tr, logPB, logPG, new Float32Array(tr.count), false);
-    const est = surrogateGradient(() => pb.logProbs(tr.states, tr.actions), q.rowAdvantages, bwd.nTraj, pb.variables);
+  it('(i) sampled, no baseline: A = cost-to-go (V = 0, λ = 1, not centred)', () => {
+    const q = backwardStepQuantities(bwd, tr, hostLogProbs(logPB, tr), logPG, new Float32Array(tr.count), false);
+    const est = weightedScore(logPB, tr.states, tr.actions, q.rowAdvantages, bwd.nTraj, pb.variables);
     const { cos, rel } = report('backward, no baseline', est, exact);
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
   });
 
-  it('(ii) value baseline and centring; the objective’s backwardLoss implements the same estimator', () => {
-    const logPB = tf.tidy(() => pb.logProbs(tr.states, tr.actions).dataSync());
-    const q = backwardStepQuantities(bwd, tr, logPB, logPG, hostValues(valueB, tr.states), true);
-    const est = surrogateGradient(() => pb.logProbs(tr.states, tr.actions), q.rowAdvantages, bwd.nTraj, pb.variables);
+  it('(ii) sampled, value baseline and centring; the objective’s backwardLoss implements the same estimator', () => {
+    const q = backwardStepQuantities(bwd, tr, hostLogProbs(logPB, tr), logPG, hostValues(valueB, tr.states), true);
+    expect(Math.abs(q.rowAdvantages.reduce((a, b) => a + b, 0) / tr.count)).toBeLessThan(1e-4);
+    const est = weightedScore(logPB, tr.states, tr.actions, q.rowAdvantages, bwd.nTraj, pb.variables);
     const { cos, rel } = report('backward, value baseline + centring', est, exact);
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
 
-    // RL-B with P_G = P_F = pf: backwardLoss's gradient w.r.t. P_B is the same estimate
-    const value = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: 1, activation: 'relu' }, new Rng(808), 'rl-exact/value-f');
-    // the objective disposes its backward policy: give it a view that does not own pbNet
-    const shared = { kind: pb.kind, variables: pb.variables, logProbs: pb.logProbs.bind(pb), samplingLogits: pb.samplingLogits.bind(pb), dispose: () => {} };
-    const rl = new PolicyGradientGFlowNet({ env, forward: pf, backward: shared, value, backwardValue: valueB, sampler: new Sampler(env, pf, new Rng(2)) }, rlOptions(true, 'coupled'));
+    // RL-B with P_G = P_F = pg: backwardLoss's gradient w.r.t. P_B is the same estimate.
+    // The objective disposes its backward policy: give it a view that does not own pbNet.
+    const view: BackwardPolicy = { kind: pb.kind, variables: pb.variables, logProbs: logPB, samplingLogits: (s) => pb.samplingLogits(s), dispose: () => {} };
+    const rl = new PolicyGradientGFlowNet({ env, forward: pg, backward: view, value: mlp(1, 808, 'value-f'), backwardValue: valueB, sampler: new Sampler(env, pg, new Rng(2)) }, rlOptions('coupled'));
     try {
       const before = tf.memory().numTensors;
-      const { loss } = rl.backwardLoss(bwd, terminals);
+      const { loss, quantities } = rl.backwardLoss(bwd, terminals);
       const fromObjective = gradient(loss, pb.variables);
       expect(tf.memory().numTensors).toBe(before);
       const same = relativeError(fromObjective, est);
       console.log(`backwardLoss policy gradient vs (ii): relative difference ${same.toExponential(2)}`);
       expect(same).toBeLessThan(1e-4);
+      const used = quantities().rowAdvantages;
+      expect(maxAbsDifference(used, q.rowAdvantages)).toBeLessThan(1e-4);
     } finally {
-      rl.dispose(); // disposes value and valueB
+      rl.dispose(); // disposes both value networks
     }
   });
 });
