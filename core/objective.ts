@@ -14,6 +14,11 @@ export interface TrainingBatch {
 export interface Objective {
   /** Registered name, for logs and errors. */
   readonly name: string;
+  /**
+   * True when the update is only correct for trajectories sampled from the current P_F (policy
+   * gradients): the trainer then refuses exploration and replay instead of silently biasing it.
+   */
+  readonly onPolicy?: boolean;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */
   update(batch: TrainingBatch): Record<string, number>;
   /** The current estimate of log Z, when the objective learns one. */

@@ -79,6 +79,7 @@ export interface LossWithQuantities {
 
 export class PolicyGradientGFlowNet implements Objective {
   readonly name = 'rl';
+  readonly onPolicy = true;
   readonly logZVar: tf.Variable<tf.Rank.R0>;
   private readonly forwardOptimizer: GroupedAdam;
   private readonly backwardOptimizer?: GroupedAdam;

@@ -31,6 +31,11 @@ export class Trainer {
     const { config, bus, objective, sampler } = this;
     let lastEvaluation: EvaluationEvent | undefined;
     const evalSub = bus.evaluation$.subscribe((e) => (lastEvaluation = e));
+    if (objective.onPolicy && (config.sampler.epsilon > 0 || config.sampler.temperature !== 1)) {
+      throw new Error(
+        `objective '${objective.name}' is on-policy: sampler.epsilon must be 0 and sampler.temperature 1 (got ${config.sampler.epsilon} and ${config.sampler.temperature})`,
+      );
+    }
     const start = performance.now();
     let trajectoriesSeen = 0;
     let iteration = 0;
