@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from './rng.js';
 
 /**
  * A parameterised function of observations: policy logits, state flows, values.
@@ -15,6 +16,11 @@ export interface Estimator {
    * Needed by second-order methods (TRPO's Fisher-vector products).
    */
   jvp?(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D };
+  /**
+   * Optional: a new estimator sharing this one's hidden layers, with its own output layer of
+   * `outputDim` (a P_B with a trunk shared with P_F). Its variables include the shared ones.
+   */
+  withSharedTrunk?(outputDim: number, rng: Rng, role: string): Estimator;
   dispose(): void;
 }
 

@@ -44,7 +44,8 @@ export class TrajectoryBalance implements Objective {
   ) {
     this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'tb/logZ');
     this.optimizer = new GroupedAdam([
-      { name: 'policy', variables: [...forward.variables, ...backward.variables], learningRate: options.lr },
+      // a P_B on P_F's trunk shares variables with it: each variable once
+      { name: 'policy', variables: [...new Set([...forward.variables, ...backward.variables])], learningRate: options.lr },
       { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
     ]);
   }

@@ -37,9 +37,45 @@ export class Mlp implements Estimator {
 
   /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.layers[this.layers.length - 1]!.apply(this.trunkApply(x));
+  }
+
+  /** Differentiable output of the last hidden layer (the trunk a shared head sits on). */
+  trunkApply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
-    this.layers.forEach((layer, i) => (h = layer.apply(h, i > 0)));
+    this.layers.slice(0, -1).forEach((layer, i) => (h = layer.apply(h, i > 0)));
     return h;
+  }
+
+  /** Inference output of the last hidden layer. */
+  trunkPredict(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = x;
+      for (const layer of this.layers.slice(0, -1)) h = layer.predict(h);
+      return h;
+    });
+  }
+
+  /**
+   * A second estimator on this network's hidden layers with its own linear output layer (e.g. a
+   * backward policy sharing P_F's trunk). Its variables include the shared trunk's; disposing it
+   * frees only its own head.
+   */
+  withSharedTrunk(outputDim: number, rng: Rng, role: string): Estimator {
+    if (this.layers.length < 2) throw new Error('an MLP without hidden layers has no trunk to share');
+    const trunk = this;
+    const head = new Dense(this.layers[this.layers.length - 2]!.outDim, outputDim, 'linear', rng, `${role}/head`);
+    return {
+      inputDim: this.inputDim,
+      outputDim,
+      // the trunk's input is the observation, so the head's input needs a gradient (trunk training)
+      apply: (x) => head.apply(trunk.trunkApply(x)),
+      predict: (x) => tf.tidy(() => head.predict(trunk.trunkPredict(x))),
+      get variables() {
+        return [...trunk.layers.slice(0, -1).flatMap((l) => l.variables), ...head.variables];
+      },
+      dispose: () => head.dispose(),
+    };
   }
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */

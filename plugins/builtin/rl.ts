@@ -6,7 +6,8 @@ import type { Objective } from '../../core/objective.js';
 import { providesGuide } from '../../core/policy/guide.js';
 import type { Contribution } from '../../core/plugin.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
-import { commonObjectiveOptions, makeBackwardPolicy } from './objectives.js';
+import { makeBackwardPolicy } from './backward-policy.js';
+import { commonObjectiveOptions } from './objectives.js';
 
 type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] } };
 

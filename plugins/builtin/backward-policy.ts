@@ -1,0 +1,30 @@
+import { TOKENS } from '../../core/di/tokens.js';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
+import type { JsonSchema, Resolver } from '../../core/plugin.js';
+import type { Rng } from '../../core/rng.js';
+
+/** Backward-policy choices of the value-based objectives. */
+export const BACKWARD_POLICIES = ['uniform', 'learned', 'shared'] as const;
+export type BackwardPolicyKind = (typeof BACKWARD_POLICIES)[number];
+
+/** The `backward` option of every objective that uses P_B. */
+export const backwardPolicyOption: JsonSchema = {
+  enum: [...BACKWARD_POLICIES],
+  default: 'uniform',
+  description: 'P_B: uniform over parents (-U), a learned separate network (-B), or learned on a trunk shared with P_F',
+};
+
+/** The backward policy an objective's `backward` option names. */
+export function makeBackwardPolicy(kind: BackwardPolicyKind, resolve: Resolver): BackwardPolicy {
+  const env = resolve.get<Environment>(TOKENS.Environment);
+  if (kind === 'uniform') return new UniformBackwardPolicy(env);
+  if (kind === 'shared') {
+    const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
+    if (!forward.withSharedTrunk) throw new Error("backward 'shared' needs an estimator whose trunk can be shared (the 'mlp' estimator)");
+    return new LearnedBackwardPolicy(env, forward.withSharedTrunk(env.nActions - 1, resolve.get<Rng>(TOKENS.Rng), 'backward'));
+  }
+  const estimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'backward', inputDim: env.obsDim, outputDim: env.nActions - 1 });
+  return new LearnedBackwardPolicy(env, estimator);
+}

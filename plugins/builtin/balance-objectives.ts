@@ -1,0 +1,60 @@
+import { type DbOptions, DetailedBalance } from '../../algorithms/value-based/db.js';
+import { SUBTB_WEIGHTINGS, type SubTbOptions, SubTrajectoryBalance } from '../../algorithms/value-based/subtb.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import type { Objective } from '../../core/objective.js';
+import type { Contribution, Resolver } from '../../core/plugin.js';
+import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
+
+/** The state-flow network log F(s) of the flow-based objectives (same kind as the policy). */
+function stateFlow(resolve: Resolver): Estimator {
+  const env = resolve.get<Environment>(TOKENS.Environment);
+  return resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'flow', inputDim: env.obsDim, outputDim: 1 });
+}
+
+const lr = { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'learning rate of P_F, P_B and log F' };
+const logRewardClip = { type: 'number', default: -12, description: 'lower clip of log R' };
+
+export const dbContribution: Contribution<Objective, DbOptions & { backward: BackwardPolicyKind }> = {
+  name: 'db',
+  description: 'detailed balance with a state-flow network; backward "uniform" = DB-U, "learned" = DB-B',
+  schema: {
+    properties: {
+      backward: backwardPolicyOption,
+      lr,
+      clipLogReward: { type: 'boolean', default: false, description: 'clip log R in the exit term (the reference code does not)' },
+      logRewardClip,
+    },
+  },
+  create: (options, resolve) =>
+    new DetailedBalance(
+      resolve.get<Environment>(TOKENS.Environment),
+      resolve.get<Estimator>(TOKENS.ForwardEstimator),
+      makeBackwardPolicy(options.backward, resolve),
+      stateFlow(resolve),
+      options,
+    ),
+};
+
+export const subtbContribution: Contribution<Objective, SubTbOptions & { backward: BackwardPolicyKind }> = {
+  name: 'subtb',
+  description: 'sub-trajectory balance SubTB(λ) with a state-flow network; backward "uniform" = SubTB-U, "learned" = SubTB-B',
+  schema: {
+    properties: {
+      backward: backwardPolicyOption,
+      lr,
+      lambda: { type: 'number', exclusiveMinimum: 0, default: 0.99, description: 'geometric weight λ^(length−1) of sub-trajectories' },
+      weighting: { enum: [...SUBTB_WEIGHTINGS], default: 'geometric', description: 'geometric within each trajectory; tb = full trajectories only; db = single steps only' },
+      logRewardClip,
+    },
+  },
+  create: (options, resolve) =>
+    new SubTrajectoryBalance(
+      resolve.get<Environment>(TOKENS.Environment),
+      resolve.get<Estimator>(TOKENS.ForwardEstimator),
+      makeBackwardPolicy(options.backward, resolve),
+      stateFlow(resolve),
+      options,
+    ),
+};
