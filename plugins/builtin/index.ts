@@ -4,14 +4,15 @@ import { progressSubscriber } from '../loggers/progress.js';
 import { hypergridContribution } from './envs.js';
 import { mlpContribution } from './estimators.js';
 import { exactEvaluatorSubscriber } from './evaluation.js';
-import { tbContribution } from './objectives.js';
+import { dbContribution, subtbContribution } from './balance-objectives.js';
+import { fmContribution, tbContribution } from './objectives.js';
 import { rlContribution } from './rl.js';
 
 /** Everything bundled with gflownet-ts: environments, objectives, estimators and subscribers. */
 export const builtinPlugin = definePlugin({
   name: 'builtin',
   envs: [hypergridContribution],
-  objectives: [tbContribution, rlContribution],
+  objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution],
   estimators: [mlpContribution],
   // order matters: the evaluator publishes before the loggers see the same iteration's end
   subscribers: [exactEvaluatorSubscriber, jsonlSubscriber, progressSubscriber],

@@ -1,10 +1,11 @@
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import type { Estimator } from '../../core/estimator.js';
 import type { Objective } from '../../core/objective.js';
-import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
-import type { Contribution, JsonSchema, Resolver } from '../../core/plugin.js';
+import type { Contribution, JsonSchema } from '../../core/plugin.js';
 import { type TbOptions, TrajectoryBalance } from '../../algorithms/value-based/tb.js';
+import { type FmOptions, FlowMatching } from '../../algorithms/value-based/fm.js';
+import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
 
 /** Schema fragments shared by the GFlowNet objectives. */
 export const commonObjectiveOptions: Record<string, JsonSchema> = {
@@ -14,20 +15,12 @@ export const commonObjectiveOptions: Record<string, JsonSchema> = {
   logRewardClip: { type: 'number', default: -12, description: 'log R is clipped below at this value in training' },
 };
 
-/** The backward policy an objective's `backward` option names. */
-export function makeBackwardPolicy(kind: 'uniform' | 'learned', resolve: Resolver): BackwardPolicy {
-  const env = resolve.get<Environment>(TOKENS.Environment);
-  if (kind === 'uniform') return new UniformBackwardPolicy(env);
-  const estimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'backward', inputDim: env.obsDim, outputDim: env.nActions - 1 });
-  return new LearnedBackwardPolicy(env, estimator);
-}
-
-export const tbContribution: Contribution<Objective, TbOptions & { backward: 'uniform' | 'learned' }> = {
+export const tbContribution: Contribution<Objective, TbOptions & { backward: BackwardPolicyKind }> = {
   name: 'tb',
-  description: 'trajectory balance; backward "uniform" = TB-U, "learned" = TB-B',
+  description: 'trajectory balance; backward "uniform" = TB-U, "learned" = TB-B, "shared" = TB-B on P_F\'s trunk',
   schema: {
     properties: {
-      backward: { enum: ['uniform', 'learned'], default: 'uniform', description: 'backward policy P_B' },
+      backward: backwardPolicyOption,
       ...commonObjectiveOptions,
     },
   },
@@ -38,4 +31,17 @@ export const tbContribution: Contribution<Objective, TbOptions & { backward: 'un
       makeBackwardPolicy(options.backward, resolve),
       options,
     ),
+};
+
+/** Flow matching; it has no backward policy and no log Z (the flows are the model). */
+export const fmContribution: Contribution<Objective, FmOptions> = {
+  name: 'fm',
+  description: 'flow matching: the forward network outputs log edge flows log F(s → s\'), P_F ∝ F (small discrete environments)',
+  schema: {
+    properties: {
+      lr: { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'learning rate of the edge-flow network' },
+      logRewardClip: { type: 'number', default: -12, description: 'log R is clipped below at this value in training' },
+    },
+  },
+  create: (options, resolve) => new FlowMatching(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), options),
 };

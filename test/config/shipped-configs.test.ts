@@ -13,8 +13,8 @@ const files = ['configs', 'configs/paper', 'configs/quick'].flatMap((dir) =>
 );
 
 describe('shipped configs', () => {
-  it('there are configs for every paper HyperGrid variant', () => {
-    for (const v of ['tb-u', 'rl-u', 'rl-b', 'rl-g', 'rl-t']) {
+  it('there are paper and quick configs for every HyperGrid variant', () => {
+    for (const v of ['tb-u', 'tb-b', 'db-u', 'db-b', 'subtb-u', 'rl-u', 'rl-b', 'rl-g', 'rl-t']) {
       expect(files).toContain(join('configs/paper', `hypergrid-${v}.json`));
       expect(files).toContain(join('configs/quick', `hypergrid-${v}.json`));
     }
@@ -31,7 +31,8 @@ describe('shipped configs', () => {
       expect(c.env).toMatchObject({ ndim: 2, height: 256, R0: 0.01 });
       expect(c.estimator.hidden).toEqual([256, 256, 256, 256]);
       expect(c.batchSize).toBe(128);
-      expect(c.objective).toMatchObject({ lr: 1e-3, lrZ: 0.1 });
+      expect(c.objective).toMatchObject({ lr: 1e-3 });
+      if (c.objective.name === 'tb' || c.objective.name === 'rl') expect(c.objective).toMatchObject({ lrZ: 0.1 });
       if (c.objective.name === 'rl') expect(c.objective).toMatchObject({ lrV: 5e-3, lambda: 0.99 });
     }
   });
