@@ -18,6 +18,11 @@ import { builtinPlugin } from '../plugins/builtin/index.js';
 const OBJECTIVES: Record<string, Record<string, unknown>> = {
   'tb-u': { name: 'tb', backward: 'uniform' },
   'tb-b': { name: 'tb', backward: 'learned' },
+  'db-u': { name: 'db', backward: 'uniform' },
+  'db-b': { name: 'db', backward: 'learned' },
+  'subtb-u': { name: 'subtb', backward: 'uniform' },
+  'subtb-b': { name: 'subtb', backward: 'learned' },
+  fm: { name: 'fm' },
   'rl-u': { name: 'rl', backward: 'uniform' },
   'rl-b': { name: 'rl', backward: 'coupled' },
   'rl-g': { name: 'rl', backward: 'guided' },
@@ -58,7 +63,7 @@ for (const label of opts.objectives.split(',')) {
         iterations: Number(opts.iterations),
         batchSize: Number(opts.batch),
         env: { name: 'hypergrid', ndim: 2, height: Number(opts.height), R0: 0.01 },
-        objective: { ...objective, lr: 1e-3, lrZ: 0.1, ...(objective.name === 'rl' ? { lrV: 5e-3, lambda: 0.99 } : {}) },
+        objective: { ...objective, lr: 1e-3, ...(objective.name === 'tb' || objective.name === 'rl' ? { lrZ: 0.1 } : {}), ...(objective.name === 'rl' ? { lrV: 5e-3, lambda: 0.99 } : {}) },
         estimator: { name: 'mlp', hidden: [256, 256, 256, 256] },
         evaluation: { every: 0 },
       },
@@ -69,7 +74,7 @@ for (const label of opts.objectives.split(',')) {
     results.push({ ev: last!, itPerS: finished.iterations / (finished.elapsedMs / 1000) });
     process.stderr.write(`${label} seed ${seed}: TV ${last!.metrics.tv!.toFixed(4)}, ${results.at(-1)!.itPerS.toFixed(1)} it/s\n`);
   }
-  const m = (k: string): number[] => results.map((r) => r.ev.metrics[k]!);
+  const m = (k: string): number[] => results.map((r) => r.ev.metrics[k] ?? Number.NaN);
   lines.push(`| ${label.toUpperCase()} | ${fmt(m('tv'))} | ${fmt(m('jsd'))} | ${fmt(m('logZError'))} | ${mean(results.map((r) => r.itPerS)).toFixed(1)} | ${m('tv').map((v) => v.toFixed(3)).join(', ')} |`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
