@@ -1,5 +1,7 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../tensor/backend.js';
 import type { JsonSchema } from '../plugin.js';
+import type { ExplorationSchedule } from '../sampling/exploration.js';
+import type { ReplayConfig } from '../sampling/replay.js';
 
 /** A config section that selects a plugin contribution by name, plus that contribution's options. */
 export type Section = { name: string } & Record<string, unknown>;
@@ -17,7 +19,10 @@ export interface ResolvedConfig {
   env: Section;
   objective: Section;
   estimator: Section;
-  sampler: { epsilon: number; temperature: number };
+  /** Behaviour policy: ε-uniform mix (with a linear ε schedule) and temperature. */
+  sampler: ExplorationSchedule;
+  /** Replay buffer feeding part of each batch (off-policy objectives only). */
+  replay: ReplayConfig;
   evaluation: { every: number };
   logging: { dir: string; every: number; progress: 'auto' | 'bar' | 'lines' | 'none' };
   /** Paths or package names of extra plugins to load. */
@@ -51,8 +56,22 @@ export const CORE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        epsilon: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+        epsilon: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'probability of a uniform action instead of P_F (at iteration 0)' },
+        // no default: it defaults to epsilon, which a schema default cannot say
+        epsilonFinal: { type: 'number', minimum: 0, maximum: 1, description: 'ε after the decay (default: epsilon)' },
+        epsilonDecayIterations: { type: 'integer', minimum: 0, default: 0, description: 'iterations of the linear decay from epsilon to epsilonFinal; 0 = constant' },
         temperature: { type: 'number', exclusiveMinimum: 0, default: 1 },
+      },
+    },
+    replay: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        kind: { enum: ['none', 'uniform', 'prioritized', 'terminal'], default: 'none', description: 'what the buffer keeps and how it draws' },
+        capacity: { type: 'integer', minimum: 1, default: 10000, description: 'most items kept; the oldest is evicted first' },
+        ratio: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.5, description: 'fraction of each batch drawn from the buffer' },
+        priorityExponent: { type: 'number', minimum: 0, default: 1, description: 'α of prioritized replay: P(i) ∝ R(x_i)^α' },
       },
     },
     evaluation: {

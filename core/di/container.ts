@@ -5,9 +5,15 @@ import type { Estimator, EstimatorFactory } from '../estimator.js';
 import { EventBus } from '../events/bus.js';
 import type { PluginRegistry, Resolver, SectionName } from '../plugin.js';
 import { Rng } from '../rng.js';
+import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
+import { TerminalBuffer } from '../sampling/terminal-buffer.js';
+import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
 import { TOKENS } from './tokens.js';
+
+/** Offset of the replay buffer's seed from the run seed (an arbitrary odd constant). */
+const REPLAY_STREAM = 0x632be5ab;
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
@@ -37,6 +43,18 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
     // the sampler draws from its own stream so that adding a network does not shift the samples
     (ctx) => new Sampler(ctx.get<Environment>(TOKENS.Environment), ctx.get<Estimator>(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
   );
+  const { replay } = config;
+  if (replay.kind !== 'none') {
+    container.bind(TOKENS.ReplayBuffer).toDynamicValue((ctx): ReplayBuffer => {
+      const env = ctx.get<Environment>(TOKENS.Environment);
+      // replay draws from a stream of its own: turning replay on leaves the sampler's stream (and
+      // so the first, all-fresh batch) unchanged
+      const rng = new Rng(config.seed + REPLAY_STREAM);
+      if (replay.kind === 'terminal') return new TerminalBuffer(env, ctx.get<Sampler>(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
+      const draw = replay.kind === 'prioritized' ? { kind: 'prioritized' as const, exponent: replay.priorityExponent } : { kind: 'uniform' as const };
+      return new TrajectoryBuffer({ capacity: replay.capacity, maxSteps: env.maxTrajectoryLength, stateDim: env.stateDim, draw }, rng);
+    });
+  }
   container.bind(TOKENS.Objective).toDynamicValue(() => contribution('objective').create(config.objective, resolver));
   container.bind(TOKENS.Trainer).to(Trainer);
   return container;

@@ -19,6 +19,8 @@ export const TOKENS = {
   ForwardEstimator: Symbol.for('gfn.ForwardEstimator'),
   /** Trajectory sampler ({@link Sampler}). */
   Sampler: Symbol.for('gfn.Sampler'),
+  /** Replay buffer of off-policy training ({@link ReplayBuffer}); bound only when `replay.kind` is not `none`. */
+  ReplayBuffer: Symbol.for('gfn.ReplayBuffer'),
   /** The training objective ({@link Objective}). */
   Objective: Symbol.for('gfn.Objective'),
   /** The training loop ({@link Trainer}). */

@@ -74,9 +74,10 @@ export class Sampler {
 
   /**
    * One backward trajectory from each given terminal state (N x stateDim) down to s0 under the
-   * backward policy P_B.
+   * backward policy P_B. `rng` defaults to the sampler's own stream; a replay buffer passes its own
+   * so that replaying does not shift the forward samples.
    */
-  sampleBackward(terminals: Int32Array, policy: BackwardPolicy): Trajectories {
+  sampleBackward(terminals: Int32Array, policy: BackwardPolicy, rng: Rng = this.rng): Trajectories {
     const { env } = this;
     const d = env.stateDim;
     const nB = env.nActions - 1;
@@ -101,7 +102,7 @@ export class Sampler {
       const rows = Int32Array.from(keep);
       current = selectRows(current, d, rows);
       activeRows = Int32Array.from(keep, (k) => activeRows[k]!);
-      const chosen = sampleMaskedCategorical(policy.samplingLogits(current), env.backwardMask(current), nB, this.rng);
+      const chosen = sampleMaskedCategorical(policy.samplingLogits(current), env.backwardMask(current), nB, rng);
       for (let k = 0; k < activeRows.length; k++) actions[t * n + activeRows[k]!] = chosen[k]!;
       current = env.backwardStep(current, chosen);
     }

@@ -34,7 +34,8 @@ describe('resolveConfig', () => {
     expect(c.estimator).toEqual({ name: 'mlp', hidden: [256, 256, 256, 256], activation: 'relu' });
     expect(c.env).toEqual({ name: 'hypergrid', ndim: 2, height: 8, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
     expect(c.objective).toEqual({ name: 'tb', backward: 'uniform', lr: 1e-3, lrZ: 0.1, logZInit: 0, logRewardClip: -12 });
-    expect(c.sampler).toEqual({ epsilon: 0, temperature: 1 });
+    expect(c.sampler).toEqual({ epsilon: 0, epsilonDecayIterations: 0, temperature: 1 });
+    expect(c.replay).toEqual({ kind: 'none', capacity: 10000, ratio: 0.5, priorityExponent: 1 });
     expect(c.evaluation).toEqual({ every: 10 });
     expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto' });
     expect(c.plugins).toEqual([]);
@@ -101,6 +102,26 @@ describe('resolveConfig', () => {
     const e = configError({ objective: { name: 'tb' } });
     expect(e.message).toContain('env');
     expect(e.message).toMatch(/required/);
+  });
+
+  it('replay: a bad kind lists the valid choices; ratio must lie in [0, 1)', () => {
+    const e = configError({ ...minimal(), replay: { kind: 'fifo', ratio: 1, capacity: 0 } });
+    expect(e.problems.length).toBe(3);
+    expect(e.message).toContain('field "replay.kind" = "fifo"');
+    for (const k of ['none', 'uniform', 'prioritized', 'terminal']) expect(e.message).toContain(`"${k}"`);
+    expect(e.message).toMatch(/field "replay\.ratio" = 1: must be < 1/);
+    expect(e.message).toMatch(/field "replay\.capacity" = 0: must be >= 1/);
+    expect(configError({ ...minimal(), replay: { ratio: -0.1 } }).message).toContain('replay.ratio');
+    expect(configError({ ...minimal(), replay: { kind: 'uniform', size: 5 } }).message).toMatch(/replay\.size.*capacity/);
+  });
+
+  it('sampler: the ε schedule fields are checked and have defaults', () => {
+    const c = resolveConfig({ ...minimal(), sampler: { epsilon: 0.5, epsilonFinal: 0.05, epsilonDecayIterations: 100 } }, registry);
+    expect(c.sampler).toEqual({ epsilon: 0.5, epsilonFinal: 0.05, epsilonDecayIterations: 100, temperature: 1 });
+    const e = configError({ ...minimal(), sampler: { epsilonFinal: 1.5, epsilonDecayIterations: 2.5 } });
+    expect(e.message).toContain('sampler.epsilonFinal');
+    expect(e.message).toContain('1.5');
+    expect(e.message).toContain('sampler.epsilonDecayIterations');
   });
 
   it('reports several problems at once', () => {

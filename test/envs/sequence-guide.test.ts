@@ -112,7 +112,7 @@ describe('SequenceReplayGuide', () => {
 
   it('falls back to P_F when every candidate scores 0, and rejects non-candidate actions', () => {
     const guide = new SequenceReplayGuide(env, ndim, nbase, forward, 100);
-    guide.observe(Int32Array.from([1, 1, 1]), [0]);
+    guide.observe(Int32Array.from([1, 1, 1]), Float64Array.from([0]));
     const s = Int32Array.from([-1, 0, -1]);
     const a = Int32Array.from([0 * ndim + 0]); // fill position 0 with 0, towards x = 000
     const expected = tf.tidy(() => takenLogProbs(forward.predict(tf.tensor2d(env.encode(s), [1, 6])), env.forwardMask(s), a).dataSync()[0]!);
