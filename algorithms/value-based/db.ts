@@ -8,17 +8,12 @@
  * log R is not clipped by default (the reference code's convention; `clipLogReward` turns the
  * −12 clip on). DB-U: uniform P_B; DB-B: learned; `shared`: P_B shares P_F's trunk.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { gatherTransitions } from '../../core/sampling/transitions.js';
-import { GroupedAdam } from '../../core/tensor/adam.js';
-import { balancePotentials, pairwiseBalanceLoss } from './balance.js';
-import { initialLogFlow, stepTerms } from './balance-terms.js';
+import { FlowBalanceObjective } from './flow-balance-objective.js';
 
 /** Options of {@link DetailedBalance}. */
 export interface DbOptions {
@@ -28,46 +23,19 @@ export interface DbOptions {
   logRewardClip: number;
 }
 
-export class DetailedBalance implements Objective {
+export class DetailedBalance extends FlowBalanceObjective {
   readonly name = 'db';
-  private readonly optimizer: GroupedAdam;
 
-  constructor(
-    private readonly env: Environment,
-    private readonly forward: Estimator,
-    private readonly backward: BackwardPolicy,
-    private readonly flow: Estimator,
-    private readonly options: DbOptions,
-  ) {
-    const variables = [...new Set([...forward.variables, ...backward.variables, ...flow.variables])];
-    this.optimizer = new GroupedAdam([{ name: 'policy-and-flow', variables, learningRate: options.lr }]);
+  constructor(env: Environment, forward: Estimator, backward: BackwardPolicy, flow: Estimator, private readonly options: DbOptions) {
+    super(env, forward, backward, flow, options.lr);
   }
 
-  /** The DB loss of a batch at the current parameters (differentiable). */
-  loss(batch: Trajectories): tf.Scalar {
-    const tr = gatherTransitions(batch, this.env.nActions - 1);
-    const logR = this.options.clipLogReward ? clippedLogRewards(batch.logRewards, this.options.logRewardClip) : Float32Array.from(batch.logRewards);
-    const n = batch.nTraj;
-    return tf.tidy(() => {
-      const terms = stepTerms(this.env, this.forward, this.backward, this.flow, tr);
-      const h = balancePotentials(tr, batch.lengths, terms.logPF, terms.logPB, terms.logF, logR);
-      return pairwiseBalanceLoss(h, batch.lengths, (_i, length) => (length === 1 ? 1 / n : 0));
-    });
+  protected terminalLogRewards(batch: Trajectories): Float32Array {
+    return this.options.clipLogReward ? clippedLogRewards(batch.logRewards, this.options.logRewardClip) : Float32Array.from(batch.logRewards);
   }
 
-  update(batch: TrainingBatch): Record<string, number> {
-    const loss = this.optimizer.minimize(() => this.loss(batch.forward));
-    return { loss, logZ: this.logZ() };
-  }
-
-  /** log F(s0), DB's estimate of log Z. */
-  logZ(): number {
-    return initialLogFlow(this.env, this.flow);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.backward.dispose();
-    this.flow.dispose();
+  /** Single transitions only, each weighted 1/N. */
+  weight(length: number, _n: number, nTraj: number): number {
+    return length === 1 ? 1 / nTraj : 0;
   }
 }

@@ -12,17 +12,12 @@
  * All sub-trajectories come from one potential matrix (see balance.ts); no per-trajectory loops
  * over tensors.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { gatherTransitions } from '../../core/sampling/transitions.js';
-import { GroupedAdam } from '../../core/tensor/adam.js';
-import { balancePotentials, pairwiseBalanceLoss } from './balance.js';
-import { initialLogFlow, stepTerms } from './balance-terms.js';
+import { FlowBalanceObjective } from './flow-balance-objective.js';
 
 export const SUBTB_WEIGHTINGS = ['geometric', 'tb', 'db'] as const;
 
@@ -34,19 +29,15 @@ export interface SubTbOptions {
   logRewardClip: number;
 }
 
-export class SubTrajectoryBalance implements Objective {
+export class SubTrajectoryBalance extends FlowBalanceObjective {
   readonly name = 'subtb';
-  private readonly optimizer: GroupedAdam;
 
-  constructor(
-    private readonly env: Environment,
-    private readonly forward: Estimator,
-    private readonly backward: BackwardPolicy,
-    private readonly flow: Estimator,
-    private readonly options: SubTbOptions,
-  ) {
-    const variables = [...new Set([...forward.variables, ...backward.variables, ...flow.variables])];
-    this.optimizer = new GroupedAdam([{ name: 'policy-and-flow', variables, learningRate: options.lr }]);
+  constructor(env: Environment, forward: Estimator, backward: BackwardPolicy, flow: Estimator, private readonly options: SubTbOptions) {
+    super(env, forward, backward, flow, options.lr);
+  }
+
+  protected terminalLogRewards(batch: Trajectories): Float32Array {
+    return clippedLogRewards(batch.logRewards, this.options.logRewardClip);
   }
 
   /** Weight of a sub-trajectory of `length` steps in a trajectory of `n` steps, batch of `nTraj`. */
@@ -57,32 +48,5 @@ export class SubTrajectoryBalance implements Objective {
     let norm = 0;
     for (let k = 0; k < n; k++) norm += (n - k) * lambda ** k;
     return lambda ** (length - 1) / norm / nTraj;
-  }
-
-  /** The SubTB loss of a batch at the current parameters (differentiable). */
-  loss(batch: Trajectories): tf.Scalar {
-    const tr = gatherTransitions(batch, this.env.nActions - 1);
-    const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
-    return tf.tidy(() => {
-      const terms = stepTerms(this.env, this.forward, this.backward, this.flow, tr);
-      const h = balancePotentials(tr, batch.lengths, terms.logPF, terms.logPB, terms.logF, logR);
-      return pairwiseBalanceLoss(h, batch.lengths, (i, length) => this.weight(length, batch.lengths[i]!, batch.nTraj));
-    });
-  }
-
-  update(batch: TrainingBatch): Record<string, number> {
-    const loss = this.optimizer.minimize(() => this.loss(batch.forward));
-    return { loss, logZ: this.logZ() };
-  }
-
-  /** log F(s0), SubTB's estimate of log Z. */
-  logZ(): number {
-    return initialLogFlow(this.env, this.flow);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.backward.dispose();
-    this.flow.dispose();
   }
 }
