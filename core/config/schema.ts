@@ -23,7 +23,7 @@ export interface ResolvedConfig {
   sampler: ExplorationSchedule;
   /** Replay buffer feeding part of each batch (off-policy objectives only). */
   replay: ReplayConfig;
-  evaluation: { every: number };
+  evaluation: { every: number; samples: number };
   logging: { dir: string; every: number; progress: 'auto' | 'bar' | 'lines' | 'none' };
   /** Paths or package names of extra plugins to load. */
   plugins: string[];
@@ -78,7 +78,10 @@ export const CORE_SCHEMA: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { every: { type: 'integer', minimum: 0, default: 10, description: 'evaluate every k iterations and at the end; 0 = only at the end' } },
+      properties: {
+        every: { type: 'integer', minimum: 0, default: 10, description: 'evaluate every k iterations and at the end; 0 = only at the end' },
+        samples: { type: 'integer', minimum: 1, default: 1000, description: 'terminal states drawn from P_T per evaluation for mode discovery' },
+      },
     },
     logging: {
       type: 'object',

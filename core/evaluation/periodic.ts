@@ -1,39 +1,53 @@
 import { filter, type Subscription } from 'rxjs';
 import type { Environment } from '../env/environment.js';
-import { isEnumerable } from '../env/environment.js';
+import { hasModes, isEnumerable } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
 import type { Objective } from '../objective.js';
+import { Rng } from '../rng.js';
 import { ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, totalVariation } from './metrics.js';
+import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
+
+/** When and how much the periodic evaluator measures. */
+export interface ExactEvaluationSchedule {
+  /** Evaluate every k iterations (0 = only after the last one). */
+  every: number;
+  totalIterations: number;
+  /** Terminal states drawn from P_T at each evaluation for mode discovery. */
+  samples: number;
+  /** Seed of the evaluator's own random stream (its draws never shift training's). */
+  seed: number;
+}
 
 /**
  * Evaluates the forward policy every `every` iterations and after the last one, publishing on
- * `evaluation$`: exact TV and JSD between P_T and R/Z, |log Ẑ − log Z| when the objective learns
- * log Z. Environments that cannot be enumerated are skipped here (sample-based evaluation is the
- * job of their own evaluator).
+ * `evaluation$`: exact TV and JSD between P_T and R/Z, the mean reward under P_T relative to the
+ * target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns log Z, and for environments
+ * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
+ * out of `modesTotal`). Environments that cannot be enumerated are skipped here.
  */
-export function attachExactEvaluation(
-  bus: EventBus,
-  env: Environment,
-  forward: Estimator,
-  objective: Objective,
-  every: number,
-  totalIterations: number,
-): Subscription | undefined {
+export function attachExactEvaluation(bus: EventBus, env: Environment, forward: Estimator, objective: Objective, schedule: ExactEvaluationSchedule): Subscription | undefined {
   if (!isEnumerable(env)) return undefined;
   const exact = new ExactTerminatingDistribution(env);
   const target = env.trueDistribution();
   const logZ = env.logPartition();
+  const modes = hasModes(env) ? new ModeDiscovery(env.stateIndex(env.modeStates()), env.nStates) : undefined;
+  const rng = new Rng(schedule.seed ^ 0x5eed);
+  const { every, totalIterations } = schedule;
   return bus.iteration$
     .pipe(filter(({ iteration }) => (every > 0 && (iteration + 1) % every === 0) || iteration + 1 === totalIterations))
     .subscribe(({ iteration }) => {
       const pT = exact.compute(forward);
-      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target) };
+      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
       const learned = objective.logZ?.();
       if (learned !== undefined) {
         metrics.logZ = learned;
         metrics.logZError = Math.abs(learned - logZ);
+      }
+      if (modes) {
+        metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
+        metrics.modesTotal = modes.total;
       }
       bus.evaluation$.next({ iteration, metrics, method: 'exact' });
     });

@@ -9,7 +9,7 @@ import type { SubscriberContribution } from '../../core/plugin.js';
 
 export const exactEvaluatorSubscriber: SubscriberContribution = {
   name: 'exact-evaluator',
-  description: 'exact TV / JSD / log Z error every evaluation.every iterations (enumerable environments)',
+  description: 'exact TV / JSD / log Z error / reward ratio / modes found every evaluation.every iterations (enumerable environments)',
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     return attachExactEvaluation(
@@ -17,8 +17,7 @@ export const exactEvaluatorSubscriber: SubscriberContribution = {
       resolve.get<Environment>(TOKENS.Environment),
       resolve.get<Estimator>(TOKENS.ForwardEstimator),
       resolve.get<Objective>(TOKENS.Objective),
-      config.evaluation.every,
-      config.iterations,
+      { every: config.evaluation.every, totalIterations: config.iterations, samples: config.evaluation.samples, seed: config.seed },
     );
   },
 };
