@@ -60,6 +60,20 @@ export function isEnumerable(env: Environment): env is Environment & Enumerable 
   return typeof e.allStates === 'function' && typeof e.stateIndex === 'function' && typeof e.trueDistribution === 'function';
 }
 
+/**
+ * Optional capability: the task names its mode states (e.g. the high-reward sequences whose
+ * discovery is counted during training).
+ */
+export interface WithModes {
+  /** The mode states, flat `k x stateDim` row-major. */
+  modeStates(): Int32Array;
+}
+
+/** Type guard for the {@link WithModes} capability. */
+export function hasModes(env: Environment): env is Environment & WithModes {
+  return typeof (env as Partial<WithModes>).modeStates === 'function';
+}
+
 /** Number of rows of a flat state batch, checking that its length is a multiple of `stateDim`. */
 export function batchSize(states: Int32Array, stateDim: number): number {
   if (states.length % stateDim !== 0) {
