@@ -16,11 +16,25 @@ export interface Estimator {
    * Needed by second-order methods (TRPO's Fisher-vector products).
    */
   jvp?(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D };
+  /** Optional: the linearisation at inputs `x` (cached for many Jacobian products). */
+  linearize?(x: tf.Tensor2D): Linearization;
   /**
    * Optional: a new estimator sharing this one's hidden layers, with its own output layer of
    * `outputDim` (a P_B with a trunk shared with P_F). Its variables include the shared ones.
    */
   withSharedTrunk?(outputDim: number, rng: Rng, role: string): Estimator;
+  dispose(): void;
+}
+
+/**
+ * An estimator linearised at fixed inputs: products with the Jacobian J of its outputs w.r.t. its
+ * parameters (variables order), for second-order methods.
+ */
+export interface Linearization {
+  /** J·v for per-variable tangents v: the outputs' directional derivative. */
+  jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;
+  /** Jᵀ·u: the gradient of Σ outputs ⊙ u w.r.t. each variable. */
+  vjp(u: tf.Tensor2D): tf.Tensor[];
   dispose(): void;
 }
 

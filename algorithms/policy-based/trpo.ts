@@ -5,8 +5,8 @@
  *   surrogate L(θ) = Σ_m exp(log π_θ(a_m|s_m) − log π_old(a_m|s_m)) · A_m / N        (a cost)
  *   KL(θ)        = Σ_m KL(π_old(·|s_m) ‖ π_θ(·|s_m)) / N
  * g = ∇L at θ_old; F = ∇²KL at θ_old = Σ_m J_mᵀ (diag p_m − p_m p_mᵀ) J_m / N with J_m the
- * Jacobian of the logits of state s_m — products F·v are exact: J·v by forward mode (the
- * estimator's `jvp`), Jᵀ·u by backpropagation. s = CG(F, g) in `cgIterations` iterations;
+ * Jacobian of the logits of state s_m — products F·v are exact: J·v by forward mode and Jᵀ·u
+ * by backpropagation through the estimator's linearisation (`linearize`). s = CG(F, g) in `cgIterations` iterations;
  * step = sqrt(2δ / sᵀg) · s; try θ_old − 0.5^k · step for k = 0 … backtrackSteps − 1 and keep the
  * first with L < L(θ_old) and KL ≤ δ; if none, θ_old stays.
  */
@@ -33,6 +33,9 @@ export interface TrpoOptions {
   damping: number;
 }
 
+/** v ↦ F·v, holding cached tensors until `dispose()`. */
+export type FisherProduct = ((v: Float64Array) => Float64Array) & { dispose(): void };
+
 /** What one step did. */
 export interface TrpoStepResult {
   accepted: boolean;
@@ -57,7 +60,7 @@ export class TrustRegionStep {
     private readonly policy: Estimator,
     private readonly options: TrpoOptions,
   ) {
-    if (!policy.jvp) throw new Error("RL-T (optimizer 'trpo') needs an estimator with forward-mode derivatives (jvp); the 'mlp' estimator has them");
+    if (!policy.linearize) throw new Error("RL-T (optimizer 'trpo') needs an estimator that can be linearised (Jacobian products); the 'mlp' estimator can");
   }
 
   /** ∇ of the surrogate at the current parameters, flattened in `policy.variables` order. */
@@ -72,8 +75,12 @@ export class TrustRegionStep {
     return flat;
   }
 
-  /** A function v ↦ F·v (+ damping·v) for the Fisher matrix of the batch at the current parameters. */
-  fisherVectorProduct(batch: TrpoBatch): (v: Float64Array) => Float64Array {
+  /**
+   * v ↦ F·v (+ damping·v) for the Fisher matrix of the batch at the current parameters. The
+   * policy is linearised once at the batch's distinct states (cached activations reused by every
+   * product); call `dispose()` on the returned function when done.
+   */
+  fisherVectorProduct(batch: TrpoBatch): FisherProduct {
     const { env, policy } = this;
     const vars = policy.variables;
     const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
@@ -83,9 +90,11 @@ export class TrustRegionStep {
     const obs = env.encode(unique);
     const probs = this.probabilities(unique, obs);
     const nA = env.nActions;
-    return (v) => {
+    const x = tf.tensor2d(obs, [nUnique, env.obsDim]);
+    const lin = policy.linearize!(x);
+    const product = (v: Float64Array): Float64Array => {
       const tangents = unflatten(vars, v);
-      const jv = readValues(() => policy.jvp!(tf.tensor2d(obs, [nUnique, env.obsDim]), tangents).tangent);
+      const jv = readValues(() => lin.jvp(tangents));
       tf.dispose(tangents);
       // u_s = count_s · (diag p − p pᵀ) J_s v / N
       const u = new Float32Array(nUnique * nA);
@@ -94,15 +103,23 @@ export class TrustRegionStep {
         for (let a = 0; a < nA; a++) pjv += probs[s * nA + a]! * jv[s * nA + a]!;
         for (let a = 0; a < nA; a++) u[s * nA + a] = (counts[s]! * probs[s * nA + a]! * (jv[s * nA + a]! - pjv)) / batch.nTraj;
       }
-      const { grads, value } = tf.variableGrads(
-        () => tf.sum(tf.mul(policy.apply(tf.tensor2d(obs, [nUnique, env.obsDim])), tf.tensor2d(u, [nUnique, nA]))) as tf.Scalar,
-        [...vars],
-      );
-      const fv = flattenGradients(vars, grads);
-      tf.dispose([value, ...Object.values(grads)]);
+      const grads = tf.tidy(() => lin.vjp(tf.tensor2d(u, [nUnique, nA])));
+      const fv = new Float64Array(v.length);
+      let off = 0;
+      for (const g of grads) {
+        fv.set(g.dataSync(), off);
+        off += g.size;
+      }
+      tf.dispose(grads);
       if (this.options.damping > 0) for (let k = 0; k < fv.length; k++) fv[k]! += this.options.damping * v[k]!;
       return fv;
     };
+    return Object.assign(product, {
+      dispose: () => {
+        lin.dispose();
+        x.dispose();
+      },
+    });
   }
 
   /** One trust-region step on the policy's parameters. */
@@ -110,7 +127,9 @@ export class TrustRegionStep {
     const { delta, backtrackSteps } = this.options;
     const vars = this.policy.variables;
     const g = this.surrogateGradient(batch);
-    const direction = conjugateGradient(this.fisherVectorProduct(batch), g, this.options.cgIterations, this.options.cgTolerance);
+    const fvp = this.fisherVectorProduct(batch);
+    const direction = conjugateGradient(fvp, g, this.options.cgIterations, this.options.cgTolerance);
+    fvp.dispose();
     const sg = dot(direction, g);
     const old = flattenValues(vars);
     const before = this.evaluate(batch);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator, Linearization } from '../estimator.js';
 import { type Activation, Dense } from './dense.js';
+import { linearizeDense } from './linearization.js';
 
 /** Shape of a multi-layer perceptron. */
 export interface MlpShape {
@@ -76,6 +77,11 @@ export class Mlp implements Estimator {
       },
       dispose: () => head.dispose(),
     };
+  }
+
+  /** The linearisation at inputs `x` (see linearization.ts). */
+  linearize(x: tf.Tensor2D): Linearization {
+    return linearizeDense(this.layers, x);
   }
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */

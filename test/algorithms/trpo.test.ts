@@ -201,6 +201,7 @@ describe('TrustRegionStep.fisherVectorProduct', () => {
       console.log(`Fisher-vector product vs dense F·v: relative error ${rel.toExponential(2)}`);
       expect(rel).toBeLessThan(1e-4);
     }
+    fvp.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -209,6 +210,7 @@ describe('TrustRegionStep.fisherVectorProduct', () => {
     const v = randomVector(nParams, new Rng(45));
     const want = denseTimes(v).map((x, k) => x + 0.1 * v[k]!);
     expect(relativeError(fvp(v), want)).toBeLessThan(1e-4);
+    fvp.dispose();
   });
 });
 
@@ -303,7 +305,9 @@ describe('TrustRegionStep.step', () => {
       const old = flattenValues(mlp.variables);
       // the direction the step should take, from the public pieces at θ_old
       const g = trpo.surrogateGradient(batch);
-      const s = conjugateGradient(trpo.fisherVectorProduct(batch), g, 10, 1e-10);
+      const fvp = trpo.fisherVectorProduct(batch);
+      const s = conjugateGradient(fvp, g, 10, 1e-10);
+      fvp.dispose();
       const maxLength = Math.sqrt((2 * delta) / dot(s, g));
 
       const result = trpo.step(batch);
@@ -346,7 +350,9 @@ describe('TrustRegionStep.step', () => {
     const trpo = new TrustRegionStep(env, mlp, options({ delta, backtrackSteps: 1 }));
     const old = flattenValues(mlp.variables);
     const g = trpo.surrogateGradient(batch);
-    const s = conjugateGradient(trpo.fisherVectorProduct(batch), g, 10, 1e-10);
+    const fvp = trpo.fisherVectorProduct(batch);
+    const s = conjugateGradient(fvp, g, 10, 1e-10);
+    fvp.dispose();
     expect(dot(s, g)).toBeGreaterThan(0);
     const scale = Math.sqrt((2 * delta) / dot(s, g));
     const candidate = Float32Array.from(old, (t, k) => t - scale * s[k]!);

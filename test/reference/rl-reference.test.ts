@@ -441,6 +441,7 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
     it('Fisher-vector product of sur_grads matches Hvp_of_sur_grads', () => {
       const fvp = step.fisherVectorProduct(batch);
       const hv = fvp(fromReferenceLayout(ref.TRPO.sur_grads, perm));
+      fvp.dispose();
       expectClose(toReferenceLayout(hv, perm), ref.TRPO.Hvp_of_sur_grads, 1e-4, 'TRPO.Hvp_of_sur_grads');
     });
 
@@ -502,6 +503,7 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       expectClose(dot(g, g) / pAp[0]!, trace[0]!.alpha, 1e-4, 'TRPO.cg_trace[0].alpha (float32 products)');
       expectClose(pAp.slice(0, 6), trace.slice(0, 6).map((it) => it.pAp), 1e-4, 'TRPO.cg_trace[0..5].pAp (float32 products)');
       const fx = fvp(x);
+      fvp.dispose();
       const residual = norm(fx.map((v, k) => v - g[k]!)) / norm(g);
       expect(residual, 'relative residual ‖F·x − g‖ / ‖g‖').toBeLessThan(0.05);
       const sg = dot(x, g);
