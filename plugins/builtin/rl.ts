@@ -9,7 +9,7 @@ import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
 import { commonObjectiveOptions } from './objectives.js';
 
-type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] } };
+type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] }; guideReplayCapacity: number };
 
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
 export const rlContribution: Contribution<Objective, RlConfig> = {
@@ -24,6 +24,7 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
       lrV: { type: 'number', exclusiveMinimum: 0, default: 5e-3, description: 'learning rate of the value networks' },
       lambda: { type: 'number', minimum: 0, maximum: 1, default: 0.99, description: 'GAE λ of the forward advantages (γ = 1)' },
       centerAdvantages: { type: 'boolean', default: true, description: 'subtract the batch mean from the advantages' },
+      guideReplayCapacity: { type: 'integer', minimum: 1, default: 100000, description: 'RL-G on sequences: terminal sequences kept by the guide' },
       value: {
         type: 'object',
         additionalProperties: false,
@@ -61,7 +62,7 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
         backward: makeBackwardPolicy(learned ? 'learned' : 'uniform', resolve),
         value: valueNet('value'),
         ...(learned ? { backwardValue: valueNet('backward-value') } : {}),
-        ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward) } : {}),
+        ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
         sampler: resolve.get<Sampler>(TOKENS.Sampler),
       },
       { ...options, lrB: options.lrB ?? options.lr },

@@ -1,0 +1,307 @@
+import { batchSize, type Enumerable, type Environment, type WithModes } from '../../core/env/environment.js';
+import type { Estimator } from '../../core/estimator.js';
+import type { Guide, GuideProvider } from '../../core/policy/guide.js';
+import { SequenceReplayGuide } from './guide.js';
+import { buildStateOrder, type StateOrder } from './state-order.js';
+
+/**
+ * The reward of a sequence task, over full sequences identified by their *index*: the base-nbase
+ * number of the sequence, most significant position first (the indexing of the data files).
+ */
+export interface SequenceReward {
+  /** Natural-log reward of the full sequence with this index. */
+  logRewardOfIndex(index: number): number;
+  /** Indices of the task's mode sequences, without repeats. */
+  modeIndices(): Int32Array;
+}
+
+/** Shape of a {@link SequenceEnv}. */
+export interface SequenceEnvOptions {
+  /** Registered name of the task, e.g. `tfbind8`. */
+  name: string;
+  /** Number of positions. */
+  ndim: number;
+  /** Number of symbols. */
+  nbase: number;
+}
+
+/** Exact evaluation keeps (nbase+1)^ndim states and a rank table of the same length: bound them. */
+const MAX_ENUMERABLE_STATES = 2 ** 25;
+
+/**
+ * Sequence design, "insert anywhere": `ndim` positions, each empty (−1) or holding one of `nbase`
+ * symbols; s0 is all empty. Forward action `a = symbol·ndim + position` (a < nbase·ndim) writes
+ * `symbol` at an empty `position`; exit (a = nbase·ndim) is allowed only once every position is
+ * filled, so only full sequences terminate and every trajectory has ndim + 1 actions. Backward
+ * action `a` empties `position` and is allowed iff that position holds `symbol`. Observations are
+ * one-hot per position (`obs[position·nbase + symbol] = 1`; empty positions are all zero).
+ *
+ * The reward is supplied by the task ({@link SequenceReward}); this class owns the dynamics and the
+ * exact enumeration (states ordered by number of filled positions, see `state-order.ts`).
+ */
+export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider {
+  readonly name: string;
+  readonly ndim: number;
+  readonly nbase: number;
+  readonly stateDim: number;
+  readonly nActions: number;
+  readonly obsDim: number;
+  readonly s0: Int32Array;
+  readonly maxTrajectoryLength: number;
+  /** Number of states, (nbase+1)^ndim (s_f excluded). */
+  readonly nStates: number;
+  /** Number of full sequences, nbase^ndim. */
+  readonly nSequences: number;
+  private order?: StateOrder;
+  private sequenceLogRewardTable?: Float64Array;
+  private cachedLogZ?: number;
+
+  constructor(
+    options: SequenceEnvOptions,
+    readonly reward: SequenceReward,
+  ) {
+    const { name, ndim, nbase } = options;
+    if (!Number.isInteger(ndim) || ndim < 1) throw new Error(`${name}: ndim must be an integer >= 1, got ${ndim}`);
+    if (!Number.isInteger(nbase) || nbase < 2) throw new Error(`${name}: nbase must be an integer >= 2, got ${nbase}`);
+    // sequence indices travel in Int32Arrays
+    if (nbase ** ndim > 2 ** 31 - 1) throw new Error(`${name}: nbase^ndim = ${nbase}^${ndim} sequences do not fit 32-bit indices`);
+    this.name = name;
+    this.ndim = ndim;
+    this.nbase = nbase;
+    this.stateDim = ndim;
+    this.nActions = nbase * ndim + 1;
+    this.obsDim = ndim * nbase;
+    this.s0 = new Int32Array(ndim).fill(-1);
+    this.maxTrajectoryLength = ndim + 1;
+    this.nStates = (nbase + 1) ** ndim;
+    this.nSequences = nbase ** ndim;
+  }
+
+  step(states: Int32Array, actions: Int32Array): Int32Array {
+    const d = this.ndim;
+    const n = batchSize(states, d);
+    if (actions.length !== n) throw new Error(`${this.name}.step: ${actions.length} actions for ${n} states`);
+    const out = states.slice();
+    const exit = this.nActions - 1;
+    for (let i = 0; i < n; i++) {
+      const a = actions[i]!;
+      if (!Number.isInteger(a) || a < 0 || a >= exit) throw new Error(`${this.name}.step: action ${a} in row ${i} is not an insertion in [0, ${exit}) (exit is handled by the sampler)`);
+      const symbol = Math.floor(a / d);
+      const k = i * d + (a - symbol * d);
+      if (out[k] !== -1) throw new Error(`${this.name}.step: position ${a - symbol * d} is already filled (symbol ${out[k]}) in row ${i}`);
+      out[k] = symbol;
+    }
+    return out;
+  }
+
+  backwardStep(states: Int32Array, actions: Int32Array): Int32Array {
+    const d = this.ndim;
+    const n = batchSize(states, d);
+    if (actions.length !== n) throw new Error(`${this.name}.backwardStep: ${actions.length} actions for ${n} states`);
+    const out = states.slice();
+    const nB = this.nActions - 1;
+    for (let i = 0; i < n; i++) {
+      const a = actions[i]!;
+      if (!Number.isInteger(a) || a < 0 || a >= nB) throw new Error(`${this.name}.backwardStep: invalid backward action ${a} in row ${i}, expected [0, ${nB})`);
+      const symbol = Math.floor(a / d);
+      const k = i * d + (a - symbol * d);
+      if (out[k] !== symbol) throw new Error(`${this.name}.backwardStep: position ${a - symbol * d} holds ${out[k]}, not symbol ${symbol}, in row ${i}`);
+      out[k] = -1;
+    }
+    return out;
+  }
+
+  forwardMask(states: Int32Array): Uint8Array {
+    const d = this.ndim;
+    const nA = this.nActions;
+    const n = batchSize(states, d);
+    const mask = new Uint8Array(n * nA);
+    for (let i = 0; i < n; i++) {
+      let full = 1;
+      for (let p = 0; p < d; p++) {
+        if (states[i * d + p] !== -1) continue;
+        full = 0;
+        for (let b = 0; b < this.nbase; b++) mask[i * nA + b * d + p] = 1;
+      }
+      mask[i * nA + nA - 1] = full;
+    }
+    return mask;
+  }
+
+  backwardMask(states: Int32Array): Uint8Array {
+    const d = this.ndim;
+    const nB = this.nActions - 1;
+    const n = batchSize(states, d);
+    const mask = new Uint8Array(n * nB);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < d; p++) {
+        const v = states[i * d + p]!;
+        if (v >= 0) mask[i * nB + v * d + p] = 1;
+      }
+    }
+    return mask;
+  }
+
+  isInitial(states: Int32Array): Uint8Array {
+    const d = this.ndim;
+    const n = batchSize(states, d);
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let empty = 1;
+      for (let p = 0; p < d; p++) if (states[i * d + p] !== -1) empty = 0;
+      out[i] = empty;
+    }
+    return out;
+  }
+
+  encode(states: Int32Array): Float32Array {
+    const d = this.ndim;
+    const nb = this.nbase;
+    const n = batchSize(states, d);
+    const obs = new Float32Array(n * this.obsDim);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < d; p++) {
+        const v = states[i * d + p]!;
+        if (v === -1) continue;
+        if (v < -1 || v >= nb) throw new Error(`${this.name}.encode: value ${v} at position ${p} of row ${i} is not −1 or a symbol in [0, ${nb})`);
+        obs[i * this.obsDim + p * nb + v] = 1;
+      }
+    }
+    return obs;
+  }
+
+  /** Base-nbase index of each row, which must be a full sequence (most significant position first). */
+  sequenceIndex(states: Int32Array): Int32Array {
+    const d = this.ndim;
+    const n = batchSize(states, d);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let idx = 0;
+      for (let p = 0; p < d; p++) {
+        const v = states[i * d + p]!;
+        if (v < 0 || v >= this.nbase) throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${v}); only full sequences terminate`);
+        idx = idx * this.nbase + v;
+      }
+      out[i] = idx;
+    }
+    return out;
+  }
+
+  /** The full sequences with the given base-nbase indices, `k x ndim`. */
+  sequencesOf(indices: ArrayLike<number>): Int32Array {
+    const d = this.ndim;
+    const out = new Int32Array(indices.length * d);
+    for (let i = 0; i < indices.length; i++) {
+      const idx = indices[i]!;
+      if (!Number.isInteger(idx) || idx < 0 || idx >= this.nSequences) throw new Error(`${this.name}: sequence index ${idx} is outside [0, ${this.nSequences})`);
+      let rest = idx;
+      for (let p = d - 1; p >= 0; p--) {
+        out[i * d + p] = rest % this.nbase;
+        rest = Math.floor(rest / this.nbase);
+      }
+    }
+    return out;
+  }
+
+  logReward(states: Int32Array): Float64Array {
+    const idx = this.sequenceIndex(states);
+    const out = new Float64Array(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = this.reward.logRewardOfIndex(idx[i]!);
+    return out;
+  }
+
+  /** log R of every full sequence, by base-nbase index (computed once). */
+  sequenceLogRewards(): Float64Array {
+    if (!this.sequenceLogRewardTable) {
+      const table = new Float64Array(this.nSequences);
+      for (let j = 0; j < table.length; j++) table[j] = this.reward.logRewardOfIndex(j);
+      this.sequenceLogRewardTable = table;
+    }
+    return this.sequenceLogRewardTable;
+  }
+
+  /** Index in {@link allStates} of the full sequence with base-nbase index `sequence`. */
+  stateIndexOfSequence(sequence: number): number {
+    return this.nStates - this.nSequences + sequence;
+  }
+
+  /** True when state `index` of {@link allStates} is a full sequence (the only terminating states). */
+  isTerminalIndex(index: number): boolean {
+    return index >= this.nStates - this.nSequences && index < this.nStates;
+  }
+
+  /** Every state, parents first (by number of filled positions, then by code); a fresh copy. */
+  allStates(): Int32Array {
+    return this.stateOrder().states.slice();
+  }
+
+  stateIndex(states: Int32Array): Int32Array {
+    const { rank } = this.stateOrder();
+    const d = this.ndim;
+    const radix = this.nbase + 1;
+    const n = batchSize(states, d);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let code = 0;
+      for (let p = 0; p < d; p++) {
+        const v = states[i * d + p]!;
+        if (v < -1 || v >= this.nbase) throw new Error(`${this.name}.stateIndex: value ${v} at position ${p} of row ${i} is not −1 or a symbol in [0, ${this.nbase})`);
+        code = code * radix + v + 1;
+      }
+      out[i] = rank[code]!;
+    }
+    return out;
+  }
+
+  /** log Z = log Σ_x R(x) over the full sequences, in float64. */
+  logPartition(): number {
+    if (this.cachedLogZ === undefined) {
+      const lr = this.sequenceLogRewards();
+      let max = -Infinity;
+      for (let j = 0; j < lr.length; j++) if (lr[j]! > max) max = lr[j]!;
+      let s = 0;
+      for (let j = 0; j < lr.length; j++) s += Math.exp(lr[j]! - max);
+      this.cachedLogZ = max + Math.log(s);
+    }
+    return this.cachedLogZ;
+  }
+
+  /** R(x)/Z over {@link allStates}; zero for partial sequences. */
+  trueDistribution(): Float64Array {
+    const lr = this.sequenceLogRewards();
+    const logZ = this.logPartition();
+    const out = new Float64Array(this.nStates);
+    const offset = this.nStates - this.nSequences;
+    for (let j = 0; j < lr.length; j++) out[offset + j] = Math.exp(lr[j]! - logZ);
+    return out;
+  }
+
+  /** Indices in {@link allStates} of the task's mode sequences. */
+  modes(): Int32Array {
+    return this.reward.modeIndices().map((j) => this.stateIndexOfSequence(j));
+  }
+
+  modeStates(): Int32Array {
+    return this.sequencesOf(this.reward.modeIndices());
+  }
+
+  private stateOrder(): StateOrder {
+    if (!this.order) {
+      if (this.nStates > MAX_ENUMERABLE_STATES) {
+        throw new Error(`${this.name}: (nbase+1)^ndim = ${this.nStates} states are too many to enumerate for exact evaluation (limit ${MAX_ENUMERABLE_STATES})`);
+      }
+      this.order = buildStateOrder(this.ndim, this.nbase);
+    }
+    return this.order;
+  }
+
+  /**
+   * The RL-G guide: P_G over "fill an empty position with x's symbol" ∝ the mean reward of
+   * replayed training sequences that agree with the result (see guide.ts). `replayCapacity`
+   * (default 100,000) bounds the replay.
+   */
+  createGuide(forward: Estimator, options: Record<string, unknown> = {}): Guide {
+    const capacity = typeof options.replayCapacity === 'number' ? options.replayCapacity : 100_000;
+    return new SequenceReplayGuide(this, this.ndim, this.nbase, forward, capacity);
+  }
+}
