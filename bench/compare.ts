@@ -72,7 +72,8 @@ for (const label of opts.objectives.split(',')) {
     let last: EvaluationEvent | undefined;
     const { finished } = await train(config, registry, { subscribers: ['exact-evaluator'], beforeRun: (_c, bus) => bus.evaluation$.subscribe((e) => (last = e)) });
     results.push({ ev: last!, itPerS: finished.iterations / (finished.elapsedMs / 1000) });
-    process.stderr.write(`${label} seed ${seed}: TV ${last!.metrics.tv!.toFixed(4)}, ${results.at(-1)!.itPerS.toFixed(1)} it/s\n`);
+    const ev = last!.metrics;
+    process.stderr.write(`${label} seed ${seed}: TV ${ev.tv!.toFixed(4)}, JSD ${ev.jsd!.toFixed(5)}, logZError ${(ev.logZError ?? Number.NaN).toFixed(4)}, ${results.at(-1)!.itPerS.toFixed(1)} it/s\n`);
   }
   const m = (k: string): number[] => results.map((r) => r.ev.metrics[k] ?? Number.NaN);
   lines.push(`| ${label.toUpperCase()} | ${fmt(m('tv'))} | ${fmt(m('jsd'))} | ${fmt(m('logZError'))} | ${mean(results.map((r) => r.itPerS)).toFixed(1)} | ${m('tv').map((v) => v.toFixed(3)).join(', ')} |`);
