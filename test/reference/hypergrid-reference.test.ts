@@ -26,49 +26,8 @@ import {
   loadHypergridReference,
   type NetworkName,
 } from './load-reference.js';
+import { expectClose, range, scatterToTimeByTraj } from './expect-close.js';
 
-type Numeric = number | ArrayLike<number> | readonly Numeric[];
-
-function flatten(x: Numeric): number[] {
-  if (typeof x === 'number') return [x];
-  const out: number[] = [];
-  for (let k = 0; k < x.length; k++) out.push(...flatten((x as ArrayLike<Numeric>)[k]!));
-  return out;
-}
-
-/**
- * Element-wise |actual − expected| ≤ max(rel·|expected|, 1e-5·max|expected|).
- * The relative tolerance covers float32 versus the float64 reference; for entries near 0 (where a
- * relative bound is meaningless, e.g. sums that cancel) it falls back to an absolute tolerance of
- * 1e-5 times the largest magnitude in the expected array.
- */
-function expectClose(actual: Numeric, expected: Numeric, rel = 1e-4, label = 'value'): void {
-  const a = flatten(actual);
-  const e = flatten(expected);
-  expect(a.length, `${label}: length`).toBe(e.length);
-  const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  const absTol = 1e-5 * scale;
-  const bad: string[] = [];
-  for (let k = 0; k < e.length; k++) {
-    const tol = Math.max(rel * Math.abs(e[k]!), absTol);
-    if (!(Math.abs(a[k]! - e[k]!) <= tol)) bad.push(`[${k}] actual ${a[k]} expected ${e[k]} (|diff| ${Math.abs(a[k]! - e[k]!).toExponential(3)} > tol ${tol.toExponential(3)})`);
-  }
-  expect(bad, `${label}: ${bad.length} of ${e.length} entries out of tolerance`).toEqual([]);
-}
-
-/** Scatters per-step values (time-major transitions) back into a `[t][i]` matrix, 0 elsewhere. */
-function scatterToTimeByTraj(tr: Transitions, values: ArrayLike<number>, rows: ArrayLike<number>, maxSteps: number, nTraj: number): number[][] {
-  const m = Array.from({ length: maxSteps }, () => new Array<number>(nTraj).fill(0));
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!;
-    m[tr.time[r]!]![tr.traj[r]!] = values[k]!;
-  }
-  return m;
-}
-
-function range(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, k) => k);
-}
 
 const TB_OPTIONS: TbOptions = { lr: 1e-3, lrZ: 0.1, logZInit: 0.5, logRewardClip: -12 };
 

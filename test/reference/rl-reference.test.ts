@@ -39,62 +39,17 @@ import {
   type RlVariantFixture,
   toReferenceLayout,
 } from './load-reference.js';
-
-type Numeric = number | ArrayLike<number> | readonly Numeric[];
-
-function flatten(x: Numeric): number[] {
-  if (typeof x === 'number') return [x];
-  const out: number[] = [];
-  for (let k = 0; k < x.length; k++) out.push(...flatten((x as ArrayLike<Numeric>)[k]!));
-  return out;
-}
+import { type ErrorRecord, expectClose as expectCloseShared, type Numeric, range, scatterToTimeByTraj } from './expect-close.js';
 
 /** Largest errors seen per label (printed at the end when GFN_REPORT_ERRORS is set). */
-const errorReport = new Map<string, { maxRel: number; maxAbsOverScale: number }>();
+const errorReport = new Map<string, ErrorRecord>();
 
-/**
- * Element-wise |actual − expected| ≤ max(rel·|expected|, 1e-5·max|expected|) — the criterion of
- * the HyperGrid reference suite: relative for float32 versus float64, with an absolute fallback of
- * 1e-5 times the largest expected magnitude for entries near 0 (e.g. centred advantages).
- */
-function expectClose(actual: Numeric, expected: Numeric, rel = 1e-4, label = 'value'): void {
-  const a = flatten(actual);
-  const e = flatten(expected);
-  expect(a.length, `${label}: length`).toBe(e.length);
-  const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  const absTol = 1e-5 * scale;
-  const bad: string[] = [];
-  let maxRel = 0;
-  let maxAbs = 0;
-  for (let k = 0; k < e.length; k++) {
-    const diff = Math.abs(a[k]! - e[k]!);
-    const tol = Math.max(rel * Math.abs(e[k]!), absTol);
-    if (!(diff <= tol)) bad.push(`[${k}] actual ${a[k]} expected ${e[k]} (|diff| ${diff.toExponential(3)} > tol ${tol.toExponential(3)})`);
-    if (rel * Math.abs(e[k]!) >= absTol && e[k] !== 0) maxRel = Math.max(maxRel, diff / Math.abs(e[k]!));
-    if (scale > 0) maxAbs = Math.max(maxAbs, diff / scale);
-  }
-  const prev = errorReport.get(label) ?? { maxRel: 0, maxAbsOverScale: 0 };
-  errorReport.set(label, { maxRel: Math.max(prev.maxRel, maxRel), maxAbsOverScale: Math.max(prev.maxAbsOverScale, maxAbs) });
-  expect(bad, `${label}: ${bad.length} of ${e.length} entries out of tolerance`).toEqual([]);
-}
-
-/** Scatters per-row values of gathered transitions (rows `rows`) into a padded `[t][i]` matrix. */
-function scatterToTimeByTraj(tr: Transitions, values: ArrayLike<number>, rows: ArrayLike<number>, maxSteps: number, nTraj: number): number[][] {
-  const m = Array.from({ length: maxSteps }, () => new Array<number>(nTraj).fill(0));
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!;
-    m[tr.time[r]!]![tr.traj[r]!] = values[k]!;
-  }
-  return m;
-}
+/** The shared criterion, recording the largest errors for the report. */
+const expectClose = (actual: Numeric, expected: Numeric, rel = 1e-4, label = 'value'): void => expectCloseShared(actual, expected, rel, label, errorReport);
 
 /** Entries of a `[t][i]` matrix at the gathered rows. */
 function gatherFromTimeByTraj(tr: Transitions, m: readonly (readonly number[])[]): Float32Array {
   return Float32Array.from({ length: tr.count }, (_, r) => m[tr.time[r]!]![tr.traj[r]!]!);
-}
-
-function range(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, k) => k);
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
