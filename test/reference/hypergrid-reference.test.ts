@@ -11,7 +11,7 @@ import { jensenShannon, totalVariation } from '../../core/evaluation/metrics.js'
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';
+import { gatherTransitions, selectRows } from '../../core/sampling/transitions.js';
 import type { Mlp } from '../../core/tensor/mlp.js';
 import type { HyperGrid } from '../../envs/hypergrid.js';
 import {
