@@ -34,7 +34,11 @@ export function resolveConfig(raw: unknown, registry: PluginRegistry): ResolvedC
       continue;
     }
     const validate = sectionValidator(contribution.schema);
-    if (!validate(sectionData)) problems.push(...describe(validate.errors ?? [], sectionData, name));
+    if (!validate(sectionData)) {
+      const label = SECTION_KINDS[name].label;
+      const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
+      problems.push(...describe(validate.errors ?? [], sectionData, name).map((p) => p + origin));
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as unknown as ResolvedConfig;
