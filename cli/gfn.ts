@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { PluginRegistry } from '../core/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
+import { benchCommand } from './bench.js';
 import { listCommand } from './list.js';
+import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
 const program = new Command();
@@ -12,10 +14,21 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 program
   .command('train')
-  .description('train from a JSON config')
-  .argument('<config>', 'path to a config file (e.g. configs/default.json)')
+  .description('train from a JSON config, or continue a checkpointed run (--resume runs/<name>)')
+  .argument('[config]', 'path to a config file (e.g. configs/default.json)')
   .option('-s, --set <key=value>', 'override a config field (repeatable), e.g. --set env.height=16', collect, [])
-  .action(async (config: string, opts: { set: string[] }) => trainCommand(config, opts.set));
+  .option('-r, --resume <run-dir>', 'continue the run in this folder from its checkpoint.json (same metrics as an uninterrupted run)')
+  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {}));
+
+program
+  .command('sample')
+  .description('draw terminal objects and their log-rewards from a checkpointed run\'s forward policy')
+  .requiredOption('-c, --checkpoint <run-dir>', 'folder of the run (runs/<name>) or its checkpoint.json')
+  .option('-n, --n <count>', 'number of samples', '10000')
+  .requiredOption('-o, --out <file>', 'output file')
+  .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
+  .option('--seed <seed>', 'seed of the sampling stream (default: the run\'s seed)')
+  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => sampleCommand(opts));
 
 program
   .command('list')
@@ -23,6 +36,15 @@ program
   .action(() => {
     process.stdout.write(listCommand(new PluginRegistry([builtinPlugin])));
   });
+
+program
+  .command('bench')
+  .description('run a benchmark grid (environments x objectives x seeds) in parallel; writes results.csv, summary.md and plots')
+  .argument('<bench-config>', 'path to a bench config (e.g. bench/paper-hypergrid-small.json)')
+  .option('-w, --workers <n>', 'parallel runs (default: the config\'s workers, else the number of cores)')
+  .option('-o, --out <dir>', 'output folder (default: bench/<name>)')
+  .option('--retry-failed', 're-run runs recorded as failed')
+  .action(async (config: string, opts: { workers?: string; out?: string; retryFailed?: boolean }) => benchCommand(config, opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,21 +1,58 @@
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { readRawConfig } from '../core/config/load.js';
+import type { CheckpointDocument } from '../core/checkpoint/run-state.js';
+import type { ResolvedConfig } from '../core/config/schema.js';
 import { resolveConfig } from '../core/config/validate.js';
 import { PluginRegistry } from '../core/plugin.js';
 import { train } from '../core/training/run.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
+import { openCheckpointedRun } from '../plugins/checkpoint/resume.js';
 import { loadPlugins } from '../plugins/loader.js';
 import { runDirectory } from '../plugins/loggers/jsonl.js';
 
-/** `gfn train <config>`: validate everything first, then train and print the final evaluation. */
-export async function trainCommand(configPath: string, overrides: readonly string[]): Promise<void> {
-  const raw = readRawConfig(configPath, overrides);
-  const extra = Array.isArray(raw.plugins) ? await loadPlugins(raw.plugins.map(String), dirname(configPath)) : [];
-  const registry = new PluginRegistry([builtinPlugin, ...extra]);
-  const config = resolveConfig(raw, registry);
-  const { finished } = await train(config, registry);
+/**
+ * `gfn train <config>`: validate everything first, then train and print the final evaluation.
+ * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
+ * `--set` overrides applied, e.g. `iterations=2000` to train longer).
+ */
+export async function trainCommand(configPath: string | undefined, overrides: readonly string[], options: { resume?: string } = {}): Promise<void> {
+  const { config, registry, resume } = options.resume ? await fromCheckpoint(options.resume, overrides, configPath) : await fromConfig(configPath, overrides);
+  let episodes = '';
+  const { finished } = await train(config, registry, {
+    ...(resume ? { resume } : {}),
+    // objectives that collect their own experience report episode returns (CartPole has no evaluation)
+    beforeRun: (_c, bus) =>
+      bus.iteration$.subscribe((e) => {
+        const m = e.metrics;
+        if (m.episodeReturnMean !== undefined) episodes = `episode return ${m.episodeReturnMean.toPrecision(4)} ± ${(m.episodeReturnStd ?? 0).toPrecision(4)} (last ${config.logging.episodeWindow} episodes)`;
+      }),
+  });
   const ev = finished.lastEvaluation;
   const parts = ev ? Object.entries(ev.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`) : ['no evaluation'];
+  if (episodes) parts.push(episodes);
   process.stdout.write(`final (iteration ${finished.iterations}): ${parts.join(', ')}\n`);
   process.stdout.write(`outputs: ${runDirectory(config)}/\n`);
+}
+
+async function fromConfig(configPath: string | undefined, overrides: readonly string[]): Promise<{ config: ResolvedConfig; registry: PluginRegistry; resume?: CheckpointDocument }> {
+  if (!configPath) throw new Error('train: give a config file, or --resume runs/<name>');
+  const raw = readRawConfig(configPath, overrides);
+  if (Array.isArray(raw.plugins)) {
+    // plugin paths relative to the config become absolute: the saved config (and a resume from it) must find them from anywhere
+    raw.plugins = raw.plugins.map((p) => (String(p).startsWith('.') && !isAbsolute(String(p)) ? resolvePath(dirname(configPath), String(p)) : p));
+  }
+  const extra = Array.isArray(raw.plugins) ? await loadPlugins(raw.plugins.map(String), dirname(configPath)) : [];
+  const registry = new PluginRegistry([builtinPlugin, ...extra]);
+  return { config: resolveConfig(raw, registry), registry };
+}
+
+async function fromCheckpoint(runDir: string, overrides: readonly string[], configPath: string | undefined): Promise<{ config: ResolvedConfig; registry: PluginRegistry; resume: CheckpointDocument }> {
+  if (configPath) throw new Error('train: --resume continues the run with its saved config; give either a config file or --resume, not both');
+  const { config, registry, checkpoint } = await openCheckpointedRun(runDir, overrides);
+  if (checkpoint.notResumable) throw new Error(`cannot resume ${runDir}: ${checkpoint.notResumable}`);
+  if (checkpoint.iterations >= config.iterations) {
+    throw new Error(`run ${runDir} already completed ${checkpoint.iterations} of ${config.iterations} iterations; to train longer, add --set iterations=<more>`);
+  }
+  process.stderr.write(`[gfn] resuming '${config.name}' at iteration ${checkpoint.iterations} of ${config.iterations} (checkpoint from backend ${checkpoint.backend})\n`);
+  return { config, registry, resume: checkpoint };
 }

@@ -1,4 +1,20 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Checkpointable } from './checkpoint/checkpointable.js';
 import type { Trajectories } from './sampling/trajectories.js';
+
+/**
+ * What a checkpoint saves of an objective, gathered generically: its trainable variables and its
+ * optimisers (plus anything else with state). An objective without it cannot be resumed: the run
+ * refuses `--resume` by the objective's name rather than continue from half its state.
+ */
+export interface ObjectiveStateParts {
+  /** Every variable the objective trains (P_F's included), in an order fixed by the config. */
+  variables: readonly tf.Variable[];
+  /** Its optimisers, by names fixed by the config. */
+  optimizers: Readonly<Record<string, Checkpointable>>;
+  /** Any other state (e.g. a guide's memory), by names fixed by the config. */
+  extra?: Readonly<Record<string, Checkpointable>>;
+}
 
 /** The data the trainer hands an objective each iteration. */
 export interface TrainingBatch {
@@ -8,8 +24,9 @@ export interface TrainingBatch {
 }
 
 /**
- * A training algorithm. It owns its estimators' optimisers and turns a batch of trajectories into
- * parameter updates, returning named scalar metrics (at least `loss`).
+ * A training algorithm fed by the trainer's sampler (the GFlowNet objectives). It owns its
+ * estimators' optimisers and turns a batch of trajectories into parameter updates, returning named
+ * scalar metrics (at least `loss`).
  */
 export interface Objective {
   /** Registered name, for logs and errors. */
@@ -19,10 +36,60 @@ export interface Objective {
    * gradients): the trainer then refuses exploration and replay instead of silently biasing it.
    */
   readonly onPolicy?: boolean;
+  /** Absent or false: the trainer samples each batch (see {@link SelfCollectingObjective}). */
+  readonly collectsOwnExperience?: false;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */
   update(batch: TrainingBatch): Record<string, number>;
   /** The current estimate of log Z, when the objective learns one. */
   logZ?(): number;
+  /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
+  checkpointParts?(): ObjectiveStateParts;
   /** Frees all tensors the objective owns. */
   dispose(): void;
+}
+
+/** The experience a {@link SelfCollectingObjective} gathered in one iteration. */
+export interface CollectedExperience {
+  /** Environment steps taken (all copies together). */
+  steps: number;
+  /** Undiscounted return of each episode that finished during the iteration, in finishing order. */
+  episodeReturns: number[];
+  /** Length in steps of each of those episodes. */
+  episodeLengths: number[];
+  /** Milliseconds spent collecting (the rest of the iteration counts as update time). */
+  collectMs: number;
+}
+
+/** What one iteration of a {@link SelfCollectingObjective} returns. */
+export interface SelfCollectedIteration {
+  /** Named scalars of the update (at least `loss`). */
+  metrics: Record<string, number>;
+  experience: CollectedExperience;
+}
+
+/**
+ * A training algorithm that gathers its own experience, through the Gymnasium-style interface
+ * (`core/gym/`), instead of receiving sampled trajectory batches: the classic RL baselines
+ * (PPO, REINFORCE). Rollout lengths, environment copies and episode boundaries are its business;
+ * the trainer only calls {@link iterate} and publishes what comes back.
+ */
+export interface SelfCollectingObjective {
+  readonly name: string;
+  /** As for {@link Objective}: on-policy objectives make the trainer refuse exploration and replay settings. */
+  readonly onPolicy?: boolean;
+  readonly collectsOwnExperience: true;
+  /** Collects experience with the current policy and updates from it. */
+  iterate(iteration: number): SelfCollectedIteration;
+  logZ?(): number;
+  /** As for {@link Objective}. */
+  checkpointParts?(): ObjectiveStateParts;
+  dispose(): void;
+}
+
+/** Any objective a plugin can contribute. */
+export type AnyObjective = Objective | SelfCollectingObjective;
+
+/** Type guard for {@link SelfCollectingObjective}. */
+export function collectsOwnExperience(objective: AnyObjective): objective is SelfCollectingObjective {
+  return objective.collectsOwnExperience === true;
 }

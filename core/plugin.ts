@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
 import type { Environment } from './env/environment.js';
 import type { EstimatorFactory } from './estimator.js';
-import type { Objective } from './objective.js';
+import type { GymEnvFactory } from './gym/gym-env.js';
+import type { AnyObjective } from './objective.js';
 
 /** A JSON-schema object (draft-07 subset understood by the config validator). */
 export type JsonSchema = Record<string, unknown>;
@@ -40,7 +41,12 @@ export interface SubscriberContribution {
 export interface Plugin {
   name: string;
   envs?: ReadonlyArray<Contribution<Environment>>;
-  objectives?: ReadonlyArray<Contribution<Objective>>;
+  /**
+   * Classic (non-GFlowNet) environments as Gym factories, e.g. CartPole: only objectives that collect
+   * their own experience train on them. Selected by `env.name` like {@link envs}, in one namespace.
+   */
+  classicEnvs?: ReadonlyArray<Contribution<GymEnvFactory>>;
+  objectives?: ReadonlyArray<Contribution<AnyObjective>>;
   estimators?: ReadonlyArray<Contribution<EstimatorFactory>>;
   subscribers?: readonly SubscriberContribution[];
 }
@@ -48,7 +54,8 @@ export interface Plugin {
 /** Declares a plugin; checks that its contribution names are unique within each kind. */
 export function definePlugin(plugin: Plugin): Plugin {
   if (!plugin.name) throw new Error('definePlugin: a plugin needs a name');
-  for (const [kind, list] of Object.entries({ envs: plugin.envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers })) {
+  const envs = [...(plugin.envs ?? []), ...(plugin.classicEnvs ?? [])];
+  for (const [kind, list] of Object.entries({ envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers })) {
     const seen = new Set<string>();
     for (const c of list ?? []) {
       if (seen.has(c.name)) throw new Error(`plugin '${plugin.name}': duplicate ${kind} name '${c.name}'`);
@@ -69,7 +76,8 @@ export type SectionName = keyof typeof SECTION_KINDS;
 /** All contributions of the loaded plugins, by kind and name. */
 export class PluginRegistry {
   readonly envs = new Map<string, Contribution<Environment>>();
-  readonly objectives = new Map<string, Contribution<Objective>>();
+  readonly classicEnvs = new Map<string, Contribution<GymEnvFactory>>();
+  readonly objectives = new Map<string, Contribution<AnyObjective>>();
   readonly estimators = new Map<string, Contribution<EstimatorFactory>>();
   readonly subscribers = new Map<string, SubscriberContribution>();
   private readonly owner = new Map<string, string>();
@@ -90,6 +98,7 @@ export class PluginRegistry {
       }
     };
     put('environment', this.envs, plugin.envs);
+    put('environment', this.classicEnvs, plugin.classicEnvs);
     put('objective', this.objectives, plugin.objectives);
     put('estimator', this.estimators, plugin.estimators);
     put('subscriber', this.subscribers, plugin.subscribers);
@@ -102,6 +111,8 @@ export class PluginRegistry {
 
   /** The contributions that a config section can name. */
   section(name: SectionName): Map<string, Contribution<unknown>> {
+    // `env.name` selects among GFlowNet and classic environments alike
+    if (name === 'env') return new Map<string, Contribution<unknown>>([...this.envs, ...this.classicEnvs]);
     return this[SECTION_KINDS[name].key] as Map<string, Contribution<unknown>>;
   }
 }

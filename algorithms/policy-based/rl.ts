@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
@@ -118,6 +118,20 @@ export class PolicyGradientGFlowNet implements Objective {
 
   logZ(): number {
     return this.logZVar.dataSync()[0]!;
+  }
+
+  /**
+   * log Ẑ, P_F, V, a learned P_B, V_B and the Adam states, for checkpoints. A guide that learns
+   * from the batches (`observe`, e.g. the sequence guide's replay index) is state this does not
+   * cover: RL-G with such a guide has no checkpoint parts, so a resume refuses it by name.
+   */
+  checkpointParts(): ObjectiveStateParts {
+    const { forward, backward, value, backwardValue, guide } = this.parts;
+    if (this.options.backward === 'guided' && guide?.observe) {
+      throw new Error(`objective 'rl' (backward 'guided'): the guide keeps state that checkpoints do not cover`);
+    }
+    const variables = [...new Set([this.logZVar, ...forward.variables, ...value.variables, ...backward.variables, ...(backwardValue?.variables ?? [])])];
+    return { variables, optimizers: { forward: this.forwardOptimizer, ...(this.backwardOptimizer ? { backward: this.backwardOptimizer } : {}) } };
   }
 
   /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions } from '../../core/sampling/transitions.js';
@@ -50,6 +50,11 @@ export abstract class FlowBalanceObjective implements Objective {
   update(batch: TrainingBatch): Record<string, number> {
     const loss = this.optimizer.minimize(() => this.loss(batch.forward));
     return { loss, logZ: this.logZ() };
+  }
+
+  /** P_F, a learned P_B, log F and the Adam state, for checkpoints. */
+  checkpointParts(): ObjectiveStateParts {
+    return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };
   }
 
   /** log F(s0), the flow objectives' estimate of log Z. */

@@ -26,7 +26,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
 import { maskPenalty } from '../../core/policy/categorical.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { gatherRows, uniqueRows } from '../../core/policy/unique-states.js';
@@ -156,6 +156,11 @@ export class FlowMatching implements Objective {
   }
 
   /** Frees the optimiser; the forward estimator belongs to the container. */
+  /** The edge-flow network and the Adam state, for checkpoints. */
+  checkpointParts(): ObjectiveStateParts {
+    return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };
+  }
+
   dispose(): void {
     this.optimizer.dispose();
   }

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
-import type { Objective, TrainingBatch } from '../../core/objective.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
@@ -82,6 +82,11 @@ export class TrajectoryBalance implements Objective {
 
   logZ(): number {
     return this.logZVar.dataSync()[0]!;
+  }
+
+  /** log Z, P_F, a learned P_B and the Adam state, for checkpoints. */
+  checkpointParts(): ObjectiveStateParts {
+    return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };
   }
 
   dispose(): void {

@@ -24,7 +24,15 @@ export interface ResolvedConfig {
   /** Replay buffer feeding part of each batch (off-policy objectives only). */
   replay: ReplayConfig;
   evaluation: { every: number; samples: number };
-  logging: { dir: string; every: number; progress: 'auto' | 'bar' | 'lines' | 'none' };
+  logging: {
+    dir: string;
+    every: number;
+    progress: 'auto' | 'bar' | 'lines' | 'none';
+    /** Finished episodes the episode-return metrics average over (objectives that collect their own experience). */
+    episodeWindow: number;
+  };
+  /** Checkpoints to `<logging.dir>/<name>/checkpoint.json`: every k iterations (0 = only at the end) and at the end. */
+  checkpoint: { every: number };
   /** Paths or package names of extra plugins to load. */
   plugins: string[];
 }
@@ -91,6 +99,15 @@ export const CORE_SCHEMA: JsonSchema = {
         dir: { type: 'string', minLength: 1, default: 'runs' },
         every: { type: 'integer', minimum: 1, default: 50, description: 'plain progress line every k iterations when not on a TTY' },
         progress: { enum: ['auto', 'bar', 'lines', 'none'], default: 'auto' },
+        episodeWindow: { type: 'integer', minimum: 1, default: 100, description: 'episode-return mean and std are over the last N finished episodes (ppo, reinforce)' },
+      },
+    },
+    checkpoint: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        every: { type: 'integer', minimum: 0, default: 100, description: 'write runs/<name>/checkpoint.json every k iterations and at the end; 0 = only at the end' },
       },
     },
     plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },

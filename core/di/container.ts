@@ -3,7 +3,11 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator, EstimatorFactory } from '../estimator.js';
 import { EventBus } from '../events/bus.js';
+import { gymEnvFactoryOf } from '../gym/gflownet-adapter.js';
+import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
+import { boxSize } from '../gym/spaces.js';
 import type { PluginRegistry, Resolver, SectionName } from '../plugin.js';
+import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../rng.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
@@ -18,6 +22,7 @@ const REPLAY_STREAM = 0x632be5ab;
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
  * concrete classes chosen by the config meet. Everything is a singleton within the run.
+ * The environment is created here; everything else when first resolved.
  */
 export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string): Container {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -33,12 +38,38 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   container.bind(TOKENS.BackendName).toConstantValue(backendName);
   container.bind(TOKENS.Rng).toConstantValue(rng);
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
-  container.bind(TOKENS.Environment).toDynamicValue(() => contribution('env').create(config.env, resolver) as Environment);
+  container.bind(TOKENS.Checkpoints).toConstantValue(new CheckpointRegistry());
   container.bind(TOKENS.EstimatorFactory).toDynamicValue(() => contribution('estimator').create(config.estimator, resolver) as EstimatorFactory);
+  // The environment is created now rather than on first use: its kind decides what else is bound.
+  // A classic (Gym) environment gets no Environment, Sampler or replay buffer — only the objectives
+  // that collect their own experience can train on it; a GFlowNet environment gets all of them plus
+  // the Gym adapter, so that those objectives run on it too.
+  const created = contribution('env').create(config.env, resolver) as Environment | GymEnvFactory;
+  if (isGymEnvFactory(created)) {
+    container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
+    container.bind(TOKENS.Environment).toDynamicValue(() => {
+      throw new Error(
+        `objective '${config.objective.name}' needs a GFlowNet environment, and '${config.env.name}' is a classic (Gym) one; use an objective that collects its own experience (ppo, reinforce)`,
+      );
+    });
+  } else {
+    container.bind(TOKENS.Environment).toConstantValue(created);
+    container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(created));
+  }
   container.bind(TOKENS.ForwardEstimator).toDynamicValue((ctx) => {
-    const env = ctx.get<Environment>(TOKENS.Environment);
-    return ctx.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: env.obsDim, outputDim: env.nActions });
+    // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
+    // (obsDim, nActions), so this is the P_F the sampler and the exact evaluator use
+    const gym = ctx.get<GymEnvFactory>(TOKENS.GymEnvFactory);
+    return ctx.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
   });
+  if (!isGymEnvFactory(created)) bindSampling(container, config);
+  container.bind(TOKENS.Objective).toDynamicValue(() => contribution('objective').create(config.objective, resolver));
+  container.bind(TOKENS.Trainer).to(Trainer);
+  return container;
+}
+
+/** The sampler and, when configured, the replay buffer, which feed the batch objectives (GFlowNet environments only). */
+function bindSampling(container: Container, config: ResolvedConfig): void {
   container.bind(TOKENS.Sampler).toDynamicValue(
     // the sampler draws from its own stream so that adding a network does not shift the samples
     (ctx) => new Sampler(ctx.get<Environment>(TOKENS.Environment), ctx.get<Estimator>(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
@@ -55,7 +86,4 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
       return new TrajectoryBuffer({ capacity: replay.capacity, maxSteps: env.maxTrajectoryLength, stateDim: env.stateDim, draw }, rng);
     });
   }
-  container.bind(TOKENS.Objective).toDynamicValue(() => contribution('objective').create(config.objective, resolver));
-  container.bind(TOKENS.Trainer).to(Trainer);
-  return container;
 }

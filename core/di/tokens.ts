@@ -11,8 +11,14 @@ export const TOKENS = {
   Rng: Symbol.for('gfn.Rng'),
   /** The trainer's event streams ({@link EventBus}). */
   EventBus: Symbol.for('gfn.EventBus'),
-  /** The environment ({@link Environment}). */
+  /** The GFlowNet environment ({@link Environment}); resolving it fails with a clear message when the configured environment is a classic one. */
   Environment: Symbol.for('gfn.Environment'),
+  /**
+   * The environment behind the Gymnasium-style interface ({@link GymEnvFactory}): a classic
+   * environment itself, or the adapter over the GFlowNet environment. Objectives that collect their
+   * own experience use this.
+   */
+  GymEnvFactory: Symbol.for('gfn.GymEnvFactory'),
   /** Factory of estimators of the configured kind ({@link EstimatorFactory}). */
   EstimatorFactory: Symbol.for('gfn.EstimatorFactory'),
   /** The forward-policy network P_F, shared by sampler, objective and evaluator ({@link Estimator}). */
@@ -23,6 +29,8 @@ export const TOKENS = {
   ReplayBuffer: Symbol.for('gfn.ReplayBuffer'),
   /** The training objective ({@link Objective}). */
   Objective: Symbol.for('gfn.Objective'),
+  /** Extra state holders a checkpoint includes, e.g. the evaluator's random stream ({@link CheckpointRegistry}). */
+  Checkpoints: Symbol.for('gfn.Checkpoints'),
   /** The training loop ({@link Trainer}). */
   Trainer: Symbol.for('gfn.Trainer'),
 } as const;

@@ -74,6 +74,20 @@ export function hasModes(env: Environment): env is Environment & WithModes {
   return typeof (env as Partial<WithModes>).modeStates === 'function';
 }
 
+/**
+ * Optional capability: task-specific metrics of an exact terminating distribution P_T (over
+ * `allStates()`), published by the exact evaluator next to TV and JSD — e.g. the edge-marginal
+ * error of a distribution over DAGs.
+ */
+export interface WithExactMetrics {
+  exactMetrics(terminating: Float64Array): Record<string, number>;
+}
+
+/** Type guard for the {@link WithExactMetrics} capability. */
+export function hasExactMetrics(env: Environment): env is Environment & WithExactMetrics {
+  return typeof (env as Partial<WithExactMetrics>).exactMetrics === 'function';
+}
+
 /** Number of rows of a flat state batch, checking that its length is a multiple of `stateDim`. */
 export function batchSize(states: Int32Array, stateDim: number): number {
   if (states.length % stateDim !== 0) {

@@ -1,3 +1,5 @@
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
 import type { Rng } from '../rng.js';
 
 /**
@@ -20,7 +22,7 @@ export function sampleIndices(p: ArrayLike<number>, n: number, rng: Rng): Int32A
 }
 
 /** Counts the distinct modes among all the samples it has been shown. */
-export class ModeDiscovery {
+export class ModeDiscovery implements Checkpointable {
   private readonly isMode: Uint8Array;
   private readonly found: Uint8Array;
   private count = 0;
@@ -35,6 +37,18 @@ export class ModeDiscovery {
   /** Number of modes. */
   get total(): number {
     return this.isMode.reduce((a, b) => a + b, 0);
+  }
+
+  /** The modes found so far. */
+  saveState(): StateRecord {
+    return { found: encodeArray(this.found) };
+  }
+
+  loadState(state: StateRecord): void {
+    const found = decodeArray(state.found as EncodedArray, 'uint8', 'modes found');
+    if (found.length !== this.found.length) throw new Error(`checkpoint: modes found cover ${found.length} states, the environment has ${this.found.length}`);
+    this.found.set(found);
+    this.count = found.reduce((a, b) => a + b, 0);
   }
 
   /** Records sampled state indices; returns the number of distinct modes found so far. */

@@ -1,9 +1,10 @@
 import { filter, type Subscription } from 'rxjs';
 import type { Environment } from '../env/environment.js';
-import { hasModes, isEnumerable } from '../env/environment.js';
+import { hasExactMetrics, hasModes, isEnumerable } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
-import type { Objective } from '../objective.js';
+import type { AnyObjective } from '../objective.js';
+import type { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../rng.js';
 import { ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, totalVariation } from './metrics.js';
@@ -25,15 +26,32 @@ export interface ExactEvaluationSchedule {
  * `evaluation$`: exact TV and JSD between P_T and R/Z, the mean reward under P_T relative to the
  * target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns log Z, and for environments
  * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
- * out of `modesTotal`). Environments that cannot be enumerated are skipped here.
+ * out of `modesTotal`), plus any task-specific metrics the environment computes from P_T
+ * (`exactMetrics`, e.g. the DAG edge-marginal error). Environments that cannot be enumerated are
+ * skipped here. With `checkpoints`, its random stream and the modes found so far are registered
+ * there as `evaluator`, so that a resumed run reports the same numbers.
  */
-export function attachExactEvaluation(bus: EventBus, env: Environment, forward: Estimator, objective: Objective, schedule: ExactEvaluationSchedule): Subscription | undefined {
+export function attachExactEvaluation(
+  bus: EventBus,
+  env: Environment,
+  forward: Estimator,
+  objective: AnyObjective,
+  schedule: ExactEvaluationSchedule,
+  checkpoints?: CheckpointRegistry,
+): Subscription | undefined {
   if (!isEnumerable(env)) return undefined;
   const exact = new ExactTerminatingDistribution(env);
   const target = env.trueDistribution();
   const logZ = env.logPartition();
   const modes = hasModes(env) ? new ModeDiscovery(env.stateIndex(env.modeStates()), env.nStates) : undefined;
   const rng = new Rng(schedule.seed ^ 0x5eed);
+  checkpoints?.register('evaluator', {
+    saveState: () => ({ rng: rng.getState(), ...(modes ? { modes: modes.saveState() } : {}) }),
+    loadState: (state) => {
+      rng.setState(state.rng as number[]);
+      if (modes && state.modes) modes.loadState(state.modes as Record<string, unknown>);
+    },
+  });
   const { every, totalIterations } = schedule;
   return bus.iteration$
     .pipe(filter(({ iteration }) => (every > 0 && (iteration + 1) % every === 0) || iteration + 1 === totalIterations))
@@ -45,6 +63,7 @@ export function attachExactEvaluation(bus: EventBus, env: Environment, forward: 
         metrics.logZ = learned;
         metrics.logZError = Math.abs(learned - logZ);
       }
+      if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
       if (modes) {
         metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
         metrics.modesTotal = modes.total;

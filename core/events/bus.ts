@@ -7,18 +7,26 @@ export interface RunStarted {
   backend: string;
   iterations: number;
   config: Readonly<Record<string, unknown>>;
+  /** First iteration of this process: > 0 when resuming from a checkpoint (loggers then append). */
+  startIteration?: number;
 }
 
 /** Published after each training iteration. */
 export interface IterationEvent {
   /** 0-based iteration index. */
   iteration: number;
-  /** Named scalars returned by the objective (loss, logZ, …). */
+  /**
+   * Named scalars returned by the objective (loss, logZ, …); for objectives that collect their own
+   * experience also `episodeReturnMean`, `episodeReturnStd` and `episodeLengthMean` over the last
+   * `logging.episodeWindow` finished episodes (once one has finished).
+   */
   metrics: Readonly<Record<string, number>>;
   /** Milliseconds spent sampling and updating in this iteration. */
   timings: { sampleMs: number; updateMs: number };
-  /** Trajectories sampled so far, this iteration's included. */
+  /** Trajectories sampled so far, this iteration's included (finished episodes, for objectives that collect their own experience). */
   trajectoriesSeen: number;
+  /** Environment steps taken so far, for objectives that collect their own experience. */
+  environmentSteps?: number;
   /** Milliseconds since the run started. */
   elapsedMs: number;
 }

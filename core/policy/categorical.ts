@@ -112,3 +112,29 @@ export function sampleUniformAllowed(mask: Uint8Array, nActions: number, rng: Rn
   }
   return out;
 }
+
+/** Differentiable entropy of each row's masked softmax, M (disallowed actions contribute 0). */
+export function maskedEntropy(logits: tf.Tensor2D, mask: Uint8Array): tf.Tensor1D {
+  return tf.tidy(() => {
+    const logp = maskedLogSoftmax(logits, mask);
+    // disallowed: p = exp(≈ −1e9) = 0 exactly, and 0 · (−1e9) = 0
+    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
+  });
+}
+
+/** Host log-probabilities of `actions` (one per row) under the masked softmax of `logits` (rows x A). */
+export function maskedLogProbsOf(logits: Float32Array, mask: Uint8Array, nActions: number, actions: ArrayLike<number>): Float32Array {
+  const rows = actions.length;
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const off = r * nActions;
+    let max = -Infinity;
+    for (let a = 0; a < nActions; a++) if (mask[off + a]) max = Math.max(max, logits[off + a]!);
+    let z = 0;
+    for (let a = 0; a < nActions; a++) if (mask[off + a]) z += Math.exp(logits[off + a]! - max);
+    const a = actions[r]!;
+    if (!mask[off + a]) throw new Error(`action ${a} is not allowed in row ${r}`);
+    out[r] = logits[off + a]! - max - Math.log(z);
+  }
+  return out;
+}

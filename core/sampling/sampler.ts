@@ -3,6 +3,7 @@ import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import type { BackwardPolicy } from '../policy/backward.js';
 import { type ExplorationOptions, sampleMaskedCategorical } from '../policy/categorical.js';
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { Rng } from '../rng.js';
 import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
@@ -13,12 +14,21 @@ import { readValues } from '../tensor/read.js';
  * Generates trajectories in lock-step: all N trajectories advance together, with one network
  * call per time step on the rows that are still active; environment logic stays on typed arrays.
  */
-export class Sampler {
+export class Sampler implements Checkpointable {
   constructor(
     private readonly env: Environment,
     private readonly forwardEstimator: Estimator,
     private readonly rng: Rng,
   ) {}
+
+  /** Its random stream's position (all it keeps between calls). */
+  saveState(): StateRecord {
+    return { rng: this.rng.getState() };
+  }
+
+  loadState(state: StateRecord): void {
+    this.rng.setState(state.rng as number[]);
+  }
 
   /**
    * Logits of P_F for a state batch (host memory), one network call on its distinct states

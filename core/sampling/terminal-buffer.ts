@@ -1,5 +1,7 @@
 import type { Environment } from '../env/environment.js';
 import { UniformBackwardPolicy } from '../policy/backward.js';
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
 import type { Rng } from '../rng.js';
 import { reverseBackward } from './batch-ops.js';
 import { type ReplayBuffer, type ReplayDraw, drawIndices } from './replay.js';
@@ -26,7 +28,7 @@ export interface TerminalBufferOptions {
  * the objectives recompute all training log-probabilities under the current parameters, so
  * nothing in the loss depends on how the trajectory was generated.
  */
-export class TerminalBuffer implements ReplayBuffer {
+export class TerminalBuffer implements ReplayBuffer, Checkpointable {
   readonly capacity: number;
   private readonly d: number;
   private readonly terminals: Int32Array;
@@ -78,6 +80,22 @@ export class TerminalBuffer implements ReplayBuffer {
     // the stored log R, not a recomputation: what was trained on when the state was first seen
     forward.logRewards.set(logR);
     return forward;
+  }
+
+  /** The stored states as laid out, the ring position and the draw stream. */
+  saveState(): StateRecord {
+    return { count: this.count, next: this.next, rng: this.rng.getState(), terminals: encodeArray(this.terminals), logRewards: encodeArray(this.logRewards) };
+  }
+
+  loadState(state: StateRecord): void {
+    const terminals = decodeArray(state.terminals as EncodedArray, 'int32', 'replay terminal states');
+    const logRewards = decodeArray(state.logRewards as EncodedArray, 'float64', 'replay log-rewards');
+    if (terminals.length !== this.terminals.length || logRewards.length !== this.logRewards.length) throw new Error('checkpoint: terminal replay buffer size differs from capacity x stateDim (was the config changed?)');
+    this.terminals.set(terminals);
+    this.logRewards.set(logRewards);
+    this.count = Number(state.count);
+    this.next = Number(state.next);
+    this.rng.setState(state.rng as number[]);
   }
 
   /** Every stored terminal state (size x stateDim) and its log R, oldest first (for inspection and tests). */

@@ -1,3 +1,5 @@
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
 import type { Rng } from '../rng.js';
 import { type ReplayBuffer, type ReplayDraw, drawIndices } from './replay.js';
 import { Trajectories } from './trajectories.js';
@@ -21,7 +23,7 @@ const INITIAL_SLOTS = 256;
  * trajectory (trajectory-major: slot i holds its (T+1) x stateDim states, T actions, its length and
  * log R). When full, each new trajectory overwrites the oldest. Draws use the buffer's own Rng.
  */
-export class TrajectoryBuffer implements ReplayBuffer {
+export class TrajectoryBuffer implements ReplayBuffer, Checkpointable {
   readonly capacity: number;
   private readonly T: number;
   private readonly d: number;
@@ -77,6 +79,35 @@ export class TrajectoryBuffer implements ReplayBuffer {
 
   sample(n: number): Trajectories {
     return this.gather(drawIndices(this.options.draw, this.logRewards, this.count, n, this.rng));
+  }
+
+  /** The stored slots exactly as laid out (so later draws pick the same items), the ring position and the draw stream. */
+  saveState(): StateRecord {
+    return {
+      slots: this.slots,
+      count: this.count,
+      next: this.next,
+      rng: this.rng.getState(),
+      states: encodeArray(this.states),
+      actions: encodeArray(this.actions),
+      lengths: encodeArray(this.lengths),
+      logRewards: encodeArray(this.logRewards),
+    };
+  }
+
+  loadState(state: StateRecord): void {
+    const slots = Number(state.slots);
+    if (!(slots >= 1 && slots <= this.capacity)) throw new Error(`checkpoint: replay buffer state has ${slots} slots, capacity is ${this.capacity} (was the config changed?)`);
+    const states = decodeArray(state.states as EncodedArray, 'int32', 'replay states');
+    if (states.length !== slots * (this.T + 1) * this.d) throw new Error('checkpoint: replay buffer states do not match maxSteps x stateDim (was the config changed?)');
+    this.states = states;
+    this.actions = decodeArray(state.actions as EncodedArray, 'int32', 'replay actions');
+    this.lengths = decodeArray(state.lengths as EncodedArray, 'int32', 'replay lengths');
+    this.logRewards = decodeArray(state.logRewards as EncodedArray, 'float64', 'replay log-rewards');
+    this.slots = slots;
+    this.count = Number(state.count);
+    this.next = Number(state.next);
+    this.rng.setState(state.rng as number[]);
   }
 
   /** Every stored trajectory, oldest first (for inspection and tests). */

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { Subscription } from 'rxjs';
+import { type CheckpointDocument, restoreRunState } from '../checkpoint/run-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { createRunContainer } from '../di/container.js';
 import { TOKENS } from '../di/tokens.js';
@@ -16,6 +17,11 @@ export interface TrainOptions {
   subscribers?: readonly string[];
   /** Called with the assembled container before training starts (extra subscriptions, tests). */
   beforeRun?: (container: Container, bus: EventBus) => void;
+  /**
+   * A checkpoint of a run of this same config to continue from: every state holder is restored
+   * after the subscribers attach and the run starts at the checkpoint's iteration count.
+   */
+  resume?: CheckpointDocument;
 }
 
 /** What a finished run returns. */
@@ -43,6 +49,7 @@ export async function train(config: ResolvedConfig, registry: PluginRegistry, op
       if (sub) subscriptions.push(sub);
     }
     options.beforeRun?.(container, bus);
+    if (options.resume) restoreRunState(container, options.resume);
     const finished = await container.get<Trainer>(TOKENS.Trainer).run();
     return { backend, finished };
   } finally {

@@ -1,32 +1,75 @@
+import type * as tf from '@tensorflow/tfjs';
 import { inject, injectable, optional } from 'inversify';
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { ConfigError } from '../config/validate.js';
 import { TOKENS } from '../di/tokens.js';
+import type { Estimator } from '../estimator.js';
 import type { EvaluationEvent, EventBus, RunFinished } from '../events/bus.js';
-import type { Objective } from '../objective.js';
+import { type AnyObjective, collectsOwnExperience, type Objective, type SelfCollectingObjective } from '../objective.js';
+import { EpisodeWindow } from '../rl/episode-window.js';
 import { concatTrajectories } from '../sampling/batch-ops.js';
 import { explorationAt, isExploratory, scheduleProblems } from '../sampling/exploration.js';
 import { type ReplayBuffer, replayCount } from '../sampling/replay.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
+/** What one iteration did, whoever gathered its data. */
+interface IterationResult {
+  metrics: Record<string, number>;
+  timings: { sampleMs: number; updateMs: number };
+  /** Trajectories (GFlowNet batches) or finished episodes (self-collecting objectives). */
+  trajectories: number;
+  /** Environment steps, for self-collecting objectives. */
+  steps?: number;
+}
+
 /**
- * The training loop: compose a batch (fresh samples, plus replayed ones when a buffer is
- * configured), let the objective update, publish what happened.
- * It knows nothing of loggers, evaluators or progress bars: they subscribe to the bus.
+ * The training loop, for both families of objectives:
+ * - batch objectives (the GFlowNet losses): compose a batch (fresh samples, plus replayed ones
+ *   when a buffer is configured), let the objective update;
+ * - self-collecting objectives (classic RL: PPO, REINFORCE): let the objective collect its own
+ *   experience through the Gym interface and update; add the mean and std of the returns of the
+ *   last `logging.episodeWindow` finished episodes to the metrics.
+ * Then publish what happened. It knows nothing of loggers, evaluators or progress bars: they
+ * subscribe to the bus.
+ *
+ * A loss or parameter that is NaN or ±Inf stops the run with an error naming the objective and the
+ * iteration, before that iteration is published (so no checkpoint of the broken state is written).
+ * Its counters are {@link Checkpointable}: a resumed run continues at the saved iteration + 1.
  */
 @injectable()
-export class Trainer {
+export class Trainer implements Checkpointable {
   private stopRequested = false;
+  /** Iterations completed (= the next iteration's index) and what they saw; restored on resume. */
+  private counters = { iterations: 0, trajectoriesSeen: 0, stepsSeen: 0 };
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
-    @inject(TOKENS.Sampler) private readonly sampler: Sampler,
-    @inject(TOKENS.Objective) private readonly objective: Objective,
+    // absent on classic environments, where only self-collecting objectives can train
+    @inject(TOKENS.Sampler) @optional() private readonly sampler: Sampler | undefined,
+    @inject(TOKENS.Objective) private readonly objective: AnyObjective,
     @inject(TOKENS.EventBus) private readonly bus: EventBus,
     @inject(TOKENS.BackendName) private readonly backend: string,
     @inject(TOKENS.ReplayBuffer) @optional() private readonly replay?: ReplayBuffer,
+    @inject(TOKENS.ForwardEstimator) @optional() private readonly forward?: Estimator,
   ) {}
+
+  /** Iterations completed and trajectories / environment steps seen so far. */
+  saveState(): StateRecord {
+    return { ...this.counters };
+  }
+
+  /** Restores the counters: the next {@link run} starts at iteration `iterations`. */
+  loadState(state: StateRecord): void {
+    const n = (k: string): number => {
+      const v = Number(state[k]);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`checkpoint: trainer counter '${k}' = ${JSON.stringify(state[k])} is not a count`);
+      return v;
+    };
+    this.counters = { iterations: n('iterations'), trajectoriesSeen: n('trajectoriesSeen'), stepsSeen: n('stepsSeen') };
+  }
 
   /** Asks the loop to stop after the current iteration (early stopping, signals). */
   stop(): void {
@@ -41,29 +84,34 @@ export class Trainer {
     if (problems.length > 0) throw new ConfigError(problems);
     const evalSub = bus.evaluation$.subscribe((e) => (lastEvaluation = e));
     const start = performance.now();
-    let trajectoriesSeen = 0;
-    let iteration = 0;
+    const episodes = new EpisodeWindow(config.logging.episodeWindow);
+    let { trajectoriesSeen, stepsSeen, iterations: iteration } = this.counters;
+    const startIteration = iteration;
     try {
-      bus.runStarted$.next({ runName: config.name, backend: this.backend, iterations: config.iterations, config: config as unknown as Record<string, unknown> });
+      bus.runStarted$.next({
+        runName: config.name,
+        backend: this.backend,
+        iterations: config.iterations,
+        config: config as unknown as Record<string, unknown>,
+        ...(startIteration > 0 ? { startIteration } : {}),
+      });
       for (; iteration < config.iterations && !this.stopRequested; iteration++) {
-        const t0 = performance.now();
-        const { batch, fresh } = this.composeBatch(iteration);
-        const t1 = performance.now();
-        bus.trajectories$.next({ iteration, batch });
-        const metrics = objective.update({ iteration, forward: batch });
-        // after the update: a batch never replays its own fresh trajectories
-        this.replay?.add(fresh);
-        const t2 = performance.now();
-        trajectoriesSeen += fresh.nTraj;
-        for (const [k, v] of Object.entries(metrics)) {
+        const result = collectsOwnExperience(objective) ? this.selfCollectedIteration(objective, iteration, episodes) : this.batchIteration(objective, iteration);
+        trajectoriesSeen += result.trajectories;
+        stepsSeen += result.steps ?? 0;
+        for (const [k, v] of Object.entries(result.metrics)) {
           if (!Number.isFinite(v)) throw new Error(`objective '${objective.name}' produced ${k} = ${v} at iteration ${iteration}`);
         }
+        const broken = firstNonFiniteVariable(this.trainedVariables());
+        if (broken !== undefined) throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${iteration}`);
+        this.counters = { iterations: iteration + 1, trajectoriesSeen, stepsSeen };
         bus.iteration$.next({
           iteration,
-          metrics,
-          timings: { sampleMs: t1 - t0, updateMs: t2 - t1 },
+          metrics: result.metrics,
+          timings: result.timings,
           trajectoriesSeen,
-          elapsedMs: t2 - start,
+          ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),
+          elapsedMs: performance.now() - start,
         });
         // let timers (progress redraws, signal handlers) run between iterations
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -79,15 +127,53 @@ export class Trainer {
     }
   }
 
+  /** The variables the objective trains (P_F's alone for objectives that do not list theirs). */
+  private trainedVariables(): readonly tf.Variable[] {
+    try {
+      const parts = this.objective.checkpointParts?.();
+      if (parts) return parts.variables;
+    } catch {
+      // an objective that cannot list its state for checkpoints: check P_F at least
+    }
+    return this.forward?.variables ?? [];
+  }
+
+  /** One iteration of a batch objective: sample (and replay), publish the batch, update. */
+  private batchIteration(objective: Objective, iteration: number): IterationResult {
+    const t0 = performance.now();
+    const { batch, fresh } = this.composeBatch(iteration);
+    const t1 = performance.now();
+    this.bus.trajectories$.next({ iteration, batch });
+    const metrics = objective.update({ iteration, forward: batch });
+    // after the update: a batch never replays its own fresh trajectories
+    this.replay?.add(fresh);
+    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj };
+  }
+
+  /** One iteration of a self-collecting objective; its finished episodes feed the return window. */
+  private selfCollectedIteration(objective: SelfCollectingObjective, iteration: number, episodes: EpisodeWindow): IterationResult {
+    const t0 = performance.now();
+    const { metrics, experience } = objective.iterate(iteration);
+    const total = performance.now() - t0;
+    episodes.add(experience.episodeReturns, experience.episodeLengths);
+    return {
+      metrics: { ...metrics, ...episodes.metrics() },
+      timings: { sampleMs: experience.collectMs, updateMs: total - experience.collectMs },
+      trajectories: experience.episodeReturns.length,
+      steps: experience.steps,
+    };
+  }
+
   /**
    * This iteration's training batch: `batchSize − round(ratio · batchSize)` fresh trajectories
    * followed by the replayed rest once the buffer holds that many; until then all fresh.
    */
   private composeBatch(iteration: number): { batch: Trajectories; fresh: Trajectories } {
-    const { config, replay } = this;
+    const { config, replay, sampler } = this;
+    if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
     const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
     const replaying = replay !== undefined && nReplay > 0 && replay.size >= nReplay;
-    const fresh = this.sampler.sampleForward(replaying ? config.batchSize - nReplay : config.batchSize, explorationAt(config.sampler, iteration));
+    const fresh = sampler.sampleForward(replaying ? config.batchSize - nReplay : config.batchSize, explorationAt(config.sampler, iteration));
     return { batch: replaying ? concatTrajectories(fresh, replay.sample(nReplay)) : fresh, fresh };
   }
 

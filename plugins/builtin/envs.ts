@@ -1,6 +1,9 @@
 import type { Environment } from '../../core/env/environment.js';
 import type { Contribution } from '../../core/plugin.js';
+import type { GymEnvFactory } from '../../core/gym/gym-env.js';
+import { cartPoleFactory } from '../../envs/cartpole.js';
 import { HyperGrid, type HyperGridOptions } from '../../envs/hypergrid.js';
+import { createDagTask, type DagTaskOptions } from '../../envs/dag/task.js';
 import { BITSEQ_DEFAULTS, createBitSeq, type BitSeqOptions } from '../../envs/sequence/bitseq.js';
 import { createQm9Str } from '../../envs/sequence/qm9str.js';
 import { createTfBind8 } from '../../envs/sequence/tfbind8.js';
@@ -60,4 +63,32 @@ export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
     },
   },
   create: (options) => createBitSeq({ ndim: options.ndim, alpha: options.alpha, groups: options.groups, modesPerGroup: options.modesPerGroup }),
+};
+
+export const dagContribution: Contribution<Environment, DagTaskOptions> = {
+  name: 'dag',
+  description: 'Bayesian-network structure learning: add edges to a DAG over d variables; log R = BGe(G | data) − BGe(empty graph); synthetic linear-Gaussian data from a seed, or a CSV file',
+  schema: {
+    properties: {
+      d: { type: 'integer', minimum: 2, maximum: 8, default: 5, description: 'number of variables (exact evaluation only for d ≤ 5: 29,281 DAGs at d = 5)' },
+      seed: { type: 'integer', minimum: 0, default: 0, description: 'seed of the synthetic data: Erdős–Rényi graph with d edges expected, N(0,1) weights, samples' },
+      samples: { type: 'integer', minimum: 1, default: 100, description: 'number of synthetic samples (unused with csv)' },
+      noiseStd: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'noise standard deviation of the synthetic data (unused with csv)' },
+      csv: { type: 'string', minLength: 1, description: 'CSV file of observations, one column per variable, header optional; replaces the synthetic data; its column count must equal d' },
+      guideLogRewardThreshold: { type: 'number', default: 0, description: 'RL-G guide: exit logit capped at log 1e-5 in graphs whose log R is below this' },
+    },
+  },
+  create: (options) => createDagTask(options),
+};
+
+/** CartPole, a classic (Gym) environment: only objectives that collect their own experience (ppo, reinforce) train on it. */
+export const cartpoleContribution: Contribution<GymEnvFactory, { maxEpisodeSteps: number }> = {
+  name: 'cartpole',
+  description: 'classic-control CartPole (Gymnasium CartPole-v1 dynamics): reward 1 per step, truncated at maxEpisodeSteps; for ppo / reinforce',
+  schema: {
+    properties: {
+      maxEpisodeSteps: { type: 'integer', minimum: 1, default: 500, description: 'episodes are truncated after this many steps (CartPole-v1: 500)' },
+    },
+  },
+  create: (options) => cartPoleFactory({ maxEpisodeSteps: options.maxEpisodeSteps }),
 };

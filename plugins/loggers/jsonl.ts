@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../../core/config/schema.js';
@@ -15,7 +15,10 @@ export function runDirectory(config: ResolvedConfig): string {
 /**
  * Writes `<dir>/<name>/config.json` (the resolved config, atomically) and appends one JSON line per
  * iteration, evaluation and run end to `<dir>/<name>/metrics.jsonl`. Each line is one append of a
- * complete record, so a killed run leaves every finished line intact.
+ * complete record, so a killed run leaves every finished line intact. A resumed run (from a
+ * checkpoint after iteration k) appends: it keeps the earlier lines up to iteration k, drops any
+ * later ones (written after that checkpoint by the interrupted process, which the resumed run
+ * repeats) and adds a `resume` line.
  */
 export const jsonlSubscriber: SubscriberContribution = {
   name: 'jsonl',
@@ -31,13 +34,18 @@ export const jsonlSubscriber: SubscriberContribution = {
       bus.runStarted$.subscribe((e) => {
         mkdirSync(dir, { recursive: true });
         writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        if (e.startIteration !== undefined && e.startIteration > 0) {
+          keepUpTo(metricsPath, e.startIteration);
+          line({ type: 'resume', backend: e.backend, iterations: e.iterations, startIteration: e.startIteration, time: new Date().toISOString() });
+          return;
+        }
         writeFileSync(metricsPath, '');
         line({ type: 'start', backend: e.backend, iterations: e.iterations, time: new Date().toISOString() });
       }),
     );
     subs.add(
       bus.iteration$.subscribe((e) =>
-        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs) }),
+        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }), ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs) }),
       ),
     );
     subs.add(bus.evaluation$.subscribe((e) => line({ type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics })));
@@ -46,6 +54,23 @@ export const jsonlSubscriber: SubscriberContribution = {
     return subs;
   },
 };
+
+/** Rewrites `path` without the iteration and evaluation records of iterations ≥ `start`. */
+function keepUpTo(path: string, start: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      if (!l) return false;
+      try {
+        const r = JSON.parse(l) as { type?: string; iteration?: number };
+        return !((r.type === 'iteration' || r.type === 'evaluation') && (r.iteration ?? -1) >= start);
+      } catch {
+        return false; // a line cut short by the interruption
+      }
+    });
+  writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
+}
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;

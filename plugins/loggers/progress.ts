@@ -8,6 +8,8 @@ import type { SubscriberContribution } from '../../core/plugin.js';
 /**
  * Progress on stderr: a live bar on a TTY (iteration, it/s, loss, latest TV), plain lines every
  * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
+ * Runs whose objective collects its own experience (PPO, REINFORCE; CartPole) also show the mean ± std
+ * return of the last `logging.episodeWindow` episodes.
  */
 export const progressSubscriber: SubscriberContribution = {
   name: 'progress',
@@ -23,20 +25,24 @@ export const progressSubscriber: SubscriberContribution = {
     let lastIteration = -1;
     let lastLoss = NaN;
     let rate = 0;
+    let episodes = '';
     subs.add(bus.evaluation$.subscribe((e) => (tv = e.metrics.tv ?? NaN)));
     const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
+    // present only when the objective reports episodes (classic RL): ' | return 123.4 ± 5.6'
+    const returns = (m: Readonly<Record<string, number>>): string =>
+      m.episodeReturnMean === undefined ? '' : ` | return ${fmt(m.episodeReturnMean)} ± ${fmt(m.episodeReturnStd ?? NaN)}`;
 
     if (mode === 'bar') {
       const bar = new SingleBar({
-        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | TV {tv} | {bar} {percentage}% | eta {eta_formatted}',
+        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | TV {tv}{episodes} | {bar} {percentage}% | eta {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
       });
-      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: '-' })));
+      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: '-', episodes: '' })));
       subs.add(
         bus.iteration$.subscribe((e) => {
           rate = (e.iteration + 1) / (e.elapsedMs / 1000);
-          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv) });
+          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv), episodes: returns(e.metrics) });
         }),
       );
       subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: fmt(tv) })));
@@ -50,16 +56,17 @@ export const progressSubscriber: SubscriberContribution = {
       bus.iteration$.subscribe((e) => {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
+        episodes = returns(e.metrics);
         rate = (e.iteration + 1) / (e.elapsedMs / 1000);
         if ((e.iteration + 1) % config.logging.every === 0) {
-          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}\n`);
+          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
         }
       }),
     );
     subs.add(
       bus.runFinished$.subscribe((e) => {
         if ((lastIteration + 1) % config.logging.every !== 0 && lastIteration >= 0) {
-          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}\n`);
+          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
         }
         process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
       }),

@@ -37,7 +37,7 @@ describe('resolveConfig', () => {
     expect(c.sampler).toEqual({ epsilon: 0, epsilonDecayIterations: 0, temperature: 1 });
     expect(c.replay).toEqual({ kind: 'none', capacity: 10000, ratio: 0.5, priorityExponent: 1 });
     expect(c.evaluation).toEqual({ every: 10, samples: 1000 });
-    expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto' });
+    expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto', episodeWindow: 100 });
     expect(c.plugins).toEqual([]);
   });
 

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import type { WorkerMessage, WorkerRequest } from '../core/bench/launcher.js';
+import { resolveConfig } from '../core/config/validate.js';
+import { TOKENS } from '../core/di/tokens.js';
+import { PluginRegistry } from '../core/plugin.js';
+import { train } from '../core/training/run.js';
+import { attachTimeBudget } from '../core/training/time-budget.js';
+import type { Trainer } from '../core/training/trainer.js';
+import { builtinPlugin } from '../plugins/builtin/index.js';
+import { loadPlugins } from '../plugins/loader.js';
+
+/** How often the worker tells the benchmark how far it is (milliseconds). */
+const PROGRESS_EVERY_MS = 500;
+
+const send = (m: WorkerMessage): Promise<void> =>
+  new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(m, undefined, {}, () => resolve());
+  });
+
+/**
+ * One run of the worker process of `gfn bench` (reused for run after run): loads the plugins the
+ * config lists (absolute paths), attaches every subscriber except the progress display (the parent
+ * draws the overall progress), and the wall-time budget when there is one. The run's own
+ * `metrics.jsonl` records a failure with its message.
+ */
+async function runOne(request: WorkerRequest): Promise<void> {
+  try {
+    const extra = await loadPlugins(request.config.plugins, process.cwd());
+    const registry = new PluginRegistry([builtinPlugin, ...extra]);
+    const config = resolveConfig(request.config, registry);
+    let lastSent = 0;
+    const { finished } = await train(config, registry, {
+      subscribers: [...registry.subscribers.keys()].filter((name) => name !== 'progress'),
+      beforeRun: (container, bus) => {
+        bus.iteration$.subscribe((e) => {
+          if (e.elapsedMs - lastSent < PROGRESS_EVERY_MS) return;
+          lastSent = e.elapsedMs;
+          void send({ type: 'progress', iteration: e.iteration, elapsedMs: e.elapsedMs });
+        });
+        if (request.stopAfterSeconds !== undefined) {
+          const trainer = container.get<Trainer>(TOKENS.Trainer);
+          attachTimeBudget(bus, () => trainer.stop(), { seconds: request.stopAfterSeconds, atEvaluation: config.evaluation.every > 0 });
+        }
+      },
+    });
+    await send({ type: 'done', iterations: finished.iterations, elapsedMs: finished.elapsedMs });
+  } catch (err) {
+    // the parent discards a worker whose run failed: whatever state the failure left dies with it
+    await send({ type: 'error', message: (err as Error).message });
+  }
+}
+
+// the benchmark was killed: a run nobody collects is wasted work
+process.on('disconnect', () => process.exit(1));
+// one run at a time: the parent sends the next only after this one reported
+process.on('message', (request: WorkerRequest) => void runOne(request));

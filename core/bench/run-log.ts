@@ -1,0 +1,98 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A run's state as its `metrics.jsonl` tells it. */
+export type RunState = 'missing' | 'partial' | 'finished' | 'failed';
+
+/** One evaluation point of a run, joined with the iteration line of the same iteration. */
+export interface EvaluationPoint {
+  /** Training iterations completed at this point (the 0-based iteration index + 1). */
+  iterations: number;
+  /** Trajectories sampled so far. */
+  trajectories: number;
+  /** Seconds since the run started, at the end of this iteration's update. */
+  elapsedSeconds: number;
+  /** The objective's loss at this iteration, when it reports one. */
+  loss?: number;
+  /** What the evaluator measured: tv, jsd, logZError, … */
+  metrics: Record<string, number>;
+}
+
+/** Everything the benchmark needs from one run's `metrics.jsonl`. */
+export interface RunLog {
+  state: RunState;
+  backend?: string;
+  points: EvaluationPoint[];
+  /** From the `finished` line. */
+  finished?: { iterations: number; elapsedSeconds: number };
+  /** From the last `error` line. */
+  error?: string;
+}
+
+/** Path of a run's metrics log. */
+export function metricsPath(runDir: string): string {
+  return join(runDir, 'metrics.jsonl');
+}
+
+/**
+ * Reads a run's `metrics.jsonl`. A run is `finished` when its last line is a `finished` record,
+ * `failed` when it is an `error` record, `partial` when it stops anywhere else (a killed worker),
+ * `missing` without a log. A torn last line (a write cut short) counts as partial.
+ */
+export function readRunLog(runDir: string): RunLog {
+  const path = metricsPath(runDir);
+  if (!existsSync(path)) return { state: 'missing', points: [] };
+  const records: Array<Record<string, unknown>> = [];
+  let torn = false;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as Record<string, unknown>);
+      torn = false;
+    } catch {
+      torn = true;
+    }
+  }
+  // the evaluator publishes while the iteration is being published, so an iteration's evaluation
+  // line comes before its iteration line: join them after reading everything
+  const iterations = new Map<number, Record<string, unknown>>();
+  for (const r of records) if (r.type === 'iteration') iterations.set(Number(r.iteration), r);
+  const log: RunLog = { state: 'partial', points: [] };
+  for (const r of records) {
+    if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
+    else if (r.type === 'evaluation') {
+      const it = iterations.get(Number(r.iteration));
+      const { type: _t, iteration, method: _m, ...metrics } = r;
+      log.points.push({
+        iterations: Number(iteration) + 1,
+        trajectories: Number(it?.trajectories ?? Number.NaN),
+        elapsedSeconds: Number(it?.elapsedMs ?? Number.NaN) / 1000,
+        ...(typeof it?.loss === 'number' ? { loss: it.loss } : {}),
+        metrics: numbers(metrics),
+      });
+    } else if (r.type === 'finished') log.finished = { iterations: Number(r.iterations), elapsedSeconds: Number(r.elapsedMs) / 1000 };
+    else if (r.type === 'error') log.error = String(r.message);
+  }
+  const last = records.at(-1);
+  if (!torn && last?.type === 'finished') log.state = 'finished';
+  else if (!torn && last?.type === 'error') log.state = 'failed';
+  return log;
+}
+
+/**
+ * Records a failure the run could not record itself (a worker that crashed, or failed before
+ * training started): appends an `error` line, so that the log ends the way a failed run's does.
+ */
+export function appendRunError(runDir: string, message: string): void {
+  mkdirSync(runDir, { recursive: true });
+  const path = metricsPath(runDir);
+  // a line torn by a kill has no newline: start a fresh one so that the error line stays parseable
+  const torn = existsSync(path) && !/(^|\n)$/.test(readFileSync(path, 'utf8'));
+  appendFileSync(path, `${torn ? '\n' : ''}${JSON.stringify({ type: 'error', message })}\n`);
+}
+
+function numbers(record: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(record)) if (typeof v === 'number') out[k] = v;
+  return out;
+}

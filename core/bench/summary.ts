@@ -1,0 +1,74 @@
+import type { BenchBudget, BenchConfig } from './config.js';
+import { mean, type ObjectiveStats, std } from './statistics.js';
+
+/** What `summary.md` is made of. */
+export interface SummaryInput {
+  bench: BenchConfig;
+  stats: readonly ObjectiveStats[];
+  /** Tensor backends the runs used (from their logs). */
+  backends: readonly string[];
+  /** Per environment label: plot files, relative to the summary. */
+  plots: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A number with 3 significant digits, without trailing zeros; "—" when missing. */
+export function formatNumber(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(3))) : '—';
+}
+
+/** `mean ± std` over seeds (just the value for one seed); "—" for none. */
+export function formatMeanStd(xs: readonly number[]): string {
+  if (xs.length === 0) return '—';
+  return xs.length === 1 ? formatNumber(xs[0]!) : `${formatNumber(mean(xs))} ± ${formatNumber(std(xs))}`;
+}
+
+/** Budget in words. */
+export function describeBudget(budget: BenchBudget): string {
+  if ('iterations' in budget) return `${budget.iterations} iterations per run`;
+  if ('trajectories' in budget) return `${budget.trajectories} trajectories per run (iterations = ⌈trajectories / batch size⌉)`;
+  return `${budget.seconds} s of wall time per run (stopping at the first evaluation after it)`;
+}
+
+/** The threshold cell: mean trajectories and seconds over the seeds that got there. */
+export function formatThreshold(t: ObjectiveStats['thresholds'][number], finished: number): string {
+  if (t.reached === 0) return '—';
+  const partial = t.reached < finished ? ` (${t.reached}/${finished} seeds)` : '';
+  return `${Math.round(t.trajectories)} traj · ${t.seconds.toFixed(1)} s${partial}`;
+}
+
+/**
+ * `summary.md`: per environment, a table with each objective's final TV, JSD and |log Ẑ − log Z|
+ * (mean ± std over the finished seeds), iterations/s, and the trajectories and seconds to first
+ * reach each TV threshold; then failed runs with their errors and runs without a complete log.
+ */
+export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput): string {
+  const nRuns = bench.environments.length * bench.objectives.length * bench.seeds.length;
+  const out: string[] = [
+    `# Benchmark \`${bench.name}\``,
+    '',
+    ...(bench.description ? [bench.description, ''] : []),
+    `${bench.environments.length} environment(s) × ${bench.objectives.length} objective(s) × ${bench.seeds.length} seed(s) (${bench.seeds.join(', ')}) = ${nRuns} runs; ` +
+      `budget: ${describeBudget(bench.budget)}; backend: ${backends.length > 0 ? backends.join(', ') : 'unknown'}.`,
+    '',
+    'Final values are each finished run\'s last evaluation, as mean ± sample std over seeds. ' +
+      '"TV ≤ t": trajectories and seconds until the first evaluation with TV ≤ t, averaged over the seeds that reached it; "—" when none did.',
+  ];
+  for (const env of bench.environments) {
+    const rows = stats.filter((s) => s.env === env.label);
+    out.push('', `## ${env.label}`, '', `\`${JSON.stringify(env.env)}\``, '');
+    out.push(`| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${bench.tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`);
+    out.push(`|---|---|---|---|---|---|${bench.tvThresholds.map(() => '---|').join('')}`);
+    for (const s of rows) {
+      const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
+      const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
+      const thresholds = s.thresholds.map((t) => formatThreshold(t, s.finished));
+      out.push(`| ${s.objective} | ${s.finished}/${bench.seeds.length} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${itPerS} | ${thresholds.join(' | ')} |`);
+    }
+    const failed = rows.flatMap((s) => s.failed.map((f) => `- \`${s.objective}\` seed ${f.seed}: ${f.error.replace(/\s+/g, ' ')}`));
+    if (failed.length > 0) out.push('', '**Failed runs**', '', ...failed);
+    const incomplete = rows.flatMap((s) => s.incomplete.map((seed) => `\`${s.objective}\` seed ${seed}`));
+    if (incomplete.length > 0) out.push('', `**Not complete** (run the benchmark again to finish them): ${incomplete.join(', ')}`);
+    for (const p of plots[env.label] ?? []) out.push('', `![${env.label}](${p})`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,80 @@
+import { loadVariables, type SavedTensor } from '../../core/checkpoint/encoding.js';
+import { createRunContainer } from '../../core/di/container.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { Environment } from '../../core/env/environment.js';
+import type { Estimator } from '../../core/estimator.js';
+import type { GymEnvFactory } from '../../core/gym/gym-env.js';
+import type { Plugin } from '../../core/plugin.js';
+import { Rng } from '../../core/rng.js';
+import { Sampler } from '../../core/sampling/sampler.js';
+import type { ResolvedConfig } from '../../core/config/schema.js';
+import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';
+import { openCheckpointedRun } from './resume.js';
+
+/** Terminal states drawn from a trained forward policy, with their log-rewards. */
+export interface TerminalSamples {
+  /** `n x stateDim`, row-major. */
+  states: Int32Array;
+  /** log R of each state (not clipped). */
+  logRewards: Float64Array;
+  stateDim: number;
+}
+
+/** A trained sampler loaded from a checkpoint (see {@link loadSampler}). */
+export interface CheckpointSampler {
+  /** `n` terminal states drawn independently from the trained P_T (pure P_F: no ε, no temperature). */
+  sample(n: number): TerminalSamples;
+  /** The environment and the restored forward policy, e.g. to compute the exact P_T. */
+  readonly env: Environment;
+  readonly forward: Estimator;
+  readonly config: ResolvedConfig;
+  /** Frees the network's tensors. */
+  dispose(): void;
+}
+
+/** Options of {@link loadSampler}. */
+export interface LoadSamplerOptions {
+  /** Seed of the sampling stream (default: the run's seed). */
+  seed?: number;
+  /** Tensor backend (default: the run's `backend` setting). */
+  backend?: BackendChoice;
+  /** Plugins defined in this program that the run used (those its config lists are loaded anyway). */
+  plugins?: readonly Plugin[];
+}
+
+/** Trajectories sampled per lock-step batch: bounds memory for large `n`. */
+const CHUNK = 4096;
+
+/**
+ * Loads the forward policy of the run checkpointed in `runDir` (`runs/<name>`, or a checkpoint
+ * file) for sampling, e.g. inside a Node service: rebuilds the environment and P_F from the saved
+ * config (loading the plugins it lists) and loads P_F's weights. Nothing else of the run is built.
+ */
+export async function loadSampler(runDir: string, options: LoadSamplerOptions = {}): Promise<CheckpointSampler> {
+  const { config, registry, checkpoint } = await openCheckpointedRun(runDir, [], options.plugins);
+  const backend = await selectBackend(options.backend ?? config.backend);
+  const container = createRunContainer(config, registry, backend);
+  const env = container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
+  if (!env) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+  const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
+  loadVariables(forward.variables, checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
+  const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));
+  const d = env.stateDim;
+  return {
+    env,
+    forward,
+    config,
+    sample(n: number): TerminalSamples {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`sample: n must be a non-negative integer, got ${n}`);
+      const states = new Int32Array(n * d);
+      const logRewards = new Float64Array(n);
+      for (let done = 0; done < n; done += CHUNK) {
+        const batch = sampler.sampleForward(Math.min(CHUNK, n - done));
+        states.set(batch.terminalStates(), done * d);
+        logRewards.set(batch.logRewards, done);
+      }
+      return { states, logRewards, stateDim: d };
+    },
+    dispose: () => forward.dispose(),
+  };
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { filter, Subscription } from 'rxjs';
+import { type RunServices, captureRunState } from '../../core/checkpoint/run-state.js';
+import type { ResolvedConfig } from '../../core/config/schema.js';
+import { TOKENS } from '../../core/di/tokens.js';
+import type { EventBus } from '../../core/events/bus.js';
+import type { Resolver, SubscriberContribution } from '../../core/plugin.js';
+import type { Trainer } from '../../core/training/trainer.js';
+import type { AtomicWriteOps } from '../loggers/atomic-write.js';
+import { runDirectory } from '../loggers/jsonl.js';
+import { writeCheckpoint } from './files.js';
+
+/** Options of {@link createCheckpointSubscriber}. */
+export interface CheckpointSubscriberOptions {
+  /** Subscriber name (default `checkpoint`). */
+  name?: string;
+  /** File operations of the atomic write (tests inject failures here). */
+  ops?: AtomicWriteOps;
+}
+
+/** The container services a checkpoint reads, from a resolver (a token that is not bound throws). */
+function services(resolve: Resolver): RunServices {
+  return {
+    get: <T>(token: symbol) => resolve.get<T>(token),
+    isBound: (token) => {
+      try {
+        resolve.get(token);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * Writes `runs/<name>/checkpoint.json` after every `checkpoint.every`-th iteration (0 = none) and
+ * when the run finishes, then publishes `checkpoint$`. A run that fails (a NaN, an exception) gets
+ * no final checkpoint: the last one written, from before the failure, stays as it is.
+ * Subscribed after the evaluator, so a checkpoint taken at an iteration includes that iteration's
+ * evaluation draws. A write that fails (disk full, a crash simulated in tests) is published on
+ * `error$` and stops the run after the current iteration: training on without checkpoints would
+ * risk more work than the failure costs. The previous checkpoint stays intact (atomic writes).
+ */
+export function createCheckpointSubscriber(options: CheckpointSubscriberOptions = {}): SubscriberContribution {
+  return {
+    name: options.name ?? 'checkpoint',
+    description: 'runs/<name>/checkpoint.json every checkpoint.every iterations and at the end (resume with gfn train --resume)',
+    attach: (resolve) => {
+      const config = resolve.get<ResolvedConfig>(TOKENS.Config);
+      const bus = resolve.get<EventBus>(TOKENS.EventBus);
+      const backend = resolve.get<string>(TOKENS.BackendName);
+      const dir = runDirectory(config);
+      let lastWritten = -1;
+      let failed = false;
+      const write = (): void => {
+        if (failed) return;
+        // rxjs reports a subscriber's exception asynchronously, out of the trainer's reach: handle it here
+        try {
+          const doc = captureRunState(services(resolve), backend);
+          if (doc.iterations === lastWritten) return;
+          mkdirSync(dir, { recursive: true });
+          const path = writeCheckpoint(dir, doc, options.ops);
+          lastWritten = doc.iterations;
+          bus.checkpoint$.next({ iteration: doc.iterations - 1, path });
+        } catch (err) {
+          failed = true;
+          bus.error$.next(new Error(`checkpoint write to ${dir} failed: ${(err as Error).message}; stopping the run (the previous checkpoint is intact)`));
+          resolve.get<Trainer>(TOKENS.Trainer).stop();
+        }
+      };
+      const every = config.checkpoint.every;
+      const subs = new Subscription();
+      subs.add(bus.iteration$.pipe(filter(({ iteration }) => every > 0 && (iteration + 1) % every === 0)).subscribe(write));
+      subs.add(bus.runFinished$.subscribe(write));
+      return subs;
+    },
+  };
+}
+
+/** The built-in checkpoint writer. */
+export const checkpointSubscriber = createCheckpointSubscriber();
