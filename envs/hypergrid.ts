@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
-import { batchSize, type Enumerable, type Environment } from '../core/env/environment.js';
+import { batchSize, type Enumerable, type Environment, rowsEqual } from '../core/env/environment.js';
 import type { Estimator } from '../core/estimator.js';
+import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
-import { readValues } from '../core/tensor/read.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -94,16 +93,9 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
   }
 
   isInitial(states: Int32Array): Uint8Array {
-    const d = this.stateDim;
-    const n = batchSize(states, d);
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      let zero = 1;
-      for (let c = 0; c < d; c++) if (states[i * d + c] !== 0) zero = 0;
-      out[i] = zero;
-    }
-    return out;
+    return rowsEqual(states, this.s0);
   }
+
 
   /** R(s) of one state given as coordinates. */
   reward(state: ArrayLike<number>): number {
@@ -198,25 +190,6 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
    */
   createGuide(forward: Estimator): Guide {
     const logR0 = Math.log(this.options.R0);
-    const cap = Math.log(1e-5);
-    const nA = this.nActions;
-    return {
-      logProbs: (states, actions) => {
-        const rows = actions.length;
-        const logits = readValues(() => forward.predict(tf.tensor2d(this.encode(states), [rows, this.obsDim])));
-        const mask = this.forwardMask(states);
-        const logR = this.logReward(states);
-        const out = new Float32Array(rows);
-        for (let r = 0; r < rows; r++) {
-          const off = r * nA;
-          const l = Array.from(logits.subarray(off, off + nA), (v, a) => (mask[off + a] ? v : -Infinity));
-          if (logR[r]! <= logR0) l[nA - 1] = Math.min(l[nA - 1]!, cap);
-          const max = Math.max(...l);
-          const lse = max + Math.log(l.reduce((acc, v) => acc + Math.exp(v - max), 0));
-          out[r] = l[actions[r]!]! - lse;
-        }
-        return out;
-      },
-    };
+    return cappedExitGuide(this, forward, (logR) => logR <= logR0);
   }
 }

@@ -88,6 +88,19 @@ export function hasExactMetrics(env: Environment): env is Environment & WithExac
   return typeof (env as Partial<WithExactMetrics>).exactMetrics === 'function';
 }
 
+/** 1 for each row of a flat `n x row.length` state batch that equals `row` (e.g. s0 for `isInitial`). */
+export function rowsEqual(states: Int32Array, row: Int32Array): Uint8Array {
+  const d = row.length;
+  const n = batchSize(states, d);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let same = 1;
+    for (let c = 0; c < d && same; c++) if (states[i * d + c] !== row[c]) same = 0;
+    out[i] = same;
+  }
+  return out;
+}
+
 /** Number of rows of a flat state batch, checking that its length is a multiple of `stateDim`. */
 export function batchSize(states: Int32Array, stateDim: number): number {
   if (states.length % stateDim !== 0) {

@@ -1,4 +1,4 @@
-import { batchSize, type Environment } from '../../core/env/environment.js';
+import { batchSize, type Environment, rowsEqual } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { BgeScore, type BgeHyperparameters } from './bge.js';
@@ -137,16 +137,9 @@ export class DagEnv implements Environment, GuideProvider {
   }
 
   isInitial(states: Int32Array): Uint8Array {
-    const d2 = this.stateDim;
-    const n = batchSize(states, d2);
-    const out = new Uint8Array(n);
-    for (let r = 0; r < n; r++) {
-      let empty = 1;
-      for (let k = 0; k < d2 && empty; k++) if (states[r * d2 + k]) empty = 0;
-      out[r] = empty;
-    }
-    return out;
+    return rowsEqual(states, this.s0);
   }
+
 
   /**
    * The RL-G guide (see `guide.ts`): P_F with the exit logit capped at log 1e−5 in graphs whose

@@ -1,4 +1,4 @@
-import { batchSize, type Enumerable, type Environment, type WithModes } from '../../core/env/environment.js';
+import { batchSize, type Enumerable, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { SequenceReplayGuide } from './guide.js';
@@ -143,16 +143,9 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
   }
 
   isInitial(states: Int32Array): Uint8Array {
-    const d = this.ndim;
-    const n = batchSize(states, d);
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      let empty = 1;
-      for (let p = 0; p < d; p++) if (states[i * d + p] !== -1) empty = 0;
-      out[i] = empty;
-    }
-    return out;
+    return rowsEqual(states, this.s0);
   }
+
 
   encode(states: Int32Array): Float32Array {
     const d = this.ndim;
