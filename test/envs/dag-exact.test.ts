@@ -7,6 +7,7 @@ import { syntheticDagData } from '../../envs/dag/data.js';
 import { EnumerableDagEnv } from '../../envs/dag/enumerable-dag-env.js';
 import { GUIDE_EXIT_LOGIT_CAP } from '../../envs/dag/guide.js';
 import { enumerableEnv, maskedSoftmax } from './dag-helpers.js';
+import { bruteForceTerminating } from '../helpers/brute-force.js';
 
 describe('exact posterior and evaluation', () => {
   const nets: Mlp[] = [];
@@ -31,22 +32,7 @@ describe('exact posterior and evaluation', () => {
     nets.push(mlp);
     const before = tf.memory().numTensors;
     const dp = new ExactTerminatingDistribution(env).compute(mlp);
-    const pT = new Float64Array(env.nStates);
-    const exit = env.nActions - 1;
-    let nTrajectories = 0;
-    const visit = (state: Int32Array, prob: number): void => {
-      const logits = tf.tidy(() => mlp.predict(tf.tensor2d(env.encode(state), [1, env.obsDim])).dataSync());
-      const mask = env.forwardMask(state);
-      const p = maskedSoftmax(logits, mask);
-      for (let a = 0; a < env.nActions; a++) {
-        if (!mask[a]) continue;
-        if (a === exit) {
-          pT[env.stateIndex(state)[0]!]! += prob * p[a]!;
-          nTrajectories++;
-        } else visit(env.step(state, Int32Array.from([a])), prob * p[a]!);
-      }
-    };
-    visit(env.s0.slice(), 1);
+    const { pT, nTrajectories } = bruteForceTerminating(env, mlp);
     // every ordering of every DAG's edges is a trajectory: 1 + 6·1! + 12·2! + 6·3! = 67
     expect(nTrajectories).toBe(67);
     expect(Math.abs(dp.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);

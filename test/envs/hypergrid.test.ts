@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
 import { HyperGrid, type HyperGridOptions } from '../../envs/hypergrid.js';
+import { keepValid, randomAllowed } from '../helpers/random-actions.js';
 
 function grid(ndim: number, height: number, extra: Partial<HyperGridOptions> = {}): HyperGrid {
   return new HyperGrid({ ndim, height, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false, ...extra });
@@ -11,30 +12,6 @@ function randomStates(env: HyperGrid, n: number, rng: Rng): Int32Array {
   const out = new Int32Array(n * env.stateDim);
   for (let k = 0; k < out.length; k++) out[k] = rng.int(env.options.height);
   return out;
-}
-
-/** For each row, a uniformly drawn allowed action among columns [0, width) of `mask`; −1 if none. */
-function randomAllowed(mask: Uint8Array, width: number, stride: number, rng: Rng): Int32Array {
-  const rows = mask.length / stride;
-  const out = new Int32Array(rows).fill(-1);
-  for (let r = 0; r < rows; r++) {
-    const allowed: number[] = [];
-    for (let a = 0; a < width; a++) if (mask[r * stride + a]) allowed.push(a);
-    if (allowed.length > 0) out[r] = allowed[rng.int(allowed.length)]!;
-  }
-  return out;
-}
-
-/** Keeps the rows whose action is not −1. */
-function keepValid(states: Int32Array, actions: Int32Array, d: number): { states: Int32Array; actions: Int32Array } {
-  const s: number[] = [];
-  const a: number[] = [];
-  for (let r = 0; r < actions.length; r++) {
-    if (actions[r]! < 0) continue;
-    for (let c = 0; c < d; c++) s.push(states[r * d + c]!);
-    a.push(actions[r]!);
-  }
-  return { states: Int32Array.from(s), actions: Int32Array.from(a) };
 }
 
 const SHAPES: Array<[number, number]> = [

@@ -1,10 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasModes, isEnumerable } from '../../core/env/environment.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { Rng } from '../../core/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SequenceEnv, type SequenceReward } from '../../envs/sequence/sequence-env.js';
+import { bruteForceTerminating as bruteForce } from '../helpers/brute-force.js';
+import { keepValid, randomAllowed } from '../helpers/random-actions.js';
 
 /** A reward with a different value for every full sequence: log R(j) = sin(j) (no ties, no structure). */
 function testReward(modes: number[] = [0]): SequenceReward {
@@ -20,29 +21,6 @@ function randomStates(env: SequenceEnv, n: number, rng: Rng): Int32Array {
   const out = new Int32Array(n * env.ndim);
   for (let k = 0; k < out.length; k++) out[k] = rng.uniform() < 0.4 ? -1 : rng.int(env.nbase);
   return out;
-}
-
-/** For each row, a uniformly drawn allowed column among [0, width) of a mask with row stride `stride`; −1 if none. */
-function randomAllowed(mask: Uint8Array, width: number, stride: number, rng: Rng): Int32Array {
-  const rows = mask.length / stride;
-  const out = new Int32Array(rows).fill(-1);
-  for (let r = 0; r < rows; r++) {
-    const allowed: number[] = [];
-    for (let a = 0; a < width; a++) if (mask[r * stride + a]) allowed.push(a);
-    if (allowed.length > 0) out[r] = allowed[rng.int(allowed.length)]!;
-  }
-  return out;
-}
-
-function keepValid(states: Int32Array, actions: Int32Array, d: number): { states: Int32Array; actions: Int32Array } {
-  const s: number[] = [];
-  const a: number[] = [];
-  for (let r = 0; r < actions.length; r++) {
-    if (actions[r]! < 0) continue;
-    for (let c = 0; c < d; c++) s.push(states[r * d + c]!);
-    a.push(actions[r]!);
-  }
-  return { states: Int32Array.from(s), actions: Int32Array.from(a) };
 }
 
 const SHAPES: Array<[number, number]> = [
@@ -212,41 +190,6 @@ describe('SequenceEnv enumeration', () => {
   });
 });
 
-/** Masked softmax at one state from one network call, in float64. */
-function policyAt(env: SequenceEnv, mlp: Mlp, state: Int32Array): Float64Array {
-  const logits = tf.tidy(() => mlp.predict(tf.tensor2d(env.encode(state), [1, env.obsDim])).dataSync() as Float32Array);
-  const mask = env.forwardMask(state);
-  const p = new Float64Array(env.nActions);
-  let max = -Infinity;
-  for (let a = 0; a < env.nActions; a++) if (mask[a]) max = Math.max(max, logits[a]!);
-  let z = 0;
-  for (let a = 0; a < env.nActions; a++) {
-    p[a] = mask[a] ? Math.exp(logits[a]! - max) : 0;
-    z += p[a]!;
-  }
-  for (let a = 0; a < env.nActions; a++) p[a]! /= z;
-  return p;
-}
-
-/** Enumerates every complete trajectory from s0 and adds its probability to its terminal state. */
-function bruteForce(env: SequenceEnv, mlp: Mlp): { pT: Float64Array; nTrajectories: number } {
-  const pT = new Float64Array(env.nStates);
-  const exit = env.nActions - 1;
-  let nTrajectories = 0;
-  const visit = (state: Int32Array, prob: number): void => {
-    const p = policyAt(env, mlp, state);
-    const mask = env.forwardMask(state);
-    for (let a = 0; a < env.nActions; a++) {
-      if (!mask[a]) continue;
-      if (a === exit) {
-        pT[env.stateIndex(state)[0]!]! += prob * p[a]!;
-        nTrajectories++;
-      } else visit(env.step(state, Int32Array.from([a])), prob * p[a]!);
-    }
-  };
-  visit(env.s0.slice(), 1);
-  return { pT, nTrajectories };
-}
 
 describe('exact terminating distribution on sequences', () => {
   const nets: Mlp[] = [];

@@ -4,51 +4,12 @@ import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { Rng } from '../../core/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
+import { bruteForceTerminating as bruteForce } from '../helpers/brute-force.js';
 
 function grid(ndim: number, height: number): HyperGrid {
   return new HyperGrid({ ndim, height, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 }
 
-/** Masked softmax of one state's logits, in float64, straight from a network call on its encoding. */
-function policyAt(env: HyperGrid, mlp: Mlp, state: Int32Array): Float64Array {
-  const logits = tf.tidy(() => mlp.predict(tf.tensor2d(env.encode(state), [1, env.obsDim])).dataSync() as Float32Array);
-  const mask = env.forwardMask(state);
-  const p = new Float64Array(env.nActions);
-  let max = -Infinity;
-  for (let a = 0; a < env.nActions; a++) if (mask[a]) max = Math.max(max, logits[a]!);
-  let z = 0;
-  for (let a = 0; a < env.nActions; a++) {
-    p[a] = mask[a] ? Math.exp(logits[a]! - max) : 0;
-    z += p[a]!;
-  }
-  for (let a = 0; a < env.nActions; a++) p[a]! /= z;
-  return p;
-}
-
-/**
- * Enumerates every complete trajectory from s0 (every action sequence ending in exit) and adds the
- * probability of each to its terminal state. Also counts the trajectories.
- */
-function bruteForce(env: HyperGrid, mlp: Mlp): { pT: Float64Array; nTrajectories: number } {
-  const pT = new Float64Array(env.nStates);
-  const exit = env.nActions - 1;
-  let nTrajectories = 0;
-  const visit = (state: Int32Array, prob: number): void => {
-    const p = policyAt(env, mlp, state);
-    const mask = env.forwardMask(state);
-    for (let a = 0; a < env.nActions; a++) {
-      if (!mask[a]) continue;
-      if (a === exit) {
-        pT[env.stateIndex(state)[0]!]! += prob * p[a]!;
-        nTrajectories++;
-      } else {
-        visit(env.step(state, Int32Array.from([a])), prob * p[a]!);
-      }
-    }
-  };
-  visit(env.s0.slice(), 1);
-  return { pT, nTrajectories };
-}
 
 function multinomial(counts: number[]): number {
   const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
