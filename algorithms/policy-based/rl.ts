@@ -74,6 +74,8 @@ export interface RlParts {
 /** A loss closure and, once it has run, the host quantities it computed. */
 export interface LossWithQuantities {
   loss: () => tf.Scalar;
+  /** The batch's valid steps, gathered once (rows of the quantities' per-row arrays). */
+  transitions: Transitions;
   quantities: () => StepQuantities;
 }
 
@@ -160,6 +162,7 @@ export class PolicyGradientGFlowNet implements Objective {
       });
     return {
       loss,
+      transitions: tr,
       quantities: () => {
         if (!computed) throw new Error('forwardLoss: the loss has not been evaluated yet');
         return computed;
@@ -179,7 +182,7 @@ export class PolicyGradientGFlowNet implements Objective {
   }
 
   private updateForward(batch: Trajectories): Record<string, number> {
-    const { loss, quantities } = this.forwardLoss(batch, !this.trpo);
+    const { loss, quantities, transitions: tr } = this.forwardLoss(batch, !this.trpo);
     this.forwardOptimizer.minimize(loss);
     const q = quantities();
     const metrics: Record<string, number> = {
@@ -188,7 +191,6 @@ export class PolicyGradientGFlowNet implements Objective {
       logZ: this.logZ(),
     };
     if (this.trpo) {
-      const tr = gatherTransitions(batch, this.parts.env.nActions - 1);
       const step = this.trpo.step({ states: tr.states, actions: tr.actions, advantages: q.rowAdvantages, nTraj: batch.nTraj });
       metrics.trpoAccepted = step.accepted ? 1 : 0;
       metrics.trpoKl = step.kl;
@@ -217,6 +219,7 @@ export class PolicyGradientGFlowNet implements Objective {
       });
     return {
       loss,
+      transitions: tr,
       quantities: () => {
         if (!computed) throw new Error('backwardLoss: the loss has not been evaluated yet');
         return computed;
