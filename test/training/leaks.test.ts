@@ -8,7 +8,7 @@ const objectives: Array<Record<string, unknown>> = [
   { name: 'rl', backward: 'uniform' },
   { name: 'rl', backward: 'coupled' },
   { name: 'rl', backward: 'guided' },
-  // a tiny δ forces line-search rejections as well as acceptances
+  // a tiny δ makes backtracking (and rejected steps) likely inside the leak check; test/algorithms/trpo.test.ts asserts rejections directly
   { name: 'rl', backward: 'coupled', optimizer: 'trpo', trpo: { delta: 1e-4, backtrackSteps: 3 } },
 ];
 
