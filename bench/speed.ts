@@ -54,7 +54,7 @@ for (const height of list(opts.heights)) {
       let lastEval: EvaluationEvent | undefined;
       let sampleMs = 0;
       const { backend, finished } = await train(config, registry, {
-        subscribers: ['exact-evaluator'],
+        subscribers: ['evaluator'],
         beforeRun: (container, bus) => {
           sampler = container.get<Sampler>(TOKENS.Sampler);
           bus.iteration$.subscribe((e) => (sampleMs += e.timings.sampleMs));

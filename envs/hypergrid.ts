@@ -1,4 +1,7 @@
+import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 import { batchSize, type Enumerable, type Environment, rowsEqual } from '../core/env/environment.js';
+import { Rng } from '../core/rng.js';
+import { hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
 import type { Estimator } from '../core/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
@@ -24,7 +27,7 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable, GuideProvider {
+export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet {
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -96,6 +99,38 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
     return rowsEqual(states, this.s0);
   }
 
+
+  /**
+   * log Z in closed form at any size: R is R0 plus per-coordinate products, so
+   * Z = R0·H^D + R1·(Σ_i o(i))^D + R2·(Σ_i r(i))^D (o, r: the outer-region and ring indicators,
+   * or the cosine factor with R2's term absent).
+   */
+  knownLogPartition(): number {
+    return hyperGridFactors(this.options).logPartition(this.stateDim);
+  }
+
+  /** Modes are the cells of maximal reward (the ring in every coordinate, for the step reward). */
+  modeLogRewardThreshold(): number {
+    // a hair below log R_max: the same float expression as reward(), guarded against rounding
+    return Math.log(hyperGridFactors(this.options).maxReward(this.stateDim)) - 1e-12;
+  }
+
+  /** Number of maximal-reward cells, (cells of maximal factor per coordinate)^D. */
+  modeCount(): number {
+    return hyperGridFactors(this.options).maxRewardCells(this.stateDim);
+  }
+
+  /** L1 (Manhattan) distance between cells. */
+  terminalDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    let d = 0;
+    for (let c = 0; c < this.stateDim; c++) d += Math.abs(a[c]! - b[c]!);
+    return d;
+  }
+
+  /** 999 seeded cells, a third each uniform, in the outer region and in the ring (where non-empty). */
+  testSet(): Int32Array {
+    return hyperGridTestSet(this.options, this.stateDim, 999, new Rng(0x9e1d));
+  }
 
   /** R(s) of one state given as coordinates. */
   reward(state: ArrayLike<number>): number {

@@ -122,6 +122,10 @@ export class PolicyGradientGFlowNet implements Objective {
     return this.logZVar.dataSync()[0]!;
   }
 
+  backwardPolicy(): BackwardPolicy {
+    return this.parts.backward;
+  }
+
   /**
    * log Ẑ, P_F, V, a learned P_B, V_B and the Adam states, for checkpoints. A guide that learns
    * from the batches (`observe`, e.g. the sequence guide's replay index) is state this does not

@@ -62,6 +62,10 @@ export abstract class FlowBalanceObjective implements Objective {
     return initialLogFlow(this.env, this.flow);
   }
 
+  backwardPolicy(): BackwardPolicy {
+    return this.backward;
+  }
+
   dispose(): void {
     this.optimizer.dispose();
     this.backward.dispose();

@@ -84,6 +84,10 @@ export class TrajectoryBalance implements Objective {
     return this.logZVar.dataSync()[0]!;
   }
 
+  backwardPolicy(): BackwardPolicy {
+    return this.backward;
+  }
+
   /** log Z, P_F, a learned P_B and the Adam state, for checkpoints. */
   checkpointParts(): ObjectiveStateParts {
     return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };

@@ -6,6 +6,25 @@ import type { ReplayConfig } from '../sampling/replay.js';
 /** A config section that selects a plugin contribution by name, plus that contribution's options. */
 export type Section = { name: string } & Record<string, unknown>;
 
+/** How the sampler is measured against the target (see `core/evaluation/schedule.ts`). */
+export interface EvaluationConfig {
+  /** `auto`: exact when the environment is enumerable with at most `exactMaxStates` states, sampled otherwise. */
+  mode: 'auto' | 'exact' | 'sampled' | 'none';
+  every: number;
+  samples: number;
+  /** Largest state count exact evaluation may enumerate. */
+  exactMaxStates: number;
+  /** Sampled evaluation: backward trajectories K per terminal state for log p̂(x). */
+  backwardSamples: number;
+  /** Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). */
+  maxTestStates: number;
+  /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
+  topK: number;
+}
+
+/** Default of `evaluation.exactMaxStates`: exact evaluation holds a few arrays of this length. */
+export const EXACT_MAX_STATES_DEFAULT = 1_000_000;
+
 /** A run configuration after validation, with every default filled in. */
 export interface ResolvedConfig {
   /** Run name: outputs go to `<logging.dir>/<name>/`. */
@@ -23,7 +42,7 @@ export interface ResolvedConfig {
   sampler: ExplorationSchedule;
   /** Replay buffer feeding part of each batch (off-policy objectives only). */
   replay: ReplayConfig;
-  evaluation: { every: number; samples: number };
+  evaluation: EvaluationConfig;
   logging: {
     dir: string;
     every: number;
@@ -87,8 +106,13 @@ export const CORE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       default: {},
       properties: {
+        mode: { enum: ['auto', 'exact', 'sampled', 'none'], default: 'auto', description: 'exact (enumerable environments up to exactMaxStates states), sampled (any size), none; auto = exact when it can, sampled otherwise' },
         every: { type: 'integer', minimum: 0, default: 10, description: 'evaluate every k iterations and at the end; 0 = only at the end' },
-        samples: { type: 'integer', minimum: 1, default: 1000, description: 'terminal states drawn from P_T per evaluation for mode discovery' },
+        samples: { type: 'integer', minimum: 1, default: 1000, description: 'terminal states drawn from P_T per evaluation (exact: mode discovery; sampled: log Z estimates, top-k)' },
+        exactMaxStates: { type: 'integer', minimum: 1, default: EXACT_MAX_STATES_DEFAULT, description: 'most states exact evaluation may enumerate; auto switches to sampled above it' },
+        backwardSamples: { type: 'integer', minimum: 1, default: 10, description: 'sampled: backward trajectories K per state for the importance-sampled log p(x)' },
+        maxTestStates: { type: 'integer', minimum: 2, default: 256, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' },
+        topK: { type: 'integer', minimum: 1, default: 100, description: 'sampled: the k best samples for top-k mean reward and diversity' },
       },
     },
     logging: {

@@ -1,73 +1,115 @@
-import { filter, type Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
+import type { CheckpointRegistry } from '../checkpoint/registry.js';
+import type { StateRecord } from '../checkpoint/checkpointable.js';
+import type { EvaluationConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
-import { hasExactMetrics, hasModes, isEnumerable } from '../env/environment.js';
+import { isEnumerable } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
-import type { AnyObjective } from '../objective.js';
-import type { CheckpointRegistry } from '../checkpoint/registry.js';
+import { type AnyObjective, collectsOwnExperience } from '../objective.js';
+import { UniformBackwardPolicy } from '../policy/backward.js';
 import { Rng } from '../rng.js';
-import { ExactTerminatingDistribution } from './exact.js';
-import { jensenShannon, totalVariation } from './metrics.js';
-import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
+import type { Trajectories } from '../sampling/trajectories.js';
+import { exactEvaluation, type PeriodicEvaluation } from './exact-evaluation.js';
+import { modeCriterionOf } from './sampled/mode-criterion.js';
+import { ModeTracker } from './sampled/mode-tracker.js';
+import { SAMPLED_EVALUATION_INTERNALS, SampledEvaluator } from './sampled/sampled-evaluator.js';
+import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
 
-/** When and how much the periodic evaluator measures. */
-export interface ExactEvaluationSchedule {
-  /** Evaluate every k iterations (0 = only after the last one). */
-  every: number;
+/** The evaluation config plus what the run knows. */
+export interface EvaluationSchedule extends EvaluationConfig {
   totalIterations: number;
-  /** Terminal states drawn from P_T at each evaluation for mode discovery. */
-  samples: number;
   /** Seed of the evaluator's own random stream (its draws never shift training's). */
   seed: number;
 }
 
 /**
- * Evaluates the forward policy every `every` iterations and after the last one, publishing on
- * `evaluation$`: exact TV and JSD between P_T and R/Z, the mean reward under P_T relative to the
- * target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns log Z, and for environments
- * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
- * out of `modesTotal`), plus any task-specific metrics the environment computes from P_T
- * (`exactMetrics`, e.g. the DAG edge-marginal error). Environments that cannot be enumerated are
- * skipped here. With `checkpoints`, its random stream and the modes found so far are registered
- * there as `evaluator`, so that a resumed run reports the same numbers.
+ * Evaluates the forward policy on the schedule of {@link evaluationDue} and publishes on
+ * `evaluation$` with the method chosen by {@link chooseEvaluationMethod} (a config error is thrown
+ * here, before training) and the evaluation's own duration (`durationMs`), kept apart from the
+ * training time. Nothing is built before the first evaluation is due: the exact evaluator's
+ * tables and the sampled evaluator's test set are created then. Sampled evaluation also follows
+ * the training batches for modes discovered over the whole run (when the environment defines
+ * modes). Its random stream and discoveries are registered in `checkpoints` as `evaluator`, so a
+ * resumed run reports the same numbers. Returns undefined for `none`.
  */
-export function attachExactEvaluation(
+export function attachEvaluation(
   bus: EventBus,
   env: Environment,
   forward: Estimator,
   objective: AnyObjective,
-  schedule: ExactEvaluationSchedule,
+  schedule: EvaluationSchedule,
   checkpoints?: CheckpointRegistry,
 ): Subscription | undefined {
-  if (!isEnumerable(env)) return undefined;
-  const exact = new ExactTerminatingDistribution(env);
-  const target = env.trueDistribution();
-  const logZ = env.logPartition();
-  const modes = hasModes(env) ? new ModeDiscovery(env.stateIndex(env.modeStates()), env.nStates) : undefined;
+  const method = chooseEvaluationMethod(env, schedule);
+  if (method === 'none') return undefined;
   const rng = new Rng(schedule.seed ^ 0x5eed);
+  const learnedLogZ = (): number | undefined => objective.logZ?.();
+  let evaluation: PeriodicEvaluation | undefined;
+  let pendingState: StateRecord | undefined;
+  const build = (): PeriodicEvaluation => {
+    if (!evaluation) {
+      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng) : sampledEvaluation(env, forward, objective, schedule, rng);
+      if (pendingState) evaluation.loadState(pendingState);
+    }
+    return evaluation;
+  };
+  const tracker = method === 'sampled' ? lazyModeTracker(env) : undefined;
   checkpoints?.register('evaluator', {
-    saveState: () => ({ rng: rng.getState(), ...(modes ? { modes: modes.saveState() } : {}) }),
+    saveState: () => ({ ...(evaluation ? evaluation.saveState() : (pendingState ?? { rng: rng.getState() })), ...(tracker?.get() ? { modeTracker: tracker.get()!.saveState() } : {}) }),
     loadState: (state) => {
+      pendingState = state;
       rng.setState(state.rng as number[]);
-      if (modes && state.modes) modes.loadState(state.modes as Record<string, unknown>);
+      if (state.modeTracker) tracker?.build()?.loadState(state.modeTracker as StateRecord);
     },
   });
-  const { every, totalIterations } = schedule;
-  return bus.iteration$
-    .pipe(filter(({ iteration }) => (every > 0 && (iteration + 1) % every === 0) || iteration + 1 === totalIterations))
-    .subscribe(({ iteration }) => {
-      const pT = exact.compute(forward);
-      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
-      const learned = objective.logZ?.();
-      if (learned !== undefined) {
-        metrics.logZ = learned;
-        metrics.logZError = Math.abs(learned - logZ);
+  const subs = new Subscription();
+  let batch: Trajectories | undefined;
+  if (tracker) subs.add(bus.trajectories$.subscribe((e) => (batch = e.batch)));
+  subs.add(
+    bus.iteration$.subscribe(({ iteration, trajectoriesSeen }) => {
+      const t0 = performance.now();
+      const modes = tracker?.build();
+      if (modes && batch) modes.observe(batch.terminalStates(), batch.logRewards, trajectoriesSeen);
+      batch = undefined;
+      if (!evaluationDue(iteration, schedule.every, schedule.totalIterations)) return;
+      const metrics = { ...build().evaluate(), ...(modes ? modes.metrics() : {}) };
+      bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0 });
+    }),
+  );
+  return subs;
+}
+
+function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyObjective, schedule: EvaluationSchedule, rng: Rng): PeriodicEvaluation {
+  const backward = (!collectsOwnExperience(objective) && objective.backwardPolicy?.()) || new UniformBackwardPolicy(env);
+  const evaluator = new SampledEvaluator(
+    env,
+    forward,
+    backward,
+    () => objective.logZ?.(),
+    { samples: schedule.samples, backwardSamples: schedule.backwardSamples, maxTestStates: schedule.maxTestStates, topK: schedule.topK, ...SAMPLED_EVALUATION_INTERNALS },
+    rng,
+  );
+  return {
+    evaluate: () => evaluator.evaluate(),
+    saveState: () => ({ rng: rng.getState() }),
+    loadState: (state) => rng.setState(state.rng as number[]),
+  };
+}
+
+/** The run-wide mode tracker, created on first use (undefined when the environment defines no modes). */
+function lazyModeTracker(env: Environment): { build(): ModeTracker | undefined; get(): ModeTracker | undefined } {
+  let tracker: ModeTracker | undefined;
+  let built = false;
+  return {
+    build: () => {
+      if (!built) {
+        built = true;
+        const criterion = modeCriterionOf(env);
+        tracker = criterion ? new ModeTracker(criterion) : undefined;
       }
-      if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
-      if (modes) {
-        metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
-        metrics.modesTotal = modes.total;
-      }
-      bus.evaluation$.next({ iteration, metrics, method: 'exact' });
-    });
+      return tracker;
+    },
+    get: () => tracker,
+  };
 }

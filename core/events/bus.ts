@@ -29,6 +29,8 @@ export interface IterationEvent {
   environmentSteps?: number;
   /** Milliseconds since the run started. */
   elapsedMs: number;
+  /** The part of `elapsedMs` spent in evaluations that finished before this event (an evaluation after this iteration follows it). */
+  evaluationMs?: number;
 }
 
 /** Published whenever an evaluator measured the sampler against the target. */
@@ -38,6 +40,8 @@ export interface EvaluationEvent {
   metrics: Readonly<Record<string, number>>;
   /** `exact` when computed from the exact terminating distribution, `sampled` otherwise. */
   method: 'exact' | 'sampled';
+  /** Milliseconds this evaluation took (not counted as training time). */
+  durationMs?: number;
 }
 
 /** Published when a checkpoint has been written. */
@@ -49,7 +53,10 @@ export interface CheckpointEvent {
 /** Published once when training stops normally. */
 export interface RunFinished {
   iterations: number;
+  /** Wall time of the run, evaluation included. */
   elapsedMs: number;
+  /** The part of `elapsedMs` spent in evaluations. */
+  evaluationMs?: number;
   lastEvaluation?: EvaluationEvent;
 }
 

@@ -82,7 +82,11 @@ export class Trainer implements Checkpointable {
     let lastEvaluation: EvaluationEvent | undefined;
     const problems = this.problems();
     if (problems.length > 0) throw new ConfigError(problems);
-    const evalSub = bus.evaluation$.subscribe((e) => (lastEvaluation = e));
+    let evaluationMs = 0;
+    const evalSub = bus.evaluation$.subscribe((e) => {
+      lastEvaluation = e;
+      evaluationMs += e.durationMs ?? 0;
+    });
     const start = performance.now();
     const episodes = new EpisodeWindow(config.logging.episodeWindow);
     let { trajectoriesSeen, stepsSeen, iterations: iteration } = this.counters;
@@ -112,11 +116,12 @@ export class Trainer implements Checkpointable {
           trajectoriesSeen,
           ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),
           elapsedMs: performance.now() - start,
+          evaluationMs,
         });
         // let timers (progress redraws, signal handlers) run between iterations
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const finished: RunFinished = { iterations: iteration, elapsedMs: performance.now() - start, ...(lastEvaluation ? { lastEvaluation } : {}) };
+      const finished: RunFinished = { iterations: iteration, elapsedMs: performance.now() - start, evaluationMs, ...(lastEvaluation ? { lastEvaluation } : {}) };
       bus.runFinished$.next(finished);
       return finished;
     } catch (err) {

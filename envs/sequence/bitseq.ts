@@ -1,22 +1,39 @@
-import { SequenceEnv, type SequenceReward } from './sequence-env.js';
+import type { WithModeRadius, WithTerminalDistance, WithTestSet } from '../../core/env/capabilities.js';
+import type { Environment } from '../../core/env/environment.js';
+import { Rng } from '../../core/rng.js';
+import { AppendSequenceEnv } from './append-env.js';
+import { bitsToSymbols, distanceToModes, flippedModes, hamming, MALKIN_WORDS, symbolsToBits, wordModes } from './bit-modes.js';
+import { type RowSequenceReward, SequenceEnv } from './sequence-env.js';
 
 /** Options of {@link createBitSeq}. */
 export interface BitSeqOptions {
-  /** Sequence length n (bits). */
+  /** Sequence length n in bits. */
   ndim: number;
-  /** Sharpness: log R(x) = −alpha · (Hamming distance from x to the nearest mode). */
+  /** Sharpness: log R(x) = −alpha · (Hamming distance from x to the nearest mode); alpha = β/n gives R = exp(−β·d/n). */
   alpha: number;
-  /** Number of groups of consecutive mode integers in the codebook. */
+  /** `groups`: evenly spaced runs of consecutive integers (n ≤ 30); `words`: concatenations of words of {@link MALKIN_WORDS}. */
+  codebook: 'groups' | 'words';
+  /** `groups` codebook: number of runs. */
   groups: number;
-  /** Modes per group. */
+  /** `groups` codebook: modes per run. */
   modesPerGroup: number;
+  /** `words` codebook: number of modes. */
+  nModes: number;
+  /** Bits per action: each position holds one k-bit word (nbase = 2^k); n must be a multiple of k. */
+  wordBits: number;
+  /** `insert`: fill any empty position; `append`: fill positions left to right. */
+  variant: 'insert' | 'append';
+  /** A mode counts as found by a sample within this Hamming distance δ. */
+  modeRadius: number;
+  /** Seed of the `words` codebook and of the test set. */
+  seed: number;
 }
 
 /** Defaults: with n = 8, 64 of the 256 sequences are modes and R falls by e per bit away from them. */
-export const BITSEQ_DEFAULTS: BitSeqOptions = { ndim: 8, alpha: 1, groups: 4, modesPerGroup: 16 };
+export const BITSEQ_DEFAULTS: BitSeqOptions = { ndim: 8, alpha: 1, codebook: 'groups', groups: 4, modesPerGroup: 16, nModes: 60, wordBits: 1, variant: 'insert', modeRadius: 0, seed: 0 };
 
 /**
- * The mode codebook (the paper code's convention): with step = floor((2^n − groups·modesPerGroup) /
+ * The `groups` codebook (the paper code's convention): with step = floor((2^n − groups·modesPerGroup) /
  * (groups + 1)), group g ∈ [0, groups) holds the integers (g+1)·step + j for j ∈ [0, modesPerGroup),
  * each read as n bits, most significant first — `groups` evenly spaced runs of consecutive integers.
  * When step < modesPerGroup runs overlap; the codebook lists each integer once, ascending.
@@ -32,50 +49,84 @@ export function bitSeqCodebook(ndim: number, groups: number, modesPerGroup: numb
   return Int32Array.from(modes).sort();
 }
 
-/** Number of set bits of a non-negative 32-bit integer. */
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
-
-/** bitseq's reward: log R(x) = −alpha · min over modes m of Hamming(x, m); modes have log R = 0. */
-export class BitSeqReward implements SequenceReward {
-  private readonly codebook: Int32Array;
+/**
+ * The bit-sequence task: its modes as bit rows, the reward, the Hamming distance in bits and the
+ * test set of Malkin et al. (each mode with c = 1 … n−1 random bits flipped), for sequences of
+ * n/k symbols over k-bit words.
+ */
+export class BitSeqTask implements RowSequenceReward {
+  readonly positions: number;
+  readonly nbase: number;
+  /** Modes, `count x n` bits. */
+  readonly modeBits: Uint8Array;
 
   constructor(readonly options: BitSeqOptions) {
-    const { ndim, alpha, groups, modesPerGroup } = options;
-    if (!Number.isInteger(ndim) || ndim < 1 || ndim > 30) throw new Error(`bitseq: ndim must be an integer in [1, 30], got ${ndim}`);
+    const { ndim, alpha, groups, modesPerGroup, wordBits, nModes, modeRadius } = options;
+    const int = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
+    if (!int(ndim, 1)) throw new Error(`bitseq: ndim must be an integer >= 1, got ${ndim}`);
     if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new Error(`bitseq: alpha must be a finite number >= 0, got ${alpha}`);
-    if (!Number.isInteger(groups) || groups < 1) throw new Error(`bitseq: groups must be an integer >= 1, got ${groups}`);
-    if (!Number.isInteger(modesPerGroup) || modesPerGroup < 1) throw new Error(`bitseq: modesPerGroup must be an integer >= 1, got ${modesPerGroup}`);
-    this.codebook = bitSeqCodebook(ndim, groups, modesPerGroup);
+    if (!int(wordBits, 1) || wordBits > 16 || ndim % wordBits !== 0) throw new Error(`bitseq: wordBits must be an integer in [1, 16] dividing ndim ${ndim}, got ${wordBits}`);
+    if (!(modeRadius >= 0)) throw new Error(`bitseq: modeRadius must be >= 0, got ${modeRadius}`);
+    this.positions = ndim / wordBits;
+    this.nbase = 2 ** wordBits;
+    if (options.codebook === 'words') {
+      if (!int(nModes, 1)) throw new Error(`bitseq: nModes must be an integer >= 1, got ${nModes}`);
+      this.modeBits = wordModes(ndim, nModes, MALKIN_WORDS, new Rng(options.seed));
+    } else {
+      if (ndim > 30) throw new Error(`bitseq: the 'groups' codebook numbers sequences as integers and needs ndim <= 30, got ${ndim}; use codebook 'words'`);
+      if (!int(groups, 1)) throw new Error(`bitseq: groups must be an integer >= 1, got ${groups}`);
+      if (!int(modesPerGroup, 1)) throw new Error(`bitseq: modesPerGroup must be an integer >= 1, got ${modesPerGroup}`);
+      const book = bitSeqCodebook(ndim, groups, modesPerGroup);
+      this.modeBits = new Uint8Array(book.length * ndim);
+      book.forEach((v, m) => this.modeBits.set(symbolsToBits(Array.from({ length: ndim }, (_, b) => (v >>> (ndim - 1 - b)) & 1), 1), m * ndim));
+    }
   }
 
-  /** Hamming distance from the sequence with this index to the nearest mode. */
-  distanceToModes(index: number): number {
-    let best = Infinity;
-    for (let k = 0; k < this.codebook.length && best > 0; k++) best = Math.min(best, popcount(index ^ this.codebook[k]!));
-    return best;
-  }
-
-  logRewardOfIndex(index: number): number {
-    // −0 would print oddly and compare equal anyway; keep modes at exactly 0
-    const d = this.distanceToModes(index);
+  logRewardOfSequence(sequence: ArrayLike<number>): number {
+    const d = distanceToModes(symbolsToBits(sequence, this.options.wordBits), this.modeBits, this.options.ndim);
+    // −0 would print oddly; keep modes at exactly 0
     return d === 0 ? 0 : -this.options.alpha * d;
   }
 
-  modeIndices(): Int32Array {
-    return this.codebook.slice();
+  modeSequences(): Int32Array {
+    return bitsToSymbols(this.modeBits, this.options.wordBits);
+  }
+
+  /** Hamming distance in bits between two full sequences. */
+  distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    return hamming(symbolsToBits(a, this.options.wordBits), symbolsToBits(b, this.options.wordBits));
+  }
+
+  /** Every mode with c = 1 … n−1 random bits flipped, `count·(n−1) x positions` symbols (seeded). */
+  testSet(): Int32Array {
+    return bitsToSymbols(flippedModes(this.modeBits, this.options.ndim, new Rng(this.options.seed ^ 0x7e57)), this.options.wordBits);
   }
 }
 
+/** The evaluation capabilities a bit-sequence environment offers. */
+export type BitSeqCapabilities = WithTestSet & WithTerminalDistance & WithModeRadius & { readonly task: BitSeqTask };
+
+/** Either variant's environment object gains the task's test set, bit distance and mode radius. */
+function withTask<E extends Environment>(env: E, task: BitSeqTask): E & BitSeqCapabilities {
+  return Object.assign(env, {
+    task,
+    testSet: (): Int32Array => task.testSet(),
+    terminalDistance: (a: ArrayLike<number>, b: ArrayLike<number>): number => task.distance(a, b),
+    modeRadius: (): number => task.options.modeRadius,
+  });
+}
+
 /**
- * bitseq: synthetic bit sequences (nbase 2), usable without data files. The default α = 1 makes the
- * n = 8 task non-trivial: the modes hold only part of the mass (sequences one bit away still carry
- * R = e^−1), so a sampler must match the whole reward landscape, not just find the modes.
+ * bitseq: synthetic bit sequences, usable without data files, at any length. The default α = 1
+ * makes the n = 8 task non-trivial: the modes hold only part of the mass (sequences one bit away
+ * still carry R = e^−1), so a sampler must match the whole reward landscape, not just find the
+ * modes. With `codebook: 'words'`, `wordBits: k` and alpha = β/n it is the task of Malkin et al.
+ * (2022).
  */
-export function createBitSeq(options: Partial<BitSeqOptions> = {}): SequenceEnv {
-  const full = { ...BITSEQ_DEFAULTS, ...options };
-  return new SequenceEnv({ name: 'bitseq', ndim: full.ndim, nbase: 2 }, new BitSeqReward(full));
+export function createBitSeq(options?: Partial<BitSeqOptions> & { variant?: 'insert' }): SequenceEnv & BitSeqCapabilities;
+export function createBitSeq(options: Partial<BitSeqOptions>): (SequenceEnv | AppendSequenceEnv) & BitSeqCapabilities;
+export function createBitSeq(options: Partial<BitSeqOptions> = {}): (SequenceEnv | AppendSequenceEnv) & BitSeqCapabilities {
+  const task = new BitSeqTask({ ...BITSEQ_DEFAULTS, ...options });
+  if (task.options.variant === 'append') return withTask(new AppendSequenceEnv('bitseq', task.positions, task.nbase, task), task);
+  return withTask(new SequenceEnv({ name: 'bitseq', ndim: task.positions, nbase: task.nbase }, task), task);
 }

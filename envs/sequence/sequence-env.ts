@@ -1,6 +1,7 @@
 import { batchSize, type Enumerable, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
+import { encodeSequences } from './encode.js';
 import { SequenceReplayGuide } from './guide.js';
 import { buildStateOrder, type StateOrder } from './state-order.js';
 
@@ -14,6 +15,23 @@ export interface SequenceReward {
   /** Indices of the task's mode sequences, without repeats. */
   modeIndices(): Int32Array;
 }
+
+/**
+ * A reward over full sequences given as rows of symbols, for tasks whose nbase^ndim sequences do
+ * not fit 32-bit indices (long bit strings). Only this is needed to train; exact evaluation
+ * (small sizes only) reads it through the sequences' indices.
+ */
+export interface RowSequenceReward {
+  /** Natural-log reward of one full sequence (`ndim` symbols). */
+  logRewardOfSequence(sequence: ArrayLike<number>): number;
+  /** The task's mode sequences, `k x ndim`, without repeats. */
+  modeSequences(): Int32Array;
+}
+
+/** Either kind of sequence reward. */
+export type AnySequenceReward = SequenceReward | RowSequenceReward;
+
+const isRowReward = (r: AnySequenceReward): r is RowSequenceReward => typeof (r as Partial<RowSequenceReward>).logRewardOfSequence === 'function';
 
 /** Shape of a {@link SequenceEnv}. */
 export interface SequenceEnvOptions {
@@ -58,13 +76,13 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   constructor(
     options: SequenceEnvOptions,
-    readonly reward: SequenceReward,
+    readonly reward: AnySequenceReward,
   ) {
     const { name, ndim, nbase } = options;
     if (!Number.isInteger(ndim) || ndim < 1) throw new Error(`${name}: ndim must be an integer >= 1, got ${ndim}`);
     if (!Number.isInteger(nbase) || nbase < 2) throw new Error(`${name}: nbase must be an integer >= 2, got ${nbase}`);
-    // sequence indices travel in Int32Arrays
-    if (nbase ** ndim > 2 ** 31 - 1) throw new Error(`${name}: nbase^ndim = ${nbase}^${ndim} sequences do not fit 32-bit indices`);
+    // an index-based reward needs sequence indices, which travel in Int32Arrays
+    if (!isRowReward(reward) && nbase ** ndim > 2 ** 31 - 1) throw new Error(`${name}: nbase^ndim = ${nbase}^${ndim} sequences do not fit 32-bit indices`);
     this.name = name;
     this.ndim = ndim;
     this.nbase = nbase;
@@ -148,23 +166,12 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
 
   encode(states: Int32Array): Float32Array {
-    const d = this.ndim;
-    const nb = this.nbase;
-    const n = batchSize(states, d);
-    const obs = new Float32Array(n * this.obsDim);
-    for (let i = 0; i < n; i++) {
-      for (let p = 0; p < d; p++) {
-        const v = states[i * d + p]!;
-        if (v === -1) continue;
-        if (v < -1 || v >= nb) throw new Error(`${this.name}.encode: value ${v} at position ${p} of row ${i} is not −1 or a symbol in [0, ${nb})`);
-        obs[i * this.obsDim + p * nb + v] = 1;
-      }
-    }
-    return obs;
+    return encodeSequences(this.name, states, this.ndim, this.nbase);
   }
 
   /** Base-nbase index of each row, which must be a full sequence (most significant position first). */
   sequenceIndex(states: Int32Array): Int32Array {
+    this.requireIndices();
     const d = this.ndim;
     const n = batchSize(states, d);
     const out = new Int32Array(n);
@@ -182,6 +189,7 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   /** The full sequences with the given base-nbase indices, `k x ndim`. */
   sequencesOf(indices: ArrayLike<number>): Int32Array {
+    this.requireIndices();
     const d = this.ndim;
     const out = new Int32Array(indices.length * d);
     for (let i = 0; i < indices.length; i++) {
@@ -197,17 +205,36 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
   }
 
   logReward(states: Int32Array): Float64Array {
+    const { reward } = this;
+    if (isRowReward(reward)) {
+      const d = this.ndim;
+      const n = batchSize(states, d);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const row = states.subarray(i * d, i * d + d);
+        for (let p = 0; p < d; p++) if (row[p]! < 0 || row[p]! >= this.nbase) throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${row[p]}); only full sequences terminate`);
+        out[i] = reward.logRewardOfSequence(row);
+      }
+      return out;
+    }
     const idx = this.sequenceIndex(states);
     const out = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = this.reward.logRewardOfIndex(idx[i]!);
+    for (let i = 0; i < idx.length; i++) out[i] = reward.logRewardOfIndex(idx[i]!);
     return out;
+  }
+
+  /** Sequence indices exist only while nbase^ndim fits 32 bits (exact evaluation sizes). */
+  private requireIndices(): void {
+    if (this.nSequences > 2 ** 31 - 1) throw new Error(`${this.name}: nbase^ndim = ${this.nbase}^${this.ndim} sequences do not fit 32-bit indices (only exact evaluation needs them)`);
   }
 
   /** log R of every full sequence, by base-nbase index (computed once). */
   sequenceLogRewards(): Float64Array {
     if (!this.sequenceLogRewardTable) {
       const table = new Float64Array(this.nSequences);
-      for (let j = 0; j < table.length; j++) table[j] = this.reward.logRewardOfIndex(j);
+      const { reward } = this;
+      if (isRowReward(reward)) for (let j = 0; j < table.length; j++) table[j] = reward.logRewardOfSequence(this.sequencesOf([j]));
+      else for (let j = 0; j < table.length; j++) table[j] = reward.logRewardOfIndex(j);
       this.sequenceLogRewardTable = table;
     }
     return this.sequenceLogRewardTable;
@@ -271,11 +298,12 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   /** Indices in {@link allStates} of the task's mode sequences. */
   modes(): Int32Array {
-    return this.reward.modeIndices().map((j) => this.stateIndexOfSequence(j));
+    return this.sequenceIndex(this.modeStates()).map((j) => this.stateIndexOfSequence(j));
   }
 
   modeStates(): Int32Array {
-    return this.sequencesOf(this.reward.modeIndices());
+    const { reward } = this;
+    return isRowReward(reward) ? reward.modeSequences() : this.sequencesOf(reward.modeIndices());
   }
 
   private stateOrder(): StateOrder {

@@ -53,16 +53,22 @@ export const qm9strContribution: Contribution<Environment, SequenceTaskOptions> 
 
 export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
   name: 'bitseq',
-  description: 'synthetic bit sequences inserted anywhere; log R = −alpha · Hamming distance to the nearest codebook mode',
+  description: 'synthetic bit sequences built from k-bit words, inserted anywhere or appended; log R = −alpha · Hamming distance to the nearest mode',
   schema: {
     properties: {
-      ndim: { type: 'integer', minimum: 1, maximum: 12, default: BITSEQ_DEFAULTS.ndim, description: 'sequence length in bits (exact evaluation enumerates 3^ndim states)' },
-      alpha: { type: 'number', minimum: 0, default: BITSEQ_DEFAULTS.alpha, description: 'log-reward lost per bit of distance to the nearest mode' },
-      groups: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.groups, description: 'groups of consecutive mode integers in the codebook' },
-      modesPerGroup: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.modesPerGroup, description: 'modes per group (groups·modesPerGroup ≤ 2^ndim)' },
+      ndim: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.ndim, description: 'sequence length n in bits (exact evaluation enumerates (2^k+1)^(n/k) states; evaluation.mode auto switches to sampled above evaluation.exactMaxStates)' },
+      alpha: { type: 'number', minimum: 0, default: BITSEQ_DEFAULTS.alpha, description: 'log-reward lost per bit of distance to the nearest mode (β/n for R = exp(−β·d/n))' },
+      codebook: { enum: ['groups', 'words'], default: BITSEQ_DEFAULTS.codebook, description: 'groups: evenly spaced runs of integers (ndim ≤ 30); words: nModes concatenations of the 8-bit words 00000000, 11111111, 11110000, 00001111, 00111100 (Malkin et al. 2022)' },
+      groups: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.groups, description: 'groups codebook: groups of consecutive mode integers' },
+      modesPerGroup: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.modesPerGroup, description: 'groups codebook: modes per group (groups·modesPerGroup ≤ 2^ndim)' },
+      nModes: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.nModes, description: 'words codebook: number of modes' },
+      wordBits: { type: 'integer', minimum: 1, maximum: 16, default: BITSEQ_DEFAULTS.wordBits, description: 'bits per action k (nbase = 2^k); must divide ndim' },
+      variant: { enum: ['insert', 'append'], default: BITSEQ_DEFAULTS.variant, description: 'insert: fill any empty position; append: left to right' },
+      modeRadius: { type: 'number', minimum: 0, default: BITSEQ_DEFAULTS.modeRadius, description: 'a mode counts as found by a sample within this many bits δ (sampled evaluation)' },
+      seed: { type: 'integer', minimum: 0, default: BITSEQ_DEFAULTS.seed, description: 'seed of the words codebook and of the test set' },
     },
   },
-  create: (options) => createBitSeq({ ndim: options.ndim, alpha: options.alpha, groups: options.groups, modesPerGroup: options.modesPerGroup }),
+  create: (options) => createBitSeq(options),
 };
 
 export const dagContribution: Contribution<Environment, DagTaskOptions> = {

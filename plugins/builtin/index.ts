@@ -4,7 +4,7 @@ import { jsonlSubscriber } from '../loggers/jsonl.js';
 import { progressSubscriber } from '../loggers/progress.js';
 import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, tfbind8Contribution } from './envs.js';
 import { mlpContribution } from './estimators.js';
-import { exactEvaluatorSubscriber } from './evaluation.js';
+import { evaluatorSubscriber } from './evaluation.js';
 import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { fmContribution, tbContribution } from './objectives.js';
 import { rlContribution } from './rl.js';
@@ -18,5 +18,5 @@ export const builtinPlugin = definePlugin({
   objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
   estimators: [mlpContribution],
   // order matters: the evaluator publishes before the loggers see the same iteration's end
-  subscribers: [exactEvaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
+  subscribers: [evaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
 });

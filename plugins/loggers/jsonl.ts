@@ -45,11 +45,11 @@ export const jsonlSubscriber: SubscriberContribution = {
     );
     subs.add(
       bus.iteration$.subscribe((e) =>
-        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }), ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs) }),
+        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }), ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0) }),
       ),
     );
-    subs.add(bus.evaluation$.subscribe((e) => line({ type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics })));
-    subs.add(bus.runFinished$.subscribe((e) => line({ type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs) })));
+    subs.add(bus.evaluation$.subscribe((e) => line({ type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics, ...(e.durationMs === undefined ? {} : { durationMs: round(e.durationMs) }) })));
+    subs.add(bus.runFinished$.subscribe((e) => line({ type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0), trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)) })));
     subs.add(bus.error$.subscribe((err) => line({ type: 'error', message: err.message })));
     return subs;
   },

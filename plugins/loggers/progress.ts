@@ -6,7 +6,8 @@ import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin.js';
 
 /**
- * Progress on stderr: a live bar on a TTY (iteration, it/s, loss, latest TV), plain lines every
+ * Progress on stderr: a live bar on a TTY (iteration, training it/s, loss, latest TV or, for sampled
+ * evaluation, the log p̂ / log R Spearman correlation ρ, and the evaluation time so far), plain lines every
  * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
  * Runs whose objective collects its own experience (PPO, REINFORCE; CartPole) also show the mean ± std
  * return of the last `logging.episodeWindow` episodes.
@@ -21,31 +22,42 @@ export const progressSubscriber: SubscriberContribution = {
     const subs = new Subscription();
     subs.add(bus.runStarted$.subscribe((e) => process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`)));
     if (mode === 'none') return subs;
-    let tv = NaN;
+    // the headline evaluation number: TV (exact) or the log p̂ / log R rank correlation (sampled)
+    let headline = 'TV -';
+    let evalSeconds = 0;
     let lastIteration = -1;
     let lastLoss = NaN;
     let rate = 0;
     let episodes = '';
-    subs.add(bus.evaluation$.subscribe((e) => (tv = e.metrics.tv ?? NaN)));
     const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
+    subs.add(
+      bus.evaluation$.subscribe((e) => {
+        const m = e.metrics;
+        headline = m.tv !== undefined ? `TV ${fmt(m.tv)}` : `ρ ${fmt(m.testSpearman ?? m.sampleSpearman ?? NaN, 3)}`;
+        evalSeconds += (e.durationMs ?? 0) / 1000;
+      }),
+    );
+    // it/s over training time only; evaluation time shown apart
+    const trainingRate = (e: { iteration: number; elapsedMs: number; evaluationMs?: number }): number => (e.iteration + 1) / (Math.max(1e-9, e.elapsedMs - (e.evaluationMs ?? 0)) / 1000);
+    const evalPart = (): string => (evalSeconds > 0 ? ` | eval ${evalSeconds.toFixed(1)} s` : '');
     // present only when the objective reports episodes (classic RL): ' | return 123.4 ± 5.6'
     const returns = (m: Readonly<Record<string, number>>): string =>
       m.episodeReturnMean === undefined ? '' : ` | return ${fmt(m.episodeReturnMean)} ± ${fmt(m.episodeReturnStd ?? NaN)}`;
 
     if (mode === 'bar') {
       const bar = new SingleBar({
-        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | TV {tv}{episodes} | {bar} {percentage}% | eta {eta_formatted}',
+        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | {tv}{evaluation}{episodes} | {bar} {percentage}% | eta {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
       });
-      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: '-', episodes: '' })));
+      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: headline, evaluation: '', episodes: '' })));
       subs.add(
         bus.iteration$.subscribe((e) => {
-          rate = (e.iteration + 1) / (e.elapsedMs / 1000);
-          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv), episodes: returns(e.metrics) });
+          rate = trainingRate(e);
+          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: headline, evaluation: evalPart(), episodes: returns(e.metrics) });
         }),
       );
-      subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: fmt(tv) })));
+      subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: headline, evaluation: evalPart() })));
       const stop = (): void => bar.stop();
       subs.add(bus.runFinished$.subscribe(stop));
       subs.add(bus.error$.subscribe(stop));
@@ -57,18 +69,19 @@ export const progressSubscriber: SubscriberContribution = {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
         episodes = returns(e.metrics);
-        rate = (e.iteration + 1) / (e.elapsedMs / 1000);
+        rate = trainingRate(e);
         if ((e.iteration + 1) % config.logging.every === 0) {
-          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
+          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`);
         }
       }),
     );
     subs.add(
       bus.runFinished$.subscribe((e) => {
         if ((lastIteration + 1) % config.logging.every !== 0 && lastIteration >= 0) {
-          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
+          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`);
         }
-        process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
+        const evaluation = (e.evaluationMs ?? 0) / 1000;
+        process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s (training ${(e.elapsedMs / 1000 - evaluation).toFixed(1)} s, evaluation ${evaluation.toFixed(1)} s)\n`);
       }),
     );
     return subs;

@@ -20,10 +20,10 @@ export function metricRecords(runDir: string): Array<Record<string, unknown>> {
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((r) => r.type === 'iteration' || r.type === 'evaluation')
-    .map(({ sampleMs: _s, updateMs: _u, elapsedMs: _e, ...rest }) => rest);
+    .map(({ sampleMs: _s, updateMs: _u, elapsedMs: _e, evaluationMs: _v, durationMs: _d, ...rest }) => rest);
 }
 
-const QUIET = ['exact-evaluator', 'jsonl', 'checkpoint'];
+const QUIET = ['evaluator', 'jsonl', 'checkpoint'];
 
 /**
  * Trains `config` straight, and a copy under another name in two legs: stopped after `stopAfter`

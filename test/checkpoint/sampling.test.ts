@@ -14,7 +14,7 @@ describe('sampling from a checkpoint', () => {
   it('loadSampler reproduces the trained P_T: exact P_T of the restored network = the final evaluation, and 20k samples are within the sampling bound of it', async () => {
     const dir = tempRunsDir();
     const config = smallConfig({ name: 'trained', iterations: 300, checkpoint: { every: 0 }, logging: { dir, progress: 'none' } });
-    await train(config, registry, { subscribers: ['exact-evaluator', 'jsonl', 'checkpoint'] });
+    await train(config, registry, { subscribers: ['evaluator', 'jsonl', 'checkpoint'] });
     const runDir = join(dir, 'trained');
     const lastEvaluation = metricRecords(runDir).filter((r) => r.type === 'evaluation').at(-1)!;
     expect(lastEvaluation.iteration).toBe(299);

@@ -39,7 +39,7 @@ export interface RecordedRun {
 export async function recordRun(config: ResolvedConfig, options: TrainOptions & { stopBelowTv?: number } = {}): Promise<RecordedRun> {
   const rec: RecordedRun = { iterations: [], evaluations: [] };
   await train(config, registry, {
-    subscribers: ['exact-evaluator'],
+    subscribers: ['evaluator'],
     ...options,
     beforeRun: (container, bus) => {
       bus.iteration$.subscribe((e) => rec.iterations.push(e));

@@ -1,0 +1,50 @@
+import { type Enumerable, type Environment, hasExactMetrics, hasModes } from '../env/environment.js';
+import type { Estimator } from '../estimator.js';
+import type { Rng } from '../rng.js';
+import type { StateRecord } from '../checkpoint/checkpointable.js';
+import { ExactTerminatingDistribution } from './exact.js';
+import { jensenShannon, totalVariation } from './metrics.js';
+import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
+
+/** One kind of periodic evaluation: what it measures now, and the state a checkpoint keeps. */
+export interface PeriodicEvaluation {
+  evaluate(): Record<string, number>;
+  saveState(): StateRecord;
+  loadState(state: StateRecord): void;
+}
+
+/**
+ * Exact evaluation of an enumerable environment: TV and JSD between P_T and R/Z, the mean reward
+ * under P_T relative to the target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns
+ * log Z, the task's own exact metrics, and for environments that name their modes, the distinct
+ * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`).
+ * Everything proportional to the state count is built here, so only when exact evaluation runs.
+ */
+export function exactEvaluation(env: Environment & Enumerable, forward: Estimator, learnedLogZ: () => number | undefined, samples: number, rng: Rng): PeriodicEvaluation {
+  const exact = new ExactTerminatingDistribution(env);
+  const target = env.trueDistribution();
+  const logZ = env.logPartition();
+  const modes = hasModes(env) ? new ModeDiscovery(env.stateIndex(env.modeStates()), env.nStates) : undefined;
+  return {
+    evaluate: () => {
+      const pT = exact.compute(forward);
+      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
+      const learned = learnedLogZ();
+      if (learned !== undefined) {
+        metrics.logZ = learned;
+        metrics.logZError = Math.abs(learned - logZ);
+      }
+      if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
+      if (modes) {
+        metrics.modesFound = modes.record(sampleIndices(pT, samples, rng));
+        metrics.modesTotal = modes.total;
+      }
+      return metrics;
+    },
+    saveState: () => ({ rng: rng.getState(), ...(modes ? { modes: modes.saveState() } : {}) }),
+    loadState: (state) => {
+      rng.setState(state.rng as number[]);
+      if (modes && state.modes) modes.loadState(state.modes as Record<string, unknown>);
+    },
+  };
+}
