@@ -6,11 +6,16 @@
  * full sequence x adds its reward to the 2^ndim patterns obtained by emptying any subset of its
  * positions (each code built from the previous subset's by adding one position's term), so a
  * query never scans the replay. With more than `MAX_INDEXED_DIM` positions the 2^ndim subsets are
- * too many; queries then scan the replay instead (documented cost: O(size · ndim)).
+ * too many; queries then scan the replay instead (documented cost: O(size · ndim)). The same
+ * happens when a sparse index could hold more than `MAX_SPARSE_ENTRIES` patterns (capacity·2^ndim)
+ * or when codes would pass 2^53 (exact integers in a double): memory stays bounded by constants,
+ * never by the number of states.
  */
 export const MAX_INDEXED_DIM = 16;
-/** Dense tables up to this many pattern codes; a Map beyond. */
-const MAX_DENSE_CODES = 1 << 24;
+/** Dense tables up to this many pattern codes (12 MiB); a Map beyond. */
+const MAX_DENSE_CODES = 1 << 20;
+/** Most patterns a sparse index may come to hold. */
+const MAX_SPARSE_ENTRIES = 1 << 24;
 
 export class ReplayPatternIndex {
   private readonly sequences: Int32Array;
@@ -32,9 +37,10 @@ export class ReplayPatternIndex {
     this.sequences = new Int32Array(capacity * ndim);
     this.rewards = new Float64Array(capacity);
     this.weights = Array.from({ length: ndim }, (_, i) => (nbase + 1) ** (ndim - 1 - i));
-    this.indexed = ndim <= MAX_INDEXED_DIM;
     const codes = (nbase + 1) ** ndim;
-    if (this.indexed && codes <= MAX_DENSE_CODES) {
+    const dense = codes <= MAX_DENSE_CODES;
+    this.indexed = ndim <= MAX_INDEXED_DIM && codes <= Number.MAX_SAFE_INTEGER && (dense || capacity * 2 ** ndim <= MAX_SPARSE_ENTRIES);
+    if (this.indexed && dense) {
       this.denseSum = new Float64Array(codes);
       this.denseCount = new Int32Array(codes);
     }

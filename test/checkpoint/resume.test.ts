@@ -16,6 +16,8 @@ describe('resume from a checkpoint', () => {
     // modes are counted over all evaluations so far: with few draws per evaluation the count depends
     // on the evaluator's restored random stream and mode memory
     ['TB-U on bitseq with mode discovery', { env: { name: 'bitseq', ndim: 6 }, evaluation: { every: 10, samples: 3 } }],
+    // sampled evaluation: its random stream and the modes found over the run are restored
+    ['TB-U on bitseq with sampled evaluation and run-wide mode discovery', { env: { name: 'bitseq', ndim: 10, groups: 4, modesPerGroup: 4 }, evaluation: { mode: 'sampled', every: 10, samples: 8, backwardSamples: 2, maxTestStates: 8, topK: 4 } }],
   ];
   for (const [label, patch] of cases) {
     it(`${label}: 2 x 50 iterations with a resume = 100 straight`, async () => {
