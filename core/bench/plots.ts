@@ -3,11 +3,15 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { mean } from './statistics.js';
 import type { RunResult } from './statistics.js';
 
-/** Metrics plotted, with their axis titles. */
-export const PLOTTED_METRICS: ReadonlyArray<{ key: string; title: string }> = [
+/** Metrics plotted (exact ones, then sampled ones), with their axis titles and scales; a panel appears when some run reports its metric. */
+export const PLOTTED_METRICS: ReadonlyArray<{ key: string; title: string; scale?: 'linear' }> = [
   { key: 'tv', title: 'TV' },
   { key: 'jsd', title: 'JSD' },
   { key: 'logZError', title: '|log Ẑ − log Z|' },
+  { key: 'testSpearman', title: 'Spearman(log p̂, log R), test set', scale: 'linear' },
+  { key: 'logZIsError', title: '|log Ẑ_IS − log Z|' },
+  { key: 'modesFound', title: 'modes found', scale: 'linear' },
+  { key: 'topKReward', title: 'top-k mean reward', scale: 'linear' },
 ];
 
 /** One aggregated point of one objective's curve: the seeds' mean and their min–max band. */
@@ -50,7 +54,7 @@ export function aggregateSeries(results: readonly RunResult[], env: string, obje
 }
 
 /**
- * A vega-lite spec: one panel per metric (log scale), x = iterations or wall-clock seconds, one line
+ * A vega-lite spec: one panel per metric (log scale unless the metric says linear), x = iterations or wall-clock seconds, one line
  * per objective (the mean over seeds) over a band (min–max over seeds). Each line carries the
  * objective's name as its accessible label, so the SVG names its series.
  */
@@ -68,8 +72,8 @@ export function plotSpec(points: readonly SeriesPoint[], objectives: readonly st
       transform: [{ filter: { field: 'metric', equal: m.key } }],
       encoding: { x: { field: axis, type: 'quantitative', title: xTitle }, color },
       layer: [
-        { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title: m.title }, y2: { field: 'hi' } } },
-        { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'mean', type: 'quantitative', scale: { type: 'log' }, title: m.title }, description: { field: 'objective' } } },
+        { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, y2: { field: 'hi' } } },
+        { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'mean', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, description: { field: 'objective' } } },
       ],
     })),
     // the default font list names no font the headless renderer must measure; sans-serif is everywhere

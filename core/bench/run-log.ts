@@ -62,7 +62,7 @@ export function readRunLog(runDir: string): RunLog {
     if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
     else if (r.type === 'evaluation') {
       const it = iterations.get(Number(r.iteration));
-      const { type: _t, iteration, method: _m, ...metrics } = r;
+      const { type: _t, iteration, method: _m, durationMs: _d, ...metrics } = r;
       log.points.push({
         iterations: Number(iteration) + 1,
         trajectories: Number(it?.trajectories ?? Number.NaN),

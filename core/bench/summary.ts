@@ -39,7 +39,8 @@ export function formatThreshold(t: ObjectiveStats['thresholds'][number], finishe
 /**
  * `summary.md`: per environment, a table with each objective's final TV, JSD and |log Ẑ − log Z|
  * (mean ± std over the finished seeds), iterations/s, and the trajectories and seconds to first
- * reach each TV threshold; then failed runs with their errors and runs without a complete log.
+ * reach each TV threshold — or, for an environment evaluated by sampling, the sampled metrics
+ * (see `sampledTable`); then failed runs with their errors and runs without a complete log.
  */
 export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput): string {
   const nRuns = bench.environments.length * bench.objectives.length * bench.seeds.length;
@@ -56,14 +57,8 @@ export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput)
   for (const env of bench.environments) {
     const rows = stats.filter((s) => s.env === env.label);
     out.push('', `## ${env.label}`, '', `\`${JSON.stringify(env.env)}\``, '');
-    out.push(`| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${bench.tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`);
-    out.push(`|---|---|---|---|---|---|${bench.tvThresholds.map(() => '---|').join('')}`);
-    for (const s of rows) {
-      const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
-      const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
-      const thresholds = s.thresholds.map((t) => formatThreshold(t, s.finished));
-      out.push(`| ${s.objective} | ${s.finished}/${bench.seeds.length} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${itPerS} | ${thresholds.join(' | ')} |`);
-    }
+    if (rows.some((s) => s.final.tv === undefined && s.final.testSpearman !== undefined)) out.push(...sampledTable(rows, bench.seeds.length));
+    else out.push(...exactTable(rows, bench.seeds.length, bench.tvThresholds));
     const failed = rows.flatMap((s) => s.failed.map((f) => `- \`${s.objective}\` seed ${f.seed}: ${f.error.replace(/\s+/g, ' ')}`));
     if (failed.length > 0) out.push('', '**Failed runs**', '', ...failed);
     const incomplete = rows.flatMap((s) => s.incomplete.map((seed) => `\`${s.objective}\` seed ${seed}`));
@@ -71,4 +66,34 @@ export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput)
     for (const p of plots[env.label] ?? []) out.push('', `![${env.label}](${p})`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The table of an environment evaluated exactly: TV, JSD, |log Ẑ − log Z|, it/s and the TV thresholds. */
+function exactTable(rows: readonly ObjectiveStats[], seeds: number, tvThresholds: readonly number[]): string[] {
+  const out = [`| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`, `|---|---|---|---|---|---|${tvThresholds.map(() => '---|').join('')}`];
+  for (const s of rows) {
+    const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
+    const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
+    const thresholds = s.thresholds.map((t) => formatThreshold(t, s.finished));
+    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${itPerS} | ${thresholds.join(' | ')} |`);
+  }
+  return out;
+}
+
+/**
+ * The table of an environment evaluated by sampling: log p̂ / log R correlations on the test set,
+ * |log Ẑ_IS − log Z| where log Z is known, modes found over the run and the trajectories to half
+ * of them, top-k mean reward and diversity.
+ */
+function sampledTable(rows: readonly ObjectiveStats[], seeds: number): string[] {
+  const out = [
+    '| objective | seeds | Spearman (test) | Pearson (test) | \\|log Ẑ_IS − log Z\\| | modes found | traj. to 50% modes | top-k reward | top-k diversity | it/s |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of rows) {
+    const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
+    const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
+    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('testSpearman')} | ${f('testPearson')} | ${f('logZIsError')} | ${f('modesFound')} | ${f('trajectoriesTo50pct')} | ${f('topKReward')} | ${f('topKDiversity')} | ${itPerS} |`);
+  }
+  return out;
 }
