@@ -42,6 +42,15 @@ export interface WithModeRadius {
   modeRadius(): number;
 }
 
+/**
+ * Task-specific metrics of N terminal states drawn from P_T (e.g. the expected structural Hamming
+ * distance of sampled DAGs to the data-generating graph), published by the sampled evaluator.
+ */
+export interface WithSampleMetrics {
+  /** Metrics of `terminals` (`N x stateDim`), by name; may be empty when the task has nothing to compare with. */
+  sampleMetrics(terminals: Int32Array): Record<string, number>;
+}
+
 const has = (env: Environment, method: string): boolean => typeof (env as unknown as Record<string, unknown>)[method] === 'function';
 
 /** Type guard for {@link WithTestSet}. */
@@ -80,4 +89,9 @@ export function terminalDistanceOf(env: Environment): (a: ArrayLike<number>, b: 
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
     return d;
   };
+}
+
+/** Type guard for {@link WithSampleMetrics}. */
+export function hasSampleMetrics(env: Environment): env is Environment & WithSampleMetrics {
+  return has(env, 'sampleMetrics');
 }

@@ -4,6 +4,8 @@ import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { BgeScore, type BgeHyperparameters } from './bge.js';
 import { keepsAcyclic, MAX_CLOSURE_NODES, transitiveClosure } from './closure.js';
 import { createDagGuide } from './guide.js';
+import { structureMetrics } from './structure-metrics.js';
+import type { WithSampleMetrics } from '../../core/env/capabilities.js';
 
 /** Options of {@link DagEnv}. */
 export interface DagEnvOptions {
@@ -19,6 +21,8 @@ export interface DagEnvOptions {
    * that score worse than the empty graph).
    */
   guideLogRewardThreshold?: number;
+  /** The data-generating DAG (synthetic data), row-major d x d; sampled evaluation compares against it. */
+  trueAdjacency?: Int32Array;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface DagEnvOptions {
  * Exact evaluation needs every DAG listed, which is practical for d ≤ 5 only: use
  * `createDagEnv` (or `EnumerableDagEnv`) to get the enumerable variant there.
  */
-export class DagEnv implements Environment, GuideProvider {
+export class DagEnv implements Environment, GuideProvider, WithSampleMetrics {
   readonly name = 'dag';
   readonly d: number;
   readonly stateDim: number;
@@ -45,6 +49,7 @@ export class DagEnv implements Environment, GuideProvider {
   readonly bge: BgeScore;
   readonly guideLogRewardThreshold: number;
   private readonly emptyScore: number;
+  private readonly trueAdjacency: Int32Array | undefined;
   /** Scratch reachability masks for the per-row mask computations. */
   private readonly reach: Int32Array;
 
@@ -61,6 +66,7 @@ export class DagEnv implements Environment, GuideProvider {
     this.bge = new BgeScore(options.data, options.nSamples, d, options.bge);
     this.emptyScore = this.bge.emptyGraphScore();
     this.guideLogRewardThreshold = options.guideLogRewardThreshold ?? 0;
+    this.trueAdjacency = options.trueAdjacency;
     this.reach = new Int32Array(d);
   }
 
@@ -140,6 +146,15 @@ export class DagEnv implements Environment, GuideProvider {
     return rowsEqual(states, this.s0);
   }
 
+
+  /**
+   * Against the data-generating graph, when known: `expectedShd` (structural Hamming distance,
+   * mean over the sampled DAGs) and `edgeAuroc` (sampled edge marginals as scores for the true
+   * edges); nothing for data from a file.
+   */
+  sampleMetrics(terminals: Int32Array): Record<string, number> {
+    return this.trueAdjacency ? structureMetrics(terminals, this.trueAdjacency, this.d) : {};
+  }
 
   /**
    * The RL-G guide (see `guide.ts`): P_F with the exit logit capped at log 1e−5 in graphs whose

@@ -24,6 +24,7 @@ export interface DagTaskOptions {
  */
 export function createDagTask(options: DagTaskOptions): DagEnv {
   let source: DagData;
+  let trueAdjacency: Int32Array | undefined;
   if (options.csv !== undefined) {
     source = loadCsv(options.csv);
     if (source.d !== options.d) {
@@ -31,7 +32,9 @@ export function createDagTask(options: DagTaskOptions): DagEnv {
       throw new Error(`dag: CSV file ${options.csv} has ${source.d} columns but d = ${options.d}; set env.d to ${source.d}`);
     }
   } else {
-    source = syntheticDagData({ d: options.d, seed: options.seed, samples: options.samples, noiseStd: options.noiseStd });
+    const synthetic = syntheticDagData({ d: options.d, seed: options.seed, samples: options.samples, noiseStd: options.noiseStd });
+    source = synthetic;
+    trueAdjacency = synthetic.trueAdjacency;
   }
-  return createDagEnv({ d: source.d, data: source.data, nSamples: source.nSamples, guideLogRewardThreshold: options.guideLogRewardThreshold });
+  return createDagEnv({ d: source.d, data: source.data, nSamples: source.nSamples, guideLogRewardThreshold: options.guideLogRewardThreshold, ...(trueAdjacency ? { trueAdjacency } : {}) });
 }

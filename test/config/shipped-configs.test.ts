@@ -6,7 +6,7 @@ import { resolveConfig } from '../../core/config/validate.js';
 import { PluginRegistry } from '../../core/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
-const files = ['configs', 'configs/paper', 'configs/quick'].flatMap((dir) =>
+const files = ['configs', 'configs/paper', 'configs/quick', 'configs/scale'].flatMap((dir) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => join(dir, f)),
@@ -24,8 +24,9 @@ describe('shipped configs', () => {
   const envOfFile = (file: string): string => {
     const base = file.split('/').at(-1)!;
     if (base === 'default.json') return 'hypergrid';
+    // a size may follow the name: dag5 → dag, bitseq120 → bitseq
     const prefix = base.split('-')[0]!;
-    return prefix.startsWith('dag') ? 'dag' : prefix;
+    return ['dag', 'bitseq'].find((name) => prefix.startsWith(name)) ?? prefix;
   };
 
   it.each(files)('%s validates', (file) => {

@@ -1,4 +1,4 @@
-import { hasKnownLogPartition, hasTestSet, terminalDistanceOf } from '../../env/capabilities.js';
+import { hasKnownLogPartition, hasSampleMetrics, hasTestSet, terminalDistanceOf } from '../../env/capabilities.js';
 import type { Environment } from '../../env/environment.js';
 import type { Estimator } from '../../estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
@@ -37,7 +37,8 @@ export const SAMPLED_EVALUATION_INTERNALS = { bootstrap: 100, chunkTrajectories:
  *   (`testSpearman`, `testPearson`, `testLogRatioVar` = Var(log R − log p̂), `testLogPStdErr` =
  *   mean bootstrap standard error) and on the fresh samples (`sample…` likewise);
  * - where log Z is known in closed form: `logZTrue`, `logZIsError` = |log Ẑ_IS − log Z| and
- *   `elboGap` = log Z − ELBO, and `logZError` for a learned log Z.
+ *   `elboGap` = log Z − ELBO, and `logZError` for a learned log Z;
+ * - the task's own metrics of the fresh samples (`WithSampleMetrics`, e.g. DAG structure errors).
  * It uses only the optional capabilities of `core/env/capabilities.ts`; its cost is in the sample
  * counts and trajectory length, never in the state count.
  */
@@ -73,6 +74,7 @@ export class SampledEvaluator {
     metrics.meanLogReward = meanLogR;
     const terminals = batch.terminalStates();
     Object.assign(metrics, topKMetrics(terminals, batch.logRewards, options.topK, d, terminalDistanceOf(env)));
+    if (hasSampleMetrics(env)) Object.assign(metrics, env.sampleMetrics(terminals));
     if (this.testStates) Object.assign(metrics, this.likelihoodMetrics('test', this.testStates));
     const n = Math.min(batch.nTraj, options.maxTestStates);
     Object.assign(metrics, this.likelihoodMetrics('sample', terminals.subarray(0, n * d)));
