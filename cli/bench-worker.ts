@@ -40,7 +40,7 @@ async function runOne(request: WorkerRequest): Promise<void> {
         });
         if (request.stopAfterSeconds !== undefined) {
           const trainer = container.get<Trainer>(TOKENS.Trainer);
-          attachTimeBudget(bus, () => trainer.stop(), { seconds: request.stopAfterSeconds, atEvaluation: config.evaluation.every > 0 });
+          attachTimeBudget(bus, () => trainer.stop(), { seconds: request.stopAfterSeconds, atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });
         }
       },
     });

@@ -5,6 +5,7 @@
  */
 export type { Enumerable, Environment, WithModes } from '../core/env/environment.js';
 export { batchSize, hasModes, isEnumerable } from '../core/env/environment.js';
+export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization } from '../core/estimator.js';
 export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objective.js';
 export { collectsOwnExperience } from '../core/objective.js';
