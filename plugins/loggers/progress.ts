@@ -23,7 +23,7 @@ export const progressSubscriber: SubscriberContribution = {
     subs.add(bus.runStarted$.subscribe((e) => process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`)));
     if (mode === 'none') return subs;
     // the headline evaluation number: TV (exact) or the log p̂ / log R rank correlation (sampled)
-    let headline = 'TV -';
+    let headline = 'eval -';
     let evalSeconds = 0;
     let lastIteration = -1;
     let lastLoss = NaN;

@@ -74,6 +74,30 @@ describe('bench statistics', () => {
     expect(md).toContain('![grid](plots/grid-iterations.svg)');
   });
 
+  it('summary.md: an environment evaluated by sampling gets the sampled table', () => {
+    const bench = validateBenchConfig({
+      name: 'demo',
+      base: {},
+      environments: [{ label: 'bits', env: { name: 'bitseq', ndim: 64 } }],
+      objectives: [{ label: 'tb-u' }],
+      seeds: [0, 1],
+      budget: { iterations: 30 },
+    });
+    const sampled = (seed: number, rho: number) =>
+      fakeResult('bits', 'tb-u', seed, {
+        state: 'finished',
+        backend: 'wasm',
+        points: [{ iterations: 30, trajectories: 480, elapsedSeconds: 3, metrics: { testSpearman: rho, testPearson: rho / 2, modesFound: 4 * seed + 2, trajectoriesTo50pct: 100, topKReward: 0.5, topKDiversity: 10 } }],
+        finished: { iterations: 30, elapsedSeconds: 3 },
+      });
+    const stats = [objectiveStats('bits', 'tb-u', [sampled(0, 0.4), sampled(1, 0.6)], bench.tvThresholds)];
+    const md = summaryMarkdown({ bench, stats, backends: ['wasm'], plots: {} });
+    expect(md).toContain('| objective | seeds | Spearman (test) | Pearson (test) | \\|log Ẑ_IS − log Z\\| | modes found | traj. to 50% modes | top-k reward | top-k diversity | it/s |');
+    // modes found (2, 6): mean 4, sample std 2.83; no closed-form log Z: —
+    expect(md).toContain('| tb-u | 2/2 | 0.5 ± 0.141 | 0.25 ± 0.0707 | — | 4 ± 2.83 | 100 ± 0 | 0.5 ± 0 | 10 ± 0 | 10.0 |');
+    expect(md).not.toContain('| TV |');
+  });
+
   it('results.csv: one row per run and evaluation point, metrics in columns', () => {
     const csv = resultsCsv([seeds[0]!, failed]).trim().split('\n');
     expect(csv[0]).toBe('env,objective,seed,run,state,iterations,trajectories,elapsedSeconds,tv,jsd,logZError,loss');
