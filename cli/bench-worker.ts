@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { WorkerMessage, WorkerRequest } from '../core/bench/launcher.js';
+import type { WorkerMessage, WorkerRequest } from '../harness/launcher.js';
 import { resolveConfig } from '../core/config/validate.js';
 import { TOKENS } from '../core/di/tokens.js';
 import { PluginRegistry } from '../core/plugin.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { type BenchOptions, type BenchOutcome, runBench } from '../core/bench/harness.js';
-import { workerPoolLauncher } from '../core/bench/launcher.js';
+import { type BenchOptions, type BenchOutcome, runBench } from '../harness/harness.js';
+import { workerPoolLauncher } from '../harness/launcher.js';
 import { PluginRegistry } from '../core/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { benchReporter } from '../plugins/loggers/bench-progress.js';

@@ -1,5 +1,5 @@
 import { MultiBar, Presets } from 'cli-progress';
-import { type BenchProgress, type BenchReporter, formatDuration } from '../../core/bench/harness.js';
+import { type BenchProgress, type BenchReporter, formatDuration } from '../../harness/harness.js';
 
 /**
  * The benchmark's progress on stderr. On a TTY: one live bar (runs done / total, running runs,

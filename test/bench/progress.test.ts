@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../../core/bench/harness.js';
+import { formatDuration } from '../../harness/harness.js';
 import { benchReporter } from '../../plugins/loggers/bench-progress.js';
 
 /** A stream that keeps what is written; `tty` makes it look like a terminal to cli-progress. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { ResolvedConfig } from '../config/schema.js';
+import type { ResolvedConfig } from '../core/config/schema.js';
 import type { RunSpec } from './grid.js';
 
 /** What the benchmark sends a worker process: one run to train. */
