@@ -43,7 +43,8 @@ export interface BenchCommandLine {
  * Where `gfn bench` runs go: local worker processes, or with `--queue` the BullMQ queue at that URL
  * (connected and checked before any work, so a bad URL or password fails at once).
  */
-export async function benchLauncher(opts: Pick<BenchCommandLine, 'queue' | 'retries'>): Promise<RunLauncher> {
+export async function benchLauncher(opts: Pick<BenchCommandLine, 'queue' | 'retries' | 'workers'>): Promise<RunLauncher> {
+  if (opts.queue !== undefined && opts.workers !== undefined) throw new Error('--workers applies to local runs; with --queue, the workers are `gfn worker` processes (each with its --concurrency)');
   if (opts.queue === undefined) {
     if (opts.retries !== undefined) throw new Error('--retries applies to --queue runs (a local run that fails is kept as failed; --retry-failed runs it again)');
     return workerPoolLauncher(BENCH_WORKER);

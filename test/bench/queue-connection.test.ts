@@ -20,6 +20,7 @@ describe('job queue URL', () => {
     await expect(benchLauncher({ queue: 'redis://localhost:6379/abc' })).rejects.toThrow('database "abc" is not a number');
     await expect(benchLauncher({ queue: 'localhost:6379' })).rejects.toThrow('expected redis://');
     await expect(benchLauncher({ queue: 'redis://localhost', retries: '-1' })).rejects.toThrow('--retries "-1": expected an integer ≥ 0');
+    await expect(benchLauncher({ queue: 'redis://localhost', workers: '4' })).rejects.toThrow('--workers applies to local runs');
   });
 
   // the per-test timeout stands for "not a hang": a connection that is refused fails at once
