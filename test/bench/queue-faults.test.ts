@@ -1,16 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { benchWithBuiltins } from '../../cli/bench.js';
 import { connectRedis } from '../../harness/queue/connection.js';
 import { readJobProgress, runJobId } from '../../harness/queue/jobs.js';
 import { queueLauncher } from '../../harness/queue/queue-launcher.js';
 import { metricsPath } from '../../harness/run-log.js';
 import { recordRun } from '../training/run-helpers.js';
-import { findRedisServer, inspectQueue, startRedis, startWorker, type TestRedis, type TestWorker, waitFor } from './queue-helpers.js';
+import { findRedisServer, useQueueFixture, waitFor } from './queue-helpers.js';
 import { recordingReporter, writeJson } from './helpers.js';
 
 // faults against a real Redis server and real `gfn worker` processes: a worker killed with
@@ -38,31 +37,19 @@ const configPath = writeJson(tmp, 'faults.json', {
   evaluation: { every: 40 },
 });
 
-describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wrong', () => {
-  let redis: TestRedis;
-  let workers: TestWorker[] = [];
-  let queue: Queue;
-  beforeAll(async () => {
-    redis = await startRedis(redisServer!);
-    queue = await inspectQueue(redis.url);
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await queue?.close();
-    await redis?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+const fx = useQueueFixture(redisServer, tmp);
 
+describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wrong', () => {
   it('kill -9 of a worker mid-run: another takes the run over from its checkpoint (same numbers); a crashing run is retried, then recorded failed', async () => {
-    workers = [startWorker(redis.url), startWorker(redis.url)];
+    const workers = fx.startWorkers([], []);
     const reporter = recordingReporter();
-    const launcher = queueLauncher({ connection: await connectRedis(redis.url), url: redis.url, retries: 1, pollMs: 100 });
+    const launcher = queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, retries: 1, pollMs: 100 });
     const running = benchWithBuiltins(configPath, { outDir: out, reporter, launcher });
 
     // once the TB run is past a checkpoint, SIGKILL the worker training it (its training process goes with it)
     const tbId = 'grid6-tb-u-s0';
     const victim = await waitFor(async () => {
-      const job = (await queue.getJobs(['active'])).find((j) => j.data.id === tbId);
+      const job = (await fx.queue.getJobs(['active'])).find((j) => j.data.id === tbId);
       if (!job || (readJobProgress(job.progress).iterations ?? 0) < 25) return undefined;
       return workers.find((w) => job.processedBy?.endsWith(`:${w.process.pid}`));
     });
@@ -84,7 +71,7 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wron
 
     // the NaN run: 1 retry, so 2 attempts, then failed with the run's own error
     const nanSpec = outcome.specs.find((s) => s.objective === 'nan')!;
-    const nanJob = (await queue.getJob(runJobId(nanSpec)))!;
+    const nanJob = (await fx.queue.getJob(runJobId(nanSpec)))!;
     expect(await nanJob.getState()).toBe('failed');
     expect(nanJob.attemptsMade).toBe(2);
     const message = "objective 'nan-after' produced loss = NaN at iteration 3";

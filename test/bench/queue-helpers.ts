@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
 import { connectRedis } from '../../harness/queue/connection.js';
 import { QUEUE_NAME } from '../../harness/queue/jobs.js';
 
@@ -114,4 +115,38 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** What a queue test works with: its own Redis server, a view of the queue, the workers it started. */
+export interface QueueFixture {
+  redis: TestRedis;
+  queue: Queue;
+  workers: TestWorker[];
+  /** Starts `gfn worker`s, one per argument list, stopped after the tests. */
+  startWorkers(...extra: string[][]): TestWorker[];
+}
+
+/**
+ * Registers the hooks of a queue test file: a Redis server before the tests; after them the
+ * workers, the queue view and the server are stopped and `tmp` is removed.
+ */
+export function useQueueFixture(binary: string | undefined, tmp: string): QueueFixture {
+  const fixture = { workers: [] as TestWorker[] } as QueueFixture;
+  fixture.startWorkers = (...extra) => {
+    const started = extra.map((args) => startWorker(fixture.redis.url, args));
+    fixture.workers.push(...started);
+    return started;
+  };
+  beforeAll(async () => {
+    if (binary === undefined) return;
+    fixture.redis = await startRedis(binary);
+    fixture.queue = await inspectQueue(fixture.redis.url);
+  });
+  afterAll(async () => {
+    await Promise.all(fixture.workers.map((w) => w.stop()));
+    await fixture.queue?.close();
+    await fixture.redis?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  return fixture;
 }

@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { benchWithBuiltins } from '../../cli/bench.js';
 import type { BenchOutcome } from '../../harness/harness.js';
 import { connectRedis } from '../../harness/queue/connection.js';
@@ -10,7 +9,7 @@ import { runJobId } from '../../harness/queue/jobs.js';
 import { queueLauncher } from '../../harness/queue/queue-launcher.js';
 import { metricsPath } from '../../harness/run-log.js';
 import { recordRun } from '../training/run-helpers.js';
-import { findRedisServer, inspectQueue, startRedis, startWorker, type TestRedis, type TestWorker, waitFor } from './queue-helpers.js';
+import { findRedisServer, useQueueFixture, waitFor } from './queue-helpers.js';
 import { recordingReporter, writeJson } from './helpers.js';
 
 // a small grid through a real Redis server and two real `gfn worker` processes
@@ -32,31 +31,19 @@ const configPath = writeJson(tmp, 'sweep.json', {
   evaluation: { every: 20 },
 });
 
-describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn workers', () => {
-  let redis: TestRedis;
-  let workers: TestWorker[] = [];
-  let queue: Queue;
-  beforeAll(async () => {
-    redis = await startRedis(redisServer!);
-    queue = await inspectQueue(redis.url);
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await queue?.close();
-    await redis?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+const fx = useQueueFixture(redisServer, tmp);
 
+describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn workers', () => {
   const coordinator = async (signal?: AbortSignal): Promise<{ outcome: Promise<BenchOutcome>; lines: string[] }> => {
     const reporter = recordingReporter();
-    const launcher = queueLauncher({ connection: await connectRedis(redis.url), url: redis.url, pollMs: 100 });
+    const launcher = queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, pollMs: 100 });
     return { outcome: benchWithBuiltins(configPath, { outDir: out, reporter, launcher, ...(signal ? { signal } : {}) }), lines: reporter.lines };
   };
-  const trainedBy = (): string[] => workers.flatMap((w) => [...w.output().matchAll(/(starting|resuming) (\S+) \(job/g)].map((m) => `${m[1]} ${m[2]}`));
+  const trainedBy = (): string[] => fx.workers.flatMap((w) => [...w.output().matchAll(/(starting|resuming) (\S+) \(job/g)].map((m) => `${m[1]} ${m[2]}`));
 
   it('a coordinator stopped and restarted follows the jobs where they are; the results equal in-process runs', async () => {
-    workers = [startWorker(redis.url), startWorker(redis.url, ['--results', shared])];
-    const client = await connectRedis(redis.url);
+    const workers = fx.startWorkers([], ['--results', shared]);
+    const client = await connectRedis(fx.redis.url);
     const hkeys = (key: string): Promise<string[]> => client.hkeys(key);
     // the first coordinator enqueues the grid and is stopped once a run has finished
     const stop = new AbortController();
@@ -71,7 +58,7 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
     const outcome = await second.outcome;
     expect(outcome.results.map((r) => [r.id, r.log.state])).toEqual(outcome.specs.map((s) => [s.id, 'finished']));
     expect(outcome.skipped + outcome.ran).toBe(4);
-    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({ completed: 4, failed: 0, waiting: 0, active: 0, delayed: 0 });
+    expect(await fx.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({ completed: 4, failed: 0, waiting: 0, active: 0, delayed: 0 });
 
     // both workers took runs, every run was trained exactly once, from the start
     expect(trainedBy().sort()).toEqual(outcome.specs.map((s) => `starting ${s.id}`).sort());
@@ -87,7 +74,7 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
     for (const s of outcome.specs) {
       const records = readFileSync(metricsPath(s.dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
       expect(records.filter((r) => r.type === 'start' || r.type === 'resume')).toHaveLength(1);
-      const job = (await queue.getJob(runJobId(s)))!;
+      const job = (await fx.queue.getJob(runJobId(s)))!;
       expect(job.attemptsMade).toBe(1);
       expect(job.returnvalue.iterations).toBe(40);
     }
@@ -103,14 +90,14 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
   });
 
   it('enqueuing the same grid again adds no job and trains nothing: the results come back from Redis', async () => {
-    const before = await queue.getJobCounts('completed');
+    const before = await fx.queue.getJobCounts('completed');
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     rmSync(join(out, 'runs'), { recursive: true });
     const again = await coordinator();
     const outcome = await again.outcome;
     expect(outcome.ran).toBe(4);
     expect(outcome.results.every((r) => r.log.state === 'finished')).toBe(true);
-    expect(await queue.getJobCounts('completed', 'waiting', 'active')).toEqual({ ...before, waiting: 0, active: 0 });
+    expect(await fx.queue.getJobCounts('completed', 'waiting', 'active')).toEqual({ ...before, waiting: 0, active: 0 });
     expect(trainedBy()).toHaveLength(4);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe(summary);
   });
