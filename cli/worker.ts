@@ -23,6 +23,7 @@ export async function workerCommand(opts: WorkerCommandLine): Promise<void> {
   };
   const concurrency = positive('--concurrency', opts.concurrency, true);
   const lockSeconds = positive('--lock-seconds', opts.lockSeconds, false);
+  process.stderr.write(`[worker] connecting to ${maskRedisUrl(opts.queue)}\n`);
   const worker = await startQueueWorker({
     connection: await connectRedis(opts.queue),
     workerModule: BENCH_WORKER,
@@ -31,7 +32,6 @@ export async function workerCommand(opts: WorkerCommandLine): Promise<void> {
     ...(opts.results !== undefined ? { resultsDir: opts.results } : {}),
     log: (line) => void process.stderr.write(`${line}\n`),
   });
-  process.stderr.write(`[worker ${worker.name}] taking runs from ${maskRedisUrl(opts.queue)} (${concurrency ?? 1} at a time${opts.results ? `, files in ${opts.results}` : ', files through Redis'})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.stderr.write(`[worker ${worker.name}] stopping\n`);

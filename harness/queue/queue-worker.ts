@@ -96,6 +96,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return { iterations: state.finished!.iterations, elapsedSeconds: state.finished!.elapsedSeconds, worker: name };
   };
 
+  log(`[worker ${name}] taking runs from the queue (${options.concurrency ?? 1} at a time, files ${shared ? `in ${scratch}` : 'through Redis'})`);
   const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, processRun, {
     connection: options.connection,
     name,
