@@ -80,5 +80,12 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wron
     expect(workers.map((w) => w.output().match(/starting grid6-nan-s0/g)?.length ?? 0).reduce((a, b) => a + b)).toBe(2);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`- \`nan\` seed 0: ${message}`);
     expect(reporter.lines.some((l) => l.startsWith(`[bench] `) && l.includes(`grid6-nan-s0: FAILED: ${message}`))).toBe(true);
+
+    // --retry-failed: the failed job runs again (its attempts afresh); the finished one is kept
+    const again = await benchWithBuiltins(configPath, { outDir: out, retryFailed: true, launcher: queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, retries: 1, pollMs: 100 }) });
+    expect(again.ran).toBe(1);
+    expect(again.results.find((r) => r.id === nanSpec.id)!.log).toMatchObject({ state: 'failed', error: message });
+    expect(workers.map((w) => w.output().match(/starting grid6-nan-s0/g)?.length ?? 0).reduce((a, b) => a + b)).toBe(4);
+    expect((await fx.queue.getJob(runJobId(nanSpec)))!.attemptsMade).toBe(2);
   });
 });
