@@ -60,7 +60,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const spec: RunSpec = { ...job.data, dir: join(jobDir, job.data.id), config: { ...job.data.config, logging: { ...job.data.config.logging, dir: jobDir } } };
     if (!shared) rmSync(jobDir, { recursive: true, force: true });
     let fetched = await store.fetch(jobId, spec.dir);
-    if (fetched.files.length > 0 && readRunLog(spec.dir).state === 'failed') {
+    const before = fetched.files.length > 0 ? readRunLog(spec.dir) : undefined;
+    if (before?.state === 'finished') {
+      // a worker published the finished run and died before BullMQ recorded it: nothing left to train
+      log(`[worker ${name}] ${job.data.id} was already finished by a worker that died`);
+      if (!shared) rmSync(jobDir, { recursive: true, force: true });
+      return { iterations: before.finished!.iterations, elapsedSeconds: before.finished!.elapsedSeconds, worker: name };
+    }
+    if (before?.state === 'failed') {
       // the previous attempt crashed: a retry starts from scratch
       await store.clear(jobId);
       rmSync(spec.dir, { recursive: true, force: true });
