@@ -84,9 +84,12 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** Starts `gfn worker --queue <url> --lock-seconds 2 …` as a separate process. */
-export function startWorker(url: string, extra: readonly string[] = []): TestWorker {
-  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Starts `gfn worker --queue <url> --lock-seconds 2 …` as a separate process, with its temporary
+ * files in `tmp` (a worker killed with SIGKILL cannot clean up its own).
+ */
+export function startWorker(url: string, extra: readonly string[], tmp: string): TestWorker {
+  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return {
@@ -133,7 +136,7 @@ export interface QueueFixture {
 export function useQueueFixture(binary: string | undefined, tmp: string): QueueFixture {
   const fixture = { workers: [] as TestWorker[] } as QueueFixture;
   fixture.startWorkers = (...extra) => {
-    const started = extra.map((args) => startWorker(fixture.redis.url, args));
+    const started = extra.map((args) => startWorker(fixture.redis.url, args, tmp));
     fixture.workers.push(...started);
     return started;
   };
