@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { WorkerMessage, WorkerRequest } from '../core/bench/launcher.js';
+import type { WorkerMessage, WorkerRequest } from '../harness/launcher.js';
 import { resolveConfig } from '../core/config/validate.js';
 import { TOKENS } from '../core/di/tokens.js';
 import { PluginRegistry } from '../core/plugin.js';
@@ -7,7 +7,9 @@ import { train } from '../core/training/run.js';
 import { attachTimeBudget } from '../core/training/time-budget.js';
 import type { Trainer } from '../core/training/trainer.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
+import { readCheckpoint } from '../plugins/checkpoint/files.js';
 import { loadPlugins } from '../plugins/loader.js';
+import { runDirectory } from '../plugins/loggers/jsonl.js';
 
 /** How often the worker tells the benchmark how far it is (milliseconds). */
 const PROGRESS_EVERY_MS = 500;
@@ -19,9 +21,11 @@ const send = (m: WorkerMessage): Promise<void> =>
   });
 
 /**
- * One run of the worker process of `gfn bench` (reused for run after run): loads the plugins the
- * config lists (absolute paths), attaches every subscriber except the progress display (the parent
- * draws the overall progress), and the wall-time budget when there is one. The run's own
+ * One run of the worker process of `gfn bench` and `gfn worker` (reused for run after run): loads
+ * the plugins the config lists (absolute paths), attaches every subscriber except the progress
+ * display (the parent draws the overall progress), and the wall-time budget when there is one;
+ * continues from the run folder's checkpoint when asked to, and tells the parent about each
+ * checkpoint written (a queue worker ships it to where another worker can resume from it). The run's own
  * `metrics.jsonl` records a failure with its message.
  */
 async function runOne(request: WorkerRequest): Promise<void> {
@@ -29,8 +33,11 @@ async function runOne(request: WorkerRequest): Promise<void> {
     const extra = await loadPlugins(request.config.plugins, process.cwd());
     const registry = new PluginRegistry([builtinPlugin, ...extra]);
     const config = resolveConfig(request.config, registry);
+    // a run taken over from a worker that died continues from the checkpoint in its folder
+    const resume = request.resume ? readCheckpoint(runDirectory(config)) : undefined;
     let lastSent = 0;
     const { finished } = await train(config, registry, {
+      ...(resume ? { resume } : {}),
       subscribers: [...registry.subscribers.keys()].filter((name) => name !== 'progress'),
       beforeRun: (container, bus) => {
         bus.iteration$.subscribe((e) => {
@@ -38,6 +45,7 @@ async function runOne(request: WorkerRequest): Promise<void> {
           lastSent = e.elapsedMs;
           void send({ type: 'progress', iteration: e.iteration, elapsedMs: e.elapsedMs });
         });
+        bus.checkpoint$.subscribe(() => void send({ type: 'checkpoint' }));
         if (request.stopAfterSeconds !== undefined) {
           const trainer = container.get<Trainer>(TOKENS.Trainer);
           attachTimeBudget(bus, () => trainer.stop(), { seconds: request.stopAfterSeconds, atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { type BenchOptions, type BenchOutcome, runBench } from '../core/bench/harness.js';
-import { workerPoolLauncher } from '../core/bench/launcher.js';
+import { type BenchOptions, type BenchOutcome, runBench } from '../harness/harness.js';
+import { type RunLauncher, workerPoolLauncher } from '../harness/launcher.js';
+import { connectRedis } from '../harness/queue/connection.js';
+import { queueLauncher } from '../harness/queue/queue-launcher.js';
 import { PluginRegistry } from '../core/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { benchReporter } from '../plugins/loggers/bench-progress.js';
@@ -26,8 +28,34 @@ export function benchWithBuiltins(configPath: string, options: BenchCommandOptio
   });
 }
 
+/** Options of the `gfn bench` command line. */
+export interface BenchCommandLine {
+  workers?: string;
+  out?: string;
+  retryFailed?: boolean;
+  /** `redis://…`: run the grid through the job queue instead of local worker processes. */
+  queue?: string;
+  /** With `--queue`: retries of a run that crashes. */
+  retries?: string;
+}
+
+/**
+ * Where `gfn bench` runs go: local worker processes, or with `--queue` the BullMQ queue at that URL
+ * (connected and checked before any work, so a bad URL or password fails at once).
+ */
+export async function benchLauncher(opts: Pick<BenchCommandLine, 'queue' | 'retries' | 'workers'>): Promise<RunLauncher> {
+  if (opts.queue !== undefined && opts.workers !== undefined) throw new Error('--workers applies to local runs; with --queue, the workers are `gfn worker` processes (each with its --concurrency)');
+  if (opts.queue === undefined) {
+    if (opts.retries !== undefined) throw new Error('--retries applies to --queue runs (a local run that fails is kept as failed; --retry-failed runs it again)');
+    return workerPoolLauncher(BENCH_WORKER);
+  }
+  const retries = opts.retries === undefined ? undefined : Number(opts.retries);
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new Error(`--retries ${JSON.stringify(opts.retries)}: expected an integer ≥ 0`);
+  return queueLauncher({ connection: await connectRedis(opts.queue), url: opts.queue, ...(retries !== undefined ? { retries } : {}) });
+}
+
 /** `gfn bench <config>`: progress on stderr, where the outputs are on stdout; Ctrl-C leaves a resumable benchmark. */
-export async function benchCommand(configPath: string, opts: { workers?: string; out?: string; retryFailed?: boolean }): Promise<void> {
+export async function benchCommand(configPath: string, opts: BenchCommandLine): Promise<void> {
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
   process.once('SIGINT', interrupt);
@@ -36,6 +64,7 @@ export async function benchCommand(configPath: string, opts: { workers?: string;
     const workers = opts.workers === undefined ? undefined : Number(opts.workers);
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers ${JSON.stringify(opts.workers)}: expected a positive integer`);
     const outcome = await benchWithBuiltins(configPath, {
+      launcher: await benchLauncher(opts),
       reporter: benchReporter(),
       signal: controller.signal,
       ...(workers !== undefined ? { workers } : {}),

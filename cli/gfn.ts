@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { PluginRegistry } from '../core/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
-import { benchCommand } from './bench.js';
+import { type BenchCommandLine, benchCommand } from './bench.js';
 import { listCommand } from './list.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
+import { type WorkerCommandLine, workerCommand } from './worker.js';
 
 const program = new Command();
 program.name('gfn').description('gflownet-ts: train and compare GFlowNets and RL baselines').showHelpAfterError();
@@ -44,7 +45,18 @@ program
   .option('-w, --workers <n>', 'parallel runs (default: the config\'s workers, else the number of cores)')
   .option('-o, --out <dir>', 'output folder (default: bench/<name>)')
   .option('--retry-failed', 're-run runs recorded as failed')
-  .action(async (config: string, opts: { workers?: string; out?: string; retryFailed?: boolean }) => benchCommand(config, opts));
+  .option('-q, --queue <url>', 'run the grid through the job queue at redis://[user:password@]host:port[/db] (or rediss://) on `gfn worker`s')
+  .option('--retries <n>', 'with --queue: times a run that crashes is retried before it is recorded as failed (default 2)')
+  .action(async (config: string, opts: BenchCommandLine) => benchCommand(config, opts));
+
+program
+  .command('worker')
+  .description('train runs of `gfn bench --queue` sweeps taken from the job queue, until stopped')
+  .requiredOption('-q, --queue <url>', 'the job queue: redis://[user:password@]host:port[/db] or rediss://…')
+  .option('-c, --concurrency <n>', 'runs trained at once', '1')
+  .option('--results <dir>', 'a folder every machine mounts at the same path: run files go there instead of through Redis')
+  .option('--lock-seconds <s>', 'a run whose worker stops renewing its lock this long is taken over by another worker', '30')
+  .action(async (opts: WorkerCommandLine) => workerCommand(opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchWithBuiltins } from '../../cli/bench.js';
-import { UNBOUNDED_ITERATIONS } from '../../core/bench/grid.js';
+import { UNBOUNDED_ITERATIONS } from '../../harness/grid.js';
 import { recordRun } from '../training/run-helpers.js';
 import { recordingReporter, writeJson } from './helpers.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BenchConfig, BenchConfigError, readBenchConfig, validateBenchConfig } from '../../core/bench/config.js';
-import { expandGrid, loadBase, type RunSpec, UNBOUNDED_ITERATIONS, validateGrid } from '../../core/bench/grid.js';
+import { type BenchConfig, BenchConfigError, readBenchConfig, validateBenchConfig } from '../../harness/config.js';
+import { expandGrid, loadBase, type RunSpec, UNBOUNDED_ITERATIONS, validateGrid } from '../../harness/grid.js';
 import { registry } from '../training/run-helpers.js';
 import { writeJson } from './helpers.js';
 

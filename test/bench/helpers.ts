@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchProgress, BenchReporter } from '../../core/bench/harness.js';
-import type { RunLog } from '../../core/bench/run-log.js';
-import type { RunResult } from '../../core/bench/statistics.js';
+import type { BenchProgress, BenchReporter } from '../../harness/harness.js';
+import type { RunLog } from '../../harness/run-log.js';
+import type { RunResult } from '../../harness/statistics.js';
 
 /** Writes a bench config as JSON into `dir`; returns its path. */
 export function writeJson(dir: string, file: string, value: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateSeries, plotSpec, renderSvg } from '../../core/bench/plots.js';
+import { aggregateSeries, plotSpec, renderSvg } from '../../harness/plots.js';
 import { fakeResult } from './helpers.js';
 
 const point = (iterations: number, seconds: number, tv: number, jsd: number) => ({ iterations, trajectories: iterations * 8, elapsedSeconds: seconds, metrics: { tv, jsd, logZError: tv * 2 } });

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runBench } from '../../core/bench/harness.js';
-import type { RunLauncher } from '../../core/bench/launcher.js';
-import { metricsPath } from '../../core/bench/run-log.js';
+import { runBench } from '../../harness/harness.js';
+import type { RunLauncher } from '../../harness/launcher.js';
+import { metricsPath } from '../../harness/run-log.js';
 import { registry } from '../training/run-helpers.js';
 import { fakeMetricsJsonl, recordingReporter, writeJson } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateBenchConfig } from '../../core/bench/config.js';
-import { resultsCsv } from '../../core/bench/csv.js';
-import { firstReach, mean, objectiveStats, std } from '../../core/bench/statistics.js';
-import { formatMeanStd, summaryMarkdown } from '../../core/bench/summary.js';
+import { validateBenchConfig } from '../../harness/config.js';
+import { resultsCsv } from '../../harness/csv.js';
+import { firstReach, mean, objectiveStats, std } from '../../harness/statistics.js';
+import { formatMeanStd, summaryMarkdown } from '../../harness/summary.js';
 import { fakeResult } from './helpers.js';
 
 const point = (iterations: number, tv: number, extra: Record<string, number> = {}) => ({ iterations, trajectories: iterations * 16, elapsedSeconds: iterations / 10, metrics: { tv, ...extra } });

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { ResolvedConfig } from '../config/schema.js';
+import type { ResolvedConfig } from '../core/config/schema.js';
 import type { RunSpec } from './grid.js';
 
 /** What the benchmark sends a worker process: one run to train. */
@@ -8,35 +8,62 @@ export interface WorkerRequest {
   config: ResolvedConfig;
   /** Wall-time budget in seconds, when the bench budget is `seconds`. */
   stopAfterSeconds?: number;
+  /** Continue from the `checkpoint.json` in the run's folder instead of starting afresh. */
+  resume?: boolean;
 }
 
 /** What a worker process reports back. */
 export type WorkerMessage =
   | { type: 'progress'; iteration: number; elapsedMs: number }
+  /** A checkpoint of the run was written to its folder (after `metrics.jsonl` got that iteration's lines). */
+  | { type: 'checkpoint' }
   | { type: 'done'; iterations: number; elapsedMs: number }
   | { type: 'error'; message: string };
 
-/** Hooks a launcher reports through. */
+/** What a launch is told, and the hooks it reports through. */
 export interface LaunchHooks {
-  /** Fraction of the run's budget spent, in [0, 1]. */
-  progress(fraction: number): void;
-  /** Aborted when the benchmark is interrupted: the run must be killed (it stays partial). */
+  /**
+   * The run is executing and has spent `fraction` of its budget, in [0, 1] (0 when it starts);
+   * `iterations`: training iterations completed, when known.
+   */
+  progress(fraction: number, iterations?: number): void;
+  /** A checkpoint of the run has just been written to its folder. */
+  checkpoint?(): void;
+  /** Aborted when the benchmark is interrupted: the run must be stopped or left (it stays partial). */
   signal: AbortSignal;
+  /** Continue from the checkpoint in the run's folder (a run taken over after its worker died). */
+  resume?: boolean;
+  /** A failure recorded anywhere (not only in the run's folder) is to be run again. */
+  retryFailed?: boolean;
 }
 
 /**
- * Trains runs, wherever it likes (worker processes, or in-process in tests), each writing its
- * `metrics.jsonl` into `spec.dir`. `launch` resolves with the error when the run did not finish;
- * `close` releases whatever the launcher holds once the benchmark is done.
+ * Where the runs of a benchmark execute: local worker processes ({@link workerPoolLauncher}), a
+ * job queue that workers on other machines take runs from, or in-process in tests. The harness
+ * only launches runs and reads their folders; it never knows which one it talks to. Each run ends
+ * with its `metrics.jsonl` (and `config.json`) in `spec.dir`. `launch` resolves with the error when
+ * the run did not finish; `close` releases whatever the launcher holds once the benchmark is done.
  */
 export interface RunLauncher {
   launch(spec: RunSpec, hooks: LaunchHooks): Promise<{ error?: string }>;
-  close(): void;
+  close(): void | Promise<void>;
+  /** Runs it takes at once; absent = the benchmark's `workers`. A queue takes them all. */
+  readonly concurrency?: number;
+  /** Where runs execute, for the plan line (`the queue redis://host:6379`); absent = local workers. */
+  readonly where?: string;
+}
+
+/**
+ * Training iterations completed when the bus reports the iteration with index `iteration`: the
+ * one place that knows how the trainer numbers its iterations.
+ */
+export function iterationsCompleted(iteration: number): number {
+  return iteration + 1;
 }
 
 /** The budget fraction a run has spent at a progress report. */
 export function budgetFraction(spec: RunSpec, iteration: number, elapsedMs: number): number {
-  const f = spec.stopAfterSeconds !== undefined ? elapsedMs / 1000 / spec.stopAfterSeconds : (iteration + 1) / spec.config.iterations;
+  const f = spec.stopAfterSeconds !== undefined ? elapsedMs / 1000 / spec.stopAfterSeconds : iterationsCompleted(iteration) / spec.config.iterations;
   return Math.min(1, Math.max(0, f));
 }
 
@@ -65,7 +92,7 @@ export function workerPoolLauncher(workerModule: string): RunLauncher {
     return child;
   };
   return {
-    launch: (spec, { progress, signal }) =>
+    launch: (spec, { progress, checkpoint, signal, resume }) =>
       new Promise((resolve) => {
         const child = idle.pop() ?? spawn();
         stderrTail.set(child, '');
@@ -81,7 +108,8 @@ export function workerPoolLauncher(workerModule: string): RunLauncher {
           resolve(error === undefined ? {} : { error });
         };
         const onMessage = (m: WorkerMessage): void => {
-          if (m.type === 'progress') progress(budgetFraction(spec, m.iteration, m.elapsedMs));
+          if (m.type === 'progress') progress(budgetFraction(spec, m.iteration, m.elapsedMs), iterationsCompleted(m.iteration));
+          else if (m.type === 'checkpoint') checkpoint?.();
           else if (m.type === 'done') finish(undefined, true);
           else finish(m.message, false);
         };
@@ -93,8 +121,8 @@ export function workerPoolLauncher(workerModule: string): RunLauncher {
         child.on('message', onMessage);
         child.once('exit', onExit);
         signal.addEventListener('abort', onAbort, { once: true });
-        const request: WorkerRequest = { type: 'run', config: spec.config, ...(spec.stopAfterSeconds !== undefined ? { stopAfterSeconds: spec.stopAfterSeconds } : {}) };
-        child.send(request, (err) => err && finish(`cannot reach the worker: ${err.message}`, false));
+        const request: WorkerRequest = { type: 'run', config: spec.config, ...(spec.stopAfterSeconds !== undefined ? { stopAfterSeconds: spec.stopAfterSeconds } : {}), ...(resume ? { resume: true } : {}) };
+        child.send(request, (err) => (err ? finish(`cannot reach the worker: ${err.message}`, false) : progress(0)));
       }),
     close: () => {
       for (const child of all) child.kill('SIGTERM');

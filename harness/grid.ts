@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { applyOverrides } from '../config/overrides.js';
-import type { ResolvedConfig } from '../config/schema.js';
-import { resolveConfig } from '../config/validate.js';
-import type { PluginRegistry } from '../plugin.js';
+import { applyOverrides } from '../core/config/overrides.js';
+import type { ResolvedConfig } from '../core/config/schema.js';
+import { resolveConfig } from '../core/config/validate.js';
+import type { PluginRegistry } from '../core/plugin.js';
 import { type BenchConfig, BenchConfigError } from './config.js';
 
 /**

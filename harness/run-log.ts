@@ -10,7 +10,7 @@ export interface EvaluationPoint {
   iterations: number;
   /** Trajectories sampled so far. */
   trajectories: number;
-  /** Seconds since the run started, at the end of this iteration's update. */
+  /** Seconds of training since the run started, at the end of this iteration's update (a resumed run's included). */
   elapsedSeconds: number;
   /** The objective's loss at this iteration, when it reports one. */
   loss?: number;
@@ -51,6 +51,17 @@ export function readRunLog(runDir: string): RunLog {
       torn = false;
     } catch {
       torn = true;
+    }
+  }
+  // a resumed run (a worker taken over, `gfn train --resume`) restarts its clock: count its time
+  // from where the run stood at the checkpoint, so that seconds and iterations/s cover the whole run
+  let offsetMs = 0;
+  let lastElapsedMs = 0;
+  for (const r of records) {
+    if (r.type === 'resume') offsetMs = lastElapsedMs;
+    else if (r.type === 'iteration' || r.type === 'finished') {
+      r.elapsedMs = Number(r.elapsedMs) + offsetMs;
+      lastElapsedMs = r.elapsedMs as number;
     }
   }
   // the evaluator publishes while the iteration is being published, so an iteration's evaluation

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { PluginRegistry } from '../plugin.js';
+import type { PluginRegistry } from '../core/plugin.js';
 import { type BenchConfig, readBenchConfig } from './config.js';
+import { trainingIdentity } from './config-identity.js';
 import { expandGrid, loadBase, type RunSpec, validateGrid } from './grid.js';
 import type { RunLauncher } from './launcher.js';
 import { collectResults, writeBenchOutputs } from './outputs.js';
@@ -17,8 +18,19 @@ export interface BenchProgress {
   /** `done` plus the budget fractions of the running runs. */
   value: number;
   running: number;
+  /** Runs recorded as failed, among `done`. */
+  failed: number;
+  /** The runs executing now. */
+  runs: RunningRun[];
   /** Estimated seconds until every run is done, once there is a rate to go by. */
   etaSeconds?: number;
+}
+
+/** A run that is executing: its name, the budget fraction spent, and iterations done when known. */
+export interface RunningRun {
+  id: string;
+  fraction: number;
+  iterations?: number;
 }
 
 /** Where the benchmark reports to (a progress bar on a TTY, plain lines otherwise, or a test). */
@@ -79,33 +91,37 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
 
   const pending = specs.filter((s) => needsRun(s, options.retryFailed ?? false, report));
   const skipped = specs.length - pending.length;
-  const workers = Math.max(1, options.workers ?? bench.workers ?? availableParallelism());
-  const plan = pending.length > 0 ? `${pending.length} to run) on ${Math.min(workers, pending.length)} worker(s)` : 'nothing to run)';
+  const launcher = options.launcher;
+  const workers = launcher.concurrency ?? Math.max(1, options.workers ?? bench.workers ?? availableParallelism());
+  const where = launcher.where ?? `${Math.min(workers, pending.length)} worker(s)`;
+  const plan = pending.length > 0 ? `${pending.length} to run) on ${where}` : 'nothing to run)';
   report.line(`[bench] ${bench.name}: ${specs.length} runs (${skipped} already complete, ${plan}; outputs in ${outDir}`);
 
   const signal = options.signal ?? new AbortController().signal;
-  const fractions = new Map<string, number>();
+  const running = new Map<string, RunningRun>();
   const start = performance.now();
   let completed = 0;
+  let failed = specs.filter((s) => !pending.includes(s) && readRunLog(s.dir).state === 'failed').length;
   const state = (): BenchProgress => {
-    const work = completed + [...fractions.values()].reduce((a, b) => a + b, 0);
+    const work = completed + [...running.values()].reduce((a, r) => a + r.fraction, 0);
     const elapsed = (performance.now() - start) / 1000;
     const eta = work > 0 ? (elapsed * (pending.length - work)) / work : undefined;
-    return { done: skipped + completed, total: specs.length, value: skipped + work, running: fractions.size, ...(eta !== undefined ? { etaSeconds: eta } : {}) };
+    const runs = [...running.values()].map((r) => ({ ...r }));
+    return { done: skipped + completed, total: specs.length, value: skipped + work, running: running.size, failed, runs, ...(eta !== undefined ? { etaSeconds: eta } : {}) };
   };
   report.progress(state());
   try {
     await pool(pending, workers, signal, async (spec) => {
       rmSync(spec.dir, { recursive: true, force: true });
-      fractions.set(spec.id, 0);
-      const outcome = await options.launcher.launch(spec, {
+      const outcome = await launcher.launch(spec, {
         signal,
-        progress: (f) => {
-          fractions.set(spec.id, f);
+        ...(options.retryFailed ? { retryFailed: true } : {}),
+        progress: (fraction, iterations) => {
+          running.set(spec.id, { id: spec.id, fraction, ...(iterations !== undefined ? { iterations } : {}) });
           report.progress(state());
         },
       });
-      fractions.delete(spec.id);
+      running.delete(spec.id);
       if (signal.aborted) return;
       let log = readRunLog(spec.dir);
       if (log.state !== 'finished' && log.state !== 'failed') {
@@ -116,12 +132,13 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
         log = readRunLog(spec.dir);
       }
       completed++;
+      if (log.state === 'failed') failed++;
       const s = state();
       report.line(`[bench] ${s.done}/${s.total} ${spec.id}: ${describeOutcome(log)}${s.etaSeconds !== undefined && s.done < s.total ? ` | ETA ${formatDuration(s.etaSeconds)}` : ''}`);
       report.progress(s);
     });
   } finally {
-    options.launcher.close();
+    await launcher.close();
     report.close();
   }
   if (signal.aborted) throw new Error(`interrupted: ${skipped + completed} of ${specs.length} runs are complete; run the same command again to continue`);
@@ -146,27 +163,13 @@ function needsRun(spec: RunSpec, retryFailed: boolean, report: BenchReporter): b
   return true;
 }
 
-/**
- * Whether the run folder's `config.json` is the config this grid would run now. `logging` is left
- * out: where and how a run logs does not change its results, and its absolute output folder would
- * otherwise invalidate every run of a benchmark folder that was moved or copied.
- */
+/** Whether the run folder's `config.json` is the config this grid would run now (`logging` aside). */
 function savedConfigMatches(spec: RunSpec): boolean {
-  const training = (c: object): string => canonical({ ...c, logging: undefined });
   try {
-    return training(JSON.parse(readFileSync(join(spec.dir, 'config.json'), 'utf8')) as object) === training(spec.config);
+    return trainingIdentity(JSON.parse(readFileSync(join(spec.dir, 'config.json'), 'utf8')) as object) === trainingIdentity(spec.config);
   } catch {
     return false;
   }
-}
-
-/** JSON with object keys sorted and undefined fields dropped, so that key order is no difference. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
-  const record = v as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(',')}}`;
 }
 
 function describeOutcome(log: ReturnType<typeof readRunLog>): string {

@@ -1,0 +1,155 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
+import { connectRedis } from '../../harness/queue/connection.js';
+import { QUEUE_NAME } from '../../harness/queue/jobs.js';
+
+const GFN = fileURLToPath(new URL('../../bin/gfn.js', import.meta.url));
+
+/**
+ * The redis-server binary, or undefined (with the reason printed) when this machine has none. CI
+ * installs it and sets GFN_REQUIRE_REDIS=1, which turns a missing binary into a failure.
+ */
+export function findRedisServer(): string | undefined {
+  for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) if (existsSync(candidate)) return candidate;
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    const why = 'no redis-server binary on this machine (apt-get install redis-server): the job queue tests are skipped';
+    if (process.env.GFN_REQUIRE_REDIS) throw new Error(`${why}, but GFN_REQUIRE_REDIS is set`);
+    console.warn(why);
+    return undefined;
+  }
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Redis server of this test's own, on 127.0.0.1 and a free port, in a temporary folder. */
+export interface TestRedis {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts redis-server (no persistence; `password` sets `requirepass`) and waits until it answers. */
+export async function startRedis(binary: string, password?: string): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gfn-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+  const server = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  server.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (out.includes('Ready to accept connections')) resolve();
+    };
+    server.stdout.on('data', check);
+    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+  });
+  const url = `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
+  return {
+    port,
+    url,
+    stop: async () => {
+      if (server.exitCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A `gfn worker` process started by a test, with what it printed. */
+export interface TestWorker {
+  process: ChildProcess;
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `gfn worker --queue <url> --lock-seconds 2 …` as a separate process, with its temporary
+ * files in `tmp` (a worker killed with SIGKILL cannot clean up its own).
+ */
+export function startWorker(url: string, extra: readonly string[], tmp: string): TestWorker {
+  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    process: child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}
+
+/** A BullMQ view of the test's queue, for assertions on jobs. */
+export async function inspectQueue(url: string): Promise<Queue> {
+  return new Queue(QUEUE_NAME, { connection: await connectRedis(url) });
+}
+
+/** Polls `check` every 100 ms until it returns a value (not undefined). */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What a queue test works with: its own Redis server, a view of the queue, the workers it started. */
+export interface QueueFixture {
+  redis: TestRedis;
+  queue: Queue;
+  workers: TestWorker[];
+  /** Starts `gfn worker`s, one per argument list, stopped after the tests. */
+  startWorkers(...extra: string[][]): TestWorker[];
+}
+
+/**
+ * Registers the hooks of a queue test file: a Redis server before the tests; after them the
+ * workers, the queue view and the server are stopped and `tmp` is removed.
+ */
+export function useQueueFixture(binary: string | undefined, tmp: string): QueueFixture {
+  const fixture = { workers: [] as TestWorker[] } as QueueFixture;
+  fixture.startWorkers = (...extra) => {
+    const started = extra.map((args) => startWorker(fixture.redis.url, args, tmp));
+    fixture.workers.push(...started);
+    return started;
+  };
+  beforeAll(async () => {
+    if (binary === undefined) return;
+    fixture.redis = await startRedis(binary);
+    fixture.queue = await inspectQueue(fixture.redis.url);
+  });
+  afterAll(async () => {
+    await Promise.all(fixture.workers.map((w) => w.stop()));
+    await fixture.queue?.close();
+    await fixture.redis?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  return fixture;
+}
