@@ -1,3 +1,4 @@
+import '../plugins/node/tensor-host.js';
 import 'reflect-metadata';
 import type { WorkerMessage, WorkerRequest } from '../harness/launcher.js';
 import { resolveConfig } from '../core/config/validate.js';

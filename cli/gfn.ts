@@ -1,12 +1,8 @@
-import 'reflect-metadata';
+#!/usr/bin/env node
 import { Command } from 'commander';
-import { PluginRegistry } from '../core/plugin.js';
-import { builtinPlugin } from '../plugins/builtin/index.js';
-import { type BenchCommandLine, benchCommand } from './bench.js';
-import { listCommand } from './list.js';
-import { sampleCommand } from './sample.js';
-import { trainCommand } from './train.js';
-import { type WorkerCommandLine, workerCommand } from './worker.js';
+
+// Each command's modules are imported when the command runs: `gfn --help` loads nothing else, and
+// `gfn list` no tensor backend (start-up time: `npm run bench:startup`).
 
 const program = new Command();
 program.name('gfn').description('gflownet-ts: train and compare GFlowNets and RL baselines').showHelpAfterError();
@@ -19,7 +15,10 @@ program
   .argument('[config]', 'path to a config file (e.g. configs/default.json)')
   .option('-s, --set <key=value>', 'override a config field (repeatable), e.g. --set env.height=16', collect, [])
   .option('-r, --resume <run-dir>', 'continue the run in this folder from its checkpoint.json (same metrics as an uninterrupted run)')
-  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {}));
+  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => {
+    const { trainCommand } = await import('./train.js');
+    await trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {});
+  });
 
 program
   .command('sample')
@@ -29,13 +28,17 @@ program
   .requiredOption('-o, --out <file>', 'output file')
   .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
   .option('--seed <seed>', 'seed of the sampling stream (default: the run\'s seed)')
-  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => sampleCommand(opts));
+  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => {
+    const { sampleCommand } = await import('./sample.js');
+    await sampleCommand(opts);
+  });
 
 program
   .command('list')
   .description('list registered environments, objectives and estimators with their options')
-  .action(() => {
-    process.stdout.write(listCommand(new PluginRegistry([builtinPlugin])));
+  .action(async () => {
+    const { listBuiltins } = await import('./list.js');
+    process.stdout.write(await listBuiltins());
   });
 
 program
@@ -47,7 +50,10 @@ program
   .option('--retry-failed', 're-run runs recorded as failed')
   .option('-q, --queue <url>', 'run the grid through the job queue at redis://[user:password@]host:port[/db] (or rediss://) on `gfn worker`s')
   .option('--retries <n>', 'with --queue: times a run that crashes is retried before it is recorded as failed (default 2)')
-  .action(async (config: string, opts: BenchCommandLine) => benchCommand(config, opts));
+  .action(async (config: string, opts: import('./bench.js').BenchCommandLine) => {
+    const { benchCommand } = await import('./bench.js');
+    await benchCommand(config, opts);
+  });
 
 program
   .command('worker')
@@ -56,7 +62,10 @@ program
   .option('-c, --concurrency <n>', 'runs trained at once', '1')
   .option('--results <dir>', 'a folder every machine mounts at the same path: run files go there instead of through Redis')
   .option('--lock-seconds <s>', 'a run whose worker stops renewing its lock this long is taken over by another worker', '30')
-  .action(async (opts: WorkerCommandLine) => workerCommand(opts));
+  .action(async (opts: import('./worker.js').WorkerCommandLine) => {
+    const { workerCommand } = await import('./worker.js');
+    await workerCommand(opts);
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,10 @@
-import type { JsonSchema, PluginRegistry } from '../core/plugin.js';
-import { SECTION_KINDS, type SectionName } from '../core/plugin.js';
+import { type JsonSchema, PluginRegistry, SECTION_KINDS, type SectionName } from '../core/plugin.js';
+
+/** `gfn list` of the bundled plugins (imported here, when the command runs). */
+export async function listBuiltins(): Promise<string> {
+  const { builtinPlugin } = await import('../plugins/builtin/index.js');
+  return listCommand(new PluginRegistry([builtinPlugin]));
+}
 
 /** `gfn list`: every registered environment, objective and estimator with its options and defaults. */
 export function listCommand(registry: PluginRegistry): string {

@@ -1,7 +1,7 @@
 import type { DataFileSpec } from './data-file.js';
 import { loadJsonFile } from './data-file.js';
 import { parseTreeEnsemble, TreeEnsembleProxy } from './seh-proxy.js';
-import { loadOrComputeTable } from './table-cache.js';
+import { type FileAccess, tableOf } from '../../core/io/file-access.js';
 
 /** The boosted-tree sEH proxy (100 trees over 6 positions × 18 blocks; see envs/data/README.md). */
 export const SEHSTR_MODEL: DataFileSpec = { file: 'sehstr.gbtr.json', bytes: 227611, sha256: '99064743af5f6917697a408d106472ce6c0b046ad950c25bc16621cc18e7fa0b' };
@@ -18,18 +18,19 @@ export const SEHSTR_ALPHABET = '0123456789abcdefgh';
 export const SEHSTR_MAX_PREDICTION = 7.033253064721926;
 
 /** Loads the shipped, checksummed proxy; `path` overrides the shipped location (tests). */
-export function loadSehProxy(path?: string): TreeEnsembleProxy {
-  return new TreeEnsembleProxy(parseTreeEnsemble(loadJsonFile(SEHSTR_MODEL, path), SEHSTR_MODEL.file));
+export function loadSehProxy(files: FileAccess, path?: string): TreeEnsembleProxy {
+  return new TreeEnsembleProxy(parseTreeEnsemble(loadJsonFile(SEHSTR_MODEL, files, path), SEHSTR_MODEL.file));
 }
+
+/** Name of the cached prediction table: changes with the model file. */
+export const SEHSTR_TABLE_KEY = `sehstr-pred-${SEHSTR_MODEL.sha256.slice(0, 16)}`;
 
 /**
  * The proxy's predictions for all 34,012,224 strings (indexed like the sequence tasks' data files),
- * from the on-disk cache (`sehstr-pred-<model hash>.f64`, 272 MB) or computed once (tens of seconds)
- * and cached there.
+ * through the host's table cache (under Node a 272 MB file computed once, in tens of seconds).
  */
-export function sehPredictionTable(proxy: TreeEnsembleProxy, cacheDir?: string, onNote?: (message: string) => void): Float64Array {
-  const key = `sehstr-pred-${SEHSTR_MODEL.sha256.slice(0, 16)}`;
-  return loadOrComputeTable({ key, length: proxy.nStrings, compute: () => proxy.predictAll() }, cacheDir, onNote).table;
+export function sehPredictionTable(proxy: TreeEnsembleProxy, files: FileAccess): Float64Array {
+  return tableOf(files, { key: SEHSTR_TABLE_KEY, length: proxy.nStrings, compute: () => proxy.predictAll() });
 }
 
 /** log R(x) = β·log max(pred, 1e−3) + log 10 − β·log max_x' pred(x'): the best string has reward 10. */

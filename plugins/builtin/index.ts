@@ -1,22 +1,17 @@
+// a program that uses the Node bundle is a Node host: native TensorFlow and the gradients' source
+import '../node/tensor-host.js';
 import { definePlugin } from '../../core/plugin.js';
 import { checkpointSubscriber } from '../checkpoint/subscriber.js';
 import { jsonlSubscriber } from '../loggers/jsonl.js';
 import { progressSubscriber } from '../loggers/progress.js';
-import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, tfbind8Contribution } from './envs.js';
-import { mlpContribution } from './estimators.js';
+import { nodeFileAccess } from '../node/file-access.js';
+import { builtinContributions } from './contributions.js';
 import { evaluatorSubscriber } from './evaluation.js';
-import { dbContribution, subtbContribution } from './balance-objectives.js';
-import { fmContribution, tbContribution } from './objectives.js';
-import { rlContribution } from './rl.js';
-import { ppoContribution, reinforceContribution } from './baselines.js';
 
-/** Everything bundled with gflownet-ts: environments, objectives, estimators and subscribers. */
+/** Everything bundled with gflownet-ts under Node: environments, objectives, estimators and subscribers. */
 export const builtinPlugin = definePlugin({
   name: 'builtin',
-  envs: [hypergridContribution, tfbind8Contribution, qm9strContribution, bitseqContribution, dagContribution],
-  classicEnvs: [cartpoleContribution],
-  objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
-  estimators: [mlpContribution],
+  ...builtinContributions(nodeFileAccess),
   // order matters: the evaluator publishes before the loggers see the same iteration's end
   subscribers: [evaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
 });

@@ -8,13 +8,13 @@ import {
   SEHSTR_MAX_PREDICTION,
   SEHSTR_MODE_REWARD,
   sehLogReward,
-  sehPredictionTable,
+  SEHSTR_TABLE_KEY,
 } from '../../envs/sequence/sehstr-proxy-data.js';
-import { loadOrComputeTable } from '../../envs/sequence/table-cache.js';
-import { shippedDataPath } from '../../envs/sequence/data-file.js';
+import { loadOrComputeTable } from '../../plugins/node/table-cache.js';
+import { nodeFileAccess } from '../../plugins/node/file-access.js';
 
 // Every value below is from envs/data/README.md (the sEH proxy's check values).
-const proxy = loadSehProxy();
+const proxy = loadSehProxy(nodeFileAccess);
 const blocks = (s: string): number[] => Array.from(s, (c) => SEHSTR_ALPHABET.indexOf(c));
 const name = (index: number): string => Array.from(proxy.digits(index), (d) => SEHSTR_ALPHABET[d]).join('');
 
@@ -28,8 +28,8 @@ describe('sEH proxy: single predictions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gfn-seh-bad-'));
     try {
       const path = join(dir, 'sehstr.gbtr.json');
-      writeFileSync(path, readFileSync(shippedDataPath('sehstr.gbtr.json')).subarray(0, 1000));
-      expect(() => loadSehProxy(path)).toThrow(/sehstr\.gbtr\.json.*expected 227611 bytes/);
+      writeFileSync(path, readFileSync(nodeFileAccess.shippedDataLocation('sehstr.gbtr.json')).subarray(0, 1000));
+      expect(() => loadSehProxy(nodeFileAccess, path)).toThrow(/sehstr\.gbtr\.json.*expected 227611 bytes/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -40,7 +40,7 @@ describe('sEH proxy: the full table of 18^6 strings', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'gfn-seh-cache-'));
   let table: Float64Array;
   beforeAll(() => {
-    table = sehPredictionTable(proxy, cacheDir);
+    table = loadOrComputeTable({ key: SEHSTR_TABLE_KEY, length: proxy.nStrings, compute: () => proxy.predictAll() }, cacheDir).table;
   }, 300_000);
   afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 

@@ -2,22 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CachedTableSpec } from '../../core/io/file-access.js';
 
 /**
- * A large float64 table computed from shipped data (e.g. the sEH proxy's 34M predictions), cached on
- * disk so that it is computed once per machine. The cache file is `<dir>/<key>.f64` (little-endian
- * float64) beside `<key>.json` holding its length and sha256; a file whose length or checksum does
- * not match is recomputed, never trusted. Both are written to a temporary name and renamed, so an
- * interrupted write never leaves a half table under the real name.
+ * The Node host's cache of large float64 tables computed from shipped data (e.g. the sEH proxy's 34M
+ * predictions, {@link CachedTableSpec}), on disk so that each is computed once per machine. The
+ * cache file is `<dir>/<key>.f64` (little-endian float64) beside `<key>.json` holding its length and
+ * sha256; a file whose length or checksum does not match is recomputed, never trusted. Both are
+ * written to a temporary name and renamed, so an interrupted write never leaves a half table under
+ * the real name.
  */
-export interface CachedTableSpec {
-  /** File stem; include a hash of the inputs so that changed inputs never reuse an old table. */
-  key: string;
-  /** Number of values. */
-  length: number;
-  /** Computes the table when no valid cached copy exists. */
-  compute: () => Float64Array;
-}
 
 /** Where cached tables go: `$GFN_CACHE_DIR`, else `$XDG_CACHE_HOME/gflownet-ts`, else `~/.cache/gflownet-ts`. */
 export function defaultCacheDir(): string {
