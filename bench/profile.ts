@@ -23,6 +23,8 @@ export interface ProfileSnapshot {
   reads: number;
   /** Kernel dispatches by kernel name. */
   byKernel: Map<string, number>;
+  /** Wall ms inside each kernel (dispatch bookkeeping included) by kernel name. */
+  kernelMs: Map<string, number>;
 }
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -40,6 +42,7 @@ export class Profiler {
   private uploads = 0;
   private reads = 0;
   private readonly byKernel = new Map<string, number>();
+  private readonly kernelMs = new Map<string, number>();
   /** Open phases, innermost last, with the time the innermost one was (re)started. */
   private readonly stack: Phase[] = [];
   private since = 0;
@@ -52,8 +55,13 @@ export class Profiler {
       function (this: unknown, params: unknown) {
         // customGrad ops also pass through here; only registered kernels are dispatches
         const name = (params as { kernelName?: string }).kernelName;
-        if (name !== undefined) self.countKernel(name);
-        return original.call(this, params);
+        if (name === undefined) return original.call(this, params);
+        const t0 = performance.now();
+        try {
+          return original.call(this, params);
+        } finally {
+          self.countKernel(name, performance.now() - t0);
+        }
       },
     );
     this.wrap(engine, 'makeTensor', (original) =>
@@ -107,7 +115,7 @@ export class Profiler {
 
   /** A copy of the counters so far. */
   snapshot(): ProfileSnapshot {
-    return { ms: { ...this.ms }, kernels: this.kernels, uploads: this.uploads, reads: this.reads, byKernel: new Map(this.byKernel) };
+    return { ms: { ...this.ms }, kernels: this.kernels, uploads: this.uploads, reads: this.reads, byKernel: new Map(this.byKernel), kernelMs: new Map(this.kernelMs) };
   }
 
   /** Restores every wrapped method. */
@@ -116,9 +124,10 @@ export class Profiler {
     this.patches.length = 0;
   }
 
-  private countKernel(name: string): void {
+  private countKernel(name: string, ms: number): void {
     this.kernels += 1;
     this.byKernel.set(name, (this.byKernel.get(name) ?? 0) + 1);
+    this.kernelMs.set(name, (this.kernelMs.get(name) ?? 0) + ms);
   }
 
   private wrap(target: Record<string, AnyFn>, key: string, make: (original: AnyFn) => AnyFn): void {
@@ -131,16 +140,20 @@ export class Profiler {
 
 /** `after − before`, counter by counter. */
 export function difference(after: ProfileSnapshot, before: ProfileSnapshot): ProfileSnapshot {
-  const byKernel = new Map<string, number>();
-  for (const [k, v] of after.byKernel) {
-    const d = v - (before.byKernel.get(k) ?? 0);
-    if (d > 0) byKernel.set(k, d);
-  }
+  const diff = (a: Map<string, number>, b: Map<string, number>): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const [k, v] of a) {
+      const d = v - (b.get(k) ?? 0);
+      if (d > 0) out.set(k, d);
+    }
+    return out;
+  };
   return {
     ms: Object.fromEntries(PHASES.map((p) => [p, after.ms[p] - before.ms[p]])) as Record<Phase, number>,
     kernels: after.kernels - before.kernels,
     uploads: after.uploads - before.uploads,
     reads: after.reads - before.reads,
-    byKernel,
+    byKernel: diff(after.byKernel, before.byKernel),
+    kernelMs: diff(after.kernelMs, before.kernelMs),
   };
 }

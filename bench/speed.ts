@@ -9,8 +9,8 @@
  *
  * Training settings run on 2-D HyperGrid (R0 = 0.01) with the default MLP 4x256 (value networks
  * 2x256), seed 0, no periodic evaluation. After `--warmup` iterations (JIT, kernel set-up), it
- * reports per iteration: wall ms, process CPU ms (the better figure on a loaded machine), the wall
- * ms split into sampling (forward and backward trajectories), loss forward, backward pass,
+ * reports per iteration: wall ms, process CPU ms (the better figure on a loaded machine), the
+ * shares of the wall time spent in sampling (forward and backward trajectories), loss forward, backward pass,
  * optimizer (Adam), trust-region step (RL-T: CG and line search, its gradient excluded) and the
  * rest, and the number of tfjs kernels dispatched, host→tensor uploads and tensor→host reads.
  * Counts are deterministic (same seed, same work); times depend on the load.
@@ -76,9 +76,9 @@ const program = new Command()
   .option('--only <ids>', `comma-separated settings (${Object.keys(SETTINGS).join(', ')})`)
   .option('--iterations <n>', 'measured training iterations per setting (default: per setting, 50–100)')
   .option('--warmup <n>', 'training iterations before measuring', '10')
-  .option('--evaluations <n>', 'exact evaluations per evaluation setting', '2')
+  .option('--evaluations <n>', 'exact evaluations per evaluation setting', '1')
   .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
-  .option('--kernels <k>', 'also print the k most dispatched kernels of each setting', '0')
+  .option('--kernels <k>', 'also print the k kernels that took the most time in each setting', '0')
   .option('--json <file>', 'also write the results as JSON')
   .option('--list', 'list the settings and exit')
   .parse();
@@ -164,19 +164,16 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
     dispose: () => mlp.dispose(),
   };
   const n = Number(opts.evaluations);
-  let first: { snap: ProfileSnapshot; wall: number; cpu: number } | undefined;
+  // no warm-up evaluation: one takes seconds, kernel set-up milliseconds
+  const first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
   try {
-    for (let k = 0; k <= n; k++) {
-      // the first evaluation is a warm-up (wasm compilation, kernel set-up)
-      if (k === 1) first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
-      profiler.timed('evaluation', () => exact.compute(timedNet));
-    }
+    for (let k = 0; k < n; k++) profiler.timed('evaluation', () => exact.compute(timedNet));
   } finally {
     profiler.uninstall();
   }
   const last = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
   mlp.dispose();
-  return { id, label: s.label, count: n, wallMs: (last.wall - first!.wall) / n, cpuMs: (last.cpu - first!.cpu) / n, profile: perUnit(difference(last.snap, first!.snap), n), setupMs };
+  return { id, label: s.label, count: n, wallMs: (last.wall - first.wall) / n, cpuMs: (last.cpu - first.cpu) / n, profile: perUnit(difference(last.snap, first.snap), n), setupMs };
 }
 
 /** Charges sampling, Adam and the trust-region step to their phases. */
@@ -191,7 +188,8 @@ function instrument(p: Profiler): Profiler {
 function perUnit(p: ProfileSnapshot, n: number): ProfileSnapshot {
   const ms = { ...p.ms };
   for (const k of Object.keys(ms) as Array<keyof typeof ms>) ms[k] /= n;
-  return { ms, kernels: p.kernels / n, uploads: p.uploads / n, reads: p.reads / n, byKernel: new Map([...p.byKernel].map(([k, v]) => [k, v / n])) };
+  const scale = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k, v / n]));
+  return { ms, kernels: p.kernels / n, uploads: p.uploads / n, reads: p.reads / n, byKernel: scale(p.byKernel), kernelMs: scale(p.kernelMs) };
 }
 
 const f1 = (x: number): string => x.toFixed(1);
@@ -204,8 +202,8 @@ for (const id of ids) {
   process.stderr.write(`${id}: ${f1(r.wallMs)} ms wall, ${f1(r.cpuMs)} ms cpu, ${f0(r.profile.kernels)} kernels\n`);
   const k = Number(opts.kernels);
   if (k > 0) {
-    const top = [...r.profile.byKernel].sort((a, b) => b[1] - a[1]).slice(0, k);
-    process.stderr.write(`  ${top.map(([name, c]) => `${name} ${f1(c)}`).join(', ')}\n`);
+    const top = [...r.profile.kernelMs].sort((a, b) => b[1] - a[1]).slice(0, k);
+    process.stderr.write(`  kernels by time (count, ms per unit): ${top.map(([name, ms]) => `${name} ${f1(r.profile.byKernel.get(name)!)} ${ms.toFixed(2)}`).join(', ')}\n`);
   }
 }
 
@@ -215,13 +213,15 @@ const lines = [`backend ${backend}; wall times depend on the machine's load, ker
 if (training.length > 0) {
   lines.push(
     '| setting | iterations | ms/it | CPU ms/it | sampling | loss forward | backward | optimizer | TRPO step | other | kernels/it | uploads/it | reads/it |',
+    '|  |  |  |  | (shares of the wall time) |  |  |  |  |  |  |  |  |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of training) {
     const m = r.profile.ms;
     const other = r.wallMs - m.sample - m.forward - m.backward - m.optimizer - m.trpo;
+    const pct = (x: number): string => `${f0((100 * x) / r.wallMs)}%`;
     lines.push(
-      `| ${r.label} | ${r.count} | ${f1(r.wallMs)} | ${f1(r.cpuMs)} | ${f1(m.sample)} | ${f1(m.forward)} | ${f1(m.backward)} | ${f1(m.optimizer)} | ${f1(m.trpo)} | ${f1(other)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} |`,
+      `| ${r.label} | ${r.count} | ${f1(r.wallMs)} | ${f1(r.cpuMs)} | ${pct(m.sample)} | ${pct(m.forward)} | ${pct(m.backward)} | ${pct(m.optimizer)} | ${pct(m.trpo)} | ${pct(other)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} |`,
     );
   }
   lines.push('');
@@ -230,12 +230,13 @@ if (evaluations.length > 0) {
   lines.push('| setting | evaluations | ms/evaluation | CPU ms | network pass | rest (DP, encoding) | kernels | uploads | reads | transition table (once) ms |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of evaluations) {
     const m = r.profile.ms;
-    lines.push(`| ${r.label} | ${r.count} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${f0(m.network)} | ${f0(r.wallMs - m.network)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} | ${f0(r.setupMs ?? 0)} |`);
+    const pct = (x: number): string => `${f0((100 * x) / r.wallMs)}%`;
+    lines.push(`| ${r.label} | ${r.count} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${pct(m.network)} | ${pct(r.wallMs - m.network)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} | ${f0(r.setupMs ?? 0)} |`);
   }
   lines.push('');
 }
 process.stdout.write(lines.join('\n'));
 if (opts.json) {
-  const plain = results.map((r) => ({ ...r, profile: { ...r.profile, byKernel: Object.fromEntries(r.profile.byKernel) } }));
+  const plain = results.map((r) => ({ ...r, profile: { ...r.profile, byKernel: Object.fromEntries(r.profile.byKernel), kernelMs: Object.fromEntries(r.profile.kernelMs) } }));
   writeFileSync(opts.json, `${JSON.stringify({ backend, results: plain }, null, 2)}\n`);
 }

@@ -93,6 +93,27 @@ function makeDenseOp(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b
   return fn as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 }
 
+/**
+ * Inference through a stack of layers with one kernel per layer (plus tanh where used): the
+ * fused matMul kernel takes rank-3 operands, and `tf.fused.matMul` reshapes both operands and its
+ * output around every call (three extra dispatches, ~10 µs each on wasm, per layer and per
+ * sampling step). Here activations stay rank 3 from layer to layer and only the weights are
+ * viewed as rank 3; same kernel, same attributes, so the outputs are bit for bit `predict`'s.
+ */
+export function inferenceChain(layers: readonly Dense[], x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const engine = tf.engine();
+    let h = tf.reshape(x, [1, x.shape[0], x.shape[1]]) as tf.Tensor3D;
+    for (const layer of layers) {
+      const fused = layer.activation === 'relu' ? 'relu' : 'linear';
+      const b = tf.reshape(layer.weight, [1, layer.inDim, layer.outDim]);
+      h = engine.runKernel('_FusedMatMul', { a: h, b, bias: layer.bias }, { transposeA: false, transposeB: false, activation: fused }) as tf.Tensor3D;
+      if (layer.activation === 'tanh') h = tf.tanh(h);
+    }
+    return tf.reshape(h, [x.shape[0], h.shape[2]]) as tf.Tensor2D;
+  });
+}
+
 /** act(x W + b) in as few kernels as the backend allows (relu and linear fuse into the matMul). */
 function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   if (activation === 'tanh') return tf.tanh(tf.fused.matMul({ a: x, b: w, bias: b })) as tf.Tensor2D;

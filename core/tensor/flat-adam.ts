@@ -7,7 +7,7 @@ import { loadVariables, type SavedTensor, saveTensors } from '../checkpoint/enco
  *
  * Why: tfjs's Adam runs about a dozen kernels per variable (~10 µs of dispatch each on wasm, and
  * most of an MLP's variables are small); here one step is ~20 kernels on the concatenated
- * gradients plus a reshape and a split per variable. The arithmetic is tfjs's, op for op and in
+ * gradients and parameters, two reshapes per variable and one upload per variable. The arithmetic is tfjs's, op for op and in
  * float32 — m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², p ← p + (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε) · (−lr),
  * with β^t accumulated by repeated multiplication — so the updates are bit for bit those of
  * `tf.train.adam`. Its checkpoint record has the layout of a tfjs Adam's (per-variable moments by
@@ -56,8 +56,17 @@ export class FlatAdam {
         const [newM, newV, newP] = update(this.m, this.v, flat(variables.map((v) => grads[v.name]!)), flat([...variables]));
         this.m.assign(newM as tf.Tensor1D);
         this.v.assign(newV as tf.Tensor1D);
-        const parts = variables.length === 1 ? [newP] : tf.split(newP, this.sizes);
-        variables.forEach((v, i) => v.assign(tf.reshape(parts[i]!, v.shape)));
+        if (variables.length === 1) variables[0]!.assign(tf.reshape(newP, variables[0]!.shape));
+        else {
+          // one read and one upload per variable: the wasm split/slice kernels copy the whole
+          // input once per part
+          const values = newP.dataSync() as Float32Array;
+          let off = 0;
+          for (const v of variables) {
+            v.assign(tf.tensor(values.subarray(off, off + v.size), v.shape));
+            off += v.size;
+          }
+        }
       } else {
         // rare (a variable the loss does not reach): per variable, its moments untouched
         const ms = tf.split(this.m, this.sizes);
