@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
-import { FlatAdam } from './flat-adam.js';
+import { loadAdamState, saveAdamState } from './adam-state.js';
 
 /** A set of variables trained with one learning rate. */
 export interface ParamGroup {
@@ -11,14 +11,13 @@ export interface ParamGroup {
 
 /**
  * Adam over several parameter groups, each with its own learning rate (e.g. the policy network at
- * 1e-3 and log Z at 0.1). One gradient computation covers all groups. Each group steps as
- * `tf.train.adam` would, bit for bit, with far fewer kernels (see {@link FlatAdam}).
+ * 1e-3 and log Z at 0.1). One gradient computation covers all groups.
  */
 export class GroupedAdam implements Checkpointable {
-  private readonly optimizers: Array<{ group: ParamGroup; opt: FlatAdam }>;
+  private readonly optimizers: Array<{ group: ParamGroup; opt: tf.Optimizer }>;
 
   constructor(groups: readonly ParamGroup[], readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
-    this.optimizers = groups.map((group) => ({ group, opt: new FlatAdam(group.variables, group.learningRate, beta1, beta2, epsilon) }));
+    this.optimizers = groups.map((group) => ({ group, opt: tf.train.adam(group.learningRate, beta1, beta2, epsilon) }));
   }
 
   /** All variables of all groups. */
@@ -41,14 +40,16 @@ export class GroupedAdam implements Checkpointable {
   /** Applies (and disposes) gradients keyed by variable name; variables without a gradient are skipped. */
   applyGradients(grads: tf.NamedTensorMap): void {
     for (const { group, opt } of this.optimizers) {
-      if (group.variables.some((v) => grads[v.name])) opt.applyGradients(grads);
+      const own: tf.NamedTensorMap = {};
+      for (const v of group.variables) if (grads[v.name]) own[v.name] = grads[v.name]!;
+      if (Object.keys(own).length > 0) opt.applyGradients(own);
     }
     tf.dispose(Object.values(grads));
   }
 
   /** Every group's exact Adam state (step count, β^t accumulators, moments), keyed by group name. */
   saveState(): StateRecord {
-    return { groups: Object.fromEntries(this.optimizers.map(({ group, opt }) => [group.name, opt.saveState()])) };
+    return { groups: Object.fromEntries(this.optimizers.map(({ group, opt }) => [group.name, saveAdamState(opt)])) };
   }
 
   /** Restores {@link saveState}'s output into optimizers over the same groups. */
@@ -57,7 +58,7 @@ export class GroupedAdam implements Checkpointable {
     for (const { group, opt } of this.optimizers) {
       const saved = groups[group.name];
       if (!saved) throw new Error(`checkpoint: no state for the Adam group '${group.name}' (saved groups: ${Object.keys(groups).join(', ') || 'none'})`);
-      opt.loadState(saved, `Adam group '${group.name}'`);
+      loadAdamState(opt, saved, `Adam group '${group.name}'`);
     }
   }
 
