@@ -31,6 +31,8 @@ export interface Estimator {
  * parameters (variables order), for second-order methods.
  */
 export interface Linearization {
+  /** The outputs at the linearisation's inputs, equal to `predict`'s (owned: freed by `dispose`). */
+  readonly outputs: tf.Tensor2D;
   /** J·v for per-variable tangents v: the outputs' directional derivative. */
   jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;
   /** Jᵀ·u: the gradient of Σ outputs ⊙ u w.r.t. each variable. */

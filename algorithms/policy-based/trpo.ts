@@ -6,17 +6,18 @@
  *   KL(θ)        = Σ_m KL(π_old(·|s_m) ‖ π_θ(·|s_m)) / N
  * g = ∇L at θ_old; F = ∇²KL at θ_old = Σ_m J_mᵀ (diag p_m − p_m p_mᵀ) J_m / N with J_m the
  * Jacobian of the logits of state s_m — products F·v are exact: J·v by forward mode and Jᵀ·u
- * by backpropagation through the estimator's linearisation (`linearize`). s = CG(F, g) in `cgIterations` iterations;
+ * by backpropagation through the estimator's linearisation (`linearize`), which is computed once
+ * per step at the batch's distinct states and also gives g = Jᵀ (∂L/∂logits) and L(θ_old) (its
+ * outputs are the inference logits). s = CG(F, g) in `cgIterations` iterations;
  * step = sqrt(2δ / sᵀg) · s; try θ_old − 0.5^k · step for k = 0 … backtrackSteps − 1 and keep the
  * first with L < L(θ_old) and KL ≤ δ; if none, θ_old stays.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator, Linearization } from '../../core/estimator.js';
 import { maskPenalty } from '../../core/policy/categorical.js';
-import { forwardLogProbs } from '../../core/policy/forward.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
-import { assignFlat, flattenGradients, flattenValues, unflatten } from '../../core/tensor/flat-params.js';
+import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';
 import { readValues } from '../../core/tensor/read.js';
 
 /** Options of the trust-region step. */
@@ -54,6 +55,19 @@ export interface TrpoBatch {
   nTraj: number;
 }
 
+/** A batch's distinct states, the policy linearised there, and its probabilities (one network pass). */
+interface Linearized {
+  /** Distinct-state index of every row. */
+  inverse: Int32Array;
+  /** Rows per distinct state. */
+  counts: Float32Array;
+  nUnique: number;
+  /** Masked softmax of the logits at each distinct state (float64). */
+  probs: Float64Array;
+  lin: Linearization;
+  dispose(): void;
+}
+
 export class TrustRegionStep {
   constructor(
     private readonly env: Environment,
@@ -65,14 +79,12 @@ export class TrustRegionStep {
 
   /** ∇ of the surrogate at the current parameters, flattened in `policy.variables` order. */
   surrogateGradient(batch: TrpoBatch): Float64Array {
-    const vars = this.policy.variables;
-    const { grads, value } = tf.variableGrads(
-      () => tf.div(tf.sum(tf.mul(forwardLogProbs(this.env, this.policy, batch.states, batch.actions), tf.tensor1d(batch.advantages))), batch.nTraj) as tf.Scalar,
-      [...vars],
-    );
-    const flat = flattenGradients(vars, grads);
-    tf.dispose([value, ...Object.values(grads)]);
-    return flat;
+    const at = this.linearizeAt(batch);
+    try {
+      return this.gradientAt(at, batch);
+    } finally {
+      at.dispose();
+    }
   }
 
   /**
@@ -81,73 +93,123 @@ export class TrustRegionStep {
    * product); call `dispose()` on the returned function when done.
    */
   fisherVectorProduct(batch: TrpoBatch): FisherProduct {
-    const { env, policy } = this;
-    const vars = policy.variables;
-    const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
-    const nUnique = unique.length / env.stateDim;
-    const counts = new Float32Array(nUnique);
-    for (const u of inverse) counts[u]! += 1;
-    const obs = env.encode(unique);
-    const probs = this.probabilities(unique, obs);
-    const nA = env.nActions;
-    const x = tf.tensor2d(obs, [nUnique, env.obsDim]);
-    const lin = policy.linearize!(x);
-    const product = (v: Float64Array): Float64Array => {
-      const tangents = unflatten(vars, v);
-      const jv = readValues(() => lin.jvp(tangents));
-      tf.dispose(tangents);
-      // u_s = count_s · (diag p − p pᵀ) J_s v / N
-      const u = new Float32Array(nUnique * nA);
-      for (let s = 0; s < nUnique; s++) {
-        let pjv = 0;
-        for (let a = 0; a < nA; a++) pjv += probs[s * nA + a]! * jv[s * nA + a]!;
-        for (let a = 0; a < nA; a++) u[s * nA + a] = (counts[s]! * probs[s * nA + a]! * (jv[s * nA + a]! - pjv)) / batch.nTraj;
-      }
-      const grads = tf.tidy(() => lin.vjp(tf.tensor2d(u, [nUnique, nA])));
-      const fv = new Float64Array(v.length);
-      let off = 0;
-      for (const g of grads) {
-        fv.set(g.dataSync(), off);
-        off += g.size;
-      }
-      tf.dispose(grads);
-      if (this.options.damping > 0) for (let k = 0; k < fv.length; k++) fv[k]! += this.options.damping * v[k]!;
-      return fv;
-    };
-    return Object.assign(product, {
-      dispose: () => {
-        lin.dispose();
-        x.dispose();
-      },
-    });
+    const at = this.linearizeAt(batch);
+    return Object.assign(this.productAt(at, batch.nTraj), { dispose: () => at.dispose() });
   }
 
   /** One trust-region step on the policy's parameters. */
   step(batch: TrpoBatch): TrpoStepResult {
     const { delta, backtrackSteps } = this.options;
     const vars = this.policy.variables;
-    const g = this.surrogateGradient(batch);
-    const fvp = this.fisherVectorProduct(batch);
-    const direction = conjugateGradient(fvp, g, this.options.cgIterations, this.options.cgTolerance);
-    fvp.dispose();
+    // one linearisation serves the gradient, the Fisher products and the surrogate before the step
+    const at = this.linearizeAt(batch);
+    let g: Float64Array;
+    let direction: Float64Array;
+    let before: { surrogate: number; kl: number; logProbs: Float64Array };
+    try {
+      g = this.gradientAt(at, batch);
+      direction = conjugateGradient(this.productAt(at, batch.nTraj), g, this.options.cgIterations, this.options.cgTolerance);
+      before = this.surrogateAndKl(batch, at.inverse, at.probs);
+    } finally {
+      at.dispose();
+    }
     const sg = dot(direction, g);
-    const old = flattenValues(vars);
-    const before = this.evaluate(batch);
     const none: TrpoStepResult = { accepted: false, backtracks: -1, surrogateBefore: before.surrogate, surrogateAfter: before.surrogate, kl: 0 };
     if (!(sg > 0) || !Number.isFinite(sg)) return none;
+    const old = flattenValues(vars);
     const maxLength = Math.sqrt((2 * delta) / sg);
     const candidate = new Float64Array(old.length);
+    const { unique, inverse } = uniqueRows(batch.states, this.env.stateDim);
+    const obs = this.env.encode(unique);
     for (let k = 0; k < backtrackSteps; k++) {
       const scale = maxLength * 0.5 ** k;
       for (let j = 0; j < old.length; j++) candidate[j] = old[j]! - scale * direction[j]!;
       assignFlat(vars, candidate);
-      const after = this.evaluate(batch, before.logProbs);
+      const after = this.surrogateAndKl(batch, inverse, this.probabilities(unique, obs), before.logProbs);
       if (after.surrogate < before.surrogate && after.kl <= delta) {
         return { accepted: true, backtracks: k, surrogateBefore: before.surrogate, surrogateAfter: after.surrogate, kl: after.kl };
       }
     }
     assignFlat(vars, old);
     return none;
+  }
+
+  /** The policy linearised at the batch's distinct states, with its probabilities there. */
+  private linearizeAt(batch: TrpoBatch): Linearized {
+    const { env } = this;
+    const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
+    const nUnique = unique.length / env.stateDim;
+    const counts = new Float32Array(nUnique);
+    for (const u of inverse) counts[u]! += 1;
+    const x = tf.tensor2d(env.encode(unique), [nUnique, env.obsDim]);
+    const lin = this.policy.linearize!(x);
+    // the linearisation's outputs are the inference logits, bit for bit
+    const probs = softmaxRows(lin.outputs.dataSync(), env.forwardMask(unique), env.nActions);
+    return {
+      inverse,
+      counts,
+      nUnique,
+      probs,
+      lin,
+      dispose: () => {
+        lin.dispose();
+        x.dispose();
+      },
+    };
+  }
+
+  /**
+   * ∇ surrogate = Jᵀ q with q the gradient w.r.t. the logits: at the current parameters (ratio 1)
+   * row m contributes A_m (e_{a_m} − p) / N at its state.
+   */
+  private gradientAt(at: Linearized, batch: TrpoBatch): Float64Array {
+    const nA = this.env.nActions;
+    const q = new Float32Array(at.nUnique * nA);
+    const perState = new Float64Array(at.nUnique * nA);
+    const weight = new Float64Array(at.nUnique);
+    for (let m = 0; m < batch.actions.length; m++) {
+      const s = at.inverse[m]!;
+      const w = batch.advantages[m]! / batch.nTraj;
+      perState[s * nA + batch.actions[m]!]! += w;
+      weight[s]! += w;
+    }
+    for (let k = 0; k < q.length; k++) q[k] = perState[k]! - weight[Math.floor(k / nA)]! * at.probs[k]!;
+    return this.vjpFlat(at, q);
+  }
+
+  /** v ↦ F·v (+ damping·v) on a linearisation (not disposed here). */
+  private productAt(at: Linearized, nTraj: number): (v: Float64Array) => Float64Array {
+    const vars = this.policy.variables;
+    const nA = this.env.nActions;
+    const { probs, counts, nUnique } = at;
+    return (v) => {
+      const tangents = unflatten(vars, v);
+      const jv = readValues(() => at.lin.jvp(tangents));
+      tf.dispose(tangents);
+      // u_s = count_s · (diag p − p pᵀ) J_s v / N
+      const u = new Float32Array(nUnique * nA);
+      for (let s = 0; s < nUnique; s++) {
+        let pjv = 0;
+        for (let a = 0; a < nA; a++) pjv += probs[s * nA + a]! * jv[s * nA + a]!;
+        for (let a = 0; a < nA; a++) u[s * nA + a] = (counts[s]! * probs[s * nA + a]! * (jv[s * nA + a]! - pjv)) / nTraj;
+      }
+      const fv = this.vjpFlat(at, u);
+      if (this.options.damping > 0) for (let k = 0; k < fv.length; k++) fv[k]! += this.options.damping * v[k]!;
+      return fv;
+    };
+  }
+
+  /** Jᵀ·u flattened in `policy.variables` order, for u given per distinct state (nUnique x nA). */
+  private vjpFlat(at: Linearized, u: Float32Array): Float64Array {
+    const grads = tf.tidy(() => at.lin.vjp(tf.tensor2d(u, [at.nUnique, this.env.nActions])));
+    const out = new Float64Array(parameterCount(this.policy.variables));
+    let off = 0;
+    for (const g of grads) {
+      out.set(g.dataSync(), off);
+      off += g.size;
+    }
+    tf.dispose(grads);
+    return out;
   }
 
   /** Masked softmax probabilities of the given states (float64, host). */
@@ -158,15 +220,12 @@ export class TrustRegionStep {
   }
 
   /**
-   * Surrogate and mean KL at the current parameters relative to `oldLogProbs` (full per-row
-   * log-distributions); without it, the current parameters are the old ones.
+   * Surrogate and mean KL of the policy whose probabilities at the distinct states are `p`,
+   * relative to `oldLogProbs` (full per-row log-distributions); without it, `p` is the old policy.
    */
-  private evaluate(batch: TrpoBatch, oldLogProbs?: Float64Array): { surrogate: number; kl: number; logProbs: Float64Array } {
-    const { env } = this;
-    const nA = env.nActions;
+  private surrogateAndKl(batch: TrpoBatch, inverse: Int32Array, p: Float64Array, oldLogProbs?: Float64Array): { surrogate: number; kl: number; logProbs: Float64Array } {
+    const nA = this.env.nActions;
     const rows = batch.actions.length;
-    const { unique, inverse } = uniqueRows(batch.states, env.stateDim);
-    const p = this.probabilities(unique, env.encode(unique));
     const logProbs = new Float64Array(rows * nA);
     let surrogate = 0;
     let kl = 0;
@@ -218,11 +277,13 @@ export function conjugateGradient(product: (v: Float64Array) => Float64Array, b:
     const pAp = dot(p, ap);
     if (!(pAp > 0)) break; // direction of zero (or negative) curvature: nothing more to gain
     const alpha = rr / pAp;
+    // x, r and r·r in one pass (the sum runs in the order of dot's)
+    let rrNew = 0;
     for (let k = 0; k < x.length; k++) {
       x[k]! += alpha * p[k]!;
-      r[k]! -= alpha * ap[k]!;
+      const rk = (r[k]! -= alpha * ap[k]!);
+      rrNew += rk * rk;
     }
-    const rrNew = dot(r, r);
     if (rrNew < tolerance) break;
     const beta = rrNew / rr;
     for (let k = 0; k < p.length; k++) p[k] = r[k]! + beta * p[k]!;

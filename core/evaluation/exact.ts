@@ -7,8 +7,10 @@ import { readValues } from '../tensor/read.js';
  * Exact terminating distribution of a forward policy on an enumerable environment, by dynamic
  * programming over the states in parents-first order:
  * u(s0) = 1, u(s') = Σ_{s → s'} u(s)·P_F(s'|s), P_T(x) = u(x)·P_F(exit | x).
- * The policy network is evaluated once over all states (in chunks, to bound memory); the
- * transition table is built once per environment.
+ * The policy network is evaluated once over the states that have a choice (in chunks, to bound
+ * memory); where only one action is allowed (e.g. a full sequence, which can only exit) P_F of that
+ * action is exactly 1 whatever the logits, so those states are skipped. The transition table is
+ * built once per environment.
  */
 export class ExactTerminatingDistribution {
   private readonly states: Int32Array;
@@ -16,10 +18,12 @@ export class ExactTerminatingDistribution {
   /** children[s·(A−1) + a] = index of step(s, a), or −1 where a is not allowed. */
   private readonly children: Int32Array;
   private readonly initialIndex: number;
+  /** Indices of the states with more than one allowed action (the only ones the network sees). */
+  private readonly choiceStates: Int32Array;
 
   constructor(
     private readonly env: Environment & Enumerable,
-    private readonly chunkSize = 8192,
+    private readonly chunkSize = 2048,
   ) {
     const n = env.nStates;
     const d = env.stateDim;
@@ -39,6 +43,13 @@ export class ExactTerminatingDistribution {
       });
     }
     this.initialIndex = env.stateIndex(env.s0)[0]!;
+    const choice: number[] = [];
+    for (let st = 0; st < n; st++) {
+      let allowed = 0;
+      for (let a = 0; a < nA; a++) allowed += this.forwardMask[st * nA + a]!;
+      if (allowed > 1) choice.push(st);
+    }
+    this.choiceStates = Int32Array.from(choice);
   }
 
   /** P_T over `env.allStates()` under the forward policy whose logits `estimator` computes. */
@@ -69,16 +80,19 @@ export class ExactTerminatingDistribution {
     return pT;
   }
 
+  /** Logits of every state with a choice (rows of states without one stay 0: they are not read). */
   private allLogits(estimator: Estimator): Float32Array {
-    const { env } = this;
-    const n = env.nStates;
+    const { env, choiceStates } = this;
     const d = env.stateDim;
-    const out = new Float32Array(n * env.nActions);
-    for (let start = 0; start < n; start += this.chunkSize) {
-      const end = Math.min(n, start + this.chunkSize);
-      const obs = env.encode(this.states.subarray(start * d, end * d));
+    const nA = env.nActions;
+    const out = new Float32Array(env.nStates * nA);
+    const rows = new Int32Array(Math.min(this.chunkSize, choiceStates.length) * d);
+    for (let start = 0; start < choiceStates.length; start += this.chunkSize) {
+      const end = Math.min(choiceStates.length, start + this.chunkSize);
+      for (let k = start; k < end; k++) rows.set(this.states.subarray(choiceStates[k]! * d, choiceStates[k]! * d + d), (k - start) * d);
+      const obs = env.encode(rows.subarray(0, (end - start) * d));
       const chunk = readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim])));
-      out.set(chunk, start * env.nActions);
+      for (let k = start; k < end; k++) out.set(chunk.subarray((k - start) * nA, (k - start + 1) * nA), choiceStates[k]! * nA);
     }
     return out;
   }

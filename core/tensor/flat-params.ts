@@ -30,10 +30,11 @@ export function flattenGradients(variables: readonly tf.Variable[], grads: tf.Na
 
 /** Splits a flat vector into tensors shaped like `variables` (caller disposes). */
 export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<number>): tf.Tensor[] {
-  const f32 = flat instanceof Float32Array ? flat : Float32Array.from(flat);
+  // typed arrays convert part by part (one copy); other array-likes go through one float32 copy
+  const typed = flat instanceof Float32Array || flat instanceof Float64Array ? flat : Float32Array.from(flat);
   let off = 0;
   return variables.map((v) => {
-    const part = f32.slice(off, off + v.size);
+    const part = new Float32Array(typed.subarray(off, off + v.size));
     off += v.size;
     return tf.tensor(part, v.shape);
   });

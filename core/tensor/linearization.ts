@@ -19,7 +19,8 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
       inputs.push(h);
       inputsT.push(tf.transpose(h));
       weightsT.push(tf.transpose(layer.weight));
-      const z = tf.add(tf.matMul(h, layer.weight), layer.bias) as tf.Tensor2D;
+      // the fused kernel of `predict`, so that the outputs are bit for bit the inference outputs
+      const z = tf.fused.matMul({ a: h, b: layer.weight, bias: layer.bias }) as tf.Tensor2D;
       if (layer.activation === 'relu') {
         derivatives.push(tf.step(z) as tf.Tensor2D);
         h = tf.relu(z);
@@ -31,11 +32,12 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
         h = z;
       }
     }
-    const kept = { inputs, inputsT, derivatives, weightsT };
+    const kept = { inputs, inputsT, derivatives, weightsT, outputs: h };
     return kept;
   });
-  const all = [...cache.inputs.slice(1), ...cache.inputsT, ...cache.weightsT, ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined)];
+  const all = [...cache.inputs.slice(1), ...cache.inputsT, ...cache.weightsT, ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined), cache.outputs];
   return {
+    outputs: cache.outputs,
     jvp: (tangents) =>
       tf.tidy(() => {
         let dh: tf.Tensor2D | undefined;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng.js';
 import type { Estimator, Linearization } from '../estimator.js';
-import { type Activation, Dense } from './dense.js';
+import { type Activation, Dense, inferenceChain } from './dense.js';
 import { linearizeDense } from './linearization.js';
 
 /** Shape of a multi-layer perceptron. */
@@ -50,11 +50,7 @@ export class Mlp implements Estimator {
 
   /** Inference output of the last hidden layer. */
   trunkPredict(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      let h = x;
-      for (const layer of this.layers.slice(0, -1)) h = layer.predict(h);
-      return h;
-    });
+    return inferenceChain(this.layers.slice(0, -1), x);
   }
 
   /**
@@ -86,11 +82,7 @@ export class Mlp implements Estimator {
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
   predict(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      let h = x;
-      for (const layer of this.layers) h = layer.predict(h);
-      return h;
-    });
+    return inferenceChain(this.layers, x);
   }
 
   /**
