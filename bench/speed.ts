@@ -70,7 +70,7 @@ const SETTINGS: Record<string, Setting> = {
   'rl-t': hg('RL-T (uniform P_B), H=16, batch 16', rl('uniform', 'trpo'), 50),
   'tb-u-b128': hg('TB-U, H=16, batch 128', { name: 'tb', backward: 'uniform' }, 50, 16, 128),
   'rl-u-h64': hg('RL-U, H=64, batch 16', rl('uniform'), 100, 64),
-  'exact-tfbind8': { kind: 'evaluation', label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256', env: () => createTfBind8(nodeFileAccess), hidden: [256, 256, 256, 256] },
+  'exact-tfbind8': { kind: 'evaluation', label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256] },
 };
 
 const program = new Command()
