@@ -8,8 +8,6 @@ import { describe, expect, it } from 'vitest';
 // on their import path may load a Node-only module or use a Node-only global. (The browser
 // bundle's build would fail on a Node import too; this names the file and the culprit.)
 const root = resolve(import.meta.dirname, '../..');
-/** The bench harness is an application of the kernel that forks worker processes; it leaves core/. */
-const NOT_PORTABLE = ['core/bench/'];
 const NODE_GLOBALS = new Set(['process', 'Buffer', '__dirname', '__filename', 'require', 'setImmediate', 'global']);
 
 const sourcesUnder = (dir: string): string[] =>
@@ -42,8 +40,8 @@ function scan(file: string): { local: string[]; bare: string[]; globals: string[
 }
 
 describe('portable code imports no Node-only module', () => {
-  it('core/ (but the bench harness), envs/, algorithms/ and the browser entry, with everything they import', () => {
-    const starts = [...['core', 'envs', 'algorithms'].flatMap(sourcesUnder), 'plugins/browser.ts', 'plugins/plugin-kit.ts'].filter((f) => !NOT_PORTABLE.some((p) => f.startsWith(p)));
+  it('core/, envs/, algorithms/ and the browser entry, with everything they import', () => {
+    const starts = [...['core', 'envs', 'algorithms'].flatMap(sourcesUnder), 'plugins/browser.ts', 'plugins/plugin-kit.ts'];
     const seen = new Set<string>();
     const problems: string[] = [];
     const queue = [...starts];
@@ -51,7 +49,6 @@ describe('portable code imports no Node-only module', () => {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
-      if (NOT_PORTABLE.some((p) => file.startsWith(p))) problems.push(`${file}: not portable, imported on the portable path`);
       const { local, bare, globals } = scan(file);
       for (const m of bare) if (isBuiltin(m)) problems.push(`${file}: imports the Node module '${m}'`);
       for (const g of new Set(globals)) problems.push(`${file}: uses the Node global '${g}'`);
