@@ -1,5 +1,6 @@
 import { filter, type Subscription } from 'rxjs';
 import type { Environment } from '../env/environment.js';
+import { evaluationViewOf } from '../env/view.js';
 import { hasExactMetrics, hasModes, isEnumerable } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
@@ -27,7 +28,8 @@ export interface ExactEvaluationSchedule {
  * target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns log Z, and for environments
  * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
  * out of `modesTotal`), plus any task-specific metrics the environment computes from P_T
- * (`exactMetrics`, e.g. the DAG edge-marginal error). Environments that cannot be enumerated are
+ * (`exactMetrics`, e.g. the DAG edge-marginal error), and the environment's view of P_T (and of
+ * the mode-discovery draws) when it offers one (`evaluationViewOf`). Environments that cannot be enumerated are
  * skipped here. With `checkpoints`, its random stream and the modes found so far are registered
  * there as `evaluator`, so that a resumed run reports the same numbers.
  */
@@ -64,10 +66,13 @@ export function attachExactEvaluation(
         metrics.logZError = Math.abs(learned - logZ);
       }
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
+      let drawn: Int32Array | undefined;
       if (modes) {
-        metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
+        drawn = sampleIndices(pT, schedule.samples, rng);
+        metrics.modesFound = modes.record(drawn);
         metrics.modesTotal = modes.total;
       }
-      bus.evaluation$.next({ iteration, metrics, method: 'exact' });
+      const view = evaluationViewOf(env, { terminating: pT, ...(drawn ? { samples: exact.statesAt(drawn) } : {}) });
+      bus.evaluation$.next({ iteration, metrics, method: 'exact', ...(view ? { view } : {}) });
     });
 }

@@ -1,4 +1,5 @@
 import { ReplaySubject, Subject } from 'rxjs';
+import type { EvaluationView } from '../env/view.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
 /** Published once when training starts. */
@@ -38,6 +39,8 @@ export interface EvaluationEvent {
   metrics: Readonly<Record<string, number>>;
   /** `exact` when computed from the exact terminating distribution, `sampled` otherwise. */
   method: 'exact' | 'sampled';
+  /** The environment's picture of the sampler at this evaluation, when it offers one (see `evaluationViewOf`). */
+  view?: EvaluationView;
 }
 
 /** Published when a checkpoint has been written. */

@@ -1,9 +1,11 @@
 import { batchSize, type Environment, rowsEqual } from '../../core/env/environment.js';
+import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { BgeScore, type BgeHyperparameters } from './bge.js';
 import { keepsAcyclic, MAX_CLOSURE_NODES, transitiveClosure } from './closure.js';
 import { createDagGuide } from './guide.js';
+import { edgeMarginalsView, sampledEdgePanel } from './view.js';
 
 /** Options of {@link DagEnv}. */
 export interface DagEnvOptions {
@@ -34,7 +36,7 @@ export interface DagEnvOptions {
  * Exact evaluation needs every DAG listed, which is practical for d ≤ 5 only: use
  * `createDagEnv` (or `EnumerableDagEnv`) to get the enumerable variant there.
  */
-export class DagEnv implements Environment, GuideProvider {
+export class DagEnv implements Environment, GuideProvider, WithEvaluationView {
   readonly name = 'dag';
   readonly d: number;
   readonly stateDim: number;
@@ -151,6 +153,12 @@ export class DagEnv implements Environment, GuideProvider {
       throw new Error(`dag.createGuide: guideLogRewardThreshold must be a number, got ${JSON.stringify(override)}`);
     }
     return createDagGuide(this, forward, override ?? this.guideLogRewardThreshold);
+  }
+
+  /** Edge frequencies among the evaluation's sampled graphs; undefined without samples. */
+  evaluationView(source: ViewSource): EvaluationView | undefined {
+    if (!source.samples || source.samples.length === 0) return undefined;
+    return edgeMarginalsView(this.d, [sampledEdgePanel(source.samples, this.d)]);
   }
 
   private rows(states: Int32Array, actions: Int32Array, what: string): number {

@@ -1,5 +1,6 @@
 import { definePlugin } from '../../core/plugin.js';
 import { checkpointSubscriber } from '../checkpoint/subscriber.js';
+import { evaluationViewsSubscriber } from '../loggers/evaluation-views.js';
 import { jsonlSubscriber } from '../loggers/jsonl.js';
 import { progressSubscriber } from '../loggers/progress.js';
 import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, tfbind8Contribution } from './envs.js';
@@ -17,6 +18,7 @@ export const builtinPlugin = definePlugin({
   classicEnvs: [cartpoleContribution],
   objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
   estimators: [mlpContribution],
-  // order matters: the evaluator publishes before the loggers see the same iteration's end
-  subscribers: [exactEvaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
+  // order matters: the evaluator publishes before the loggers see the same iteration's end, and a
+  // view file is written before its evaluation line (the dashboard reads it when the line appears)
+  subscribers: [exactEvaluatorSubscriber, evaluationViewsSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
 });
