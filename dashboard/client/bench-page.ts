@@ -40,5 +40,5 @@ export async function renderBenchPage(container: HTMLElement, id: string): Promi
       row.append(cell);
     }
   }
-  container.replaceChildren(el('h2', {}, `Benchmark ${details.name}`), body);
+  container.replaceChildren(el('p', { class: 'breadcrumb' }, el('a', { href: '#/' }, 'runs'), ` / benchmark folder ${id}`), body);
 }

@@ -60,21 +60,32 @@ export class ViewsPanel {
     await this.show(iterations[Number(this.slider.value)]);
   }
 
-  private async show(iteration: number | undefined): Promise<void> {
+  private fetchView(run: string, iteration: number): Promise<ViewFile<EvaluationView> | undefined> {
+    return getJson<ViewFile<EvaluationView>>(fileUrl(run, 'views', `${iteration}.json`)).catch(() => undefined);
+  }
+
+  private async show(wanted: number | undefined): Promise<void> {
     const run = this.run;
-    if (run === undefined || iteration === undefined) return;
-    const key = `${run}\n${iteration}`;
+    if (run === undefined || wanted === undefined) return;
+    const key = `${run}\n${wanted}`;
     if (key === this.shown) return;
     this.shown = key;
     // one drawing at a time, in order
-    this.loading = this.loading.then(async () => {
-      const file = await getJson<ViewFile<EvaluationView>>(fileUrl(run, 'views', `${iteration}.json`)).catch(() => undefined);
-      if (!file || this.shown !== key) return;
-      this.chart?.finalize();
-      this.chart = await renderView(this.canvas, file.view);
-      this.canvas.dataset.iteration = String(iteration);
-      this.label.textContent = `evaluation at iteration ${iteration} (${file.method}); ${this.iterations.length} kept`;
-    });
+    this.loading = this.loading
+      .then(async () => {
+        let file = await this.fetchView(run, wanted);
+        // the newest view is replaced when the next evaluation comes: fall back to the ones kept before it
+        for (let k = this.iterations.indexOf(wanted) - 1; !file && k >= 0 && k >= this.iterations.length - 4; k--) file = await this.fetchView(run, this.iterations[k]!);
+        if (!file || this.shown !== key) return;
+        this.chart?.finalize();
+        this.chart = await renderView(this.canvas, file.view);
+        this.canvas.dataset.iteration = String(file.iteration);
+        this.label.textContent = `evaluation at iteration ${file.iteration} (${file.method}); ${this.iterations.length} kept`;
+      })
+      .catch((err: Error) => {
+        // a failed drawing must not block the next ones
+        console.error(`view of ${run} at iteration ${wanted}: ${err.message}`);
+      });
     await this.loading;
   }
 }
