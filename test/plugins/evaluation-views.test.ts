@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { HeatmapsView } from '../../core/env/view.js';
+import type { HeatmapsView, TableView } from '../../core/env/view.js';
 import { train } from '../../core/training/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { VIEWS_DIR, type ViewFile, viewFileIteration } from '../../plugins/loggers/view-files.js';
 import { ViewHistory } from '../../plugins/loggers/view-history.js';
-import { registry, smallConfig } from '../training/run-helpers.js';
+import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
 
 describe('ViewHistory', () => {
   it('keeps the newest and at most `capacity` earlier views, evenly spread', () => {
@@ -64,5 +64,19 @@ describe('evaluation views subscriber', () => {
     seenBeforeLine.length = 0;
     await train({ ...config, iterations: 10 }, registry, { subscribers: ['exact-evaluator', 'evaluation-views'] });
     expect(readdirSync(viewsDir)).toEqual(['9.json']);
+  });
+});
+
+describe('evaluation views of other environments', () => {
+  it('a sequence run attaches the best sampled sequences, with P_T and R/Z, to its evaluations', async () => {
+    const config = smallConfig({ iterations: 4, env: { name: 'bitseq', ndim: 4, groups: 1, modesPerGroup: 2 }, evaluation: { every: 2, samples: 50 } });
+    const rec = await recordRun(config);
+    expect(rec.evaluations).toHaveLength(2);
+    for (const e of rec.evaluations) {
+      const view = e.view as TableView;
+      expect(view.kind).toBe('table');
+      expect(view.columns).toEqual(['sequence', 'log R', 'times drawn', 'P_T(x)', 'R(x)/Z']);
+      expect(view.rows.reduce((n, r) => n + Number(r[2]), 0)).toBeLessThanOrEqual(50);
+    }
   });
 });
