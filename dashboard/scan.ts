@@ -1,5 +1,5 @@
 import { type Dirent, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BoundedReader } from './bounded-read.js';
 import { BENCH_FILE, METRICS_FILE } from './layout.js';
 import { type RunSummary, summarizeRun } from './run-summary.js';
@@ -58,7 +58,7 @@ export function scanRoot(root: string, options: ScanOptions): Listing {
       runs.push(summarizeRun(rel || '.', dir, options));
       return;
     }
-    if (files.has(BENCH_FILE)) benches.push({ id: rel || '.', name: rel || '.' });
+    if (files.has(BENCH_FILE)) benches.push({ id: rel || '.', name: rel || basename(dir) });
     if (depth >= MAX_DEPTH) return;
     for (const e of list) {
       if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;

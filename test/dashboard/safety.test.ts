@@ -31,6 +31,11 @@ describe('dashboard: serves only what is under the runs folder', () => {
     expect(typeof address === 'object' && address?.address).toBe('127.0.0.1');
   });
 
+  it('names the option to change when the port is taken', async () => {
+    const port = Number(new URL(dashboard.url).port);
+    await expect(startDashboard({ root: dashboard.root, port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use; choose another with --port`);
+  });
+
   it('serves a run file', async () => {
     const res = await rawGet(dashboard.url, '/files/a/config.json');
     expect(res.status).toBe(200);
