@@ -18,8 +18,8 @@ export function runColours(runs: readonly string[]): Map<string, string> {
 
 /**
  * One metric's curves for the selected runs, overlaid, as a Vega-Lite line chart. New data
- * replaces the chart's dataset in place (no re-embedding); the element's `data-points` attribute
- * says how many points are drawn.
+ * replaces the chart's dataset in place (no re-embedding); the element's `data-points` and
+ * `data-max-x` attributes say how many points are drawn and how far along the x axis they reach.
  */
 export class MetricChart {
   private readonly embedded: Promise<Result>;
@@ -57,6 +57,7 @@ export class MetricChart {
     const { view } = await this.embedded;
     await view.change('points', vega.changeset().remove(() => true).insert(rows)).runAsync();
     this.element.dataset.points = String(rows.length);
+    this.element.dataset.maxX = String(rows.reduce((m, r) => Math.max(m, r.x), 0));
   }
 
   async dispose(): Promise<void> {
