@@ -41,7 +41,8 @@ export class ViewsPanel {
     this.iterations = [];
     this.shown = undefined;
     this.canvas.replaceChildren();
-    void this.refresh();
+    // the run may not have written anything yet: its first evaluation triggers the next look
+    void this.refresh().catch(() => undefined);
   }
 
   /** Looks for new views of `run` (after an evaluation line of it arrived). */
