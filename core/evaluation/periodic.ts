@@ -1,7 +1,7 @@
 import { filter, type Subscription } from 'rxjs';
 import type { Environment } from '../env/environment.js';
-import { evaluationViewOf } from '../env/view.js';
 import { hasExactMetrics, hasModes, isEnumerable } from '../env/environment.js';
+import { evaluationViewOf } from '../env/view.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
 import type { AnyObjective } from '../objective.js';
@@ -29,8 +29,8 @@ export interface ExactEvaluationSchedule {
  * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
  * out of `modesTotal`), plus any task-specific metrics the environment computes from P_T
  * (`exactMetrics`, e.g. the DAG edge-marginal error), and the environment's view of P_T (and of
- * the mode-discovery draws) when it offers one (`evaluationViewOf`). Environments that cannot be enumerated are
- * skipped here. With `checkpoints`, its random stream and the modes found so far are registered
+ * the mode-discovery draws) when it offers one (`evaluationViewOf`, attached as `view`).
+ * Environments that cannot be enumerated are skipped here. With `checkpoints`, its random stream and the modes found so far are registered
  * there as `evaluator`, so that a resumed run reports the same numbers.
  */
 export function attachExactEvaluation(
