@@ -30,8 +30,9 @@ export interface ExactEvaluationSchedule {
  * out of `modesTotal`), plus any task-specific metrics the environment computes from P_T
  * (`exactMetrics`, e.g. the DAG edge-marginal error), and the environment's view of P_T (and of
  * the mode-discovery draws) when it offers one (`evaluationViewOf`, attached as `view`).
- * Environments that cannot be enumerated are skipped here. With `checkpoints`, its random stream and the modes found so far are registered
- * there as `evaluator`, so that a resumed run reports the same numbers.
+ * Environments that cannot be enumerated are skipped here. With `checkpoints`, its random stream
+ * and the modes found so far are registered there as `evaluator`, so that a resumed run reports
+ * the same numbers.
  */
 export function attachExactEvaluation(
   bus: EventBus,
