@@ -15,9 +15,12 @@ program
   .argument('[config]', 'path to a config file (e.g. configs/default.json)')
   .option('-s, --set <key=value>', 'override a config field (repeatable), e.g. --set env.height=16', collect, [])
   .option('-r, --resume <run-dir>', 'continue the run in this folder from its checkpoint.json (same metrics as an uninterrupted run)')
-  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => {
+  .option('--dashboard', 'serve the dashboard for the runs folder beside the run and print its address (it keeps serving after the run, until Ctrl-C)')
+  .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', '8080')
+  .option('--dashboard-host <host>', 'interface of --dashboard', '127.0.0.1')
+  .action(async (config: string | undefined, opts: { set: string[]; resume?: string; dashboard?: boolean; dashboardPort: string; dashboardHost: string }) => {
     const { trainCommand } = await import('./train.js');
-    await trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {});
+    await trainCommand(config, opts.set, { ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.dashboard ? { dashboard: { port: opts.dashboardPort, host: opts.dashboardHost } } : {}) });
   });
 
 program
@@ -65,6 +68,17 @@ program
   .action(async (opts: import('./worker.js').WorkerCommandLine) => {
     const { workerCommand } = await import('./worker.js');
     await workerCommand(opts);
+  });
+
+program
+  .command('dashboard')
+  .description('serve a web page that lists the runs and benchmarks under a folder and plots their curves live')
+  .argument('[runs-dir]', 'folder of runs (and/or gfn bench outputs)', 'runs')
+  .option('-p, --port <port>', 'port (0 = any free port)', '8080')
+  .option('--host <host>', 'interface to listen on; the default serves this machine only', '127.0.0.1')
+  .action(async (runsDir: string, opts: { port: string; host: string }) => {
+    const { dashboardCommand } = await import('./dashboard.js');
+    await dashboardCommand(runsDir, opts);
   });
 
 try {

@@ -1,4 +1,5 @@
 import '../plugins/node/tensor-host.js';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { readRawConfig } from '../plugins/node/config-file.js';
 import type { CheckpointDocument } from '../core/checkpoint/run-state.js';
@@ -6,18 +7,32 @@ import type { ResolvedConfig } from '../core/config/schema.js';
 import { resolveConfig } from '../core/config/validate.js';
 import { PluginRegistry } from '../core/plugin.js';
 import { train } from '../core/training/run.js';
+import type { Dashboard } from '../dashboard/server.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { openCheckpointedRun } from '../plugins/checkpoint/resume.js';
 import { loadPlugins } from '../plugins/loader.js';
 import { runDirectory } from '../plugins/loggers/jsonl.js';
+import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
 
 /**
  * `gfn train <config>`: validate everything first, then train and print the final evaluation.
  * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
  * `--set` overrides applied, e.g. `iterations=2000` to train longer).
  */
-export async function trainCommand(configPath: string | undefined, overrides: readonly string[], options: { resume?: string } = {}): Promise<void> {
+export async function trainCommand(configPath: string | undefined, overrides: readonly string[], options: { resume?: string; dashboard?: DashboardCliOptions } = {}): Promise<void> {
   const { config, registry, resume } = options.resume ? await fromCheckpoint(options.resume, overrides, configPath) : await fromConfig(configPath, overrides);
+  const dashboard = options.dashboard ? await serveDashboard(config, options.dashboard) : undefined;
+  try {
+    await trainAndReport(config, registry, resume);
+  } finally {
+    if (dashboard) {
+      process.stdout.write(`dashboard still serving at ${dashboard.url} (Ctrl-C to stop)\n`);
+      closeOnSignal(dashboard);
+    }
+  }
+}
+
+async function trainAndReport(config: ResolvedConfig, registry: PluginRegistry, resume: CheckpointDocument | undefined): Promise<void> {
   let episodes = '';
   const { finished } = await train(config, registry, {
     ...(resume ? { resume } : {}),
@@ -33,6 +48,16 @@ export async function trainCommand(configPath: string | undefined, overrides: re
   if (episodes) parts.push(episodes);
   process.stdout.write(`final (iteration ${finished.iterations}): ${parts.join(', ')}\n`);
   process.stdout.write(`outputs: ${runDirectory(config)}/\n`);
+}
+
+/** `--dashboard`: the dashboard of the runs folder, opened on this run, before training starts. */
+async function serveDashboard(config: ResolvedConfig, options: DashboardCliOptions): Promise<Dashboard> {
+  mkdirSync(config.logging.dir, { recursive: true });
+  // loaded only when asked for: a plain `gfn train` does not start the web server's modules
+  const { startDashboard } = await import('../dashboard/server.js');
+  const dashboard = await startDashboard({ root: config.logging.dir, port: parsePort(options.port, '--dashboard-port'), ...(options.host ? { host: options.host } : {}) });
+  process.stdout.write(`dashboard: ${dashboard.url}#/?select=${encodeURIComponent(config.name)}\n`);
+  return dashboard;
 }
 
 async function fromConfig(configPath: string | undefined, overrides: readonly string[]): Promise<{ config: ResolvedConfig; registry: PluginRegistry; resume?: CheckpointDocument }> {

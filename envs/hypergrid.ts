@@ -2,9 +2,11 @@ import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, Wi
 import { batchSize, type Enumerable, type Environment, rowsEqual } from '../core/env/environment.js';
 import { Rng } from '../core/rng.js';
 import { hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
+import type { EvaluationView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 import type { Estimator } from '../core/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
+import { type FactorisedReward, hypergridView } from './hypergrid-view.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -27,7 +29,7 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet {
+export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet, WithEvaluationView {
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -139,12 +141,25 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
     let ring = 1;
     let cos = 1;
     for (let c = 0; c < this.stateDim; c++) {
-      const a = Math.abs(state[c]! / (height - 1) - 0.5);
-      if (!(a > 0.25)) outer = 0;
-      if (!(a > 0.3 && a < 0.4)) ring = 0;
-      cos *= (Math.cos(50 * a) + 1) * Math.exp(-((5 * a) ** 2) / 2) / Math.sqrt(2 * Math.PI);
+      const f = coordinateFactors(state[c]!, height);
+      outer *= f.outer;
+      ring *= f.ring;
+      cos *= f.cos;
     }
     return rewardCos ? R0 + R1 * cos : R0 + R1 * outer + R2 * ring;
+  }
+
+  /** The reward as R0 + Σ_t weight_t·Π_d factor_t[s_d] (what the closed-form marginals of the view use). */
+  factorisedReward(): FactorisedReward {
+    const { R0, R1, R2, height, rewardCos } = this.options;
+    const table = (pick: (f: ReturnType<typeof coordinateFactors>) => number): Float64Array => Float64Array.from({ length: height }, (_, i) => pick(coordinateFactors(i, height)));
+    const terms = rewardCos ? [{ weight: R1, factor: table((f) => f.cos) }] : [{ weight: R1, factor: table((f) => f.outer) }, { weight: R2, factor: table((f) => f.ring) }];
+    return { constant: R0, terms };
+  }
+
+  /** Learned distribution vs R/Z over the first two coordinates (see `hypergridView`). */
+  evaluationView(source: ViewSource): EvaluationView | undefined {
+    return hypergridView({ ndim: this.stateDim, height: this.options.height, reward: this.factorisedReward() }, source);
   }
 
   logReward(states: Int32Array): Float64Array {
@@ -227,4 +242,17 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
     const logR0 = Math.log(this.options.R0);
     return cappedExitGuide(this, forward, (logR) => logR <= logR0);
   }
+}
+
+/**
+ * Per-coordinate factors of the rewards at coordinate value v, with a = |v/(H−1) − ½|: the outer
+ * region 1[a > 0.25], the ring 1[0.3 < a < 0.4], and the cosine factor (cos(50a) + 1)·φ(5a).
+ */
+function coordinateFactors(v: number, height: number): { outer: number; ring: number; cos: number } {
+  const a = Math.abs(v / (height - 1) - 0.5);
+  return {
+    outer: a > 0.25 ? 1 : 0,
+    ring: a > 0.3 && a < 0.4 ? 1 : 0,
+    cos: ((Math.cos(50 * a) + 1) * Math.exp(-((5 * a) ** 2) / 2)) / Math.sqrt(2 * Math.PI),
+  };
 }

@@ -6,6 +6,8 @@
  */
 export type { Enumerable, Environment, WithModes } from '../core/env/environment.js';
 export { batchSize, hasModes, isEnumerable } from '../core/env/environment.js';
+export type { EvaluationView, HeatmapsView, TableView, ViewSource, WithEvaluationView } from '../core/env/view.js';
+export { evaluationViewOf, hasEvaluationView } from '../core/env/view.js';
 export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization } from '../core/estimator.js';
 export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objective.js';

@@ -1,4 +1,5 @@
 import { type Enumerable, type Environment, hasExactMetrics, hasModes } from '../env/environment.js';
+import { type EvaluationView, evaluationViewOf } from '../env/view.js';
 import type { Estimator } from '../estimator.js';
 import type { Rng } from '../rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
@@ -6,9 +7,15 @@ import { ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, totalVariation } from './metrics.js';
 import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
 
+/** What one evaluation found: named metrics, and the environment's view when it offers one. */
+export interface EvaluationResult {
+  metrics: Record<string, number>;
+  view?: EvaluationView;
+}
+
 /** One kind of periodic evaluation: what it measures now, and the state a checkpoint keeps. */
 export interface PeriodicEvaluation {
-  evaluate(): Record<string, number>;
+  evaluate(): EvaluationResult;
   saveState(): StateRecord;
   loadState(state: StateRecord): void;
 }
@@ -17,7 +24,8 @@ export interface PeriodicEvaluation {
  * Exact evaluation of an enumerable environment: TV and JSD between P_T and R/Z, the mean reward
  * under P_T relative to the target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns
  * log Z, the task's own exact metrics, and for environments that name their modes, the distinct
- * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`).
+ * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`),
+ * and the environment's view of P_T and of those draws (`evaluationViewOf`).
  * Everything proportional to the state count is built here, so only when exact evaluation runs.
  */
 export function exactEvaluation(env: Environment & Enumerable, forward: Estimator, learnedLogZ: () => number | undefined, samples: number, rng: Rng): PeriodicEvaluation {
@@ -35,11 +43,14 @@ export function exactEvaluation(env: Environment & Enumerable, forward: Estimato
         metrics.logZError = Math.abs(learned - logZ);
       }
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
+      let drawn: Int32Array | undefined;
       if (modes) {
-        metrics.modesFound = modes.record(sampleIndices(pT, samples, rng));
+        drawn = sampleIndices(pT, samples, rng);
+        metrics.modesFound = modes.record(drawn);
         metrics.modesTotal = modes.total;
       }
-      return metrics;
+      const view = evaluationViewOf(env, { terminating: pT, ...(drawn ? { samples: exact.statesAt(drawn) } : {}) });
+      return { metrics, ...(view ? { view } : {}) };
     },
     saveState: () => ({ rng: rng.getState(), ...(modes ? { modes: modes.saveState() } : {}) }),
     loadState: (state) => {

@@ -80,6 +80,14 @@ export class ExactTerminatingDistribution {
     return pT;
   }
 
+  /** The states with these indices into `env.allStates()`, flat `n x stateDim`. */
+  statesAt(indices: Int32Array): Int32Array {
+    const d = this.env.stateDim;
+    const out = new Int32Array(indices.length * d);
+    indices.forEach((s, k) => out.set(this.states.subarray(s * d, s * d + d), k * d));
+    return out;
+  }
+
   /** Logits of every state with a choice (rows of states without one stay 0: they are not read). */
   private allLogits(estimator: Estimator): Float32Array {
     const { env, choiceStates } = this;

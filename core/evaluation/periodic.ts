@@ -4,6 +4,7 @@ import type { StateRecord } from '../checkpoint/checkpointable.js';
 import type { EvaluationConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
 import { isEnumerable } from '../env/environment.js';
+import { evaluationViewOf } from '../env/view.js';
 import type { Estimator } from '../estimator.js';
 import type { EventBus } from '../events/bus.js';
 import { type AnyObjective, collectsOwnExperience } from '../objective.js';
@@ -31,7 +32,8 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * tables and the sampled evaluator's test set are created then. Sampled evaluation also follows
  * the training batches for modes discovered over the whole run (when the environment defines
  * modes). Its random stream and discoveries are registered in `checkpoints` as `evaluator`, so a
- * resumed run reports the same numbers. Returns undefined for `none`.
+ * resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
+ * the drawn samples is attached as `view`. Returns undefined for `none`.
  */
 export function attachEvaluation(
   bus: EventBus,
@@ -73,8 +75,9 @@ export function attachEvaluation(
       if (modes && batch) modes.observe(batch.terminalStates(), batch.logRewards, trajectoriesSeen);
       batch = undefined;
       if (!evaluationDue(iteration, schedule.every, schedule.totalIterations)) return;
-      const metrics = { ...build().evaluate(), ...(modes ? modes.metrics() : {}) };
-      bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0 });
+      const { metrics, view } = build().evaluate();
+      Object.assign(metrics, modes ? modes.metrics() : {});
+      bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0, ...(view ? { view } : {}) });
     }),
   );
   return subs;
@@ -91,7 +94,11 @@ function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyO
     rng,
   );
   return {
-    evaluate: () => evaluator.evaluate(),
+    evaluate: () => {
+      const { metrics, samples } = evaluator.evaluate();
+      const view = evaluationViewOf(env, { samples });
+      return { metrics, ...(view ? { view } : {}) };
+    },
     saveState: () => ({ rng: rng.getState() }),
     loadState: (state) => rng.setState(state.rng as number[]),
   };

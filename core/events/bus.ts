@@ -1,4 +1,5 @@
 import { ReplaySubject, Subject } from 'rxjs';
+import type { EvaluationView } from '../env/view.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
 /** Published once when training starts. */
@@ -42,6 +43,8 @@ export interface EvaluationEvent {
   method: 'exact' | 'sampled';
   /** Milliseconds this evaluation took (not counted as training time). */
   durationMs?: number;
+  /** The environment's picture of the sampler at this evaluation, when it offers one (see `evaluationViewOf`). */
+  view?: EvaluationView;
 }
 
 /** Published when a checkpoint has been written. */

@@ -1,4 +1,5 @@
 import { batchSize, type Environment, rowsEqual } from '../../core/env/environment.js';
+import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { BgeScore, type BgeHyperparameters } from './bge.js';
@@ -6,6 +7,7 @@ import { keepsAcyclic, MAX_CLOSURE_NODES, transitiveClosure } from './closure.js
 import { createDagGuide } from './guide.js';
 import { structureMetrics } from './structure-metrics.js';
 import type { WithSampleMetrics } from '../../core/env/capabilities.js';
+import { edgeMarginalsView, sampledEdgePanel } from './view.js';
 
 /** Options of {@link DagEnv}. */
 export interface DagEnvOptions {
@@ -38,7 +40,7 @@ export interface DagEnvOptions {
  * Exact evaluation needs every DAG listed, which is practical for d ≤ 5 only: use
  * `createDagEnv` (or `EnumerableDagEnv`) to get the enumerable variant there.
  */
-export class DagEnv implements Environment, GuideProvider, WithSampleMetrics {
+export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, WithEvaluationView {
   readonly name = 'dag';
   readonly d: number;
   readonly stateDim: number;
@@ -166,6 +168,12 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics {
       throw new Error(`dag.createGuide: guideLogRewardThreshold must be a number, got ${JSON.stringify(override)}`);
     }
     return createDagGuide(this, forward, override ?? this.guideLogRewardThreshold);
+  }
+
+  /** Edge frequencies among the evaluation's sampled graphs; undefined without samples. */
+  evaluationView(source: ViewSource): EvaluationView | undefined {
+    if (!source.samples || source.samples.length === 0) return undefined;
+    return edgeMarginalsView(this.d, [sampledEdgePanel(source.samples, this.d)]);
   }
 
   private rows(states: Int32Array, actions: Int32Array, what: string): number {

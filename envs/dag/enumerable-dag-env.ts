@@ -1,7 +1,9 @@
 import type { Enumerable, WithExactMetrics } from '../../core/env/environment.js';
 import { batchSize } from '../../core/env/environment.js';
+import type { EvaluationView, ViewSource } from '../../core/env/view.js';
 import { DagEnv, type DagEnvOptions } from './dag-env.js';
 import { adjacencyKey, DAG_COUNTS, type DagEnumeration, enumerateDags, MAX_ENUMERABLE_NODES } from './enumerate.js';
+import { edgeMarginalsView, sampledEdgePanel } from './view.js';
 
 /**
  * A {@link DagEnv} on d ≤ 5 nodes with the {@link Enumerable} capability: every DAG listed (1, 3,
@@ -98,12 +100,25 @@ export class EnumerableDagEnv extends DagEnv implements Enumerable, WithExactMet
   edgeMarginalError(distribution: Float64Array): number {
     const d = this.d;
     if (d < 2) return 0;
-    this.cachedTrueMarginals ??= this.edgeMarginals(this.trueDistribution());
-    const target = this.cachedTrueMarginals;
+    const target = this.trueEdgeMarginals();
     const got = this.edgeMarginals(distribution);
     let s = 0;
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) if (i !== j) s += Math.abs(got[i * d + j]! - target[i * d + j]!);
     return s / (d * (d - 1));
+  }
+
+  /** Edge marginals of the exact posterior P(G | data) (computed once). */
+  trueEdgeMarginals(): Float64Array {
+    this.cachedTrueMarginals ??= this.edgeMarginals(this.trueDistribution());
+    return this.cachedTrueMarginals;
+  }
+
+  /** Learned edge marginals (from the exact P_T, else from the samples) next to the exact posterior's. */
+  override evaluationView(source: ViewSource): EvaluationView | undefined {
+    const exact = { title: 'exact posterior', values: this.trueEdgeMarginals() };
+    if (source.terminating) return edgeMarginalsView(this.d, [{ title: 'learned (P_T)', values: this.edgeMarginals(source.terminating) }, exact]);
+    if (source.samples && source.samples.length > 0) return edgeMarginalsView(this.d, [sampledEdgePanel(source.samples, this.d), exact]);
+    return undefined;
   }
 
   /** Published by the exact evaluator: mean |P_T(i→j) − P(i→j | data)| over ordered pairs i ≠ j. */

@@ -1,9 +1,11 @@
 import { batchSize, type Enumerable, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
+import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { encodeSequences } from './encode.js';
 import { SequenceReplayGuide } from './guide.js';
 import { buildStateOrder, type StateOrder } from './state-order.js';
+import { bestSequencesView } from './view.js';
 
 /**
  * The reward of a sequence task, over full sequences identified by their *index*: the base-nbase
@@ -57,7 +59,7 @@ const MAX_ENUMERABLE_STATES = 2 ** 25;
  * The reward is supplied by the task ({@link SequenceReward}); this class owns the dynamics and the
  * exact enumeration (states ordered by number of filled positions, see `state-order.ts`).
  */
-export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider {
+export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider, WithEvaluationView {
   readonly name: string;
   readonly ndim: number;
   readonly nbase: number;
@@ -304,6 +306,11 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
   modeStates(): Int32Array {
     const { reward } = this;
     return isRowReward(reward) ? reward.modeSequences() : this.sequencesOf(reward.modeIndices());
+  }
+
+  /** The best sequences among the evaluation's samples, with their rewards (see `bestSequencesView`). */
+  evaluationView(source: ViewSource): EvaluationView | undefined {
+    return bestSequencesView(this, source);
   }
 
   private stateOrder(): StateOrder {

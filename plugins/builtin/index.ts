@@ -2,6 +2,7 @@
 import '../node/tensor-host.js';
 import { definePlugin } from '../../core/plugin.js';
 import { checkpointSubscriber } from '../checkpoint/subscriber.js';
+import { evaluationViewsSubscriber } from '../loggers/evaluation-views.js';
 import { jsonlSubscriber } from '../loggers/jsonl.js';
 import { progressSubscriber } from '../loggers/progress.js';
 import { nodeFileAccess } from '../node/file-access.js';
@@ -12,6 +13,7 @@ import { evaluatorSubscriber } from './evaluation.js';
 export const builtinPlugin = definePlugin({
   name: 'builtin',
   ...builtinContributions(nodeFileAccess),
-  // order matters: the evaluator publishes before the loggers see the same iteration's end
-  subscribers: [evaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
+  // order matters: the evaluator publishes before the loggers see the same iteration's end, and a
+  // view file is written before its evaluation line (the dashboard reads it when the line appears)
+  subscribers: [evaluatorSubscriber, evaluationViewsSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
 });

@@ -60,8 +60,8 @@ export class SampledEvaluator {
     if (hasKnownLogPartition(env)) this.knownLogZ = env.knownLogPartition();
   }
 
-  /** One evaluation of the current forward policy. */
-  evaluate(): Record<string, number> {
+  /** One evaluation of the current forward policy: its metrics and the terminal states it drew. */
+  evaluate(): { metrics: Record<string, number>; samples: Int32Array } {
     const { env, options } = this;
     const d = env.stateDim;
     const metrics: Record<string, number> = {};
@@ -88,7 +88,7 @@ export class SampledEvaluator {
         metrics.logZError = Math.abs(learned - this.knownLogZ);
       }
     }
-    return metrics;
+    return { metrics, samples: terminals };
   }
 
   private likelihoodMetrics(prefix: string, states: Int32Array): Record<string, number> {

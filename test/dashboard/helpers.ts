@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'gfn-dash-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** One GET with the path sent exactly as given (no client-side normalisation). */
+export function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Writes a run folder: config.json and the given metrics.jsonl text. */
+export function writeRun(dir: string, config: Record<string, unknown>, metrics: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(join(dir, 'metrics.jsonl'), metrics);
+}
+
+/** JSON lines of a run: a start line, `n` iterations, an evaluation every `every`, then `end` lines. */
+export function runLines(n: number, every: number, end: Array<Record<string, unknown>> = []): string {
+  const lines: Array<Record<string, unknown>> = [{ type: 'start', backend: 'wasm', iterations: n, time: '2026-01-01T00:00:00.000Z' }];
+  for (let i = 0; i < n; i++) {
+    if ((i + 1) % every === 0) lines.push({ type: 'evaluation', iteration: i, method: 'exact', tv: 1 / (i + 1), jsd: 0.5 / (i + 1), rewardRatio: 0.5 });
+    lines.push({ type: 'iteration', iteration: i, trajectories: 16 * (i + 1), loss: 10 / (i + 1), sampleMs: 1, updateMs: 1, elapsedMs: 100 * (i + 1) });
+  }
+  return [...lines, ...end].map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/**
+ * A `gfn bench` output folder as the harness lays it out: bench.json, summary.md (one table per
+ * environment, a row per objective, a plot), plots/, and runs/<env>-<objective>-s<seed>.
+ */
+export function writeBench(dir: string): void {
+  mkdirSync(join(dir, 'plots'), { recursive: true });
+  const bench = { name: 'tiny-bench', base: {}, environments: [{ label: 'hg', env: { name: 'hypergrid' }, overrides: {} }], objectives: [{ label: 'tb', overrides: {} }, { label: 'db', overrides: {} }], seeds: [0, 1], budget: { iterations: 10 }, tvThresholds: [0.5] };
+  writeFileSync(join(dir, 'bench.json'), JSON.stringify(bench, null, 2));
+  writeFileSync(
+    join(dir, 'summary.md'),
+    [
+      '# Benchmark `tiny-bench`',
+      '',
+      'A description with <script>window.injected = true</script> markup and a [bad link](javascript:alert(1)).',
+      '',
+      '## hg',
+      '',
+      '| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | TV ≤ 0.5 |',
+      '|---|---|---|---|---|---|---|',
+      '| tb | 2/2 | 0.1 ± 0.01 | 0.02 | 0.3 | 50.0 | 32 traj · 0.5 s |',
+      '| db | 1/2 | 0.2 | 0.03 | 0.4 | 40.0 | — |',
+      '',
+      '![hg](plots/hg-iterations.svg)',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'plots', 'hg-iterations.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#4c78a8"/></svg>');
+  for (const run of ['hg-tb-s0', 'hg-tb-s1', 'hg-db-s0']) {
+    writeRun(join(dir, 'runs', run), { name: run, env: { name: 'hypergrid' }, objective: { name: run.includes('tb') ? 'tb' : 'db' } }, runLines(10, 5, [{ type: 'finished', iterations: 10, elapsedMs: 1000 }]));
+  }
+}
