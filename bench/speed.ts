@@ -210,11 +210,10 @@ for (const id of ids) {
 
 const training = results.filter((r) => SETTINGS[r.id]!.kind === 'training');
 const evaluations = results.filter((r) => SETTINGS[r.id]!.kind === 'evaluation');
-const lines = [`backend ${backend}; wall times depend on the machine's load, kernel/upload/read counts do not`, ''];
+const lines = [`backend ${backend}; wall times depend on the machine's load, kernel/upload/read counts do not; % = share of the wall time`, ''];
 if (training.length > 0) {
   lines.push(
-    '| setting | iterations | ms/it | CPU ms/it | sampling | loss forward | backward | optimizer | TRPO step | other | kernels/it | uploads/it | reads/it |',
-    '|  |  |  |  | (shares of the wall time) |  |  |  |  |  |  |  |  |',
+    '| setting | iterations | ms/it | CPU ms/it | % sampling | % loss forward | % backward | % optimizer | % TRPO step | % other | kernels/it | uploads/it | reads/it |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of training) {
@@ -228,7 +227,7 @@ if (training.length > 0) {
   lines.push('');
 }
 if (evaluations.length > 0) {
-  lines.push('| setting | evaluations | ms/evaluation | CPU ms | network pass | rest (DP, encoding) | kernels | uploads | reads | transition table (once) ms |', '|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| setting | evaluations | ms/evaluation | CPU ms | % network pass | % rest (DP, encoding) | kernels | uploads | reads | transition table (once) ms |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of evaluations) {
     const m = r.profile.ms;
     const pct = (x: number): string => `${f0((100 * x) / r.wallMs)}%`;
