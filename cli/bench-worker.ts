@@ -1,6 +1,7 @@
 import '../plugins/node/tensor-host.js';
 import 'reflect-metadata';
 import type { WorkerMessage, WorkerRequest } from '../harness/launcher.js';
+import { trainingSecondsAt } from '../harness/run-log.js';
 import { resolveConfig } from '../core/config/validate.js';
 import { TOKENS } from '../core/di/tokens.js';
 import { PluginRegistry } from '../core/plugin.js';
@@ -34,8 +35,10 @@ async function runOne(request: WorkerRequest): Promise<void> {
     const extra = await loadPlugins(request.config.plugins, process.cwd());
     const registry = new PluginRegistry([builtinPlugin, ...extra]);
     const config = resolveConfig(request.config, registry);
-    // a run taken over from a worker that died continues from the checkpoint in its folder
+    // a run taken over from a worker that died continues from the checkpoint in its folder, with
+    // what is left of a wall-time budget
     const resume = request.resume ? readCheckpoint(runDirectory(config)) : undefined;
+    const spentMs = resume ? (trainingSecondsAt(runDirectory(config), resume.iterations) ?? 0) * 1000 : 0;
     let lastSent = 0;
     const { finished } = await train(config, registry, {
       ...(resume ? { resume } : {}),
@@ -44,12 +47,12 @@ async function runOne(request: WorkerRequest): Promise<void> {
         bus.iteration$.subscribe((e) => {
           if (e.elapsedMs - lastSent < PROGRESS_EVERY_MS) return;
           lastSent = e.elapsedMs;
-          void send({ type: 'progress', iteration: e.iteration, elapsedMs: e.elapsedMs });
+          void send({ type: 'progress', iteration: e.iteration, elapsedMs: spentMs + e.elapsedMs });
         });
         bus.checkpoint$.subscribe(() => void send({ type: 'checkpoint' }));
         if (request.stopAfterSeconds !== undefined) {
           const trainer = container.get<Trainer>(TOKENS.Trainer);
-          attachTimeBudget(bus, () => trainer.stop(), { seconds: request.stopAfterSeconds, atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });
+          attachTimeBudget(bus, () => trainer.stop(), { seconds: Math.max(0, request.stopAfterSeconds - spentMs / 1000), atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });
         }
       },
     });

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import type { RunSpec } from './grid.js';
+import { iterationsCompleted } from './run-log.js';
 
 /** What the benchmark sends a worker process: one run to train. */
 export interface WorkerRequest {
@@ -51,14 +52,6 @@ export interface RunLauncher {
   readonly concurrency?: number;
   /** Where runs execute, for the plan line (`the queue redis://host:6379`); absent = local workers. */
   readonly where?: string;
-}
-
-/**
- * Training iterations completed when the bus reports the iteration with index `iteration`: the
- * one place that knows how the trainer numbers its iterations.
- */
-export function iterationsCompleted(iteration: number): number {
-  return iteration + 1;
 }
 
 /** The budget fraction a run has spent at a progress report. */

@@ -42,6 +42,55 @@ export function metricsPath(runDir: string): string {
 export function readRunLog(runDir: string): RunLog {
   const path = metricsPath(runDir);
   if (!existsSync(path)) return { state: 'missing', points: [] };
+  const { records, torn } = readRecords(path);
+  // the evaluator publishes while the iteration is being published, so an iteration's evaluation
+  // line comes before its iteration line: join them after reading everything
+  const iterations = new Map<number, Record<string, unknown>>();
+  for (const r of records) if (r.type === 'iteration') iterations.set(Number(r.iteration), r);
+  const log: RunLog = { state: 'partial', points: [] };
+  for (const r of records) {
+    if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
+    else if (r.type === 'evaluation') {
+      const it = iterations.get(Number(r.iteration));
+      const { type: _t, iteration, method: _m, durationMs: _d, ...metrics } = r;
+      log.points.push({
+        iterations: iterationsCompleted(Number(iteration)),
+        trajectories: Number(it?.trajectories ?? Number.NaN),
+        elapsedSeconds: Number(it?.elapsedMs ?? Number.NaN) / 1000,
+        ...(typeof it?.loss === 'number' ? { loss: it.loss } : {}),
+        metrics: numbers(metrics),
+      });
+    } else if (r.type === 'finished') log.finished = { iterations: Number(r.iterations), elapsedSeconds: Number(r.elapsedMs) / 1000 };
+    else if (r.type === 'error') log.error = String(r.message);
+  }
+  const last = records.at(-1);
+  if (!torn && last?.type === 'finished') log.state = 'finished';
+  else if (!torn && last?.type === 'error') log.state = 'failed';
+  return log;
+}
+
+/**
+ * Training iterations completed when the trainer reports the iteration with index `iteration`:
+ * the one place that knows how the trainer numbers its iterations.
+ */
+export function iterationsCompleted(iteration: number): number {
+  return iteration + 1;
+}
+
+/**
+ * Seconds of training (a resumed run's earlier time included) when the run had completed
+ * `iterations` iterations, from its `metrics.jsonl`; undefined when the log has no such line.
+ * A run taken over from its checkpoint spends only what is left of a wall-time budget.
+ */
+export function trainingSecondsAt(runDir: string, iterations: number): number | undefined {
+  const path = metricsPath(runDir);
+  if (!existsSync(path)) return undefined;
+  const line = readRecords(path).records.find((r) => r.type === 'iteration' && iterationsCompleted(Number(r.iteration)) === iterations);
+  return line === undefined ? undefined : Number(line.elapsedMs) / 1000;
+}
+
+/** The parseable records of a log, with times made continuous across resumes; `torn`: the last line is cut short. */
+function readRecords(path: string): { records: Array<Record<string, unknown>>; torn: boolean } {
   const records: Array<Record<string, unknown>> = [];
   let torn = false;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -64,30 +113,7 @@ export function readRunLog(runDir: string): RunLog {
       lastElapsedMs = r.elapsedMs as number;
     }
   }
-  // the evaluator publishes while the iteration is being published, so an iteration's evaluation
-  // line comes before its iteration line: join them after reading everything
-  const iterations = new Map<number, Record<string, unknown>>();
-  for (const r of records) if (r.type === 'iteration') iterations.set(Number(r.iteration), r);
-  const log: RunLog = { state: 'partial', points: [] };
-  for (const r of records) {
-    if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
-    else if (r.type === 'evaluation') {
-      const it = iterations.get(Number(r.iteration));
-      const { type: _t, iteration, method: _m, durationMs: _d, ...metrics } = r;
-      log.points.push({
-        iterations: Number(iteration) + 1,
-        trajectories: Number(it?.trajectories ?? Number.NaN),
-        elapsedSeconds: Number(it?.elapsedMs ?? Number.NaN) / 1000,
-        ...(typeof it?.loss === 'number' ? { loss: it.loss } : {}),
-        metrics: numbers(metrics),
-      });
-    } else if (r.type === 'finished') log.finished = { iterations: Number(r.iterations), elapsedSeconds: Number(r.elapsedMs) / 1000 };
-    else if (r.type === 'error') log.error = String(r.message);
-  }
-  const last = records.at(-1);
-  if (!torn && last?.type === 'finished') log.state = 'finished';
-  else if (!torn && last?.type === 'error') log.state = 'failed';
-  return log;
+  return { records, torn };
 }
 
 /**

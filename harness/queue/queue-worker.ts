@@ -103,7 +103,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return { iterations: state.finished!.iterations, elapsedSeconds: state.finished!.elapsedSeconds, worker: name };
   };
 
-  log(`[worker ${name}] taking runs from the queue (${options.concurrency ?? 1} at a time, files ${shared ? `in ${scratch}` : 'through Redis'})`);
   const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, processRun, {
     connection: options.connection,
     name,
@@ -111,9 +110,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     lockDuration: lockMs,
     stalledInterval: Math.max(500, Math.round(lockMs / 2)),
     maxStalledCount: MAX_TAKEOVERS,
+    autorun: false,
   });
   worker.on('error', (err) => log(`[worker ${name}] queue error: ${err.message}`));
   await worker.waitUntilReady();
+  log(`[worker ${name}] taking runs from the queue (${options.concurrency ?? 1} at a time, files ${shared ? `in ${scratch}` : 'through Redis'})`);
+  worker.run().catch((err: Error) => log(`[worker ${name}] stopped taking jobs: ${err.message}`));
   return {
     name,
     close: async () => {

@@ -41,7 +41,7 @@ const fx = useQueueFixture(redisServer, tmp);
 
 describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wrong', () => {
   it('kill -9 of a worker mid-run: another takes the run over from its checkpoint (same numbers); a crashing run is retried, then recorded failed', async () => {
-    const workers = fx.startWorkers([], []);
+    const workers = await fx.startWorkers([], []);
     const reporter = recordingReporter();
     const launcher = queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, retries: 1, pollMs: 100 });
     const running = benchWithBuiltins(configPath, { outDir: out, reporter, launcher });

@@ -125,8 +125,8 @@ export interface QueueFixture {
   redis: TestRedis;
   queue: Queue;
   workers: TestWorker[];
-  /** Starts `gfn worker`s, one per argument list, stopped after the tests. */
-  startWorkers(...extra: string[][]): TestWorker[];
+  /** Starts `gfn worker`s, one per argument list, stopped after the tests; resolves once all of them take jobs. */
+  startWorkers(...extra: string[][]): Promise<TestWorker[]>;
 }
 
 /**
@@ -135,9 +135,11 @@ export interface QueueFixture {
  */
 export function useQueueFixture(binary: string | undefined, tmp: string): QueueFixture {
   const fixture = { workers: [] as TestWorker[] } as QueueFixture;
-  fixture.startWorkers = (...extra) => {
+  fixture.startWorkers = async (...extra) => {
     const started = extra.map((args) => startWorker(fixture.redis.url, args, tmp));
     fixture.workers.push(...started);
+    // all of them listening before any job exists: each worker gets a share of the grid
+    await waitFor(() => (started.every((w) => w.output().includes('taking runs from the queue')) ? true : undefined));
     return started;
   };
   beforeAll(async () => {

@@ -42,7 +42,7 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
   const trainedBy = (): string[] => fx.workers.flatMap((w) => [...w.output().matchAll(/(starting|resuming) (\S+) \(job/g)].map((m) => `${m[1]} ${m[2]}`));
 
   it('a coordinator stopped and restarted follows the jobs where they are; the results equal in-process runs', async () => {
-    const workers = fx.startWorkers([], ['--results', shared]);
+    const workers = await fx.startWorkers([], ['--results', shared]);
     const client = await connectRedis(fx.redis.url);
     const hkeys = (key: string): Promise<string[]> => client.hkeys(key);
     // the first coordinator enqueues the grid and is stopped once a run has finished

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { metricsPath, readRunLog } from '../../harness/run-log.js';
+import { metricsPath, readRunLog, trainingSecondsAt } from '../../harness/run-log.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gfn-run-log-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -12,7 +12,7 @@ const iteration = (i: number, elapsedMs: number): object => ({ type: 'iteration'
 const evaluation = (i: number, tv: number): object => ({ type: 'evaluation', iteration: i, method: 'exact', tv });
 
 describe('run log of a resumed run', () => {
-  it('counts the time after a resume from where the run stood at its checkpoint', () => {
+  it('counts the time after a resume from where the run stood at its checkpoint, also for a wall-time budget', () => {
     // trained 4 iterations in 400 ms, checkpoint after iteration index 1, killed, resumed: the clock restarts at 0
     writeFileSync(
       metricsPath(tmp),
@@ -32,5 +32,7 @@ describe('run log of a resumed run', () => {
     expect(log.state).toBe('finished');
     expect(log.points.map((p) => p.elapsedSeconds)).toEqual([0.1, 0.35]);
     expect(log.finished).toEqual({ iterations: 4, elapsedSeconds: 0.47 });
+    // what a worker taking the run over from a checkpoint after 2 or 4 iterations has already spent
+    expect([trainingSecondsAt(tmp, 2), trainingSecondsAt(tmp, 4), trainingSecondsAt(tmp, 5)]).toEqual([0.2, 0.46, undefined]);
   });
 });
