@@ -37,6 +37,11 @@ export interface Objective {
    * gradients): the trainer then refuses exploration and replay instead of silently biasing it.
    */
   readonly onPolicy?: boolean;
+  /**
+   * True when an on-policy objective reweights the sampler's ε / temperature behaviour exactly
+   * (importance weights): the trainer then allows exploration, still not replay or local search.
+   */
+  readonly correctsExploration?: boolean;
   /** Absent or false: the trainer samples each batch (see {@link SelfCollectingObjective}). */
   readonly collectsOwnExperience?: false;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */

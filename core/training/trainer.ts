@@ -207,10 +207,10 @@ export class Trainer implements Checkpointable {
     if (objective.onPolicy) {
       // its gradient is only unbiased for trajectories from the current P_F itself
       const { epsilon, epsilonFinal, epsilonDecayIterations, temperature } = config.sampler;
-      if (isExploratory(config.sampler)) {
+      if (isExploratory(config.sampler) && !('correctsExploration' in objective && objective.correctsExploration === true)) {
         const schedule = epsilonDecayIterations > 0 ? `epsilon ${epsilon} → epsilonFinal ${epsilonFinal ?? epsilon} over ${epsilonDecayIterations} iterations` : `epsilon ${epsilon}`;
         problems.push(
-          `objective '${objective.name}' is on-policy: sampler.epsilon (and sampler.epsilonFinal) must be 0 and sampler.temperature 1 (got ${schedule}, temperature ${temperature})`,
+          `objective '${objective.name}' is on-policy: sampler.epsilon (and sampler.epsilonFinal) must be 0 and sampler.temperature 1 (got ${schedule}, temperature ${temperature}), unless the objective corrects for exploration (rl: importanceWeights true)`,
         );
       }
       if (config.replay.kind !== 'none') {
