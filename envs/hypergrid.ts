@@ -1,7 +1,8 @@
-import { batchSize, type Enumerable, type Environment, rowsEqual } from '../core/env/environment.js';
+import { batchSize, type Enumerable, type Environment, rowsEqual, type WithExactMetrics } from '../core/env/environment.js';
 import type { Estimator } from '../core/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
+import { cornerRegions, regionCoverage } from './hypergrid-regions.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -24,7 +25,7 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable, GuideProvider {
+export class HyperGrid implements Environment, Enumerable, GuideProvider, WithExactMetrics {
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -33,6 +34,7 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
   readonly maxTrajectoryLength: number;
   readonly nStates: number;
   private cachedLogRewards?: Float64Array;
+  private cachedRegions?: Int32Array;
 
   constructor(readonly options: HyperGridOptions) {
     const { ndim, height } = options;
@@ -118,6 +120,13 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = Math.log(this.reward(states.subarray(i * d, i * d + d)));
     return out;
+  }
+
+  /** Coverage of the corner regions by P_T (see hypergrid-regions.ts), next to TV in exact evaluation. */
+  exactMetrics(terminating: Float64Array): Record<string, number> {
+    const { ndim, height } = this.options;
+    this.cachedRegions ??= cornerRegions(this.allStates(), ndim, height);
+    return regionCoverage(this.cachedRegions, ndim, terminating, this.trueDistribution());
   }
 
   encode(states: Int32Array): Float32Array {
