@@ -175,7 +175,9 @@ export class Trainer implements Checkpointable {
 
   /**
    * This iteration's training batch: `batchSize − round(ratio · batchSize)` fresh trajectories
-   * followed by the replayed rest once the buffer holds that many; until then all fresh.
+   * followed by the replayed rest once the buffer holds that many; until then all fresh. With local
+   * search, the fresh share shrinks by the refined trajectories (into `batch`), which follow the
+   * fresh ones round by round; with `into: replay` they are returned for the buffer instead.
    */
   private composeBatch(iteration: number, objective: Objective): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
     const { config, replay, sampler, localSearch } = this;
