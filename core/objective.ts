@@ -37,13 +37,18 @@ export interface Objective {
    * gradients): the trainer then refuses exploration and replay instead of silently biasing it.
    */
   readonly onPolicy?: boolean;
+  /**
+   * True when an on-policy objective reweights the sampler's ε / temperature behaviour exactly
+   * (importance weights): the trainer then allows exploration, still not replay or local search.
+   */
+  readonly correctsExploration?: boolean;
   /** Absent or false: the trainer samples each batch (see {@link SelfCollectingObjective}). */
   readonly collectsOwnExperience?: false;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */
   update(batch: TrainingBatch): Record<string, number>;
   /** The current estimate of log Z, when the objective learns one. */
   logZ?(): number;
-  /** Its P_B (uniform or learned): sampled evaluation draws backward trajectories from it; absent = uniform. */
+  /** Its P_B (uniform or learned): sampled evaluation draws backward trajectories from it and local search walks back under it; absent = uniform. */
   backwardPolicy?(): BackwardPolicy;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
   checkpointParts?(): ObjectiveStateParts;

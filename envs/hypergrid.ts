@@ -1,5 +1,5 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
-import { batchSize, type Enumerable, type Environment, rowsEqual } from '../core/env/environment.js';
+import { batchSize, type Enumerable, type Environment, rowsEqual, type WithExactMetrics } from '../core/env/environment.js';
 import { Rng } from '../core/rng.js';
 import { hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../core/env/view.js';
@@ -7,6 +7,7 @@ import type { Estimator } from '../core/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
 import { type FactorisedReward, hypergridView } from './hypergrid-view.js';
+import { cornerRegions, regionCoverage } from './hypergrid-regions.js';
 
 /** Options of {@link HyperGrid}. */
 export interface HyperGridOptions {
@@ -29,7 +30,7 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet, WithEvaluationView {
+export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet, WithEvaluationView, WithExactMetrics {
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -38,6 +39,7 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
   readonly maxTrajectoryLength: number;
   readonly nStates: number;
   private cachedLogRewards?: Float64Array;
+  private cachedRegions?: Int32Array;
 
   constructor(readonly options: HyperGridOptions) {
     const { ndim, height } = options;
@@ -168,6 +170,13 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = Math.log(this.reward(states.subarray(i * d, i * d + d)));
     return out;
+  }
+
+  /** Coverage of the corner regions by P_T (see hypergrid-regions.ts), next to TV in exact evaluation. */
+  exactMetrics(terminating: Float64Array): Record<string, number> {
+    const { ndim, height } = this.options;
+    this.cachedRegions ??= cornerRegions(this.allStates(), ndim, height);
+    return regionCoverage(this.cachedRegions, ndim, terminating, this.trueDistribution());
   }
 
   encode(states: Int32Array): Float32Array {

@@ -34,6 +34,10 @@ import { ownedVariable } from '../../core/tensor/names.js';
 import { backwardStepQuantities, forwardStepQuantities, type StepQuantities } from './costs.js';
 import { type TrpoOptions, TrustRegionStep } from './trpo.js';
 import { readValues } from '../../core/tensor/read.js';
+import { behaviourLogProbs } from '../../core/policy/behaviour.js';
+import { maskedEntropy } from '../../core/policy/categorical.js';
+import { type ExplorationSchedule, explorationAt } from '../../core/sampling/exploration.js';
+import { entropyWeightAt, type RlExploration, trajectoryImportanceWeights } from './exploration-terms.js';
 
 /** Options of {@link PolicyGradientGFlowNet}. */
 export interface RlOptions {
@@ -56,6 +60,8 @@ export interface RlOptions {
   /** Subtract the batch mean from the advantages (the reference code does). */
   centerAdvantages: boolean;
   trpo: TrpoOptions;
+  /** Entropy bonus and importance weights (absent = neither). */
+  exploration?: RlExploration;
 }
 
 /** The networks and services the objective works with (built by its plugin factory). */
@@ -69,6 +75,8 @@ export interface RlParts {
   /** The guide of RL-G. */
   guide?: Guide;
   sampler: Sampler;
+  /** The sampler's behaviour schedule, needed for importance weights. */
+  behaviour?: ExplorationSchedule;
 }
 
 /** A loss closure and, once it has run, the host quantities it computed. */
@@ -87,10 +95,15 @@ export class PolicyGradientGFlowNet implements Objective {
   private readonly backwardOptimizer?: GroupedAdam;
   private readonly trpo?: TrustRegionStep;
 
+  /** With importance weights, the sampler may explore (ε, temperature); replay stays refused. */
+  readonly correctsExploration: boolean;
+
   constructor(
     private readonly parts: RlParts,
     private readonly options: RlOptions,
   ) {
+    this.correctsExploration = options.exploration?.importanceWeights === true;
+    if (this.correctsExploration && !parts.behaviour) throw new Error('rl: importance weights need the sampler\'s behaviour schedule');
     const { forward, backward, value, backwardValue, env } = parts;
     if (options.backward !== 'uniform' && (backward.variables.length === 0 || !backwardValue)) {
       throw new Error(`rl: backward '${options.backward}' needs a learned P_B and a backward value network`);
@@ -113,7 +126,7 @@ export class PolicyGradientGFlowNet implements Objective {
   }
 
   update(batch: TrainingBatch): Record<string, number> {
-    const metrics = this.updateForward(batch.forward);
+    const metrics = this.updateForward(batch.forward, batch.iteration);
     if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
     return metrics;
   }
@@ -146,22 +159,29 @@ export class PolicyGradientGFlowNet implements Objective {
    * value regression for V (the three parameter sets are disjoint). The policy term is left out
    * when `withPolicy` is false (RL-T steps the policy separately).
    */
-  forwardLoss(batch: Trajectories, withPolicy = true): LossWithQuantities {
+  forwardLoss(batch: Trajectories, withPolicy = true, iteration = 0): LossWithQuantities {
     const { env, forward, value } = this.parts;
     const tr = gatherTransitions(batch, env.nActions - 1);
     const logPB = this.backwardLogProbsOfForwardSteps(tr);
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
+    const weights = this.importanceWeights(tr, n, iteration);
+    const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): tf.Scalar =>
       tf.tidy(() => {
         const logPF = forwardLogProbs(env, forward, tr.states, tr.actions);
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
         const q = forwardStepQuantities(batch, tr, logPF.dataSync(), logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
+        if (weights) for (let m = 0; m < tr.count; m++) q.rowAdvantages[m]! *= weights[tr.traj[m]!]!;
         computed = q;
-        const meanCost = q.trajectoryCosts.reduce((a, b) => a + b, 0) / n;
+        const meanCost = q.trajectoryCosts.reduce((a, b, i) => a + b * (weights ? weights[i]! : 1), 0) / n;
         let total = tf.add(tf.mul(this.logZVar, meanCost), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
         if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
+        if (withPolicy && alpha > 0) {
+          const entropy = maskedEntropy(estimatorOutputs(env, forward, tr.states), env.forwardMask(tr.states));
+          total = tf.sub(total, tf.mul(alpha / n, tf.sum(entropy)));
+        }
         return total as tf.Scalar;
       });
     return {
@@ -172,6 +192,21 @@ export class PolicyGradientGFlowNet implements Objective {
         return computed;
       },
     };
+  }
+
+  /**
+   * P_F(τ)/q(τ) of each trajectory under the sampler's behaviour at `iteration` (see
+   * exploration-terms.ts); undefined when importance weights are off. Evaluated at the current
+   * parameters and used as constants.
+   */
+  private importanceWeights(tr: Transitions, n: number, iteration: number): Float64Array | undefined {
+    const { env, forward, behaviour } = this.parts;
+    if (!this.correctsExploration || !behaviour || tr.count === 0) return undefined;
+    const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
+    const mask = env.forwardMask(tr.states);
+    const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
+    const logQ = behaviourLogProbs(logits, mask, env.nActions, tr.actions, explorationAt(behaviour, iteration));
+    return trajectoryImportanceWeights(logPF, logQ, tr.traj, n);
   }
 
   /** log P_B(s_t|s_{t+1}) of each non-exit forward step (0 at exits), from the current P_B. */
@@ -185,8 +220,8 @@ export class PolicyGradientGFlowNet implements Objective {
     return out;
   }
 
-  private updateForward(batch: Trajectories): Record<string, number> {
-    const { loss, quantities, transitions: tr } = this.forwardLoss(batch, !this.trpo);
+  private updateForward(batch: Trajectories, iteration: number): Record<string, number> {
+    const { loss, quantities, transitions: tr } = this.forwardLoss(batch, !this.trpo, iteration);
     this.forwardOptimizer.minimize(loss);
     const q = quantities();
     const metrics: Record<string, number> = {

@@ -62,6 +62,7 @@ export abstract class FlowBalanceObjective implements Objective {
     return initialLogFlow(this.env, this.flow);
   }
 
+  /** P_B (sampled evaluation and local search walk back under it). */
   backwardPolicy(): BackwardPolicy {
     return this.backward;
   }

@@ -84,6 +84,7 @@ export class TrajectoryBalance implements Objective {
     return this.logZVar.dataSync()[0]!;
   }
 
+  /** P_B (sampled evaluation and local search walk back under it). */
   backwardPolicy(): BackwardPolicy {
     return this.backward;
   }

@@ -6,6 +6,7 @@ import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
 import type { Objective } from '../../core/objective.js';
 import type { Contribution, Resolver } from '../../core/plugin.js';
 import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
+import { type IntrinsicConfig, intrinsicOption, withIntrinsicReward } from './intrinsic.js';
 
 /** The state-flow network log F(s) of the flow-based objectives (same kind as the policy). */
 function stateFlow(resolve: Resolver): Estimator {
@@ -16,7 +17,7 @@ function stateFlow(resolve: Resolver): Estimator {
 const lr = { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'learning rate of P_F, P_B and log F' };
 const logRewardClip = { type: 'number', default: -12, description: 'lower clip of log R' };
 
-export const dbContribution: Contribution<Objective, DbOptions & { backward: BackwardPolicyKind }> = {
+export const dbContribution: Contribution<Objective, DbOptions & { backward: BackwardPolicyKind; intrinsic: IntrinsicConfig }> = {
   name: 'db',
   description: 'detailed balance with a state-flow network; backward "uniform" = DB-U, "learned" = DB-B',
   schema: {
@@ -25,19 +26,18 @@ export const dbContribution: Contribution<Objective, DbOptions & { backward: Bac
       lr,
       clipLogReward: { type: 'boolean', default: false, description: 'clip log R in the exit term (the reference code does not)' },
       logRewardClip,
+      intrinsic: intrinsicOption,
     },
   },
   create: (options, resolve) =>
-    new DetailedBalance(
-      resolve.get<Environment>(TOKENS.Environment),
-      resolve.get<Estimator>(TOKENS.ForwardEstimator),
-      makeBackwardPolicy(options.backward, resolve),
-      stateFlow(resolve),
-      options,
+    withIntrinsicReward(
+      new DetailedBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      options.intrinsic,
+      resolve,
     ),
 };
 
-export const subtbContribution: Contribution<Objective, SubTbOptions & { backward: BackwardPolicyKind }> = {
+export const subtbContribution: Contribution<Objective, SubTbOptions & { backward: BackwardPolicyKind; intrinsic: IntrinsicConfig }> = {
   name: 'subtb',
   description: 'sub-trajectory balance SubTB(λ) with a state-flow network; backward "uniform" = SubTB-U, "learned" = SubTB-B',
   schema: {
@@ -47,14 +47,13 @@ export const subtbContribution: Contribution<Objective, SubTbOptions & { backwar
       lambda: { type: 'number', exclusiveMinimum: 0, default: 0.99, description: 'geometric weight λ^(length−1) of sub-trajectories' },
       weighting: { enum: [...SUBTB_WEIGHTINGS], default: 'geometric', description: 'geometric within each trajectory; tb = full trajectories only; db = single steps only' },
       logRewardClip,
+      intrinsic: intrinsicOption,
     },
   },
   create: (options, resolve) =>
-    new SubTrajectoryBalance(
-      resolve.get<Environment>(TOKENS.Environment),
-      resolve.get<Estimator>(TOKENS.ForwardEstimator),
-      makeBackwardPolicy(options.backward, resolve),
-      stateFlow(resolve),
-      options,
+    withIntrinsicReward(
+      new SubTrajectoryBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      options.intrinsic,
+      resolve,
     ),
 };

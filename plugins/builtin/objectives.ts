@@ -6,6 +6,7 @@ import type { Contribution, JsonSchema } from '../../core/plugin.js';
 import { type TbOptions, TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { type FmOptions, FlowMatching } from '../../algorithms/value-based/fm.js';
 import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
+import { type IntrinsicConfig, intrinsicOption, withIntrinsicReward } from './intrinsic.js';
 
 /** Schema fragments shared by the GFlowNet objectives. */
 export const commonObjectiveOptions: Record<string, JsonSchema> = {
@@ -15,21 +16,21 @@ export const commonObjectiveOptions: Record<string, JsonSchema> = {
   logRewardClip: { type: 'number', default: -12, description: 'log R is clipped below at this value in training' },
 };
 
-export const tbContribution: Contribution<Objective, TbOptions & { backward: BackwardPolicyKind }> = {
+export const tbContribution: Contribution<Objective, TbOptions & { backward: BackwardPolicyKind; intrinsic: IntrinsicConfig }> = {
   name: 'tb',
   description: 'trajectory balance; backward "uniform" = TB-U, "learned" = TB-B, "shared" = TB-B on P_F\'s trunk',
   schema: {
     properties: {
       backward: backwardPolicyOption,
       ...commonObjectiveOptions,
+      intrinsic: intrinsicOption,
     },
   },
   create: (options, resolve) =>
-    new TrajectoryBalance(
-      resolve.get<Environment>(TOKENS.Environment),
-      resolve.get<Estimator>(TOKENS.ForwardEstimator),
-      makeBackwardPolicy(options.backward, resolve),
-      options,
+    withIntrinsicReward(
+      new TrajectoryBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), options),
+      options.intrinsic,
+      resolve,
     ),
 };
 

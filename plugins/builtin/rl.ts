@@ -7,9 +7,11 @@ import { providesGuide } from '../../core/policy/guide.js';
 import type { Contribution } from '../../core/plugin.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
+import type { RlExploration } from '../../algorithms/policy-based/exploration-terms.js';
+import type { ResolvedConfig } from '../../core/config/schema.js';
 import { commonObjectiveOptions } from './objectives.js';
 
-type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] }; guideReplayCapacity: number };
+type RlConfig = Omit<RlOptions, 'lrB' | 'exploration'> & RlExploration & { lrB?: number; value: { hidden: number[] }; guideReplayCapacity: number };
 
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
 export const rlContribution: Contribution<Objective, RlConfig> = {
@@ -24,6 +26,13 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
       lrV: { type: 'number', exclusiveMinimum: 0, default: 5e-3, description: 'learning rate of the value networks' },
       lambda: { type: 'number', minimum: 0, maximum: 1, default: 0.99, description: 'GAE λ of the forward advantages (γ = 1)' },
       centerAdvantages: { type: 'boolean', default: true, description: 'subtract the batch mean from the advantages' },
+      entropyBonus: { type: 'number', minimum: 0, default: 0, description: 'α of an entropy bonus −α·Σ_t H(P_F(·|s_t))/N on the forward loss; 0 = none' },
+      entropyDecayIterations: { type: 'integer', minimum: 0, default: 0, description: 'iterations over which α decays linearly to 0; 0 = constant' },
+      importanceWeights: {
+        type: 'boolean',
+        default: false,
+        description: 'reweight each trajectory by P_F(τ)/q(τ), q = the sampler\'s ε / temperature behaviour, so that sampler exploration is allowed',
+      },
       guideReplayCapacity: { type: 'integer', minimum: 1, default: 100000, description: 'RL-G on sequences: terminal sequences kept by the guide' },
       value: {
         type: 'object',
@@ -64,8 +73,13 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
         ...(learned ? { backwardValue: valueNet('backward-value') } : {}),
         ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
         sampler: resolve.get<Sampler>(TOKENS.Sampler),
+        behaviour: resolve.get<ResolvedConfig>(TOKENS.Config).sampler,
       },
-      { ...options, lrB: options.lrB ?? options.lr },
+      {
+        ...options,
+        lrB: options.lrB ?? options.lr,
+        exploration: { entropyBonus: options.entropyBonus, entropyDecayIterations: options.entropyDecayIterations, importanceWeights: options.importanceWeights },
+      },
     );
   },
 };

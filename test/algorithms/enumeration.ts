@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import type { Mlp } from '../../core/tensor/mlp.js';
+import { flattenGradients } from '../../core/tensor/flat-params.js';
 import type { HyperGrid } from '../../envs/hypergrid.js';
 
 /** Every forward action sequence from s0 that ends with exit (depth-first order). */
@@ -166,4 +167,12 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let s = 0;
   for (let k = 0; k < a.length; k++) s += (a[k]! - b[k]!) ** 2;
   return Math.sqrt(s) / norm(b);
+}
+
+/** ∇ over `vars` of a scalar expression, flattened in `vars` order. */
+export function gradient(f: () => tf.Scalar, vars: readonly tf.Variable[]): Float64Array {
+  const { value, grads } = tf.variableGrads(f, [...vars]);
+  const flat = flattenGradients(vars, grads);
+  tf.dispose([value, ...Object.values(grads)]);
+  return flat;
 }

@@ -8,10 +8,10 @@ import { Rng } from '../../core/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, segmentMatrix, selectRows, type Transitions } from '../../core/sampling/transitions.js';
-import { flattenGradients, parameterCount } from '../../core/tensor/flat-params.js';
+import { parameterCount } from '../../core/tensor/flat-params.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
-import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, dot, forwardBatch, norm, relativeError, uniformLogPB } from './enumeration.js';
+import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, dot, forwardBatch, gradient, norm, relativeError, uniformLogPB } from './enumeration.js';
 
 /*
  * The policy-gradient estimators of the RL objective against exact gradients.
@@ -61,14 +61,6 @@ const rlOptions = (backward: RlOptions['backward']): RlOptions => ({
 
 const mlp = (outputDim: number, seed: number, name: string): Mlp =>
   new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim, activation: 'relu' }, new Rng(seed), `rl-exact/${name}`);
-
-/** ∇ over `vars` of a scalar expression, flattened in `vars` order. */
-function gradient(f: () => tf.Scalar, vars: readonly tf.Variable[]): Float64Array {
-  const { value, grads } = tf.variableGrads(f, [...vars]);
-  const flat = flattenGradients(vars, grads);
-  tf.dispose([value, ...Object.values(grads)]);
-  return flat;
-}
 
 /** Differentiable per-row log-probabilities of a policy for (state, action) rows. */
 type RowLogProbs = (states: Int32Array, actions: Int32Array) => tf.Tensor1D;

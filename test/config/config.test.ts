@@ -33,9 +33,18 @@ describe('resolveConfig', () => {
     expect(c.batchSize).toBe(16);
     expect(c.estimator).toEqual({ name: 'mlp', hidden: [256, 256, 256, 256], activation: 'relu' });
     expect(c.env).toEqual({ name: 'hypergrid', ndim: 2, height: 8, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
-    expect(c.objective).toEqual({ name: 'tb', backward: 'uniform', lr: 1e-3, lrZ: 0.1, logZInit: 0, logRewardClip: -12 });
+    expect(c.objective).toEqual({
+      name: 'tb',
+      backward: 'uniform',
+      lr: 1e-3,
+      lrZ: 0.1,
+      logZInit: 0,
+      logRewardClip: -12,
+      intrinsic: { weight: 0, decayIterations: 0, hidden: [64, 64], outputDim: 16, lr: 1e-3 },
+    });
     expect(c.sampler).toEqual({ epsilon: 0, epsilonDecayIterations: 0, temperature: 1 });
     expect(c.replay).toEqual({ kind: 'none', capacity: 10000, ratio: 0.5, priorityExponent: 1 });
+    expect(c.localSearch).toEqual({ share: 0, acceptance: 'mh', into: 'batch' });
     expect(c.evaluation).toEqual({ mode: 'auto', every: 10, samples: 1000, exactMaxStates: 1_000_000, backwardSamples: 10, maxTestStates: 256, topK: 100 });
     expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto', episodeWindow: 100 });
     expect(c.plugins).toEqual([]);
