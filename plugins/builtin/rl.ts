@@ -1,4 +1,4 @@
-import { type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
+import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
@@ -9,12 +9,18 @@ import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
 import { commonObjectiveOptions } from './objectives.js';
 
-type RlConfig = Omit<RlOptions, 'lrB'> & { lrB?: number; value: { hidden: number[] }; guideReplayCapacity: number };
+type RlConfig = Omit<RlOptions, 'lrB' | 'evaluator' | 'subebLambda'> & {
+  lrB?: number;
+  evaluator: RlEvaluator;
+  subebLambda: number;
+  value: { hidden: number[] };
+  guideReplayCapacity: number;
+};
 
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
 export const rlContribution: Contribution<Objective, RlConfig> = {
   name: 'rl',
-  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T',
+  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T; evaluator subeb = Sub-EB-U / Sub-EB-B',
   schema: {
     properties: {
       backward: { enum: ['uniform', 'coupled', 'guided'], default: 'uniform', description: 'P_B: uniform (RL-U), learned coupled to P_F (RL-B), learned towards the environment guide (RL-G)' },
@@ -24,6 +30,12 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
       lrV: { type: 'number', exclusiveMinimum: 0, default: 5e-3, description: 'learning rate of the value networks' },
       lambda: { type: 'number', minimum: 0, maximum: 1, default: 0.99, description: 'GAE λ of the forward advantages (γ = 1)' },
       centerAdvantages: { type: 'boolean', default: true, description: 'subtract the batch mean from the advantages' },
+      evaluator: {
+        enum: [...RL_EVALUATORS],
+        default: 'td',
+        description: 'how V is learned: td = cost-to-go regression (the paper); subeb = subtrajectory evaluation balance (Sub-EB; with backward coupled, P_B is trained on the same residuals)',
+      },
+      subebLambda: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.9, description: 'Sub-EB: λ of the geometric-within sub-trajectory weights' },
       guideReplayCapacity: { type: 'integer', minimum: 1, default: 100000, description: 'RL-G on sequences: terminal sequences kept by the guide' },
       value: {
         type: 'object',
@@ -52,6 +64,10 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
     const makeEstimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory);
     const valueNet = (role: string): Estimator => makeEstimator({ role, inputDim: env.obsDim, outputDim: 1, overrides: { hidden: options.value.hidden } });
     const learned = options.backward !== 'uniform';
+    const subeb = options.evaluator === 'subeb';
+    if (subeb && options.backward === 'guided') {
+      throw new Error(`objective rl: evaluator 'subeb' needs backward 'uniform' or 'coupled' (P_B is trained on the Sub-EB residuals), got backward 'guided'`);
+    }
     if (options.backward === 'guided' && !providesGuide(env)) {
       throw new Error(`objective rl: backward 'guided' needs a guide, and environment '${env.name}' does not provide one (use 'coupled' or 'uniform')`);
     }
@@ -61,7 +77,7 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
         forward,
         backward: makeBackwardPolicy(learned ? 'learned' : 'uniform', resolve),
         value: valueNet('value'),
-        ...(learned ? { backwardValue: valueNet('backward-value') } : {}),
+        ...(learned && !subeb ? { backwardValue: valueNet('backward-value') } : {}),
         ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
         sampler: resolve.get<Sampler>(TOKENS.Sampler),
       },
