@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpointable } from './checkpoint/checkpointable.js';
+import type { BackwardPolicy } from './policy/backward.js';
 import type { Trajectories } from './sampling/trajectories.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Objective {
   update(batch: TrainingBatch): Record<string, number>;
   /** The current estimate of log Z, when the objective learns one. */
   logZ?(): number;
+  /** Its backward policy P_B, when it has one (local search walks back under it; absent = uniform). */
+  readonly backwardPolicy?: BackwardPolicy;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
   checkpointParts?(): ObjectiveStateParts;
   /** Frees all tensors the objective owns. */

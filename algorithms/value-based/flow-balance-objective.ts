@@ -57,6 +57,11 @@ export abstract class FlowBalanceObjective implements Objective {
     return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };
   }
 
+  /** P_B (local search walks back under it). */
+  get backwardPolicy(): BackwardPolicy {
+    return this.backward;
+  }
+
   /** log F(s0), the flow objectives' estimate of log Z. */
   logZ(): number {
     return initialLogFlow(this.env, this.flow);

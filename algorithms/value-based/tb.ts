@@ -80,6 +80,11 @@ export class TrajectoryBalance implements Objective {
     return { loss, logZ: this.logZ() };
   }
 
+  /** P_B (local search walks back under it). */
+  get backwardPolicy(): BackwardPolicy {
+    return this.backward;
+  }
+
   logZ(): number {
     return this.logZVar.dataSync()[0]!;
   }

@@ -2,6 +2,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../tensor/backend.js';
 import type { JsonSchema } from '../plugin.js';
 import type { ExplorationSchedule } from '../sampling/exploration.js';
 import type { ReplayConfig } from '../sampling/replay.js';
+import { type LocalSearchConfig, LOCAL_SEARCH_SCHEMA } from '../sampling/local-search-config.js';
 
 /** A config section that selects a plugin contribution by name, plus that contribution's options. */
 export type Section = { name: string } & Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   sampler: ExplorationSchedule;
   /** Replay buffer feeding part of each batch (off-policy objectives only). */
   replay: ReplayConfig;
+  /** Local search refining fresh trajectories (off-policy objectives only). */
+  localSearch: LocalSearchConfig;
   evaluation: { every: number; samples: number };
   logging: {
     dir: string;
@@ -82,6 +85,7 @@ export const CORE_SCHEMA: JsonSchema = {
         priorityExponent: { type: 'number', minimum: 0, default: 1, description: 'α of prioritized replay: P(i) ∝ R(x_i)^α' },
       },
     },
+    localSearch: LOCAL_SEARCH_SCHEMA,
     evaluation: {
       type: 'object',
       additionalProperties: false,

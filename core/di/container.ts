@@ -11,6 +11,8 @@ import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../rng.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
+import { LocalSearch } from '../sampling/local-search.js';
+import { localSearchOptions } from '../sampling/local-search-config.js';
 import { TerminalBuffer } from '../sampling/terminal-buffer.js';
 import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
@@ -18,6 +20,8 @@ import { TOKENS } from './tokens.js';
 
 /** Offset of the replay buffer's seed from the run seed (an arbitrary odd constant). */
 const REPLAY_STREAM = 0x632be5ab;
+/** Offset of the local search's seed from the run seed (an arbitrary odd constant). */
+const LOCAL_SEARCH_STREAM = 0x1b873593;
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
@@ -74,6 +78,13 @@ function bindSampling(container: Container, config: ResolvedConfig): void {
     // the sampler draws from its own stream so that adding a network does not shift the samples
     (ctx) => new Sampler(ctx.get<Environment>(TOKENS.Environment), ctx.get<Estimator>(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
   );
+  if (config.localSearch.share > 0) {
+    // its own stream: turning local search on leaves the fresh samples unchanged
+    container.bind(TOKENS.LocalSearch).toDynamicValue(
+      (ctx) =>
+        new LocalSearch(ctx.get<Environment>(TOKENS.Environment), ctx.get<Sampler>(TOKENS.Sampler), new Rng(config.seed + LOCAL_SEARCH_STREAM), localSearchOptions(config.localSearch)),
+    );
+  }
   const { replay } = config;
   if (replay.kind !== 'none') {
     container.bind(TOKENS.ReplayBuffer).toDynamicValue((ctx): ReplayBuffer => {

@@ -27,6 +27,8 @@ export const TOKENS = {
   Sampler: Symbol.for('gfn.Sampler'),
   /** Replay buffer of off-policy training ({@link ReplayBuffer}); bound only when `replay.kind` is not `none`. */
   ReplayBuffer: Symbol.for('gfn.ReplayBuffer'),
+  /** Local search refining part of each batch ({@link LocalSearch}); bound only when `localSearch.share` > 0. */
+  LocalSearch: Symbol.for('gfn.LocalSearch'),
   /** The training objective ({@link Objective}). */
   Objective: Symbol.for('gfn.Objective'),
   /** Extra state holders a checkpoint includes, e.g. the evaluator's random stream ({@link CheckpointRegistry}). */

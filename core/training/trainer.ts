@@ -9,9 +9,11 @@ import type { Estimator } from '../estimator.js';
 import type { EvaluationEvent, EventBus, RunFinished } from '../events/bus.js';
 import { type AnyObjective, collectsOwnExperience, type Objective, type SelfCollectingObjective } from '../objective.js';
 import { EpisodeWindow } from '../rl/episode-window.js';
-import { concatTrajectories } from '../sampling/batch-ops.js';
+import { concatTrajectories, selectTrajectories } from '../sampling/batch-ops.js';
 import { explorationAt, isExploratory, scheduleProblems } from '../sampling/exploration.js';
 import { type ReplayBuffer, replayCount } from '../sampling/replay.js';
+import type { LocalSearch } from '../sampling/local-search.js';
+import { localSearchPlan, localSearchProblems } from '../sampling/local-search-config.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
@@ -54,11 +56,12 @@ export class Trainer implements Checkpointable {
     @inject(TOKENS.BackendName) private readonly backend: string,
     @inject(TOKENS.ReplayBuffer) @optional() private readonly replay?: ReplayBuffer,
     @inject(TOKENS.ForwardEstimator) @optional() private readonly forward?: Estimator,
+    @inject(TOKENS.LocalSearch) @optional() private readonly localSearch?: LocalSearch,
   ) {}
 
-  /** Iterations completed and trajectories / environment steps seen so far. */
+  /** Iterations completed and trajectories / environment steps seen so far (and the local search's stream). */
   saveState(): StateRecord {
-    return { ...this.counters };
+    return { ...this.counters, ...(this.localSearch ? { localSearch: this.localSearch.saveState() } : {}) };
   }
 
   /** Restores the counters: the next {@link run} starts at iteration `iterations`. */
@@ -69,6 +72,10 @@ export class Trainer implements Checkpointable {
       return v;
     };
     this.counters = { iterations: n('iterations'), trajectoriesSeen: n('trajectoriesSeen'), stepsSeen: n('stepsSeen') };
+    if (this.localSearch) {
+      if (!state.localSearch) throw new Error('checkpoint: no saved state for the local search (was the run saved without localSearch?)');
+      this.localSearch.loadState(state.localSearch as StateRecord);
+    }
   }
 
   /** Asks the loop to stop after the current iteration (early stopping, signals). */
@@ -141,13 +148,15 @@ export class Trainer implements Checkpointable {
   /** One iteration of a batch objective: sample (and replay), publish the batch, update. */
   private batchIteration(objective: Objective, iteration: number): IterationResult {
     const t0 = performance.now();
-    const { batch, fresh } = this.composeBatch(iteration);
+    const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration, objective);
     const t1 = performance.now();
     this.bus.trajectories$.next({ iteration, batch });
-    const metrics = objective.update({ iteration, forward: batch });
+    const metrics = { ...objective.update({ iteration, forward: batch }), ...refineMetrics };
     // after the update: a batch never replays its own fresh trajectories
     this.replay?.add(fresh);
-    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj };
+    if (refined && this.config.localSearch.into === 'replay') this.replay?.add(refined);
+    // a refinement samples a new forward completion: it counts as a trajectory seen
+    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj + (refined?.nTraj ?? 0) };
   }
 
   /** One iteration of a self-collecting objective; its finished episodes feed the return window. */
@@ -168,19 +177,33 @@ export class Trainer implements Checkpointable {
    * This iteration's training batch: `batchSize − round(ratio · batchSize)` fresh trajectories
    * followed by the replayed rest once the buffer holds that many; until then all fresh.
    */
-  private composeBatch(iteration: number): { batch: Trajectories; fresh: Trajectories } {
-    const { config, replay, sampler } = this;
+  private composeBatch(iteration: number, objective: Objective): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
+    const { config, replay, sampler, localSearch } = this;
     if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
     const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
     const replaying = replay !== undefined && nReplay > 0 && replay.size >= nReplay;
-    const fresh = sampler.sampleForward(replaying ? config.batchSize - nReplay : config.batchSize, explorationAt(config.sampler, iteration));
-    return { batch: replaying ? concatTrajectories(fresh, replay.sample(nReplay)) : fresh, fresh };
+    const replayed = replaying ? nReplay : 0;
+    const plan = localSearch ? localSearchPlan(config.localSearch, config.batchSize, replayed) : undefined;
+    const fresh = sampler.sampleForward(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, iteration));
+    let batch = fresh;
+    let refined: Trajectories | undefined;
+    const refineMetrics: Record<string, number> = {};
+    if (localSearch && plan && plan.refined > 0) {
+      const rounds = localSearch.refine(fresh, plan.rounds, objective.backwardPolicy);
+      const all = rounds.map((r) => r.trajectories).reduce((a, b) => concatTrajectories(a, b));
+      refined = all.nTraj === plan.refined ? all : selectTrajectories(all, Array.from({ length: plan.refined }, (_, k) => k));
+      let accepted = 0;
+      for (const r of rounds) for (const a of r.accepted) accepted += a;
+      refineMetrics.localSearchAcceptance = accepted / (rounds.length * fresh.nTraj);
+      if (config.localSearch.into === 'batch') batch = concatTrajectories(batch, refined);
+    }
+    return { batch: replaying ? concatTrajectories(batch, replay.sample(nReplay)) : batch, fresh, ...(refined ? { refined } : {}), refineMetrics };
   }
 
   /** Config combinations a field-by-field schema cannot reject, checked before any work. */
   private problems(): string[] {
     const { config, objective } = this;
-    const problems = scheduleProblems(config.sampler);
+    const problems = [...scheduleProblems(config.sampler), ...localSearchProblems(config.localSearch, config.batchSize, config.replay)];
     if (objective.onPolicy) {
       // its gradient is only unbiased for trajectories from the current P_F itself
       const { epsilon, epsilonFinal, epsilonDecayIterations, temperature } = config.sampler;
@@ -192,6 +215,11 @@ export class Trainer implements Checkpointable {
       }
       if (config.replay.kind !== 'none') {
         problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${objective.name}' is on-policy and cannot train on replayed trajectories; valid choice: "none"`);
+      }
+      if (config.localSearch.share > 0) {
+        problems.push(
+          `field "localSearch.share" = ${config.localSearch.share}: objective '${objective.name}' is on-policy and cannot train on locally searched trajectories (they are not samples of P_F); valid choice: 0`,
+        );
       }
     }
     const nReplay = replayCount(config.replay, config.batchSize);
