@@ -45,6 +45,11 @@ export interface Objective {
   logZ?(): number;
   /** Its backward policy P_B, when it has one (local search walks back under it; absent = uniform). */
   readonly backwardPolicy?: BackwardPolicy;
+  /**
+   * An on-policy objective that nevertheless trains on locally searched trajectories in its batch
+   * (rl with the Sub-EB evaluator, as its authors do): the trainer then allows `localSearch`.
+   */
+  readonly acceptsLocalSearch?: boolean;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
   checkpointParts?(): ObjectiveStateParts;
   /** Frees all tensors the objective owns. */

@@ -145,6 +145,20 @@ export class PolicyGradientGFlowNet implements Objective {
     return this.logZVar.dataSync()[0]!;
   }
 
+  /** P_B (local search walks back under it). */
+  get backwardPolicy(): BackwardPolicy {
+    return this.parts.backward;
+  }
+
+  /**
+   * With the Sub-EB evaluator, locally searched trajectories may join the batch (the authors'
+   * sequence and DAG settings): the evaluator's balance holds on any trajectory; the policy step
+   * then treats them as on-policy, as the authors do.
+   */
+  get acceptsLocalSearch(): boolean {
+    return this.evaluator === 'subeb';
+  }
+
   /**
    * log Ẑ, P_F, V, a learned P_B, V_B and the Adam states, for checkpoints. A guide that learns
    * from the batches (`observe`, e.g. the sequence guide's replay index) is state this does not

@@ -55,13 +55,15 @@ describe('shipped configs', () => {
     }
   });
 
-  it('there are Sub-EB paper configs (rl, evaluator subeb, λ 0.9, V 4x256) for every task, uniform and learned P_B', () => {
+  it('there are Sub-EB paper configs (rl, evaluator subeb, λ 0.9, V 4x256; local search on sequences and DAGs) for every task, uniform and learned P_B', () => {
     for (const env of ['hypergrid', 'tfbind8', 'qm9str', 'dag5']) {
       for (const [suffix, backward] of [['u', 'uniform'], ['b', 'coupled']] as const) {
         const file = join('configs/paper', `${env}-rl-subeb-${suffix}.json`);
         expect(files).toContain(file);
         const c = resolveConfig(readRawConfig(file), new PluginRegistry([builtinPlugin]));
         expect(c.objective).toMatchObject({ name: 'rl', backward, evaluator: 'subeb', subebLambda: 0.9, value: { hidden: [256, 256, 256, 256] } });
+        // sequences and DAGs: 16 fresh rollouts + 7 × 16 greedy local-search refinements per batch of 128
+        if (env !== 'hypergrid') expect(c.localSearch).toMatchObject({ share: 0.875, acceptance: 'greedy', into: 'batch' });
       }
     }
   });
