@@ -63,7 +63,7 @@ describe('shipped configs', () => {
         const c = resolveConfig(readRawConfig(file), new PluginRegistry([builtinPlugin]));
         expect(c.objective).toMatchObject({ name: 'rl', backward, evaluator: 'subeb', subebLambda: 0.9, value: { hidden: [256, 256, 256, 256] } });
         // sequences and DAGs: 16 fresh rollouts + 7 × 16 greedy local-search refinements per batch of 128
-        if (env !== 'hypergrid') expect(c.localSearch).toMatchObject({ share: 0.875, acceptance: 'greedy', into: 'batch' });
+        if (env !== 'hypergrid') expect(c.localSearch).toMatchObject({ share: 0.875, backRatio: 0.25, acceptance: 'greedy', into: 'batch' });
       }
     }
   });

@@ -9,7 +9,7 @@ import { registry, smallConfig } from './run-helpers.js';
  * evaluator; with the λ-TD evaluator the trainer refuses the config by name.
  */
 describe('rl with evaluator subeb trains on locally searched batches', () => {
-  const localSearch = { share: 0.875, backRatio: 0.75, acceptance: 'greedy' };
+  const localSearch = { share: 0.875, backRatio: 0.25, acceptance: 'greedy' };
 
   it('Sub-EB-B: 2 fresh + 14 refined trajectories per batch, acceptance reported, metrics finite', async () => {
     const config = smallConfig({
