@@ -64,13 +64,13 @@ interface Built {
   dispose: () => void;
 }
 
-function build(ref: SubEbReference, env: HyperGrid, learnedPB: boolean): Built {
+function build(ref: SubEbReference, env: HyperGrid, learnedPB: boolean, optimizer: RlOptions['optimizer'] = 'adam'): Built {
   const pf = buildSubEbMlp('PF', ref);
   const v = buildSubEbMlp('V', ref);
   const pb = learnedPB ? buildSubEbMlp('PB', ref) : undefined;
   const backward = pb ? new LearnedBackwardPolicy(env, pb) : new UniformBackwardPolicy(env);
   const sampler = new Sampler(env, pf, new Rng(0));
-  const rl = new PolicyGradientGFlowNet({ env, forward: pf, backward, value: v, sampler }, subEbOptions(ref, learnedPB ? 'coupled' : 'uniform'));
+  const rl = new PolicyGradientGFlowNet({ env, forward: pf, backward, value: v, sampler }, { ...subEbOptions(ref, learnedPB ? 'coupled' : 'uniform'), optimizer });
   return {
     rl,
     pf,
@@ -149,6 +149,27 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
       const batch = buildSubEbBatch(c);
       expectClose(env.logReward(batch.terminalStates()), c.log_reward_raw, `${c.name}.log_reward_raw`);
       expectClose(clippedLogRewards(batch.logRewards, ref.config.log_reward_clip_min), c.log_reward_clipped, `${c.name}.log_reward_clipped`);
+    }
+  });
+
+  it('with optimizer trpo, V, P_B and log Z take the same steps and P_F a trust-region step on the Sub-EB advantages', () => {
+    const c = ref.cases.find((x) => x.name === 'sampled_PB')!;
+    const built = build(ref, env, true, 'trpo');
+    try {
+      const metrics = built.rl.update({ iteration: 0, forward: buildSubEbBatch(c) });
+      const after = gridTables(env, built.pf, built.backward, built.v);
+      const expected = c.after_one_update_model;
+      expectClose(after.logV, expected.logV, 'trpo.after_one_update_model.logV');
+      expectClose(after.logPB.flatMap((row) => row.filter((x): x is number => x !== null)), expected.log_pb_all_bactions.flatMap((row) => row.filter((x): x is number => x !== null && x > MASKED)), 'trpo.after_one_update_model.log_pb_all_bactions');
+      expectClose(built.rl.logZ(), expected.logZ, 'trpo.after_one_update_model.logZ');
+      expect(metrics.trpoAccepted).toBe(1);
+      expect(metrics.trpoKl).toBeGreaterThan(0);
+      expect(metrics.trpoKl).toBeLessThanOrEqual(0.01 * (1 + 1e-3));
+      const before = c.grid_before.log_pf_all_actions.flat().filter((x) => x > MASKED);
+      const moved = after.logPF.flatMap((row) => row.filter((x): x is number => x !== null));
+      expect(Math.max(...moved.map((x, k) => Math.abs(x - before[k]!)))).toBeGreaterThan(1e-3);
+    } finally {
+      built.dispose();
     }
   });
 
