@@ -50,6 +50,11 @@ export interface Objective {
   logZ?(): number;
   /** Its P_B (uniform or learned): sampled evaluation draws backward trajectories from it and local search walks back under it; absent = uniform. */
   backwardPolicy?(): BackwardPolicy;
+  /**
+   * An on-policy objective that nevertheless trains on locally searched trajectories in its batch
+   * (rl with the Sub-EB evaluator, as its authors do): the trainer then allows `localSearch`.
+   */
+  readonly acceptsLocalSearch?: boolean;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
   checkpointParts?(): ObjectiveStateParts;
   /** Frees all tensors the objective owns. */

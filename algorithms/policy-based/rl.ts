@@ -16,6 +16,11 @@
  *   log P_B(s_{t+1}|s_t) − log P_G(s_t|s_{t+1})
  * with P_G = the current P_F (coupled) or the environment's guide (guided); P_B descends the
  * λ = 1 advantages of its own value network, with its own optimisers.
+ *
+ * Evaluator. `td` (the paper's): V regresses the cost-to-go as above. `subeb` (Niu, Wu, Qian,
+ * ICLR 2026; see subeb.ts): V is learned by subtrajectory evaluation balance over all partial
+ * episodes, the advantages use −V as the cost-to-go, and a learned P_B (`coupled`) is trained on
+ * the same residuals instead of by backward trajectories.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
@@ -32,6 +37,7 @@ import { gatherTransitions, selectRows, type Transitions } from '../../core/samp
 import { GroupedAdam, type ParamGroup } from '../../core/tensor/adam.js';
 import { ownedVariable } from '../../core/tensor/names.js';
 import { backwardStepQuantities, forwardStepQuantities, type StepQuantities } from './costs.js';
+import { subEbTrainingLoss } from './subeb.js';
 import { type TrpoOptions, TrustRegionStep } from './trpo.js';
 import { readValues } from '../../core/tensor/read.js';
 import { behaviourLogProbs } from '../../core/policy/behaviour.js';
@@ -62,7 +68,15 @@ export interface RlOptions {
   trpo: TrpoOptions;
   /** Entropy bonus and importance weights (absent = neither). */
   exploration?: RlExploration;
+  /** How V is learned: λ-TD targets (`td`, the paper's; default) or Sub-EB (`subeb`). */
+  evaluator?: RlEvaluator;
+  /** λ of Sub-EB's geometric-within sub-trajectory weights (default 0.9). */
+  subebLambda?: number;
 }
+
+/** The evaluator choices of the `rl` objective. */
+export const RL_EVALUATORS = ['td', 'subeb'] as const;
+export type RlEvaluator = (typeof RL_EVALUATORS)[number];
 
 /** The networks and services the objective works with (built by its plugin factory). */
 export interface RlParts {
@@ -70,7 +84,7 @@ export interface RlParts {
   forward: Estimator;
   backward: BackwardPolicy;
   value: Estimator;
-  /** Value network of the backward part (coupled/guided). */
+  /** Value network of the backward part (coupled/guided with the `td` evaluator). */
   backwardValue?: Estimator;
   /** The guide of RL-G. */
   guide?: Guide;
@@ -94,6 +108,7 @@ export class PolicyGradientGFlowNet implements Objective {
   private readonly forwardOptimizer: GroupedAdam;
   private readonly backwardOptimizer?: GroupedAdam;
   private readonly trpo?: TrustRegionStep;
+  private readonly evaluator: RlEvaluator;
 
   /** With importance weights, the sampler may explore (ε, temperature); replay stays refused. */
   readonly correctsExploration: boolean;
@@ -105,8 +120,16 @@ export class PolicyGradientGFlowNet implements Objective {
     this.correctsExploration = options.exploration?.importanceWeights === true;
     if (this.correctsExploration && !parts.behaviour) throw new Error('rl: importance weights need the sampler\'s behaviour schedule');
     const { forward, backward, value, backwardValue, env } = parts;
-    if (options.backward !== 'uniform' && (backward.variables.length === 0 || !backwardValue)) {
-      throw new Error(`rl: backward '${options.backward}' needs a learned P_B and a backward value network`);
+    this.evaluator = options.evaluator ?? 'td';
+    const subeb = this.evaluator === 'subeb';
+    if (subeb && options.backward === 'guided') {
+      throw new Error(`rl: evaluator 'subeb' trains P_B on its own residuals; backward must be 'uniform' or 'coupled', got 'guided'`);
+    }
+    if (subeb && options.exploration && (options.exploration.entropyBonus > 0 || options.exploration.importanceWeights)) {
+      throw new Error(`rl: evaluator 'subeb' has no entropy bonus or importance weights yet; set entropyBonus 0 and importanceWeights false`);
+    }
+    if (options.backward !== 'uniform' && (backward.variables.length === 0 || (!subeb && !backwardValue))) {
+      throw new Error(`rl: backward '${options.backward}' needs a learned P_B${subeb ? '' : ' and a backward value network'}`);
     }
     if (options.backward === 'guided' && !parts.guide) throw new Error(`rl: backward 'guided' needs a guide from environment '${env.name}'`);
     this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'rl/logZ');
@@ -116,8 +139,10 @@ export class PolicyGradientGFlowNet implements Objective {
     ];
     if (options.optimizer === 'adam') groups.push({ name: 'forward', variables: forward.variables, learningRate: options.lr });
     else this.trpo = new TrustRegionStep(env, forward, options.trpo);
+    // Sub-EB's P_B step comes from the same gradient computation as the V and P_F steps
+    if (subeb && options.backward === 'coupled') groups.push({ name: 'backward', variables: backward.variables, learningRate: options.lrB });
     this.forwardOptimizer = new GroupedAdam(groups);
-    if (backwardValue) {
+    if (backwardValue && !subeb) {
       this.backwardOptimizer = new GroupedAdam([
         { name: 'backward', variables: backward.variables, learningRate: options.lrB },
         { name: 'backwardValue', variables: backwardValue.variables, learningRate: options.lrV },
@@ -126,6 +151,7 @@ export class PolicyGradientGFlowNet implements Objective {
   }
 
   update(batch: TrainingBatch): Record<string, number> {
+    if (this.evaluator === 'subeb') return this.updateWithSubEb(batch.forward);
     const metrics = this.updateForward(batch.forward, batch.iteration);
     if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
     return metrics;
@@ -135,8 +161,18 @@ export class PolicyGradientGFlowNet implements Objective {
     return this.logZVar.dataSync()[0]!;
   }
 
+  /** P_B (sampled evaluation and local search walk back under it). */
   backwardPolicy(): BackwardPolicy {
     return this.parts.backward;
+  }
+
+  /**
+   * With the Sub-EB evaluator, locally searched trajectories may join the batch (the authors'
+   * sequence and DAG settings): the evaluator's balance holds on any trajectory; the policy step
+   * then treats them as on-policy, as the authors do.
+   */
+  get acceptsLocalSearch(): boolean {
+    return this.evaluator === 'subeb';
   }
 
   /**
@@ -233,6 +269,27 @@ export class PolicyGradientGFlowNet implements Objective {
       const step = this.trpo.step({ states: tr.states, actions: tr.actions, advantages: q.rowAdvantages, nTraj: batch.nTraj });
       metrics.trpoAccepted = step.accepted ? 1 : 0;
       metrics.trpoKl = step.kl;
+    }
+    return metrics;
+  }
+
+  /** One Sub-EB iteration (V step, P_B step when learned, P_F + log Ẑ step; see subeb.ts). */
+  private updateWithSubEb(batch: Trajectories): Record<string, number> {
+    const { env, forward, backward, value } = this.parts;
+    const { subebLambda = 0.9, lambda, logRewardClip, centerAdvantages } = this.options;
+    const ctx = { env, forward, backward, value, logZ: this.logZVar };
+    const { loss, quantities, transitions: tr } = subEbTrainingLoss(ctx, batch, { subebLambda, lambda, logRewardClip, centerAdvantages }, !this.trpo);
+    this.forwardOptimizer.minimize(loss);
+    const q = quantities();
+    const metrics: Record<string, number> = {
+      loss: q.trajectoryCosts.reduce((a, b) => a + b, 0) / batch.nTraj,
+      valueLoss: q.subEbLoss,
+      zDiff: q.zDiff,
+      logZ: this.logZ(),
+    };
+    if (this.trpo) {
+      const step = this.trpo.step({ states: tr.states, actions: tr.actions, advantages: q.rowAdvantages, nTraj: batch.nTraj });
+      Object.assign(metrics, { trpoAccepted: step.accepted ? 1 : 0, trpoKl: step.kl });
     }
     return metrics;
   }

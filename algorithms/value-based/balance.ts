@@ -84,3 +84,15 @@ export function pairwiseBalanceLoss(h: tf.Tensor2D, lengths: ArrayLike<number>, 
   });
   return (op as unknown as (x: tf.Tensor2D) => tf.Scalar)(h);
 }
+
+/**
+ * The geometric weight of SubTB(λ) and Sub-EB within one trajectory: a sub-trajectory of `length`
+ * steps in a trajectory of `n` steps, batch of `nTraj`, weighs
+ *   λ^(length−1) / (N · Σ_{k=1}^{n} (n − k + 1) λ^(k−1)),
+ * so the weights of each trajectory's n(n+1)/2 sub-trajectories sum to 1/N.
+ */
+export function geometricWithinWeight(length: number, n: number, nTraj: number, lambda: number): number {
+  let norm = 0;
+  for (let k = 1; k <= n; k++) norm += (n - k + 1) * lambda ** (k - 1);
+  return lambda ** (length - 1) / norm / nTraj;
+}

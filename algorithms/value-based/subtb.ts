@@ -17,6 +17,7 @@ import type { Estimator } from '../../core/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
+import { geometricWithinWeight } from './balance.js';
 import { FlowBalanceObjective } from './flow-balance-objective.js';
 
 export const SUBTB_WEIGHTINGS = ['geometric', 'tb', 'db'] as const;
@@ -45,8 +46,6 @@ export class SubTrajectoryBalance extends FlowBalanceObjective {
     const { weighting, lambda } = this.options;
     if (weighting === 'tb') return length === n ? 1 / nTraj : 0;
     if (weighting === 'db') return length === 1 ? 1 / nTraj : 0;
-    let norm = 0;
-    for (let k = 0; k < n; k++) norm += (n - k) * lambda ** k;
-    return lambda ** (length - 1) / norm / nTraj;
+    return geometricWithinWeight(length, n, nTraj, lambda);
   }
 }

@@ -226,9 +226,9 @@ export class Trainer implements Checkpointable {
       if (config.replay.kind !== 'none') {
         problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${objective.name}' is on-policy and cannot train on replayed trajectories; valid choice: "none"`);
       }
-      if (config.localSearch.share > 0) {
+      if (config.localSearch.share > 0 && !('acceptsLocalSearch' in objective && objective.acceptsLocalSearch)) {
         problems.push(
-          `field "localSearch.share" = ${config.localSearch.share}: objective '${objective.name}' is on-policy and cannot train on locally searched trajectories (they are not samples of P_F); valid choice: 0`,
+          `field "localSearch.share" = ${config.localSearch.share}: objective '${objective.name}' is on-policy and cannot train on locally searched trajectories (they are not samples of P_F); valid choice: 0 (rl with evaluator "subeb" accepts them)`,
         );
       }
     }

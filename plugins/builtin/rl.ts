@@ -1,4 +1,4 @@
-import { type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
+import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
@@ -11,12 +11,19 @@ import type { RlExploration } from '../../algorithms/policy-based/exploration-te
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { commonObjectiveOptions } from './objectives.js';
 
-type RlConfig = Omit<RlOptions, 'lrB' | 'exploration'> & RlExploration & { lrB?: number; value: { hidden: number[] }; guideReplayCapacity: number };
+type RlConfig = Omit<RlOptions, 'lrB' | 'exploration' | 'evaluator' | 'subebLambda'> &
+  RlExploration & {
+    lrB?: number;
+    evaluator: RlEvaluator;
+    subebLambda: number;
+    value: { hidden: number[] };
+    guideReplayCapacity: number;
+  };
 
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
 export const rlContribution: Contribution<Objective, RlConfig> = {
   name: 'rl',
-  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T',
+  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T; evaluator subeb = Sub-EB-U / Sub-EB-B',
   schema: {
     properties: {
       backward: { enum: ['uniform', 'coupled', 'guided'], default: 'uniform', description: 'P_B: uniform (RL-U), learned coupled to P_F (RL-B), learned towards the environment guide (RL-G)' },
@@ -33,6 +40,12 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
         default: false,
         description: 'reweight each trajectory by P_F(τ)/q(τ), q = the sampler\'s ε / temperature behaviour, so that sampler exploration is allowed',
       },
+      evaluator: {
+        enum: [...RL_EVALUATORS],
+        default: 'td',
+        description: 'how V is learned: td = cost-to-go regression (the paper); subeb = subtrajectory evaluation balance (Sub-EB; with backward coupled, P_B is trained on the same residuals)',
+      },
+      subebLambda: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.9, description: 'Sub-EB: λ of the geometric-within sub-trajectory weights' },
       guideReplayCapacity: { type: 'integer', minimum: 1, default: 100000, description: 'RL-G on sequences: terminal sequences kept by the guide' },
       value: {
         type: 'object',
@@ -61,6 +74,10 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
     const makeEstimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory);
     const valueNet = (role: string): Estimator => makeEstimator({ role, inputDim: env.obsDim, outputDim: 1, overrides: { hidden: options.value.hidden } });
     const learned = options.backward !== 'uniform';
+    const subeb = options.evaluator === 'subeb';
+    if (subeb && options.backward === 'guided') {
+      throw new Error(`objective rl: evaluator 'subeb' needs backward 'uniform' or 'coupled' (P_B is trained on the Sub-EB residuals), got backward 'guided'`);
+    }
     if (options.backward === 'guided' && !providesGuide(env)) {
       throw new Error(`objective rl: backward 'guided' needs a guide, and environment '${env.name}' does not provide one (use 'coupled' or 'uniform')`);
     }
@@ -70,7 +87,7 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
         forward,
         backward: makeBackwardPolicy(learned ? 'learned' : 'uniform', resolve),
         value: valueNet('value'),
-        ...(learned ? { backwardValue: valueNet('backward-value') } : {}),
+        ...(learned && !subeb ? { backwardValue: valueNet('backward-value') } : {}),
         ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
         sampler: resolve.get<Sampler>(TOKENS.Sampler),
         behaviour: resolve.get<ResolvedConfig>(TOKENS.Config).sampler,

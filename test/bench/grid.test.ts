@@ -128,7 +128,7 @@ describe('bench grid', () => {
 
   it('the shipped bench configs expand into valid grids', () => {
     const benchDir = fileURLToPath(new URL('../../bench/', import.meta.url));
-    const expected = { 'paper-hypergrid-small.json': [2, 9, 3], 'paper-hypergrid.json': [1, 9, 3] } as const;
+    const expected = { 'paper-hypergrid-small.json': [2, 9, 3], 'paper-hypergrid.json': [1, 9, 3], 'rl-vs-subeb-h16.json': [1, 4, 3] } as const;
     for (const [file, [envs, objectives, seeds]] of Object.entries(expected)) {
       const config = readBenchConfig(join(benchDir, file));
       const base = loadBase(config, dirname(join(benchDir, file)));

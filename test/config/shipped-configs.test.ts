@@ -43,7 +43,9 @@ describe('shipped configs', () => {
   it('the paper configs use the paper settings', () => {
     for (const f of files.filter((x) => x.includes('paper'))) {
       const c = resolveConfig(readRawConfig(f), new PluginRegistry([builtinPlugin]));
-      if (c.env.name === 'hypergrid') expect(c.env).toMatchObject({ ndim: 2, height: 256, R0: 0.01 });
+      // the Sub-EB paper's HyperGrid is H = 128 (the policy-gradient paper's H = 256)
+      const height = c.objective.name === 'rl' && c.objective.evaluator === 'subeb' ? 128 : 256;
+      if (c.env.name === 'hypergrid') expect(c.env).toMatchObject({ ndim: 2, height, R0: 0.01 });
       expect(c.estimator.hidden).toEqual([256, 256, 256, 256]);
       expect(c.batchSize).toBe(128);
       expect(c.objective).toMatchObject({ lr: 1e-3 });
@@ -51,6 +53,19 @@ describe('shipped configs', () => {
       const lrZ = c.env.name === 'dag' ? 1 : 0.1;
       if (c.objective.name === 'tb' || c.objective.name === 'rl') expect(c.objective).toMatchObject({ lrZ });
       if (c.objective.name === 'rl') expect(c.objective).toMatchObject({ lrV: 5e-3, lambda: 0.99 });
+    }
+  });
+
+  it('there are Sub-EB paper configs (rl, evaluator subeb, λ 0.9, V 4x256; local search on sequences and DAGs) for every task, uniform and learned P_B', () => {
+    for (const env of ['hypergrid', 'tfbind8', 'qm9str', 'dag5']) {
+      for (const [suffix, backward] of [['u', 'uniform'], ['b', 'coupled']] as const) {
+        const file = join('configs/paper', `${env}-rl-subeb-${suffix}.json`);
+        expect(files).toContain(file);
+        const c = resolveConfig(readRawConfig(file), new PluginRegistry([builtinPlugin]));
+        expect(c.objective).toMatchObject({ name: 'rl', backward, evaluator: 'subeb', subebLambda: 0.9, value: { hidden: [256, 256, 256, 256] } });
+        // sequences and DAGs: 16 fresh rollouts + 7 × 16 greedy local-search refinements per batch of 128
+        if (env !== 'hypergrid') expect(c.localSearch).toMatchObject({ share: 0.875, backRatio: 0.25, acceptance: 'greedy', into: 'batch' });
+      }
     }
   });
 

@@ -171,12 +171,15 @@ export function transposeFlat(matrix: readonly (readonly number[])[]): Float32Ar
 }
 
 /**
- * An {@link Mlp} (hidden [16, 16], relu) holding the fixture's weights of `name`. It is built with
- * an arbitrary seed and every layer is then overwritten (weights transposed to our `[in][out]`).
+ * An {@link Mlp} (relu) holding the fixture's weights of `name`. It is built with an arbitrary
+ * seed and every layer is then overwritten (weights transposed to our `[in][out]`).
  */
 export function buildMlp(name: NetworkName, ref: HypergridReference = loadHypergridReference()): Mlp {
-  const net = ref.networks[name];
-  const layers = net.layers;
+  return mlpFromLayers(ref.networks[name].layers, name);
+}
+
+/** An {@link Mlp} (relu between layers) with the given `[out][in]` layers; `name` labels its variables. */
+export function mlpFromLayers(layers: readonly LinearLayerFixture[], name: string): Mlp {
   const inputDim = layers[0]!.weight[0]!.length;
   const outputDim = layers[layers.length - 1]!.bias.length;
   const hidden = layers.slice(0, -1).map((l) => l.bias.length);
@@ -209,7 +212,8 @@ export function flattenMatrix(m: readonly (readonly number[])[]): number[] {
   return m.flatMap((row) => [...row]);
 }
 
-function buildTrajectories(
+/** A padded, time-major batch from `[t][i]` actions and `(T+1) x N x d` states. */
+export function buildTrajectories(
   direction: 'forward' | 'backward',
   states: number[][][],
   actions: number[][],
