@@ -41,7 +41,7 @@ describe('evaluation views subscriber', () => {
     const viewsDir = join(dir, 'test', VIEWS_DIR);
     const run = (): Promise<unknown> =>
       train(config, registry, {
-        subscribers: ['exact-evaluator', 'evaluation-views', 'jsonl'],
+        subscribers: ['evaluator', 'evaluation-views', 'jsonl'],
         beforeRun: (_c, bus) => bus.evaluation$.subscribe((e) => seenBeforeLine.push(existsSync(join(viewsDir, `${e.iteration}.json`)))),
       });
     await run();
@@ -62,7 +62,7 @@ describe('evaluation views subscriber', () => {
     expect(lines.filter((l) => l.type === 'evaluation')).toHaveLength(3);
 
     seenBeforeLine.length = 0;
-    await train({ ...config, iterations: 10 }, registry, { subscribers: ['exact-evaluator', 'evaluation-views'] });
+    await train({ ...config, iterations: 10 }, registry, { subscribers: ['evaluator', 'evaluation-views'] });
     expect(readdirSync(viewsDir)).toEqual(['9.json']);
   });
 });
