@@ -19,10 +19,16 @@ export function variance(x: ArrayLike<number>): number {
   return s / (x.length - 1);
 }
 
-/** Pearson correlation of paired samples. */
+/** True when every value is the same (no spread: a correlation is undefined, not ≈ 0 from rounding). */
+function constant(x: ArrayLike<number>): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+}
+
+/** Pearson correlation of paired samples; NaN when either side is constant. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) throw new Error(`pearson: ${x.length} vs ${y.length} values`);
-  if (x.length < 2) return NaN;
+  if (x.length < 2 || constant(x) || constant(y)) return NaN;
   const mx = mean(x);
   const my = mean(y);
   let sxy = 0;

@@ -40,6 +40,9 @@ describe('sample statistics', () => {
     expect(pearson([1, 2, 3, 4], [1, 8, 27, 1000])).toBeLessThan(0.9);
     expect(varianceOfDifference([1, 2, 3], [1, 2, 3])).toBe(0);
     expect(varianceOfDifference([2, 4, 6], [0, 0, 0])).toBeCloseTo(4, 12);
+    // constant values (e.g. samples that all have the background reward): undefined, not a rounding-noise 0
+    expect(pearson([0.1, 0.2, 0.3], [Math.log(0.01), Math.log(0.01), Math.log(0.01)])).toBeNaN();
+    expect(spearman([1, 2, 3], [5, 5, 5])).toBeNaN();
   });
 });
 
