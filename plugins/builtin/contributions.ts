@@ -2,7 +2,7 @@ import type { FileAccess } from '../../core/io/file-access.js';
 import type { Plugin } from '../../core/plugin.js';
 import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { ppoContribution, reinforceContribution } from './baselines.js';
-import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, tfbind8Contribution } from './envs.js';
+import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, sehstrContribution, tfbind8Contribution } from './envs.js';
 import { mlpContribution } from './estimators.js';
 import { fmContribution, tbContribution } from './objectives.js';
 import { rlContribution } from './rl.js';
@@ -14,7 +14,7 @@ import { rlContribution } from './rl.js';
  */
 export function builtinContributions(files: FileAccess): Required<Pick<Plugin, 'envs' | 'classicEnvs' | 'objectives' | 'estimators'>> {
   return {
-    envs: [hypergridContribution, tfbind8Contribution(files), qm9strContribution(files), bitseqContribution, dagContribution(files)],
+    envs: [hypergridContribution, tfbind8Contribution(files), qm9strContribution(files), sehstrContribution(files), bitseqContribution, dagContribution(files)],
     classicEnvs: [cartpoleContribution],
     objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
     estimators: [mlpContribution],

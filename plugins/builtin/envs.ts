@@ -7,6 +7,7 @@ import { HyperGrid, type HyperGridOptions } from '../../envs/hypergrid.js';
 import { createDagTask, type DagTaskOptions } from '../../envs/dag/task.js';
 import { BITSEQ_DEFAULTS, createBitSeq, type BitSeqOptions } from '../../envs/sequence/bitseq.js';
 import { createQm9Str } from '../../envs/sequence/qm9str.js';
+import { createSehStr } from '../../envs/sequence/sehstr.js';
 import { createTfBind8 } from '../../envs/sequence/tfbind8.js';
 
 export const hypergridContribution: Contribution<Environment, HyperGridOptions> = {
@@ -52,6 +53,25 @@ export const qm9strContribution = (files: FileAccess): Contribution<Environment,
     },
   },
   create: (options) => createQm9Str({ exponent: options.exponent, files }),
+});
+
+/** Options of sehstr. */
+interface SehStrTaskOptions {
+  exponent: number;
+  testPerSource: number;
+}
+
+/** sehstr, its shipped proxy read (and its 34M-entry prediction table cached) through `files`. */
+export const sehstrContribution = (files: FileAccess): Contribution<Environment, SehStrTaskOptions> => ({
+  name: 'sehstr',
+  description: 'strings of 6 of 18 molecular building blocks inserted anywhere; R = max(sEH proxy, 1e-3)^exponent · 10 / max; 34,013 modes; evaluated by sampling',
+  schema: {
+    properties: {
+      exponent: { type: 'number', exclusiveMinimum: 0, default: 6, description: 'reward exponent β (the papers use 6)' },
+      testPerSource: { type: 'integer', minimum: 1, default: 128, description: 'test-set strings drawn from R/Z, and as many uniformly (log p̂ vs log R correlations)' },
+    },
+  },
+  create: (options) => createSehStr({ exponent: options.exponent, testPerSource: options.testPerSource, files }),
 });
 
 export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
