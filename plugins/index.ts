@@ -49,3 +49,8 @@ export type { Section } from '../core/config/schema.js';
 export type { ReplayConfig, ReplayKind } from '../core/sampling/replay.js';
 export type { ExplorationSchedule } from '../core/sampling/exploration.js';
 export type { ExplorationOptions } from '../core/policy/categorical.js';
+// conformance kit for plugin authors: the invariants the framework relies on, checked by name
+export { checkEnvironment, type EnvironmentCheckOptions } from '../core/conformance/environment.js';
+export { checkObjectiveUpdates, type ObjectiveUpdateInputs } from '../core/conformance/objective.js';
+export { assertConforms, type ConformanceFailure, type ConformanceReport, formatReport } from '../core/conformance/report.js';
+export { checkObjective, type ObjectiveCheckOptions } from './conformance.js';
