@@ -14,7 +14,7 @@ export { type Box, box, boxSize, contains, type Discrete, discrete, type Space }
 export { VectorEnv, type VectorStepResult } from '../core/gym/vector-env.js';
 export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js';
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
-export type { Contribution, JsonSchema, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin.js';
+export type { Contribution, JsonSchema, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin.js';
 export { TOKENS } from '../core/di/tokens.js';
 export type { Guide, GuideProvider } from '../core/policy/guide.js';

@@ -62,6 +62,10 @@ export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
       modesPerGroup: { type: 'integer', minimum: 1, default: BITSEQ_DEFAULTS.modesPerGroup, description: 'modes per group (groups·modesPerGroup ≤ 2^ndim)' },
     },
   },
+  validate: ({ ndim, groups, modesPerGroup }) =>
+    groups * modesPerGroup > 2 ** ndim
+      ? [{ field: 'modesPerGroup', value: modesPerGroup, reason: `groups·modesPerGroup = ${groups * modesPerGroup} modes do not fit the 2^ndim = ${2 ** ndim} sequences; lower groups or modesPerGroup, or raise ndim` }]
+      : [],
   create: (options) => createBitSeq({ ndim: options.ndim, alpha: options.alpha, groups: options.groups, modesPerGroup: options.modesPerGroup }),
 };
 
