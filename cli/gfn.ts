@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { PluginRegistry } from '../core/plugin.js';
-import { builtinPlugin } from '../plugins/builtin/index.js';
 import { benchCommand } from './bench.js';
 import { listCommand } from './list.js';
 import { sampleCommand } from './sample.js';
@@ -32,9 +30,11 @@ program
 
 program
   .command('list')
-  .description('list registered environments, objectives and estimators with their options')
-  .action(() => {
-    process.stdout.write(listCommand(new PluginRegistry([builtinPlugin])));
+  .description("list the built-in environments, objectives and estimators with their options; or a plugin's (--plugin <path>), or those of the plugins a config lists")
+  .argument('[config]', "a config file: list the contributions of the plugins in its \"plugins\"")
+  .option('-p, --plugin <path>', 'a plugin module (path or package name) whose contributions to list (repeatable)', collect, [])
+  .action(async (config: string | undefined, opts: { plugin: string[] }) => {
+    process.stdout.write(await listCommand({ plugins: opts.plugin, ...(config ? { config } : {}) }));
   });
 
 program
