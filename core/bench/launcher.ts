@@ -36,7 +36,7 @@ export interface RunLauncher {
 
 /** The budget fraction a run has spent at a progress report. */
 export function budgetFraction(spec: RunSpec, iteration: number, elapsedMs: number): number {
-  const f = spec.stopAfterSeconds !== undefined ? elapsedMs / 1000 / spec.stopAfterSeconds : (iteration + 1) / spec.config.iterations;
+  const f = spec.stopAfterSeconds !== undefined ? elapsedMs / 1000 / spec.stopAfterSeconds : iteration / spec.config.iterations;
   return Math.min(1, Math.max(0, f));
 }
 

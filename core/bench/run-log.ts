@@ -6,7 +6,7 @@ export type RunState = 'missing' | 'partial' | 'finished' | 'failed';
 
 /** One evaluation point of a run, joined with the iteration line of the same iteration. */
 export interface EvaluationPoint {
-  /** Training iterations completed at this point (the 0-based iteration index + 1). */
+  /** Training iterations (updates) completed at this point; 0 = evaluated before the first update. */
   iterations: number;
   /** Trajectories sampled so far. */
   trajectories: number;
@@ -61,10 +61,11 @@ export function readRunLog(runDir: string): RunLog {
   for (const r of records) {
     if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
     else if (r.type === 'evaluation') {
-      const it = iterations.get(Number(r.iteration));
       const { type: _t, iteration, method: _m, ...metrics } = r;
+      // an evaluation at iteration 0 (before any update) has no iteration line: nothing seen yet
+      const it = Number(iteration) === 0 ? { trajectories: 0, elapsedMs: 0 } : iterations.get(Number(iteration));
       log.points.push({
-        iterations: Number(iteration) + 1,
+        iterations: Number(iteration),
         trajectories: Number(it?.trajectories ?? Number.NaN),
         elapsedSeconds: Number(it?.elapsedMs ?? Number.NaN) / 1000,
         ...(typeof it?.loss === 'number' ? { loss: it.loss } : {}),

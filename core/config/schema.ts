@@ -23,7 +23,8 @@ export interface ResolvedConfig {
   sampler: ExplorationSchedule;
   /** Replay buffer feeding part of each batch (off-policy objectives only). */
   replay: ReplayConfig;
-  evaluation: { every: number; samples: number };
+  /** Exact evaluation every k iterations, at the end, and (`atStart`) at iteration 0, before the first update. */
+  evaluation: { every: number; samples: number; atStart: boolean };
   logging: {
     dir: string;
     every: number;
@@ -89,6 +90,7 @@ export const CORE_SCHEMA: JsonSchema = {
       properties: {
         every: { type: 'integer', minimum: 0, default: 10, description: 'evaluate every k iterations and at the end; 0 = only at the end' },
         samples: { type: 'integer', minimum: 1, default: 1000, description: 'terminal states drawn from P_T per evaluation for mode discovery' },
+        atStart: { type: 'boolean', default: true, description: 'also evaluate before the first update (iteration 0)' },
       },
     },
     logging: {

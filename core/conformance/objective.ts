@@ -37,13 +37,13 @@ export function checkObjectiveUpdates(inputs: ObjectiveUpdateInputs): Conformanc
     try {
       if (collectsOwnExperience(objective)) {
         const before = tf.memory().numTensors;
-        metrics = objective.iterate(i - 1).metrics;
+        metrics = objective.iterate(i).metrics;
         if (i > 1 && tf.memory().numTensors !== before) leaks.push(`update ${i} left ${tf.memory().numTensors - before} more tensors`);
       } else {
         if (!inputs.batch) throw new Error('a batch objective needs a batch source');
         const forward = inputs.batch(i - 1);
         const before = tf.memory().numTensors;
-        metrics = objective.update({ iteration: i - 1, forward });
+        metrics = objective.update({ iteration: i, forward });
         if (i > 1 && tf.memory().numTensors !== before) leaks.push(`update ${i} left ${tf.memory().numTensors - before} more tensors`);
       }
     } catch (err) {

@@ -15,6 +15,8 @@ export interface ExactEvaluationSchedule {
   /** Evaluate every k iterations (0 = only after the last one). */
   every: number;
   totalIterations: number;
+  /** Also evaluate before the first update (iteration 0); never on a resumed run, whose log has it. */
+  atStart: boolean;
   /** Terminal states drawn from P_T at each evaluation for mode discovery. */
   samples: number;
   /** Seed of the evaluator's own random stream (its draws never shift training's). */
@@ -22,7 +24,16 @@ export interface ExactEvaluationSchedule {
 }
 
 /**
- * Evaluates the forward policy every `every` iterations and after the last one, publishing on
+ * Whether the periodic evaluation runs at iteration `iteration` (after that many updates): every
+ * `every` iterations and at the last one. Iteration 0 (before any update) is `atStart`'s business.
+ */
+export function evaluatesAt(iteration: number, every: number, totalIterations: number): boolean {
+  return iteration > 0 && ((every > 0 && iteration % every === 0) || iteration === totalIterations);
+}
+
+/**
+ * Evaluates the forward policy every `every` iterations and after the last one (and before the
+ * first update when `atStart`), publishing on
  * `evaluation$`: exact TV and JSD between P_T and R/Z, the mean reward under P_T relative to the
  * target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns log Z, and for environments
  * that name their modes, the distinct modes among all evaluation samples so far (`modesFound`,
@@ -53,21 +64,22 @@ export function attachExactEvaluation(
     },
   });
   const { every, totalIterations } = schedule;
-  return bus.iteration$
-    .pipe(filter(({ iteration }) => (every > 0 && (iteration + 1) % every === 0) || iteration + 1 === totalIterations))
-    .subscribe(({ iteration }) => {
-      const pT = exact.compute(forward);
-      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
-      const learned = objective.logZ?.();
-      if (learned !== undefined) {
-        metrics.logZ = learned;
-        metrics.logZError = Math.abs(learned - logZ);
-      }
-      if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
-      if (modes) {
-        metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
-        metrics.modesTotal = modes.total;
-      }
-      bus.evaluation$.next({ iteration, metrics, method: 'exact' });
-    });
+  const evaluate = (iteration: number): void => {
+    const pT = exact.compute(forward);
+    const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
+    const learned = objective.logZ?.();
+    if (learned !== undefined) {
+      metrics.logZ = learned;
+      metrics.logZError = Math.abs(learned - logZ);
+    }
+    if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
+    if (modes) {
+      metrics.modesFound = modes.record(sampleIndices(pT, schedule.samples, rng));
+      metrics.modesTotal = modes.total;
+    }
+    bus.evaluation$.next({ iteration, metrics, method: 'exact' });
+  };
+  const subs = bus.iteration$.pipe(filter(({ iteration }) => evaluatesAt(iteration, every, totalIterations))).subscribe(({ iteration }) => evaluate(iteration));
+  if (schedule.atStart) subs.add(bus.runStarted$.pipe(filter((e) => (e.startIteration ?? 0) === 0)).subscribe(() => evaluate(0)));
+  return subs;
 }

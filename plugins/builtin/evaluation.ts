@@ -10,7 +10,7 @@ import type { SubscriberContribution } from '../../core/plugin.js';
 
 export const exactEvaluatorSubscriber: SubscriberContribution = {
   name: 'exact-evaluator',
-  description: 'exact TV / JSD / log Z error / reward ratio / modes found every evaluation.every iterations (enumerable environments)',
+  description: 'exact TV / JSD / log Z error / reward ratio / modes found every evaluation.every iterations, at the end and before the first update (enumerable environments)',
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     // the GFlowNet environment behind the Gym view; classic environments (CartPole) have no exact evaluation
@@ -21,7 +21,7 @@ export const exactEvaluatorSubscriber: SubscriberContribution = {
       env,
       resolve.get<Estimator>(TOKENS.ForwardEstimator),
       resolve.get<AnyObjective>(TOKENS.Objective),
-      { every: config.evaluation.every, totalIterations: config.iterations, samples: config.evaluation.samples, seed: config.seed },
+      { every: config.evaluation.every, atStart: config.evaluation.atStart, totalIterations: config.iterations, samples: config.evaluation.samples, seed: config.seed },
       resolve.get<CheckpointRegistry>(TOKENS.Checkpoints),
     );
   },

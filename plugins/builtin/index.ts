@@ -17,6 +17,8 @@ export const builtinPlugin = definePlugin({
   classicEnvs: [cartpoleContribution],
   objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
   estimators: [mlpContribution],
-  // order matters: the evaluator publishes before the loggers see the same iteration's end
-  subscribers: [exactEvaluatorSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
+  // order matters: the log is opened before anything is published on it (the evaluation at
+  // iteration 0 is published while the run starts); an iteration's evaluation comes before the
+  // checkpoint and the progress line of that iteration
+  subscribers: [jsonlSubscriber, exactEvaluatorSubscriber, checkpointSubscriber, progressSubscriber],
 });

@@ -19,15 +19,24 @@ export const progressSubscriber: SubscriberContribution = {
     const bus = resolve.get<EventBus>(TOKENS.EventBus);
     const mode = config.logging.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : config.logging.progress;
     const subs = new Subscription();
-    subs.add(bus.runStarted$.subscribe((e) => process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`)));
-    if (mode === 'none') return subs;
     let tv = NaN;
-    let lastIteration = -1;
+    // iteration n = after n updates; a resumed run's rate counts only this process's updates
+    let firstIteration = 0;
+    let lastIteration = 0;
     let lastLoss = NaN;
     let rate = 0;
     let episodes = '';
     subs.add(bus.evaluation$.subscribe((e) => (tv = e.metrics.tv ?? NaN)));
     const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
+    subs.add(
+      bus.runStarted$.subscribe((e) => {
+        firstIteration = lastIteration = e.startIteration ?? 0;
+        process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`);
+        // the evaluation before the first update (evaluation.atStart) has already been published
+        if (mode === 'lines' && Number.isFinite(tv)) process.stderr.write(`[gfn] iter ${firstIteration}/${e.iterations} | before the first update | TV ${fmt(tv)}\n`);
+      }),
+    );
+    if (mode === 'none') return subs;
     // present only when the objective reports episodes (classic RL): ' | return 123.4 ± 5.6'
     const returns = (m: Readonly<Record<string, number>>): string =>
       m.episodeReturnMean === undefined ? '' : ` | return ${fmt(m.episodeReturnMean)} ± ${fmt(m.episodeReturnStd ?? NaN)}`;
@@ -38,14 +47,21 @@ export const progressSubscriber: SubscriberContribution = {
         stream: process.stderr,
         hideCursor: true,
       });
-      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: '-', episodes: '' })));
+      let started = false;
       subs.add(
-        bus.iteration$.subscribe((e) => {
-          rate = (e.iteration + 1) / (e.elapsedMs / 1000);
-          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv), episodes: returns(e.metrics) });
+        bus.runStarted$.subscribe((e) => {
+          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: fmt(tv), episodes: '' });
+          started = true;
         }),
       );
-      subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: fmt(tv) })));
+      subs.add(
+        bus.iteration$.subscribe((e) => {
+          rate = (e.iteration - firstIteration) / (e.elapsedMs / 1000);
+          bar.update(e.iteration, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: fmt(tv), episodes: returns(e.metrics) });
+        }),
+      );
+      // the evaluation at iteration 0 arrives while the run starts, before the bar does
+      subs.add(bus.evaluation$.subscribe(() => started && bar.update({ tv: fmt(tv) })));
       const stop = (): void => bar.stop();
       subs.add(bus.runFinished$.subscribe(stop));
       subs.add(bus.error$.subscribe(stop));
@@ -57,16 +73,16 @@ export const progressSubscriber: SubscriberContribution = {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
         episodes = returns(e.metrics);
-        rate = (e.iteration + 1) / (e.elapsedMs / 1000);
-        if ((e.iteration + 1) % config.logging.every === 0) {
-          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
+        rate = (e.iteration - firstIteration) / (e.elapsedMs / 1000);
+        if (e.iteration % config.logging.every === 0) {
+          process.stderr.write(`[gfn] iter ${e.iteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
         }
       }),
     );
     subs.add(
       bus.runFinished$.subscribe((e) => {
-        if ((lastIteration + 1) % config.logging.every !== 0 && lastIteration >= 0) {
-          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
+        if (lastIteration % config.logging.every !== 0 && lastIteration > firstIteration) {
+          process.stderr.write(`[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | TV ${fmt(tv)}${episodes}\n`);
         }
         process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
       }),

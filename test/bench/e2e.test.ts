@@ -37,7 +37,7 @@ describe('gfn bench end to end', () => {
     expect(outcome.ran).toBe(4);
     for (const r of outcome.results) {
       expect(r.log.state, r.log.error).toBe('finished');
-      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([[10, 80], [20, 160], [30, 240]]);
+      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([[0, 0], [10, 80], [20, 160], [30, 240]]);
     }
     expect(reporter.lines.filter((l) => /^\[bench\] \d\/4 grid6-(tb|rl)-u-s[01]: finished 30 iterations/.test(l))).toHaveLength(4);
 
