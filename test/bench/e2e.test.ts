@@ -43,7 +43,7 @@ describe('gfn bench end to end', () => {
 
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv[0]!.startsWith('env,objective,seed,run,state,iterations,trajectories,elapsedSeconds,tv,jsd,logZError,')).toBe(true);
-    expect(csv).toHaveLength(1 + 4 * 3);
+    expect(csv).toHaveLength(1 + 4 * 4); // evaluations at iterations 0, 10, 20, 30
     expect(csv.filter((l) => l.startsWith('grid6,rl-u,1,grid6-rl-u-s1,finished,30,240,'))).toHaveLength(1);
 
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
