@@ -1,3 +1,4 @@
+import '../plugins/node/tensor-host.js';
 import 'reflect-metadata';
 import type { WorkerMessage, WorkerRequest } from '../core/bench/launcher.js';
 import { resolveConfig } from '../core/config/validate.js';

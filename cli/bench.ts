@@ -6,8 +6,11 @@ import { builtinPlugin } from '../plugins/builtin/index.js';
 import { benchReporter } from '../plugins/loggers/bench-progress.js';
 import { loadPlugins } from '../plugins/loader.js';
 
-/** The worker module each run is forked from. */
-export const BENCH_WORKER = fileURLToPath(new URL('../bin/bench-worker.js', import.meta.url));
+/**
+ * The worker module each run is forked from: the compiled sibling in the package, the tsx launcher
+ * of the sources in development.
+ */
+export const BENCH_WORKER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../bin/bench-worker.js' : './bench-worker.js', import.meta.url));
 
 /** Options of `gfn bench` (and of {@link benchWithBuiltins}). */
 export type BenchCommandOptions = Partial<Pick<BenchOptions, 'outDir' | 'workers' | 'retryFailed' | 'reporter' | 'signal' | 'launcher'>>;

@@ -1,9 +1,8 @@
-import 'reflect-metadata';
+#!/usr/bin/env node
 import { Command } from 'commander';
-import { benchCommand } from './bench.js';
-import { listCommand } from './list.js';
-import { sampleCommand } from './sample.js';
-import { trainCommand } from './train.js';
+
+// Each command's modules are imported when the command runs: `gfn --help` loads nothing else, and
+// `gfn list` no tensor backend (start-up time: `npm run bench:startup`).
 
 const program = new Command();
 program.name('gfn').description('gflownet-ts: train and compare GFlowNets and RL baselines').showHelpAfterError();
@@ -16,7 +15,10 @@ program
   .argument('[config]', 'path to a config file (e.g. configs/default.json)')
   .option('-s, --set <key=value>', 'override a config field (repeatable), e.g. --set env.height=16', collect, [])
   .option('-r, --resume <run-dir>', 'continue the run in this folder from its checkpoint.json (same metrics as an uninterrupted run)')
-  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {}));
+  .action(async (config: string | undefined, opts: { set: string[]; resume?: string }) => {
+    const { trainCommand } = await import('./train.js');
+    await trainCommand(config, opts.set, opts.resume ? { resume: opts.resume } : {});
+  });
 
 program
   .command('sample')
@@ -26,14 +28,18 @@ program
   .requiredOption('-o, --out <file>', 'output file')
   .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
   .option('--seed <seed>', 'seed of the sampling stream (default: the run\'s seed)')
-  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => sampleCommand(opts));
+  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => {
+    const { sampleCommand } = await import('./sample.js');
+    await sampleCommand(opts);
+  });
 
 program
   .command('list')
   .description("list the built-in environments, objectives and estimators with their options; or a plugin's (--plugin <path>), or those of the plugins a config lists")
-  .argument('[config]', "a config file: list the contributions of the plugins in its \"plugins\"")
+  .argument('[config]', 'a config file: list the contributions of the plugins in its "plugins"')
   .option('-p, --plugin <path>', 'a plugin module (path or package name) whose contributions to list (repeatable)', collect, [])
   .action(async (config: string | undefined, opts: { plugin: string[] }) => {
+    const { listCommand } = await import('./list.js');
     process.stdout.write(await listCommand({ plugins: opts.plugin, ...(config ? { config } : {}) }));
   });
 
@@ -44,7 +50,10 @@ program
   .option('-w, --workers <n>', 'parallel runs (default: the config\'s workers, else the number of cores)')
   .option('-o, --out <dir>', 'output folder (default: bench/<name>)')
   .option('--retry-failed', 're-run runs recorded as failed')
-  .action(async (config: string, opts: { workers?: string; out?: string; retryFailed?: boolean }) => benchCommand(config, opts));
+  .action(async (config: string, opts: { workers?: string; out?: string; retryFailed?: boolean }) => {
+    const { benchCommand } = await import('./bench.js');
+    await benchCommand(config, opts);
+  });
 
 try {
   await program.parseAsync(process.argv);

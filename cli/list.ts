@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { readRawConfig } from '../core/config/load.js';
 import type { Contribution, JsonSchema, OptionsSchema, Plugin } from '../core/plugin.js';
 import { PluginRegistry, SECTION_KINDS, type SectionName } from '../core/plugin.js';
-import { builtinPlugin } from '../plugins/builtin/index.js';
 import { loadPlugins } from '../plugins/loader.js';
+import { readRawConfig } from '../plugins/node/config-file.js';
 
 /** What `gfn list` lists: the built-in plugin, or the plugins given by path or named by a config. */
 export interface ListOptions {
@@ -20,6 +19,8 @@ export interface ListOptions {
  * by the config (loaded exactly as `gfn train` loads them).
  */
 export async function listCommand(options: ListOptions = {}): Promise<string> {
+  // imported when the command runs (start-up time of the other commands)
+  const { builtinPlugin } = await import('../plugins/builtin/index.js');
   const specs = [...(options.plugins ?? [])];
   // `--plugin my-plugin/index.ts` means the file when it exists, as a shell user would expect
   const loaded = await loadPlugins(specs.map((s) => (existsSync(s) ? resolvePath(s) : s)), process.cwd());

@@ -1,3 +1,4 @@
+import '../plugins/node/tensor-host.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { loadSampler, type TerminalSamples } from '../plugins/checkpoint/load-sampler.js';

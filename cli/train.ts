@@ -1,5 +1,6 @@
+import '../plugins/node/tensor-host.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { readRawConfig } from '../core/config/load.js';
+import { readRawConfig } from '../plugins/node/config-file.js';
 import type { CheckpointDocument } from '../core/checkpoint/run-state.js';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import { resolveConfig } from '../core/config/validate.js';

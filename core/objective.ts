@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Checkpointable } from './checkpoint/checkpointable.js';
 import type { Trajectories } from './sampling/trajectories.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { maskedLogSoftmax } from '../../core/policy/categorical.js';
 
 /** One minibatch of PPO: network outputs at the current parameters and what the rollout recorded. */

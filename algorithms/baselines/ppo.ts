@@ -14,7 +14,7 @@
  * Differences from Stable-Baselines3 worth knowing: layers use this project's uniform (PyTorch
  * default) initialisation, not orthogonal; the policy and value networks never share a trunk.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from '../../core/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { VectorEnv } from '../../core/gym/vector-env.js';

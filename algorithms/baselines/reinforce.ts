@@ -7,7 +7,7 @@
  * time limit bootstraps V of its final observation. On a GFlowNet environment (through the Gym
  * adapter) the only reward is log R(x) at exit, so with γ = 1, G_t = log R(x) at every step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from '../../core/estimator.js';
 import type { GymEnv, GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';

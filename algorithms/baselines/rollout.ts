@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from '../../core/estimator.js';
 import type { Info } from '../../core/gym/gym-env.js';
 import type { VectorEnv } from '../../core/gym/vector-env.js';

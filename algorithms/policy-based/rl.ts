@@ -17,7 +17,7 @@
  * with P_G = the current P_F (coupled) or the environment's guide (guided); P_B descends the
  * λ = 1 advantages of its own value network, with its own optimisers.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';

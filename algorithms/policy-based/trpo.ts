@@ -10,7 +10,7 @@
  * step = sqrt(2δ / sᵀg) · s; try θ_old − 0.5^k · step for k = 0 … backtrackSteps − 1 and keep the
  * first with L < L(θ_old) and KL ≤ δ; if none, θ_old stays.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import { maskPenalty } from '../../core/policy/categorical.js';

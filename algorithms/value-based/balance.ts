@@ -11,7 +11,7 @@
  * cumulative sum over an N x (T+1) matrix — no per-trajectory tensor work. (Trajectory-major
  * because tfjs's cumsum gradient is only right along the last axis.)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Transitions } from '../../core/sampling/transitions.js';
 import { gatherRows } from '../../core/policy/unique-states.js';
 

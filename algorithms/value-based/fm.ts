@@ -23,7 +23,7 @@
  * product — no per-state network calls, no loops over tensors. The update does not depend on how
  * the trajectories were sampled, so FM is off-policy: exploration and replay are allowed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';

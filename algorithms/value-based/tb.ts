@@ -7,7 +7,7 @@
  * TB-U uses a uniform P_B, TB-B a learned one. log Z is a scalar with its own learning rate.
  * One P_F network call and (for TB-B) one P_B call per batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
 import type { StateRecord } from './checkpointable.js';
 
 /** Typed arrays a checkpoint stores. */
@@ -23,16 +24,16 @@ function dtypeOf(a: StoredArray): DType {
 
 /** Encodes a typed array bit-exactly (NaN payloads and −0 included). */
 export function encodeArray(a: StoredArray): EncodedArray {
-  return { dtype: dtypeOf(a), length: a.length, base64: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
+  return { dtype: dtypeOf(a), length: a.length, base64: bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) };
 }
 
 /** Decodes {@link encodeArray}'s output; `expected` names the element type the caller needs. */
 export function decodeArray<K extends DType>(e: EncodedArray, expected: K, what: string): InstanceType<(typeof CONSTRUCTORS)[K]> {
   if (e?.dtype !== expected || typeof e.base64 !== 'string') throw new Error(`checkpoint: ${what} must be an encoded ${expected} array, got ${JSON.stringify(e?.dtype)}`);
-  const bytes = Buffer.from(e.base64, 'base64');
+  const bytes = base64ToBytes(e.base64);
   const Ctor = CONSTRUCTORS[expected];
   if (bytes.byteLength !== e.length * Ctor.BYTES_PER_ELEMENT) throw new Error(`checkpoint: ${what} holds ${bytes.byteLength} bytes, expected ${e.length} x ${Ctor.BYTES_PER_ELEMENT}`);
-  // copy into a fresh, aligned buffer (Buffer slices may share a pool at any offset)
+  // copy into a fresh buffer of the element type (alignment)
   const out = new Ctor(e.length);
   new Uint8Array(out.buffer).set(bytes);
   return out as InstanceType<(typeof CONSTRUCTORS)[K]>;

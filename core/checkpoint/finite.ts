@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The name of the first variable holding a NaN or ±Inf, or undefined when all are finite.

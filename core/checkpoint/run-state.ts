@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../config/schema.js';
 import { TOKENS } from '../di/tokens.js';
 import type { Estimator } from '../estimator.js';

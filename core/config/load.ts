@@ -1,25 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
 import { applyOverrides } from './overrides.js';
 
 /**
- * Reads a JSON config file and applies `--set` overrides. The run name defaults to the file's
- * base name. Validation happens later, once the plugins the config lists are loaded.
+ * Parses the text of a JSON config and applies `--set` overrides; `source` names it in errors and
+ * `defaultName` is the run name when the config has none. Validation happens later, once the
+ * plugins the config lists are loaded. Reading the file is the host's part (`readRawConfig`).
  */
-export function readRawConfig(path: string, overrides: readonly string[] = []): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read config ${path}: ${(err as Error).message}`);
-  }
+export function parseRawConfig(text: string, source: string, defaultName: string, overrides: readonly string[] = []): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`config ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`config ${source} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`config ${path} must be a JSON object`);
-  const withName = { name: basename(path, extname(path)), ...(raw as Record<string, unknown>) };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`config ${source} must be a JSON object`);
+  const withName = { name: defaultName, ...(raw as Record<string, unknown>) };
   return applyOverrides(withName, overrides);
 }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { Estimator } from '../estimator.js';
 import { type AnyObjective, collectsOwnExperience } from '../objective.js';

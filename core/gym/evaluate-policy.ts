@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from '../estimator.js';
 import { sampleMaskedCategorical } from '../policy/categorical.js';
 import { Rng } from '../rng.js';

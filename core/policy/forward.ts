@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
 import { takenLogProbs } from './categorical.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { loadVariables, type SavedTensor, saveTensors } from '../checkpoint/encoding.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { loadAdamState, saveAdamState } from './adam-state.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Total number of scalars in `variables`. */
 export function parameterCount(variables: readonly tf.Variable[]): number {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Runs `compute` in a tidy scope and returns a host copy of the tensor it produced, freeing

@@ -1,5 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
+// the container reads the constructor parameters' @inject metadata through the Reflect metadata API
+import 'reflect-metadata';
+import type * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable, optional } from 'inversify';
+import { yieldToEventLoop } from './yield.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -118,8 +121,8 @@ export class Trainer implements Checkpointable {
           ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),
           elapsedMs: performance.now() - start,
         });
-        // let timers (progress redraws, signal handlers) run between iterations
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // let timers (progress redraws, signal handlers, a page's rendering) run between iterations
+        await yieldToEventLoop();
       }
       const finished: RunFinished = { iterations: iteration, elapsedMs: performance.now() - start, ...(lastEvaluation ? { lastEvaluation } : {}) };
       bus.runFinished$.next(finished);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { type FileAccess, utf8 } from '../../core/io/file-access.js';
 import { Rng } from '../../core/rng.js';
 
 /** Observations of d variables: `nSamples x d`, row-major. */
@@ -79,11 +79,11 @@ export function syntheticDagData(options: SyntheticDagOptions): SyntheticDagData
 /** A decimal number as written in a CSV cell (no hex, no `Infinity`, no empty cell). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Reads a CSV file of observations (see {@link parseCsv}). */
-export function loadCsv(path: string): DagData {
+/** Reads a CSV file of observations through `files` (see {@link parseCsv}). */
+export function loadCsv(path: string, files: FileAccess): DagData {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = utf8(files.readBytes(path));
   } catch (err) {
     throw new Error(`dag data: cannot read CSV file ${path} (${(err as Error).message})`);
   }

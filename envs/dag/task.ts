@@ -1,3 +1,4 @@
+import type { FileAccess } from '../../core/io/file-access.js';
 import { syntheticDagData, loadCsv, type DagData } from './data.js';
 import type { DagEnv } from './dag-env.js';
 import { createDagEnv } from './enumerable-dag-env.js';
@@ -20,12 +21,12 @@ export interface DagTaskOptions {
 
 /**
  * The DAG environment of a config: synthetic linear-Gaussian data from `seed` (see
- * `syntheticDagData`), or the observations of a CSV file; enumerable when d ≤ 5.
+ * `syntheticDagData`), or the observations of a CSV file read through `files`; enumerable when d ≤ 5.
  */
-export function createDagTask(options: DagTaskOptions): DagEnv {
+export function createDagTask(options: DagTaskOptions, files: FileAccess): DagEnv {
   let source: DagData;
   if (options.csv !== undefined) {
-    source = loadCsv(options.csv);
+    source = loadCsv(options.csv, files);
     if (source.d !== options.d) {
       // d has a default, so a mismatch is more likely a forgotten setting than a wish to drop columns
       throw new Error(`dag: CSV file ${options.csv} has ${source.d} columns but d = ${options.d}; set env.d to ${source.d}`);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { type FileAccess, utf8 } from '../../core/io/file-access.js';
 
 /**
  * A data file shipped in `envs/data/` and what it must look like. The size is checked before the
@@ -26,27 +26,23 @@ export function float32FileSpec(file: string, count: number, sha256: string): Fl
   return { file, count, bytes: count * 4, sha256 };
 }
 
-/** Where a shipped data file lives, resolved against this module so that any working directory works. */
-export function shippedDataPath(file: string): string {
-  return fileURLToPath(new URL(`../data/${file}`, import.meta.url));
-}
-
 /**
- * Reads a data file and checks its size and sha256 against `spec`; throws an error naming the file,
- * what was expected, what was found and how to repair it. `path` overrides the shipped location.
+ * Reads a data file through `files` and checks its size and sha256 against `spec`; throws an error
+ * naming the file, what was expected, what was found and how to repair it. `path` overrides the
+ * shipped location.
  */
-export function readVerifiedFile(spec: DataFileSpec, path: string = shippedDataPath(spec.file)): Buffer {
+export function readVerifiedFile(spec: DataFileSpec, files: FileAccess, path: string = files.shippedDataLocation(spec.file)): Uint8Array {
   const fix = `restore it with a fresh checkout of envs/data/${spec.file} (git checkout -- envs/data/${spec.file}); the file must not be edited or stored as a Git LFS pointer`;
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = files.readBytes(path);
   } catch (err) {
     throw new Error(`data file ${spec.file} could not be read at ${path} (${(err as Error).message}); ${fix}`);
   }
   if (bytes.length !== spec.bytes) {
     throw new Error(`data file ${spec.file} at ${path}: expected ${spec.bytes} bytes, found ${bytes.length} bytes (truncated or replaced); ${fix}`);
   }
-  const found = createHash('sha256').update(bytes).digest('hex');
+  const found = bytesToHex(sha256(bytes));
   if (found !== spec.sha256) {
     throw new Error(`data file ${spec.file} at ${path}: expected sha256 ${spec.sha256}, found ${found} (the content is corrupted or a different version); ${fix}`);
   }
@@ -54,9 +50,9 @@ export function readVerifiedFile(spec: DataFileSpec, path: string = shippedDataP
 }
 
 /** Reads and verifies a file of little-endian float32 values. */
-export function loadFloat32File(spec: Float32FileSpec, path?: string): Float32Array {
+export function loadFloat32File(spec: Float32FileSpec, files: FileAccess, path?: string): Float32Array {
   if (spec.bytes !== spec.count * 4) throw new Error(`data file spec ${spec.file}: ${spec.bytes} bytes is not ${spec.count} float32 values`);
-  const bytes = readVerifiedFile(spec, path);
+  const bytes = readVerifiedFile(spec, files, path);
   // explicit little-endian reads: the file format does not depend on the host's byte order
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(spec.count);
@@ -65,6 +61,6 @@ export function loadFloat32File(spec: Float32FileSpec, path?: string): Float32Ar
 }
 
 /** Reads, verifies and parses a JSON data file. */
-export function loadJsonFile(spec: DataFileSpec, path?: string): unknown {
-  return JSON.parse(readVerifiedFile(spec, path).toString('utf8')) as unknown;
+export function loadJsonFile(spec: DataFileSpec, files: FileAccess, path?: string): unknown {
+  return JSON.parse(utf8(readVerifiedFile(spec, files, path))) as unknown;
 }

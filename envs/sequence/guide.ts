@@ -7,7 +7,7 @@
  * sequences (`observe`), indexed so that each score is a table look-up (see ReplayPatternIndex).
  * Actions are indexed `symbol·ndim + position`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import { takenLogProbs } from '../../core/policy/categorical.js';

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../../core/io/file-access.js';
 import { float32FileSpec, loadFloat32File } from './data-file.js';
 import { scaledLogRewards, topIndices } from './score-reward.js';
 import { SequenceEnv, type SequenceReward } from './sequence-env.js';
@@ -12,6 +13,8 @@ export const QM9STR_MODE_FRACTION = 0.005;
 export interface Qm9StrOptions {
   /** β in R = max(y, 1e−3)^β · 10 / max; the paper uses 5. */
   exponent: number;
+  /** Reads the shipped data (`nodeFileAccess` under Node). */
+  files: FileAccess;
   /** Overrides the location of `qm9str.y.f32` (tests use it to feed damaged copies). */
   scoresPath?: string;
 }
@@ -27,7 +30,7 @@ export class Qm9StrReward implements SequenceReward {
   private readonly modes: Int32Array;
 
   constructor(options: Qm9StrOptions) {
-    this.logRewards = scaledLogRewards(loadFloat32File(QM9STR_SCORES, options.scoresPath), options.exponent);
+    this.logRewards = scaledLogRewards(loadFloat32File(QM9STR_SCORES, options.files, options.scoresPath), options.exponent);
     const k = Math.floor(QM9STR_MODE_FRACTION * this.logRewards.length);
     this.modes = topIndices(this.logRewards, k).sort();
   }
@@ -46,6 +49,6 @@ export class Qm9StrReward implements SequenceReward {
  * envs/data/qm9str.blocks.json) rewarded by a property proxy, R = max(y, 1e−3)^5 · 10 / max;
  * 805 modes. True log Z = 9.6241.
  */
-export function createQm9Str(options: Partial<Qm9StrOptions> = {}): SequenceEnv {
+export function createQm9Str(options: Partial<Qm9StrOptions> & Pick<Qm9StrOptions, 'files'>): SequenceEnv {
   return new SequenceEnv({ name: 'qm9str', ndim: 5, nbase: 11 }, new Qm9StrReward({ exponent: 5, ...options }));
 }

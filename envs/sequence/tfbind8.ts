@@ -1,3 +1,4 @@
+import type { FileAccess } from '../../core/io/file-access.js';
 import { float32FileSpec, loadFloat32File, loadJsonFile, type DataFileSpec } from './data-file.js';
 import { scaledLogRewards } from './score-reward.js';
 import { SequenceEnv, type SequenceReward } from './sequence-env.js';
@@ -11,6 +12,8 @@ export const TFBIND8_MODES: DataFileSpec = { file: 'tfbind8.modes.json', bytes: 
 export interface TfBind8Options {
   /** β in R = max(y, 1e−3)^β · 10 / max; the paper uses 3. */
   exponent: number;
+  /** Reads the shipped data (`nodeFileAccess` under Node). */
+  files: FileAccess;
   /** Overrides the location of `tfbind8.y.f32` (tests use it to feed damaged copies). */
   scoresPath?: string;
   /** Overrides the location of `tfbind8.modes.json`. */
@@ -23,8 +26,8 @@ export class TfBind8Reward implements SequenceReward {
   private readonly modes: Int32Array;
 
   constructor(options: TfBind8Options) {
-    this.logRewards = scaledLogRewards(loadFloat32File(TFBIND8_SCORES, options.scoresPath), options.exponent);
-    const modes = loadJsonFile(TFBIND8_MODES, options.modesPath);
+    this.logRewards = scaledLogRewards(loadFloat32File(TFBIND8_SCORES, options.files, options.scoresPath), options.exponent);
+    const modes = loadJsonFile(TFBIND8_MODES, options.files, options.modesPath);
     if (!Array.isArray(modes) || !modes.every((m) => Number.isInteger(m) && m >= 0 && m < 4 ** 8)) {
       throw new Error(`${TFBIND8_MODES.file}: expected a JSON array of sequence indices in [0, ${4 ** 8})`);
     }
@@ -44,6 +47,6 @@ export class TfBind8Reward implements SequenceReward {
  * TFbind8: DNA 8-mers (ndim 8, nbase 4: A, C, G, T) rewarded by their measured binding to the SIX6
  * transcription factor, R = max(y, 1e−3)^3 · 10 / max; 328 modes. True log Z = 11.4621.
  */
-export function createTfBind8(options: Partial<TfBind8Options> = {}): SequenceEnv {
+export function createTfBind8(options: Partial<TfBind8Options> & Pick<TfBind8Options, 'files'>): SequenceEnv {
   return new SequenceEnv({ name: 'tfbind8', ndim: 8, nbase: 4 }, new TfBind8Reward({ exponent: 3, ...options }));
 }

@@ -1,4 +1,5 @@
 import type { Environment } from '../../core/env/environment.js';
+import type { FileAccess } from '../../core/io/file-access.js';
 import type { Contribution } from '../../core/plugin.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { cartPoleFactory } from '../../envs/cartpole.js';
@@ -29,7 +30,8 @@ interface SequenceTaskOptions {
   exponent: number;
 }
 
-export const tfbind8Contribution: Contribution<Environment, SequenceTaskOptions> = {
+/** TFbind8, its shipped data read through `files`. */
+export const tfbind8Contribution = (files: FileAccess): Contribution<Environment, SequenceTaskOptions> => ({
   name: 'tfbind8',
   description: 'DNA 8-mers (4 symbols) inserted anywhere; R = max(binding score, 1e-3)^exponent · 10 / max; 328 modes',
   schema: {
@@ -37,10 +39,11 @@ export const tfbind8Contribution: Contribution<Environment, SequenceTaskOptions>
       exponent: { type: 'number', exclusiveMinimum: 0, default: 3, description: 'reward exponent β (the paper uses 3)' },
     },
   },
-  create: (options) => createTfBind8({ exponent: options.exponent }),
-};
+  create: (options) => createTfBind8({ exponent: options.exponent, files }),
+});
 
-export const qm9strContribution: Contribution<Environment, SequenceTaskOptions> = {
+/** qm9str, its shipped data read through `files`. */
+export const qm9strContribution = (files: FileAccess): Contribution<Environment, SequenceTaskOptions> => ({
   name: 'qm9str',
   description: 'strings of 5 of 11 molecular building blocks inserted anywhere; R = max(proxy score, 1e-3)^exponent · 10 / max; top 0.5% are modes',
   schema: {
@@ -48,8 +51,8 @@ export const qm9strContribution: Contribution<Environment, SequenceTaskOptions> 
       exponent: { type: 'number', exclusiveMinimum: 0, default: 5, description: 'reward exponent β (the paper uses 5)' },
     },
   },
-  create: (options) => createQm9Str({ exponent: options.exponent }),
-};
+  create: (options) => createQm9Str({ exponent: options.exponent, files }),
+});
 
 export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
   name: 'bitseq',
@@ -69,7 +72,8 @@ export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
   create: (options) => createBitSeq({ ndim: options.ndim, alpha: options.alpha, groups: options.groups, modesPerGroup: options.modesPerGroup }),
 };
 
-export const dagContribution: Contribution<Environment, DagTaskOptions> = {
+/** DAG structure learning; a CSV file of observations is read through `files`. */
+export const dagContribution = (files: FileAccess): Contribution<Environment, DagTaskOptions> => ({
   name: 'dag',
   description: 'Bayesian-network structure learning: add edges to a DAG over d variables; log R = BGe(G | data) − BGe(empty graph); synthetic linear-Gaussian data from a seed, or a CSV file',
   schema: {
@@ -82,8 +86,8 @@ export const dagContribution: Contribution<Environment, DagTaskOptions> = {
       guideLogRewardThreshold: { type: 'number', default: 0, description: 'RL-G guide: exit logit capped at log 1e-5 in graphs whose log R is below this' },
     },
   },
-  create: (options) => createDagTask(options),
-};
+  create: (options) => createDagTask(options, files),
+});
 
 /** CartPole, a classic (Gym) environment: only objectives that collect their own experience (ppo, reinforce) train on it. */
 export const cartpoleContribution: Contribution<GymEnvFactory, { maxEpisodeSteps: number }> = {

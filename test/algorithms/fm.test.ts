@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowMatching } from '../../algorithms/value-based/fm.js';
-import { readRawConfig } from '../../core/config/load.js';
+import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { totalVariation } from '../../core/evaluation/metrics.js';

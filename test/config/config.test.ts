@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRawConfig } from '../../core/config/load.js';
+import { readRawConfig } from '../../plugins/node/config-file.js';
 import { applyOverrides } from '../../core/config/overrides.js';
 import { ConfigError, resolveConfig } from '../../core/config/validate.js';
 import { PluginRegistry } from '../../core/plugin.js';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRawConfig } from '../../core/config/load.js';
+import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { PluginRegistry } from '../../core/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';

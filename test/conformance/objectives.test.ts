@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../core/conformance/report.js';
 import { ConfigError } from '../../core/config/validate.js';

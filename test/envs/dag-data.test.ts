@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
 import { loadCsv, parseCsv, syntheticDagData } from '../../envs/dag/data.js';
 import { createDagTask, type DagTaskOptions } from '../../envs/dag/task.js';
+import { nodeFileAccess as files } from '../../plugins/node/file-access.js';
 import { isAcyclicByDfs } from './dag-helpers.js';
 
 describe('synthetic DAG data', () => {
@@ -97,13 +98,13 @@ describe('CSV data', () => {
   };
 
   it('reads a file with a header', () => {
-    const got = loadCsv(file('h.csv', 'A,"B", C\n1,2,3\n-4.5,5e-1, .25\n\n'));
+    const got = loadCsv(file('h.csv', 'A,"B", C\n1,2,3\n-4.5,5e-1, .25\n\n'), files);
     expect(got).toMatchObject({ d: 3, nSamples: 2, names: ['A', 'B', 'C'] });
     expect(Array.from(got.data)).toEqual([1, 2, 3, -4.5, 0.5, 0.25]);
   });
 
   it('reads a file without a header (CRLF line ends)', () => {
-    const got = loadCsv(file('n.csv', '1,2\r\n3,4\r\n5,6\r\n'));
+    const got = loadCsv(file('n.csv', '1,2\r\n3,4\r\n5,6\r\n'), files);
     expect(got.d).toBe(2);
     expect(got.nSamples).toBe(3);
     expect(got.names).toBeUndefined();
@@ -128,16 +129,16 @@ describe('CSV data', () => {
   it('rejects empty input, a header without data, and an unreadable file', () => {
     expect(() => parseCsv('\n\n', 'e.csv')).toThrow(/e\.csv: no data/);
     expect(() => parseCsv('a,b\n', 'h.csv')).toThrow(/header on line 1 is followed by no data rows/);
-    expect(() => loadCsv(join(dir, 'missing.csv'))).toThrow(/cannot read CSV file .*missing\.csv/);
+    expect(() => loadCsv(join(dir, 'missing.csv'), files)).toThrow(/cannot read CSV file .*missing\.csv/);
   });
 
   it('feeds the dag task, whose d must match the column count', () => {
     const rows = Array.from({ length: 30 }, (_, k) => `${k % 7},${(k * k) % 5},${Math.sin(k)}`).join('\n');
     const path = file('task.csv', `x,y,z\n${rows}\n`);
     const base: DagTaskOptions = { d: 3, seed: 0, samples: 100, noiseStd: 0.1, csv: path, guideLogRewardThreshold: 0 };
-    const env = createDagTask(base);
+    const env = createDagTask(base, files);
     expect(env.bge.nSamples).toBe(30);
     expect(isEnumerable(env)).toBe(true);
-    expect(() => createDagTask({ ...base, d: 4 })).toThrow(/has 3 columns but d = 4; set env.d to 3/);
+    expect(() => createDagTask({ ...base, d: 4 }, files)).toThrow(/has 3 columns but d = 4; set env.d to 3/);
   });
 });

@@ -5,10 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hasModes } from '../../core/env/environment.js';
 import { PluginRegistry } from '../../core/plugin.js';
 import { bitSeqCodebook, createBitSeq } from '../../envs/sequence/bitseq.js';
-import { loadFloat32File, shippedDataPath } from '../../envs/sequence/data-file.js';
+import { loadFloat32File } from '../../envs/sequence/data-file.js';
 import { createQm9Str, QM9STR_SCORES } from '../../envs/sequence/qm9str.js';
 import { createTfBind8, TFBIND8_MODES, TFBIND8_SCORES } from '../../envs/sequence/tfbind8.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
+import { nodeFileAccess as files } from '../../plugins/node/file-access.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gfn-seq-data-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -16,7 +17,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** Writes a damaged copy of a shipped data file into the temp dir and returns its path. */
 function damagedCopy(file: string, damage: (bytes: Buffer) => Buffer): string {
   const path = join(tmp, `${Math.random().toString(36).slice(2)}-${file}`);
-  writeFileSync(path, damage(readFileSync(shippedDataPath(file))));
+  writeFileSync(path, damage(readFileSync(files.shippedDataLocation(file))));
   return path;
 }
 
@@ -30,7 +31,7 @@ const flipByte = (b: Buffer): Buffer => {
 };
 
 describe('TFbind8', () => {
-  const env = createTfBind8();
+  const env = createTfBind8({ files });
 
   it('has true log Z 11.4621 from the shipped data', () => {
     expect(env.ndim).toBe(8);
@@ -61,25 +62,25 @@ describe('TFbind8', () => {
 
   it('a truncated scores file fails naming the file, the sizes and the fix', () => {
     const path = damagedCopy('tfbind8.y.f32', truncate);
-    expect(() => createTfBind8({ scoresPath: path })).toThrow(/data file tfbind8\.y\.f32 at .*: expected 262144 bytes, found 262140 bytes .*git checkout -- envs\/data\/tfbind8\.y\.f32/);
+    expect(() => createTfBind8({ files, scoresPath: path })).toThrow(/data file tfbind8\.y\.f32 at .*: expected 262144 bytes, found 262140 bytes .*git checkout -- envs\/data\/tfbind8\.y\.f32/);
   });
 
   it('a corrupted scores file (one byte flipped) fails naming both hashes and the fix', () => {
     const path = damagedCopy('tfbind8.y.f32', flipByte);
-    expect(() => loadFloat32File(TFBIND8_SCORES, path)).toThrow(
+    expect(() => loadFloat32File(TFBIND8_SCORES, files, path)).toThrow(
       new RegExp(`data file tfbind8\\.y\\.f32 at .*: expected sha256 ${TFBIND8_SCORES.sha256}, found [0-9a-f]{64} .*git checkout`),
     );
   });
 
   it('a corrupted modes file and a missing file fail clearly', () => {
     const path = damagedCopy('tfbind8.modes.json', flipByte);
-    expect(() => createTfBind8({ modesPath: path })).toThrow(new RegExp(`tfbind8\\.modes\\.json at .*: expected sha256 ${TFBIND8_MODES.sha256}`));
-    expect(() => createTfBind8({ scoresPath: join(tmp, 'missing.f32') })).toThrow(/data file tfbind8\.y\.f32 could not be read at .*missing\.f32.*git checkout/);
+    expect(() => createTfBind8({ files, modesPath: path })).toThrow(new RegExp(`tfbind8\\.modes\\.json at .*: expected sha256 ${TFBIND8_MODES.sha256}`));
+    expect(() => createTfBind8({ files, scoresPath: join(tmp, 'missing.f32') })).toThrow(/data file tfbind8\.y\.f32 could not be read at .*missing\.f32.*git checkout/);
   });
 });
 
 describe('qm9str', () => {
-  const env = createQm9Str();
+  const env = createQm9Str({ files });
 
   it('has true log Z 9.6241 from the shipped data', () => {
     expect(env.ndim).toBe(5);
@@ -104,9 +105,9 @@ describe('qm9str', () => {
 
   it('a truncated scores file fails clearly', () => {
     const path = damagedCopy('qm9str.y.f32', truncate);
-    expect(() => createQm9Str({ scoresPath: path })).toThrow(/data file qm9str\.y\.f32 at .*: expected 644204 bytes, found 644200 bytes/);
+    expect(() => createQm9Str({ files, scoresPath: path })).toThrow(/data file qm9str\.y\.f32 at .*: expected 644204 bytes, found 644200 bytes/);
     const flipped = damagedCopy('qm9str.y.f32', flipByte);
-    expect(() => createQm9Str({ scoresPath: flipped })).toThrow(new RegExp(`expected sha256 ${QM9STR_SCORES.sha256}, found`));
+    expect(() => createQm9Str({ files, scoresPath: flipped })).toThrow(new RegExp(`expected sha256 ${QM9STR_SCORES.sha256}, found`));
   });
 });
 

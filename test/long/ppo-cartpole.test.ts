@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRawConfig } from '../../core/config/load.js';
+import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Estimator } from '../../core/estimator.js';

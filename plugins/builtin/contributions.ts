@@ -1,0 +1,22 @@
+import type { FileAccess } from '../../core/io/file-access.js';
+import type { Plugin } from '../../core/plugin.js';
+import { dbContribution, subtbContribution } from './balance-objectives.js';
+import { ppoContribution, reinforceContribution } from './baselines.js';
+import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, tfbind8Contribution } from './envs.js';
+import { mlpContribution } from './estimators.js';
+import { fmContribution, tbContribution } from './objectives.js';
+import { rlContribution } from './rl.js';
+
+/**
+ * The environments, objectives and estimators bundled with gflownet-ts, for any host: the data
+ * files some environments need are read through `files`. The Node and browser entries add their
+ * subscribers.
+ */
+export function builtinContributions(files: FileAccess): Required<Pick<Plugin, 'envs' | 'classicEnvs' | 'objectives' | 'estimators'>> {
+  return {
+    envs: [hypergridContribution, tfbind8Contribution(files), qm9strContribution(files), bitseqContribution, dagContribution(files)],
+    classicEnvs: [cartpoleContribution],
+    objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
+    estimators: [mlpContribution],
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The plugin author's kit (`import … from 'gflownet-ts/plugin'`, also part of `gflownet-ts`): the
+ * contracts a plugin implements, the plugin API, the dependency-injection tokens, the building
+ * blocks objectives are made of, and the entry points to train from a validated config. It imports
+ * no Node-only module: what a plugin builds on it runs under Node and in browsers alike.
+ */
+export type { Enumerable, Environment, WithModes } from '../core/env/environment.js';
+export { batchSize, hasModes, isEnumerable } from '../core/env/environment.js';
+export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization } from '../core/estimator.js';
+export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objective.js';
+export { collectsOwnExperience } from '../core/objective.js';
+export type { GymEnv, GymEnvFactory, Info, ResetOptions, StepResult } from '../core/gym/gym-env.js';
+export { isGymEnvFactory } from '../core/gym/gym-env.js';
+export { type Box, box, boxSize, contains, type Discrete, discrete, type Space } from '../core/gym/spaces.js';
+export { VectorEnv, type VectorStepResult } from '../core/gym/vector-env.js';
+export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js';
+export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
+export type { Contribution, JsonSchema, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin.js';
+export { definePlugin, PluginRegistry } from '../core/plugin.js';
+export { TOKENS } from '../core/di/tokens.js';
+export type { Guide, GuideProvider } from '../core/policy/guide.js';
+export { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../core/policy/backward.js';
+export { forwardLogProbs } from '../core/policy/forward.js';
+export { clippedLogRewards } from '../core/policy/log-reward.js';
+export { Trajectories } from '../core/sampling/trajectories.js';
+export { gatherTransitions, segmentMatrix, selectRows, type Transitions } from '../core/sampling/transitions.js';
+export { Sampler } from '../core/sampling/sampler.js';
+export { GroupedAdam, type ParamGroup } from '../core/tensor/adam.js';
+export { Mlp } from '../core/tensor/mlp.js';
+export { ownedVariable } from '../core/tensor/names.js';
+export { readValues } from '../core/tensor/read.js';
+export { Rng } from '../core/rng.js';
+export type { EvaluationEvent, EventBus, IterationEvent, RunFinished, RunStarted } from '../core/events/bus.js';
+export type { ResolvedConfig } from '../core/config/schema.js';
+export { ConfigError, resolveConfig } from '../core/config/validate.js';
+export { train, type TrainOptions, type TrainResult } from '../core/training/run.js';
+export type { Checkpointable, StateRecord } from '../core/checkpoint/checkpointable.js';
+export type { ObjectiveStateParts } from '../core/objective.js';
+export type { CheckpointDocument } from '../core/checkpoint/run-state.js';
+export type { CheckpointEvent } from '../core/events/bus.js';
+export { CheckpointRegistry } from '../core/checkpoint/registry.js';
+export type { MlpShape } from '../core/tensor/mlp.js';
+export type { Dense } from '../core/tensor/dense.js';
+export type { Section } from '../core/config/schema.js';
+export type { ReplayConfig, ReplayKind } from '../core/sampling/replay.js';
+export type { ExplorationSchedule } from '../core/sampling/exploration.js';
+export type { ExplorationOptions } from '../core/policy/categorical.js';
+export type { FileAccess } from '../core/io/file-access.js';
+export { ExactTerminatingDistribution } from '../core/evaluation/exact.js';
+export { parseRawConfig } from '../core/config/load.js';
+export { builtinContributions } from './builtin/contributions.js';
+export { exactEvaluatorSubscriber } from './builtin/evaluation.js';
+export { BACKEND_CHOICES, type BackendChoice, type BackendName, selectBackend } from '../core/tensor/backend.js';
+// conformance kit: the invariants the framework relies on, checked by name (checkObjective, which
+// builds an objective from a config, is in the Node entry)
+export { checkEnvironment, type EnvironmentCheckOptions } from '../core/conformance/environment.js';
+export { checkObjectiveUpdates, type ObjectiveUpdateInputs } from '../core/conformance/objective.js';
+export { assertConforms, type ConformanceFailure, type ConformanceReport, formatReport } from '../core/conformance/report.js';
