@@ -44,6 +44,17 @@ program
   });
 
 program
+  .command('new-plugin')
+  .description('write a ready plugin project (environment, objective, config, conformance test) into a new folder')
+  .argument('<dir>', 'folder to create')
+  .option('--name <name>', 'npm name of the plugin (default: the folder name)')
+  .option('--library <spec>', 'dependency spec of gflownet-ts (default: ^<this version>), e.g. file:../gflownet-ts-0.1.0.tgz')
+  .action(async (dir: string, opts: { name?: string; library?: string }) => {
+    const { newPluginCommand } = await import('./new-plugin.js');
+    process.stdout.write(newPluginCommand(dir, opts));
+  });
+
+program
   .command('bench')
   .description('run a benchmark grid (environments x objectives x seeds) in parallel; writes results.csv, summary.md and plots')
   .argument('<bench-config>', 'path to a bench config (e.g. bench/paper-hypergrid-small.json)')

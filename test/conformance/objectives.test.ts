@@ -49,7 +49,7 @@ describe('conformance kit: objectives', () => {
   });
 
   it('a NaN loss fails finite-loss and finite-metrics', async () => {
-    const report = await checkObjective({ plugins: [nanPlugin], config: { ...small, objective: { name: 'nan-after', after: 1 } }, updates: 2 });
+    const report = await checkObjective({ plugins: [nanPlugin], config: { ...small, objective: { name: 'nan-after', after: 2 } }, updates: 2 });
     expect(report.failures.map((f) => f.check)).toEqual(['finite-loss', 'finite-metrics']);
     expect(report.failures[0]!.message).toBe('update 2 returned loss = NaN');
   });
