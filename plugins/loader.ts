@@ -16,7 +16,9 @@ export async function loadPlugins(specifiers: readonly string[], baseDir: string
     try {
       mod = (await import(target)) as { default?: unknown; plugin?: unknown };
     } catch (err) {
-      throw new Error(`plugin '${spec}' failed to load: ${(err as Error).message}`);
+      // the installed gfn is compiled JavaScript: Node (before type stripping) cannot import a .ts plugin
+      const hint = (err as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (compile the plugin to JavaScript, or run gfn through tsx: npx tsx <path of gfn>)' : '';
+      throw new Error(`plugin '${spec}' failed to load: ${(err as Error).message}${hint}`);
     }
     const candidate = (mod.default ?? mod.plugin) as Partial<Plugin> | undefined;
     if (!candidate || typeof candidate !== 'object' || typeof candidate.name !== 'string') {

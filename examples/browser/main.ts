@@ -18,16 +18,8 @@ import {
   train,
 } from 'gflownet-ts/browser';
 import { drawHeatmap } from './heatmap.js';
+import type { DemoStatus } from './status.js';
 
-/** What the page reports while it trains. */
-interface DemoStatus {
-  iteration: number;
-  tv: number | undefined;
-  evaluations: number;
-  backend: string | undefined;
-  done: boolean;
-  error: string | undefined;
-}
 
 const status: DemoStatus = { iteration: 0, tv: undefined, evaluations: 0, backend: undefined, done: false, error: undefined };
 (window as unknown as { gfnDemo: DemoStatus }).gfnDemo = status;

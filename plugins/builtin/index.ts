@@ -1,3 +1,5 @@
+// a program that uses the Node bundle is a Node host: native TensorFlow and the gradients' source
+import '../node/tensor-host.js';
 import { definePlugin } from '../../core/plugin.js';
 import { checkpointSubscriber } from '../checkpoint/subscriber.js';
 import { jsonlSubscriber } from '../loggers/jsonl.js';

@@ -4,6 +4,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowserExample } from '../../examples/browser/build.js';
 import { type ExampleServer, serveBrowserExample } from '../../examples/browser/serve.js';
+import type { DemoStatus } from '../../examples/browser/status.js';
 
 // The browser example in a real headless Chromium (Debian's `chromium` package; .ci/run installs
 // it), served by a local static server: the page trains TB-U on a 2-D HyperGrid (H = 8) with the
@@ -15,15 +16,6 @@ const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 
 if (!CHROMIUM && process.env.GFN_REQUIRE_CHROMIUM) throw new Error('GFN_REQUIRE_CHROMIUM is set (.ci/run) but no Chromium binary was found at /usr/bin/chromium');
 if (!CHROMIUM) console.warn('[browser test] skipped: no Chromium binary at /usr/bin/chromium or /usr/bin/chromium-browser (set CHROMIUM_PATH); install it with `apt-get install -y chromium`');
-
-interface DemoStatus {
-  iteration: number;
-  tv: number | undefined;
-  evaluations: number;
-  backend: string | undefined;
-  done: boolean;
-  error: string | undefined;
-}
 
 describe.skipIf(!CHROMIUM)('the browser example (examples/browser/)', () => {
   let server: ExampleServer;

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), then an
@@ -63,6 +64,14 @@ describe('the npm package', () => {
     const out = run(gfn, ['train', 'tiny.json', '--set', 'logging.progress=none'], project);
     expect(out).toMatch(/^final \(iteration 20\): tv [0-9.]+/m);
     expect(JSON.parse(readFileSync(join(project, 'runs', 'tiny', 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!).type).toBe('finished');
+  });
+
+  it("a bundler targeting browsers gets the browser entry through the 'browser' condition, with no Node-only module", async () => {
+    writeFileSync(join(project, 'page.mjs'), "import { builtinPlugin, PluginRegistry, setWasmPaths, train } from 'gflownet-ts';\nsetWasmPaths('./');\nexport const run = (config) => train(config, new PluginRegistry([builtinPlugin]));\n");
+    const result = await build({ absWorkingDir: project, entryPoints: ['page.mjs'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('node_modules/gflownet-ts/dist/plugins/browser.js');
+    expect(inputs.filter((p) => p.includes('gflownet-ts/dist/plugins/node/') || p.includes('gflownet-ts/dist/cli/'))).toEqual([]);
   });
 
   it('a TypeScript consumer type-checks against the shipped declarations, which are themselves free of errors', () => {
