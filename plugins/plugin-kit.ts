@@ -4,8 +4,8 @@
  * blocks objectives are made of, and the entry points to train from a validated config. It imports
  * no Node-only module: what a plugin builds on it runs under Node and in browsers alike.
  */
-export type { Enumerable, Environment, WithModes } from '../core/env/environment.js';
-export { batchSize, hasModes, isEnumerable } from '../core/env/environment.js';
+export type { Enumerable, Environment, WithExactMetrics, WithModes } from '../core/env/environment.js';
+export { batchSize, hasExactMetrics, hasModes, isEnumerable } from '../core/env/environment.js';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization } from '../core/estimator.js';
 export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objective.js';
 export { collectsOwnExperience } from '../core/objective.js';
