@@ -37,7 +37,7 @@ beforeAll(() => {
 
 describe('gfn new-plugin: a plugin project outside the repository', () => {
   it('writes a module package that depends on gflownet-ts and shares its tensor engine as a peer', () => {
-    expect(written).toMatch(/^wrote 9 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json\n/);
+    expect(written).toMatch(/^wrote 10 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json, vitest\.config\.ts\n/);
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
     expect(manifest.type).toBe('module');
     expect(manifest.name).toBe('my-plugin');
@@ -74,7 +74,7 @@ describe('gfn new-plugin: a plugin project outside the repository', () => {
       `field "env.k" = 7: must be <= n = 6 (environment 'subsets' of plugin 'my-plugin')`,
     );
     // the template ships in the package: the installed command writes the same project
-    expect(gfn('new-plugin', join(root, 'second'))).toMatch(/^wrote 9 files/);
+    expect(gfn('new-plugin', join(root, 'second'))).toMatch(/^wrote 10 files/);
     expect(readFileSync(join(root, 'second', 'src', 'subsets-env.ts'), 'utf8')).toBe(readFileSync(join(project, 'src', 'subsets-env.ts'), 'utf8'));
   });
 
