@@ -28,7 +28,10 @@ export interface EnvironmentCheckOptions {
  * - `backward-step-inverse`: after `backwardStep(s', a)`, forward action `a` is allowed and `step` returns s';
  * - `backward-reaches-s0`: backward walks from terminal states reach s0 within `maxTrajectoryLength − 1` actions;
  * - `exit-reward`: `logReward` is a number below +∞ (−∞ allowed) wherever exit is allowed;
- * - for `Enumerable` environments, the checks of {@link checkEnumerable}.
+ * - for `Enumerable` environments: enumerable-shapes, state-index-inverts-all-states,
+ *   all-states-covers-reachable, parents-before-children, longest-trajectory,
+ *   true-distribution-sums-to-one, true-distribution-zero-where-no-exit,
+ *   true-distribution-matches-reward, log-partition (see docs/plugins.md).
  */
 export function checkEnvironment(env: Environment, options: EnvironmentCheckOptions = {}): ConformanceReport {
   const report = new ReportBuilder(`environment '${env.name}'`);
