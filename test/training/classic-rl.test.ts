@@ -76,7 +76,8 @@ describe('one trainer for both families on HyperGrid', () => {
     ['reinforce', { name: 'reinforce' }],
   ])('objective %s: only the objective changes, and the exact evaluator reports TV and JSD', async (_label, objective) => {
     const run = await recordRun(smallConfig({ iterations: 2, objective, evaluation: { every: 1 } }));
-    expect(run.evaluations.length).toBe(2);
+    // before the first update (evaluation.atStart), then after each of the two
+    expect(run.evaluations.map((e) => e.iteration)).toEqual([0, 1, 2]);
     for (const e of run.evaluations) {
       expect(e.method).toBe('exact');
       expect(e.metrics.tv).toBeGreaterThan(0);
