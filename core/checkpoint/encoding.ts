@@ -30,7 +30,12 @@ export function encodeArray(a: StoredArray): EncodedArray {
 /** Decodes {@link encodeArray}'s output; `expected` names the element type the caller needs. */
 export function decodeArray<K extends DType>(e: EncodedArray, expected: K, what: string): InstanceType<(typeof CONSTRUCTORS)[K]> {
   if (e?.dtype !== expected || typeof e.base64 !== 'string') throw new Error(`checkpoint: ${what} must be an encoded ${expected} array, got ${JSON.stringify(e?.dtype)}`);
-  const bytes = base64ToBytes(e.base64);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(e.base64);
+  } catch {
+    throw new Error(`checkpoint: ${what} is not valid base64 (the file is damaged)`);
+  }
   const Ctor = CONSTRUCTORS[expected];
   if (bytes.byteLength !== e.length * Ctor.BYTES_PER_ELEMENT) throw new Error(`checkpoint: ${what} holds ${bytes.byteLength} bytes, expected ${e.length} x ${Ctor.BYTES_PER_ELEMENT}`);
   // copy into a fresh buffer of the element type (alignment)
