@@ -6,6 +6,7 @@ import type { JsonSchema, Resolver } from '../../core/plugin.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
+import { ChainEnv } from '../../examples/plugins/chain/chain-env.js';
 
 /** Options that keep each built-in environment small enough for a fast check (the rest are its defaults). */
 const SMALL: Record<string, Record<string, unknown>> = {
@@ -38,6 +39,11 @@ describe('conformance kit: every built-in environment passes', () => {
       expect(report.checks).toContain('log-partition');
     });
   }
+
+  it("the example plugin's chain passes too", () => {
+    const report = checkEnvironment(new ChainEnv({ length: 12, period: 4 }));
+    expect(report.ok, formatReport(report)).toBe(true);
+  });
 
   it('dag above the enumerable size (d = 6) passes the transition checks', () => {
     const report = checkEnvironment(builtin('dag', { d: 6 }), { walks: 16 });
