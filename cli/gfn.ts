@@ -38,10 +38,23 @@ program
 
 program
   .command('list')
-  .description('list registered environments, objectives and estimators with their options')
-  .action(async () => {
-    const { listBuiltins } = await import('./list.js');
-    process.stdout.write(await listBuiltins());
+  .description("list the built-in environments, objectives and estimators with their options; or a plugin's (--plugin <path>), or those of the plugins a config lists")
+  .argument('[config]', 'a config file: list the contributions of the plugins in its "plugins"')
+  .option('-p, --plugin <path>', 'a plugin module (path or package name) whose contributions to list (repeatable)', collect, [])
+  .action(async (config: string | undefined, opts: { plugin: string[] }) => {
+    const { listCommand } = await import('./list.js');
+    process.stdout.write(await listCommand({ plugins: opts.plugin, ...(config ? { config } : {}) }));
+  });
+
+program
+  .command('new-plugin')
+  .description('write a ready plugin project (environment, objective, config, conformance test) into a new folder')
+  .argument('<dir>', 'folder to create')
+  .option('--name <name>', 'npm name of the plugin (default: the folder name)')
+  .option('--library <spec>', 'dependency spec of gflownet-ts (default: ^<this version>), e.g. file:../gflownet-ts-0.1.0.tgz')
+  .action(async (dir: string, opts: { name?: string; library?: string }) => {
+    const { newPluginCommand } = await import('./new-plugin.js');
+    process.stdout.write(newPluginCommand(dir, opts));
   });
 
 program

@@ -19,6 +19,7 @@ export interface ObjectiveStateParts {
 
 /** The data the trainer hands an objective each iteration. */
 export interface TrainingBatch {
+  /** Number of the update this batch is for, from 1 (after it, the run is at iteration `iteration`). */
   iteration: number;
   /** On-policy (or exploratory) forward trajectories from s0. */
   forward: Trajectories;
@@ -91,7 +92,7 @@ export interface SelfCollectingObjective {
   /** As for {@link Objective}: on-policy objectives make the trainer refuse exploration and replay settings. */
   readonly onPolicy?: boolean;
   readonly collectsOwnExperience: true;
-  /** Collects experience with the current policy and updates from it. */
+  /** Collects experience with the current policy and updates from it; `iteration` is the update's number, from 1. */
   iterate(iteration: number): SelfCollectedIteration;
   logZ?(): number;
   /** As for {@link Objective}. */

@@ -18,6 +18,16 @@ export interface OptionsSchema {
   required?: string[];
 }
 
+/** A rule on a contribution's options that its schema cannot express (e.g. `k <= n`). */
+export interface OptionProblem {
+  /** The offending option, relative to the contribution's section (e.g. `k`). */
+  field: string;
+  /** Its value. */
+  value: unknown;
+  /** Why it is invalid, e.g. `must be <= n = 5`. */
+  reason: string;
+}
+
 /**
  * One named thing a plugin adds: an environment, an objective or an estimator kind.
  * `options` is the contribution's config section, validated against `schema` with defaults filled.
@@ -26,6 +36,12 @@ export interface Contribution<T, O extends object = object> {
   name: string;
   description: string;
   schema: OptionsSchema;
+  /**
+   * Cross-field rules, checked after the schema (so `options` has the schema's types and defaults)
+   * and before any work; each problem is reported like a schema error, with the section's path
+   * and the contribution's plugin. Absent or `[]`: the options are valid.
+   */
+  validate?(options: O): readonly OptionProblem[];
   create(options: O, resolve: Resolver): T;
 }
 

@@ -6,7 +6,7 @@ export type RunState = 'missing' | 'partial' | 'finished' | 'failed';
 
 /** One evaluation point of a run, joined with the iteration line of the same iteration. */
 export interface EvaluationPoint {
-  /** Training iterations completed at this point (the 0-based iteration index + 1). */
+  /** Training iterations (updates) completed at this point; 0 = evaluated before the first update. */
   iterations: number;
   /** Trajectories sampled so far. */
   trajectories: number;
@@ -51,8 +51,9 @@ export function readRunLog(runDir: string): RunLog {
   for (const r of records) {
     if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
     else if (r.type === 'evaluation') {
-      const it = iterations.get(Number(r.iteration));
       const { type: _t, iteration, method: _m, durationMs: _d, ...metrics } = r;
+      // an evaluation at iteration 0 (before any update) has no iteration line: nothing seen yet
+      const it = Number(iteration) === 0 ? { trajectories: 0, elapsedMs: 0 } : iterations.get(Number(iteration));
       log.points.push({
         iterations: iterationsCompleted(Number(iteration)),
         trajectories: Number(it?.trajectories ?? Number.NaN),
@@ -70,11 +71,12 @@ export function readRunLog(runDir: string): RunLog {
 }
 
 /**
- * Training iterations completed when the trainer reports the iteration with index `iteration`:
- * the one place that knows how the trainer numbers its iterations.
+ * Training iterations completed when the trainer reports iteration `iteration`: the one place that
+ * knows how the trainer numbers its iterations (iteration n = after n updates, counted from 1; an
+ * evaluation before any update is iteration 0).
  */
 export function iterationsCompleted(iteration: number): number {
-  return iteration + 1;
+  return iteration;
 }
 
 /**

@@ -12,3 +12,5 @@ export { type CheckpointSampler, loadSampler, type LoadSamplerOptions, type Term
 export { openCheckpointedRun, type CheckpointedRun } from './checkpoint/resume.js';
 export { readCheckpoint } from './checkpoint/files.js';
 export { nodeFileAccess } from './node/file-access.js';
+// conformance kit, objective part: builds the objective a config names as `gfn train` would
+export { checkObjective, type ObjectiveCheckOptions } from './conformance.js';

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from '../core/plugin.js';
+import { moduleTypeHint } from './module-type-hint.js';
 
 /**
  * Loads the plugins a config lists. Entries starting with `.` or `/` are paths (relative to
@@ -17,7 +18,12 @@ export async function loadPlugins(specifiers: readonly string[], baseDir: string
       mod = (await import(target)) as { default?: unknown; plugin?: unknown };
     } catch (err) {
       // the installed gfn is compiled JavaScript: Node (before type stripping) cannot import a .ts plugin
-      const hint = (err as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (compile the plugin to JavaScript, or run gfn through tsx: npx tsx <path of gfn>)' : '';
+      const hint =
+        (err as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
+          ? ' (compile the plugin to JavaScript, or run gfn through tsx: npx tsx <path of gfn>)'
+          : isPath
+            ? moduleTypeHint(resolvePath(baseDir, spec), err)
+            : '';
       throw new Error(`plugin '${spec}' failed to load: ${(err as Error).message}${hint}`);
     }
     const candidate = (mod.default ?? mod.plugin) as Partial<Plugin> | undefined;

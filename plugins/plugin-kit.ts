@@ -4,8 +4,8 @@
  * blocks objectives are made of, and the entry points to train from a validated config. It imports
  * no Node-only module: what a plugin builds on it runs under Node and in browsers alike.
  */
-export type { Enumerable, Environment, WithModes } from '../core/env/environment.js';
-export { batchSize, hasModes, isEnumerable } from '../core/env/environment.js';
+export type { Enumerable, Environment, WithExactMetrics, WithModes } from '../core/env/environment.js';
+export { batchSize, hasExactMetrics, hasModes, isEnumerable } from '../core/env/environment.js';
 export type { EvaluationView, HeatmapsView, TableView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 export { evaluationViewOf, hasEvaluationView } from '../core/env/view.js';
 export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
@@ -18,7 +18,7 @@ export { type Box, box, boxSize, contains, type Discrete, discrete, type Space }
 export { VectorEnv, type VectorStepResult } from '../core/gym/vector-env.js';
 export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js';
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
-export type { Contribution, JsonSchema, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin.js';
+export type { Contribution, JsonSchema, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin.js';
 export { TOKENS } from '../core/di/tokens.js';
 export type { Guide, GuideProvider } from '../core/policy/guide.js';
@@ -54,3 +54,8 @@ export { parseRawConfig } from '../core/config/load.js';
 export { builtinContributions } from './builtin/contributions.js';
 export { evaluatorSubscriber } from './builtin/evaluation.js';
 export { BACKEND_CHOICES, type BackendChoice, type BackendName, selectBackend } from '../core/tensor/backend.js';
+// conformance kit: the invariants the framework relies on, checked by name (checkObjective, which
+// builds an objective from a config, is in the Node entry)
+export { checkEnvironment, type EnvironmentCheckOptions } from '../core/conformance/environment.js';
+export { checkObjectiveUpdates, type ObjectiveUpdateInputs } from '../core/conformance/objective.js';
+export { assertConforms, type ConformanceFailure, type ConformanceReport, formatReport } from '../core/conformance/report.js';

@@ -152,7 +152,8 @@ export class PolicyGradientGFlowNet implements Objective {
 
   update(batch: TrainingBatch): Record<string, number> {
     if (this.evaluator === 'subeb') return this.updateWithSubEb(batch.forward);
-    const metrics = this.updateForward(batch.forward, batch.iteration);
+    // the exploration schedules are indexed by the updates completed before this one (as the sampler's)
+    const metrics = this.updateForward(batch.forward, batch.iteration - 1);
     if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
     return metrics;
   }

@@ -13,6 +13,8 @@ export interface EvaluationConfig {
   mode: 'auto' | 'exact' | 'sampled' | 'none';
   every: number;
   samples: number;
+  /** Also evaluate at iteration 0, before the first update. */
+  atStart: boolean;
   /** Largest state count exact evaluation may enumerate. */
   exactMaxStates: number;
   /** Sampled evaluation: backward trajectories K per terminal state for log p̂(x). */
@@ -117,6 +119,7 @@ export const CORE_SCHEMA: JsonSchema = {
         backwardSamples: { type: 'integer', minimum: 1, default: 10, description: 'sampled: backward trajectories K per state for the importance-sampled log p(x)' },
         maxTestStates: { type: 'integer', minimum: 2, default: 256, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' },
         topK: { type: 'integer', minimum: 1, default: 100, description: 'sampled: the k best samples for top-k mean reward and diversity' },
+        atStart: { type: 'boolean', default: true, description: 'also evaluate before the first update (iteration 0)' },
       },
     },
     logging: {

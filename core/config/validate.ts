@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName } from '../plugin.js';
+import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName } from '../plugin.js';
 import { CORE_SCHEMA, type ResolvedConfig } from './schema.js';
 
 /** A config that failed validation; `message` names each bad field, its value and what is valid. */
@@ -34,14 +34,26 @@ export function resolveConfig(raw: unknown, registry: PluginRegistry): ResolvedC
       continue;
     }
     const validate = sectionValidator(contribution.schema);
-    if (!validate(sectionData)) {
-      const label = SECTION_KINDS[name].label;
-      const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
-      problems.push(...describe(validate.errors ?? [], sectionData, name).map((p) => p + origin));
-    }
+    const label = SECTION_KINDS[name].label;
+    const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
+    if (!validate(sectionData)) problems.push(...describe(validate.errors ?? [], sectionData, name).map((p) => p + origin));
+    // cross-field rules only run on options that passed the schema, so they may trust its types
+    else problems.push(...crossFieldProblems(contribution, sectionData, name).map((p) => p + origin));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as unknown as ResolvedConfig;
+}
+
+/** The problems a contribution's own `validate` finds, as `field "<section>.<field>" = value: reason`. */
+function crossFieldProblems(contribution: Contribution<unknown>, options: Record<string, unknown>, section: string): string[] {
+  if (!contribution.validate) return [];
+  let found: readonly OptionProblem[];
+  try {
+    found = contribution.validate(options);
+  } catch (err) {
+    return [`section "${section}": its validate() threw: ${(err as Error).message}`];
+  }
+  return found.map((p) => `field "${section}.${p.field}" = ${show(p.value)}: ${p.reason}`);
 }
 
 function sectionValidator(schema: OptionsSchema): ValidateFunction {

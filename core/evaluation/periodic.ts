@@ -20,12 +20,15 @@ import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
 /** The evaluation config plus what the run knows. */
 export interface EvaluationSchedule extends EvaluationConfig {
   totalIterations: number;
+  /** Also evaluate before the first update (iteration 0); never on a resumed run, whose log has it. */
+  atStart: boolean;
   /** Seed of the evaluator's own random stream (its draws never shift training's). */
   seed: number;
 }
 
 /**
- * Evaluates the forward policy on the schedule of {@link evaluationDue} and publishes on
+ * Evaluates the forward policy on the schedule of {@link evaluationDue} (and before the first update,
+ * as iteration 0, when `atStart`) and publishes on
  * `evaluation$` with the method chosen by {@link chooseEvaluationMethod} (a config error is thrown
  * here, before training) and the evaluation's own duration (`durationMs`), kept apart from the
  * training time. Nothing is built before the first evaluation is due: the exact evaluator's
@@ -68,18 +71,22 @@ export function attachEvaluation(
   const subs = new Subscription();
   let batch: Trajectories | undefined;
   if (tracker) subs.add(bus.trajectories$.subscribe((e) => (batch = e.batch)));
+  const evaluate = (iteration: number, t0: number): void => {
+    const { metrics, view } = build().evaluate();
+    const modes = tracker?.build();
+    Object.assign(metrics, modes ? modes.metrics() : {});
+    bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0, ...(view ? { view } : {}) });
+  };
   subs.add(
     bus.iteration$.subscribe(({ iteration, trajectoriesSeen }) => {
       const t0 = performance.now();
       const modes = tracker?.build();
       if (modes && batch) modes.observe(batch.terminalStates(), batch.logRewards, trajectoriesSeen);
       batch = undefined;
-      if (!evaluationDue(iteration, schedule.every, schedule.totalIterations)) return;
-      const { metrics, view } = build().evaluate();
-      Object.assign(metrics, modes ? modes.metrics() : {});
-      bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0, ...(view ? { view } : {}) });
+      if (evaluationDue(iteration, schedule.every, schedule.totalIterations)) evaluate(iteration, t0);
     }),
   );
+  if (schedule.atStart) subs.add(bus.runStarted$.subscribe((e) => (e.startIteration ?? 0) === 0 && evaluate(0, performance.now())));
   return subs;
 }
 

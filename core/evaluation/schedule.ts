@@ -6,12 +6,13 @@ import { type Environment, isEnumerable } from '../env/environment.js';
 export type EvaluationMethod = 'exact' | 'sampled' | 'none';
 
 /**
- * True when iteration `iteration` (0-based) is followed by an evaluation: every `every`
- * iterations and after the last one (`every` = 0: only after the last one). The one place that
- * decides when evaluation runs.
+ * True when the evaluation runs at iteration `iteration`, i.e. after that many updates (iterations
+ * are counted from 1; iteration 0, before any update, is `evaluation.atStart`'s business): every
+ * `every` iterations and at the last one (`every` = 0: only at the last one). The one place that
+ * decides when periodic evaluation runs.
  */
 export function evaluationDue(iteration: number, every: number, totalIterations: number): boolean {
-  return (every > 0 && (iteration + 1) % every === 0) || iteration + 1 === totalIterations;
+  return iteration > 0 && ((every > 0 && iteration % every === 0) || iteration === totalIterations);
 }
 
 /**

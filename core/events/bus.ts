@@ -8,13 +8,16 @@ export interface RunStarted {
   backend: string;
   iterations: number;
   config: Readonly<Record<string, unknown>>;
-  /** First iteration of this process: > 0 when resuming from a checkpoint (loggers then append). */
+  /** Iterations (updates) completed before this process started: > 0 when resuming from a checkpoint (loggers then append). */
   startIteration?: number;
 }
 
 /** Published after each training iteration. */
 export interface IterationEvent {
-  /** 0-based iteration index. */
+  /**
+   * Updates completed, this one included: 1 after the first update. One numbering everywhere:
+   * iteration n is the state after n updates, and iteration 0 the state before any.
+   */
   iteration: number;
   /**
    * Named scalars returned by the objective (loss, logZ, …); for objectives that collect their own
@@ -36,6 +39,7 @@ export interface IterationEvent {
 
 /** Published whenever an evaluator measured the sampler against the target. */
 export interface EvaluationEvent {
+  /** Updates completed when the policy was evaluated; 0 = before the first update. */
   iteration: number;
   /** e.g. `tv`, `jsd`, `logZError` — see the evaluator for the exact set. */
   metrics: Readonly<Record<string, number>>;
@@ -49,6 +53,7 @@ export interface EvaluationEvent {
 
 /** Published when a checkpoint has been written. */
 export interface CheckpointEvent {
+  /** Updates completed at the checkpoint (a resume continues with update `iteration + 1`). */
   iteration: number;
   path: string;
 }

@@ -13,7 +13,7 @@ import type { Trainer } from './trainer.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
-  /** Names of the registered subscribers to attach; default: all of them. */
+  /** Names of the registered subscribers to attach (in the order they were registered); default: all of them. */
   subscribers?: readonly string[];
   /** Called with the assembled container before training starts (extra subscriptions, tests). */
   beforeRun?: (container: Container, bus: EventBus) => void;
@@ -43,8 +43,12 @@ export async function train(config: ResolvedConfig, registry: PluginRegistry, op
   try {
     const names = options.subscribers ?? [...registry.subscribers.keys()];
     for (const name of names) {
-      const s = registry.subscribers.get(name);
-      if (!s) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
+      if (!registry.subscribers.has(name)) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
+    }
+    // attached in the order of registration whatever the order of `names`: the order matters (the
+    // log opens before the evaluation at iteration 0 is published on it)
+    for (const [name, s] of registry.subscribers) {
+      if (!names.includes(name)) continue;
       const sub = s.attach(resolver);
       if (sub) subscriptions.push(sub);
     }

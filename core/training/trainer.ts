@@ -42,7 +42,9 @@ interface IterationResult {
  *
  * A loss or parameter that is NaN or ±Inf stops the run with an error naming the objective and the
  * iteration, before that iteration is published (so no checkpoint of the broken state is written).
- * Its counters are {@link Checkpointable}: a resumed run continues at the saved iteration + 1.
+ * Iterations are numbered by the updates made: iteration n is the state after n updates (the first
+ * update makes iteration 1; an evaluation before any update is at iteration 0).
+ * Its counters are {@link Checkpointable}: a resumed run continues with update saved iterations + 1.
  */
 @injectable()
 export class Trainer implements Checkpointable {
@@ -109,18 +111,21 @@ export class Trainer implements Checkpointable {
         config: config as unknown as Record<string, unknown>,
         ...(startIteration > 0 ? { startIteration } : {}),
       });
-      for (; iteration < config.iterations && !this.stopRequested; iteration++) {
-        const result = collectsOwnExperience(objective) ? this.selfCollectedIteration(objective, iteration, episodes) : this.batchIteration(objective, iteration);
+      // iteration n = the state after n updates: the update made now is number `iteration + 1`
+      while (iteration < config.iterations && !this.stopRequested) {
+        const n = iteration + 1;
+        const result = collectsOwnExperience(objective) ? this.selfCollectedIteration(objective, n, episodes) : this.batchIteration(objective, n);
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
         for (const [k, v] of Object.entries(result.metrics)) {
-          if (!Number.isFinite(v)) throw new Error(`objective '${objective.name}' produced ${k} = ${v} at iteration ${iteration}`);
+          if (!Number.isFinite(v)) throw new Error(`objective '${objective.name}' produced ${k} = ${v} at iteration ${n}`);
         }
         const broken = firstNonFiniteVariable(this.trainedVariables());
-        if (broken !== undefined) throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${iteration}`);
-        this.counters = { iterations: iteration + 1, trajectoriesSeen, stepsSeen };
+        if (broken !== undefined) throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
+        iteration = n;
+        this.counters = { iterations: n, trajectoriesSeen, stepsSeen };
         bus.iteration$.next({
-          iteration,
+          iteration: n,
           metrics: result.metrics,
           timings: result.timings,
           trajectoriesSeen,
@@ -153,10 +158,10 @@ export class Trainer implements Checkpointable {
     return this.forward?.variables ?? [];
   }
 
-  /** One iteration of a batch objective: sample (and replay), publish the batch, update. */
+  /** Update number `iteration` (from 1) of a batch objective: sample (and replay), publish the batch, update. */
   private batchIteration(objective: Objective, iteration: number): IterationResult {
     const t0 = performance.now();
-    const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration, objective);
+    const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration - 1, objective);
     const t1 = performance.now();
     this.bus.trajectories$.next({ iteration, batch });
     const metrics = { ...objective.update({ iteration, forward: batch }), ...refineMetrics };
@@ -182,19 +187,19 @@ export class Trainer implements Checkpointable {
   }
 
   /**
-   * This iteration's training batch: `batchSize − round(ratio · batchSize)` fresh trajectories
+   * The training batch drawn after `completed` updates: `batchSize − round(ratio · batchSize)` fresh trajectories
    * followed by the replayed rest once the buffer holds that many; until then all fresh. With local
    * search, the fresh share shrinks by the refined trajectories (into `batch`), which follow the
    * fresh ones round by round; with `into: replay` they are returned for the buffer instead.
    */
-  private composeBatch(iteration: number, objective: Objective): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
+  private composeBatch(completed: number, objective: Objective): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
     const { config, replay, sampler, localSearch } = this;
     if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
     const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
     const replaying = replay !== undefined && nReplay > 0 && replay.size >= nReplay;
     const replayed = replaying ? nReplay : 0;
     const plan = localSearch ? localSearchPlan(config.localSearch, config.batchSize, replayed) : undefined;
-    const fresh = sampler.sampleForward(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, iteration));
+    const fresh = sampler.sampleForward(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, completed));
     let batch = fresh;
     let refined: Trajectories | undefined;
     const refineMetrics: Record<string, number> = {};

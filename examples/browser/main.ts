@@ -67,7 +67,7 @@ async function main(): Promise<void> {
         show();
       });
       bus.iteration$.subscribe((e) => {
-        status.iteration = e.iteration + 1;
+        status.iteration = e.iteration;
         if (e.iteration % 10 === 0) show();
       });
       bus.evaluation$.subscribe((e) => {

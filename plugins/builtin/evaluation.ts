@@ -10,7 +10,7 @@ import type { SubscriberContribution } from '../../core/plugin.js';
 
 export const evaluatorSubscriber: SubscriberContribution = {
   name: 'evaluator',
-  description: 'every evaluation.every iterations: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
+  description: 'every evaluation.every iterations, at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     // the GFlowNet environment behind the Gym view; classic environments (CartPole) have no evaluation

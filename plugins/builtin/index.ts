@@ -13,7 +13,9 @@ import { evaluatorSubscriber } from './evaluation.js';
 export const builtinPlugin = definePlugin({
   name: 'builtin',
   ...builtinContributions(nodeFileAccess),
-  // order matters: the evaluator publishes before the loggers see the same iteration's end, and a
-  // view file is written before its evaluation line (the dashboard reads it when the line appears)
-  subscribers: [evaluatorSubscriber, evaluationViewsSubscriber, jsonlSubscriber, checkpointSubscriber, progressSubscriber],
+  // order matters: the log is opened before anything is published on it (the evaluation at
+  // iteration 0 is published while the run starts); a view file is written before its evaluation
+  // line (the dashboard reads it when the line appears); an iteration's evaluation comes before the
+  // checkpoint and the progress line of that iteration
+  subscribers: [evaluationViewsSubscriber, jsonlSubscriber, evaluatorSubscriber, checkpointSubscriber, progressSubscriber],
 });

@@ -62,7 +62,7 @@ export function createCheckpointSubscriber(options: CheckpointSubscriberOptions 
           mkdirSync(dir, { recursive: true });
           const path = writeCheckpoint(dir, doc, options.ops);
           lastWritten = doc.iterations;
-          bus.checkpoint$.next({ iteration: doc.iterations - 1, path });
+          bus.checkpoint$.next({ iteration: doc.iterations, path });
         } catch (err) {
           failed = true;
           bus.error$.next(new Error(`checkpoint write to ${dir} failed: ${(err as Error).message}; stopping the run (the previous checkpoint is intact)`));
@@ -71,7 +71,7 @@ export function createCheckpointSubscriber(options: CheckpointSubscriberOptions 
       };
       const every = config.checkpoint.every;
       const subs = new Subscription();
-      subs.add(bus.iteration$.pipe(filter(({ iteration }) => every > 0 && (iteration + 1) % every === 0)).subscribe(write));
+      subs.add(bus.iteration$.pipe(filter(({ iteration }) => every > 0 && iteration % every === 0)).subscribe(write));
       subs.add(bus.runFinished$.subscribe(write));
       return subs;
     },

@@ -15,8 +15,9 @@ export function runDirectory(config: ResolvedConfig): string {
 /**
  * Writes `<dir>/<name>/config.json` (the resolved config, atomically) and appends one JSON line per
  * iteration, evaluation and run end to `<dir>/<name>/metrics.jsonl`. Each line is one append of a
- * complete record, so a killed run leaves every finished line intact. A resumed run (from a
- * checkpoint after iteration k) appends: it keeps the earlier lines up to iteration k, drops any
+ * complete record, so a killed run leaves every finished line intact. Iterations are numbered by
+ * updates made (iteration n = after n updates; an evaluation at 0 is before any update). A resumed
+ * run (from a checkpoint at iteration k) appends: it keeps the earlier lines up to iteration k, drops any
  * later ones (written after that checkpoint by the interrupted process, which the resumed run
  * repeats) and adds a `resume` line.
  */
@@ -55,7 +56,7 @@ export const jsonlSubscriber: SubscriberContribution = {
   },
 };
 
-/** Rewrites `path` without the iteration and evaluation records of iterations ≥ `start`. */
+/** Rewrites `path` without the iteration and evaluation records after iteration `start` (the checkpoint's). */
 function keepUpTo(path: string, start: number): void {
   if (!existsSync(path)) return;
   const kept = readFileSync(path, 'utf8')
@@ -64,7 +65,7 @@ function keepUpTo(path: string, start: number): void {
       if (!l) return false;
       try {
         const r = JSON.parse(l) as { type?: string; iteration?: number };
-        return !((r.type === 'iteration' || r.type === 'evaluation') && (r.iteration ?? -1) >= start);
+        return !((r.type === 'iteration' || r.type === 'evaluation') && (r.iteration ?? -1) > start);
       } catch {
         return false; // a line cut short by the interruption
       }

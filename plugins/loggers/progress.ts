@@ -10,7 +10,7 @@ import type { SubscriberContribution } from '../../core/plugin.js';
  * evaluation, the log p̂ / log R Spearman correlation ρ, and the evaluation time so far), plain lines every
  * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
  * Runs whose objective collects its own experience (PPO, REINFORCE; CartPole) also show the mean ± std
- * return of the last `logging.episodeWindow` episodes.
+ * return of the last `logging.episodeWindow` episodes. Iteration n is the state after n updates.
  */
 export const progressSubscriber: SubscriberContribution = {
   name: 'progress',
@@ -20,12 +20,12 @@ export const progressSubscriber: SubscriberContribution = {
     const bus = resolve.get<EventBus>(TOKENS.EventBus);
     const mode = config.logging.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : config.logging.progress;
     const subs = new Subscription();
-    subs.add(bus.runStarted$.subscribe((e) => process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`)));
-    if (mode === 'none') return subs;
     // the headline evaluation number: TV (exact) or the log p̂ / log R rank correlation (sampled)
     let headline = 'eval -';
     let evalSeconds = 0;
-    let lastIteration = -1;
+    // iteration n = after n updates; a resumed run's rate counts only this process's updates
+    let firstIteration = 0;
+    let lastIteration = 0;
     let lastLoss = NaN;
     let rate = 0;
     let episodes = '';
@@ -37,8 +37,18 @@ export const progressSubscriber: SubscriberContribution = {
         evalSeconds += (e.durationMs ?? 0) / 1000;
       }),
     );
+    subs.add(
+      bus.runStarted$.subscribe((e) => {
+        firstIteration = lastIteration = e.startIteration ?? 0;
+        process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`);
+        // the evaluation before the first update (evaluation.atStart) has already been published
+        if (mode === 'lines' && evalSeconds > 0) process.stderr.write(`[gfn] iter ${firstIteration}/${e.iterations} | before the first update | ${headline}\n`);
+      }),
+    );
+    if (mode === 'none') return subs;
     // it/s over training time only; evaluation time shown apart
-    const trainingRate = (e: { iteration: number; elapsedMs: number; evaluationMs?: number }): number => (e.iteration + 1) / (Math.max(1e-9, e.elapsedMs - (e.evaluationMs ?? 0)) / 1000);
+    const trainingRate = (e: { iteration: number; elapsedMs: number; evaluationMs?: number }): number =>
+      (e.iteration - firstIteration) / (Math.max(1e-9, e.elapsedMs - (e.evaluationMs ?? 0)) / 1000);
     const evalPart = (): string => (evalSeconds > 0 ? ` | eval ${evalSeconds.toFixed(1)} s` : '');
     // present only when the objective reports episodes (classic RL): ' | return 123.4 ± 5.6'
     const returns = (m: Readonly<Record<string, number>>): string =>
@@ -50,36 +60,40 @@ export const progressSubscriber: SubscriberContribution = {
         stream: process.stderr,
         hideCursor: true,
       });
-      subs.add(bus.runStarted$.subscribe((e) => bar.start(e.iterations, 0, { rate: '-', loss: '-', tv: headline, evaluation: '', episodes: '' })));
+      let started = false;
+      subs.add(
+        bus.runStarted$.subscribe((e) => {
+          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: headline, evaluation: evalPart(), episodes: '' });
+          started = true;
+        }),
+      );
       subs.add(
         bus.iteration$.subscribe((e) => {
           rate = trainingRate(e);
-          bar.update(e.iteration + 1, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: headline, evaluation: evalPart(), episodes: returns(e.metrics) });
+          bar.update(e.iteration, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: headline, evaluation: evalPart(), episodes: returns(e.metrics) });
         }),
       );
-      subs.add(bus.evaluation$.subscribe(() => bar.update({ tv: headline, evaluation: evalPart() })));
+      // the evaluation at iteration 0 arrives while the run starts, before the bar does
+      subs.add(bus.evaluation$.subscribe(() => started && bar.update({ tv: headline, evaluation: evalPart() })));
       const stop = (): void => bar.stop();
       subs.add(bus.runFinished$.subscribe(stop));
       subs.add(bus.error$.subscribe(stop));
       return subs;
     }
 
+    const line = (): string => `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`;
     subs.add(
       bus.iteration$.subscribe((e) => {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
         episodes = returns(e.metrics);
         rate = trainingRate(e);
-        if ((e.iteration + 1) % config.logging.every === 0) {
-          process.stderr.write(`[gfn] iter ${e.iteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`);
-        }
+        if (e.iteration % config.logging.every === 0) process.stderr.write(line());
       }),
     );
     subs.add(
       bus.runFinished$.subscribe((e) => {
-        if ((lastIteration + 1) % config.logging.every !== 0 && lastIteration >= 0) {
-          process.stderr.write(`[gfn] iter ${lastIteration + 1}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`);
-        }
+        if (lastIteration % config.logging.every !== 0 && lastIteration > firstIteration) process.stderr.write(line());
         const evaluation = (e.evaluationMs ?? 0) / 1000;
         process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s (training ${(e.elapsedMs / 1000 - evaluation).toFixed(1)} s, evaluation ${evaluation.toFixed(1)} s)\n`);
       }),

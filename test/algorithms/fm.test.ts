@@ -357,7 +357,7 @@ describe('FlowMatching through the plugin and the trainer', () => {
     });
     const run = await recordRun(config, { stopBelowTv: 0.05 });
     const last = run.evaluations.at(-1)!;
-    console.log(`FM: TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}`);
+    console.log(`FM: TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration}`);
     expect(last.metrics.tv).toBeLessThan(0.05);
     expect(run.iterations.every((e) => Number.isFinite(e.metrics.loss))).toBe(true);
   });
@@ -365,7 +365,7 @@ describe('FlowMatching through the plugin and the trainer', () => {
   it('tf.memory().numTensors is the same after iteration 20 and 200', async () => {
     const counts = new Map<number, number>();
     await recordRun(smallConfig({ iterations: 200, objective: { name: 'fm' }, estimator: { name: 'mlp', hidden: [16, 16] }, evaluation: { every: 7 } }), {
-      beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration + 1, tf.memory().numTensors)),
+      beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration, tf.memory().numTensors)),
     });
     expect(counts.get(20)).toBeGreaterThan(0);
     expect(counts.get(200)).toBe(counts.get(20));

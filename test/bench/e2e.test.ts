@@ -37,13 +37,13 @@ describe('gfn bench end to end', () => {
     expect(outcome.ran).toBe(4);
     for (const r of outcome.results) {
       expect(r.log.state, r.log.error).toBe('finished');
-      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([[10, 80], [20, 160], [30, 240]]);
+      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([[0, 0], [10, 80], [20, 160], [30, 240]]);
     }
     expect(reporter.lines.filter((l) => /^\[bench\] \d\/4 grid6-(tb|rl)-u-s[01]: finished 30 iterations/.test(l))).toHaveLength(4);
 
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv[0]!.startsWith('env,objective,seed,run,state,iterations,trajectories,elapsedSeconds,tv,jsd,logZError,')).toBe(true);
-    expect(csv).toHaveLength(1 + 4 * 3);
+    expect(csv).toHaveLength(1 + 4 * 4); // evaluations at iterations 0, 10, 20, 30
     expect(csv.filter((l) => l.startsWith('grid6,rl-u,1,grid6-rl-u-s1,finished,30,240,'))).toHaveLength(1);
 
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');

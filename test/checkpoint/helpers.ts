@@ -36,7 +36,7 @@ export async function straightAndResumed(config: ResolvedConfig, registry: Plugi
   const split = { ...config, name: `${config.name}-split` };
   await train(split, registry, {
     subscribers: QUIET,
-    beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration + 1 === stopAfter && container.get<Trainer>(TOKENS.Trainer).stop()),
+    beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === stopAfter && container.get<Trainer>(TOKENS.Trainer).stop()),
   });
   const resumed = join(config.logging.dir, split.name);
   const checkpoint = readCheckpoint(resumed);

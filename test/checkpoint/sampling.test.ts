@@ -17,7 +17,7 @@ describe('sampling from a checkpoint', () => {
     await train(config, registry, { subscribers: ['evaluator', 'jsonl', 'checkpoint'] });
     const runDir = join(dir, 'trained');
     const lastEvaluation = metricRecords(runDir).filter((r) => r.type === 'evaluation').at(-1)!;
-    expect(lastEvaluation.iteration).toBe(299);
+    expect(lastEvaluation.iteration).toBe(300);
 
     const sampler = await loadSampler(runDir, { seed: 7 });
     const env = sampler.env;

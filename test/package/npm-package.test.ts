@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packOnce, type PackReport } from './pack-once.js';
 
 // The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), then an
 // install of the tarball into an empty project that has no TypeScript tooling. The npm cache is
@@ -14,20 +15,15 @@ const consumerFiles = join(import.meta.dirname, 'consumer');
 const project = mkdtempSync(join(tmpdir(), 'gfn-package-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-interface PackedFile {
-  path: string;
-  size: number;
-}
-let packed: { filename: string; size: number; unpackedSize: number; files: PackedFile[] };
+let packed: PackReport;
 
 const run = (command: string, args: string[], cwd: string): string => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 
 beforeAll(() => {
-  const out = run('npm', ['pack', '--json', '--pack-destination', project], repo);
-  // npm prints the scripts' output before the JSON report
-  [packed] = JSON.parse(out.slice(out.indexOf('\n[') + 1)) as (typeof packed)[];
+  const { tarball, report } = packOnce();
+  packed = report;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', join(project, packed.filename)], project);
+  run('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], project);
   for (const f of ['train-and-sample.mjs', 'consumer.ts', 'tsconfig.json']) copyFileSync(join(consumerFiles, f), join(project, f));
   // packing builds dist/ and the install copies ~170 packages: minutes on a loaded machine
 }, 600_000);
@@ -38,7 +34,10 @@ describe('the npm package', () => {
     for (const p of ['dist/plugins/index.js', 'dist/plugins/index.d.ts', 'dist/plugins/index.js.map', 'dist/plugins/plugin-kit.d.ts', 'dist/plugins/browser.js', 'dist/cli/gfn.js', 'configs/default.json', 'envs/data/tfbind8.y.f32', 'envs/data/qm9str.y.f32', 'README.md', 'LICENSE', 'package.json']) {
       expect(paths).toContain(p);
     }
-    expect(paths.filter((p) => p.startsWith('test/') || p.includes('.test.') || (p.endsWith('.ts') && !p.endsWith('.d.ts')))).toEqual([]);
+    // templates/ holds the sources `gfn new-plugin` writes into a new project, on purpose
+    const library = paths.filter((p) => !p.startsWith('templates/'));
+    expect(library.filter((p) => p.startsWith('test/') || p.includes('.test.') || (p.endsWith('.ts') && !p.endsWith('.d.ts')))).toEqual([]);
+    expect(paths).toContain('templates/plugin/src/index.ts');
     console.log(`[package] ${packed.filename}: ${paths.length} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked`);
   });
 

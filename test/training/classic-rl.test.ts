@@ -76,7 +76,8 @@ describe('one trainer for both families on HyperGrid', () => {
     ['reinforce', { name: 'reinforce' }],
   ])('objective %s: only the objective changes, and the exact evaluator reports TV and JSD', async (_label, objective) => {
     const run = await recordRun(smallConfig({ iterations: 2, objective, evaluation: { every: 1 } }));
-    expect(run.evaluations.length).toBe(2);
+    // before the first update (evaluation.atStart), then after each of the two
+    expect(run.evaluations.map((e) => e.iteration)).toEqual([0, 1, 2]);
     for (const e of run.evaluations) {
       expect(e.method).toBe('exact');
       expect(e.metrics.tv).toBeGreaterThan(0);
@@ -122,7 +123,7 @@ describe('tensor leaks of the classic baselines', () => {
   it.each(cases)('%s: tf.memory().numTensors is the same after iteration 2 and 12, and zero growth after the run', async (_label, make) => {
     const counts = new Map<number, number>();
     const before = tf.memory().numTensors;
-    await recordRun(make(), { beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration + 1, tf.memory().numTensors)) });
+    await recordRun(make(), { beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration, tf.memory().numTensors)) });
     expect(counts.get(2)).toBeGreaterThan(0);
     expect(counts.get(12)).toBe(counts.get(2));
     expect(tf.memory().numTensors).toBe(before);

@@ -98,7 +98,7 @@ describe('replay in the trainer', () => {
   it.each(['uniform', 'prioritized', 'terminal'])('%s replay leaks no tensors (iteration 20 vs 150)', async (kind) => {
     const counts = new Map<number, number>();
     await recordRun(smallConfig({ iterations: 150, replay: { kind, capacity: 200 }, estimator: { name: 'mlp', hidden: [16, 16] }, evaluation: { every: 7 } }), {
-      beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration + 1, tf.memory().numTensors)),
+      beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => counts.set(e.iteration, tf.memory().numTensors)),
     });
     expect(counts.get(20)).toBeGreaterThan(0);
     expect(counts.get(150)).toBe(counts.get(20));

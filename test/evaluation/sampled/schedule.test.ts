@@ -31,11 +31,11 @@ describe('evaluation.mode', () => {
     );
   });
 
-  it('evaluates every k iterations and after the last one', () => {
-    const due = (every: number, total: number): number[] => Array.from({ length: total }, (_, i) => i).filter((i) => evaluationDue(i, every, total));
-    expect(due(3, 10)).toEqual([2, 5, 8, 9]);
-    expect(due(0, 4)).toEqual([3]);
-    expect(due(5, 10)).toEqual([4, 9]);
+  it('evaluates every k iterations and at the last one (iterations counted from 1; 0 is atStart\'s)', () => {
+    const due = (every: number, total: number): number[] => Array.from({ length: total + 1 }, (_, i) => i).filter((i) => evaluationDue(i, every, total));
+    expect(due(3, 10)).toEqual([3, 6, 9, 10]);
+    expect(due(0, 4)).toEqual([4]);
+    expect(due(5, 10)).toEqual([5, 10]);
   });
 });
 
@@ -49,14 +49,14 @@ describe('the evaluator is built lazily', () => {
     const objective = { name: 'none', update: () => ({}), dispose: () => undefined };
     const published: string[] = [];
     bus.evaluation$.subscribe((e) => published.push(e.method));
-    const schedule = { mode: 'exact' as const, every: 2, samples: 10, exactMaxStates: 100, backwardSamples: 2, maxTestStates: 4, topK: 3, totalIterations: 4, seed: 0 };
+    const schedule = { mode: 'exact' as const, every: 2, samples: 10, exactMaxStates: 100, backwardSamples: 2, maxTestStates: 4, topK: 3, totalIterations: 4, seed: 0, atStart: false };
     const sub = attachEvaluation(bus, env, forward, objective, schedule);
     const tick = (iteration: number): void => bus.iteration$.next({ iteration, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: 0, elapsedMs: 0 });
     expect(all).not.toHaveBeenCalled();
     expect(truth).not.toHaveBeenCalled();
-    tick(0);
-    expect(all).not.toHaveBeenCalled();
     tick(1);
+    expect(all).not.toHaveBeenCalled();
+    tick(2);
     expect(all).toHaveBeenCalled();
     expect(published).toEqual(['exact']);
     sub?.unsubscribe();

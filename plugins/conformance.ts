@@ -1,0 +1,55 @@
+import type { ResolvedConfig } from '../core/config/schema.js';
+import { resolveConfig } from '../core/config/validate.js';
+import { checkObjectiveUpdates } from '../core/conformance/objective.js';
+import type { ConformanceReport } from '../core/conformance/report.js';
+import { createRunContainer } from '../core/di/container.js';
+import { TOKENS } from '../core/di/tokens.js';
+import type { Estimator } from '../core/estimator.js';
+import type { AnyObjective } from '../core/objective.js';
+import { type Plugin, PluginRegistry } from '../core/plugin.js';
+import { explorationAt } from '../core/sampling/exploration.js';
+import type { Sampler } from '../core/sampling/sampler.js';
+import { selectBackend } from '../core/tensor/backend.js';
+import { builtinPlugin } from './builtin/index.js';
+
+/** What {@link checkObjective} trains. */
+export interface ObjectiveCheckOptions {
+  /** Plugins to register besides the built-in one (the one contributing the objective, usually). */
+  plugins?: readonly Plugin[];
+  /**
+   * A run config as in a config file (`env`, `objective`, optionally `estimator`, `batchSize`,
+   * `seed`, `sampler`, …), validated like one; `plugins` entries are not loaded here — pass the
+   * plugin objects in {@link plugins}.
+   */
+  config: Record<string, unknown>;
+  /** Updates to run (default 3; at least 2). */
+  updates?: number;
+}
+
+/**
+ * Builds the objective a config names, exactly as `gfn train` would (same container, same
+ * sampler, same backend selection), runs a few updates on sampled batches and reports the
+ * objective's conformance checks by name (see {@link checkObjectiveUpdates}). A bad config throws
+ * the same `ConfigError` as `gfn train`.
+ */
+export async function checkObjective(options: ObjectiveCheckOptions): Promise<ConformanceReport> {
+  const registry = new PluginRegistry([builtinPlugin, ...(options.plugins ?? [])]);
+  const config: ResolvedConfig = resolveConfig({ name: 'conformance', ...options.config, plugins: [] }, registry);
+  const backend = await selectBackend(config.backend);
+  const container = createRunContainer(config, registry, backend);
+  const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
+  let objective: AnyObjective | undefined;
+  try {
+    objective = container.get<AnyObjective>(TOKENS.Objective);
+    const sampler = container.isBound(TOKENS.Sampler) ? container.get<Sampler>(TOKENS.Sampler) : undefined;
+    return checkObjectiveUpdates({
+      objective,
+      forward,
+      updates: options.updates ?? 3,
+      ...(sampler ? { batch: (iteration: number) => sampler.sampleForward(config.batchSize, explorationAt(config.sampler, iteration)) } : {}),
+    });
+  } finally {
+    objective?.dispose();
+    forward.dispose();
+  }
+}

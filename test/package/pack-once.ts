@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** What `npm pack --json` reports about the tarball. */
+export interface PackReport {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: Array<{ path: string; size: number }>;
+}
+
+const repo = resolve(import.meta.dirname, '../..');
+const WAIT_MS = 600_000;
+
+/**
+ * Packs the project once per test run (`npm pack` builds dist/ through `prepare`: about a minute)
+ * and shares the tarball between the test files that install it, which run in parallel forks of
+ * one vitest process: the first to take the lock packs, the others wait for its report.
+ */
+export function packOnce(): { tarball: string; report: PackReport } {
+  const dir = join(tmpdir(), `gflownet-ts-pack-${process.ppid}`);
+  const reportPath = join(dir, 'report.json');
+  mkdirSync(dir, { recursive: true });
+  let owner = false;
+  try {
+    mkdirSync(join(dir, 'lock'));
+    owner = true;
+  } catch {
+    // another test file is packing
+  }
+  if (owner) {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    // npm prints the scripts' output before the JSON report
+    const [report] = JSON.parse(out.slice(out.indexOf('\n[') + 1)) as PackReport[];
+    writeFileSync(`${reportPath}.tmp`, JSON.stringify(report));
+    renameSync(`${reportPath}.tmp`, reportPath);
+  }
+  const deadline = Date.now() + WAIT_MS;
+  while (!existsSync(reportPath)) {
+    if (Date.now() > deadline) throw new Error(`packOnce: no tarball in ${dir} after ${WAIT_MS / 1000} s`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as PackReport;
+  return { tarball: join(dir, report.filename), report };
+}
