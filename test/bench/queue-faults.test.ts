@@ -67,7 +67,8 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wron
     // the killed-and-resumed run computes what an uninterrupted run computes
     const uninterrupted = await recordRun(outcome.specs[0]!.config);
     expect(tb.log.points.map((p) => p.metrics)).toEqual(uninterrupted.evaluations.map((e) => e.metrics));
-    expect(tb.log.points.map((p) => p.iterations)).toEqual([40, 80, 120]);
+    // evaluation.atStart: the run's log starts with the evaluation before the first update
+    expect(tb.log.points.map((p) => p.iterations)).toEqual([0, 40, 80, 120]);
 
     // the NaN run: 1 retry, so 2 attempts, then failed with the run's own error
     const nanSpec = outcome.specs.find((s) => s.objective === 'nan')!;

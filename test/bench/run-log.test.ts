@@ -8,23 +8,24 @@ const tmp = mkdtempSync(join(tmpdir(), 'gfn-run-log-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const lines = (records: unknown[]): string => records.map((r) => `${JSON.stringify(r)}\n`).join('');
-const iteration = (i: number, elapsedMs: number): object => ({ type: 'iteration', iteration: i, trajectories: 8 * (i + 1), loss: 1, elapsedMs });
+// iteration n = after n updates (counted from 1)
+const iteration = (i: number, elapsedMs: number): object => ({ type: 'iteration', iteration: i, trajectories: 8 * i, loss: 1, elapsedMs });
 const evaluation = (i: number, tv: number): object => ({ type: 'evaluation', iteration: i, method: 'exact', tv });
 
 describe('run log of a resumed run', () => {
   it('counts the time after a resume from where the run stood at its checkpoint, also for a wall-time budget', () => {
-    // trained 4 iterations in 400 ms, checkpoint after iteration index 1, killed, resumed: the clock restarts at 0
+    // trained 4 iterations in 400 ms, checkpoint after iteration 2, killed, resumed: the clock restarts at 0
     writeFileSync(
       metricsPath(tmp),
       lines([
         { type: 'start', backend: 'wasm', iterations: 4 },
-        evaluation(0, 0.9),
-        iteration(0, 100),
-        iteration(1, 200),
+        evaluation(1, 0.9),
+        iteration(1, 100),
+        iteration(2, 200),
         { type: 'resume', backend: 'wasm', iterations: 4, startIteration: 2 },
-        evaluation(2, 0.5),
-        iteration(2, 150),
-        iteration(3, 260),
+        evaluation(3, 0.5),
+        iteration(3, 150),
+        iteration(4, 260),
         { type: 'finished', iterations: 4, elapsedMs: 270 },
       ]),
     );

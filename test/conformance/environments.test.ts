@@ -35,8 +35,10 @@ describe('conformance kit: every built-in environment passes', () => {
     it(name, () => {
       const report = checkEnvironment(builtin(name), { walks: 32 });
       expect(report.ok, formatReport(report)).toBe(true);
-      // enumerable ones (all built-in GFlowNet environments at these sizes) run the distribution checks too
-      expect(report.checks).toContain('log-partition');
+      // enumerable ones (all built-in GFlowNet environments at these sizes but sehstr, whose 19^6
+      // states are above maxEnumeratedStates) run the distribution checks too
+      if (name === 'sehstr') expect(report.checks).not.toContain('log-partition');
+      else expect(report.checks).toContain('log-partition');
     });
   }
 

@@ -86,7 +86,7 @@ describe('sehstr training with sampled evaluation', () => {
         env: { name: 'sehstr' },
         objective: { name: 'tb' },
         estimator: { name: 'mlp', hidden: [32, 32] },
-        evaluation: { every: 10, samples: 64, maxTestStates: 64, backwardSamples: 4, topK: 10 },
+        evaluation: { every: 10, atStart: false, samples: 64, maxTestStates: 64, backwardSamples: 4, topK: 10 },
         logging: { dir, progress: 'none' },
       },
       registry,

@@ -45,11 +45,12 @@ describe('evaluation views subscriber', () => {
         beforeRun: (_c, bus) => bus.evaluation$.subscribe((e) => seenBeforeLine.push(existsSync(join(viewsDir, `${e.iteration}.json`)))),
       });
     await run();
-    expect(seenBeforeLine).toEqual([true, true, true]);
+    // iteration n = after n updates; evaluation.atStart adds iteration 0, before the first update
+    expect(seenBeforeLine).toEqual([true, true, true, true]);
     const names = readdirSync(viewsDir).sort();
-    expect(names.map(viewFileIteration).sort((a, b) => a! - b!)).toEqual([9, 19, 29]);
-    const file = JSON.parse(readFileSync(join(viewsDir, '29.json'), 'utf8')) as ViewFile<HeatmapsView>;
-    expect(file.iteration).toBe(29);
+    expect(names.map(viewFileIteration).sort((a, b) => a! - b!)).toEqual([0, 10, 20, 30]);
+    const file = JSON.parse(readFileSync(join(viewsDir, '30.json'), 'utf8')) as ViewFile<HeatmapsView>;
+    expect(file.iteration).toBe(30);
     expect(file.method).toBe('exact');
     expect(file.view.kind).toBe('heatmaps');
     expect([file.view.rows, file.view.cols]).toEqual([8, 8]);
@@ -59,11 +60,11 @@ describe('evaluation views subscriber', () => {
     expect(file.view.panels[0]!.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     // the final evaluation line of metrics.jsonl follows the view
     const lines = readFileSync(join(dir, 'test', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-    expect(lines.filter((l) => l.type === 'evaluation')).toHaveLength(3);
+    expect(lines.filter((l) => l.type === 'evaluation')).toHaveLength(4);
 
     seenBeforeLine.length = 0;
     await train({ ...config, iterations: 10 }, registry, { subscribers: ['evaluator', 'evaluation-views'] });
-    expect(readdirSync(viewsDir)).toEqual(['9.json']);
+    expect(readdirSync(viewsDir).sort()).toEqual(['0.json', '10.json']);
   });
 });
 
@@ -71,7 +72,8 @@ describe('evaluation views of other environments', () => {
   it('a sequence run attaches the best sampled sequences, with P_T and R/Z, to its evaluations', async () => {
     const config = smallConfig({ iterations: 4, env: { name: 'bitseq', ndim: 4, groups: 1, modesPerGroup: 2 }, evaluation: { every: 2, samples: 50 } });
     const rec = await recordRun(config);
-    expect(rec.evaluations).toHaveLength(2);
+    // iterations 0 (before the first update), 2 and 4
+    expect(rec.evaluations).toHaveLength(3);
     for (const e of rec.evaluations) {
       const view = e.view as TableView;
       expect(view.kind).toBe('table');

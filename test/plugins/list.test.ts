@@ -7,7 +7,7 @@ describe('gfn list', () => {
     const out = await listCommand();
     expect(out).toContain('environments (config "env.name"):');
     expect(out).toMatch(/\n {2}hypergrid — .*\n {6}ndim: integer, >= 1, default 2 — number of coordinates\n/);
-    expect(out).toContain('ndim: integer, >= 1, <= 12, default 8'); // bitseq: maximum shown
+    expect(out).toContain('wordBits: integer, >= 1, <= 16, default 1'); // bitseq: maximum shown
     expect(out).not.toContain('chain');
   });
 

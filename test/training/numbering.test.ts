@@ -40,7 +40,7 @@ describe('iteration numbering', () => {
   it('evaluation.atStart = false: the first evaluation is after `every` updates', async () => {
     const evaluations: number[] = [];
     await train(smallConfig({ iterations: 4, evaluation: { every: 2, atStart: false } }), registry, {
-      subscribers: ['exact-evaluator'],
+      subscribers: ['evaluator'],
       beforeRun: (_c, bus) => bus.evaluation$.subscribe((e) => evaluations.push(e.iteration)),
     });
     expect(evaluations).toEqual([2, 4]);

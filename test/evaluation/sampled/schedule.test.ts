@@ -71,7 +71,7 @@ describe('training beyond enumeration', () => {
       batchSize: 4,
       env: { name: 'hypergrid', ndim: 12, height: 16 },
       estimator: { name: 'mlp', hidden: [16] },
-      evaluation: { every: 0, samples: 16, backwardSamples: 2, maxTestStates: 6, topK: 4 },
+      evaluation: { every: 0, atStart: false, samples: 16, backwardSamples: 2, maxTestStates: 6, topK: 4 },
     });
     let finished: RunFinished | undefined;
     const run = await recordRun(config, { beforeRun: (_c, bus) => bus.runFinished$.subscribe((f) => (finished = f)) });
