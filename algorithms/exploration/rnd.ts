@@ -8,7 +8,7 @@
  * then, and saved in checkpoints), so that it starts near 1 whatever the networks' initial scale
  * and an exploration weight means the same across environments.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';

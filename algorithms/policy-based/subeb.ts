@@ -30,7 +30,7 @@
  * (balance.ts): with v in place of log F and log R̃ − log Ẑ as the sink's potential, d_ij is a
  * difference of two of its entries.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';

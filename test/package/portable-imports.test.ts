@@ -51,6 +51,8 @@ describe('portable code imports no Node-only module', () => {
       seen.add(file);
       const { local, bare, globals } = scan(file);
       for (const m of bare) if (isBuiltin(m)) problems.push(`${file}: imports the Node module '${m}'`);
+      // the union package registers every backend and gradient on import (~0.6 s): the kernel uses tfjs-core, so `gfn list` stays fast
+      for (const m of bare) if (m === '@tensorflow/tfjs') problems.push(`${file}: imports '@tensorflow/tfjs'; import '@tensorflow/tfjs-core' instead`);
       for (const g of new Set(globals)) problems.push(`${file}: uses the Node global '${g}'`);
       queue.push(...local);
     }
