@@ -31,6 +31,7 @@ const TEST_SET_SEED = 0x5e4;
 export class SehStrReward implements SequenceReward {
   readonly proxy: TreeEnsembleProxy;
   private modes?: Int32Array;
+  private logZ?: number;
 
   constructor(private readonly options: SehStrOptions) {
     if (!(options.exponent > 0) || !Number.isFinite(options.exponent)) throw new Error(`sehstr: exponent must be a positive number, got ${options.exponent}`);
@@ -63,15 +64,18 @@ export class SehStrReward implements SequenceReward {
     return this.modes.slice();
   }
 
-  /** log Z: the README's value for β = 6, else summed over the full table. */
+  /** log Z: the README's value for β = 6, else summed over the full table (once). */
   logPartition(): number {
     if (this.options.exponent === 6) return LOG_Z_EXPONENT_6;
-    const table = this.table();
-    let max = -Infinity;
-    for (let i = 0; i < table.length; i++) max = Math.max(max, sehLogReward(table[i]!, this.options.exponent));
-    let z = 0;
-    for (let i = 0; i < table.length; i++) z += Math.exp(sehLogReward(table[i]!, this.options.exponent) - max);
-    return max + Math.log(z);
+    if (this.logZ === undefined) {
+      const table = this.table();
+      let max = -Infinity;
+      for (let i = 0; i < table.length; i++) max = Math.max(max, sehLogReward(table[i]!, this.options.exponent));
+      let z = 0;
+      for (let i = 0; i < table.length; i++) z += Math.exp(sehLogReward(table[i]!, this.options.exponent) - max);
+      this.logZ = max + Math.log(z);
+    }
+    return this.logZ;
   }
 
   /**
