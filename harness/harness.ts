@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { PluginRegistry } from '../core/plugin.js';
+import { BENCH_FILE } from './bench-layout.js';
 import { type BenchConfig, readBenchConfig } from './config.js';
 import { trainingIdentity } from './config-identity.js';
 import { expandGrid, loadBase, type RunSpec, validateGrid } from './grid.js';
@@ -87,7 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const { runs, problems } = expandGrid(bench, base.config, outDir);
   const specs = validateGrid(bench, runs, registry, outDir, problems);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
+  writeFileSync(join(outDir, BENCH_FILE), `${JSON.stringify(bench, null, 2)}\n`);
 
   const plans = specs.map((s) => planRun(s, options.retryFailed ?? false, report));
   const pending = specs.filter((_, i) => plans[i] === 'run');
