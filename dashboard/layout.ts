@@ -9,12 +9,5 @@ export { VIEWS_DIR, viewFileIteration } from '../plugins/loggers/view-files.js';
 export const METRICS_FILE = 'metrics.jsonl';
 /** The run's resolved config. */
 export const CONFIG_FILE = 'config.json';
-/** A benchmark folder: its validated config, summary, plots, and one run folder per grid point. */
-export const BENCH_FILE = 'bench.json';
-export const BENCH_SUMMARY_FILE = 'summary.md';
-export const BENCH_RUNS_DIR = 'runs';
-
-/** Run folder name of a benchmark grid point. */
-export function benchRunName(env: string, objective: string, seed: number): string {
-  return `${env}-${objective}-s${seed}`;
-}
+/** A benchmark folder, as `gfn bench` writes it. */
+export { BENCH_FILE, BENCH_RUNS_DIR, BENCH_SUMMARY_FILE, benchRunName } from '../harness/bench-layout.js';

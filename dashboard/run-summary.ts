@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoundedReader } from './bounded-read.js';
 import { CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE } from './layout.js';
@@ -111,7 +111,7 @@ export function summarizeRun(id: string, dir: string, options: SummaryOptions): 
   if (last?.type === 'finished') summary.status = 'finished';
   else if (last?.type === 'error') summary.status = 'failed';
   else if (options.now - updatedMs < options.activeWithinMs) summary.status = 'running';
-  else if (exists(join(dir, CHECKPOINT_FILE))) summary.status = 'resumable';
+  else if (existsSync(join(dir, CHECKPOINT_FILE))) summary.status = 'resumable';
   if (last?.type === 'error' && typeof last.message === 'string') summary.error = last.message;
 
   // the iterations of the current process: after its start or resume line, when the tail holds it
@@ -136,13 +136,4 @@ export function summarizeRun(id: string, dir: string, options: SummaryOptions): 
     Object.assign(summary.latest, numericFields(evaluation, ['iteration']));
   }
   return summary;
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

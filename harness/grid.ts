@@ -4,6 +4,7 @@ import { applyOverrides } from '../core/config/overrides.js';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import { resolveConfig } from '../core/config/validate.js';
 import type { PluginRegistry } from '../core/plugin.js';
+import { BENCH_RUNS_DIR, benchRunName } from './bench-layout.js';
 import { type BenchConfig, BenchConfigError } from './config.js';
 
 /**
@@ -80,7 +81,7 @@ export function iterationsForTrajectories(trajectories: number, batchSize: numbe
 export function expandGrid(bench: BenchConfig, base: Record<string, unknown>, outDir: string): { runs: RawRun[]; problems: string[] } {
   const runs: RawRun[] = [];
   const problems: string[] = [];
-  const runsDir = resolve(outDir, 'runs');
+  const runsDir = resolve(outDir, BENCH_RUNS_DIR);
   for (const env of bench.environments) {
     for (const objective of bench.objectives) {
       let cell: Record<string, unknown>;
@@ -94,7 +95,7 @@ export function expandGrid(bench: BenchConfig, base: Record<string, unknown>, ou
         continue;
       }
       for (const seed of bench.seeds) {
-        const id = `${env.label}-${objective.label}-s${seed}`;
+        const id = benchRunName(env.label, objective.label, seed);
         const raw: Record<string, unknown> = { ...structuredClone(cell), name: id, seed };
         raw.logging = { ...asObject(raw.logging), dir: runsDir, progress: 'none' };
         if (bench.evaluation) raw.evaluation = { ...asObject(raw.evaluation), every: bench.evaluation.every };
@@ -139,7 +140,7 @@ export function validateGrid(bench: BenchConfig, runs: readonly RawRun[], regist
       add(cell, 'field "evaluation.every" = 0: a seconds budget stops a run at its first evaluation after the deadline; set "evaluation": { "every": k } in the bench config');
     }
     const { raw: _raw, ...rest } = run;
-    specs.push({ ...rest, dir: join(resolve(outDir, 'runs'), run.id), config });
+    specs.push({ ...rest, dir: join(resolve(outDir, BENCH_RUNS_DIR), run.id), config });
   }
   const lines = [...earlier, ...[...problems].map(([p, cells]) => `${[...cells].join(', ')}: ${p}`)];
   if (lines.length > 0) throw new BenchConfigError(lines);

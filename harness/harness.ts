@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { PluginRegistry } from '../core/plugin.js';
+import { BENCH_FILE } from './bench-layout.js';
 import { type BenchConfig, readBenchConfig } from './config.js';
 import { trainingIdentity } from './config-identity.js';
 import { expandGrid, loadBase, type RunSpec, validateGrid } from './grid.js';
@@ -87,9 +88,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const { runs, problems } = expandGrid(bench, base.config, outDir);
   const specs = validateGrid(bench, runs, registry, outDir, problems);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
+  writeFileSync(join(outDir, BENCH_FILE), `${JSON.stringify(bench, null, 2)}\n`);
 
-  const pending = specs.filter((s) => needsRun(s, options.retryFailed ?? false, report));
+  const plans = specs.map((s) => planRun(s, options.retryFailed ?? false, report));
+  const pending = specs.filter((_, i) => plans[i] === 'run');
   const skipped = specs.length - pending.length;
   const launcher = options.launcher;
   const workers = launcher.concurrency ?? Math.max(1, options.workers ?? bench.workers ?? availableParallelism());
@@ -101,7 +103,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const running = new Map<string, RunningRun>();
   const start = performance.now();
   let completed = 0;
-  let failed = specs.filter((s) => !pending.includes(s) && readRunLog(s.dir).state === 'failed').length;
+  let failed = plans.filter((p) => p === 'keep-failure').length;
   const state = (): BenchProgress => {
     const work = completed + [...running.values()].reduce((a, r) => a + r.fraction, 0);
     const elapsed = (performance.now() - start) / 1000;
@@ -148,19 +150,22 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   return { bench, outDir, specs, results, ran: completed, skipped, files };
 }
 
-/** Whether a run must (re-)run, saying why when its folder already holds something. */
-function needsRun(spec: RunSpec, retryFailed: boolean, report: BenchReporter): boolean {
+/**
+ * Whether a run must (re-)run, or its complete log is kept (finished, or a recorded failure),
+ * saying why when its folder already holds something. Each log is read once, here.
+ */
+function planRun(spec: RunSpec, retryFailed: boolean, report: BenchReporter): 'run' | 'keep-finished' | 'keep-failure' {
   const log = readRunLog(spec.dir);
-  if (log.state === 'missing' && !existsSync(spec.dir)) return true;
+  if (log.state === 'missing' && !existsSync(spec.dir)) return 'run';
   const sameConfig = savedConfigMatches(spec);
-  if (log.state === 'finished' && sameConfig) return false;
+  if (log.state === 'finished' && sameConfig) return 'keep-finished';
   if (log.state === 'failed' && sameConfig && !retryFailed) {
     report.line(`[bench] ${spec.id}: keeping the recorded failure (${log.error}); --retry-failed runs it again`);
-    return false;
+    return 'keep-failure';
   }
   const why = !sameConfig && (log.state === 'finished' || log.state === 'failed') ? 'its config changed' : log.state === 'failed' ? 'it failed before' : 'its log is incomplete';
   report.line(`[bench] ${spec.id}: ${why}; re-running from scratch`);
-  return true;
+  return 'run';
 }
 
 /** Whether the run folder's `config.json` is the config this grid would run now (`logging` aside). */

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_SUMMARY_FILE } from './bench-layout.js';
 import type { BenchConfig } from './config.js';
 import { resultsCsv } from './csv.js';
 import type { RunSpec } from './grid.js';
@@ -40,6 +41,6 @@ export async function writeBenchOutputs(bench: BenchConfig, results: readonly Ru
   }
   const stats = gridStats(results, bench.environments.map((e) => e.label), objectives, bench.tvThresholds);
   const backends = [...new Set(results.map((r) => r.log.backend).filter((b): b is string => b !== undefined))];
-  write('summary.md', summaryMarkdown({ bench, stats, backends, plots }));
+  write(BENCH_SUMMARY_FILE, summaryMarkdown({ bench, stats, backends, plots }));
   return written;
 }

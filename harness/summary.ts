@@ -73,9 +73,8 @@ function exactTable(rows: readonly ObjectiveStats[], seeds: number, tvThresholds
   const out = [`| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`, `|---|---|---|---|---|---|${tvThresholds.map(() => '---|').join('')}`];
   for (const s of rows) {
     const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
-    const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
     const thresholds = s.thresholds.map((t) => formatThreshold(t, s.finished));
-    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${itPerS} | ${thresholds.join(' | ')} |`);
+    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${formatIterationsPerSecond(s)} | ${thresholds.join(' | ')} |`);
   }
   return out;
 }
@@ -92,8 +91,12 @@ function sampledTable(rows: readonly ObjectiveStats[], seeds: number): string[] 
   ];
   for (const s of rows) {
     const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
-    const itPerS = s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
-    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('testSpearman')} | ${f('testPearson')} | ${f('logZIsError')} | ${f('modesFound')} | ${f('trajectoriesTo50pct')} | ${f('topKReward')} | ${f('topKDiversity')} | ${itPerS} |`);
+    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('testSpearman')} | ${f('testPearson')} | ${f('logZIsError')} | ${f('modesFound')} | ${f('trajectoriesTo50pct')} | ${f('topKReward')} | ${f('topKDiversity')} | ${formatIterationsPerSecond(s)} |`);
   }
   return out;
+}
+
+/** Mean iterations/s over the finished seeds, or — when none finished. */
+function formatIterationsPerSecond(s: ObjectiveStats): string {
+  return s.iterationsPerSecond.length > 0 ? mean(s.iterationsPerSecond).toFixed(1) : '—';
 }

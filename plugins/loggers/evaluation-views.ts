@@ -18,10 +18,11 @@ const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'numbe
 /**
  * Writes the environment's view of each evaluation that carries one to
  * `<run>/views/<iteration>.json` (atomically; numbers to 4 significant digits), keeping the newest
- * and a thinned history ({@link ViewHistory}). A fresh run starts with an empty folder; a resumed
- * run drops the views of the iterations it repeats. Written at evaluation time only, never per
- * iteration. Subscribed before the JSONL logger, so an evaluation's view file exists by the time
- * its line appears in `metrics.jsonl`. A failed write is reported once on stderr and ends the
+ * and a thinned history ({@link ViewHistory}). A fresh run starts with an empty folder; a run
+ * resumed from a checkpoint at iteration k (which it does not repeat) drops the views after k, as
+ * the JSONL logger drops the lines after k. Written at evaluation time only, never per iteration.
+ * Subscribed before the JSONL logger, so an evaluation's view file exists by the time its line
+ * appears in `metrics.jsonl`. A failed write is reported once on stderr and ends the
  * writing of views, not the run.
  */
 export const evaluationViewsSubscriber: SubscriberContribution = {
@@ -49,7 +50,7 @@ export const evaluationViewsSubscriber: SubscriberContribution = {
           const start = e.startIteration ?? 0;
           if (start === 0) rmSync(dir, { recursive: true, force: true });
           else if (existsSync(dir)) {
-            for (const name of readdirSync(dir)) if ((viewFileIteration(name) ?? -1) >= start) rmSync(join(dir, name), { force: true });
+            for (const name of readdirSync(dir)) if ((viewFileIteration(name) ?? -1) > start) rmSync(join(dir, name), { force: true });
           }
         }),
       ),

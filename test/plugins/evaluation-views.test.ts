@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { HeatmapsView, TableView } from '../../core/env/view.js';
 import { train } from '../../core/training/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { VIEWS_DIR, type ViewFile, viewFileIteration } from '../../plugins/loggers/view-files.js';
+import { readCheckpoint } from '../../plugins/checkpoint/files.js';
 import { ViewHistory } from '../../plugins/loggers/view-history.js';
 import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
 
@@ -65,6 +66,23 @@ describe('evaluation views subscriber', () => {
     seenBeforeLine.length = 0;
     await train({ ...config, iterations: 10 }, registry, { subscribers: ['evaluator', 'evaluation-views'] });
     expect(readdirSync(viewsDir).sort()).toEqual(['0.json', '10.json']);
+  });
+
+  it('a resumed run keeps the views up to its checkpoint (evaluations it does not repeat) and drops the later ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gfn-views-resume-'));
+    const config = smallConfig({ iterations: 30, evaluation: { every: 10 }, checkpoint: { every: 10 }, logging: { dir, progress: 'none' } });
+    const runDir = join(dir, 'test');
+    const viewsDir = join(runDir, VIEWS_DIR);
+    const subscribers = ['evaluator', 'evaluation-views', 'jsonl', 'checkpoint'];
+    // a first process stops after 20 iterations (checkpoint at 20), leaving a view past it as an interrupted run would
+    await train({ ...config, iterations: 20 }, registry, { subscribers });
+    expect(readCheckpoint(runDir).iterations).toBe(20);
+    writeFileSync(join(viewsDir, '25.json'), '{}\n');
+    await train(config, registry, { subscribers, resume: readCheckpoint(runDir) });
+    expect(readdirSync(viewsDir).map(viewFileIteration).sort((a, b) => a! - b!)).toEqual([0, 10, 20, 30]);
+    // every evaluation line of the log has its view
+    const evaluations = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; iteration: number }).filter((l) => l.type === 'evaluation');
+    expect(evaluations.map((e) => e.iteration)).toEqual([0, 10, 20, 30]);
   });
 });
 
