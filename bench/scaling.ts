@@ -62,7 +62,8 @@ for (const ndim of opts.dims.split(',').map(Number)) {
         trajectories += batch.nTraj;
       });
       bus.iteration$.subscribe((e) => {
-        if (e.iteration >= 5) iterationMs.push(e.timings.sampleMs + e.timings.updateMs);
+        // iterations are numbered from 1: skip the first 5 (warm-up)
+        if (e.iteration > 5) iterationMs.push(e.timings.sampleMs + e.timings.updateMs);
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       });
     },
@@ -85,8 +86,8 @@ if (long > 0) {
     subscribers: [],
     beforeRun: (_c, bus) =>
       bus.iteration$.subscribe((e) => {
-        if ((e.iteration + 1) % Math.max(1, Math.floor(long / 10)) === 0) {
-          points.push(`| ${e.iteration + 1} | ${(process.memoryUsage().rss / MiB).toFixed(0)} | ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} | ${tf.memory().numTensors} |`);
+        if (e.iteration % Math.max(1, Math.floor(long / 10)) === 0) {
+          points.push(`| ${e.iteration} | ${(process.memoryUsage().rss / MiB).toFixed(0)} | ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} | ${tf.memory().numTensors} |`);
         }
       }),
   });

@@ -9,8 +9,18 @@ interface FactorOptions {
   rewardCos: boolean;
 }
 
-/** |i/(H−1) − ½| of cell i. */
-const offset = (i: number, height: number): number => Math.abs(i / (height - 1) - 0.5);
+/**
+ * Per-coordinate factors of the rewards at coordinate value v, with a = |v/(H−1) − ½|: the outer
+ * region 1[a > 0.25], the ring 1[0.3 < a < 0.4], and the cosine factor (cos(50a) + 1)·φ(5a).
+ */
+export function coordinateFactors(v: number, height: number): { outer: number; ring: number; cos: number } {
+  const a = Math.abs(v / (height - 1) - 0.5);
+  return {
+    outer: a > 0.25 ? 1 : 0,
+    ring: a > 0.3 && a < 0.4 ? 1 : 0,
+    cos: ((Math.cos(50 * a) + 1) * Math.exp(-((5 * a) ** 2) / 2)) / Math.sqrt(2 * Math.PI),
+  };
+}
 
 /**
  * The HyperGrid reward as R(s) = R0 + Σ_j w_j·Π_d f_j(s_d): per-coordinate factors f_j over the
@@ -24,13 +34,8 @@ export function hyperGridFactors(options: FactorOptions): {
   maxRewardCells(ndim: number): number;
 } {
   const { height, R0, R1, R2, rewardCos } = options;
-  const table = (f: (a: number) => number): Float64Array => Float64Array.from({ length: height }, (_, i) => f(offset(i, height)));
-  const terms = rewardCos
-    ? [{ weight: R1, factor: table((a) => ((Math.cos(50 * a) + 1) * Math.exp(-((5 * a) ** 2) / 2)) / Math.sqrt(2 * Math.PI)) }]
-    : [
-        { weight: R1, factor: table((a) => (a > 0.25 ? 1 : 0)) },
-        { weight: R2, factor: table((a) => (a > 0.3 && a < 0.4 ? 1 : 0)) },
-      ];
+  const table = (pick: (f: ReturnType<typeof coordinateFactors>) => number): Float64Array => Float64Array.from({ length: height }, (_, i) => pick(coordinateFactors(i, height)));
+  const terms = rewardCos ? [{ weight: R1, factor: table((f) => f.cos) }] : [{ weight: R1, factor: table((f) => f.outer) }, { weight: R2, factor: table((f) => f.ring) }];
   const sum = (f: Float64Array): number => f.reduce((x, y) => x + y, 0);
   return {
     terms,
@@ -47,7 +52,7 @@ export function hyperGridFactors(options: FactorOptions): {
       return R0 + (outer ? R1 : 0) + (ring ? R2 : 0);
     },
     maxRewardCells: (ndim) => {
-      const best = rewardCos ? terms[0]!.factor : sum(terms[1]!.factor) > 0 ? terms[1]!.factor : sum(terms[0]!.factor) > 0 ? terms[0]!.factor : table(() => 1);
+      const best = rewardCos ? terms[0]!.factor : sum(terms[1]!.factor) > 0 ? terms[1]!.factor : sum(terms[0]!.factor) > 0 ? terms[0]!.factor : Float64Array.from({ length: height }, () => 1);
       const top = Math.max(...best);
       return best.filter((v) => v === top).length ** ndim;
     },

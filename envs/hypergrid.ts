@@ -1,7 +1,7 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 import { batchSize, type Enumerable, type Environment, rowsEqual, type WithExactMetrics } from '../core/env/environment.js';
 import { Rng } from '../core/rng.js';
-import { hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
+import { coordinateFactors, hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 import type { Estimator } from '../core/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
@@ -153,10 +153,7 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
 
   /** The reward as R0 + Σ_t weight_t·Π_d factor_t[s_d] (what the closed-form marginals of the view use). */
   factorisedReward(): FactorisedReward {
-    const { R0, R1, R2, height, rewardCos } = this.options;
-    const table = (pick: (f: ReturnType<typeof coordinateFactors>) => number): Float64Array => Float64Array.from({ length: height }, (_, i) => pick(coordinateFactors(i, height)));
-    const terms = rewardCos ? [{ weight: R1, factor: table((f) => f.cos) }] : [{ weight: R1, factor: table((f) => f.outer) }, { weight: R2, factor: table((f) => f.ring) }];
-    return { constant: R0, terms };
+    return { constant: this.options.R0, terms: hyperGridFactors(this.options).terms };
   }
 
   /** Learned distribution vs R/Z over the first two coordinates (see `hypergridView`). */
@@ -251,17 +248,4 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
     const logR0 = Math.log(this.options.R0);
     return cappedExitGuide(this, forward, (logR) => logR <= logR0);
   }
-}
-
-/**
- * Per-coordinate factors of the rewards at coordinate value v, with a = |v/(H−1) − ½|: the outer
- * region 1[a > 0.25], the ring 1[0.3 < a < 0.4], and the cosine factor (cos(50a) + 1)·φ(5a).
- */
-function coordinateFactors(v: number, height: number): { outer: number; ring: number; cos: number } {
-  const a = Math.abs(v / (height - 1) - 0.5);
-  return {
-    outer: a > 0.25 ? 1 : 0,
-    ring: a > 0.3 && a < 0.4 ? 1 : 0,
-    cos: ((Math.cos(50 * a) + 1) * Math.exp(-((5 * a) ** 2) / 2)) / Math.sqrt(2 * Math.PI),
-  };
 }

@@ -83,12 +83,14 @@ export function hasModeRadius(env: Environment): env is Environment & WithModeRa
  * distance on the state vectors).
  */
 export function terminalDistanceOf(env: Environment): (a: ArrayLike<number>, b: ArrayLike<number>) => number {
-  if (hasTerminalDistance(env)) return (a, b) => env.terminalDistance(a, b);
-  return (a, b) => {
-    let d = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
-    return d;
-  };
+  return hasTerminalDistance(env) ? (a, b) => env.terminalDistance(a, b) : hammingDistance;
+}
+
+/** Number of entries in which two equally long rows differ. */
+export function hammingDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
+  return d;
 }
 
 /** Type guard for {@link WithSampleMetrics}. */

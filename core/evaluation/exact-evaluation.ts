@@ -4,7 +4,7 @@ import type { Estimator } from '../estimator.js';
 import type { Rng } from '../rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { ExactTerminatingDistribution } from './exact.js';
-import { jensenShannon, totalVariation } from './metrics.js';
+import { jensenShannon, learnedLogZMetrics, totalVariation } from './metrics.js';
 import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
 
 /** What one evaluation found: named metrics, and the environment's view when it offers one. */
@@ -37,11 +37,7 @@ export function exactEvaluation(env: Environment & Enumerable, forward: Estimato
     evaluate: () => {
       const pT = exact.compute(forward);
       const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
-      const learned = learnedLogZ();
-      if (learned !== undefined) {
-        metrics.logZ = learned;
-        metrics.logZError = Math.abs(learned - logZ);
-      }
+      Object.assign(metrics, learnedLogZMetrics(learnedLogZ(), logZ));
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
       let drawn: Int32Array | undefined;
       if (modes) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
+import { selectRows } from '../sampling/transitions.js';
 import { readValues } from '../tensor/read.js';
 
 /**
@@ -82,10 +83,7 @@ export class ExactTerminatingDistribution {
 
   /** The states with these indices into `env.allStates()`, flat `n x stateDim`. */
   statesAt(indices: Int32Array): Int32Array {
-    const d = this.env.stateDim;
-    const out = new Int32Array(indices.length * d);
-    indices.forEach((s, k) => out.set(this.states.subarray(s * d, s * d + d), k * d));
-    return out;
+    return selectRows(this.states, this.env.stateDim, indices);
   }
 
   /** Logits of every state with a choice (rows of states without one stay 0: they are not read). */

@@ -22,6 +22,11 @@ export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): numbe
   return s;
 }
 
+/** `logZ` and `logZError` = |log Ẑ − log Z| when the objective learns log Z (`learned`); nothing otherwise. */
+export function learnedLogZMetrics(learned: number | undefined, logZ: number): Record<string, number> {
+  return learned === undefined ? {} : { logZ: learned, logZError: Math.abs(learned - logZ) };
+}
+
 function checkSameLength(p: ArrayLike<number>, q: ArrayLike<number>): void {
   if (p.length !== q.length) throw new Error(`distributions have different lengths: ${p.length} vs ${q.length}`);
 }

@@ -1,4 +1,5 @@
 import { ranks } from '../../core/evaluation/sampled/correlation.js';
+import { edgeFrequencies } from './view.js';
 
 /**
  * Structural Hamming distance between two DAGs on d nodes (row-major adjacency): the number of
@@ -24,12 +25,8 @@ export function structureMetrics(samples: Int32Array, truth: Int32Array, d: numb
   const d2 = d * d;
   const n = samples.length / d2;
   let shd = 0;
-  const marginal = new Float64Array(d2);
-  for (let s = 0; s < n; s++) {
-    const g = samples.subarray(s * d2, (s + 1) * d2);
-    shd += structuralHammingDistance(g, truth, d);
-    for (let k = 0; k < d2; k++) marginal[k]! += g[k]! / n;
-  }
+  for (let s = 0; s < n; s++) shd += structuralHammingDistance(samples.subarray(s * d2, (s + 1) * d2), truth, d);
+  const marginal = edgeFrequencies(samples, d);
   const scores: number[] = [];
   const labels: number[] = [];
   for (let i = 0; i < d; i++) {

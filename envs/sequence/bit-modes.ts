@@ -52,13 +52,6 @@ export function wordModes(n: number, count: number, words: readonly string[], rn
   return out;
 }
 
-/** Hamming distance between two bit rows. */
-export function hamming(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
-  return d;
-}
-
 /** min over modes of the Hamming distance from `bits` (n long) to each mode row. */
 export function distanceToModes(bits: ArrayLike<number>, modes: Uint8Array, n: number): number {
   let best = Infinity;

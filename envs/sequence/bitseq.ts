@@ -1,8 +1,8 @@
-import type { WithModeRadius, WithTerminalDistance, WithTestSet } from '../../core/env/capabilities.js';
+import { hammingDistance, type WithModeRadius, type WithTerminalDistance, type WithTestSet } from '../../core/env/capabilities.js';
 import type { Environment } from '../../core/env/environment.js';
 import { Rng } from '../../core/rng.js';
 import { AppendSequenceEnv } from './append-env.js';
-import { bitsToSymbols, distanceToModes, flippedModes, hamming, MALKIN_WORDS, symbolsToBits, wordModes } from './bit-modes.js';
+import { bitsToSymbols, distanceToModes, flippedModes, MALKIN_WORDS, symbolsToBits, wordModes } from './bit-modes.js';
 import { type RowSequenceReward, SequenceEnv } from './sequence-env.js';
 
 /** Options of {@link createBitSeq}. */
@@ -94,7 +94,7 @@ export class BitSeqTask implements RowSequenceReward {
 
   /** Hamming distance in bits between two full sequences. */
   distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-    return hamming(symbolsToBits(a, this.options.wordBits), symbolsToBits(b, this.options.wordBits));
+    return hammingDistance(symbolsToBits(a, this.options.wordBits), symbolsToBits(b, this.options.wordBits));
   }
 
   /** Every mode with c = 1 … n−1 random bits flipped, `count·(n−1) x positions` symbols (seeded). */

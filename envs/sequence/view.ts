@@ -1,4 +1,5 @@
 import type { TableView, ViewSource } from '../../core/env/view.js';
+import { selectRows } from '../../core/sampling/transitions.js';
 
 /** Rows of the best-sequences table. */
 export const BEST_SEQUENCES_SHOWN = 10;
@@ -41,14 +42,12 @@ export function bestSequencesView(task: SequenceTask, source: ViewSource): Table
     else distinct.set(key, { row: i, count: 1 });
   }
   const entries = [...distinct.entries()];
-  const rows = new Int32Array(entries.length * d);
-  entries.forEach(([, { row }], k) => rows.set(samples.subarray(row * d, (row + 1) * d), k * d));
+  const rows = selectRows(samples, d, entries.map(([, { row }]) => row));
   const logR = task.logReward(rows);
   const order = entries.map((_, k) => k).sort((a, b) => logR[b]! - logR[a]! || (entries[a]![0] < entries[b]![0] ? -1 : 1)).slice(0, BEST_SEQUENCES_SHOWN);
   const pT = source.terminating;
   const logZ = pT ? task.logPartition() : 0;
-  const best = new Int32Array(order.length * d);
-  order.forEach((k, j) => best.set(rows.subarray(k * d, (k + 1) * d), j * d));
+  const best = selectRows(rows, d, order);
   const stateIdx = pT ? task.stateIndex(best) : undefined;
   return {
     kind: 'table',

@@ -3,7 +3,8 @@ import { hasModeRadius, hasTerminalDistance, hasTestSet } from '../../core/env/c
 import { isEnumerable } from '../../core/env/environment.js';
 import { Rng } from '../../core/rng.js';
 import { AppendSequenceEnv } from '../../envs/sequence/append-env.js';
-import { bitsToSymbols, flippedModes, hamming, symbolsToBits, wordModes } from '../../envs/sequence/bit-modes.js';
+import { hammingDistance } from '../../core/env/capabilities.js';
+import { bitsToSymbols, flippedModes, symbolsToBits, wordModes } from '../../envs/sequence/bit-modes.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';
 import { randomAllowed } from '../helpers/random-actions.js';
 
@@ -35,7 +36,7 @@ describe('bit words', () => {
     for (let m = 0; m < 3; m++) {
       for (let c = 1; c < n; c++) {
         const r = m * (n - 1) + c - 1;
-        expect(hamming(flipped.subarray(r * n, r * n + n), modes.subarray(m * n, m * n + n))).toBe(c);
+        expect(hammingDistance(flipped.subarray(r * n, r * n + n), modes.subarray(m * n, m * n + n))).toBe(c);
       }
     }
   });

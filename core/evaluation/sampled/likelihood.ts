@@ -3,7 +3,7 @@ import type { Estimator } from '../../estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
 import type { Rng } from '../../rng.js';
 import type { Sampler } from '../../sampling/sampler.js';
-import { logSumExp } from './correlation.js';
+import { logSumExp, variance } from './correlation.js';
 import { trajectoryLogProbs } from './trajectory-log-probs.js';
 
 /** log p̂(x) per terminal state and its bootstrap standard error. */
@@ -62,17 +62,7 @@ export function importanceLogLikelihood(
       for (let k = 0; k < K; k++) resample[k] = logW[i * K + rng.int(K)]!;
       boot[b] = logSumExp(resample) - Math.log(K);
     }
-    standardError[i] = bootstrapSpread(boot);
+    standardError[i] = Math.sqrt(variance(boot));
   }
   return { logP, standardError };
-}
-
-function bootstrapSpread(values: Float64Array): number {
-  if (values.length < 2) return NaN;
-  let m = 0;
-  for (const v of values) m += v;
-  m /= values.length;
-  let s = 0;
-  for (const v of values) s += (v - m) ** 2;
-  return Math.sqrt(s / (values.length - 1));
 }

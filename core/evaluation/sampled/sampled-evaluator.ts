@@ -6,6 +6,7 @@ import { Rng } from '../../rng.js';
 import { Sampler } from '../../sampling/sampler.js';
 import { selectRows } from '../../sampling/transitions.js';
 import { pearson, spearman, varianceOfDifference } from './correlation.js';
+import { learnedLogZMetrics } from '../metrics.js';
 import { importanceLogLikelihood } from './likelihood.js';
 import { partitionEstimates } from './partition.js';
 import { topKMetrics } from './top-k.js';
@@ -82,11 +83,7 @@ export class SampledEvaluator {
       metrics.logZTrue = this.knownLogZ;
       metrics.logZIsError = Math.abs(z.logZIs - this.knownLogZ);
       metrics.elboGap = this.knownLogZ - z.elbo;
-      const learned = this.learnedLogZ();
-      if (learned !== undefined) {
-        metrics.logZ = learned;
-        metrics.logZError = Math.abs(learned - this.knownLogZ);
-      }
+      Object.assign(metrics, learnedLogZMetrics(this.learnedLogZ(), this.knownLogZ));
     }
     return { metrics, samples: terminals };
   }
