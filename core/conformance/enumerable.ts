@@ -1,4 +1,6 @@
 import type { Enumerable, Environment } from '../env/environment.js';
+import { logSumExp } from '../evaluation/sampled/correlation.js';
+import { selectRows } from '../sampling/transitions.js';
 import type { ReportBuilder } from './report.js';
 import { exitRows, showRow, type WalkRecord } from './walks.js';
 
@@ -81,9 +83,7 @@ export function checkEnumerable(env: Environment & Enumerable, walks: WalkRecord
     for (let i = 0; i < n; i++) if (!mask[i * nA + nA - 1] && p[i] !== 0) out.push(`trueDistribution()[${i}] = ${p[i]} at ${showRow(states, d, i)}, where exit is not allowed`);
     return out;
   });
-  const terminal = new Int32Array(exits.length * d);
-  exits.forEach((i, r) => terminal.set(states.subarray(i * d, i * d + d), r * d));
-  const logR = env.logReward(terminal);
+  const logR = env.logReward(selectRows(states, d, exits));
   const logZ = logSumExp(logR);
   report.run('true-distribution-matches-reward', () => {
     const out: string[] = [];
@@ -145,13 +145,4 @@ function orderProblems(env: Environment & Enumerable, parents: Int32Array, actio
     if (!(ic[i]! > ip[i]!)) out.push(`step(${showRow(parents, d, i)}, ${actions[i]}) = ${showRow(children, d, i)} has index ${ic[i]}, not after its parent's ${ip[i]}`);
   }
   return out;
-}
-
-function logSumExp(values: Float64Array): number {
-  let max = -Infinity;
-  for (const v of values) if (v > max) max = v;
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (const v of values) sum += Math.exp(v - max);
-  return max + Math.log(sum);
 }

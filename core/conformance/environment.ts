@@ -1,6 +1,7 @@
 import { type Environment, isEnumerable } from '../env/environment.js';
 import { Rng } from '../rng.js';
 import { checkEnumerable } from './enumerable.js';
+import { selectRows } from '../sampling/transitions.js';
 import { type ConformanceReport, ReportBuilder } from './report.js';
 import { exitRows, randomAllowed, randomWalks, showRow, type WalkRecord } from './walks.js';
 
@@ -130,8 +131,7 @@ function backwardStepInverseProblems(env: Environment, states: Int32Array): stri
   const acts: number[] = [];
   for (let i = 0; i < states.length / d; i++) for (let a = 0; a < nB; a++) if (mask[i * nB + a]) (rows.push(i), acts.push(a));
   if (rows.length === 0) return out;
-  const from = new Int32Array(rows.length * d);
-  rows.forEach((i, r) => from.set(states.subarray(i * d, i * d + d), r * d));
+  const from = selectRows(states, d, rows);
   const actions = Int32Array.from(acts);
   const parents = env.backwardStep(from, actions);
   const fmask = env.forwardMask(parents);
@@ -141,9 +141,7 @@ function backwardStepInverseProblems(env: Environment, states: Int32Array): stri
     if (!allowed[r]) out.push(`backwardStep(${showRow(from, d, r)}, ${actions[r]}) = ${showRow(parents, d, r)} but forwardMask there does not allow action ${actions[r]}`);
   }
   if (keep.length === 0) return out;
-  const p = new Int32Array(keep.length * d);
-  keep.forEach((r, k) => p.set(parents.subarray(r * d, r * d + d), k * d));
-  const children = env.step(p, Int32Array.from(keep, (r) => actions[r]!));
+  const children = env.step(selectRows(parents, d, keep), Int32Array.from(keep, (r) => actions[r]!));
   keep.forEach((r, k) => {
     if (showRow(children, d, k) !== showRow(from, d, r)) {
       out.push(`backwardStep(${showRow(from, d, r)}, ${actions[r]}) = ${showRow(parents, d, r)} but step(…, ${actions[r]}) = ${showRow(children, d, k)}`);
@@ -167,20 +165,13 @@ function backwardWalkProblems(env: Environment, terminals: Int32Array, rng: Rng)
       for (const i of moving) out.push(`backward walk from ${showRow(origin, d, i)} not at s0 after ${t} actions (maxTrajectoryLength ${env.maxTrajectoryLength} counts exit)`);
       break;
     }
-    const from = new Int32Array(moving.length * d);
-    const from0 = new Int32Array(moving.length * d);
-    moving.forEach((i, r) => {
-      from.set(current.subarray(i * d, i * d + d), r * d);
-      from0.set(origin.subarray(i * d, i * d + d), r * d);
-    });
+    const from = selectRows(current, d, moving);
+    const from0 = selectRows(origin, d, moving);
     const chosen = randomAllowed(env.backwardMask(from), nB, nB, rng);
     const ok = Array.from(chosen.keys()).filter((r) => chosen[r]! >= 0);
     for (let r = 0; r < chosen.length; r++) if (chosen[r]! < 0) out.push(`${showRow(from, d, r)} (not s0) allows no backward action`);
-    const rows = new Int32Array(ok.length * d);
-    ok.forEach((r, k) => rows.set(from.subarray(r * d, r * d + d), k * d));
-    origin = new Int32Array(ok.length * d);
-    ok.forEach((r, k) => origin.set(from0.subarray(r * d, r * d + d), k * d));
-    current = ok.length > 0 ? env.backwardStep(rows, Int32Array.from(ok, (r) => chosen[r]!)) : new Int32Array(0);
+    origin = selectRows(from0, d, ok);
+    current = ok.length > 0 ? env.backwardStep(selectRows(from, d, ok), Int32Array.from(ok, (r) => chosen[r]!)) : new Int32Array(0);
   }
   return out;
 }
@@ -191,8 +182,7 @@ function exitRewardProblems(env: Environment, states: Int32Array): string[] {
   const nA = env.nActions;
   const mask = env.forwardMask(states);
   const exits = exitRows(mask, nA);
-  const terminal = new Int32Array(exits.length * d);
-  exits.forEach((i, r) => terminal.set(states.subarray(i * d, i * d + d), r * d));
+  const terminal = selectRows(states, d, exits);
   const logR = env.logReward(terminal);
   for (let r = 0; r < exits.length; r++) {
     const v = logR[r]!;

@@ -1,5 +1,6 @@
 import type { Environment } from '../env/environment.js';
 import type { Rng } from '../rng.js';
+import { selectRows } from '../sampling/transitions.js';
 
 /** What uniformly random forward walks from s0 saw. */
 export interface WalkRecord {
@@ -83,12 +84,8 @@ export function randomWalks(env: Environment, walks: number, rng: Rng): WalkReco
       else if (a === exit) for (let c = 0; c < d; c++) terminals.push(current[i * d + c]!);
       else moving.push(i);
     }
-    const from = new Int32Array(moving.length * d);
-    const acts = new Int32Array(moving.length);
-    moving.forEach((i, r) => {
-      from.set(current.subarray(i * d, i * d + d), r * d);
-      acts[r] = chosen[i]!;
-    });
+    const from = selectRows(current, d, moving);
+    const acts = Int32Array.from(moving, (i) => chosen[i]!);
     const next = moving.length > 0 ? env.step(from, acts) : new Int32Array(0);
     parents.push(...from);
     actions.push(...acts);

@@ -1,25 +1,13 @@
 /**
  * The browser example: trains TB-U on a 2-D HyperGrid in the page with gflownet-ts's browser entry
- * and draws the exact terminating distribution of the learned policy next to the target. Query
+ * and draws the exact terminating distribution of the learned policy next to the target, from the
+ * evaluator's view of each evaluation (blocks of cells above 32 per side). Query
  * parameters: `height` (default 8), `iterations` (default 3000), `seed` (default 0).
  * Progress is also published as `window.gfnDemo` (read by the headless-browser test).
  */
-import {
-  builtinPlugin,
-  type Enumerable,
-  type Environment,
-  type Estimator,
-  ExactTerminatingDistribution,
-  isEnumerable,
-  PluginRegistry,
-  resolveConfig,
-  setWasmPaths,
-  TOKENS,
-  train,
-} from 'gflownet-ts/browser';
+import { builtinPlugin, PluginRegistry, resolveConfig, setWasmPaths, train } from 'gflownet-ts/browser';
 import { drawHeatmap } from './heatmap.js';
 import type { DemoStatus } from './status.js';
-
 
 const status: DemoStatus = { iteration: 0, tv: undefined, evaluations: 0, backend: undefined, done: false, error: undefined };
 (window as unknown as { gfnDemo: DemoStatus }).gfnDemo = status;
@@ -55,13 +43,7 @@ async function main(): Promise<void> {
     registry,
   );
   const { backend } = await train(config, registry, {
-    beforeRun: (container, bus) => {
-      const env = container.get<Environment>(TOKENS.Environment);
-      if (!isEnumerable(env)) throw new Error('the HyperGrid is enumerable');
-      const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
-      const exact = new ExactTerminatingDistribution(env as Environment & Enumerable);
-      const states = env.allStates();
-      drawHeatmap(element('target'), states, env.trueDistribution(), height);
+    beforeRun: (_container, bus) => {
       bus.runStarted$.subscribe((e) => {
         status.backend = e.backend;
         show();
@@ -73,7 +55,12 @@ async function main(): Promise<void> {
       bus.evaluation$.subscribe((e) => {
         status.tv = e.metrics.tv;
         status.evaluations += 1;
-        drawHeatmap(element('learned'), states, exact.compute(forward), height);
+        // the evaluator's view of this evaluation: learned P_T and R/Z over the grid, already computed
+        if (e.view?.kind === 'heatmaps') {
+          const [learned, target] = e.view.panels;
+          drawHeatmap(element('learned'), learned!.values, e.view.rows, e.view.cols);
+          drawHeatmap(element('target'), target!.values, e.view.rows, e.view.cols);
+        }
         show();
       });
     },

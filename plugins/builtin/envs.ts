@@ -91,10 +91,12 @@ export const bitseqContribution: Contribution<Environment, BitSeqOptions> = {
       seed: { type: 'integer', minimum: 0, default: BITSEQ_DEFAULTS.seed, description: 'seed of the words codebook and of the test set' },
     },
   },
-  validate: ({ ndim, codebook, groups, modesPerGroup }) =>
-    codebook === 'groups' && groups * modesPerGroup > 2 ** ndim
+  validate: ({ ndim, codebook, groups, modesPerGroup, wordBits }) => [
+    ...(ndim % wordBits !== 0 ? [{ field: 'wordBits', value: wordBits, reason: `must divide ndim = ${ndim}` }] : []),
+    ...(codebook === 'groups' && groups * modesPerGroup > 2 ** ndim
       ? [{ field: 'modesPerGroup', value: modesPerGroup, reason: `groups·modesPerGroup = ${groups * modesPerGroup} modes do not fit the 2^ndim = ${2 ** ndim} sequences; lower groups or modesPerGroup, or raise ndim` }]
-      : [],
+      : []),
+  ],
   create: (options) => createBitSeq(options),
 };
 

@@ -65,4 +65,10 @@ describe('a contribution’s validate(options): cross-field rules next to the sc
       `field "env.modesPerGroup" = 3: groups·modesPerGroup = 9 modes do not fit the 2^ndim = 8 sequences; lower groups or modesPerGroup, or raise ndim (environment 'bitseq' of plugin 'builtin')`,
     ]);
   });
+
+  it('built-in bitseq: a word of wordBits bits must divide the sequence (ndim % wordBits = 0)', () => {
+    expect(problems({ env: { name: 'bitseq', ndim: 12, wordBits: 5 }, objective: { name: 'tb' } })).toEqual([
+      `field "env.wordBits" = 5: must divide ndim = 12 (environment 'bitseq' of plugin 'builtin')`,
+    ]);
+  });
 });

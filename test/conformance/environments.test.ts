@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../core/conformance/environment.js';
 import { formatReport } from '../../core/conformance/report.js';
 import type { Enumerable, Environment } from '../../core/env/environment.js';
-import type { JsonSchema, Resolver } from '../../core/plugin.js';
+import { PluginRegistry, type Resolver } from '../../core/plugin.js';
+import { resolveConfig } from '../../core/config/validate.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
@@ -21,13 +22,11 @@ const noResolver: Resolver = {
   },
 };
 
-function defaults(properties: Record<string, JsonSchema>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(properties).flatMap(([k, s]) => (s.default === undefined ? [] : [[k, s.default]])));
-}
-
+/** The built-in environment `name` with the options a run would give it: the schema's defaults under `SMALL` and `overrides`. */
 function builtin(name: string, overrides: Record<string, unknown> = {}): Environment {
-  const c = builtinPlugin.envs!.find((e) => e.name === name)!;
-  return c.create({ ...defaults(c.schema.properties), ...SMALL[name], ...overrides }, noResolver);
+  const registry = new PluginRegistry([builtinPlugin]);
+  const config = resolveConfig({ env: { name, ...SMALL[name], ...overrides }, objective: { name: 'tb' } }, registry);
+  return registry.envs.get(name)!.create(config.env, noResolver);
 }
 
 describe('conformance kit: every built-in environment passes', () => {

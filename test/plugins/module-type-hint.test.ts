@@ -1,15 +1,26 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { moduleTypeHint } from '../../plugins/module-type-hint.js';
 
 /** What Node (through tsx) throws for an ES-module plugin taken for CommonJS. */
 const commonJsError = Object.assign(new Error('Cannot require() ES Module /x/index.ts in a cycle.'), { code: 'ERR_REQUIRE_CYCLE_MODULE' });
 
+const made: string[] = [];
+/** A fresh temporary folder, removed after the tests. */
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'gfn-hint-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('the hint for a plugin loaded as CommonJS', () => {
   it('names the package.json that lacks "type": "module"', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gfn-hint-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), '{"name":"p"}');
     mkdirSync(join(dir, 'src'));
     expect(moduleTypeHint(join(dir, 'src', 'index.ts'), commonJsError)).toBe(
@@ -23,7 +34,7 @@ describe('the hint for a plugin loaded as CommonJS', () => {
   });
 
   it('is empty when the package is a module, or the error is another one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gfn-hint-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     expect(moduleTypeHint(join(dir, 'index.ts'), commonJsError)).toBe('');
     expect(moduleTypeHint(join(dir, 'index.ts'), new Error('Cannot find module ./x'))).toBe('');
