@@ -202,9 +202,9 @@ export class PolicyGradientGFlowNet implements Objective {
     const logPB = this.backwardLogProbsOfForwardSteps(tr);
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
-    const weights = this.importanceWeights(tr, n, iteration);
-    const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     const forwardMask = env.forwardMask(tr.states);
+    const weights = this.importanceWeights(tr, forwardMask, n, iteration);
+    const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): tf.Scalar =>
       tf.tidy(() => {
@@ -236,14 +236,13 @@ export class PolicyGradientGFlowNet implements Objective {
 
   /**
    * P_F(τ)/q(τ) of each trajectory under the sampler's behaviour at `iteration` (see
-   * exploration-terms.ts); undefined when importance weights are off. Evaluated at the current
-   * parameters and used as constants.
+   * exploration-terms.ts), `mask` being the forward mask of the batch's steps; undefined when
+   * importance weights are off. Evaluated at the current parameters and used as constants.
    */
-  private importanceWeights(tr: Transitions, n: number, iteration: number): Float64Array | undefined {
+  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number): Float64Array | undefined {
     const { env, forward, behaviour } = this.parts;
     if (!this.correctsExploration || !behaviour || tr.count === 0) return undefined;
     const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
-    const mask = env.forwardMask(tr.states);
     const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
     const logQ = behaviourLogProbs(logits, mask, env.nActions, tr.actions, explorationAt(behaviour, iteration));
     return trajectoryImportanceWeights(logPF, logQ, tr.traj, n);
