@@ -136,7 +136,9 @@ async function runTraining(id: string, s: TrainingSetting): Promise<Result> {
       beforeRun: (_container, bus) => {
         bus.iteration$.subscribe(({ iteration }) => {
           const mark = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
-          if (iteration === warmup - 1 || (warmup === 0 && iteration === 0)) start = mark;
+          // iteration n is published after update n: the warm-up ends at iteration `warmup`;
+          // without warm-up the measurement starts after the first update
+          if (iteration === Math.max(warmup, 1)) start = mark;
           end = mark;
         });
       },

@@ -41,7 +41,7 @@ import { subEbTrainingLoss } from './subeb.js';
 import { type TrpoOptions, TrustRegionStep } from './trpo.js';
 import { readValues } from '../../core/tensor/read.js';
 import { behaviourLogProbs } from '../../core/policy/behaviour.js';
-import { maskedEntropy } from '../../core/policy/categorical.js';
+import { maskedEntropy, takenLogProbs } from '../../core/policy/categorical.js';
 import { type ExplorationSchedule, explorationAt } from '../../core/sampling/exploration.js';
 import { entropyWeightAt, type RlExploration, trajectoryImportanceWeights } from './exploration-terms.js';
 
@@ -202,12 +202,15 @@ export class PolicyGradientGFlowNet implements Objective {
     const logPB = this.backwardLogProbsOfForwardSteps(tr);
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
-    const weights = this.importanceWeights(tr, n, iteration);
+    const forwardMask = env.forwardMask(tr.states);
+    const weights = this.importanceWeights(tr, forwardMask, n, iteration);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): tf.Scalar =>
       tf.tidy(() => {
-        const logPF = forwardLogProbs(env, forward, tr.states, tr.actions);
+        // one P_F network call serves the taken log-probabilities and the entropy bonus
+        const logits = estimatorOutputs(env, forward, tr.states);
+        const logPF = takenLogProbs(logits, forwardMask, tr.actions);
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
         const q = forwardStepQuantities(batch, tr, logPF.dataSync(), logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
         if (weights) for (let m = 0; m < tr.count; m++) q.rowAdvantages[m]! *= weights[tr.traj[m]!]!;
@@ -216,7 +219,7 @@ export class PolicyGradientGFlowNet implements Objective {
         let total = tf.add(tf.mul(this.logZVar, meanCost), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
         if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
         if (withPolicy && alpha > 0) {
-          const entropy = maskedEntropy(estimatorOutputs(env, forward, tr.states), env.forwardMask(tr.states));
+          const entropy = maskedEntropy(logits, forwardMask);
           total = tf.sub(total, tf.mul(alpha / n, tf.sum(entropy)));
         }
         return total as tf.Scalar;
@@ -233,14 +236,13 @@ export class PolicyGradientGFlowNet implements Objective {
 
   /**
    * P_F(τ)/q(τ) of each trajectory under the sampler's behaviour at `iteration` (see
-   * exploration-terms.ts); undefined when importance weights are off. Evaluated at the current
-   * parameters and used as constants.
+   * exploration-terms.ts), `mask` being the forward mask of the batch's steps; undefined when
+   * importance weights are off. Evaluated at the current parameters and used as constants.
    */
-  private importanceWeights(tr: Transitions, n: number, iteration: number): Float64Array | undefined {
+  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number): Float64Array | undefined {
     const { env, forward, behaviour } = this.parts;
     if (!this.correctsExploration || !behaviour || tr.count === 0) return undefined;
     const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
-    const mask = env.forwardMask(tr.states);
     const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
     const logQ = behaviourLogProbs(logits, mask, env.nActions, tr.actions, explorationAt(behaviour, iteration));
     return trajectoryImportanceWeights(logPF, logQ, tr.traj, n);

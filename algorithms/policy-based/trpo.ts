@@ -57,6 +57,9 @@ export interface TrpoBatch {
 
 /** A batch's distinct states, the policy linearised there, and its probabilities (one network pass). */
 interface Linearized {
+  /** The distinct states (rows of stateDim) and their encodings. */
+  unique: Int32Array;
+  obs: Float32Array;
   /** Distinct-state index of every row. */
   inverse: Int32Array;
   /** Rows per distinct state. */
@@ -119,8 +122,8 @@ export class TrustRegionStep {
     const old = flattenValues(vars);
     const maxLength = Math.sqrt((2 * delta) / sg);
     const candidate = new Float64Array(old.length);
-    const { unique, inverse } = uniqueRows(batch.states, this.env.stateDim);
-    const obs = this.env.encode(unique);
+    // the distinct states are host arrays, still valid after the linearisation is disposed
+    const { unique, obs, inverse } = at;
     for (let k = 0; k < backtrackSteps; k++) {
       const scale = maxLength * 0.5 ** k;
       for (let j = 0; j < old.length; j++) candidate[j] = old[j]! - scale * direction[j]!;
@@ -141,11 +144,14 @@ export class TrustRegionStep {
     const nUnique = unique.length / env.stateDim;
     const counts = new Float32Array(nUnique);
     for (const u of inverse) counts[u]! += 1;
-    const x = tf.tensor2d(env.encode(unique), [nUnique, env.obsDim]);
+    const obs = env.encode(unique);
+    const x = tf.tensor2d(obs, [nUnique, env.obsDim]);
     const lin = this.policy.linearize!(x);
     // the linearisation's outputs are the inference logits, bit for bit
     const probs = softmaxRows(lin.outputs.dataSync(), env.forwardMask(unique), env.nActions);
     return {
+      unique,
+      obs,
       inverse,
       counts,
       nUnique,

@@ -1,17 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backwardStepQuantities, forwardStepQuantities } from '../../algorithms/policy-based/costs.js';
-import { PolicyGradientGFlowNet, type RlOptions } from '../../algorithms/policy-based/rl.js';
+import { PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { Rng } from '../../core/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { gatherTransitions, segmentMatrix, selectRows, type Transitions } from '../../core/sampling/transitions.js';
+import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';
 import { parameterCount } from '../../core/tensor/flat-params.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
-import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, dot, forwardBatch, gradient, norm, relativeError, uniformLogPB } from './enumeration.js';
+import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, dot, forwardBatch, gradient, norm, relativeError } from './enumeration.js';
+import { EXACT_LOG_Z, exactRlOptions, expectedCost, uniformForwardCostConstants, uniformLogPBRows as uniformLogPBRowsOf } from './rl-exact-setup.js';
 
 /*
  * The policy-gradient estimators of the RL objective against exact gradients.
@@ -40,24 +41,9 @@ import { allBackwardActionLists, allForwardActionLists, backwardBatch, cosine, d
  */
 const env = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 const EXIT = env.nActions - 1;
-const LOG_Z = 0.5;
-const CLIP = -12;
+const LOG_Z = EXACT_LOG_Z;
 const N_FORWARD = 40_000;
 const REPEATS_BACKWARD = 60_000;
-
-const rlOptions = (backward: RlOptions['backward']): RlOptions => ({
-  backward,
-  optimizer: 'adam',
-  lr: 1e-3,
-  lrB: 1e-3,
-  lrZ: 0.1,
-  lrV: 5e-3,
-  lambda: 1,
-  logZInit: LOG_Z,
-  logRewardClip: CLIP,
-  centerAdvantages: true,
-  trpo: { delta: 0.01, cgIterations: 10, cgTolerance: 1e-10, backtrackSteps: 20, damping: 0 },
-});
 
 const mlp = (outputDim: number, seed: number, name: string): Mlp =>
   new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim, activation: 'relu' }, new Rng(seed), `rl-exact/${name}`);
@@ -68,13 +54,6 @@ type RowLogProbs = (states: Int32Array, actions: Int32Array) => tf.Tensor1D;
 /** ∇ of Σ_m w_m · log π(a_m|s_m) / n. */
 function weightedScore(logProbs: RowLogProbs, states: Int32Array, actions: Int32Array, weights: ArrayLike<number>, n: number, vars: readonly tf.Variable[]): Float64Array {
   return gradient(() => tf.div(tf.sum(tf.mul(logProbs(states, actions), tf.tensor1d(Float32Array.from(weights)))), n) as tf.Scalar, vars);
-}
-
-/** Σ_τ π(τ) · (log π(τ) + c_τ), log π(τ) summed per trajectory by one matMul with the segment matrix. */
-function expectedCost(stepLogProbs: tf.Tensor1D, tr: Transitions, nTraj: number, constants: Float32Array): tf.Scalar {
-  const seg = tf.tensor2d(segmentMatrix(tr.traj, nTraj), [nTraj, tr.count]);
-  const perTraj = tf.reshape(tf.matMul(seg, tf.reshape(stepLogProbs, [tr.count, 1])), [nTraj]);
-  return tf.sum(tf.mul(tf.exp(perTraj), tf.add(perTraj, tf.tensor1d(constants)))) as tf.Scalar;
 }
 
 /** π(τ) of each trajectory of an enumerated batch, float64 from the per-step log-probs. */
@@ -125,11 +104,7 @@ function hostValues(value: Mlp, states: Int32Array): Float32Array {
   return tf.tidy(() => value.predict(tf.tensor2d(env.encode(states), [rows, env.obsDim])).dataSync() as Float32Array);
 }
 
-/** log P_B(s_t|s_{t+1}) of the uniform P_B for every non-exit forward step (0 at exits). */
-function uniformLogPBRows(tr: Transitions): Float32Array {
-  const d = env.stateDim;
-  return Float32Array.from({ length: tr.count }, (_, m) => (tr.isExit[m] ? 0 : uniformLogPB(env, tr.nextStates.subarray(m * d, m * d + d))));
-}
+const uniformLogPBRows = (tr: Transitions): Float32Array => uniformLogPBRowsOf(env, tr);
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -163,9 +138,7 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
     const allTr = gatherTransitions(all, EXIT);
     const logPB = uniformLogPBRows(allTr);
     // c_τ = −log P_B(τ|x) − log R(x) + log Ẑ
-    const c = new Float32Array(all.nTraj);
-    for (let m = 0; m < allTr.count; m++) c[allTr.traj[m]!]! -= logPB[m]!;
-    for (let i = 0; i < all.nTraj; i++) c[i]! += -all.logRewards[i]! + LOG_Z;
+    const c = uniformForwardCostConstants(env, all, allTr, LOG_Z);
     const allLogPF = hostLogProbs(logPF, allTr);
     const probs = pathProbabilities(allLogPF, allTr, all.nTraj);
     // the enumeration is complete: Σ_τ P_F(τ) = 1
@@ -213,7 +186,7 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
 
-    const rl = new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, rlOptions('uniform'));
+    const rl = new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, exactRlOptions('uniform'));
     try {
       const before = tf.memory().numTensors;
       const { loss, quantities } = rl.forwardLoss(batch);
@@ -344,7 +317,7 @@ describe('backward policy gradient of RL-B (P_B) against the exact ∇J_B', () =
     // RL-B with P_G = P_F = pg: backwardLoss's gradient w.r.t. P_B is the same estimate.
     // The objective disposes its backward policy: give it a view that does not own pbNet.
     const view: BackwardPolicy = { kind: pb.kind, variables: pb.variables, logProbs: logPB, samplingLogits: (s) => pb.samplingLogits(s), dispose: () => {} };
-    const rl = new PolicyGradientGFlowNet({ env, forward: pg, backward: view, value: mlp(1, 808, 'value-f'), backwardValue: valueB, sampler: new Sampler(env, pg, new Rng(2)) }, rlOptions('coupled'));
+    const rl = new PolicyGradientGFlowNet({ env, forward: pg, backward: view, value: mlp(1, 808, 'value-f'), backwardValue: valueB, sampler: new Sampler(env, pg, new Rng(2)) }, exactRlOptions('coupled'));
     try {
       const before = tf.memory().numTensors;
       const { loss, quantities } = rl.backwardLoss(bwd, terminals);

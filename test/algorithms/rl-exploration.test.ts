@@ -8,10 +8,11 @@ import { forwardLogProbs } from '../../core/policy/forward.js';
 import { Rng } from '../../core/rng.js';
 import type { ExplorationSchedule } from '../../core/sampling/exploration.js';
 import { Sampler } from '../../core/sampling/sampler.js';
-import { gatherTransitions, segmentMatrix } from '../../core/sampling/transitions.js';
+import { gatherTransitions } from '../../core/sampling/transitions.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
-import { allForwardActionLists, cosine, forwardBatch, gradient, norm, relativeError, uniformLogPB } from './enumeration.js';
+import { allForwardActionLists, cosine, forwardBatch, gradient, norm, relativeError } from './enumeration.js';
+import { EXACT_LOG_Z, exactRlOptions, expectedCost, uniformForwardCostConstants } from './rl-exact-setup.js';
 import { type RecordedRun, recordRun, smallConfig } from '../training/run-helpers.js';
 
 /*
@@ -22,24 +23,11 @@ import { type RecordedRun, recordRun, smallConfig } from '../training/run-helper
  */
 const env = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 const EXIT = env.nActions - 1;
-const LOG_Z = 0.5;
 const N = 40_000;
 const BEHAVIOUR: ExplorationSchedule = { epsilon: 0.3, epsilonDecayIterations: 0, temperature: 2 };
 
-const options = (importanceWeights: boolean, entropyBonus = 0): RlOptions => ({
-  backward: 'uniform',
-  optimizer: 'adam',
-  lr: 1e-3,
-  lrB: 1e-3,
-  lrZ: 0.1,
-  lrV: 5e-3,
-  lambda: 1,
-  logZInit: LOG_Z,
-  logRewardClip: -12,
-  centerAdvantages: true,
-  trpo: { delta: 0.01, cgIterations: 10, cgTolerance: 1e-10, backtrackSteps: 20, damping: 0 },
-  exploration: { entropyBonus, entropyDecayIterations: 0, importanceWeights },
-});
+const options = (importanceWeights: boolean, entropyBonus = 0): RlOptions =>
+  exactRlOptions('uniform', { entropyBonus, entropyDecayIterations: 0, importanceWeights });
 
 const mlp = (outputDim: number, seed: number, name: string): Mlp =>
   new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim, activation: 'relu' }, new Rng(seed), `rl-explore/${name}`);
@@ -53,15 +41,8 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
     // exact J_F = Σ_τ P_F(τ) (log P_F(τ) − log P_B(τ|x) − log R(x) + log Ẑ) by enumeration
     const all = forwardBatch(env, allForwardActionLists(env));
     const tr = gatherTransitions(all, EXIT);
-    const c = new Float32Array(all.nTraj);
-    const d = env.stateDim;
-    for (let m = 0; m < tr.count; m++) if (!tr.isExit[m]) c[tr.traj[m]!]! -= uniformLogPB(env, tr.nextStates.subarray(m * d, m * d + d));
-    for (let i = 0; i < all.nTraj; i++) c[i]! += -all.logRewards[i]! + LOG_Z;
-    const expected = (): tf.Scalar => {
-      const seg = tf.tensor2d(segmentMatrix(tr.traj, all.nTraj), [all.nTraj, tr.count]);
-      const logP = tf.reshape(tf.matMul(seg, tf.reshape(forwardLogProbs(env, forward, tr.states, tr.actions), [tr.count, 1])), [all.nTraj]);
-      return tf.sum(tf.mul(tf.exp(logP), tf.add(logP, tf.tensor1d(c)))) as tf.Scalar;
-    };
+    const c = uniformForwardCostConstants(env, all, tr, EXACT_LOG_Z);
+    const expected = (): tf.Scalar => expectedCost(forwardLogProbs(env, forward, tr.states, tr.actions), tr, all.nTraj, c);
     exactGrad = gradient(expected, forward.variables);
     exactCost = tf.tidy(() => expected().dataSync()[0]!);
   });
