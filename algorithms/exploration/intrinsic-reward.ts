@@ -22,7 +22,7 @@ import type { RandomNetworkDistillation } from './rnd.js';
 
 /** Options of {@link IntrinsicRewardObjective}. */
 export interface IntrinsicRewardOptions {
-  /** β at iteration 0. */
+  /** β before any update (the schedule is indexed by updates completed). */
   weight: number;
   /** Iterations over which β decays linearly to 0; 0 = constant. */
   decayIterations: number;
@@ -70,7 +70,8 @@ export class IntrinsicRewardObjective implements Objective {
   }
 
   update(batch: TrainingBatch): Record<string, number> {
-    const beta = intrinsicWeightAt(this.options, batch.iteration);
+    // schedules are indexed by the updates completed before this one (as the sampler's and rl's)
+    const beta = intrinsicWeightAt(this.options, batch.iteration - 1);
     const { batch: augmented, meanBonus } = beta > 0 ? this.augment(batch.forward, beta) : { batch: batch.forward, meanBonus: 0 };
     const metrics = this.inner.update({ iteration: batch.iteration, forward: augmented });
     const rndLoss = this.rnd.train(reachedStates(batch.forward, this.env.nActions - 1).states);

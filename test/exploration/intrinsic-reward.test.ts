@@ -61,7 +61,7 @@ describe('intrinsic-reward objective', () => {
     const rnd = new RandomNetworkDistillation(env, net(3, 'target'), net(4, 'predictor'), 1e-2);
     const wrapped = new IntrinsicRewardObjective(env, inner, rnd, { weight: 0.2, decayIterations: 100 });
     const batch = new Sampler(env, new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'relu' }, new Rng(6), 'rnd-test/pf'), new Rng(7)).sampleForward(32);
-    // by hand: β = 0.2 · (1 − 25/100) = 0.15 at iteration 25
+    // by hand: β = 0.2 · (1 − 25/100) = 0.15 after 25 updates, i.e. for update number 26
     const beta = intrinsicWeightAt({ weight: 0.2, decayIterations: 100 }, 25);
     expect(beta).toBeCloseTo(0.15, 12);
     const expected = Array.from({ length: batch.nTraj }, (_, i) => {
@@ -70,7 +70,7 @@ describe('intrinsic-reward objective', () => {
       for (let t = 0; t + 1 < batch.lengths[i]!; t++) bonus += beta * rnd.novelty(batch.state(t + 1, i).slice())[0]!;
       return Math.log(Math.exp(batch.logRewards[i]!) + bonus);
     });
-    const metrics = wrapped.update({ iteration: 25, forward: batch });
+    const metrics = wrapped.update({ iteration: 26, forward: batch });
     expect(seen).toHaveLength(1);
     Array.from(seen[0]!.forward.logRewards).forEach((l, i) => expect(l).toBeCloseTo(expected[i]!, 9));
     // the same trajectories, only the rewards change; the original batch is untouched
@@ -78,8 +78,8 @@ describe('intrinsic-reward objective', () => {
     expect(batch.logRewards[0]).toBeCloseTo(env.logReward(batch.terminalStates())[0]!, 12);
     expect(metrics.intrinsicWeight).toBeCloseTo(0.15, 12);
     expect(wrapped.logZ!()).toBe(1.5);
-    // after the decay, rewards pass through unchanged
-    wrapped.update({ iteration: 100, forward: batch });
+    // after the decay (100 updates completed: update number 101), rewards pass through unchanged
+    wrapped.update({ iteration: 101, forward: batch });
     expect(Array.from(seen[1]!.forward.logRewards)).toEqual(Array.from(batch.logRewards));
     wrapped.dispose();
   });
