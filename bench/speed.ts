@@ -8,7 +8,8 @@
  *   npm run bench:speed -- --list
  *
  * Training settings run on 2-D HyperGrid (R0 = 0.01) with the default MLP 4x256 (value networks
- * 2x256), seed 0, no periodic evaluation. After `--warmup` iterations (JIT, kernel set-up), it
+ * 2x256), seed 0, no periodic evaluation, each twice from the same seed: a plain run gives ms/it,
+ * an instrumented one the rest. After `--warmup` iterations (JIT, kernel set-up), it
  * reports per iteration: wall ms, process CPU ms (the better figure on a loaded machine), the
  * shares of the wall time spent in sampling (forward and backward trajectories), loss forward, backward pass,
  * optimizer (Adam), trust-region step (RL-T: CG and line search, its gradient excluded) and the
@@ -17,7 +18,8 @@
  *
  * Evaluation settings time `ExactTerminatingDistribution.compute` (the transition table is built
  * once per run and reported separately), split into the network pass over all states and the rest
- * (the dynamic programme, encoding, masks).
+ * (the dynamic programme, encoding, masks): on the tensor backend, and on ONNX Runtime (the optional
+ * `onnxruntime-node`, `evaluation.inference`) with one thread and with every core.
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
@@ -37,6 +39,8 @@ import { TrustRegionStep } from '../algorithms/policy-based/trpo.js';
 import { createTfBind8 } from '../envs/sequence/tfbind8.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { nodeFileAccess } from '../plugins/node/file-access.js';
+import { onnxRuntimeAccelerator } from '../plugins/node/onnx/onnx-accelerator.js';
+import type { InferenceAccelerator } from '../core/tensor/dense-chain.js';
 import { difference, type ProfileSnapshot, Profiler } from './profile.js';
 
 interface TrainingSetting {
@@ -52,6 +56,8 @@ interface EvaluationSetting {
   label: string;
   env: () => Environment & Enumerable;
   hidden: number[];
+  /** Where the network pass runs: the tensor backend, or ONNX Runtime with this many threads (0 = every core). */
+  onnxThreads?: number;
 }
 type Setting = TrainingSetting | EvaluationSetting;
 
@@ -70,7 +76,9 @@ const SETTINGS: Record<string, Setting> = {
   'rl-t': hg('RL-T (uniform P_B), H=16, batch 16', rl('uniform', 'trpo'), 50),
   'tb-u-b128': hg('TB-U, H=16, batch 128', { name: 'tb', backward: 'uniform' }, 50, 16, 128),
   'rl-u-h64': hg('RL-U, H=64, batch 16', rl('uniform'), 100, 64),
-  'exact-tfbind8': { kind: 'evaluation', label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256] },
+  'exact-tfbind8': { kind: 'evaluation', label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256, tensor backend', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256] },
+  'exact-tfbind8-onnx1': { kind: 'evaluation', label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime 1 thread', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256], onnxThreads: 1 },
+  'exact-tfbind8-onnx': { kind: 'evaluation', label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime every core', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256], onnxThreads: 0 },
 };
 
 const program = new Command()
@@ -101,6 +109,8 @@ interface Result {
   cpuMs: number;
   profile: ProfileSnapshot;
   setupMs?: number;
+  /** Training: ms/it of the instrumented run, which the phase shares are of. */
+  profiledWallMs?: number;
 }
 
 const registry = new PluginRegistry([builtinPlugin]);
@@ -110,7 +120,17 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
+/**
+ * A training setting run twice from the same seed: once plain (the ms/it reported: no timing
+ * wrappers around the kernels) and once instrumented (phase shares and kernel counts).
+ */
 async function runTraining(id: string, s: TrainingSetting): Promise<Result> {
+  const plain = await timeTraining(id, s, false);
+  const profiled = await timeTraining(id, s, true);
+  return { ...profiled, wallMs: plain.wallMs, cpuMs: plain.cpuMs, profiledWallMs: profiled.wallMs };
+}
+
+async function timeTraining(id: string, s: TrainingSetting, profiled: boolean): Promise<Result> {
   const warmup = Number(opts.warmup);
   const measured = opts.iterations ? Number(opts.iterations) : s.iterations;
   const config = resolveConfig(
@@ -127,7 +147,7 @@ async function runTraining(id: string, s: TrainingSetting): Promise<Result> {
     },
     registry,
   );
-  const profiler = instrument(new Profiler().install());
+  const profiler = profiled ? instrument(new Profiler().install()) : new Profiler();
   let start: { snap: ProfileSnapshot; wall: number; cpu: number } | undefined;
   let end: { snap: ProfileSnapshot; wall: number; cpu: number } | undefined;
   try {
@@ -144,7 +164,7 @@ async function runTraining(id: string, s: TrainingSetting): Promise<Result> {
       },
     });
   } finally {
-    profiler.uninstall();
+    if (profiled) profiler.uninstall();
   }
   if (!start || !end) throw new Error('no iteration was measured');
   const count = warmup === 0 ? measured - 1 : measured;
@@ -164,19 +184,34 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
     variables: mlp.variables,
     apply: (x) => mlp.apply(x),
     predict: (x) => profiler.timed('network', () => mlp.predict(x)),
+    denseChain: () => mlp.denseChain(),
     dispose: () => mlp.dispose(),
   };
+  // on ONNX Runtime the network pass is loading the session plus the runner's calls
+  const accelerated = s.onnxThreads === undefined ? undefined : { accelerator: timedAccelerator(onnxRuntimeAccelerator, profiler), options: { threads: s.onnxThreads } };
   const n = Number(opts.evaluations);
   // no warm-up evaluation: one takes seconds, kernel set-up milliseconds
   const first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
   try {
-    for (let k = 0; k < n; k++) profiler.timed('evaluation', () => exact.compute(timedNet));
+    for (let k = 0; k < n; k++) profiler.timed('evaluation', () => exact.compute(timedNet, accelerated));
   } finally {
     profiler.uninstall();
   }
   const last = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
   mlp.dispose();
   return { id, label: s.label, count: n, wallMs: (last.wall - first.wall) / n, cpuMs: (last.cpu - first.cpu) / n, profile: perUnit(difference(last.snap, first.snap), n), setupMs };
+}
+
+/** The accelerator with its loading and its calls charged to the network pass. */
+function timedAccelerator(accelerator: InferenceAccelerator, p: Profiler): InferenceAccelerator {
+  return {
+    name: accelerator.name,
+    unavailable: () => accelerator.unavailable(),
+    load: (chain, options) => {
+      const runner = p.timed('network', () => accelerator.load(chain, options));
+      return { ...runner, run: (x, rows) => p.timed('network', () => runner.run(x, rows)), dispose: () => runner.dispose() };
+    },
+  };
 }
 
 /** Charges sampling, Adam and the trust-region step to their phases. */
@@ -200,6 +235,11 @@ const f0 = (x: number): string => x.toFixed(0);
 const results: Result[] = [];
 for (const id of ids) {
   const s = SETTINGS[id]!;
+  const missing = s.kind === 'evaluation' && s.onnxThreads !== undefined ? onnxRuntimeAccelerator.unavailable() : undefined;
+  if (missing) {
+    process.stderr.write(`${id}: skipped, ${missing}\n`);
+    continue;
+  }
   const r = s.kind === 'training' ? await runTraining(id, s) : await runEvaluation(id, s);
   results.push(r);
   process.stderr.write(`${id}: ${f1(r.wallMs)} ms wall, ${f1(r.cpuMs)} ms cpu, ${f0(r.profile.kernels)} kernels\n`);
@@ -212,18 +252,22 @@ for (const id of ids) {
 
 const training = results.filter((r) => SETTINGS[r.id]!.kind === 'training');
 const evaluations = results.filter((r) => SETTINGS[r.id]!.kind === 'evaluation');
-const lines = [`backend ${backend}; wall times depend on the machine's load, kernel/upload/read counts do not; % = share of the wall time`, ''];
+const lines = [
+  `backend ${backend}; wall times depend on the machine's load, kernel/upload/read counts do not. Training: ms/it and CPU ms/it from a plain run; % = shares of the wall time of a second, instrumented run (its ms/it in "profiled ms/it": the timing wrappers cost a little per kernel)`,
+  '',
+];
 if (training.length > 0) {
   lines.push(
-    '| setting | iterations | ms/it | CPU ms/it | % sampling | % loss forward | % backward | % optimizer | % TRPO step | % other | kernels/it | uploads/it | reads/it |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| setting | iterations | ms/it | CPU ms/it | profiled ms/it | % sampling | % loss forward | % backward | % optimizer | % TRPO step | % other | kernels/it | uploads/it | reads/it |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of training) {
     const m = r.profile.ms;
-    const other = r.wallMs - m.sample - m.forward - m.backward - m.optimizer - m.trpo;
-    const pct = (x: number): string => `${f0((100 * x) / r.wallMs)}%`;
+    const profiledMs = r.profiledWallMs ?? r.wallMs;
+    const other = profiledMs - m.sample - m.forward - m.backward - m.optimizer - m.trpo;
+    const pct = (x: number): string => `${f0((100 * x) / profiledMs)}%`;
     lines.push(
-      `| ${r.label} | ${r.count} | ${f1(r.wallMs)} | ${f1(r.cpuMs)} | ${pct(m.sample)} | ${pct(m.forward)} | ${pct(m.backward)} | ${pct(m.optimizer)} | ${pct(m.trpo)} | ${pct(other)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} |`,
+      `| ${r.label} | ${r.count} | ${f1(r.wallMs)} | ${f1(r.cpuMs)} | ${f1(profiledMs)} | ${pct(m.sample)} | ${pct(m.forward)} | ${pct(m.backward)} | ${pct(m.optimizer)} | ${pct(m.trpo)} | ${pct(other)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} |`,
     );
   }
   lines.push('');

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
+import type { DenseChainValues } from './tensor/dense-chain.js';
 
 /**
  * A parameterised function of observations: policy logits, state flows, values.
@@ -23,6 +24,11 @@ export interface Estimator {
    * `outputDim` (a P_B with a trunk shared with P_F). Its variables include the shared ones.
    */
   withSharedTrunk?(outputDim: number, rng: Rng, role: string): Estimator;
+  /**
+   * Optional: a copy of the parameters when the estimator is a plain stack of dense layers, so
+   * that an inference accelerator (`core/tensor/dense-chain.ts`) can run large inference passes (exact evaluation).
+   */
+  denseChain?(): DenseChainValues;
   dispose(): void;
 }
 

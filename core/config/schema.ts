@@ -23,6 +23,10 @@ export interface EvaluationConfig {
   maxTestStates: number;
   /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
   topK: number;
+  /** Exact evaluation's network pass: `auto` (an accelerator when one is installed), `backend`, or an accelerator's name. */
+  inference: string;
+  /** Threads an inference accelerator may use; 0 = every core. */
+  inferenceThreads: number;
 }
 
 /** Default of `evaluation.exactMaxStates`: exact evaluation holds a few arrays of this length. */
@@ -120,6 +124,8 @@ export const CORE_SCHEMA: JsonSchema = {
         maxTestStates: { type: 'integer', minimum: 2, default: 256, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' },
         topK: { type: 'integer', minimum: 1, default: 100, description: 'sampled: the k best samples for top-k mean reward and diversity' },
         atStart: { type: 'boolean', default: true, description: 'also evaluate before the first update (iteration 0)' },
+        inference: { type: 'string', minLength: 1, default: 'auto', description: 'exact: where the network pass over all states runs — "backend" (the tensor backend), "onnxruntime" (native, needs the optional onnxruntime-node), "auto" = onnxruntime when installed' },
+        inferenceThreads: { type: 'integer', minimum: 0, default: 0, description: 'threads of the inference accelerator; 0 = every core' },
       },
     },
     logging: {

@@ -3,6 +3,7 @@ import { type EvaluationView, evaluationViewOf } from '../env/view.js';
 import type { Estimator } from '../estimator.js';
 import type { Rng } from '../rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
+import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
 import { ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, learnedLogZMetrics, totalVariation } from './metrics.js';
 import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
@@ -27,15 +28,23 @@ export interface PeriodicEvaluation {
  * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`),
  * and the environment's view of P_T and of those draws (`evaluationViewOf`).
  * Everything proportional to the state count is built here, so only when exact evaluation runs.
+ * With `accelerated`, the network pass runs on that inference accelerator.
  */
-export function exactEvaluation(env: Environment & Enumerable, forward: Estimator, learnedLogZ: () => number | undefined, samples: number, rng: Rng): PeriodicEvaluation {
+export function exactEvaluation(
+  env: Environment & Enumerable,
+  forward: Estimator,
+  learnedLogZ: () => number | undefined,
+  samples: number,
+  rng: Rng,
+  accelerated?: { accelerator: InferenceAccelerator; options: ChainRunnerOptions },
+): PeriodicEvaluation {
   const exact = new ExactTerminatingDistribution(env);
   const target = env.trueDistribution();
   const logZ = env.logPartition();
   const modes = hasModes(env) ? new ModeDiscovery(env.stateIndex(env.modeStates()), env.nStates) : undefined;
   return {
     evaluate: () => {
-      const pT = exact.compute(forward);
+      const pT = exact.compute(forward, accelerated);
       const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
       Object.assign(metrics, learnedLogZMetrics(learnedLogZ(), logZ));
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));

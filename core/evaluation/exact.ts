@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
+import type { ChainRunnerOptions, DenseChainValues, InferenceAccelerator } from '../tensor/dense-chain.js';
+
+/** Rows per accelerator call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
+const ACCELERATED_CHUNK = 8192;
 import { selectRows } from '../sampling/transitions.js';
 import { readValues } from '../tensor/read.js';
 
@@ -11,7 +15,10 @@ import { readValues } from '../tensor/read.js';
  * The policy network is evaluated once over the states that have a choice (in chunks, to bound
  * memory); where only one action is allowed (e.g. a full sequence, which can only exit) P_F of that
  * action is exactly 1 whatever the logits, so those states are skipped. The transition table is
- * built once per environment.
+ * built once per environment. Given an {@link InferenceAccelerator} and an estimator that exports
+ * its dense layers, the network pass runs there (e.g. native code on every core) instead of on the
+ * tensor backend: the same function in float32, its sums in another order, so logits agree to
+ * float32 rounding (~1e-7 relative), not bit for bit.
  */
 export class ExactTerminatingDistribution {
   private readonly states: Int32Array;
@@ -54,11 +61,11 @@ export class ExactTerminatingDistribution {
   }
 
   /** P_T over `env.allStates()` under the forward policy whose logits `estimator` computes. */
-  compute(estimator: Estimator): Float64Array {
+  compute(estimator: Estimator, accelerated?: { accelerator: InferenceAccelerator; options: ChainRunnerOptions }): Float64Array {
     const { env } = this;
     const n = env.nStates;
     const nA = env.nActions;
-    const logits = this.allLogits(estimator);
+    const logits = accelerated && estimator.denseChain ? this.acceleratedLogits(estimator.denseChain(), accelerated.accelerator, accelerated.options) : this.allLogits(estimator);
     const u = new Float64Array(n);
     const pT = new Float64Array(n);
     u[this.initialIndex] = 1;
@@ -88,16 +95,30 @@ export class ExactTerminatingDistribution {
 
   /** Logits of every state with a choice (rows of states without one stay 0: they are not read). */
   private allLogits(estimator: Estimator): Float32Array {
+    const { env } = this;
+    return this.logitsByChunk(this.chunkSize, (obs, rows) => readValues(() => estimator.predict(tf.tensor2d(obs, [rows, env.obsDim]))));
+  }
+
+  /** {@link allLogits} through an accelerator, in larger chunks (its throughput is best at thousands of rows). */
+  private acceleratedLogits(chain: DenseChainValues, accelerator: InferenceAccelerator, options: ChainRunnerOptions): Float32Array {
+    const runner = accelerator.load(chain, options);
+    try {
+      return this.logitsByChunk(Math.max(this.chunkSize, ACCELERATED_CHUNK), (obs, rows) => runner.run(obs, rows));
+    } finally {
+      runner.dispose();
+    }
+  }
+
+  private logitsByChunk(chunkSize: number, logitsOf: (obs: Float32Array, rows: number) => Float32Array): Float32Array {
     const { env, choiceStates } = this;
     const d = env.stateDim;
     const nA = env.nActions;
     const out = new Float32Array(env.nStates * nA);
-    const rows = new Int32Array(Math.min(this.chunkSize, choiceStates.length) * d);
-    for (let start = 0; start < choiceStates.length; start += this.chunkSize) {
-      const end = Math.min(choiceStates.length, start + this.chunkSize);
+    const rows = new Int32Array(Math.min(chunkSize, choiceStates.length) * d);
+    for (let start = 0; start < choiceStates.length; start += chunkSize) {
+      const end = Math.min(choiceStates.length, start + chunkSize);
       for (let k = start; k < end; k++) rows.set(this.states.subarray(choiceStates[k]! * d, choiceStates[k]! * d + d), (k - start) * d);
-      const obs = env.encode(rows.subarray(0, (end - start) * d));
-      const chunk = readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim])));
+      const chunk = logitsOf(env.encode(rows.subarray(0, (end - start) * d)), end - start);
       for (let k = start; k < end; k++) out.set(chunk.subarray((k - start) * nA, (k - start + 1) * nA), choiceStates[k]! * nA);
     }
     return out;

@@ -16,6 +16,7 @@ import { modeCriterionOf } from './sampled/mode-criterion.js';
 import { ModeTracker } from './sampled/mode-tracker.js';
 import { SAMPLED_EVALUATION_INTERNALS, SampledEvaluator } from './sampled/sampled-evaluator.js';
 import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
+import { chooseInferenceAccelerator } from '../tensor/accelerator.js';
 
 /** The evaluation config plus what the run knows. */
 export interface EvaluationSchedule extends EvaluationConfig {
@@ -36,7 +37,8 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * the training batches for modes discovered over the whole run (when the environment defines
  * modes). Its random stream and discoveries are registered in `checkpoints` as `evaluator`, so a
  * resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
- * the drawn samples is attached as `view`. Returns undefined for `none`.
+ * the drawn samples is attached as `view`. Exact evaluation's network pass runs on the inference
+ * accelerator `evaluation.inference` names (`chooseInferenceAccelerator`). Returns undefined for `none`.
  */
 export function attachEvaluation(
   bus: EventBus,
@@ -48,13 +50,15 @@ export function attachEvaluation(
 ): Subscription | undefined {
   const method = chooseEvaluationMethod(env, schedule);
   if (method === 'none') return undefined;
+  // resolved here, before training, so that an unknown or missing engine is a config error
+  const accelerator = method === 'exact' ? chooseInferenceAccelerator(schedule.inference) : undefined;
   const rng = new Rng(schedule.seed ^ 0x5eed);
   const learnedLogZ = (): number | undefined => objective.logZ?.();
   let evaluation: PeriodicEvaluation | undefined;
   let pendingState: StateRecord | undefined;
   const build = (): PeriodicEvaluation => {
     if (!evaluation) {
-      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng) : sampledEvaluation(env, forward, objective, schedule, rng);
+      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerator && { accelerator, options: { threads: schedule.inferenceThreads } }) : sampledEvaluation(env, forward, objective, schedule, rng);
       if (pendingState) evaluation.loadState(pendingState);
     }
     return evaluation;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng.js';
 import type { Estimator, Linearization } from '../estimator.js';
+import type { DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
 import { linearizeDense } from './linearization.js';
 
@@ -78,6 +79,13 @@ export class Mlp implements Estimator {
   /** The linearisation at inputs `x` (see linearization.ts). */
   linearize(x: tf.Tensor2D): Linearization {
     return linearizeDense(this.layers, x);
+  }
+
+  /** The layers' current parameters as host arrays (for an inference accelerator). */
+  denseChain(): DenseChainValues {
+    return {
+      layers: this.layers.map((l) => ({ inDim: l.inDim, outDim: l.outDim, activation: l.activation, weight: l.weight.dataSync() as Float32Array, bias: l.bias.dataSync() as Float32Array })),
+    };
   }
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */

@@ -1,0 +1,46 @@
+import type { Activation } from './dense.js';
+
+/** One dense layer's parameters as host arrays: y = act(x·W + b), W row-major [inDim][outDim]. */
+export interface DenseLayerValues {
+  inDim: number;
+  outDim: number;
+  activation: Activation;
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+/**
+ * A stack of dense layers' parameters at one moment (a copy: later updates do not show in it).
+ * What an {@link InferenceAccelerator} needs to run a network outside the tensor backend.
+ */
+export interface DenseChainValues {
+  layers: readonly DenseLayerValues[];
+}
+
+/** Runs one loaded dense chain over many rows; `dispose` frees what `load` set up. */
+export interface ChainRunner {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  /** Outputs (`rows x outputDim`, row-major) for `rows x inputDim` inputs. Synchronous. */
+  run(x: Float32Array, rows: number): Float32Array;
+  dispose(): void;
+}
+
+/** Options of {@link InferenceAccelerator.load}. */
+export interface ChainRunnerOptions {
+  /** Threads the accelerator may use; 0 = its default (every core). */
+  threads: number;
+}
+
+/**
+ * A faster engine than the tensor backend for large inference passes of a dense network (exact
+ * evaluation sends hundreds of thousands of states through the policy), e.g. native code on every
+ * core. Provided by a host ({@link provideInferenceAccelerator}); the kernel names none.
+ */
+export interface InferenceAccelerator {
+  /** The name `evaluation.inference` selects it by. */
+  readonly name: string;
+  /** Why it cannot run here (e.g. its module is not installed), or undefined when it can. */
+  unavailable(): string | undefined;
+  load(chain: DenseChainValues, options: ChainRunnerOptions): ChainRunner;
+}

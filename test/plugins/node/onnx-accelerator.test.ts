@@ -1,0 +1,160 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+// the Node entry points' registrations, the accelerator among them
+import '../../../plugins/node/tensor-host.js';
+import { resolveConfig } from '../../../core/config/validate.js';
+import { PluginRegistry } from '../../../core/plugin.js';
+import { train } from '../../../core/training/run.js';
+import { builtinPlugin } from '../../../plugins/builtin/index.js';
+import { ConfigError } from '../../../core/config/validate.js';
+import { ExactTerminatingDistribution } from '../../../core/evaluation/exact.js';
+import { Rng } from '../../../core/rng.js';
+import { chooseInferenceAccelerator, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
+import type { Activation } from '../../../core/tensor/dense.js';
+import { Mlp } from '../../../core/tensor/mlp.js';
+import { HyperGrid } from '../../../envs/hypergrid.js';
+import { onnxRuntimeAccelerator } from '../../../plugins/node/onnx/onnx-accelerator.js';
+import { denseChainModel } from '../../../plugins/node/onnx/onnx-model.js';
+
+// onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
+const missing = onnxRuntimeAccelerator.unavailable();
+if (missing) process.stdout.write(`onnx-accelerator tests skipped: ${missing}\n`);
+
+function randomInputs(rows: number, dim: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: rows * dim }, () => 2 * rng.uniform() - 1);
+}
+
+describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () => {
+  const nets: Mlp[] = [];
+  afterAll(() => nets.forEach((n) => n.dispose()));
+  const mlp = (inputDim: number, hidden: number[], outputDim: number, activation: Activation, seed: number): Mlp => {
+    const net = new Mlp({ inputDim, hidden, outputDim, activation }, new Rng(seed), `onnx-test-${nets.length}`);
+    nets.push(net);
+    return net;
+  };
+
+  it.each([
+    ['relu', [64, 64], 1],
+    ['relu', [256, 256, 256, 256], 1000],
+    ['tanh', [32], 7],
+    ['linear', [], 5],
+  ] as const)('computes the network of Mlp.predict (%s, hidden %j, %i rows) to float32 rounding', (activation, hidden, rows) => {
+    const net = mlp(12, [...hidden], 5, activation, 3);
+    const x = randomInputs(rows, 12, 9);
+    const expected = tf.tidy(() => net.predict(tf.tensor2d(x, [rows, 12]))).dataSync();
+    const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
+    try {
+      const y = runner.run(x, rows);
+      expect(y.length).toBe(rows * 5);
+      expect([runner.inputDim, runner.outputDim]).toEqual([12, 5]);
+      let scale = 0;
+      for (const v of expected) scale = Math.max(scale, Math.abs(v));
+      let worst = 0;
+      for (let k = 0; k < y.length; k++) worst = Math.max(worst, Math.abs(y[k]! - expected[k]!));
+      // the same float32 function with its sums in another order
+      expect(worst).toBeLessThan(1e-5 * Math.max(1, scale));
+      expect(worst).toBeGreaterThanOrEqual(0);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('gives bit-identical outputs with one thread and with two (row results do not depend on the split)', () => {
+    const net = mlp(20, [128, 128], 9, 'relu', 5);
+    const x = randomInputs(3000, 20, 4);
+    const outputs = [1, 2].map((threads) => {
+      const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads });
+      try {
+        return Array.from(runner.run(x, 3000));
+      } finally {
+        runner.dispose();
+      }
+    });
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+
+  it('takes a snapshot: later parameter updates do not reach a loaded runner', () => {
+    const net = mlp(4, [8], 3, 'relu', 8);
+    const x = randomInputs(2, 4, 1);
+    const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
+    try {
+      const before = Array.from(runner.run(x, 2));
+      const layer = net.layers[1]!;
+      layer.assign(new Float32Array(layer.inDim * layer.outDim).fill(0.5), new Float32Array(layer.outDim).fill(1));
+      expect(Array.from(runner.run(x, 2))).toEqual(before);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('refuses inputs of the wrong size and inconsistent layers, naming the numbers', () => {
+    const net = mlp(6, [4], 2, 'relu', 2);
+    const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
+    try {
+      expect(() => runner.run(new Float32Array(7), 1)).toThrow(/7 input values for 1 rows of 6/);
+    } finally {
+      runner.dispose();
+    }
+    const chain = net.denseChain();
+    const broken = { layers: [{ ...chain.layers[0]!, bias: new Float32Array(3) }, chain.layers[1]!] };
+    expect(() => denseChainModel(broken)).toThrow(/dense layer 0: weight has 24 values and bias 3, expected 6x4 and 4/);
+  });
+
+  it('gives exact evaluation the P_T of the tensor backend, to float32 rounding of the logits', () => {
+    const env = new HyperGrid({ ndim: 3, height: 6, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
+    const net = mlp(env.obsDim, [64, 64], env.nActions, 'relu', 11);
+    const exact = new ExactTerminatingDistribution(env, 50);
+    const onBackend = exact.compute(net);
+    const accelerated = exact.compute(net, { accelerator: onnxRuntimeAccelerator, options: { threads: 2 } });
+    let worst = 0;
+    let total = 0;
+    for (let s = 0; s < env.nStates; s++) {
+      total += accelerated[s]!;
+      if (onBackend[s]! > 0) worst = Math.max(worst, Math.abs(accelerated[s]! - onBackend[s]!) / onBackend[s]!);
+    }
+    expect(total).toBeCloseTo(1, 12);
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('is what evaluation.inference "auto" picks here; "backend" picks none', () => {
+    expect(chooseInferenceAccelerator('auto')?.name).toBe('onnxruntime');
+    expect(chooseInferenceAccelerator('onnxruntime')?.name).toBe('onnxruntime');
+    expect(chooseInferenceAccelerator('backend')).toBeUndefined();
+  });
+
+  it('serves a training run\'s exact evaluations: the metrics of the backend pass, to rounding', async () => {
+    const registry = new PluginRegistry([builtinPlugin]);
+    const metricsWith = async (inference: string): Promise<Array<Record<string, number>>> => {
+      const config = resolveConfig(
+        { name: `onnx-${inference}`, seed: 3, iterations: 6, batchSize: 8, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [32, 32] }, evaluation: { every: 3, inference } },
+        registry,
+      );
+      const seen: Array<Record<string, number>> = [];
+      await train(config, registry, { subscribers: ['evaluator'], beforeRun: (_c, bus) => void bus.evaluation$.subscribe((e) => seen.push(e.metrics)) });
+      return seen;
+    };
+    const backend = await metricsWith('backend');
+    const onnx = await metricsWith('onnxruntime');
+    expect([backend.length, onnx.length]).toEqual([3, 3]);
+    onnx.forEach((m, k) => {
+      expect(m.tv).toBeCloseTo(backend[k]!.tv!, 6);
+      expect(m.jsd).toBeCloseTo(backend[k]!.jsd!, 6);
+    });
+    await expect(metricsWith('gpu')).rejects.toThrow(/field "evaluation.inference" = "gpu"/);
+  });
+});
+
+describe('evaluation.inference choices', () => {
+  provideInferenceAccelerator({ name: 'test-absent', unavailable: () => 'its module is not installed', load: () => { throw new Error('not loadable'); } });
+
+  it('refuses an unknown engine, naming the field, the value and the valid choices', () => {
+    expect(() => chooseInferenceAccelerator('gpu')).toThrow(ConfigError);
+    expect(() => chooseInferenceAccelerator('gpu')).toThrow(/field "evaluation.inference" = "gpu": no such inference engine here; valid choices: "auto", "backend", .*"test-absent"/);
+  });
+
+  it('refuses an engine that cannot run here with the reason, and auto skips it', () => {
+    expect(() => chooseInferenceAccelerator('test-absent')).toThrow(/field "evaluation.inference" = "test-absent": its module is not installed/);
+    expect(chooseInferenceAccelerator('auto')?.name).not.toBe('test-absent');
+  });
+});
