@@ -202,14 +202,15 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
   return { id, label: s.label, count: n, wallMs: (last.wall - first.wall) / n, cpuMs: (last.cpu - first.cpu) / n, profile: perUnit(difference(last.snap, first.snap), n), setupMs };
 }
 
-/** The accelerator with its loading and its calls charged to the network pass. */
+/** The accelerator with its loading and the waits for its outputs charged to the network pass. */
 function timedAccelerator(accelerator: InferenceAccelerator, p: Profiler): InferenceAccelerator {
   return {
     name: accelerator.name,
     unavailable: () => accelerator.unavailable(),
     load: (chain, options) => {
       const runner = p.timed('network', () => accelerator.load(chain, options));
-      return { ...runner, run: (x, rows) => p.timed('network', () => runner.run(x, rows)), dispose: () => runner.dispose() };
+      // batches are queued ahead: the main thread's share of the pass is the wait in collect()
+      return { ...runner, submit: (x, rows) => runner.submit(x, rows), collect: () => p.timed('network', () => runner.collect()), dispose: () => runner.dispose() };
     },
   };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
-import type { ChainRunnerOptions, DenseChainValues, InferenceAccelerator } from '../tensor/dense-chain.js';
+import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
 
 /** Rows per accelerator call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
 const ACCELERATED_CHUNK = 8192;
@@ -62,30 +62,70 @@ export class ExactTerminatingDistribution {
 
   /** P_T over `env.allStates()` under the forward policy whose logits `estimator` computes. */
   compute(estimator: Estimator, accelerated?: { accelerator: InferenceAccelerator; options: ChainRunnerOptions }): Float64Array {
-    const { env } = this;
+    const { env, choiceStates } = this;
     const n = env.nStates;
     const nA = env.nActions;
-    const logits = accelerated && estimator.denseChain ? this.acceleratedLogits(estimator.denseChain(), accelerated.accelerator, accelerated.options) : this.allLogits(estimator);
+    // rows of states without a choice stay 0: one allowed action has probability 1 whatever its logit
+    const logits = new Float32Array(n * nA);
     const u = new Float64Array(n);
     const pT = new Float64Array(n);
     u[this.initialIndex] = 1;
     const probs = new Float64Array(nA);
-    for (let s = 0; s < n; s++) {
-      if (u[s] === 0) continue;
-      let max = -Infinity;
-      for (let a = 0; a < nA; a++) if (this.forwardMask[s * nA + a]) max = Math.max(max, logits[s * nA + a]!);
-      let z = 0;
-      for (let a = 0; a < nA; a++) {
-        probs[a] = this.forwardMask[s * nA + a] ? Math.exp(logits[s * nA + a]! - max) : 0;
-        z += probs[a]!;
+    // the DP runs behind the network pass, chunk by chunk: a state's parents come before it, so
+    // every state below the next choice state without logits is final
+    let done = 0;
+    const advance = (limit: number): void => {
+      for (; done < limit; done++) this.propagate(done, logits, u, pT, probs);
+    };
+    const reached = (end: number): number => (end < choiceStates.length ? choiceStates[end]! : n);
+    const chain = accelerated && estimator.denseChain ? estimator.denseChain() : undefined;
+    if (accelerated && chain) {
+      const ranges = this.ranges(Math.max(this.chunkSize, ACCELERATED_CHUNK));
+      const runner = accelerated.accelerator.load(chain, accelerated.options);
+      try {
+        // two batches in flight: the accelerator computes the next one while the DP uses the last
+        let submitted = 0;
+        const submitNext = (): void => {
+          const [start, end] = ranges[submitted++]!;
+          runner.submit(this.encodeChoiceStates(start, end), end - start);
+        };
+        while (submitted < Math.min(2, ranges.length)) submitNext();
+        for (const [start, end] of ranges) {
+          const chunk = runner.collect();
+          if (submitted < ranges.length) submitNext();
+          this.scatter(chunk, start, end, logits);
+          advance(reached(end));
+        }
+      } finally {
+        runner.dispose();
       }
-      for (let a = 0; a < nA - 1; a++) {
-        const c = this.children[s * (nA - 1) + a]!;
-        if (c >= 0) u[c]! += (u[s]! * probs[a]!) / z;
+    } else {
+      for (const [start, end] of this.ranges(this.chunkSize)) {
+        const obs = this.encodeChoiceStates(start, end);
+        this.scatter(readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim]))), start, end, logits);
+        advance(reached(end));
       }
-      pT[s] = (u[s]! * probs[nA - 1]!) / z;
     }
+    advance(n);
     return pT;
+  }
+
+  /** One DP step at state s: its flow u(s) is final; pass it on to its children and to P_T. */
+  private propagate(s: number, logits: Float32Array, u: Float64Array, pT: Float64Array, probs: Float64Array): void {
+    if (u[s] === 0) return;
+    const nA = this.env.nActions;
+    let max = -Infinity;
+    for (let a = 0; a < nA; a++) if (this.forwardMask[s * nA + a]) max = Math.max(max, logits[s * nA + a]!);
+    let z = 0;
+    for (let a = 0; a < nA; a++) {
+      probs[a] = this.forwardMask[s * nA + a] ? Math.exp(logits[s * nA + a]! - max) : 0;
+      z += probs[a]!;
+    }
+    for (let a = 0; a < nA - 1; a++) {
+      const c = this.children[s * (nA - 1) + a]!;
+      if (c >= 0) u[c]! += (u[s]! * probs[a]!) / z;
+    }
+    pT[s] = (u[s]! * probs[nA - 1]!) / z;
   }
 
   /** The states with these indices into `env.allStates()`, flat `n x stateDim`. */
@@ -93,34 +133,24 @@ export class ExactTerminatingDistribution {
     return selectRows(this.states, this.env.stateDim, indices);
   }
 
-  /** Logits of every state with a choice (rows of states without one stay 0: they are not read). */
-  private allLogits(estimator: Estimator): Float32Array {
-    const { env } = this;
-    return this.logitsByChunk(this.chunkSize, (obs, rows) => readValues(() => estimator.predict(tf.tensor2d(obs, [rows, env.obsDim]))));
-  }
-
-  /** {@link allLogits} through an accelerator, in larger chunks (its throughput is best at thousands of rows). */
-  private acceleratedLogits(chain: DenseChainValues, accelerator: InferenceAccelerator, options: ChainRunnerOptions): Float32Array {
-    const runner = accelerator.load(chain, options);
-    try {
-      return this.logitsByChunk(Math.max(this.chunkSize, ACCELERATED_CHUNK), (obs, rows) => runner.run(obs, rows));
-    } finally {
-      runner.dispose();
-    }
-  }
-
-  private logitsByChunk(chunkSize: number, logitsOf: (obs: Float32Array, rows: number) => Float32Array): Float32Array {
-    const { env, choiceStates } = this;
-    const d = env.stateDim;
-    const nA = env.nActions;
-    const out = new Float32Array(env.nStates * nA);
-    const rows = new Int32Array(Math.min(chunkSize, choiceStates.length) * d);
-    for (let start = 0; start < choiceStates.length; start += chunkSize) {
-      const end = Math.min(choiceStates.length, start + chunkSize);
-      for (let k = start; k < end; k++) rows.set(this.states.subarray(choiceStates[k]! * d, choiceStates[k]! * d + d), (k - start) * d);
-      const chunk = logitsOf(env.encode(rows.subarray(0, (end - start) * d)), end - start);
-      for (let k = start; k < end; k++) out.set(chunk.subarray((k - start) * nA, (k - start + 1) * nA), choiceStates[k]! * nA);
-    }
+  /** [start, end) ranges over the choice states, `size` at a time. */
+  private ranges(size: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let start = 0; start < this.choiceStates.length; start += size) out.push([start, Math.min(this.choiceStates.length, start + size)]);
     return out;
+  }
+
+  /** Encodings of the choice states `start … end − 1`. */
+  private encodeChoiceStates(start: number, end: number): Float32Array {
+    const d = this.env.stateDim;
+    const rows = new Int32Array((end - start) * d);
+    for (let k = start; k < end; k++) rows.set(this.states.subarray(this.choiceStates[k]! * d, this.choiceStates[k]! * d + d), (k - start) * d);
+    return this.env.encode(rows);
+  }
+
+  /** Copies a chunk's logits to the rows of its states. */
+  private scatter(chunk: Float32Array, start: number, end: number, logits: Float32Array): void {
+    const nA = this.env.nActions;
+    for (let k = start; k < end; k++) logits.set(chunk.subarray((k - start) * nA, (k - start + 1) * nA), this.choiceStates[k]! * nA);
   }
 }

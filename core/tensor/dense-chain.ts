@@ -17,12 +17,19 @@ export interface DenseChainValues {
   layers: readonly DenseLayerValues[];
 }
 
-/** Runs one loaded dense chain over many rows; `dispose` frees what `load` set up. */
+/**
+ * Runs one loaded dense chain over many rows; `dispose` frees what `load` set up. Batches are
+ * queued with `submit` and their outputs taken in the same order with `collect` (synchronous,
+ * waits when needed): a caller that submits the next batch before it collects one keeps the
+ * accelerator busy while it works on the outputs.
+ */
 export interface ChainRunner {
   readonly inputDim: number;
   readonly outputDim: number;
-  /** Outputs (`rows x outputDim`, row-major) for `rows x inputDim` inputs. Synchronous. */
-  run(x: Float32Array, rows: number): Float32Array;
+  /** Queues `rows x inputDim` inputs (row-major). */
+  submit(x: Float32Array, rows: number): void;
+  /** Outputs (`rows x outputDim`, row-major) of the oldest batch not collected yet. */
+  collect(): Float32Array;
   dispose(): void;
 }
 

@@ -52,6 +52,7 @@ function loadRunner(chain: DenseChainValues, options: ChainRunnerOptions): Chain
     port1.postMessage(message);
     return awaitReply(signal, port1);
   };
+  let pending = 0;
   try {
     const loaded = request({ kind: 'load', model, threads: options.threads });
     if (!loaded.ok) throw new Error(`onnxruntime could not load the network: ${loaded.error}`);
@@ -62,9 +63,15 @@ function loadRunner(chain: DenseChainValues, options: ChainRunnerOptions): Chain
   return {
     inputDim,
     outputDim,
-    run: (x, rows) => {
+    submit: (x, rows) => {
       if (x.length !== rows * inputDim) throw new Error(`onnxruntime runner: ${x.length} input values for ${rows} rows of ${inputDim}`);
-      const reply = request({ kind: 'run', x, rows, inputDim, inputName: ONNX_INPUT, outputName: ONNX_OUTPUT });
+      port1.postMessage({ kind: 'run', x, rows, inputDim, inputName: ONNX_INPUT, outputName: ONNX_OUTPUT });
+      pending += 1;
+    },
+    collect: () => {
+      if (pending === 0) throw new Error('onnxruntime runner: collect() without a submitted batch');
+      pending -= 1;
+      const reply = awaitReply(signal, port1);
       if (!reply.ok) throw new Error(`onnxruntime inference failed: ${reply.error}`);
       return reply.y!;
     },
@@ -77,11 +84,11 @@ function awaitReply(signal: Int32Array, port: MessagePort): Reply {
   const deadline = Date.now() + REPLY_TIMEOUT_MS;
   for (;;) {
     Atomics.wait(signal, 0, 0, 1000);
-    if (Atomics.load(signal, 0) === 1) {
+    if (Atomics.load(signal, 0) > 0) {
       // the worker posts before it signals, so the message is queued by now
       const received = receiveMessageOnPort(port);
       if (received) {
-        Atomics.store(signal, 0, 0);
+        Atomics.sub(signal, 0, 1);
         return received.message as Reply;
       }
     }

@@ -1,9 +1,11 @@
 /**
  * The worker thread that owns an onnxruntime session (CommonJS source, run with `eval`: it works
  * the same from sources, tests and the compiled package, none of which can name a worker file the
- * others have). Protocol: requests arrive on `workerData.port`; every reply is posted on that port
- * and then announced through `workerData.signal` (Int32Array[0] = 1 + notify), because the caller
- * waits with `Atomics.wait` and reads the reply with `receiveMessageOnPort`, synchronously.
+ * others have). Protocol: requests arrive on `workerData.port` and are answered in order; every
+ * reply is posted on that port and then announced through `workerData.signal` (Int32Array[0] counts
+ * the replies not yet taken; + notify), because the caller waits with `Atomics.wait` and reads the
+ * reply with `receiveMessageOnPort`, synchronously. The caller may queue the next request before
+ * it takes a reply, so that the runtime computes while the caller works.
  */
 export const ONNX_WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -13,10 +15,15 @@ const port = workerData.port;
 let session;
 function reply(message) {
   port.postMessage(message);
-  Atomics.store(signal, 0, 1);
+  Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 }
-port.on('message', async (request) => {
+// requests are handled one after the other, in arrival order, even though each awaits the runtime
+let queue = Promise.resolve();
+port.on('message', (request) => {
+  queue = queue.then(() => handle(request));
+});
+async function handle(request) {
   try {
     if (request.kind === 'load') {
       session = await ort.InferenceSession.create(request.model, {
@@ -37,5 +44,5 @@ port.on('message', async (request) => {
   } catch (error) {
     reply({ ok: false, error: String((error && error.message) || error) });
   }
-});
+}
 `;

@@ -11,6 +11,7 @@ import { ExactTerminatingDistribution } from '../../../core/evaluation/exact.js'
 import { Rng } from '../../../core/rng.js';
 import { chooseInferenceAccelerator, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
 import type { Activation } from '../../../core/tensor/dense.js';
+import type { ChainRunner } from '../../../core/tensor/dense-chain.js';
 import { Mlp } from '../../../core/tensor/mlp.js';
 import { HyperGrid } from '../../../envs/hypergrid.js';
 import { onnxRuntimeAccelerator } from '../../../plugins/node/onnx/onnx-accelerator.js';
@@ -19,6 +20,12 @@ import { denseChainModel } from '../../../plugins/node/onnx/onnx-model.js';
 // onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
 const missing = onnxRuntimeAccelerator.unavailable();
 if (missing) process.stdout.write(`onnx-accelerator tests skipped: ${missing}\n`);
+
+/** One batch through a runner. */
+function runOnce(runner: ChainRunner, x: Float32Array, rows: number): Float32Array {
+  runner.submit(x, rows);
+  return runner.collect();
+}
 
 function randomInputs(rows: number, dim: number, seed: number): Float32Array {
   const rng = new Rng(seed);
@@ -45,7 +52,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     const expected = tf.tidy(() => net.predict(tf.tensor2d(x, [rows, 12]))).dataSync();
     const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
     try {
-      const y = runner.run(x, rows);
+      const y = runOnce(runner, x, rows);
       expect(y.length).toBe(rows * 5);
       expect([runner.inputDim, runner.outputDim]).toEqual([12, 5]);
       let scale = 0;
@@ -66,7 +73,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     const outputs = [1, 2].map((threads) => {
       const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads });
       try {
-        return Array.from(runner.run(x, 3000));
+        return Array.from(runOnce(runner, x, 3000));
       } finally {
         runner.dispose();
       }
@@ -74,15 +81,29 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     expect(outputs[1]).toEqual(outputs[0]);
   });
 
+  it('returns queued batches in the order they were submitted', () => {
+    const net = mlp(10, [32], 4, 'relu', 6);
+    const batches = [5, 1, 300].map((rows, k) => ({ rows, x: randomInputs(rows, 10, 20 + k) }));
+    const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
+    try {
+      const alone = batches.map(({ x, rows }) => Array.from(runOnce(runner, x, rows)));
+      for (const { x, rows } of batches) runner.submit(x, rows);
+      expect(batches.map(() => Array.from(runner.collect()))).toEqual(alone);
+      expect(() => runner.collect()).toThrow(/collect\(\) without a submitted batch/);
+    } finally {
+      runner.dispose();
+    }
+  });
+
   it('takes a snapshot: later parameter updates do not reach a loaded runner', () => {
     const net = mlp(4, [8], 3, 'relu', 8);
     const x = randomInputs(2, 4, 1);
     const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
     try {
-      const before = Array.from(runner.run(x, 2));
+      const before = Array.from(runOnce(runner, x, 2));
       const layer = net.layers[1]!;
       layer.assign(new Float32Array(layer.inDim * layer.outDim).fill(0.5), new Float32Array(layer.outDim).fill(1));
-      expect(Array.from(runner.run(x, 2))).toEqual(before);
+      expect(Array.from(runOnce(runner, x, 2))).toEqual(before);
     } finally {
       runner.dispose();
     }
@@ -92,7 +113,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     const net = mlp(6, [4], 2, 'relu', 2);
     const runner = onnxRuntimeAccelerator.load(net.denseChain(), { threads: 1 });
     try {
-      expect(() => runner.run(new Float32Array(7), 1)).toThrow(/7 input values for 1 rows of 6/);
+      expect(() => runner.submit(new Float32Array(7), 1)).toThrow(/7 input values for 1 rows of 6/);
     } finally {
       runner.dispose();
     }
