@@ -37,7 +37,30 @@ export interface Linearization {
   jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;
   /** Jᵀ·u: the gradient of Σ outputs ⊙ u w.r.t. each variable. */
   vjp(u: tf.Tensor2D): tf.Tensor[];
+  /** Optional: Gram matrices of Jacobian rows, for methods that work in output space. */
+  readonly gram?: OutputGram;
   dispose(): void;
+}
+
+/** Estimated work of a tensor computation, for choosing between equivalent ones. */
+export interface WorkEstimate {
+  /** Multiply-adds of the matrix products. */
+  multiplyAdds: number;
+  /** Kernel dispatches, uploads and reads (each costs a fixed overhead whatever its size). */
+  kernels: number;
+}
+
+/**
+ * Gram matrices of output-space directions of a linearisation. A direction row r picks the
+ * linear combination Σ_a seeds[r, a] · outputs[index[r], a]; with S the matrix of these rows,
+ * `matrix` returns (S J)(S J)ᵀ (R x R for R rows), J the Jacobian w.r.t. all parameters.
+ */
+export interface OutputGram {
+  matrix(index: Int32Array, seeds: tf.Tensor2D): tf.Tensor2D;
+  /** Estimated work of `matrix` for `rows` direction rows. */
+  work(rows: number): WorkEstimate;
+  /** Estimated work of one `jvp` plus one `vjp` (the matrix-free alternative's unit). */
+  readonly productWork: WorkEstimate;
 }
 
 /** What an objective or the core asks an estimator factory for. */
