@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_OUTPUT_ROWS, preferOutputSpace } from '../../algorithms/policy-based/cg-choice.js';
+import { expandRows, outputRows, restrictToRows, rowSeeds } from '../../algorithms/policy-based/output-space-cg.js';
+import { type TrpoBatch, type TrpoOptions, TrustRegionStep } from '../../algorithms/policy-based/trpo.js';
+import type { Estimator } from '../../core/estimator.js';
+import { Rng } from '../../core/rng.js';
+import { Sampler } from '../../core/sampling/sampler.js';
+import { gatherTransitions } from '../../core/sampling/transitions.js';
+import type { Activation } from '../../core/tensor/dense.js';
+import { parameterCount } from '../../core/tensor/flat-params.js';
+import { Mlp } from '../../core/tensor/mlp.js';
+import { HyperGrid } from '../../envs/hypergrid.js';
+import { relativeError } from './enumeration.js';
+import { denseFisherAndGradient, finiteDifferenceJacobian, solveDense } from './float64-mlp.js';
+
+/*
+ * Conjugate gradients in output space (RL-T's trust-region step): the Gram matrix of Jacobian rows
+ * against central-difference Jacobians of a float64 copy of the network, the row coordinates, the
+ * solver against matrix-free CG and a dense float64 solve on a damped (well-conditioned) system,
+ * the fallback for estimators without `gram`, and the cost-based choice between the two solvers.
+ */
+const env = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
+const nA = env.nActions;
+const nets: Mlp[] = [];
+afterAll(() => nets.forEach((m) => m.dispose()));
+
+const tinyMlp = (hidden: number[], activation: Activation, seed: number, name: string): Mlp => {
+  const mlp = new Mlp({ inputDim: env.obsDim, hidden, outputDim: nA, activation }, new Rng(seed), `trpo-output-space-test/${name}`);
+  nets.push(mlp);
+  return mlp;
+};
+
+/** The visited rows of a sampled forward batch, with standard normal advantages. */
+function sampledBatch(policy: Mlp, n: number, seed: number): TrpoBatch {
+  const tr = gatherTransitions(new Sampler(env, policy, new Rng(seed)).sampleForward(n), nA - 1);
+  const rng = new Rng(seed + 1);
+  return { states: tr.states, actions: tr.actions, advantages: Float32Array.from({ length: tr.count }, () => rng.normal()), nTraj: n };
+}
+
+const options = (o: Partial<TrpoOptions> = {}): TrpoOptions => ({ delta: 0.01, cgIterations: 10, cgTolerance: 1e-10, backtrackSteps: 20, damping: 0, ...o });
+
+describe('output rows', () => {
+  const mask = env.forwardMask(env.allStates());
+  const rows = outputRows(mask, nA);
+
+  it('one row per allowed action except each state’s last allowed one, grouped by state', () => {
+    let expected = 0;
+    for (let s = 0; s < env.nStates; s++) {
+      const allowed = [0, 1, 2].filter((a) => mask[s * nA + a]);
+      expected += allowed.length - 1;
+      expect(rows.reference[s]).toBe(allowed.at(-1));
+      const own = Array.from(rows.action.subarray(rows.start[s]!, rows.start[s + 1]!));
+      expect(own).toEqual(allowed.slice(0, -1));
+      expect(Array.from(rows.state.subarray(rows.start[s]!, rows.start[s + 1]!))).toEqual(own.map(() => s));
+    }
+    expect(rows.count).toBe(expected);
+    expect(rows.count).toBe(12); // H = 3: four states with 3 allowed actions, four with 2, one with 1
+  });
+
+  it('seeds are e_a − e_ref; expandRows inverts restrictToRows on vectors summing to 0 over allowed actions', () => {
+    const seeds = rowSeeds(rows, nA);
+    for (let r = 0; r < rows.count; r++) {
+      const want = [0, 0, 0];
+      want[rows.action[r]!] = 1;
+      want[rows.reference[rows.state[r]!]!] = -1;
+      expect(Array.from(seeds.subarray(r * nA, r * nA + nA))).toEqual(want);
+    }
+    const rng = new Rng(5);
+    const y = new Float64Array(env.nStates * nA);
+    for (let s = 0; s < env.nStates; s++) {
+      const allowed = [0, 1, 2].filter((a) => mask[s * nA + a]);
+      let total = 0;
+      for (const a of allowed.slice(0, -1)) total += y[s * nA + a] = Math.fround(rng.normal());
+      y[s * nA + allowed.at(-1)!] = -total;
+    }
+    expect(relativeError(expandRows(rows, restrictToRows(rows, y, nA), nA), y)).toBeLessThan(1e-7);
+  });
+});
+
+describe('OutputGram.matrix', () => {
+  it.each([
+    ['relu', [4, 3]],
+    ['tanh', [5]],
+  ] as const)('equals (S J)(S J)ᵀ of central-difference Jacobians (%s, hidden %j)', (activation, hidden) => {
+    const mlp = tinyMlp([...hidden], activation, 11, `gram-${activation}`);
+    const nParams = parameterCount(mlp.variables);
+    const obs = env.encode(env.allStates());
+    const J = finiteDifferenceJacobian(mlp, obs, env.nStates, nParams); // J[j][s·nA + a]
+    // rows at random states (repeats included) with random seeds
+    const rng = new Rng(12);
+    const R = 20;
+    const index = Int32Array.from({ length: R }, () => Math.floor(rng.uniform() * env.nStates));
+    const seeds = Float32Array.from({ length: R * nA }, () => rng.normal());
+    const sj = Array.from({ length: R }, (_, r) =>
+      Float64Array.from({ length: nParams }, (_, j) => {
+        let v = 0;
+        for (let a = 0; a < nA; a++) v += seeds[r * nA + a]! * J[j]![index[r]! * nA + a]!;
+        return v;
+      }),
+    );
+    const want = Float64Array.from({ length: R * R }, (_, k) => {
+      const [r, t] = [Math.floor(k / R), k % R];
+      let v = 0;
+      for (let j = 0; j < nParams; j++) v += sj[r]![j]! * sj[t]![j]!;
+      return v;
+    });
+    const before = tf.memory().numTensors;
+    const x = tf.tensor2d(obs, [env.nStates, env.obsDim]);
+    const lin = mlp.linearize(x);
+    const got = tf.tidy(() => lin.gram!.matrix(index, tf.tensor2d(seeds, [R, nA])).dataSync());
+    lin.dispose();
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const rel = relativeError(got, want);
+    console.log(`Gram matrix (${activation}) vs central differences: relative error ${rel.toExponential(2)}`);
+    // float32 matMuls over ≤ 6 inputs per layer: ~1e-7; the differences are exact to ~1e-9 here
+    expect(rel).toBeLessThan(1e-5);
+  });
+});
+
+describe('TrustRegionStep.searchDirection', () => {
+  it('damped: output-space CG, matrix-free CG and a dense float64 solve of (F + λI) s = g agree', () => {
+    // λ = 0.1 makes the system well conditioned; 30 iterations exceed the dimension of the Krylov
+    // space (≤ the 12 output rows), so both CG runs converge to the solution
+    const mlp = tinyMlp([4, 3], 'relu', 21, 'damped');
+    const batch = sampledBatch(mlp, 200, 22);
+    const damping = 0.1;
+    const trpo = new TrustRegionStep(env, mlp, options({ damping, cgIterations: 30, cgTolerance: 1e-24 }));
+    const before = tf.memory().numTensors;
+    const outputSpace = trpo.searchDirection(batch, 'output-space');
+    const matrixFree = trpo.searchDirection(batch, 'matrix-free');
+    expect(tf.memory().numTensors).toBe(before);
+    const { fisher, gradient } = denseFisherAndGradient(mlp, env, batch);
+    const n = gradient.length;
+    const exact = solveDense(
+      fisher.map((f, k) => (k % (n + 1) === 0 ? f + damping : f)),
+      gradient,
+    );
+    const errors = [relativeError(outputSpace.direction, exact), relativeError(matrixFree.direction, exact), relativeError(outputSpace.direction, matrixFree.direction)];
+    console.log(`damped: output space vs dense ${errors[0]!.toExponential(2)}, matrix-free vs dense ${errors[1]!.toExponential(2)}, output space vs matrix-free ${errors[2]!.toExponential(2)}`);
+    // float32 logits, Jacobian products and Gram entries (~1e-7 relative), condition number ≲ 10²
+    for (const e of errors) expect(e).toBeLessThan(1e-5);
+    const sg = exact.reduce((s, v, k) => s + v * gradient[k]!, 0);
+    expect(Math.abs(outputSpace.sg / sg - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(matrixFree.sg / sg - 1)).toBeLessThan(1e-5);
+  });
+
+  it('an estimator without `gram` falls back to matrix-free CG; forcing output space then fails', () => {
+    const mlp = tinyMlp([8], 'relu', 31, 'no-gram');
+    const plain: Estimator = {
+      inputDim: mlp.inputDim,
+      outputDim: mlp.outputDim,
+      variables: mlp.variables,
+      apply: (x) => mlp.apply(x),
+      predict: (x) => mlp.predict(x),
+      linearize: (x) => {
+        const { outputs, jvp, vjp, dispose } = mlp.linearize(x);
+        return { outputs, jvp, vjp, dispose };
+      },
+      dispose: () => undefined,
+    };
+    const batch = sampledBatch(mlp, 50, 32);
+    const auto = new TrustRegionStep(env, plain, options()).searchDirection(batch);
+    const matrixFree = new TrustRegionStep(env, mlp, options()).searchDirection(batch, 'matrix-free');
+    expect(Array.from(auto.direction)).toEqual(Array.from(matrixFree.direction));
+    expect(() => new TrustRegionStep(env, plain, options()).searchDirection(batch, 'output-space')).toThrow(/output-space.*gram/);
+  });
+});
+
+describe('preferOutputSpace', () => {
+  /** The Gram estimates of a 4x256 MLP with `nOut` outputs linearised at `rows` inputs of width `inputDim`. */
+  function gramOf(inputDim: number, nOut: number, rows: number): { gram: NonNullable<ReturnType<Mlp['linearize']>['gram']>; parameters: number; dispose(): void } {
+    const mlp = new Mlp({ inputDim, hidden: [256, 256, 256, 256], outputDim: nOut, activation: 'relu' }, new Rng(41), 'trpo-output-space-test/choice');
+    const x = tf.zeros([rows, inputDim]) as tf.Tensor2D;
+    const lin = mlp.linearize(x);
+    return {
+      gram: lin.gram!,
+      parameters: parameterCount(mlp.variables),
+      dispose: () => {
+        lin.dispose();
+        x.dispose();
+        mlp.dispose();
+      },
+    };
+  }
+
+  it('picks output space for a HyperGrid batch and matrix-free CG when the rows are many (TFbind8-like)', () => {
+    // HyperGrid H = 16 (obs 32, 3 actions), 150 distinct states → ≤ 300 rows
+    const grid = gramOf(32, 3, 150);
+    expect(preferOutputSpace(grid.gram, 300, grid.parameters, 10)).toBe(true);
+    grid.dispose();
+    // 33 actions at 120 distinct states → 3840 rows: the R² Gram products cost more than 10 products
+    const wide = gramOf(33, 33, 120);
+    expect(preferOutputSpace(wide.gram, 120 * 32, wide.parameters, 10)).toBe(false);
+    expect(preferOutputSpace(wide.gram, MAX_OUTPUT_ROWS + 1, wide.parameters, 1000)).toBe(false);
+    wide.dispose();
+  });
+});
