@@ -48,17 +48,20 @@ export interface WorkEstimate {
   multiplyAdds: number;
   /** Kernel dispatches, uploads and reads (each costs a fixed overhead whatever its size). */
   kernels: number;
+  /** Host (JavaScript) arithmetic operations. */
+  hostOperations: number;
 }
 
 /**
- * Gram matrices of output-space directions of a linearisation. A direction row r picks the
- * linear combination Σ_a seeds[r, a] · outputs[index[r], a]; with S the matrix of these rows,
- * `matrix` returns (S J)(S J)ᵀ (R x R for R rows), J the Jacobian w.r.t. all parameters.
+ * Gram matrices of output-space directions of a linearisation at M inputs. The directions come in
+ * `blocks` blocks of M rows: row b·M + i picks Σ_a seeds[(b·M + i)·outDim + a] · outputs[i, a] (a
+ * row of zero seeds is a zero direction). With S the matrix of these rows and J the Jacobian
+ * w.r.t. all parameters, `matrix` returns (S J)(S J)ᵀ, (blocks·M) x (blocks·M), float64, row-major.
  */
 export interface OutputGram {
-  matrix(index: Int32Array, seeds: tf.Tensor2D): tf.Tensor2D;
-  /** Estimated work of `matrix` for `rows` direction rows. */
-  work(rows: number): WorkEstimate;
+  matrix(seeds: Float32Array, blocks: number): Float64Array;
+  /** Estimated work of `matrix` with `blocks` blocks. */
+  work(blocks: number): WorkEstimate;
   /** Estimated work of one `jvp` plus one `vjp` (the matrix-free alternative's unit). */
   readonly productWork: WorkEstimate;
 }

@@ -4,12 +4,12 @@
  * D_s = count_s (diag p_s − p_s p_sᵀ) / N.
  *
  * Every CG vector lies in range(Jᵀ): b = Jᵀ q, and F·Jᵀπ = Jᵀ(D K π) with K = J Jᵀ. Only a
- * subspace of logit space is needed: q_s sums to zero over the state's allowed actions (its
- * masked entries are 0, its taken-action entries add up to Σ A/N = its p-weighted part), D_s maps
- * into that subspace and ignores constants. So the vectors are written Jᵀ B π with B_s the
+ * subspace of logit space is needed: q_s sums to zero over the state's allowed actions (q_s =
+ * Σ_m A_m (e_{a_m} − p_s) / N over the rows m at s, and p_s sums to 1 there and is 0 elsewhere),
+ * D_s maps into that subspace and ignores constants. So the vectors are written Jᵀ B π with B_s the
  * A_s x (A_s − 1) matrix of columns e_a − e_ref (ref: the state's last allowed action) and π one
  * coordinate per row (s, a ≠ ref). With K̃ = Bᵀ K B (the R x R Gram matrix of the rows
- * J_{s,a} − J_{s,ref}, computed by `OutputGram.matrix` with seeds e_a − e_ref):
+ * J_{s,a} − J_{s,ref}, computed by `OutputGram.matrix` with seeds e_a − e_ref, `rowGram`):
  *   x = Jᵀ B u, r = Jᵀ B ρ, p = Jᵀ B π;
  *   (F + λI) p = Jᵀ B σ with σ = (D_s applied to (K̃ π) extended by 0 at ref)[a ≠ ref] + λ π
  *     (D_s is blind to constants, and Bᵀ y is y − y_ref, so the 0 at ref is exact);
@@ -29,6 +29,12 @@ export interface OutputRows {
   start: Int32Array;
   /** Each state's reference action (its last allowed one; −1 when none is allowed). */
   reference: Int32Array;
+  /**
+   * The block layout of `OutputGram.matrix`: the j-th row of state s sits at slot j·nStates + s of
+   * `blocks` blocks (the most rows any state has); slots without a row get zero seeds.
+   */
+  blocks: number;
+  slot: Int32Array;
 }
 
 /** The rows for the given forward masks (nStates x nA). */
@@ -46,28 +52,44 @@ export function outputRows(mask: Uint8Array, nA: number): OutputRows {
   const state = new Int32Array(count);
   const action = new Int32Array(count);
   const start = new Int32Array(nStates + 1);
+  const slot = new Int32Array(count);
+  let blocks = 0;
   let r = 0;
   for (let s = 0; s < nStates; s++) {
     start[s] = r;
     for (let a = 0; a < nA; a++) {
       if (mask[s * nA + a] && a !== reference[s]) {
+        slot[r] = (r - start[s]!) * nStates + s;
         state[r] = s;
         action[r++] = a;
       }
     }
+    blocks = Math.max(blocks, r - start[s]!);
   }
   start[nStates] = r;
-  return { count, state, action, start, reference };
+  return { count, state, action, start, reference, blocks, slot };
 }
 
-/** Seeds e_a − e_ref of every row (R x nA, row-major), for `OutputGram.matrix`. */
+/** Seeds e_a − e_ref of every row at its slot (blocks·nStates x nA, row-major), for `OutputGram.matrix`. */
 export function rowSeeds(rows: OutputRows, nA: number): Float32Array {
-  const seeds = new Float32Array(rows.count * nA);
+  const seeds = new Float32Array(rows.blocks * rows.reference.length * nA);
   for (let r = 0; r < rows.count; r++) {
-    seeds[r * nA + rows.action[r]!] = 1;
-    seeds[r * nA + rows.reference[rows.state[r]!]!] = -1;
+    seeds[rows.slot[r]! * nA + rows.action[r]!] = 1;
+    seeds[rows.slot[r]! * nA + rows.reference[rows.state[r]!]!] = -1;
   }
   return seeds;
+}
+
+/** K̃ (R x R) from the block-layout Gram matrix of `OutputGram.matrix`. */
+export function rowGram(rows: OutputRows, blockGram: Float64Array): Float64Array {
+  const R = rows.count;
+  const n = rows.blocks * rows.reference.length;
+  const out = new Float64Array(R * R);
+  for (let r = 0; r < R; r++) {
+    const from = rows.slot[r]! * n;
+    for (let t = 0; t < R; t++) out[r * R + t] = blockGram[from + rows.slot[t]!]!;
+  }
+  return out;
 }
 
 /** Row coordinates of a logit-space vector (nStates x nA) that sums to zero over each state's allowed actions. */

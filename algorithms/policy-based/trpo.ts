@@ -22,7 +22,7 @@ import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';
 import { readValues } from '../../core/tensor/read.js';
 import { preferOutputSpace } from './cg-choice.js';
-import { expandRows, gramTimes, outputRows, outputSpaceConjugateGradient, restrictToRows, rowSeeds } from './output-space-cg.js';
+import { expandRows, gramTimes, outputRows, outputSpaceConjugateGradient, restrictToRows, rowGram, rowSeeds } from './output-space-cg.js';
 
 /** Options of the trust-region step. */
 export interface TrpoOptions {
@@ -194,16 +194,14 @@ export class TrustRegionStep {
     const gram = at.lin.gram;
     if (solver === 'output-space' && !gram) throw new Error("the 'output-space' CG solver needs an estimator whose linearisation offers `gram` (the 'mlp' estimator's does)");
     const rows = gram && solver !== 'matrix-free' ? outputRows(at.mask, nA) : undefined;
-    if (!gram || !rows || (solver === 'auto' && !preferOutputSpace(gram, rows.count, parameterCount(this.policy.variables), cgIterations))) {
+    if (!gram || !rows || (solver === 'auto' && !preferOutputSpace(gram, rows, parameterCount(this.policy.variables), cgIterations))) {
       const g = this.gradientAt(at, batch);
       const direction = conjugateGradient(this.productAt(at, batch.nTraj), g, cgIterations, cgTolerance);
       return { direction, sg: dot(direction, g) };
     }
     // g = Jᵀ q = Jᵀ B q̃ (q sums to 0 over each state's allowed actions), F·Jᵀ B π = Jᵀ B (…)
     const b = restrictToRows(rows, this.logitGradient(at, batch), nA);
-    const k = Float64Array.from(
-      rows.count === 0 ? [] : readValues(() => gram.matrix(rows.state, tf.tensor2d(rowSeeds(rows, nA), [rows.count, nA]))),
-    );
+    const k = rows.count === 0 ? new Float64Array(0) : rowGram(rows, gram.matrix(rowSeeds(rows, nA), rows.blocks));
     const weights = Float64Array.from(at.counts, (c) => c / batch.nTraj);
     const u = outputSpaceConjugateGradient(k, rows, { probs: at.probs, weights }, nA, b, damping, cgIterations, cgTolerance);
     // sᵀg = (Jᵀ B u)·(Jᵀ B b) = uᵀ K̃ b

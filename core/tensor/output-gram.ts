@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OutputGram, WorkEstimate } from '../estimator.js';
 import type { Dense } from './dense.js';
+import { readValues } from './read.js';
 
 /** What a dense chain's linearisation caches at its inputs (see `linearizeDense`). */
 export interface DenseChainCache {
@@ -14,49 +15,65 @@ export interface DenseChainCache {
 }
 
 /**
- * Gram matrices (S J)(S J)ᵀ of a dense chain linearised at M inputs. Row r of S J is the gradient
- * w.r.t. all parameters of Σ_a seeds[r, a] · output[index[r], a]; at layer l (z = x W + b) that
- * gradient is x̃_{i}ᵀ δ_{l,r} with x̃ = [x, 1] the layer's input at i = index[r] (bias appended) and
- * δ_{l,r} the backpropagated signal of the row at the layer's pre-activation. Hence
- *   K[r, t] = Σ_l (x̃_{l,i_r} · x̃_{l,i_t}) (δ_{l,r} · δ_{l,t}),
- * one backward chain with R rows and, per layer, the inputs' Gram (M x M, gathered to R x R) times
- * the signals' Gram elementwise. Gram products use explicit transposes: transposed-operand matMuls
- * are much slower on the wasm backend (see `Dense`).
+ * Gram matrices (S J)(S J)ᵀ of a dense chain linearised at M inputs (see `OutputGram`). Row
+ * r = b·M + i of S J is the gradient w.r.t. all parameters of Σ_a seeds[r, a] · output[i, a]; at
+ * layer l (z = x W + b) that gradient is x̃_{l,i}ᵀ δ_{l,r}, with x̃ = [x, 1] the layer's input at i
+ * (bias appended) and δ_{l,r} the row's backpropagated signal at the layer's pre-activation. Hence
+ *   K[r, t] = Σ_l (x̃_{l,i} · x̃_{l,j}) (δ_{l,r} · δ_{l,t})      (r = b·M + i, t = c·M + j):
+ * one backward chain of all blocks' rows at once (the block layout lets the activation derivative
+ * broadcast over blocks, no gather) and per layer two Gram products, the inputs' (M x M) and the
+ * signals' ((blocks·M)²), read and combined on the host in float64. Gram products use explicit
+ * transposes: transposed-operand matMuls are much slower on the wasm backend (see `Dense`).
  */
 export function denseOutputGram(layers: readonly Dense[], cache: DenseChainCache): OutputGram {
-  const rows = cache.inputs[0]!.shape[0];
-  // multiply-adds of x·W per layer (per input row) and the layers' output widths
-  const layerMacs = layers.map((layer) => layer.inDim * layer.outDim);
-  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const M = cache.inputs[0]!.shape[0];
   const L = layers.length;
+  const outDim = layers[L - 1]!.outDim;
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  // multiply-adds of x·W per input row, per layer
+  const layerMacs = layers.map((layer) => layer.inDim * layer.outDim);
   const productWork: WorkEstimate = {
     // jvp: x·dW every layer, dh·W after the first; vjp: xᵀ·gz every layer, gz·Wᵀ after the first
-    multiplyAdds: rows * (4 * sum(layerMacs) - 2 * layerMacs[0]!),
+    multiplyAdds: M * (4 * sum(layerMacs) - 2 * layerMacs[0]!),
     // jvp ≈ 5 kernels per layer, vjp ≈ 4, plus one upload (tangent) and one read (gradient) per variable
-    kernels: 9 * L + 4 * L + 1,
+    kernels: 13 * L + 1,
+    hostOperations: 0,
   };
   return {
     productWork,
-    work: (r) => ({
-      multiplyAdds: r * (sum(layerMacs) - layerMacs[0]!) + r * r * sum(layers.map((l) => l.outDim)) + rows * rows * sum(layers.map((l) => l.inDim)),
-      kernels: 11 * L + 3,
-    }),
-    matrix: (index, seeds) =>
-      tf.tidy(() => {
-        const at = tf.tensor1d(index, 'int32');
-        let gram: tf.Tensor2D | undefined;
-        let signal: tf.Tensor2D = seeds;
-        for (let l = L - 1; l >= 0; l--) {
-          const d = cache.derivatives[l];
-          const delta = d ? (tf.mul(signal, tf.gather(d, at)) as tf.Tensor2D) : signal;
-          const signals = tf.matMul(delta, tf.transpose(delta));
-          // x̃·x̃' = x·x' + 1 (the bias's constant input)
-          const inputs = tf.gather(tf.gather(tf.add(tf.matMul(cache.inputs[l]!, cache.inputsT[l]!), 1), at, 0), at, 1);
-          const term = tf.mul(signals, inputs) as tf.Tensor2D;
-          gram = gram ? tf.add(gram, term) : term;
-          if (l > 0) signal = tf.matMul(delta, cache.weightsT[l]!);
+    work: (blocks) => {
+      const n = blocks * M;
+      return {
+        multiplyAdds: n * (sum(layerMacs) - layerMacs[0]!) + n * n * sum(layers.map((l) => l.outDim)) + M * M * sum(layers.map((l) => l.inDim)),
+        // per layer: mul, transpose, two matMuls, two reads, the chain's matMul
+        kernels: 7 * L + 1,
+        // the layers' Gram matrices combined on the host
+        hostOperations: L * n * n,
+      };
+    },
+    matrix: (seeds, blocks) => {
+      const n = blocks * M;
+      const gram = new Float64Array(n * n);
+      let signal: tf.Tensor2D = tf.tensor2d(seeds, [n, outDim]);
+      for (let l = L - 1; l >= 0; l--) {
+        const d = cache.derivatives[l];
+        const width = layers[l]!.outDim;
+        const delta = d ? tf.tidy(() => tf.reshape(tf.mul(tf.reshape(signal, [blocks, M, width]), d), [n, width]) as tf.Tensor2D) : signal;
+        const signals = readValues(() => tf.matMul(delta, tf.transpose(delta)));
+        const inputs = readValues(() => tf.matMul(cache.inputs[l]!, cache.inputsT[l]!));
+        for (let r = 0; r < n; r++) {
+          const row = (r % M) * M;
+          for (let c = 0; c < blocks; c++) {
+            const at = r * n + c * M;
+            for (let j = 0; j < M; j++) gram[at + j]! += (inputs[row + j]! + 1) * signals[at + j]!;
+          }
         }
-        return gram!;
-      }),
+        const next = l > 0 ? (tf.matMul(delta, cache.weightsT[l]!) as tf.Tensor2D) : undefined;
+        if (delta !== signal) delta.dispose();
+        signal.dispose();
+        if (next) signal = next;
+      }
+      return gram;
+    },
   };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_OUTPUT_ROWS, preferOutputSpace } from '../../algorithms/policy-based/cg-choice.js';
-import { expandRows, outputRows, restrictToRows, rowSeeds } from '../../algorithms/policy-based/output-space-cg.js';
+import { expandRows, outputRows, restrictToRows, rowGram, rowSeeds } from '../../algorithms/policy-based/output-space-cg.js';
 import { type TrpoBatch, type TrpoOptions, TrustRegionStep } from '../../algorithms/policy-based/trpo.js';
 import type { Estimator } from '../../core/estimator.js';
 import { Rng } from '../../core/rng.js';
@@ -58,14 +58,30 @@ describe('output rows', () => {
     expect(rows.count).toBe(12); // H = 3: four states with 3 allowed actions, four with 2, one with 1
   });
 
-  it('seeds are e_a − e_ref; expandRows inverts restrictToRows on vectors summing to 0 over allowed actions', () => {
+  it('seeds are e_a − e_ref at each row’s slot; rowGram picks the slots; expandRows inverts restrictToRows on vectors summing to 0 over allowed actions', () => {
+    // block layout: the j-th row of state s at slot j·nStates + s, two blocks on this grid
+    expect(rows.blocks).toBe(2);
+    expect(new Set(rows.slot).size).toBe(rows.count);
     const seeds = rowSeeds(rows, nA);
+    expect(seeds.length).toBe(rows.blocks * env.nStates * nA);
+    const seeded = new Set<number>();
     for (let r = 0; r < rows.count; r++) {
+      const s = rows.state[r]!;
+      const slot = rows.slot[r]!;
+      expect(slot).toBe((r - rows.start[s]!) * env.nStates + s);
+      seeded.add(slot);
       const want = [0, 0, 0];
       want[rows.action[r]!] = 1;
-      want[rows.reference[rows.state[r]!]!] = -1;
-      expect(Array.from(seeds.subarray(r * nA, r * nA + nA))).toEqual(want);
+      want[rows.reference[s]!] = -1;
+      expect(Array.from(seeds.subarray(slot * nA, slot * nA + nA))).toEqual(want);
     }
+    for (let slot = 0; slot < rows.blocks * env.nStates; slot++) {
+      if (!seeded.has(slot)) expect(Array.from(seeds.subarray(slot * nA, slot * nA + nA))).toEqual([0, 0, 0]);
+    }
+    // rowGram picks the rows' slots out of the block-layout matrix
+    const n = rows.blocks * env.nStates;
+    const k = rowGram(rows, Float64Array.from({ length: n * n }, (_, i) => Math.floor(i / n) * 1000 + (i % n)));
+    for (let r = 0; r < rows.count; r++) for (let t = 0; t < rows.count; t++) expect(k[r * rows.count + t]).toBe(rows.slot[r]! * 1000 + rows.slot[t]!);
     const rng = new Rng(5);
     const y = new Float64Array(env.nStates * nA);
     for (let s = 0; s < env.nStates; s++) {
@@ -87,15 +103,16 @@ describe('OutputGram.matrix', () => {
     const nParams = parameterCount(mlp.variables);
     const obs = env.encode(env.allStates());
     const J = finiteDifferenceJacobian(mlp, obs, env.nStates, nParams); // J[j][s·nA + a]
-    // rows at random states (repeats included) with random seeds
+    // two blocks of one row per state, random seeds, a few rows zero
     const rng = new Rng(12);
-    const R = 20;
-    const index = Int32Array.from({ length: R }, () => Math.floor(rng.uniform() * env.nStates));
-    const seeds = Float32Array.from({ length: R * nA }, () => rng.normal());
+    const M = env.nStates;
+    const blocks = 2;
+    const R = blocks * M;
+    const seeds = Float32Array.from({ length: R * nA }, (_, k) => (Math.floor(k / nA) % 5 === 3 ? 0 : rng.normal()));
     const sj = Array.from({ length: R }, (_, r) =>
       Float64Array.from({ length: nParams }, (_, j) => {
         let v = 0;
-        for (let a = 0; a < nA; a++) v += seeds[r * nA + a]! * J[j]![index[r]! * nA + a]!;
+        for (let a = 0; a < nA; a++) v += seeds[r * nA + a]! * J[j]![(r % M) * nA + a]!;
         return v;
       }),
     );
@@ -108,7 +125,7 @@ describe('OutputGram.matrix', () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor2d(obs, [env.nStates, env.obsDim]);
     const lin = mlp.linearize(x);
-    const got = tf.tidy(() => lin.gram!.matrix(index, tf.tensor2d(seeds, [R, nA])).dataSync());
+    const got = lin.gram!.matrix(seeds, blocks);
     lin.dispose();
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -185,15 +202,22 @@ describe('preferOutputSpace', () => {
     };
   }
 
+  /** Rows of `states` distinct states with every one of `nOut` actions allowed. */
+  const allAllowed = (states: number, nOut: number): ReturnType<typeof outputRows> => outputRows(new Uint8Array(states * nOut).fill(1), nOut);
+
   it('picks output space for a HyperGrid batch and matrix-free CG when the rows are many (TFbind8-like)', () => {
-    // HyperGrid H = 16 (obs 32, 3 actions), 150 distinct states → ≤ 300 rows
+    // HyperGrid H = 16 (obs 32, 3 actions), 150 distinct states → 300 rows
     const grid = gramOf(32, 3, 150);
-    expect(preferOutputSpace(grid.gram, 300, grid.parameters, 10)).toBe(true);
+    expect(preferOutputSpace(grid.gram, allAllowed(150, 3), grid.parameters, 10)).toBe(true);
     grid.dispose();
     // 33 actions at 120 distinct states → 3840 rows: the R² Gram products cost more than 10 products
     const wide = gramOf(33, 33, 120);
-    expect(preferOutputSpace(wide.gram, 120 * 32, wide.parameters, 10)).toBe(false);
-    expect(preferOutputSpace(wide.gram, MAX_OUTPUT_ROWS + 1, wide.parameters, 1000)).toBe(false);
+    expect(preferOutputSpace(wide.gram, allAllowed(120, 33), wide.parameters, 10)).toBe(false);
     wide.dispose();
+    // beyond the size cap, whatever the iterations
+    const large = gramOf(33, 33, 200);
+    expect(preferOutputSpace(large.gram, allAllowed(200, 33), large.parameters, 1000)).toBe(false);
+    expect(32 * 200).toBeGreaterThan(MAX_OUTPUT_ROWS);
+    large.dispose();
   });
 });
