@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_OUTPUT_ROWS, preferOutputSpace } from '../../algorithms/policy-based/cg-choice.js';
+import { MAX_GRAM_SIDE, preferOutputSpace } from '../../algorithms/policy-based/cg-choice.js';
 import { expandRows, outputRows, restrictToRows, rowGram, rowSeeds } from '../../algorithms/policy-based/output-space-cg.js';
 import { type TrpoBatch, type TrpoOptions, TrustRegionStep } from '../../algorithms/policy-based/trpo.js';
 import type { Estimator } from '../../core/estimator.js';
@@ -210,14 +210,16 @@ describe('preferOutputSpace', () => {
     const grid = gramOf(32, 3, 150);
     expect(preferOutputSpace(grid.gram, allAllowed(150, 3), grid.parameters, 10)).toBe(true);
     grid.dispose();
-    // 33 actions at 120 distinct states → 3840 rows: the R² Gram products cost more than 10 products
-    const wide = gramOf(33, 33, 120);
-    expect(preferOutputSpace(wide.gram, allAllowed(120, 33), wide.parameters, 10)).toBe(false);
+    // 33 actions at 60 distinct states → 1920 rows (within the size cap): the R² Gram products
+    // cost more than 10 products
+    const wide = gramOf(33, 33, 60);
+    expect(32 * 60).toBeLessThanOrEqual(MAX_GRAM_SIDE);
+    expect(preferOutputSpace(wide.gram, allAllowed(60, 33), wide.parameters, 10)).toBe(false);
     wide.dispose();
     // beyond the size cap, whatever the iterations
     const large = gramOf(33, 33, 200);
     expect(preferOutputSpace(large.gram, allAllowed(200, 33), large.parameters, 1000)).toBe(false);
-    expect(32 * 200).toBeGreaterThan(MAX_OUTPUT_ROWS);
+    expect(32 * 200).toBeGreaterThan(MAX_GRAM_SIDE);
     large.dispose();
   });
 });
