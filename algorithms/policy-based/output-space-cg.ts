@@ -18,6 +18,7 @@
  * (`expandRows`). Same iterates, stopping rules and numbers (up to rounding) as
  * `conjugateGradient` on the parameter-space products.
  */
+import { dot } from './conjugate-gradient.js';
 
 /** The allowed (distinct state, action) pairs other than each state's reference action. */
 export interface OutputRows {
@@ -153,11 +154,11 @@ export function outputSpaceConjugateGradient(
   const kRho = gramTimes(gram, rho);
   const kPi = Float64Array.from(kRho);
   const sigma = new Float64Array(n);
-  let rr = dotRows(rho, kRho);
+  let rr = dot(rho, kRho);
   for (let i = 0; i < iterations && rr > tolerance; i++) {
     applyFisherBlocks(rows, blocks, nA, kPi, sigma);
     for (let r = 0; r < n; r++) sigma[r]! += damping * pi[r]!;
-    const pAp = dotRows(kPi, sigma);
+    const pAp = dot(kPi, sigma);
     if (!(pAp > 0)) break; // direction of zero (or negative) curvature: nothing more to gain
     const alpha = rr / pAp;
     const kSigma = gramTimes(gram, sigma);
@@ -166,7 +167,7 @@ export function outputSpaceConjugateGradient(
       rho[r]! -= alpha * sigma[r]!;
       kRho[r]! -= alpha * kSigma[r]!;
     }
-    const rrNew = dotRows(rho, kRho);
+    const rrNew = dot(rho, kRho);
     if (rrNew < tolerance) break;
     const beta = rrNew / rr;
     for (let r = 0; r < n; r++) {
@@ -188,10 +189,4 @@ function applyFisherBlocks(rows: OutputRows, blocks: FisherBlocks, nA: number, y
     for (let r = from; r < to; r++) py += probs[s * nA + rows.action[r]!]! * y[r]!;
     for (let r = from; r < to; r++) out[r] = weights[s]! * probs[s * nA + rows.action[r]!]! * (y[r]! - py);
   }
-}
-
-function dotRows(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
-  return s;
 }

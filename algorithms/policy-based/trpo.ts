@@ -22,7 +22,10 @@ import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';
 import { readValues } from '../../core/tensor/read.js';
 import { preferOutputSpace } from './cg-choice.js';
+import { conjugateGradient, dot } from './conjugate-gradient.js';
 import { expandRows, gramTimes, outputRows, outputSpaceConjugateGradient, restrictToRows, rowGram, rowSeeds } from './output-space-cg.js';
+
+export { conjugateGradient } from './conjugate-gradient.js';
 
 /** Options of the trust-region step. */
 export interface TrpoOptions {
@@ -320,37 +323,4 @@ export function softmaxRows(logits: ArrayLike<number>, mask: Uint8Array, nA: num
     for (let a = 0; a < nA; a++) out[r * nA + a]! /= z;
   }
   return out;
-}
-
-/** Solves A x = b approximately by conjugate gradients from x = 0 (float64). */
-export function conjugateGradient(product: (v: Float64Array) => Float64Array, b: Float64Array, iterations: number, tolerance: number): Float64Array {
-  const x = new Float64Array(b.length);
-  const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
-  let rr = dot(r, r);
-  // the residual is checked before every iteration: b = 0 (or an exact solve) must not give 0/0
-  for (let i = 0; i < iterations && rr > tolerance; i++) {
-    const ap = product(p);
-    const pAp = dot(p, ap);
-    if (!(pAp > 0)) break; // direction of zero (or negative) curvature: nothing more to gain
-    const alpha = rr / pAp;
-    // x, r and r·r in one pass (the sum runs in the order of dot's)
-    let rrNew = 0;
-    for (let k = 0; k < x.length; k++) {
-      x[k]! += alpha * p[k]!;
-      const rk = (r[k]! -= alpha * ap[k]!);
-      rrNew += rk * rk;
-    }
-    if (rrNew < tolerance) break;
-    const beta = rrNew / rr;
-    for (let k = 0; k < p.length; k++) p[k] = r[k]! + beta * p[k]!;
-    rr = rrNew;
-  }
-  return x;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
-  return s;
 }
