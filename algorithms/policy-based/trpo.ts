@@ -190,7 +190,7 @@ export class TrustRegionStep {
     };
   }
 
-  /** s = CG(F + λI, g) and sᵀg, by whichever of the two equivalent solvers is estimated cheaper. */
+  /** s = CG(F + λI, g) and sᵀg by the given solver ('auto': whichever of the two is estimated cheaper). */
   private directionAt(at: Linearized, batch: TrpoBatch, solver: CgSolver): { direction: Float64Array; sg: number } {
     const { cgIterations, cgTolerance, damping } = this.options;
     const nA = this.env.nActions;
@@ -202,7 +202,8 @@ export class TrustRegionStep {
       const direction = conjugateGradient(this.productAt(at, batch.nTraj), g, cgIterations, cgTolerance);
       return { direction, sg: dot(direction, g) };
     }
-    // g = Jᵀ q = Jᵀ B q̃ (q sums to 0 over each state's allowed actions), F·Jᵀ B π = Jᵀ B (…)
+    // g = Jᵀ q = Jᵀ B b with b = q at the rows (q sums to 0 over each state's allowed actions);
+    // CG on row coordinates with K̃ = the rows' Gram matrix (see output-space-cg.ts)
     const b = restrictToRows(rows, this.logitGradient(at, batch), nA);
     const k = rows.count === 0 ? new Float64Array(0) : rowGram(rows, gram.matrix(rowSeeds(rows, nA), rows.blocks));
     const weights = Float64Array.from(at.counts, (c) => c / batch.nTraj);
