@@ -43,7 +43,33 @@ export interface Linearization {
   jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;
   /** Jᵀ·u: the gradient of Σ outputs ⊙ u w.r.t. each variable. */
   vjp(u: tf.Tensor2D): tf.Tensor[];
+  /** Optional: Gram matrices of Jacobian rows, for methods that work in output space. */
+  readonly gram?: OutputGram;
   dispose(): void;
+}
+
+/** Estimated work of a tensor computation, for choosing between equivalent ones. */
+export interface WorkEstimate {
+  /** Multiply-adds of the matrix products. */
+  multiplyAdds: number;
+  /** Kernel dispatches, uploads and reads (each costs a fixed overhead whatever its size). */
+  kernels: number;
+  /** Host (JavaScript) arithmetic operations. */
+  hostOperations: number;
+}
+
+/**
+ * Gram matrices of output-space directions of a linearisation at M inputs. The directions come in
+ * `blocks` blocks of M rows: row b·M + i picks Σ_a seeds[(b·M + i)·outDim + a] · outputs[i, a] (a
+ * row of zero seeds is a zero direction). With S the matrix of these rows and J the Jacobian
+ * w.r.t. all parameters, `matrix` returns (S J)(S J)ᵀ, (blocks·M) x (blocks·M), float64, row-major.
+ */
+export interface OutputGram {
+  matrix(seeds: Float32Array, blocks: number): Float64Array;
+  /** Estimated work of `matrix` with `blocks` blocks. */
+  work(blocks: number): WorkEstimate;
+  /** Estimated work of one `jvp` plus one `vjp` (the matrix-free alternative's unit). */
+  readonly productWork: WorkEstimate;
 }
 
 /** What an objective or the core asks an estimator factory for. */

@@ -9,7 +9,7 @@ export { batchSize, hasExactMetrics, hasModes, isEnumerable } from '../core/env/
 export type { EvaluationView, HeatmapsView, TableView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 export { evaluationViewOf, hasEvaluationView } from '../core/env/view.js';
 export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
-export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization } from '../core/estimator.js';
+export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization, OutputGram, WorkEstimate } from '../core/estimator.js';
 export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objective.js';
 export { collectsOwnExperience } from '../core/objective.js';
 export type { GymEnv, GymEnvFactory, Info, ResetOptions, StepResult } from '../core/gym/gym-env.js';

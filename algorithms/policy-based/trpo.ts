@@ -8,7 +8,9 @@
  * Jacobian of the logits of state s_m — products F·v are exact: J·v by forward mode and Jᵀ·u
  * by backpropagation through the estimator's linearisation (`linearize`), which is computed once
  * per step at the batch's distinct states and also gives g = Jᵀ (∂L/∂logits) and L(θ_old) (its
- * outputs are the inference logits). s = CG(F, g) in `cgIterations` iterations;
+ * outputs are the inference logits). s = CG(F, g) in `cgIterations` iterations — in parameter
+ * space with matrix-free products, or in output space on the Gram matrix of the Jacobian's rows
+ * when the estimator offers it and that is estimated cheaper (`output-space-cg.ts`, `cg-choice.ts`);
  * step = sqrt(2δ / sᵀg) · s; try θ_old − 0.5^k · step for k = 0 … backtrackSteps − 1 and keep the
  * first with L < L(θ_old) and KL ≤ δ; if none, θ_old stays.
  */
@@ -19,6 +21,11 @@ import { maskPenalty } from '../../core/policy/categorical.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';
 import { readValues } from '../../core/tensor/read.js';
+import { preferOutputSpace } from './cg-choice.js';
+import { conjugateGradient, dot } from './conjugate-gradient.js';
+import { expandRows, gramTimes, outputRows, outputSpaceConjugateGradient, restrictToRows, rowGram, rowSeeds } from './output-space-cg.js';
+
+export { conjugateGradient } from './conjugate-gradient.js';
 
 /** Options of the trust-region step. */
 export interface TrpoOptions {
@@ -36,6 +43,9 @@ export interface TrpoOptions {
 
 /** v ↦ F·v, holding cached tensors until `dispose()`. */
 export type FisherProduct = ((v: Float64Array) => Float64Array) & { dispose(): void };
+
+/** Which conjugate-gradient solver computes the search direction (see `searchDirection`). */
+export type CgSolver = 'auto' | 'matrix-free' | 'output-space';
 
 /** What one step did. */
 export interface TrpoStepResult {
@@ -65,7 +75,8 @@ interface Linearized {
   /** Rows per distinct state. */
   counts: Float32Array;
   nUnique: number;
-  /** Masked softmax of the logits at each distinct state (float64). */
+  /** Forward masks and masked softmax of the logits at each distinct state (float64). */
+  mask: Uint8Array;
   probs: Float64Array;
   lin: Linearization;
   dispose(): void;
@@ -100,23 +111,36 @@ export class TrustRegionStep {
     return Object.assign(this.productAt(at, batch.nTraj), { dispose: () => at.dispose() });
   }
 
+  /**
+   * The step's search direction s = CG(F + damping·I, g) and sᵀg at the current parameters.
+   * `solver` picks the CG variant: 'matrix-free' (parameter space), 'output-space' (Gram matrix
+   * of the Jacobian's rows; needs an estimator whose linearisation offers `gram`), or 'auto' (the
+   * one estimated cheaper, as `step` does). Both give the same direction up to rounding.
+   */
+  searchDirection(batch: TrpoBatch, solver: CgSolver = 'auto'): { direction: Float64Array; sg: number } {
+    const at = this.linearizeAt(batch);
+    try {
+      return this.directionAt(at, batch, solver);
+    } finally {
+      at.dispose();
+    }
+  }
+
   /** One trust-region step on the policy's parameters. */
   step(batch: TrpoBatch): TrpoStepResult {
     const { delta, backtrackSteps } = this.options;
     const vars = this.policy.variables;
     // one linearisation serves the gradient, the Fisher products and the surrogate before the step
     const at = this.linearizeAt(batch);
-    let g: Float64Array;
     let direction: Float64Array;
+    let sg: number;
     let before: { surrogate: number; kl: number; logProbs: Float64Array };
     try {
-      g = this.gradientAt(at, batch);
-      direction = conjugateGradient(this.productAt(at, batch.nTraj), g, this.options.cgIterations, this.options.cgTolerance);
+      ({ direction, sg } = this.directionAt(at, batch, 'auto'));
       before = this.surrogateAndKl(batch, at.inverse, at.probs);
     } finally {
       at.dispose();
     }
-    const sg = dot(direction, g);
     const none: TrpoStepResult = { accepted: false, backtracks: -1, surrogateBefore: before.surrogate, surrogateAfter: before.surrogate, kl: 0 };
     if (!(sg > 0) || !Number.isFinite(sg)) return none;
     const old = flattenValues(vars);
@@ -148,13 +172,15 @@ export class TrustRegionStep {
     const x = tf.tensor2d(obs, [nUnique, env.obsDim]);
     const lin = this.policy.linearize!(x);
     // the linearisation's outputs are the inference logits, bit for bit
-    const probs = softmaxRows(lin.outputs.dataSync(), env.forwardMask(unique), env.nActions);
+    const mask = env.forwardMask(unique);
+    const probs = softmaxRows(lin.outputs.dataSync(), mask, env.nActions);
     return {
       unique,
       obs,
       inverse,
       counts,
       nUnique,
+      mask,
       probs,
       lin,
       dispose: () => {
@@ -164,13 +190,42 @@ export class TrustRegionStep {
     };
   }
 
+  /** s = CG(F + λI, g) and sᵀg by the given solver ('auto': whichever of the two is estimated cheaper). */
+  private directionAt(at: Linearized, batch: TrpoBatch, solver: CgSolver): { direction: Float64Array; sg: number } {
+    const { cgIterations, cgTolerance, damping } = this.options;
+    const nA = this.env.nActions;
+    const gram = at.lin.gram;
+    if (solver === 'output-space' && !gram) throw new Error("the 'output-space' CG solver needs an estimator whose linearisation offers `gram` (the 'mlp' estimator's does)");
+    const rows = gram && solver !== 'matrix-free' ? outputRows(at.mask, nA) : undefined;
+    if (!gram || !rows || (solver === 'auto' && !preferOutputSpace(gram, rows, parameterCount(this.policy.variables), cgIterations))) {
+      const g = this.gradientAt(at, batch);
+      const direction = conjugateGradient(this.productAt(at, batch.nTraj), g, cgIterations, cgTolerance);
+      return { direction, sg: dot(direction, g) };
+    }
+    // g = Jᵀ q = Jᵀ B b with b = q at the rows (q sums to 0 over each state's allowed actions);
+    // CG on row coordinates with K̃ = the rows' Gram matrix (see output-space-cg.ts)
+    const b = restrictToRows(rows, this.logitGradient(at, batch), nA);
+    const k = rows.count === 0 ? new Float64Array(0) : rowGram(rows, gram.matrix(rowSeeds(rows, nA), rows.blocks));
+    const weights = Float64Array.from(at.counts, (c) => c / batch.nTraj);
+    const u = outputSpaceConjugateGradient(k, rows, { probs: at.probs, weights }, nA, b, damping, cgIterations, cgTolerance);
+    // sᵀg = (Jᵀ B u)·(Jᵀ B b) = uᵀ K̃ b
+    return { direction: this.vjpFlat(at, expandRows(rows, u, nA)), sg: dot(u, gramTimes(k, b)) };
+  }
+
   /**
-   * ∇ surrogate = Jᵀ q with q the gradient w.r.t. the logits: at the current parameters (ratio 1)
-   * row m contributes A_m (e_{a_m} − p) / N at its state.
+   * ∇ surrogate = Jᵀ q with q the gradient w.r.t. the logits (`logitGradient`).
    */
   private gradientAt(at: Linearized, batch: TrpoBatch): Float64Array {
+    return this.vjpFlat(at, Float32Array.from(this.logitGradient(at, batch)));
+  }
+
+  /**
+   * The surrogate's gradient w.r.t. the logits at the distinct states (nUnique x nA): at the
+   * current parameters (ratio 1) row m contributes A_m (e_{a_m} − p) / N at its state.
+   */
+  private logitGradient(at: Linearized, batch: TrpoBatch): Float64Array {
     const nA = this.env.nActions;
-    const q = new Float32Array(at.nUnique * nA);
+    const q = new Float64Array(at.nUnique * nA);
     const perState = new Float64Array(at.nUnique * nA);
     const weight = new Float64Array(at.nUnique);
     for (let m = 0; m < batch.actions.length; m++) {
@@ -180,7 +235,7 @@ export class TrustRegionStep {
       weight[s]! += w;
     }
     for (let k = 0; k < q.length; k++) q[k] = perState[k]! - weight[Math.floor(k / nA)]! * at.probs[k]!;
-    return this.vjpFlat(at, q);
+    return q;
   }
 
   /** v ↦ F·v (+ damping·v) on a linearisation (not disposed here). */
@@ -269,37 +324,4 @@ export function softmaxRows(logits: ArrayLike<number>, mask: Uint8Array, nA: num
     for (let a = 0; a < nA; a++) out[r * nA + a]! /= z;
   }
   return out;
-}
-
-/** Solves A x = b approximately by conjugate gradients from x = 0 (float64). */
-export function conjugateGradient(product: (v: Float64Array) => Float64Array, b: Float64Array, iterations: number, tolerance: number): Float64Array {
-  const x = new Float64Array(b.length);
-  const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
-  let rr = dot(r, r);
-  // the residual is checked before every iteration: b = 0 (or an exact solve) must not give 0/0
-  for (let i = 0; i < iterations && rr > tolerance; i++) {
-    const ap = product(p);
-    const pAp = dot(p, ap);
-    if (!(pAp > 0)) break; // direction of zero (or negative) curvature: nothing more to gain
-    const alpha = rr / pAp;
-    // x, r and r·r in one pass (the sum runs in the order of dot's)
-    let rrNew = 0;
-    for (let k = 0; k < x.length; k++) {
-      x[k]! += alpha * p[k]!;
-      const rk = (r[k]! -= alpha * ap[k]!);
-      rrNew += rk * rk;
-    }
-    if (rrNew < tolerance) break;
-    const beta = rrNew / rr;
-    for (let k = 0; k < p.length; k++) p[k] = r[k]! + beta * p[k]!;
-    rr = rrNew;
-  }
-  return x;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
-  return s;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Linearization } from '../estimator.js';
 import type { Dense } from './dense.js';
+import { denseOutputGram } from './output-gram.js';
 
 /**
  * The linearisation of a stack of dense layers at fixed inputs x: J·v and Jᵀ·u for the Jacobian
@@ -38,6 +39,7 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
   const all = [...cache.inputs.slice(1), ...cache.inputsT, ...cache.weightsT, ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined), cache.outputs];
   return {
     outputs: cache.outputs,
+    gram: denseOutputGram(layers, cache),
     jvp: (tangents) =>
       tf.tidy(() => {
         let dh: tf.Tensor2D | undefined;

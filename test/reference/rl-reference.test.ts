@@ -470,8 +470,29 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       errorReport.set('TRPO.search_dir (float32 products, relative L2, not asserted)', { maxRel: dirError, maxAbsOverScale: dirError });
       const lengthError = Math.abs(maxLength / ref.TRPO.max_length - 1);
       errorReport.set('TRPO.max_length (float32 products, not asserted)', { maxRel: lengthError, maxAbsOverScale: lengthError });
+    });
 
-      // step() moves the parameters by −0.5^k · sqrt(2δ / (x·g)) · x (k = the accepted backtrack)
+    it('conjugate gradients in output space (what step() uses here) reproduce search_dir and max_length; step() moves by −0.5^k·max_step', () => {
+      // CG in output space runs on the host in float64 with the Gram matrix of the Jacobian's rows
+      // (entries from float32 matMuls, ~1e-7 relative): only the matrix is rounded, not every
+      // iterate as with the float32 products above, so it lands as close to `search_dir` as an
+      // independent float64 implementation (observed 2.2e-5 relative L2; float64 products: 1.9e-5)
+      const { direction: x, sg } = step.searchDirection(batch, 'output-space');
+      const dirError = norm(toReferenceLayout(x, perm).map((v, k) => v - ref.TRPO.search_dir[k]!)) / norm(ref.TRPO.search_dir);
+      errorReport.set('TRPO.search_dir (output-space CG, relative L2)', { maxRel: dirError, maxAbsOverScale: dirError });
+      expect(dirError, 'TRPO.search_dir (output-space CG): ‖x − search_dir‖ / ‖search_dir‖').toBeLessThan(1e-4);
+      const g = step.surrogateGradient(batch);
+      expectClose(sg, dot(x, g), 1e-6, 'sᵀg (output space) vs the direction times the surrogate gradient');
+      const maxLength = Math.sqrt((2 * TRPO_OPTIONS.delta) / sg);
+      expectClose(maxLength, ref.TRPO.max_length, 1e-4, 'TRPO.max_length (output-space CG)');
+      const fvp = step.fisherVectorProduct(batch);
+      const residual = norm(fvp(x).map((v, k) => v - g[k]!)) / norm(g);
+      fvp.dispose();
+      // the float64 solve's relative residual is 0.0054 here (see above)
+      expect(residual, 'relative residual ‖F·x − g‖ / ‖g‖').toBeLessThan(0.006);
+      // 'auto' (step's choice) is the output-space solver on this batch
+      expect(Array.from(step.searchDirection(batch).direction)).toEqual(Array.from(x));
+
       const policy = buildMlp('logit_PF', ref);
       try {
         const own = new TrustRegionStep(env, policy, TRPO_OPTIONS);
@@ -479,8 +500,11 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
         const result = own.step(batch);
         const after = flattenValues(policy.variables);
         expect(result.accepted).toBe(true);
-        const scale = maxLength * 0.5 ** result.backtracks;
-        expectClose(after.map((v, k) => v - before[k]!), x.map((v) => -scale * v), 1e-4, 'TRPO step (parameter change)');
+        const moved = toReferenceLayout(after.map((v, k) => v - before[k]!), perm);
+        const expected = ref.TRPO.max_step.map((v) => -(0.5 ** result.backtracks) * v);
+        const stepError = norm(moved.map((v, k) => v - expected[k]!)) / norm(expected);
+        errorReport.set('TRPO step −0.5^k·max_step (relative L2)', { maxRel: stepError, maxAbsOverScale: stepError });
+        expect(stepError, 'step(): ‖Δθ + 0.5^k·max_step‖ / ‖0.5^k·max_step‖').toBeLessThan(1e-4);
       } finally {
         policy.dispose();
       }
