@@ -121,13 +121,17 @@ function fusedKernel(x: tf.Tensor3D, w: tf.Tensor2D, b: tf.Tensor1D, activation:
 }
 
 /**
- * act(x W + b) in as few kernels as the backend allows (relu and linear fuse into the matMul).
- * Inside a gradient computation tfjs runs it unfused (matMul, add, activation), whose rounding
- * differs from the fused kernel's in the last bit; training passes keep that path.
+ * act(x W + b) for the training pass: the fused kernel of {@link inferenceChain}, so that the
+ * loss sees bit for bit the outputs sampling saw. Called inside the custom gradient's forward
+ * function, whose kernels are not recorded (the layer's own gradient is), so the kernel runs
+ * fused where `tf.fused.matMul` would fall back to matMul, add and activation kernels inside a
+ * gradient computation; the backend also reuses the weights it packed for sampling.
  */
 function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  if (activation === 'tanh') return tf.tanh(tf.fused.matMul({ a: x, b: w, bias: b })) as tf.Tensor2D;
-  return tf.fused.matMul({ a: x, b: w, bias: b, activation }) as tf.Tensor2D;
+  return tf.tidy(() => {
+    const y = fusedKernel(tf.reshape(x, [1, x.shape[0], x.shape[1]]), w, b, activation);
+    return tf.reshape(y, [x.shape[0], w.shape[1]]) as tf.Tensor2D;
+  });
 }
 
 /** The dense op with x closed over: gradients for W and b only. */
