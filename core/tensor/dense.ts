@@ -44,6 +44,8 @@ export class Dense {
     this.weight = ownedVariable(tf.tensor2d(w, [inDim, outDim]), `${name}/w`);
     this.bias = ownedVariable(tf.tensor1d(b), `${name}/b`);
     this.op = makeDenseOp(activation, () => this.weight3());
+    // made now, so that the number of live tensors does not change at the first network call
+    this.weight3();
   }
 
   /**
