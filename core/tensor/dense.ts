@@ -104,7 +104,8 @@ function makeDenseOp(activation: Activation, weight3: () => tf.Tensor3D): (x: tf
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const dz = activationGrad(activation, dy as tf.Tensor2D, ys);
-        return [inputGradient(dz, ws), tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
+        const { dx, db } = inputAndBiasGradients(dz, ws);
+        return [dx, tf.matMul(tf.transpose(xs), dz), db];
       },
     };
   });
@@ -171,16 +172,21 @@ function makeParamOnlyDenseOp(x: tf.Tensor2D, activation: Activation, weight3: (
 }
 
 /**
- * dx = dz Wᵀ. For few rows it is computed as (W dzᵀ)ᵀ: the wasm transpose and the packing of a
- * fresh right-hand operand cost in proportion to their size, and for rows·(in + out) well below
- * in·out transposing dz and the product is far cheaper than transposing W (measured for 256x256:
- * 0.3 ms vs 1.2 ms at 1 row, 0.9 vs 1.3 ms at 48 rows, about even at 256 rows). Both forms accumulate
- * over the same index in the same order: the results are bit for bit equal.
+ * dx = dz Wᵀ and db = Σ_rows dz. For few rows dx is computed as (W dzᵀ)ᵀ: the wasm transpose and
+ * the packing of a fresh right-hand operand cost in proportion to their size, and for
+ * rows·(in + out) well below in·out transposing dz and the product is far cheaper than
+ * transposing W (measured for 256x256: 0.3 ms vs 1.2 ms at 1 row, 0.9 vs 1.3 ms at 48 rows, about
+ * even at 256 rows). db then sums dzᵀ along its rows: the wasm sum over axis 0 transposes its
+ * input first, so this saves that transpose. Both forms accumulate over the same index in the
+ * same order: the results are bit for bit equal.
  */
-function inputGradient(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+function inputAndBiasGradients(dz: tf.Tensor2D, w: tf.Tensor2D): { dx: tf.Tensor2D; db: tf.Tensor1D } {
   const [inDim, outDim] = w.shape;
-  if (dz.shape[0] * (inDim + outDim) < 2 * inDim * outDim) return tf.transpose(tf.matMul(w, tf.transpose(dz)));
-  return tf.matMul(dz, tf.transpose(w));
+  if (dz.shape[0] * (inDim + outDim) < 2 * inDim * outDim) {
+    const dzT = tf.transpose(dz);
+    return { dx: tf.transpose(tf.matMul(w, dzT)), db: tf.sum(dzT, 1) };
+  }
+  return { dx: tf.matMul(dz, tf.transpose(w)), db: tf.sum(dz, 0) };
 }
 
 function activationGrad(activation: Activation, dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {

@@ -5,8 +5,8 @@ import { Dense } from '../../core/tensor/dense.js';
 
 /*
  * A dense layer's input gradient dz Wᵀ is computed as (W dzᵀ)ᵀ when the batch has few rows
- * (cheaper on wasm); both forms must give the same bits, or training would depend on the batch size's
- * side of the threshold.
+ * (cheaper on wasm), and its bias gradient from dzᵀ then; both forms must give the same bits, or
+ * training would depend on the batch size's side of the threshold.
  */
 describe('Dense input gradient', () => {
   it.each([
@@ -20,14 +20,17 @@ describe('Dense input gradient', () => {
     const layer = new Dense(inDim, outDim, 'linear', new Rng(rows), `dense-grad-${rows}-${inDim}-${outDim}`);
     const x = tf.randomNormal([rows, inDim], 0, 1, 'float32', 3) as tf.Tensor2D;
     const dz = tf.randomNormal([rows, outDim], 0, 1, 'float32', 5) as tf.Tensor2D;
-    // d/dx Σ (x W + b) ⊙ dz = dz Wᵀ
-    const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input as tf.Tensor2D), dz)))(x);
-    const expected = tf.tidy(() => tf.matMul(dz, tf.transpose(layer.weight)));
-    const a = Float32Array.from(dx.dataSync());
-    const b = Float32Array.from(expected.dataSync());
-    expect(Array.from(new Uint32Array(a.buffer))).toEqual(Array.from(new Uint32Array(b.buffer)));
-    expect(b.some((v) => v !== 0)).toBe(true);
-    tf.dispose([x, dz, dx, expected]);
+    // d/dx Σ (x W + b) ⊙ dz = dz Wᵀ and d/db = Σ_rows dz
+    // the bias is the layer's own variable: differentiating with respect to it reaches the layer's gradient
+    const f = (input: tf.Tensor, _bias: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layer.apply(input as tf.Tensor2D), dz));
+    const [dx, db] = tf.grads(f)([x, layer.bias]);
+    const expectedDx = tf.tidy(() => tf.matMul(dz, tf.transpose(layer.weight)));
+    const expectedDb = tf.sum(dz, 0);
+    const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+    expect(bits(dx!)).toEqual(bits(expectedDx));
+    expect(bits(db!)).toEqual(bits(expectedDb));
+    expect(expectedDx.dataSync().some((v) => v !== 0)).toBe(true);
+    tf.dispose([x, dz, dx!, db!, expectedDx, expectedDb]);
     layer.dispose();
   });
 });
