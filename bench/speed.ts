@@ -33,6 +33,7 @@ import { PluginRegistry } from '../core/plugin.js';
 import { Rng } from '../core/rng.js';
 import { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
+import { Float32Adam } from '../core/tensor/float32-adam.js';
 import { Mlp } from '../core/tensor/mlp.js';
 import { train } from '../core/training/run.js';
 import { TrustRegionStep } from '../algorithms/policy-based/trpo.js';
@@ -221,6 +222,7 @@ function instrument(p: Profiler): Profiler {
     .timeMethod(Sampler.prototype, 'sampleForward', 'sample')
     .timeMethod(Sampler.prototype, 'sampleBackward', 'sample')
     .timeMethod(tf.AdamOptimizer.prototype, 'applyGradients', 'optimizer')
+    .timeMethod(Float32Adam.prototype, 'applyGradients', 'optimizer')
     .timeMethod(TrustRegionStep.prototype, 'step', 'trpo');
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
-import { loadAdamState, saveAdamState } from './adam-state.js';
+import { Float32Adam } from './float32-adam.js';
 
 /** A set of variables trained with one learning rate. */
 export interface ParamGroup {
@@ -11,13 +11,14 @@ export interface ParamGroup {
 
 /**
  * Adam over several parameter groups, each with its own learning rate (e.g. the policy network at
- * 1e-3 and log Z at 0.1). One gradient computation covers all groups.
+ * 1e-3 and log Z at 0.1). One gradient computation covers all groups. Each group's update is
+ * `tf.train.adam`'s bit for bit, computed outside the backend (see {@link Float32Adam}).
  */
 export class GroupedAdam implements Checkpointable {
-  private readonly optimizers: Array<{ group: ParamGroup; opt: tf.Optimizer }>;
+  private readonly optimizers: Array<{ group: ParamGroup; opt: Float32Adam }>;
 
   constructor(groups: readonly ParamGroup[], readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
-    this.optimizers = groups.map((group) => ({ group, opt: tf.train.adam(group.learningRate, beta1, beta2, epsilon) }));
+    this.optimizers = groups.map((group) => ({ group, opt: new Float32Adam(group.learningRate, beta1, beta2, epsilon) }));
   }
 
   /** All variables of all groups. */
@@ -40,16 +41,15 @@ export class GroupedAdam implements Checkpointable {
   /** Applies (and disposes) gradients keyed by variable name; variables without a gradient are skipped. */
   applyGradients(grads: tf.NamedTensorMap): void {
     for (const { group, opt } of this.optimizers) {
-      const own: tf.NamedTensorMap = {};
-      for (const v of group.variables) if (grads[v.name]) own[v.name] = grads[v.name]!;
-      if (Object.keys(own).length > 0) opt.applyGradients(own);
+      const variables = group.variables.filter((v) => grads[v.name] !== undefined);
+      if (variables.length > 0) opt.applyGradients(variables, variables.map((v) => grads[v.name]!));
     }
     tf.dispose(Object.values(grads));
   }
 
   /** Every group's exact Adam state (step count, β^t accumulators, moments), keyed by group name. */
   saveState(): StateRecord {
-    return { groups: Object.fromEntries(this.optimizers.map(({ group, opt }) => [group.name, saveAdamState(opt)])) };
+    return { groups: Object.fromEntries(this.optimizers.map(({ group, opt }) => [group.name, opt.saveState()])) };
   }
 
   /** Restores {@link saveState}'s output into optimizers over the same groups. */
@@ -58,11 +58,10 @@ export class GroupedAdam implements Checkpointable {
     for (const { group, opt } of this.optimizers) {
       const saved = groups[group.name];
       if (!saved) throw new Error(`checkpoint: no state for the Adam group '${group.name}' (saved groups: ${Object.keys(groups).join(', ') || 'none'})`);
-      loadAdamState(opt, saved, `Adam group '${group.name}'`);
+      opt.loadState(saved, `Adam group '${group.name}'`);
     }
   }
 
-  dispose(): void {
-    for (const { opt } of this.optimizers) opt.dispose();
-  }
+  /** Nothing to free: the optimiser's state lives outside the tensor backend. */
+  dispose(): void {}
 }

@@ -17,7 +17,7 @@ describe('backward policy on a trunk shared with P_F', () => {
     direct.forEach((v, k) => expect(v).toBeCloseTo(viaTrunk[k]!, 6));
     const before = tf.memory().numTensors;
     pb.dispose();
-    expect(tf.memory().numTensors).toBe(before - 2); // only the head's weight and bias
+    expect(tf.memory().numTensors).toBe(before - 3); // only the head's weight, bias and the weight's kernel view
     expect(pf.variables.every((v) => !v.isDisposed)).toBe(true);
     x.dispose();
     pf.dispose();

@@ -52,4 +52,19 @@ describe('MLP inference', () => {
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
+
+  it('follows a weight change: the cached rank-3 weight view is rebuilt when the weight is assigned', () => {
+    const mlp = new Mlp({ inputDim: 6, hidden: [16], outputDim: 3, activation: 'relu' }, new Rng(3), 'inference-test-assign');
+    nets.push(mlp);
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 11) as tf.Tensor2D;
+    tf.dispose(mlp.predict(x));
+    const first = mlp.layers[0]!;
+    first.assign(new Float32Array(6 * 16).fill(0.25), new Float32Array(16).fill(-0.5));
+    const predicted = mlp.predict(x);
+    expect(Array.from(predicted.dataSync())).toEqual(Array.from(layerByLayer(mlp, x)));
+    // and a training pass uses the new weight too
+    const trained = tf.tidy(() => mlp.apply(x));
+    expect(Array.from(trained.dataSync())).toEqual(Array.from(predicted.dataSync()));
+    tf.dispose([x, predicted, trained]);
+  });
 });
