@@ -189,7 +189,7 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
     dispose: () => mlp.dispose(),
   };
   // on ONNX Runtime the network pass is loading the session plus the runner's calls
-  const accelerated = s.onnxThreads === undefined ? undefined : { accelerator: timedAccelerator(onnxRuntimeAccelerator, profiler), options: { threads: s.onnxThreads } };
+  const accelerated = s.onnxThreads === undefined ? undefined : { accelerator: timedAccelerator(onnxRuntimeAccelerator, profiler), options: { threads: s.onnxThreads }, minRows: 0 };
   const n = Number(opts.evaluations);
   // no warm-up evaluation: one takes seconds, kernel set-up milliseconds
   const first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };

@@ -3,8 +3,7 @@ import { type EvaluationView, evaluationViewOf } from '../env/view.js';
 import type { Estimator } from '../estimator.js';
 import type { Rng } from '../rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
-import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
-import { ExactTerminatingDistribution } from './exact.js';
+import { type AcceleratedPass, ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, learnedLogZMetrics, totalVariation } from './metrics.js';
 import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
 
@@ -28,7 +27,7 @@ export interface PeriodicEvaluation {
  * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`),
  * and the environment's view of P_T and of those draws (`evaluationViewOf`).
  * Everything proportional to the state count is built here, so only when exact evaluation runs.
- * With `accelerated`, the network pass runs on that inference accelerator.
+ * With `accelerated`, the network pass runs on that inference accelerator (from its `minRows` on).
  */
 export function exactEvaluation(
   env: Environment & Enumerable,
@@ -36,7 +35,7 @@ export function exactEvaluation(
   learnedLogZ: () => number | undefined,
   samples: number,
   rng: Rng,
-  accelerated?: { accelerator: InferenceAccelerator; options: ChainRunnerOptions },
+  accelerated?: AcceleratedPass,
 ): PeriodicEvaluation {
   const exact = new ExactTerminatingDistribution(env);
   const target = env.trueDistribution();

@@ -5,6 +5,22 @@ import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-c
 
 /** Rows per accelerator call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
 const ACCELERATED_CHUNK = 8192;
+
+/**
+ * Fewest states with a choice for which `evaluation.inference: "auto"` uses an accelerator. Its
+ * start-up is paid at every evaluation (a worker and a session: ~50 ms measured, against ~1.6 ms
+ * for a whole exact evaluation of the 289-state default grid on wasm); at ~22 µs saved per row it
+ * pays off from ~2,300 rows. One accelerated chunk is comfortably above that.
+ */
+export const AUTO_ACCELERATION_MIN_ROWS = ACCELERATED_CHUNK;
+
+/** Where the network pass may run instead of the tensor backend, and from what size on. */
+export interface AcceleratedPass {
+  accelerator: InferenceAccelerator;
+  options: ChainRunnerOptions;
+  /** Fewest states with a choice for which the accelerator is used (0: always). */
+  minRows: number;
+}
 import { selectRows } from '../sampling/transitions.js';
 import { readValues } from '../tensor/read.js';
 
@@ -61,7 +77,7 @@ export class ExactTerminatingDistribution {
   }
 
   /** P_T over `env.allStates()` under the forward policy whose logits `estimator` computes. */
-  compute(estimator: Estimator, accelerated?: { accelerator: InferenceAccelerator; options: ChainRunnerOptions }): Float64Array {
+  compute(estimator: Estimator, accelerated?: AcceleratedPass): Float64Array {
     const { env, choiceStates } = this;
     const n = env.nStates;
     const nA = env.nActions;
@@ -78,7 +94,7 @@ export class ExactTerminatingDistribution {
       for (; done < limit; done++) this.propagate(done, logits, u, pT, probs);
     };
     const reached = (end: number): number => (end < choiceStates.length ? choiceStates[end]! : n);
-    const chain = accelerated && estimator.denseChain ? estimator.denseChain() : undefined;
+    const chain = accelerated && estimator.denseChain && choiceStates.length >= accelerated.minRows ? estimator.denseChain() : undefined;
     if (accelerated && chain) {
       const ranges = this.ranges(Math.max(this.chunkSize, ACCELERATED_CHUNK));
       const runner = accelerated.accelerator.load(chain, accelerated.options);

@@ -11,6 +11,7 @@ import { type AnyObjective, collectsOwnExperience } from '../objective.js';
 import { UniformBackwardPolicy } from '../policy/backward.js';
 import { Rng } from '../rng.js';
 import type { Trajectories } from '../sampling/trajectories.js';
+import { AUTO_ACCELERATION_MIN_ROWS } from './exact.js';
 import { exactEvaluation, type PeriodicEvaluation } from './exact-evaluation.js';
 import { modeCriterionOf } from './sampled/mode-criterion.js';
 import { ModeTracker } from './sampled/mode-tracker.js';
@@ -38,7 +39,8 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * modes). Its random stream and discoveries are registered in `checkpoints` as `evaluator`, so a
  * resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
  * the drawn samples is attached as `view`. Exact evaluation's network pass runs on the inference
- * accelerator `evaluation.inference` names (`chooseInferenceAccelerator`). Returns undefined for `none`.
+ * accelerator `evaluation.inference` names (`chooseInferenceAccelerator`) — under `auto` only for
+ * passes of at least `AUTO_ACCELERATION_MIN_ROWS` states. Returns undefined for `none`.
  */
 export function attachEvaluation(
   bus: EventBus,
@@ -58,7 +60,7 @@ export function attachEvaluation(
   let pendingState: StateRecord | undefined;
   const build = (): PeriodicEvaluation => {
     if (!evaluation) {
-      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerator && { accelerator, options: { threads: schedule.inferenceThreads } }) : sampledEvaluation(env, forward, objective, schedule, rng);
+      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerator && { accelerator, options: { threads: schedule.inferenceThreads }, minRows: schedule.inference === 'auto' ? AUTO_ACCELERATION_MIN_ROWS : 0 }) : sampledEvaluation(env, forward, objective, schedule, rng);
       if (pendingState) evaluation.loadState(pendingState);
     }
     return evaluation;

@@ -127,7 +127,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     const net = mlp(env.obsDim, [64, 64], env.nActions, 'relu', 11);
     const exact = new ExactTerminatingDistribution(env, 50);
     const onBackend = exact.compute(net);
-    const accelerated = exact.compute(net, { accelerator: onnxRuntimeAccelerator, options: { threads: 2 } });
+    const accelerated = exact.compute(net, { accelerator: onnxRuntimeAccelerator, options: { threads: 2 }, minRows: 0 });
     let worst = 0;
     let total = 0;
     for (let s = 0; s < env.nStates; s++) {
@@ -136,6 +136,21 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
     }
     expect(total).toBeCloseTo(1, 12);
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('is used from minRows states with a choice on: below, the pass stays on the backend (bit for bit)', () => {
+    const env = new HyperGrid({ ndim: 2, height: 5, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
+    const net = mlp(env.obsDim, [16], env.nActions, 'relu', 12);
+    const exact = new ExactTerminatingDistribution(env);
+    let loads = 0;
+    const counting = { ...onnxRuntimeAccelerator, load: (...args: Parameters<typeof onnxRuntimeAccelerator.load>) => (loads++, onnxRuntimeAccelerator.load(...args)) };
+    const onBackend = Array.from(exact.compute(net));
+    // 2-D H=5: the 25 states but the corner (4, 4) have a choice
+    expect(Array.from(exact.compute(net, { accelerator: counting, options: { threads: 1 }, minRows: 25 }))).toEqual(onBackend);
+    expect(loads).toBe(0);
+    const accelerated = exact.compute(net, { accelerator: counting, options: { threads: 1 }, minRows: 24 });
+    expect(loads).toBe(1);
+    accelerated.forEach((p, s) => expect(p).toBeCloseTo(onBackend[s]!, 6));
   });
 
   it('is what evaluation.inference "auto" picks here; "backend" picks none', () => {
