@@ -5,10 +5,12 @@
  *   npm run bench:speed                               # every setting
  *   npm run bench:speed -- --only rl-t --iterations 50
  *   npm run bench:speed -- --only tb-u,rl-u --kernels 10 --json out.json
+ *   npm run bench:speed -- --only tb-u --engine backend   # the MLPs' passes on the tensor backend
  *   npm run bench:speed -- --list
  *
  * Training settings run on 2-D HyperGrid (R0 = 0.01) with the default MLP 4x256 (value networks
- * 2x256), seed 0, no periodic evaluation, each twice from the same seed: a plain run gives ms/it,
+ * 2x256), seed 0, no periodic evaluation, the MLPs' passes on the engine `--engine` names (the
+ * config field `kernels`; `auto` = ONNX Runtime when installed), each twice from the same seed: a plain run gives ms/it,
  * an instrumented one the rest. After `--warmup` iterations (JIT, kernel set-up), it
  * reports per iteration: wall ms, process CPU ms (the better figure on a loaded machine), the
  * shares of the wall time spent in sampling (forward and backward trajectories), loss forward, backward pass,
@@ -22,6 +24,8 @@
  * `onnxruntime-node`, `evaluation.inference`) with one thread and with every core.
  */
 import 'reflect-metadata';
+// the Node host's registrations: the ONNX Runtime engine among them
+import '../plugins/node/tensor-host.js';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -34,6 +38,7 @@ import { Rng } from '../core/rng.js';
 import { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
 import { Float32Adam } from '../core/tensor/float32-adam.js';
+import { chooseDenseKernels } from '../core/tensor/accelerator.js';
 import { Mlp } from '../core/tensor/mlp.js';
 import { train } from '../core/training/run.js';
 import { TrustRegionStep } from '../algorithms/policy-based/trpo.js';
@@ -88,11 +93,12 @@ const program = new Command()
   .option('--warmup <n>', 'training iterations before measuring', '10')
   .option('--evaluations <n>', 'exact evaluations per evaluation setting', '1')
   .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
+  .option('--engine <name>', 'where training\'s MLP passes run (config field kernels): auto | backend | onnxruntime', 'auto')
   .option('--kernels <k>', 'also print the k kernels that took the most time in each setting', '0')
   .option('--json <file>', 'also write the results as JSON')
   .option('--list', 'list the settings and exit')
   .parse();
-const opts = program.opts<{ only?: string; iterations?: string; warmup: string; evaluations: string; backend: string; kernels: string; json?: string; list?: boolean }>();
+const opts = program.opts<{ only?: string; iterations?: string; warmup: string; evaluations: string; backend: string; engine: string; kernels: string; json?: string; list?: boolean }>();
 
 if (opts.list) {
   for (const [id, s] of Object.entries(SETTINGS)) process.stdout.write(`${id.padEnd(14)} ${s.label}\n`);
@@ -116,6 +122,10 @@ interface Result {
 
 const registry = new PluginRegistry([builtinPlugin]);
 const backend = await selectBackend(opts.backend as 'auto');
+// resolved once here so that a bad --engine fails before any work, and the header can name it
+const engineKernels = chooseDenseKernels(opts.engine, { threads: 1 });
+const engine = engineKernels?.name ?? 'backend';
+engineKernels?.dispose();
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -139,6 +149,7 @@ async function timeTraining(id: string, s: TrainingSetting, profiled: boolean): 
       name: `bench-speed-${id}`,
       seed: 0,
       backend,
+      kernels: opts.engine,
       iterations: warmup + measured,
       batchSize: s.batchSize,
       env: { name: 'hypergrid', ndim: 2, height: s.height, R0: 0.01 },
@@ -256,7 +267,7 @@ for (const id of ids) {
 const training = results.filter((r) => SETTINGS[r.id]!.kind === 'training');
 const evaluations = results.filter((r) => SETTINGS[r.id]!.kind === 'evaluation');
 const lines = [
-  `backend ${backend}; wall times depend on the machine's load, kernel/upload/read counts do not. Training: ms/it and CPU ms/it from a plain run; % = shares of the wall time of a second, instrumented run (its ms/it in "profiled ms/it": the timing wrappers cost a little per kernel)`,
+  `backend ${backend}, training's MLP passes on ${engine}; wall times depend on the machine's load, kernel/upload/read counts do not. Training: ms/it and CPU ms/it from a plain run; % = shares of the wall time of a second, instrumented run (its ms/it in "profiled ms/it": the timing wrappers cost a little per kernel)`,
   '',
 ];
 if (training.length > 0) {
@@ -287,5 +298,5 @@ if (evaluations.length > 0) {
 process.stdout.write(lines.join('\n'));
 if (opts.json) {
   const plain = results.map((r) => ({ ...r, profile: { ...r.profile, byKernel: Object.fromEntries(r.profile.byKernel), kernelMs: Object.fromEntries(r.profile.kernelMs) } }));
-  writeFileSync(opts.json, `${JSON.stringify({ backend, results: plain }, null, 2)}\n`);
+  writeFileSync(opts.json, `${JSON.stringify({ backend, engine, results: plain }, null, 2)}\n`);
 }

@@ -38,6 +38,13 @@ export interface ResolvedConfig {
   name: string;
   seed: number;
   backend: BackendChoice;
+  /**
+   * Engine of the dense networks' passes in training and sampling: `auto` (an accelerator with
+   * training kernels when one is installed), `backend`, or an accelerator's name.
+   */
+  kernels: string;
+  /** Threads those kernels may use; 0 = every core. */
+  kernelThreads: number;
   /** Training iterations (one batch each). */
   iterations: number;
   /** Trajectories per iteration. */
@@ -82,6 +89,13 @@ export const CORE_SCHEMA: JsonSchema = {
     name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$', default: 'run' },
     seed: { type: 'integer', minimum: 0, default: 0 },
     backend: { enum: [...BACKEND_CHOICES], default: 'auto' },
+    kernels: {
+      type: 'string',
+      minLength: 1,
+      default: 'auto',
+      description: 'where the MLPs\' training and sampling passes run — "backend" (the tensor backend), "onnxruntime" (native, needs the optional onnxruntime-node), "auto" = onnxruntime when installed',
+    },
+    kernelThreads: { type: 'integer', minimum: 0, default: 1, description: 'threads of those kernels; 0 = every core (one is fastest for the small matrices of training)' },
     iterations: { type: 'integer', minimum: 1, default: 1000 },
     batchSize: { type: 'integer', minimum: 1, default: 16 },
     env: section(),

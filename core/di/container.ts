@@ -16,6 +16,8 @@ import { localSearchOptions } from '../sampling/local-search-config.js';
 import { TerminalBuffer } from '../sampling/terminal-buffer.js';
 import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
+import { chooseDenseKernels } from '../tensor/accelerator.js';
+import type { KernelsChoice } from '../tensor/dense-chain.js';
 import { TOKENS } from './tokens.js';
 
 /** Offset of the replay buffer's seed from the run seed (an arbitrary odd constant). */
@@ -41,6 +43,9 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.BackendName).toConstantValue(backendName);
   container.bind(TOKENS.Rng).toConstantValue(rng);
+  // chosen now, so that an unknown or missing engine is a config error before any work
+  const kernels: KernelsChoice = { kernels: chooseDenseKernels(config.kernels ?? 'auto', { threads: config.kernelThreads ?? 1 }) };
+  container.bind(TOKENS.Kernels).toConstantValue(kernels);
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
   container.bind(TOKENS.Checkpoints).toConstantValue(new CheckpointRegistry());
   container.bind(TOKENS.EstimatorFactory).toDynamicValue(() => contribution('estimator').create(config.estimator, resolver) as EstimatorFactory);

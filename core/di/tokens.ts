@@ -19,6 +19,11 @@ export const TOKENS = {
    * own experience use this.
    */
   GymEnvFactory: Symbol.for('gfn.GymEnvFactory'),
+  /**
+   * The engine of dense networks' passes the config's `kernels` chose ({@link KernelsChoice}):
+   * estimator factories hand it to the networks they build.
+   */
+  Kernels: Symbol.for('gfn.Kernels'),
   /** Factory of estimators of the configured kind ({@link EstimatorFactory}). */
   EstimatorFactory: Symbol.for('gfn.EstimatorFactory'),
   /** The forward-policy network P_F, shared by sampler, objective and evaluator ({@link Estimator}). */

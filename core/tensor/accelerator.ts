@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/validate.js';
-import type { InferenceAccelerator } from './dense-chain.js';
+import type { DenseChainKernels, DenseKernelsOptions, InferenceAccelerator } from './dense-chain.js';
 
 const accelerators = new Map<string, InferenceAccelerator>();
 
@@ -14,18 +14,32 @@ export function providedInferenceAccelerators(): InferenceAccelerator[] {
 }
 
 /**
- * Resolves `evaluation.inference`: `backend` runs every network pass on the tensor backend
- * (undefined); `auto` picks the first provided accelerator that can run here, else the backend;
- * a name picks that accelerator, and one that is unknown or cannot run is a {@link ConfigError}
- * naming the value, the reason and the valid choices.
+ * Resolves an `engine` choice among the accelerators that `fits`: `backend` is the tensor backend
+ * (undefined); `auto` the first fitting accelerator that can run here, else the backend; a name
+ * that accelerator, and one that is unknown, does not fit or cannot run is a {@link ConfigError}
+ * naming `field`, the value, the reason and the valid choices.
  */
-export function chooseInferenceAccelerator(choice: string): InferenceAccelerator | undefined {
+function choose(field: string, engine: string, choice: string, fits: (a: InferenceAccelerator) => boolean): InferenceAccelerator | undefined {
   if (choice === 'backend') return undefined;
-  if (choice === 'auto') return [...accelerators.values()].find((a) => a.unavailable() === undefined);
-  const valid = ['"auto"', '"backend"', ...[...accelerators.keys()].map((k) => `"${k}"`)].join(', ');
-  const accelerator = accelerators.get(choice);
-  if (!accelerator) throw new ConfigError([`field "evaluation.inference" = "${choice}": no such inference engine here; valid choices: ${valid}`]);
+  const candidates = [...accelerators.values()].filter(fits);
+  if (choice === 'auto') return candidates.find((a) => a.unavailable() === undefined);
+  const valid = ['"auto"', '"backend"', ...candidates.map((a) => `"${a.name}"`)].join(', ');
+  const accelerator = candidates.find((a) => a.name === choice);
+  if (!accelerator) throw new ConfigError([`field "${field}" = "${choice}": no such ${engine} here; valid choices: ${valid}`]);
   const why = accelerator.unavailable();
-  if (why !== undefined) throw new ConfigError([`field "evaluation.inference" = "${choice}": ${why}; valid choices: ${valid}`]);
+  if (why !== undefined) throw new ConfigError([`field "${field}" = "${choice}": ${why}; valid choices: ${valid}`]);
   return accelerator;
+}
+
+/** Resolves `evaluation.inference` (see {@link choose}): the engine of exact evaluation's network pass. */
+export function chooseInferenceAccelerator(choice: string): InferenceAccelerator | undefined {
+  return choose('evaluation.inference', 'inference engine', choice, () => true);
+}
+
+/**
+ * Resolves the config field `kernels` (see {@link choose}) among the accelerators with training
+ * kernels, and makes them: the engine of every dense network's passes in training and sampling.
+ */
+export function chooseDenseKernels(choice: string, options: DenseKernelsOptions): DenseChainKernels | undefined {
+  return choose('kernels', 'kernel engine', choice, (a) => a.kernels !== undefined)?.kernels!(options);
 }

@@ -39,6 +39,41 @@ export interface ChainRunnerOptions {
   threads: number;
 }
 
+/** Options of {@link InferenceAccelerator.kernels}. */
+export interface DenseKernelsOptions {
+  /** Threads the kernels may use; 0 = the engine's default (every core). */
+  threads: number;
+}
+
+/** Gradients of Σ y ⊙ dy w.r.t. each layer's weight and bias (layer order, each row-major like the values). */
+export interface DenseChainGradients {
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
+/**
+ * Synchronous dense-chain kernels for every pass of training (sampling, the loss's forward pass and
+ * its backward pass), on parameters that change at every update: the caller passes them at each
+ * call. Outputs are fresh arrays the caller owns.
+ */
+export interface DenseChainKernels {
+  /** The engine's name (the value of the config field `kernels` that selects it). */
+  readonly name: string;
+  /**
+   * y = chain(x) for `rows` rows of `x` (row-major); with `keepHidden`, also every layer's output
+   * after its activation (`hidden[l]`, the last one equal to y), which {@link backward} takes.
+   */
+  forward(layers: readonly DenseLayerValues[], x: Float32Array, rows: number, keepHidden: boolean): { y: Float32Array; hidden: Float32Array[] };
+  /** Parameter gradients of Σ y ⊙ dy at the inputs `x` whose forward pass kept `hidden`. */
+  backward(layers: readonly DenseLayerValues[], x: Float32Array, hidden: readonly Float32Array[], dy: Float32Array, rows: number): DenseChainGradients;
+  dispose(): void;
+}
+
+/** What a run's config chose for the dense networks' passes: kernels, or none (the tensor backend). */
+export interface KernelsChoice {
+  kernels: DenseChainKernels | undefined;
+}
+
 /**
  * A faster engine than the tensor backend for large inference passes of a dense network (exact
  * evaluation sends hundreds of thousands of states through the policy), e.g. native code on every
@@ -50,4 +85,6 @@ export interface InferenceAccelerator {
   /** Why it cannot run here (e.g. its module is not installed), or undefined when it can. */
   unavailable(): string | undefined;
   load(chain: DenseChainValues, options: ChainRunnerOptions): ChainRunner;
+  /** Optional: kernels for training's passes as well (config field `kernels`). */
+  kernels?(options: DenseKernelsOptions): DenseChainKernels;
 }

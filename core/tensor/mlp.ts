@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng.js';
 import type { Estimator, Linearization } from '../estimator.js';
-import type { DenseChainValues } from './dense-chain.js';
+import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
+import { KernelChain } from './kernel-chain.js';
 import { linearizeDense } from './linearization.js';
 
 /** Shape of a multi-layer perceptron. */
@@ -19,14 +20,21 @@ export interface MlpShape {
  */
 export class Mlp implements Estimator {
   readonly layers: Dense[];
+  /** Where `apply` and `predict` run when kernels were given (the rest stays on the backend). */
+  private readonly kernelChain?: KernelChain;
 
-  constructor(readonly shape: MlpShape, rng: Rng, name: string) {
+  /**
+   * @param kernels optional engine of the whole network's passes (`apply`, `predict`), e.g. native
+   *   code (config field `kernels`); without it every pass runs on the tensor backend
+   */
+  constructor(readonly shape: MlpShape, rng: Rng, name: string, kernels?: DenseChainKernels) {
     const dims = [shape.inputDim, ...shape.hidden, shape.outputDim];
     this.layers = [];
     for (let i = 0; i + 1 < dims.length; i++) {
       const act = i + 2 === dims.length ? 'linear' : shape.activation;
       this.layers.push(new Dense(dims[i]!, dims[i + 1]!, act, rng, `${name}/layer${i}`));
     }
+    if (kernels) this.kernelChain = new KernelChain(this.layers, kernels);
   }
 
   get inputDim(): number {
@@ -39,6 +47,7 @@ export class Mlp implements Estimator {
 
   /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.kernelChain) return this.kernelChain.apply(x);
     return this.layers[this.layers.length - 1]!.apply(this.trunkApply(x));
   }
 
@@ -90,6 +99,7 @@ export class Mlp implements Estimator {
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
   predict(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.kernelChain) return this.kernelChain.predict(x);
     return inferenceChain(this.layers, x);
   }
 

@@ -9,6 +9,7 @@ import type { EventBus, RunFinished } from '../events/bus.js';
 import type { Objective } from '../objective.js';
 import type { PluginRegistry, Resolver } from '../plugin.js';
 import { selectBackend } from '../tensor/backend.js';
+import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { Trainer } from './trainer.js';
 
 /** Options of {@link train}. */
@@ -61,5 +62,6 @@ export async function train(config: ResolvedConfig, registry: PluginRegistry, op
     for (const s of subscriptions) s.unsubscribe();
     if (container.isBound(TOKENS.Objective)) container.get<Objective>(TOKENS.Objective).dispose();
     container.get<Estimator>(TOKENS.ForwardEstimator).dispose();
+    container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
   }
 }

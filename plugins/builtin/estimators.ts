@@ -2,6 +2,7 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { EstimatorFactory } from '../../core/estimator.js';
 import type { Contribution } from '../../core/plugin.js';
 import type { Rng } from '../../core/rng.js';
+import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 
@@ -21,9 +22,10 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
   },
   create: (options, resolve) => {
     const rng = resolve.get<Rng>(TOKENS.Rng);
+    const { kernels } = resolve.get<KernelsChoice>(TOKENS.Kernels);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
-      return new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role);
+      return new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role, kernels);
     };
   },
 };

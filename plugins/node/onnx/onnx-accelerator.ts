@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ChainRunner, ChainRunnerOptions, DenseChainValues, InferenceAccelerator } from '../../../core/tensor/dense-chain.js';
+import { onnxKernels } from './onnx-kernels.js';
 import { denseChainModel, ONNX_INPUT, ONNX_OUTPUT } from './onnx-model.js';
 import { ONNX_WORKER_SOURCE } from './onnx-worker.js';
 
@@ -25,11 +26,17 @@ function runtimePath(): string | undefined {
  * `onnxruntime-node`), on every core by default. The session lives in a worker thread and the
  * caller waits for it synchronously (`Atomics.wait`), so the synchronous evaluation code path
  * stays as it is; the main thread is idle meanwhile, the runtime's threads have the cores.
+ * Training's passes (`kernels`) run in this thread instead: they are many and small.
  */
 export const onnxRuntimeAccelerator: InferenceAccelerator = {
   name: 'onnxruntime',
   unavailable: () => (runtimePath() === undefined ? `the optional package ${RUNTIME_PACKAGE} is not installed (npm install ${RUNTIME_PACKAGE})` : undefined),
   load: (chain, options) => loadRunner(chain, options),
+  kernels: (options) => {
+    const path = runtimePath();
+    if (path === undefined) throw new Error(onnxRuntimeAccelerator.unavailable()!);
+    return onnxKernels(path, options);
+  },
 };
 
 function loadRunner(chain: DenseChainValues, options: ChainRunnerOptions): ChainRunner {

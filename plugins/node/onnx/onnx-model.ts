@@ -20,7 +20,16 @@ const ONNX_SUBSET = {
         output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
       },
     },
-    NodeProto: { fields: { input: { rule: 'repeated', type: 'string', id: 1 }, output: { rule: 'repeated', type: 'string', id: 2 }, name: { type: 'string', id: 3 }, opType: { type: 'string', id: 4 } } },
+    NodeProto: {
+      fields: {
+        input: { rule: 'repeated', type: 'string', id: 1 },
+        output: { rule: 'repeated', type: 'string', id: 2 },
+        name: { type: 'string', id: 3 },
+        opType: { type: 'string', id: 4 },
+        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+      },
+    },
+    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, type: { type: 'int32', id: 20 } } },
     TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, name: { type: 'string', id: 8 }, rawData: { type: 'bytes', id: 9 } } },
     ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
     TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
@@ -31,6 +40,9 @@ const ONNX_SUBSET = {
 };
 
 const FLOAT = 1;
+const INT64 = 7;
+/** AttributeProto.AttributeType INT. */
+const ATTRIBUTE_INT = 2;
 /** ONNX IR version 8 with opset 17: supported by every onnxruntime release since 1.14. */
 const IR_VERSION = 8;
 const OPSET = 17;
@@ -67,12 +79,21 @@ export function denseChainModel(chain: DenseChainValues): Uint8Array {
   });
   const first = chain.layers[0]!;
   const lastLayer = chain.layers[chain.layers.length - 1]!;
-  const model = {
-    irVersion: IR_VERSION,
-    producerName: 'gflownet-ts',
-    opsetImport: [{ domain: '', version: OPSET }],
-    graph: { name: 'dense_chain', node: nodes, initializer, input: [valueInfo(ONNX_INPUT, first.inDim)], output: [valueInfo(ONNX_OUTPUT, lastLayer.outDim)] },
-  };
+  return encodeGraph({ name: 'dense_chain', node: nodes, initializer, input: [valueInfo(ONNX_INPUT, first.inDim)], output: [valueInfo(ONNX_OUTPUT, lastLayer.outDim)] });
+}
+
+/** An ONNX graph's parts, as the objects {@link encodeGraph} takes (fields of onnx.proto). */
+export interface OnnxGraph {
+  name: string;
+  node: Array<Record<string, unknown>>;
+  initializer: Array<Record<string, unknown>>;
+  input: Array<Record<string, unknown>>;
+  output: Array<Record<string, unknown>>;
+}
+
+/** A model holding `graph`, encoded. */
+export function encodeGraph(graph: OnnxGraph): Uint8Array {
+  const model = { irVersion: IR_VERSION, producerName: 'gflownet-ts', opsetImport: [{ domain: '', version: OPSET }], graph };
   // the encoder is loaded on first use: every Node entry point registers the accelerator, and
   // commands that never evaluate (`gfn list`) should not pay for it
   const protobuf = createRequire(import.meta.url)('protobufjs/light.js') as typeof Protobuf;
@@ -80,11 +101,27 @@ export function denseChainModel(chain: DenseChainValues): Uint8Array {
   return modelType.encode(modelType.fromObject(model)).finish();
 }
 
-function floatTensor(name: string, dims: number[], values: Float32Array): Record<string, unknown> {
+/** A float32 tensor of a graph (an initializer). */
+export function floatTensor(name: string, dims: number[], values: Float32Array): Record<string, unknown> {
   // raw_data is little-endian float32, the layout of a Float32Array on every platform Node runs on
   return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
+/** An int64 tensor of a graph (an initializer, e.g. the axes of a reduction). */
+export function int64Tensor(name: string, values: readonly number[]): Record<string, unknown> {
+  return { name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer) };
+}
+
+/** An integer attribute of a node. */
+export function intAttribute(name: string, value: number): Record<string, unknown> {
+  return { name, i: value, type: ATTRIBUTE_INT };
+}
+
+/** A float32 graph input or output of `dims` (a string is a free dimension). */
+export function floatValue(name: string, dims: ReadonlyArray<number | string>): Record<string, unknown> {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
+}
+
 function valueInfo(name: string, width: number): Record<string, unknown> {
-  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'rows' }, { dimValue: width }] } } } };
+  return floatValue(name, ['rows', width]);
 }

@@ -1,0 +1,161 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+// the Node entry points' registrations, the accelerator among them
+import '../../../plugins/node/tensor-host.js';
+import { ConfigError, resolveConfig } from '../../../core/config/validate.js';
+import { PluginRegistry } from '../../../core/plugin.js';
+import { Rng } from '../../../core/rng.js';
+import { chooseDenseKernels, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
+import type { Activation } from '../../../core/tensor/dense.js';
+import { Mlp } from '../../../core/tensor/mlp.js';
+import { train } from '../../../core/training/run.js';
+import { builtinPlugin } from '../../../plugins/builtin/index.js';
+import { onnxRuntimeAccelerator } from '../../../plugins/node/onnx/onnx-accelerator.js';
+
+// onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
+const missing = onnxRuntimeAccelerator.unavailable();
+if (missing) process.stdout.write(`onnx-kernels tests skipped: ${missing}\n`);
+
+/** Largest |a − b| over the largest |a|: float32 rounding differences are ~1e-7 of the scale. */
+function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!));
+  }
+  return worst / Math.max(scale, 1e-30);
+}
+
+/** The value of Σ net(x) ⊙ dy and its gradient w.r.t. every variable, as host arrays. */
+function lossAndGradients(net: Mlp, x: tf.Tensor2D, dy: tf.Tensor2D): Float32Array[] {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), dy)) as tf.Scalar, net.variables);
+    return [value.dataSync() as Float32Array, ...net.variables.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+  });
+}
+
+describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
+  const kernels = chooseDenseKernels('onnxruntime', { threads: 1 })!;
+  const nets: Mlp[] = [];
+  afterAll(() => {
+    nets.forEach((n) => n.dispose());
+    kernels.dispose();
+  });
+  /** The same network (same seed: same initial parameters) on the backend and on the kernels. */
+  const pair = (hidden: number[], activation: Activation): [Mlp, Mlp] => {
+    const shape = { inputDim: 12, hidden, outputDim: 5, activation };
+    const made: [Mlp, Mlp] = [new Mlp(shape, new Rng(4), `kern-test-${nets.length}-a`), new Mlp(shape, new Rng(4), `kern-test-${nets.length}-b`, kernels)];
+    nets.push(...made);
+    return made;
+  };
+
+  it.each([
+    ['relu', [64, 64], 1],
+    ['relu', [256, 256, 256, 256], 300],
+    ['tanh', [32, 16], 17],
+    ['linear', [], 5],
+  ] as const)('computes the outputs and parameter gradients of the backend (%s, hidden %j, %i rows) to float32 rounding', (activation, hidden, rows) => {
+    const [onBackend, onKernels] = pair([...hidden], activation);
+    const x = tf.randomUniform([rows, 12], -1, 1, 'float32', 7) as tf.Tensor2D;
+    const dy = tf.randomUniform([rows, 5], -1, 1, 'float32', 8) as tf.Tensor2D;
+    try {
+      const predicted = [onBackend, onKernels].map((net) => tf.tidy(() => net.predict(x).dataSync()));
+      expect(relativeDifference(predicted[0]!, predicted[1]!)).toBeLessThan(1e-5);
+      const expected = lossAndGradients(onBackend, x, dy);
+      const actual = lossAndGradients(onKernels, x, dy);
+      expect(actual.length).toBe(1 + 2 * (hidden.length + 1));
+      // the same float32 sums in another order; a missing activation derivative or transposed
+      // product would be off by O(1)
+      actual.forEach((values, k) => expect(relativeDifference(expected[k]!, values)).toBeLessThan(1e-5));
+    } finally {
+      x.dispose();
+      dy.dispose();
+    }
+  });
+
+  it('follows parameter updates (the host copy is read again after an assignment) and leaks no tensor', () => {
+    const [onBackend, onKernels] = pair([16], 'relu');
+    const x = tf.randomUniform([3, 12], -1, 1, 'float32', 9) as tf.Tensor2D;
+    const dy = tf.ones([3, 5]) as tf.Tensor2D;
+    try {
+      lossAndGradients(onKernels, x, dy);
+      const before = tf.memory().numTensors;
+      for (const net of [onBackend, onKernels]) {
+        const layer = net.layers[0]!;
+        layer.assign(new Float32Array(layer.inDim * layer.outDim).fill(0.25), new Float32Array(layer.outDim).fill(-0.1));
+      }
+      const expected = lossAndGradients(onBackend, x, dy);
+      for (let i = 0; i < 5; i++) {
+        const actual = lossAndGradients(onKernels, x, dy);
+        actual.forEach((values, k) => expect(relativeDifference(expected[k]!, values)).toBeLessThan(1e-5));
+        tf.tidy(() => void onKernels.predict(x));
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      x.dispose();
+      dy.dispose();
+    }
+  });
+
+  it('refuses inputs of the wrong size, naming the numbers', () => {
+    const [onBackend] = pair([4], 'relu');
+    const layers = onBackend.denseChain().layers;
+    expect(() => kernels.forward(layers, new Float32Array(13), 1, false)).toThrow(/13 input values for 1 rows of 12/);
+    expect(() => kernels.backward(layers, new Float32Array(12), [], new Float32Array(5), 1)).toThrow(/0 kept layer outputs for 2 layers/);
+  });
+
+  it('trains like the backend: same first loss to rounding, and the same numbers again with the same seed', async () => {
+    const registry = new PluginRegistry([builtinPlugin]);
+    const lossesWith = async (kernelsChoice: string): Promise<number[]> => {
+      const config = resolveConfig(
+        { name: `kernels-${kernelsChoice}`, seed: 5, iterations: 25, batchSize: 8, kernels: kernelsChoice, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [64, 64] }, evaluation: { mode: 'none' } },
+        registry,
+      );
+      const losses: number[] = [];
+      await train(config, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe((e) => losses.push(e.metrics.loss!)) });
+      return losses;
+    };
+    const tensorsBefore = tf.memory().numTensors;
+    const backend = await lossesWith('backend');
+    const native = await lossesWith('onnxruntime');
+    expect(native).toHaveLength(25);
+    // the first batch is drawn before any update from logits equal to rounding: the same trajectories
+    expect(Math.abs(native[0]! - backend[0]!) / Math.abs(backend[0]!)).toBeLessThan(1e-5);
+    expect(await lossesWith('onnxruntime')).toEqual(native);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('is what kernels "auto" picks here; "backend" picks none', () => {
+    const auto = chooseDenseKernels('auto', { threads: 1 });
+    expect(auto).toBeDefined();
+    auto!.dispose();
+    expect(chooseDenseKernels('backend', { threads: 1 })).toBeUndefined();
+  });
+});
+
+describe('kernels choices', () => {
+  provideInferenceAccelerator({ name: 'test-no-kernels', unavailable: () => undefined, load: () => { throw new Error('not loadable'); } });
+  provideInferenceAccelerator({ name: 'test-absent-kernels', unavailable: () => 'its module is not installed', load: () => { throw new Error('not loadable'); }, kernels: () => { throw new Error('not loadable'); } });
+
+  it('refuses an unknown engine and one without training kernels, naming the field, the value and the valid choices', () => {
+    expect(() => chooseDenseKernels('gpu', { threads: 1 })).toThrow(ConfigError);
+    expect(() => chooseDenseKernels('gpu', { threads: 1 })).toThrow(/field "kernels" = "gpu": no such kernel engine here; valid choices: "auto", "backend", .*"test-absent-kernels"/);
+    expect(() => chooseDenseKernels('test-no-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-no-kernels": no such kernel engine here/);
+  });
+
+  it('refuses an engine that cannot run here with the reason, and auto skips it', () => {
+    expect(() => chooseDenseKernels('test-absent-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-absent-kernels": its module is not installed/);
+    const auto = chooseDenseKernels('auto', { threads: 1 });
+    auto?.dispose();
+  });
+
+  it('fails a run before any work when its engine is unknown', async () => {
+    const registry = new PluginRegistry([builtinPlugin]);
+    const config = resolveConfig({ name: 'kernels-bad', kernels: 'gpu', iterations: 1, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }, registry);
+    let iterations = 0;
+    await expect(train(config, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe(() => iterations++) })).rejects.toThrow(/field "kernels" = "gpu"/);
+    expect(iterations).toBe(0);
+  });
+});
