@@ -37,7 +37,10 @@ export interface Estimator {
  * parameters (variables order), for second-order methods.
  */
 export interface Linearization {
-  /** The outputs at the linearisation's inputs, equal to `predict`'s (owned: freed by `dispose`). */
+  /**
+   * The outputs at the linearisation's inputs (owned: freed by `dispose`): `predict`'s, bit for bit
+   * when both run on the tensor backend, to float32 rounding when `predict` runs on kernels.
+   */
   readonly outputs: tf.Tensor2D;
   /** J·v for per-variable tangents v: the outputs' directional derivative. */
   jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;

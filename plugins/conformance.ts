@@ -10,6 +10,7 @@ import { type Plugin, PluginRegistry } from '../core/plugin.js';
 import { explorationAt } from '../core/sampling/exploration.js';
 import type { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
+import type { KernelsChoice } from '../core/tensor/dense-chain.js';
 import { builtinPlugin } from './builtin/index.js';
 
 /** What {@link checkObjective} trains. */
@@ -51,5 +52,6 @@ export async function checkObjective(options: ObjectiveCheckOptions): Promise<Co
   } finally {
     objective?.dispose();
     forward.dispose();
+    container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
   }
 }

@@ -44,6 +44,7 @@ export type { CheckpointEvent } from '../core/events/bus.js';
 export { CheckpointRegistry } from '../core/checkpoint/registry.js';
 export type { MlpShape } from '../core/tensor/mlp.js';
 export type { Dense } from '../core/tensor/dense.js';
+export type { DenseChainGradients, DenseChainKernels, DenseLayerValues, KernelsChoice } from '../core/tensor/dense-chain.js';
 export type { Section } from '../core/config/schema.js';
 export type { ReplayConfig, ReplayKind } from '../core/sampling/replay.js';
 export type { ExplorationSchedule } from '../core/sampling/exploration.js';

@@ -20,7 +20,7 @@ export class KernelChain {
   /** Forward pass for inference. */
   predict(x: tf.Tensor2D): tf.Tensor2D {
     const rows = x.shape[0];
-    const { y } = this.kernels.forward(this.values(), x.dataSync() as Float32Array, rows, false);
+    const { y } = this.kernels.forward(this.values(), floats(x), rows, false);
     return tf.tensor2d(y, [rows, this.outDim]);
   }
 
@@ -31,7 +31,7 @@ export class KernelChain {
    */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     const rows = x.shape[0];
-    const input = x.dataSync() as Float32Array;
+    const input = floats(x);
     const values = this.values();
     const variables = this.layers.flatMap((l) => [l.weight, l.bias]);
     const op = tf.customGrad(() => {
@@ -45,7 +45,6 @@ export class KernelChain {
       };
     }) as unknown as (...vars: tf.Variable[]) => tf.Tensor2D;
     // the custom gradient's arguments are the variables, so that the tape reaches them
-    if (variables.length !== this.layers.length * 2) throw new Error('KernelChain: every layer has a weight and a bias');
     return op(...variables);
   }
 
@@ -67,4 +66,10 @@ export class KernelChain {
     }
     return this.snapshot.layers;
   }
+}
+
+/** A tensor's values as float32 (observations may come as integers). */
+function floats(x: tf.Tensor): Float32Array {
+  const values = x.dataSync();
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }

@@ -20,7 +20,7 @@ export interface MlpShape {
  */
 export class Mlp implements Estimator {
   readonly layers: Dense[];
-  /** Where `apply` and `predict` run when kernels were given (the rest stays on the backend). */
+  /** Where `apply` and `predict` run when kernels were given (empty batches and the rest stay on the backend). */
   private readonly kernelChain?: KernelChain;
 
   /**
@@ -47,7 +47,7 @@ export class Mlp implements Estimator {
 
   /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    if (this.kernelChain) return this.kernelChain.apply(x);
+    if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.apply(x);
     return this.layers[this.layers.length - 1]!.apply(this.trunkApply(x));
   }
 
@@ -99,7 +99,7 @@ export class Mlp implements Estimator {
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
   predict(x: tf.Tensor2D): tf.Tensor2D {
-    if (this.kernelChain) return this.kernelChain.predict(x);
+    if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.predict(x);
     return inferenceChain(this.layers, x);
   }
 

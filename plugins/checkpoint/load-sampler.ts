@@ -9,6 +9,7 @@ import { Rng } from '../../core/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';
+import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { openCheckpointedRun } from './resume.js';
 
 /** Terminal states drawn from a trained forward policy, with their log-rewards. */
@@ -28,7 +29,7 @@ export interface CheckpointSampler {
   readonly env: Environment;
   readonly forward: Estimator;
   readonly config: ResolvedConfig;
-  /** Frees the network's tensors. */
+  /** Frees the network's tensors and its native kernels' sessions. */
   dispose(): void;
 }
 
@@ -38,6 +39,8 @@ export interface LoadSamplerOptions {
   seed?: number;
   /** Tensor backend (default: the run's `backend` setting). */
   backend?: BackendChoice;
+  /** Engine of the network's passes, as the config field `kernels` (default: the run's setting). */
+  kernels?: string;
   /** Plugins defined in this program that the run used (those its config lists are loaded anyway). */
   plugins?: readonly Plugin[];
 }
@@ -53,7 +56,7 @@ const CHUNK = 4096;
 export async function loadSampler(runDir: string, options: LoadSamplerOptions = {}): Promise<CheckpointSampler> {
   const { config, registry, checkpoint } = await openCheckpointedRun(runDir, [], options.plugins);
   const backend = await selectBackend(options.backend ?? config.backend);
-  const container = createRunContainer(config, registry, backend);
+  const container = createRunContainer(options.kernels === undefined ? config : { ...config, kernels: options.kernels }, registry, backend);
   const env = container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
   if (!env) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
   const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
@@ -75,6 +78,9 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
       }
       return { states, logRewards, stateDim: d };
     },
-    dispose: () => forward.dispose(),
+    dispose: () => {
+      forward.dispose();
+      container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
+    },
   };
 }

@@ -46,6 +46,25 @@ describe('sampling from a checkpoint', () => {
     sampler.dispose();
   });
 
+  it('loadSampler takes another engine for the network passes: P_T to float32 rounding; an unknown one is a config error', async () => {
+    const dir = tempRunsDir();
+    await train(smallConfig({ name: 'engines', iterations: 10, logging: { dir, progress: 'none' } }), registry, { subscribers: ['checkpoint'] });
+    const runDir = join(dir, 'engines');
+    const pT = async (kernels?: string): Promise<Float64Array> => {
+      const sampler = await loadSampler(runDir, kernels === undefined ? {} : { kernels });
+      try {
+        if (!isEnumerable(sampler.env)) throw new Error('hypergrid is enumerable');
+        return new ExactTerminatingDistribution(sampler.env).compute(sampler.forward);
+      } finally {
+        sampler.dispose();
+      }
+    };
+    const asSaved = await pT();
+    const onBackend = await pT('backend');
+    asSaved.forEach((p, k) => expect(Math.abs(p - onBackend[k]!)).toBeLessThan(1e-5 * Math.max(p, 1e-3)));
+    await expect(pT('gpu')).rejects.toThrow(/field "kernels" = "gpu"/);
+  });
+
   it('`gfn sample` writes the requested number of samples as jsonl and csv', async () => {
     const dir = tempRunsDir();
     await train(smallConfig({ name: 'cli', iterations: 20, logging: { dir, progress: 'none' } }), registry, { subscribers: ['jsonl', 'checkpoint'] });
