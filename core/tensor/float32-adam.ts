@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, encodeArray, type SavedTensor } from '../checkpoint/encoding.js';
 import { type AdamConstants, AdamWorkspace } from './adam-kernel.js';
+import { tensorOfReusedValues, withFloatValues } from './read.js';
 
 const f32 = Math.fround;
 
@@ -68,18 +69,17 @@ export class Float32Adam {
     };
     variables.forEach((variable, i) => {
       const slot = this.slot(i, variable);
-      const g = gradients[i]!.dataSync() as Float32Array;
-      if (g.length !== slot.size || variable.size !== slot.size) {
-        throw new Error(`Adam: variable '${variable.name}' (${variable.size} values, gradient ${g.length}) does not fit its moment slot ${i} ('${slot.name}', ${slot.size} values)`);
+      const gradient = gradients[i]!;
+      if (gradient.size !== slot.size || variable.size !== slot.size) {
+        throw new Error(`Adam: variable '${variable.name}' (${variable.size} values, gradient ${gradient.size}) does not fit its moment slot ${i} ('${slot.name}', ${slot.size} values)`);
       }
       const gOffset = this.gradientBuffer(slot.size);
       if (!slot.holds || slot.holds.variable !== variable || slot.holds.dataId !== variable.dataId) {
         this.workspace.view(slot.p, slot.size).set(variable.dataSync() as Float32Array);
       }
-      this.workspace.view(gOffset, slot.size).set(g);
+      withFloatValues(gradient, (g) => this.workspace.view(gOffset, slot.size).set(g));
       this.workspace.step(slot.p, gOffset, slot.m, slot.v, slot.size, constants);
-      // a copy: a backend may keep the array it is given as the tensor's storage
-      const t = tf.tensor(this.workspace.view(slot.p, slot.size).slice(), variable.shape, 'float32');
+      const t = tensorOfReusedValues(this.workspace.view(slot.p, slot.size), variable.shape);
       variable.assign(t);
       t.dispose();
       slot.holds = { variable, dataId: variable.dataId };

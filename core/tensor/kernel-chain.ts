@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dense } from './dense.js';
 import type { DenseChainKernels, DenseLayerValues } from './dense-chain.js';
+import { withFloatValues } from './read.js';
+
+/** The parameters as host arrays at one moment. */
+interface Snapshot {
+  /** The variables' data identities when read (an optimiser step assigns new data). */
+  dataIds: object[];
+  layers: DenseLayerValues[];
+  /** Forward passes whose backward pass has not run yet: they still need these values. */
+  pending: number;
+}
 
 /**
  * A stack of {@link Dense} layers whose passes run on {@link DenseChainKernels} instead of the
@@ -9,8 +19,7 @@ import type { DenseChainKernels, DenseLayerValues } from './dense-chain.js';
  * truth (optimisers, checkpoints and second-order methods see them as before).
  */
 export class KernelChain {
-  /** The parameters as host arrays, read once per parameter value (an optimiser step assigns new data). */
-  private snapshot?: { dataIds: object[]; layers: DenseLayerValues[] };
+  private snapshot?: Snapshot;
 
   constructor(
     private readonly layers: readonly Dense[],
@@ -20,7 +29,7 @@ export class KernelChain {
   /** Forward pass for inference. */
   predict(x: tf.Tensor2D): tf.Tensor2D {
     const rows = x.shape[0];
-    const { y } = this.kernels.forward(this.values(), floats(x), rows, false);
+    const { y } = this.kernels.forward(this.current().layers, floats(x), rows, false);
     return tf.tensor2d(y, [rows, this.outDim]);
   }
 
@@ -32,14 +41,16 @@ export class KernelChain {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     const rows = x.shape[0];
     const input = floats(x);
-    const values = this.values();
+    const snapshot = this.current();
     const variables = this.layers.flatMap((l) => [l.weight, l.bias]);
     const op = tf.customGrad(() => {
-      const { y, hidden } = this.kernels.forward(values, input, rows, true);
+      const { y, hidden } = this.kernels.forward(snapshot.layers, input, rows, true);
+      snapshot.pending += 1;
       return {
         value: tf.tensor2d(y, [rows, this.outDim]),
         gradFunc: (dy: tf.Tensor) => {
-          const grads = this.kernels.backward(values, input, hidden, dy.dataSync() as Float32Array, rows);
+          const grads = this.kernels.backward(snapshot.layers, input, hidden, dy.dataSync() as Float32Array, rows);
+          snapshot.pending -= 1;
           return this.layers.flatMap((l, i) => [tf.tensor2d(grads.weights[i]!, [l.inDim, l.outDim]), tf.tensor1d(grads.biases[i]!)]);
         },
       };
@@ -52,19 +63,25 @@ export class KernelChain {
     return this.layers[this.layers.length - 1]!.outDim;
   }
 
-  private values(): DenseLayerValues[] {
+  /**
+   * The parameters' current values. Read again when a variable's data changed, into the previous
+   * snapshot's arrays when no backward pass still needs them (so that training allocates no
+   * parameter copies, megabytes per update for the collector to follow), else into new ones.
+   */
+  private current(): Snapshot {
     const dataIds = this.layers.flatMap((l) => [l.weight.dataId, l.bias.dataId]);
-    if (!this.snapshot || this.snapshot.dataIds.some((id, i) => id !== dataIds[i])) {
-      const layers = this.layers.map((l) => ({
-        inDim: l.inDim,
-        outDim: l.outDim,
-        activation: l.activation,
-        weight: l.weight.dataSync() as Float32Array,
-        bias: l.bias.dataSync() as Float32Array,
-      }));
-      this.snapshot = { dataIds, layers };
-    }
-    return this.snapshot.layers;
+    const previous = this.snapshot;
+    if (previous && previous.dataIds.every((id, i) => id === dataIds[i])) return previous;
+    const reuse = previous !== undefined && previous.pending === 0;
+    const layers = this.layers.map((l, i) => {
+      const weight = reuse ? previous.layers[i]!.weight : new Float32Array(l.inDim * l.outDim);
+      const bias = reuse ? previous.layers[i]!.bias : new Float32Array(l.outDim);
+      withFloatValues(l.weight, (v) => weight.set(v));
+      withFloatValues(l.bias, (v) => bias.set(v));
+      return { inDim: l.inDim, outDim: l.outDim, activation: l.activation, weight, bias };
+    });
+    this.snapshot = { dataIds, layers, pending: 0 };
+    return this.snapshot;
   }
 }
 

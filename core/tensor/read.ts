@@ -12,3 +12,36 @@ export function readValues(compute: () => tf.Tensor): Float32Array {
   t.dispose();
   return values;
 }
+
+/** The part of the wasm backend that hands out views of its heap. */
+interface HeapBackend {
+  typedArrayFromHeap(t: tf.TensorInfo): ArrayLike<number>;
+}
+
+/** The active backend when it keeps tensors in a WebAssembly heap it can show (wasm), else undefined. */
+function heapBackend(): HeapBackend | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as unknown as Partial<HeapBackend>;
+  return typeof backend.typedArrayFromHeap === 'function' ? (backend as HeapBackend) : undefined;
+}
+
+/**
+ * Calls `use` with a float32 tensor's values, without a host copy where the backend allows: on
+ * wasm a view of its heap, valid only while `use` runs and makes no tensor (the heap may grow and
+ * move); elsewhere `dataSync()`'s array. Why: a training step reads every parameter's gradient,
+ * and a fresh copy per read is megabytes of garbage per iteration that the collector must follow.
+ */
+export function withFloatValues<T>(t: tf.Tensor, use: (values: Float32Array) => T): T {
+  if (t.dtype !== 'float32') throw new Error(`withFloatValues: a float32 tensor is needed, got ${t.dtype}`);
+  const heap = heapBackend();
+  return use((heap ? heap.typedArrayFromHeap(t) : t.dataSync()) as Float32Array);
+}
+
+/**
+ * A float32 tensor of `values` that the caller will overwrite later: the wasm backend copies the
+ * values into its heap when it makes the tensor, so they are passed as they are; other backends
+ * may keep the array as the tensor's storage, so they get a copy.
+ */
+export function tensorOfReusedValues(values: Float32Array, shape: readonly number[]): tf.Tensor {
+  return tf.tensor(heapBackend() ? values : values.slice(), [...shape], 'float32');
+}

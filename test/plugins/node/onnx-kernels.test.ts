@@ -99,6 +99,34 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     }
   });
 
+  it('differentiates at the parameters of the forward pass even when they change before the backward pass', () => {
+    const [, onKernels] = pair([8], 'tanh');
+    const x = tf.randomUniform([4, 12], -1, 1, 'float32', 10) as tf.Tensor2D;
+    const dy = tf.randomUniform([4, 5], -1, 1, 'float32', 11) as tf.Tensor2D;
+    const layer = onKernels.layers[1]!;
+    try {
+      const atForward = lossAndGradients(onKernels, x, dy);
+      const changed = tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const loss = tf.sum(tf.mul(onKernels.apply(x), dy)) as tf.Scalar;
+          // an update between the forward pass and its gradient: the host copy the pass used must survive it
+          layer.assign(new Float32Array(layer.inDim * layer.outDim).fill(0.5), new Float32Array(layer.outDim).fill(2));
+          onKernels.predict(x);
+          return loss;
+        }, onKernels.variables);
+        return onKernels.variables.map((v) => grads[v.name]!.dataSync() as Float32Array);
+      });
+      changed.forEach((values, k) => expect(Array.from(values)).toEqual(Array.from(atForward[k + 1]!)));
+      // and the next pass sees the new parameters
+      const after = tf.tidy(() => onKernels.predict(x).dataSync());
+      const expected = tf.tidy(() => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, onKernels.layers[0]!.weight), onKernels.layers[0]!.bias)), layer.weight), layer.bias).dataSync());
+      expect(relativeDifference(expected, after)).toBeLessThan(1e-5);
+    } finally {
+      x.dispose();
+      dy.dispose();
+    }
+  });
+
   it('refuses inputs of the wrong size, naming the numbers', () => {
     const [onBackend] = pair([4], 'relu');
     const layers = onBackend.denseChain().layers;
