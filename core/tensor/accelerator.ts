@@ -39,7 +39,16 @@ export function chooseInferenceAccelerator(choice: string): InferenceAccelerator
 /**
  * Resolves the config field `kernels` (see {@link choose}) among the accelerators with training
  * kernels, and makes them: the engine of every dense network's passes in training and sampling.
+ * An engine that is installed but cannot start (e.g. its native library does not load here) is a
+ * {@link ConfigError} too, under `auto` as well: a run never changes engine behind the user's back.
  */
 export function chooseDenseKernels(choice: string, options: DenseKernelsOptions): DenseChainKernels | undefined {
-  return choose('kernels', 'kernel engine', choice, (a) => a.kernels !== undefined)?.kernels!(options);
+  const accelerator = choose('kernels', 'kernel engine', choice, (a) => a.kernels !== undefined);
+  if (!accelerator) return undefined;
+  try {
+    return accelerator.kernels!(options);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([`field "kernels" = "${choice}": ${accelerator.name} could not start (${why}); "backend" runs every pass on the tensor backend`]);
+  }
 }

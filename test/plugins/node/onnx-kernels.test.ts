@@ -166,6 +166,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
 describe('kernels choices', () => {
   provideInferenceAccelerator({ name: 'test-no-kernels', unavailable: () => undefined, load: () => { throw new Error('not loadable'); } });
   provideInferenceAccelerator({ name: 'test-absent-kernels', unavailable: () => 'its module is not installed', load: () => { throw new Error('not loadable'); }, kernels: () => { throw new Error('not loadable'); } });
+  provideInferenceAccelerator({ name: 'test-broken-kernels', unavailable: () => undefined, load: () => { throw new Error('not loadable'); }, kernels: () => { throw new Error('libnative.so: cannot open shared object file'); } });
 
   it('refuses an unknown engine and one without training kernels, naming the field, the value and the valid choices', () => {
     expect(() => chooseDenseKernels('gpu', { threads: 1 })).toThrow(ConfigError);
@@ -177,6 +178,11 @@ describe('kernels choices', () => {
     expect(() => chooseDenseKernels('test-absent-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-absent-kernels": its module is not installed/);
     const auto = chooseDenseKernels('auto', { threads: 1 });
     auto?.dispose();
+  });
+
+  it('refuses an installed engine that cannot start, with its reason and the way out', () => {
+    expect(() => chooseDenseKernels('test-broken-kernels', { threads: 1 })).toThrow(ConfigError);
+    expect(() => chooseDenseKernels('test-broken-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-broken-kernels": test-broken-kernels could not start \(libnative.so: cannot open shared object file\); "backend" runs every pass on the tensor backend/);
   });
 
   it('fails a run before any work when its engine is unknown', async () => {
