@@ -20,7 +20,7 @@ import type { Estimator, Linearization } from '../../core/estimator.js';
 import { maskPenalty } from '../../core/policy/categorical.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';
-import { readValues } from '../../core/tensor/read.js';
+import { readValues, withFloatValues } from '../../core/tensor/read.js';
 import { preferOutputSpace } from './cg-choice.js';
 import { conjugateGradient, dot } from './conjugate-gradient.js';
 import { expandRows, gramTimes, outputRows, outputSpaceConjugateGradient, restrictToRows, rowGram, rowSeeds } from './output-space-cg.js';
@@ -83,6 +83,9 @@ interface Linearized {
 }
 
 export class TrustRegionStep {
+  /** The line search's parameter vectors (the current ones and a candidate), reused from step to step. */
+  private lineSearch?: { old: Float64Array; candidate: Float64Array };
+
   constructor(
     private readonly env: Environment,
     private readonly policy: Estimator,
@@ -143,9 +146,12 @@ export class TrustRegionStep {
     }
     const none: TrpoStepResult = { accepted: false, backtracks: -1, surrogateBefore: before.surrogate, surrogateAfter: before.surrogate, kl: 0 };
     if (!(sg > 0) || !Number.isFinite(sg)) return none;
-    const old = flattenValues(vars);
+    const n = parameterCount(vars);
+    // the parameter-sized buffers are kept between steps: megabytes per step otherwise
+    if (this.lineSearch?.old.length !== n) this.lineSearch = { old: new Float64Array(n), candidate: new Float64Array(n) };
+    const old = flattenValues(vars, this.lineSearch.old);
     const maxLength = Math.sqrt((2 * delta) / sg);
-    const candidate = new Float64Array(old.length);
+    const candidate = this.lineSearch.candidate;
     // the distinct states are host arrays, still valid after the linearisation is disposed
     const { unique, obs, inverse } = at;
     for (let k = 0; k < backtrackSteps; k++) {
@@ -266,7 +272,7 @@ export class TrustRegionStep {
     const out = new Float64Array(parameterCount(this.policy.variables));
     let off = 0;
     for (const g of grads) {
-      out.set(g.dataSync(), off);
+      withFloatValues(g, (values) => out.set(values, off));
       off += g.size;
     }
     tf.dispose(grads);

@@ -1,16 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorOfReusedValues, withFloatValues } from './read.js';
 
 /** Total number of scalars in `variables`. */
 export function parameterCount(variables: readonly tf.Variable[]): number {
   return variables.reduce((n, v) => n + v.size, 0);
 }
 
-/** The variables' values concatenated (each tensor row-major, in the given order), as float64. */
-export function flattenValues(variables: readonly tf.Variable[]): Float64Array {
-  const out = new Float64Array(parameterCount(variables));
+/**
+ * The variables' values concatenated (each tensor row-major, in the given order), as float64:
+ * written into `into` when given (it must hold exactly that many values), else into a new array.
+ */
+export function flattenValues(variables: readonly tf.Variable[], into?: Float64Array): Float64Array {
+  const n = parameterCount(variables);
+  if (into && into.length !== n) throw new Error(`flattenValues: ${into.length} places for ${n} values`);
+  const out = into ?? new Float64Array(n);
   let off = 0;
   for (const v of variables) {
-    out.set(v.dataSync(), off);
+    withFloatValues(v, (values) => out.set(values, off));
     off += v.size;
   }
   return out;
@@ -22,7 +28,7 @@ export function flattenGradients(variables: readonly tf.Variable[], grads: tf.Na
   let off = 0;
   for (const v of variables) {
     const g = grads[v.name];
-    if (g) out.set(g.dataSync(), off);
+    if (g) withFloatValues(g, (values) => out.set(values, off));
     off += v.size;
   }
   return out;
@@ -40,9 +46,24 @@ export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<num
   });
 }
 
-/** Assigns a flat vector to `variables`. */
+/** The float32 buffer {@link assignFlat} converts through, kept between calls (they are synchronous). */
+let conversion = new Float32Array(0);
+
+/**
+ * Assigns a flat vector to `variables`. The float32 conversion goes through one buffer kept between
+ * calls (a line search assigns every parameter several times per step).
+ */
 export function assignFlat(variables: readonly tf.Variable[], flat: ArrayLike<number>): void {
-  const parts = unflatten(variables, flat);
-  variables.forEach((v, k) => v.assign(parts[k]!));
-  tf.dispose(parts);
+  const n = parameterCount(variables);
+  if (flat.length !== n) throw new Error(`assignFlat: ${flat.length} values for ${n} parameters`);
+  if (conversion.length < n) conversion = new Float32Array(n);
+  if (flat instanceof Float32Array || flat instanceof Float64Array) conversion.set(flat);
+  else for (let i = 0; i < n; i++) conversion[i] = flat[i]!;
+  let off = 0;
+  for (const v of variables) {
+    const part = tensorOfReusedValues(conversion.subarray(off, off + v.size), v.shape);
+    v.assign(part);
+    part.dispose();
+    off += v.size;
+  }
 }

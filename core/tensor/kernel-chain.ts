@@ -43,9 +43,11 @@ export class KernelChain {
     const input = floats(x);
     const snapshot = this.current();
     const variables = this.layers.flatMap((l) => [l.weight, l.bias]);
+    // only a pass recorded on a gradient tape gets a backward pass that needs these values later
+    const recorded = tf.engine().isTapeOn();
     const op = tf.customGrad(() => {
       const { y, hidden } = this.kernels.forward(snapshot.layers, input, rows, true);
-      snapshot.pending += 1;
+      if (recorded) snapshot.pending += 1;
       return {
         value: tf.tensor2d(y, [rows, this.outDim]),
         gradFunc: (dy: tf.Tensor) => {
@@ -65,14 +67,16 @@ export class KernelChain {
 
   /**
    * The parameters' current values. Read again when a variable's data changed, into the previous
-   * snapshot's arrays when no backward pass still needs them (so that training allocates no
+   * snapshot's arrays when no backward pass can still need them (so that training allocates no
    * parameter copies, megabytes per update for the collector to follow), else into new ones.
    */
   private current(): Snapshot {
     const dataIds = this.layers.flatMap((l) => [l.weight.dataId, l.bias.dataId]);
     const previous = this.snapshot;
     if (previous && previous.dataIds.every((id, i) => id === dataIds[i])) return previous;
-    const reuse = previous !== undefined && previous.pending === 0;
+    // outside every gradient computation no backward pass can come any more (tfjs runs a tape's
+    // gradient functions before the computation returns; those it prunes never run)
+    const reuse = previous !== undefined && (previous.pending === 0 || tf.engine().state.gradientDepth === 0);
     const layers = this.layers.map((l, i) => {
       const weight = reuse ? previous.layers[i]!.weight : new Float32Array(l.inDim * l.outDim);
       const bias = reuse ? previous.layers[i]!.bias : new Float32Array(l.outDim);

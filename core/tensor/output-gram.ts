@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OutputGram, WorkEstimate } from '../estimator.js';
 import type { Dense } from './dense.js';
-import { readValues } from './read.js';
+import { withFloatValues } from './read.js';
 
 /** What a dense chain's linearisation caches at its inputs (see `linearizeDense`). */
 export interface DenseChainCache {
@@ -59,15 +59,23 @@ export function denseOutputGram(layers: readonly Dense[], cache: DenseChainCache
         const d = cache.derivatives[l];
         const width = layers[l]!.outDim;
         const delta = d ? tf.tidy(() => tf.reshape(tf.mul(tf.reshape(signal, [blocks, M, width]), d), [n, width]) as tf.Tensor2D) : signal;
-        const signals = readValues(() => tf.matMul(delta, tf.transpose(delta)));
-        const inputs = readValues(() => tf.matMul(cache.inputs[l]!, cache.inputsT[l]!));
-        for (let r = 0; r < n; r++) {
-          const row = (r % M) * M;
-          for (let c = 0; c < blocks; c++) {
-            const at = r * n + c * M;
-            for (let j = 0; j < M; j++) gram[at + j]! += (inputs[row + j]! + 1) * signals[at + j]!;
-          }
-        }
+        const signalGram = tf.tidy(() => tf.matMul(delta, tf.transpose(delta)));
+        const inputGram = tf.matMul(cache.inputs[l]!, cache.inputsT[l]!);
+        // read in place (no tensor is made while the views are held): host copies of these
+        // n x n matrices were megabytes of garbage per step
+        withFloatValues(signalGram, (signals) =>
+          withFloatValues(inputGram, (inputs) => {
+            for (let r = 0; r < n; r++) {
+              const row = (r % M) * M;
+              for (let c = 0; c < blocks; c++) {
+                const at = r * n + c * M;
+                for (let j = 0; j < M; j++) gram[at + j]! += (inputs[row + j]! + 1) * signals[at + j]!;
+              }
+            }
+          }),
+        );
+        signalGram.dispose();
+        inputGram.dispose();
         const next = l > 0 ? (tf.matMul(delta, cache.weightsT[l]!) as tf.Tensor2D) : undefined;
         if (delta !== signal) delta.dispose();
         signal.dispose();
