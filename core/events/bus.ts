@@ -6,6 +6,8 @@ import type { Trajectories } from '../sampling/trajectories.js';
 export interface RunStarted {
   runName: string;
   backend: string;
+  /** Where the networks' passes run: `backend` (the tensor backend) or the kernels' engine (config field `kernels`). */
+  kernels: string;
   iterations: number;
   config: Readonly<Record<string, unknown>>;
   /** Iterations (updates) completed before this process started: > 0 when resuming from a checkpoint (loggers then append). */

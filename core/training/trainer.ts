@@ -19,6 +19,7 @@ import type { LocalSearch } from '../sampling/local-search.js';
 import { localSearchPlan, localSearchProblems } from '../sampling/local-search-config.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
+import type { KernelsChoice } from '../tensor/dense-chain.js';
 
 /** What one iteration did, whoever gathered its data. */
 interface IterationResult {
@@ -62,6 +63,7 @@ export class Trainer implements Checkpointable {
     @inject(TOKENS.ReplayBuffer) @optional() private readonly replay?: ReplayBuffer,
     @inject(TOKENS.ForwardEstimator) @optional() private readonly forward?: Estimator,
     @inject(TOKENS.LocalSearch) @optional() private readonly localSearch?: LocalSearch,
+    @inject(TOKENS.Kernels) @optional() private readonly kernels?: KernelsChoice,
   ) {}
 
   /** Iterations completed and trajectories / environment steps seen so far (and the local search's stream). */
@@ -107,6 +109,7 @@ export class Trainer implements Checkpointable {
       bus.runStarted$.next({
         runName: config.name,
         backend: this.backend,
+        kernels: this.kernels?.kernels?.name ?? 'backend',
         iterations: config.iterations,
         config: config as unknown as Record<string, unknown>,
         ...(startIteration > 0 ? { startIteration } : {}),

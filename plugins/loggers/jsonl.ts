@@ -37,11 +37,11 @@ export const jsonlSubscriber: SubscriberContribution = {
         writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
         if (e.startIteration !== undefined && e.startIteration > 0) {
           keepUpTo(metricsPath, e.startIteration);
-          line({ type: 'resume', backend: e.backend, iterations: e.iterations, startIteration: e.startIteration, time: new Date().toISOString() });
+          line({ type: 'resume', backend: e.backend, kernels: e.kernels, iterations: e.iterations, startIteration: e.startIteration, time: new Date().toISOString() });
           return;
         }
         writeFileSync(metricsPath, '');
-        line({ type: 'start', backend: e.backend, iterations: e.iterations, time: new Date().toISOString() });
+        line({ type: 'start', backend: e.backend, kernels: e.kernels, iterations: e.iterations, time: new Date().toISOString() });
       }),
     );
     subs.add(

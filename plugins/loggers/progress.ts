@@ -40,7 +40,8 @@ export const progressSubscriber: SubscriberContribution = {
     subs.add(
       bus.runStarted$.subscribe((e) => {
         firstIteration = lastIteration = e.startIteration ?? 0;
-        process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}, ${e.iterations} iterations\n`);
+        const kernels = e.kernels === 'backend' ? '' : `, network passes on ${e.kernels}`;
+        process.stderr.write(`[gfn] run '${e.runName}': backend ${e.backend}${kernels}, ${e.iterations} iterations\n`);
         // the evaluation before the first update (evaluation.atStart) has already been published
         if (mode === 'lines' && evalSeconds > 0) process.stderr.write(`[gfn] iter ${firstIteration}/${e.iterations} | before the first update | ${headline}\n`);
       }),

@@ -15,7 +15,7 @@ describe('time budget subscriber', () => {
     const stop = vi.fn();
     attachTimeBudget(bus, stop, { seconds: 2, atEvaluation: true });
     now = 1000;
-    bus.runStarted$.next({ runName: 'r', backend: 'cpu', iterations: 10, config: {} });
+    bus.runStarted$.next({ runName: 'r', backend: 'cpu', kernels: 'backend', iterations: 10, config: {} });
     now = 2500;
     evaluation(bus, 9);
     iteration(bus, 9);
@@ -35,7 +35,7 @@ describe('time budget subscriber', () => {
     const stop = vi.fn();
     attachTimeBudget(bus, stop, { seconds: 0.5, atEvaluation: false });
     now = 0;
-    bus.runStarted$.next({ runName: 'r', backend: 'cpu', iterations: 10, config: {} });
+    bus.runStarted$.next({ runName: 'r', backend: 'cpu', kernels: 'backend', iterations: 10, config: {} });
     now = 499;
     iteration(bus, 0);
     expect(stop).not.toHaveBeenCalled();

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // the Node entry points' registrations, the accelerator among them
 import '../../../plugins/node/tensor-host.js';
@@ -153,6 +156,26 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     expect(Math.abs(native[0]! - backend[0]!) / Math.abs(backend[0]!)).toBeLessThan(1e-5);
     expect(await lossesWith('onnxruntime')).toEqual(native);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('names the engine in the run\'s start event and in the start record of metrics.jsonl', async () => {
+    const registry = new PluginRegistry([builtinPlugin]);
+    const dir = mkdtempSync(join(tmpdir(), 'gfn-kernels-'));
+    const startOf = async (kernelsChoice: string): Promise<[string, unknown]> => {
+      const name = `start-${kernelsChoice}`;
+      const config = resolveConfig({ name, iterations: 2, kernels: kernelsChoice, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, evaluation: { mode: 'none' }, logging: { dir, progress: 'none' } }, registry);
+      let published = '';
+      await train(config, registry, { subscribers: ['jsonl'], beforeRun: (_c, bus) => void bus.runStarted$.subscribe((e) => (published = e.kernels)) });
+      const first = JSON.parse(readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
+      expect(first.type).toBe('start');
+      return [published, first.kernels];
+    };
+    try {
+      expect(await startOf('onnxruntime')).toEqual(['onnxruntime', 'onnxruntime']);
+      expect(await startOf('backend')).toEqual(['backend', 'backend']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is what kernels "auto" picks here; "backend" picks none', () => {
