@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../estimator.js';
+import { selectRows } from '../sampling/transitions.js';
 import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
+import { readValues } from '../tensor/read.js';
 
 /** Rows per accelerator call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
 const ACCELERATED_CHUNK = 8192;
@@ -21,8 +23,6 @@ export interface AcceleratedPass {
   /** Fewest states with a choice for which the accelerator is used (0: always). */
   minRows: number;
 }
-import { selectRows } from '../sampling/transitions.js';
-import { readValues } from '../tensor/read.js';
 
 /**
  * Exact terminating distribution of a forward policy on an enumerable environment, by dynamic

@@ -34,36 +34,31 @@ export function flattenGradients(variables: readonly tf.Variable[], grads: tf.Na
   return out;
 }
 
-/** Splits a flat vector into tensors shaped like `variables` (caller disposes). */
-export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<number>): tf.Tensor[] {
-  // typed arrays convert part by part (one copy); other array-likes go through one float32 copy
-  const typed = flat instanceof Float32Array || flat instanceof Float64Array ? flat : Float32Array.from(flat);
-  let off = 0;
-  return variables.map((v) => {
-    const part = new Float32Array(typed.subarray(off, off + v.size));
-    off += v.size;
-    return tf.tensor(part, v.shape);
-  });
-}
-
-/** The float32 buffer {@link assignFlat} converts through, kept between calls (they are synchronous). */
+/** The float32 buffer {@link unflatten} converts through, kept between calls (they are synchronous). */
 let conversion = new Float32Array(0);
 
 /**
- * Assigns a flat vector to `variables`. The float32 conversion goes through one buffer kept between
- * calls (a line search assigns every parameter several times per step).
+ * Splits a flat vector into tensors shaped like `variables` (caller disposes). The float32
+ * conversion goes through one buffer kept between calls: TRPO's line search and its Fisher products
+ * split a parameter-sized vector several times per step.
  */
-export function assignFlat(variables: readonly tf.Variable[], flat: ArrayLike<number>): void {
+export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<number>): tf.Tensor[] {
   const n = parameterCount(variables);
-  if (flat.length !== n) throw new Error(`assignFlat: ${flat.length} values for ${n} parameters`);
+  if (flat.length !== n) throw new Error(`unflatten: ${flat.length} values for ${n} parameters`);
   if (conversion.length < n) conversion = new Float32Array(n);
   if (flat instanceof Float32Array || flat instanceof Float64Array) conversion.set(flat);
   else for (let i = 0; i < n; i++) conversion[i] = flat[i]!;
   let off = 0;
-  for (const v of variables) {
+  return variables.map((v) => {
     const part = tensorOfReusedValues(conversion.subarray(off, off + v.size), v.shape);
-    v.assign(part);
-    part.dispose();
     off += v.size;
-  }
+    return part;
+  });
+}
+
+/** Assigns a flat vector to `variables`. */
+export function assignFlat(variables: readonly tf.Variable[], flat: ArrayLike<number>): void {
+  const parts = unflatten(variables, flat);
+  variables.forEach((v, k) => v.assign(parts[k]!));
+  tf.dispose(parts);
 }

@@ -131,13 +131,16 @@ export class Float32Adam {
       if (m.length !== size || v.length !== size) throw new Error(`checkpoint: ${owner} moment slot ${i} ('${s.name}') holds ${m.length} and ${v.length} values for shape [${s.shape}]`);
       return { name: s.name.replace(/\/m$/, ''), shape: [...s.shape], m, v };
     });
-    this.slots.length = 0;
-    for (const { name, shape, m, v } of moments) {
-      const slot = this.newSlot(name, shape);
+    const previous = this.slots.splice(0);
+    moments.forEach(({ name, shape, m, v }, i) => {
+      // a slot of the same size keeps its place in the workspace (a resumed run loads once per
+      // optimiser, a long-lived process may load many times); its parameter copy is read again
+      const kept = previous[i];
+      const slot = kept && kept.size === m.length ? { name, shape, size: kept.size, m: kept.m, v: kept.v, p: kept.p } : this.newSlot(name, shape);
       this.workspace.view(slot.m, slot.size).set(m);
       this.workspace.view(slot.v, slot.size).set(v);
       this.slots.push(slot);
-    }
+    });
     this.accBeta1 = acc1!;
     this.accBeta2 = acc2!;
     this.iterations = Number(state.iterations);

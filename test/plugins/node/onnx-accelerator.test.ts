@@ -61,7 +61,6 @@ describe.skipIf(missing !== undefined)('ONNX Runtime inference accelerator', () 
       for (let k = 0; k < y.length; k++) worst = Math.max(worst, Math.abs(y[k]! - expected[k]!));
       // the same float32 function with its sums in another order
       expect(worst).toBeLessThan(1e-5 * Math.max(1, scale));
-      expect(worst).toBeGreaterThanOrEqual(0);
     } finally {
       runner.dispose();
     }
