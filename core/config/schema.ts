@@ -3,6 +3,7 @@ import type { JsonSchema } from '../plugin.js';
 import type { ExplorationSchedule } from '../sampling/exploration.js';
 import type { ReplayConfig } from '../sampling/replay.js';
 import { type LocalSearchConfig, LOCAL_SEARCH_SCHEMA } from '../sampling/local-search-config.js';
+import { type RewardNoiseConfig, REWARD_NOISE_SCHEMA } from '../env/reward-noise.js';
 
 /** A config section that selects a plugin contribution by name, plus that contribution's options. */
 export type Section = { name: string } & Record<string, unknown>;
@@ -50,6 +51,11 @@ export interface ResolvedConfig {
   /** Trajectories per iteration. */
   batchSize: number;
   env: Section;
+  /**
+   * Noise on the reward training sees (any GFlowNet environment); evaluation measures against the
+   * true reward. Absent = no noise.
+   */
+  rewardNoise?: RewardNoiseConfig;
   objective: Section;
   estimator: Section;
   /** Behaviour policy: ε-uniform mix (with a linear ε schedule) and temperature. */
@@ -99,6 +105,7 @@ export const CORE_SCHEMA: JsonSchema = {
     iterations: { type: 'integer', minimum: 1, default: 1000 },
     batchSize: { type: 'integer', minimum: 1, default: 16 },
     env: section(),
+    rewardNoise: REWARD_NOISE_SCHEMA,
     objective: section(),
     estimator: section('mlp'),
     sampler: {

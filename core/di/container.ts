@@ -9,6 +9,8 @@ import { boxSize } from '../gym/spaces.js';
 import type { PluginRegistry, Resolver, SectionName } from '../plugin.js';
 import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../rng.js';
+import { ConfigError } from '../config/validate.js';
+import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
 import { LocalSearch } from '../sampling/local-search.js';
@@ -24,6 +26,8 @@ import { TOKENS } from './tokens.js';
 const REPLAY_STREAM = 0x632be5ab;
 /** Offset of the local search's seed from the run seed (an arbitrary odd constant). */
 const LOCAL_SEARCH_STREAM = 0x1b873593;
+/** Offset of the reward noise's seed from the run seed (an arbitrary odd constant). */
+const REWARD_NOISE_STREAM = 0x27d4eb2f;
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
@@ -47,7 +51,8 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   const kernels: KernelsChoice = { kernels: chooseDenseKernels(config.kernels ?? 'auto', { threads: config.kernelThreads ?? 1 }) };
   container.bind(TOKENS.Kernels).toConstantValue(kernels);
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
-  container.bind(TOKENS.Checkpoints).toConstantValue(new CheckpointRegistry());
+  const checkpoints = new CheckpointRegistry();
+  container.bind(TOKENS.Checkpoints).toConstantValue(checkpoints);
   container.bind(TOKENS.EstimatorFactory).toDynamicValue(() => contribution('estimator').create(config.estimator, resolver) as EstimatorFactory);
   // The environment is created now rather than on first use: its kind decides what else is bound.
   // A classic (Gym) environment gets no Environment, Sampler or replay buffer — only the objectives
@@ -55,15 +60,24 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   // the Gym adapter, so that those objectives run on it too.
   const created = contribution('env').create(config.env, resolver) as Environment | GymEnvFactory;
   if (isGymEnvFactory(created)) {
+    if (config.rewardNoise) {
+      throw new ConfigError([`field "rewardNoise" = ${JSON.stringify(config.rewardNoise)}: environment '${config.env.name}' is a classic (Gym) one with per-step rewards; rewardNoise applies to GFlowNet environments only (remove the field)`]);
+    }
     container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
-    container.bind(TOKENS.Environment).toDynamicValue(() => {
+    const notGFlowNet = (): never => {
       throw new Error(
         `objective '${config.objective.name}' needs a GFlowNet environment, and '${config.env.name}' is a classic (Gym) one; use an objective that collects its own experience (ppo, reinforce)`,
       );
-    });
+    };
+    container.bind(TOKENS.Environment).toDynamicValue(notGFlowNet);
+    container.bind(TOKENS.EvaluationEnvironment).toDynamicValue(notGFlowNet);
   } else {
-    container.bind(TOKENS.Environment).toConstantValue(created);
-    container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(created));
+    // training (sampler, replay, local search, objectives, the Gym view for ppo / reinforce) sees
+    // the noisy reward; evaluation sees the environment itself
+    const training = config.rewardNoise ? withRewardNoise(created, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : created;
+    container.bind(TOKENS.Environment).toConstantValue(training);
+    container.bind(TOKENS.EvaluationEnvironment).toConstantValue(created);
+    container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
   }
   container.bind(TOKENS.ForwardEstimator).toDynamicValue((ctx) => {
     // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
@@ -75,6 +89,13 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   container.bind(TOKENS.Objective).toDynamicValue(() => contribution('objective').create(config.objective, resolver));
   container.bind(TOKENS.Trainer).to(Trainer);
   return container;
+}
+
+/** The run's reward noise, on a stream of its own, registered for checkpoints as `rewardNoise`. */
+function rewardNoise(options: RewardNoiseConfig, seed: number, checkpoints: CheckpointRegistry): RewardNoise {
+  const noise = new RewardNoise({ ...options, center: options.center ?? 'log' }, new Rng(seed + REWARD_NOISE_STREAM));
+  checkpoints.register('rewardNoise', noise);
+  return noise;
 }
 
 /** The sampler and, when configured, the replay buffer, which feed the batch objectives (GFlowNet environments only). */

@@ -20,6 +20,13 @@ export const TOKENS = {
    */
   GymEnvFactory: Symbol.for('gfn.GymEnvFactory'),
   /**
+   * The GFlowNet environment with its true reward ({@link Environment}): what evaluation and
+   * sampling from a checkpoint measure against. The same object as `Environment` unless the config
+   * sets `rewardNoise`, in which case `Environment` (and the Gym view of it) is the noisy view
+   * training sees. Resolving it fails like `Environment` on a classic environment.
+   */
+  EvaluationEnvironment: Symbol.for('gfn.EvaluationEnvironment'),
+  /**
    * The engine of dense networks' passes the config's `kernels` chose ({@link KernelsChoice}):
    * estimator factories hand it to the networks they build.
    */

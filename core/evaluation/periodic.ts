@@ -87,7 +87,11 @@ export function attachEvaluation(
     bus.iteration$.subscribe(({ iteration, trajectoriesSeen }) => {
       const t0 = performance.now();
       const modes = tracker?.build();
-      if (modes && batch) modes.observe(batch.terminalStates(), batch.logRewards, trajectoriesSeen);
+      if (modes && batch) {
+        // the true reward of the batch's terminal states: training's may be noisy (rewardNoise)
+        const terminals = batch.terminalStates();
+        modes.observe(terminals, env.logReward(terminals), trajectoriesSeen);
+      }
       batch = undefined;
       if (evaluationDue(iteration, schedule.every, schedule.totalIterations)) evaluate(iteration, t0);
     }),

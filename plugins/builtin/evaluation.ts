@@ -1,6 +1,7 @@
 import type { CheckpointRegistry } from '../../core/checkpoint/registry.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
+import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/estimator.js';
 import { attachEvaluation } from '../../core/evaluation/periodic.js';
 import type { EventBus } from '../../core/events/bus.js';
@@ -13,12 +14,12 @@ export const evaluatorSubscriber: SubscriberContribution = {
   description: 'every evaluation.every iterations, at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-    // the GFlowNet environment behind the Gym view; classic environments (CartPole) have no evaluation
-    const env = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
-    if (!env) return undefined;
+    // classic environments (CartPole) have no evaluation
+    if (!resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) return undefined;
     return attachEvaluation(
       resolve.get<EventBus>(TOKENS.EventBus),
-      env,
+      // the true reward, also when training sees a noisy one (rewardNoise)
+      resolve.get<Environment>(TOKENS.EvaluationEnvironment),
       resolve.get<Estimator>(TOKENS.ForwardEstimator),
       resolve.get<AnyObjective>(TOKENS.Objective),
       { ...config.evaluation, totalIterations: config.iterations, seed: config.seed },

@@ -57,8 +57,9 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
   const { config, registry, checkpoint } = await openCheckpointedRun(runDir, [], options.plugins);
   const backend = await selectBackend(options.backend ?? config.backend);
   const container = createRunContainer(options.kernels === undefined ? config : { ...config, kernels: options.kernels }, registry, backend);
-  const env = container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
-  if (!env) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+  if (!container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+  // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
+  const env = container.get<Environment>(TOKENS.EvaluationEnvironment);
   const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
   loadVariables(forward.variables, checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
   const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));

@@ -1,0 +1,100 @@
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import { field } from '../checkpoint/checkpointable.js';
+import type { JsonSchema } from '../plugin.js';
+import type { Rng } from '../rng.js';
+import type { Environment } from './environment.js';
+
+/**
+ * The optional `rewardNoise` section of the run config: training sees a noisy reward
+ * R̃ = R·exp(σ·ε − c), ε ~ N(0, 1) drawn fresh per query, i.e. log R̃ = log R + σ·ε − c.
+ */
+export interface RewardNoiseConfig {
+  /** σ, the standard deviation of the noise added to log R (≥ 0; 0 = a noise-free run). */
+  scale: number;
+  /**
+   * Which mean the noise leaves unchanged. `log` (c = 0): E[log R̃] = log R, so the log-domain
+   * losses see unbiased targets and a learned log Z stays comparable to the true one. `reward`
+   * (c = σ²/2): E[R̃] = R, the reward itself is unbiased, and log R̃ is low by σ²/2 on average.
+   */
+  center: 'log' | 'reward';
+}
+
+/** Valid values of {@link RewardNoiseConfig.center}. */
+export const REWARD_NOISE_CENTERS = ['log', 'reward'] as const;
+
+/**
+ * Schema of the `rewardNoise` section. It has no default: a config without the section resolves
+ * to exactly what it did before the option existed (same run identity, no extra random stream).
+ */
+export const REWARD_NOISE_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scale'],
+  properties: {
+    scale: { type: 'number', minimum: 0, description: 'σ: training sees log R + σ·ε, ε ~ N(0,1) fresh per reward query; evaluation always uses the true R' },
+    center: { enum: [...REWARD_NOISE_CENTERS], default: 'log', description: 'log: E[log R̃] = log R; reward: subtract σ²/2 so that E[R̃] = R' },
+  },
+};
+
+/**
+ * Multiplicative log-normal reward noise, drawn from a random stream of its own (so that the noise
+ * never shifts the sampler's or any other stream, and σ = 0 trains exactly as without noise).
+ * One standard normal draw per queried row, −∞ rows included, so that the stream's position
+ * depends only on how many rewards were queried.
+ */
+export class RewardNoise implements Checkpointable {
+  /** c: σ²/2 under `center: reward`, 0 under `log`. */
+  readonly offset: number;
+
+  constructor(
+    readonly config: RewardNoiseConfig,
+    private readonly rng: Rng,
+  ) {
+    if (!(config.scale >= 0) || !Number.isFinite(config.scale)) throw new Error(`rewardNoise.scale must be a finite number ≥ 0, got ${config.scale}`);
+    this.offset = config.center === 'reward' ? (config.scale * config.scale) / 2 : 0;
+  }
+
+  /** A noisy copy of `logRewards` (the input is not modified). */
+  perturb(logRewards: Float64Array): Float64Array {
+    const { scale } = this.config;
+    const out = new Float64Array(logRewards.length);
+    for (let i = 0; i < out.length; i++) out[i] = logRewards[i]! + scale * this.rng.normal() - this.offset;
+    return out;
+  }
+
+  /** The noise stream's position. */
+  saveState(): StateRecord {
+    return { rng: this.rng.getState() };
+  }
+
+  loadState(state: StateRecord): void {
+    this.rng.setState(field<number[]>(state, 'rng', 'the reward noise'));
+  }
+}
+
+/**
+ * The environment as training sees it: `logReward` returns {@link RewardNoise.perturb} of the true
+ * log-reward, everything else is the environment itself. A proxy rather than a class that lists
+ * the contract's methods, so that optional capabilities (enumeration, modes, guides, test sets)
+ * stay visible to the type guards of training code. Every other method runs on the environment
+ * itself, so what it computes from its own reward (its exact distribution, a guide's low-reward
+ * test) uses the true reward: only queries of `logReward` through this view are noisy.
+ */
+export function withRewardNoise<E extends Environment>(env: E, noise: RewardNoise): E {
+  const bound = new Map<PropertyKey, unknown>();
+  const noisyLogReward = (states: Int32Array): Float64Array => noise.perturb(env.logReward(states));
+  return new Proxy(env, {
+    get(target, key) {
+      if (key === 'logReward') return noisyLogReward;
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      // methods run with the environment itself as `this` (private fields, and the true reward)
+      let fn = bound.get(key);
+      if (fn === undefined) {
+        fn = (value as (...args: unknown[]) => unknown).bind(target);
+        bound.set(key, fn);
+      }
+      return fn;
+    },
+  });
+}
