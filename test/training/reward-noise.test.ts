@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/config/validate.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
@@ -8,7 +9,9 @@ import type { Estimator } from '../../core/estimator.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { totalVariation } from '../../core/evaluation/metrics.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
+import { train } from '../../core/training/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
+import { loadSampler } from '../../plugins/index.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from '../checkpoint/helpers.js';
 import { type RecordedRun, recordRun, registry, smallConfig } from './run-helpers.js';
 
@@ -115,6 +118,16 @@ describe('rewardNoise in training', () => {
     const a = metricRecords(straight);
     expect(a.filter((r) => r.type === 'iteration')).toHaveLength(40);
     expect(metricRecords(resumed)).toEqual(a);
+  });
+
+  it('sampling from the checkpoint of a noisy run reports the true log R', async () => {
+    const dir = tempRunsDir();
+    await train(tiny({ name: 'noisy', iterations: 5, checkpoint: { every: 0 }, logging: { dir, progress: 'none' }, rewardNoise: { scale: 1 } }), registry, { subscribers: ['checkpoint'] });
+    const sampler = await loadSampler(join(dir, 'noisy'), { seed: 3 });
+    const { states, logRewards } = sampler.sample(200);
+    const clean = new HyperGrid({ ndim: 2, height: 8, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
+    expect(Array.from(logRewards)).toEqual(Array.from(clean.logReward(states)));
+    sampler.dispose();
   });
 });
 
