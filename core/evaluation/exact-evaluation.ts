@@ -4,7 +4,7 @@ import type { Estimator } from '../estimator.js';
 import type { Rng } from '../rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { type AcceleratedPass, ExactTerminatingDistribution } from './exact.js';
-import { jensenShannon, learnedLogZMetrics, totalVariation } from './metrics.js';
+import { jensenShannon, klDivergence, learnedLogZMetrics, totalVariation } from './metrics.js';
 import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
 
 /** What one evaluation found: named metrics, and the environment's view when it offers one. */
@@ -44,7 +44,7 @@ export function exactEvaluation(
   return {
     evaluate: () => {
       const pT = exact.compute(forward, accelerated);
-      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), rewardRatio: rewardRatio(pT, target) };
+      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), kl: klDivergence(target, pT), rewardRatio: rewardRatio(pT, target) };
       Object.assign(metrics, learnedLogZMetrics(learnedLogZ(), logZ));
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
       let drawn: Int32Array | undefined;

@@ -22,6 +22,18 @@ export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): numbe
   return s;
 }
 
+/**
+ * KL(P‖Q) = Σ_{P>0} P·log(P/(Q + 1e-9)) in nats, the cross-library suite's convention (its exact
+ * HyperGrid metric is KL(target ‖ P_T)): the 1e-9 keeps a state the sampler never reaches at a
+ * finite cost, and makes numbers comparable with the published ones.
+ */
+export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  checkSameLength(p, q);
+  let s = 0;
+  for (let i = 0; i < p.length; i++) if (p[i]! > 0) s += p[i]! * Math.log(p[i]! / (q[i]! + 1e-9));
+  return s;
+}
+
 /** `logZ` and `logZError` = |log Ẑ − log Z| when the objective learns log Z (`learned`); nothing otherwise. */
 export function learnedLogZMetrics(learned: number | undefined, logZ: number): Record<string, number> {
   return learned === undefined ? {} : { logZ: learned, logZError: Math.abs(learned - logZ) };

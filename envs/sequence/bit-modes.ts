@@ -64,16 +64,19 @@ export function distanceToModes(bits: ArrayLike<number>, modes: Uint8Array, n: n
 }
 
 /**
- * The test set of Malkin et al. (2022): for each mode and each c = 1 … n−1, the mode with c
- * distinct random bits flipped (seeded) — rewards spread over every distance from the modes.
+ * The test set of the cross-library bit-sequence suite (after Malkin et al., 2022): for each mode,
+ * the mode itself, then for each c = 1 … n−1 the mode with c distinct random bits flipped (seeded)
+ * — `count·n` rows whose rewards spread over every distance from the modes (n = 120, 60 modes:
+ * 7,200 rows). Row m·n is mode m; row m·n + c differs from it in exactly c bits.
  */
 export function flippedModes(modes: Uint8Array, n: number, rng: Rng): Uint8Array {
   const count = modes.length / n;
-  const out = new Uint8Array(count * (n - 1) * n);
+  const out = new Uint8Array(count * n * n);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let r = 0;
   for (let m = 0; m < count; m++) {
-    for (let c = 1; c < n; c++, r++) {
+    // c = 0: the mode itself, so that the top of the reward scale is in the test set too
+    for (let c = 0; c < n; c++, r++) {
       out.set(modes.subarray(m * n, m * n + n), r * n);
       // a partial Fisher–Yates shuffle picks c distinct positions
       for (let i = 0; i < c; i++) {

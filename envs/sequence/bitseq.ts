@@ -23,7 +23,7 @@ export interface BitSeqOptions {
   wordBits: number;
   /** `insert`: fill any empty position; `append`: fill positions left to right. */
   variant: 'insert' | 'append';
-  /** A mode counts as found by a sample within this Hamming distance δ. */
+  /** A mode counts as found by a sample within this Hamming distance δ (d ≤ δ; the suite's "d < 30" is δ = 29). */
   modeRadius: number;
   /** Seed of the `words` codebook and of the test set. */
   seed: number;
@@ -51,7 +51,7 @@ export function bitSeqCodebook(ndim: number, groups: number, modesPerGroup: numb
 
 /**
  * The bit-sequence task: its modes as bit rows, the reward, the Hamming distance in bits and the
- * test set of Malkin et al. (each mode with c = 1 … n−1 random bits flipped), for sequences of
+ * test set of Malkin et al. (each mode, and each mode with c = 1 … n−1 random bits flipped), for sequences of
  * n/k symbols over k-bit words.
  */
 export class BitSeqTask implements RowSequenceReward {
@@ -97,7 +97,7 @@ export class BitSeqTask implements RowSequenceReward {
     return hammingDistance(symbolsToBits(a, this.options.wordBits), symbolsToBits(b, this.options.wordBits));
   }
 
-  /** Every mode with c = 1 … n−1 random bits flipped, `count·(n−1) x positions` symbols (seeded). */
+  /** Every mode, then that mode with c = 1 … n−1 random bits flipped: `count·n x positions` symbols (seeded). */
   testSet(): Int32Array {
     return bitsToSymbols(flippedModes(this.modeBits, this.options.ndim, new Rng(this.options.seed ^ 0x7e57)), this.options.wordBits);
   }

@@ -28,14 +28,14 @@ describe('bit words', () => {
     expect(() => wordModes(12, 28, words, new Rng(0))).toThrow(/28 distinct modes requested, only 27/);
   });
 
-  it('the test set flips exactly c distinct bits of each mode, c = 1 … n−1', () => {
+  it('the test set holds each mode and flips exactly c distinct bits of it, c = 1 … n−1', () => {
     const n = 10;
     const modes = wordModes(n, 3, ['00000', '11111', '10101'], new Rng(1));
     const flipped = flippedModes(modes, n, new Rng(2));
-    expect(flipped.length).toBe(3 * (n - 1) * n);
+    expect(flipped.length).toBe(3 * n * n);
     for (let m = 0; m < 3; m++) {
-      for (let c = 1; c < n; c++) {
-        const r = m * (n - 1) + c - 1;
+      for (let c = 0; c < n; c++) {
+        const r = m * n + c;
         expect(hammingDistance(flipped.subarray(r * n, r * n + n), modes.subarray(m * n, m * n + n))).toBe(c);
       }
     }
@@ -54,12 +54,14 @@ describe('bitseq at the literature scale (n = 120, k = 8, 60 word modes)', () =>
     expect(modes.length).toBe(60 * 15);
     for (const v of env.logReward(modes)) expect(v).toBe(0);
     const test = env.testSet();
-    expect(test.length).toBe(60 * 119 * 15);
+    // the suite's 7,200 rows: each mode, then c = 1 … 119 flips of it
+    expect(test.length).toBe(60 * 120 * 15);
     // a flip of c bits is at most c bits from the nearest mode (another mode may be closer)
-    const lr = env.logReward(test.subarray(0, 119 * 15));
-    for (let c = 1; c < 120; c++) expect(lr[c - 1]).toBeGreaterThanOrEqual(-options.alpha * c - 1e-12);
+    const lr = env.logReward(test.subarray(0, 120 * 15));
+    expect(lr[0]).toBe(0);
+    for (let c = 1; c < 120; c++) expect(lr[c]).toBeGreaterThanOrEqual(-options.alpha * c - 1e-12);
     expect(env.modeRadius()).toBe(28);
-    expect(env.terminalDistance(modes.subarray(0, 15), test.subarray(4 * 15, 5 * 15))).toBe(5);
+    expect(env.terminalDistance(modes.subarray(0, 15), test.subarray(5 * 15, 6 * 15))).toBe(5);
   });
 
   it('append: left to right, one parent per state; random trajectories end at full sequences', () => {
