@@ -167,7 +167,7 @@ export class Trainer implements Checkpointable {
     const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration - 1, objective);
     const t1 = performance.now();
     this.bus.trajectories$.next({ iteration, batch });
-    const metrics = { ...objective.update({ iteration, forward: batch }), ...refineMetrics };
+    const metrics = { ...objective.update({ iteration, forward: batch, fresh: fresh.nTraj }), ...refineMetrics };
     // after the update: a batch never replays its own fresh trajectories
     this.replay?.add(fresh);
     if (refined && this.config.localSearch.into === 'replay') this.replay?.add(refined);
