@@ -122,7 +122,7 @@ function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyO
   };
 }
 
-/** The run-wide mode tracker, created on first use (undefined when the environment defines no modes). */
+/** The run-wide mode tracker, created on first use (undefined when the environment defines no modes, or none exist). */
 function lazyModeTracker(env: Environment): { build(): ModeTracker | undefined; get(): ModeTracker | undefined } {
   let tracker: ModeTracker | undefined;
   let built = false;
@@ -131,7 +131,8 @@ function lazyModeTracker(env: Environment): { build(): ModeTracker | undefined; 
       if (!built) {
         built = true;
         const criterion = modeCriterionOf(env);
-        tracker = criterion ? new ModeTracker(criterion) : undefined;
+        // a task whose mode definition selects nothing (e.g. a HyperGrid too coarse for its ring) has nothing to count
+        tracker = criterion && criterion.total > 0 ? new ModeTracker(criterion) : undefined;
       }
       return tracker;
     },
