@@ -52,3 +52,31 @@ describe('logZInit auto and checkpoints', () => {
     expect(metricRecords(join(dir, 'split'))).toEqual(metricRecords(join(dir, 'run')));
   }, 120_000);
 });
+
+describe('run-wide modes and older checkpoints', () => {
+  it('an exact-evaluation checkpoint without the mode tracker (older format) resumes: the evaluator keeps its own draws, training modes count from the resume on', async () => {
+    const dir = tempRunsDir();
+    const config = smallConfig({ name: 'run', iterations: 40, env: { name: 'bitseq', ndim: 6 }, evaluation: { every: 10, samples: 3 }, checkpoint: { every: 0 }, logging: { dir, progress: 'none' } });
+    const { straight, resumed } = await straightAndResumed(config, registry, 20);
+    const evaluations = (run: string) => metricRecords(run).filter((r) => r.type === 'evaluation');
+    // current format: everything continues exactly
+    expect(evaluations(resumed)).toEqual(evaluations(straight));
+    const split = join(dir, 'old');
+    await train({ ...config, name: 'old' }, registry, {
+      subscribers: QUIET,
+      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 20 && container.get<Trainer>(TOKENS.Trainer).stop()),
+    });
+    const doc = readCheckpoint(split);
+    const evaluator = doc.state.extras!.evaluator as Record<string, unknown>;
+    expect(evaluator.modeTracker).toBeDefined();
+    delete evaluator.modeTracker;
+    await train(doc.config, registry, { subscribers: QUIET, resume: doc });
+    const a = evaluations(straight);
+    const b = evaluations(split);
+    expect(b.map((r) => r.evalModesFound)).toEqual(a.map((r) => r.evalModesFound));
+    expect(b.map((r) => r.tv)).toEqual(a.map((r) => r.tv));
+    // after the resume, only the trajectories sampled since then are counted
+    expect(b[3]!.modesFound as number).toBeLessThanOrEqual(a[3]!.modesFound as number);
+    expect(b[3]!.modesFound as number).toBeGreaterThan(0);
+  }, 120_000);
+});
