@@ -83,6 +83,8 @@ function describeOption(schema: JsonSchema, required: boolean): string {
   const parts: string[] = [];
   if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((v) => JSON.stringify(v)).join(' | ')}`);
   else if (schema.type) parts.push(String(schema.type));
+  // alternatives such as logZInit's: a number | "auto"
+  else if (Array.isArray(schema.anyOf)) parts.push((schema.anyOf as JsonSchema[]).map((b) => (Array.isArray(b.enum) ? b.enum.map((v) => JSON.stringify(v)).join(' | ') : String(b.type))).join(' | '));
   if (schema.minimum !== undefined) parts.push(`>= ${String(schema.minimum)}`);
   if (schema.exclusiveMinimum !== undefined) parts.push(`> ${String(schema.exclusiveMinimum)}`);
   if (schema.maximum !== undefined) parts.push(`<= ${String(schema.maximum)}`);

@@ -23,6 +23,11 @@ export interface TrainingBatch {
   iteration: number;
   /** On-policy (or exploratory) forward trajectories from s0. */
   forward: Trajectories;
+  /**
+   * How many of `forward`'s first trajectories the sampler drew in this iteration; locally searched
+   * and replayed ones follow them. Absent = all of them.
+   */
+  fresh?: number;
 }
 
 /**

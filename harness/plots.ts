@@ -32,7 +32,7 @@ export type PlotAxis = 'iterations' | 'seconds';
 /**
  * Aggregates the finished runs of one environment into curves: for each objective and metric, at
  * each evaluation point that every finished seed reached, the mean over seeds and the min–max band.
- * Non-positive values are left out (the y axes are logarithmic).
+ * Non-positive values are left out of the metrics plotted on a logarithmic axis.
  */
 export function aggregateSeries(results: readonly RunResult[], env: string, objectives: readonly string[]): SeriesPoint[] {
   const out: SeriesPoint[] = [];
@@ -43,9 +43,10 @@ export function aggregateSeries(results: readonly RunResult[], env: string, obje
     const common = [...byIteration[0]!.keys()].filter((it) => byIteration.every((m) => m.has(it))).sort((a, b) => a - b);
     for (const iterations of common) {
       const points = byIteration.map((m) => m.get(iterations)!);
-      for (const { key } of PLOTTED_METRICS) {
+      for (const { key, scale } of PLOTTED_METRICS) {
         const values = points.map((p) => p.metrics[key]).filter((v): v is number => v !== undefined && Number.isFinite(v));
-        if (values.length < points.length || values.some((v) => v <= 0)) continue;
+        // a linear axis shows 0 (no mode found yet) and negative correlations; a log axis cannot
+        if (values.length < points.length || (scale !== 'linear' && values.some((v) => v <= 0))) continue;
         out.push({ objective, metric: key, iterations, seconds: mean(points.map((p) => p.elapsedSeconds)), mean: mean(values), lo: Math.min(...values), hi: Math.max(...values) });
       }
     }

@@ -73,7 +73,7 @@ export class IntrinsicRewardObjective implements Objective {
     // schedules are indexed by the updates completed before this one (as the sampler's and rl's)
     const beta = intrinsicWeightAt(this.options, batch.iteration - 1);
     const { batch: augmented, meanBonus } = beta > 0 ? this.augment(batch.forward, beta) : { batch: batch.forward, meanBonus: 0 };
-    const metrics = this.inner.update({ iteration: batch.iteration, forward: augmented });
+    const metrics = this.inner.update({ ...batch, forward: augmented });
     const rndLoss = this.rnd.train(reachedStates(batch.forward, this.env.nActions - 1).states);
     return { ...metrics, intrinsicWeight: beta, intrinsicBonus: meanBonus, rndLoss };
   }

@@ -29,6 +29,7 @@ import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/o
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
+import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/policy/initial-log-z.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { estimatorOutputs } from '../../core/policy/unique-states.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
@@ -61,7 +62,8 @@ export interface RlOptions {
   lrV: number;
   /** GAE λ of the forward advantages. */
   lambda: number;
-  logZInit: number;
+  /** Initial log Ẑ: a number, or `auto` = estimated from the first batch before the first step (see initial-log-z.ts). */
+  logZInit: LogZInit;
   logRewardClip: number;
   /** Subtract the batch mean from the advantages (the reference code does). */
   centerAdvantages: boolean;
@@ -109,6 +111,7 @@ export class PolicyGradientGFlowNet implements Objective {
   private readonly backwardOptimizer?: GroupedAdam;
   private readonly trpo?: TrustRegionStep;
   private readonly evaluator: RlEvaluator;
+  private readonly logZStart: LogZInitialiser;
 
   /** With importance weights, the sampler may explore (ε, temperature); replay stays refused. */
   readonly correctsExploration: boolean;
@@ -132,7 +135,8 @@ export class PolicyGradientGFlowNet implements Objective {
       throw new Error(`rl: backward '${options.backward}' needs a learned P_B${subeb ? '' : ' and a backward value network'}`);
     }
     if (options.backward === 'guided' && !parts.guide) throw new Error(`rl: backward 'guided' needs a guide from environment '${env.name}'`);
-    this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'rl/logZ');
+    this.logZStart = new LogZInitialiser(options.logZInit);
+    this.logZVar = ownedVariable(tf.scalar(initialLogZValue(options.logZInit)), 'rl/logZ');
     const groups: ParamGroup[] = [
       { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
       { name: 'value', variables: value.variables, learningRate: options.lrV },
@@ -151,11 +155,13 @@ export class PolicyGradientGFlowNet implements Objective {
   }
 
   update(batch: TrainingBatch): Record<string, number> {
-    if (this.evaluator === 'subeb') return this.updateWithSubEb(batch.forward);
+    const { env, forward, backward } = this.parts;
+    const start = this.logZStart.apply(this.logZVar, batch.forward, batch.fresh, { env, forward, backward, logRewardClip: this.options.logRewardClip });
+    if (this.evaluator === 'subeb') return { ...this.updateWithSubEb(batch.forward), ...start };
     // the exploration schedules are indexed by the updates completed before this one (as the sampler's)
     const metrics = this.updateForward(batch.forward, batch.iteration - 1);
     if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
-    return metrics;
+    return { ...metrics, ...start };
   }
 
   logZ(): number {
@@ -187,7 +193,11 @@ export class PolicyGradientGFlowNet implements Objective {
       throw new Error(`objective 'rl' (backward 'guided'): the guide keeps state that checkpoints do not cover`);
     }
     const variables = [...new Set([this.logZVar, ...forward.variables, ...value.variables, ...backward.variables, ...(backwardValue?.variables ?? [])])];
-    return { variables, optimizers: { forward: this.forwardOptimizer, ...(this.backwardOptimizer ? { backward: this.backwardOptimizer } : {}) } };
+    return {
+      variables,
+      optimizers: { forward: this.forwardOptimizer, ...(this.backwardOptimizer ? { backward: this.backwardOptimizer } : {}) },
+      extra: { logZInit: this.logZStart },
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Estimator } from '../../core/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
+import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/policy/initial-log-z.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, segmentMatrix, selectRows } from '../../core/sampling/transitions.js';
@@ -25,8 +26,8 @@ export interface TbOptions {
   lr: number;
   /** Learning rate of log Z. */
   lrZ: number;
-  /** Initial log Z. */
-  logZInit: number;
+  /** Initial log Z: a number, or `auto` = estimated from the first batch before the first step (see initial-log-z.ts). */
+  logZInit: LogZInit;
   /** log R is clipped below at this value in the loss. */
   logRewardClip: number;
 }
@@ -35,6 +36,7 @@ export class TrajectoryBalance implements Objective {
   readonly name = 'tb';
   readonly logZVar: tf.Variable<tf.Rank.R0>;
   private readonly optimizer: GroupedAdam;
+  private readonly logZStart: LogZInitialiser;
 
   constructor(
     private readonly env: Environment,
@@ -42,7 +44,8 @@ export class TrajectoryBalance implements Objective {
     private readonly backward: BackwardPolicy,
     private readonly options: TbOptions,
   ) {
-    this.logZVar = ownedVariable(tf.scalar(options.logZInit), 'tb/logZ');
+    this.logZStart = new LogZInitialiser(options.logZInit);
+    this.logZVar = ownedVariable(tf.scalar(initialLogZValue(options.logZInit)), 'tb/logZ');
     this.optimizer = new GroupedAdam([
       // a P_B on P_F's trunk shares variables with it: each variable once
       { name: 'policy', variables: [...new Set([...forward.variables, ...backward.variables])], learningRate: options.lr },
@@ -76,8 +79,10 @@ export class TrajectoryBalance implements Objective {
   }
 
   update(batch: TrainingBatch): Record<string, number> {
+    const { env, forward, backward } = this;
+    const start = this.logZStart.apply(this.logZVar, batch.forward, batch.fresh, { env, forward, backward, logRewardClip: this.options.logRewardClip });
     const loss = this.optimizer.minimize(() => this.loss(batch.forward));
-    return { loss, logZ: this.logZ() };
+    return { loss, logZ: this.logZ(), ...start };
   }
 
   logZ(): number {
@@ -89,9 +94,9 @@ export class TrajectoryBalance implements Objective {
     return this.backward;
   }
 
-  /** log Z, P_F, a learned P_B and the Adam state, for checkpoints. */
+  /** log Z, P_F, a learned P_B, the Adam state and whether log Z has been initialised, for checkpoints. */
   checkpointParts(): ObjectiveStateParts {
-    return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer } };
+    return { variables: this.optimizer.variables, optimizers: { adam: this.optimizer }, extra: { logZInit: this.logZStart } };
   }
 
   dispose(): void {

@@ -15,6 +15,12 @@ export interface Checkpointable {
   saveState(): StateRecord;
   /** Restores a snapshot returned by {@link saveState} (of an object built from the same config). */
   loadState(state: StateRecord): void;
+  /**
+   * Called instead of {@link loadState} when a checkpoint has no state for this part because it was
+   * written before the part existed; absent = such a checkpoint is refused. It must leave the part
+   * as the older run had it (e.g. a flag that older runs implied).
+   */
+  loadMissing?(): void;
 }
 
 /** Type guard for {@link Checkpointable}. */

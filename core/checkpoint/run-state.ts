@@ -81,10 +81,14 @@ export function captureRunState(run: RunServices, backend: string): CheckpointDo
   };
 }
 
-/** Loads `saved` into each part by name; a part without saved state is an error naming it. */
+/** Loads `saved` into each part by name; a part without saved state is an error naming it, unless it can stand in for a checkpoint older than itself (`loadMissing`). */
 function loadAll(parts: Readonly<Record<string, Checkpointable>> | ReadonlyMap<string, Checkpointable>, saved: unknown, what: string): void {
   const record = (saved ?? {}) as Record<string, StateRecord>;
   for (const [name, part] of parts instanceof Map ? parts : Object.entries(parts)) {
+    if (!record[name] && part.loadMissing) {
+      part.loadMissing();
+      continue;
+    }
     if (!record[name]) throw new Error(`checkpoint: no saved state for ${what} '${name}' (saved: ${Object.keys(record).join(', ') || 'none'})`);
     part.loadState(record[name]);
   }

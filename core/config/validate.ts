@@ -75,7 +75,11 @@ function describe(errors: readonly ErrorObject[], data: unknown, prefix: string)
   const out = new Set<string>();
   for (const e of errors) {
     const path = [prefix, ...e.instancePath.split('/').slice(1)].filter(Boolean).join('.');
-    if (e.keyword === 'additionalProperty' || e.keyword === 'additionalProperties') {
+    // a field with alternatives (e.g. a number or "auto"): one line naming them all, not one per branch
+    if (e.schemaPath.includes('/anyOf/')) continue;
+    if (e.keyword === 'anyOf') {
+      out.add(`field "${path}" = ${show(e.data)}: must be ${alternatives(e.schema as unknown[]).join(' or ')}`);
+    } else if (e.keyword === 'additionalProperty' || e.keyword === 'additionalProperties') {
       const field = String((e.params as { additionalProperty: string }).additionalProperty);
       const full = path ? `${path}.${field}` : field;
       const valid = Object.keys(((e.parentSchema as { properties?: object }).properties ?? {}) as object).filter((k) => k !== '$schema');
@@ -91,6 +95,15 @@ function describe(errors: readonly ErrorObject[], data: unknown, prefix: string)
     }
   }
   return [...out];
+}
+
+/** The branches of an `anyOf`, in words: `a number`, `"auto"`. */
+function alternatives(branches: readonly unknown[]): string[] {
+  return branches.map((b) => {
+    const branch = b as { type?: string; enum?: unknown[] };
+    if (branch.enum) return branch.enum.map((v) => JSON.stringify(v)).join(' or ');
+    return branch.type ? `a ${branch.type}` : JSON.stringify(b);
+  });
 }
 
 function valueAt(data: unknown, pointer: string, field: string): unknown {

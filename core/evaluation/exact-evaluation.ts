@@ -24,7 +24,9 @@ export interface PeriodicEvaluation {
  * Exact evaluation of an enumerable environment: TV and JSD between P_T and R/Z, the mean reward
  * under P_T relative to the target's (`rewardRatio`), |log Ẑ − log Z| when the objective learns
  * log Z, the task's own exact metrics, and for environments that name their modes, the distinct
- * modes among `samples` draws from P_T per evaluation, accumulated (`modesFound` of `modesTotal`),
+ * modes among `samples` draws from P_T per evaluation, accumulated over the evaluations
+ * (`evalModesFound` of `modesTotal`: it grows with the number of evaluations, so it is the
+ * evaluator's own count; the run's `modesFound` counts training's samples, see periodic.ts),
  * and the environment's view of P_T and of those draws (`evaluationViewOf`).
  * Everything proportional to the state count is built here, so only when exact evaluation runs.
  * With `accelerated`, the network pass runs on that inference accelerator (from its `minRows` on).
@@ -50,7 +52,7 @@ export function exactEvaluation(
       let drawn: Int32Array | undefined;
       if (modes) {
         drawn = sampleIndices(pT, samples, rng);
-        metrics.modesFound = modes.record(drawn);
+        metrics.evalModesFound = modes.record(drawn);
         metrics.modesTotal = modes.total;
       }
       const view = evaluationViewOf(env, { terminating: pT, ...(drawn ? { samples: exact.statesAt(drawn) } : {}) });

@@ -34,10 +34,14 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * `evaluation$` with the method chosen by {@link chooseEvaluationMethod} (a config error is thrown
  * here, before training) and the evaluation's own duration (`durationMs`), kept apart from the
  * training time. Nothing is built before the first evaluation is due: the exact evaluator's
- * tables and the sampled evaluator's test set are created then. Sampled evaluation also follows
- * the training batches for modes discovered over the whole run (when the environment defines
- * modes). Its random stream and discoveries are registered in `checkpoints` as `evaluator`, so a
- * resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
+ * tables and the sampled evaluator's test set are created then. With either method, when the
+ * environment defines modes (`modeCriterionOf`) and the trainer samples the batches, every
+ * evaluation reports `modesFound` (of `modesTotal`) and `trajectoriesTo{10,50,100}pct`: the
+ * distinct modes among all the trajectories training has sampled so far (`TrajectoriesEvent.sampled`:
+ * fresh samples, exploration included, and local-search refinements; replayed ones are not
+ * counted again), so they do not depend on how often evaluation runs. Its random stream, the
+ * exact evaluator's own mode memory and the run's discoveries are registered in `checkpoints` as
+ * `evaluator`, so a resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
  * the drawn samples is attached as `view`. Exact evaluation's network pass runs on the inference
  * accelerator `evaluation.inference` names (`chooseInferenceAccelerator`) — under `auto` only for
  * passes of at least `AUTO_ACCELERATION_MIN_ROWS` states. Returns undefined for `none`.
@@ -65,7 +69,8 @@ export function attachEvaluation(
     }
     return evaluation;
   };
-  const tracker = method === 'sampled' ? lazyModeTracker(env) : undefined;
+  // self-collecting objectives (PPO, REINFORCE) publish no trajectories: nothing to count
+  const tracker = collectsOwnExperience(objective) ? undefined : lazyModeTracker(env);
   checkpoints?.register('evaluator', {
     saveState: () => ({ ...(evaluation ? evaluation.saveState() : (pendingState ?? { rng: rng.getState() })), ...(tracker?.get() ? { modeTracker: tracker.get()!.saveState() } : {}) }),
     loadState: (state) => {
@@ -75,8 +80,8 @@ export function attachEvaluation(
     },
   });
   const subs = new Subscription();
-  let batch: Trajectories | undefined;
-  if (tracker) subs.add(bus.trajectories$.subscribe((e) => (batch = e.batch)));
+  let sampled: readonly Trajectories[] = [];
+  if (tracker) subs.add(bus.trajectories$.subscribe((e) => (sampled = e.sampled ?? [e.batch])));
   const evaluate = (iteration: number, t0: number): void => {
     const { metrics, view } = build().evaluate();
     const modes = tracker?.build();
@@ -87,12 +92,14 @@ export function attachEvaluation(
     bus.iteration$.subscribe(({ iteration, trajectoriesSeen }) => {
       const t0 = performance.now();
       const modes = tracker?.build();
-      if (modes && batch) {
-        // the true reward of the batch's terminal states: training's may be noisy (rewardNoise)
-        const terminals = batch.terminalStates();
-        modes.observe(terminals, env.logReward(terminals), trajectoriesSeen);
+      if (modes) {
+        // scored with the true reward: the one training saw may be noisy (rewardNoise)
+        for (const t of sampled) {
+          const terminals = t.terminalStates();
+          modes.observe(terminals, env.logReward(terminals), trajectoriesSeen);
+        }
       }
-      batch = undefined;
+      sampled = [];
       if (evaluationDue(iteration, schedule.every, schedule.totalIterations)) evaluate(iteration, t0);
     }),
   );
@@ -121,7 +128,7 @@ function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyO
   };
 }
 
-/** The run-wide mode tracker, created on first use (undefined when the environment defines no modes). */
+/** The run-wide mode tracker, created on first use (undefined when the environment defines no modes, or none exist). */
 function lazyModeTracker(env: Environment): { build(): ModeTracker | undefined; get(): ModeTracker | undefined } {
   let tracker: ModeTracker | undefined;
   let built = false;
@@ -130,7 +137,8 @@ function lazyModeTracker(env: Environment): { build(): ModeTracker | undefined; 
       if (!built) {
         built = true;
         const criterion = modeCriterionOf(env);
-        tracker = criterion ? new ModeTracker(criterion) : undefined;
+        // a task whose mode definition selects nothing (e.g. a HyperGrid too coarse for its ring) has nothing to count
+        tracker = criterion && criterion.total > 0 ? new ModeTracker(criterion) : undefined;
       }
       return tracker;
     },

@@ -39,6 +39,20 @@ export interface IterationEvent {
   evaluationMs?: number;
 }
 
+/** Published by the trainer before each batch update. */
+export interface TrajectoriesEvent {
+  /** The update this batch is for, from 1. */
+  iteration: number;
+  /** The batch the objective trains on: fresh samples, then locally searched and replayed trajectories. */
+  batch: Trajectories;
+  /**
+   * The trajectories sampled in this iteration, each once: the fresh forward samples (exploration
+   * included) and any local-search refinements, whether they joined the batch or went to the replay
+   * buffer; never replayed ones. `trajectoriesSeen` grows by their count. Absent = `batch`.
+   */
+  sampled?: readonly Trajectories[];
+}
+
 /** Published whenever an evaluator measured the sampler against the target. */
 export interface EvaluationEvent {
   /** Updates completed when the policy was evaluated; 0 = before the first update. */
@@ -78,7 +92,7 @@ export interface RunFinished {
 export class EventBus {
   readonly runStarted$ = new ReplaySubject<RunStarted>(1);
   readonly iteration$ = new Subject<IterationEvent>();
-  readonly trajectories$ = new Subject<{ iteration: number; batch: Trajectories }>();
+  readonly trajectories$ = new Subject<TrajectoriesEvent>();
   readonly evaluation$ = new Subject<EvaluationEvent>();
   readonly checkpoint$ = new Subject<CheckpointEvent>();
   readonly runFinished$ = new ReplaySubject<RunFinished>(1);

@@ -166,8 +166,8 @@ export class Trainer implements Checkpointable {
     const t0 = performance.now();
     const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration - 1, objective);
     const t1 = performance.now();
-    this.bus.trajectories$.next({ iteration, batch });
-    const metrics = { ...objective.update({ iteration, forward: batch }), ...refineMetrics };
+    this.bus.trajectories$.next({ iteration, batch, sampled: refined ? [fresh, refined] : [fresh] });
+    const metrics = { ...objective.update({ iteration, forward: batch, fresh: fresh.nTraj }), ...refineMetrics };
     // after the update: a batch never replays its own fresh trajectories
     this.replay?.add(fresh);
     if (refined && this.config.localSearch.into === 'replay') this.replay?.add(refined);

@@ -12,7 +12,11 @@ import { type IntrinsicConfig, intrinsicOption, withIntrinsicReward } from './in
 export const commonObjectiveOptions: Record<string, JsonSchema> = {
   lr: { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'learning rate of P_F (and a learned P_B)' },
   lrZ: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'learning rate of log Z' },
-  logZInit: { type: 'number', default: 0, description: 'initial log Z' },
+  logZInit: {
+    anyOf: [{ type: 'number' }, { enum: ['auto'] }],
+    default: 'auto',
+    description: 'initial log Z: a number, or "auto" = the log-mean-exp of log R − log P_F + log P_B over the first batch under the untrained policy, set before the first step',
+  },
   logRewardClip: { type: 'number', default: -12, description: 'log R is clipped below at this value in training' },
 };
 

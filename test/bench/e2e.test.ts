@@ -53,7 +53,8 @@ describe('gfn bench end to end', () => {
 
     expect(readdirSync(join(out, 'plots')).sort()).toEqual(['grid6-iterations.svg', 'grid6-seconds.svg']);
     for (const f of ['grid6-iterations.svg', 'grid6-seconds.svg']) {
-      expect(lineLabels(readFileSync(join(out, 'plots', f), 'utf8'))).toEqual(['tb-u', 'rl-u', 'tb-u', 'rl-u', 'tb-u', 'rl-u']);
+      // panels: TV, JSD, |log Ẑ − log Z| and modes found (the grid's one mode; 0 is drawn on its linear axis)
+      expect(lineLabels(readFileSync(join(out, 'plots', f), 'utf8'))).toEqual(['tb-u', 'rl-u', 'tb-u', 'rl-u', 'tb-u', 'rl-u', 'tb-u', 'rl-u']);
     }
 
     // a run in a worker computes what the same config computes in-process
@@ -97,6 +98,6 @@ describe('gfn bench end to end', () => {
     expect(summary).toContain("**Failed runs**\n\n- `nan` seed 0: objective 'nan-after' produced loss = NaN at iteration 3");
     expect(summary).toMatch(/\| nan \| 0\/1 \| — \|/);
     expect(summary).toMatch(/\| tb-u \| 1\/1 \| [\d.]+ \|/);
-    expect(lineLabels(readFileSync(join(out, 'plots', 'grid6-iterations.svg'), 'utf8'))).toEqual(['tb-u', 'tb-u', 'tb-u']);
+    expect(lineLabels(readFileSync(join(out, 'plots', 'grid6-iterations.svg'), 'utf8'))).toEqual(['tb-u', 'tb-u', 'tb-u', 'tb-u']);
   });
 });

@@ -13,8 +13,9 @@ describe('resume from a checkpoint', () => {
     ['TB-U with prioritized replay and ε-exploration', { objective: { name: 'tb', backward: 'uniform' }, replay: { kind: 'prioritized', capacity: 200, ratio: 0.5 }, sampler: { epsilon: 0.1 } }],
     ['TB-B with terminal replay', { objective: { name: 'tb', backward: 'learned' }, replay: { kind: 'terminal', capacity: 100, ratio: 0.25 } }],
     ['RL-B', { objective: { name: 'rl', backward: 'coupled', value: { hidden: [32] } } }],
-    // modes are counted over all evaluations so far: with few draws per evaluation the count depends
-    // on the evaluator's restored random stream and mode memory
+    // exact evaluation: its own P_T draws (evalModesFound) are counted over all evaluations so far, so
+    // with few draws per evaluation that count depends on the evaluator's restored random stream and
+    // mode memory; modesFound (training's samples) on the restored run-wide tracker
     ['TB-U on bitseq with mode discovery', { env: { name: 'bitseq', ndim: 6 }, evaluation: { every: 10, samples: 3 } }],
     // sampled evaluation: its random stream and the modes found over the run are restored
     ['TB-U on bitseq with sampled evaluation and run-wide mode discovery', { env: { name: 'bitseq', ndim: 10, groups: 4, modesPerGroup: 4 }, evaluation: { mode: 'sampled', every: 10, samples: 8, backwardSamples: 2, maxTestStates: 8, topK: 4 } }],
@@ -31,7 +32,8 @@ describe('resume from a checkpoint', () => {
       expect(a.filter((r) => r.type === 'evaluation').map((r) => r.iteration)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
       expect(b).toEqual(a);
       if (label.includes('mode')) {
-        const found = a.filter((r) => r.type === 'evaluation').map((r) => r.modesFound as number);
+        const key = label.includes('sampled') ? 'modesFound' : 'evalModesFound';
+        const found = a.filter((r) => r.type === 'evaluation').map((r) => r[key] as number);
         // the count still grows after the resume point: restoring it matters
         expect(found[10]).toBeGreaterThan(found[5]!);
       }

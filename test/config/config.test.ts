@@ -38,7 +38,7 @@ describe('resolveConfig', () => {
       backward: 'uniform',
       lr: 1e-3,
       lrZ: 0.1,
-      logZInit: 0,
+      logZInit: 'auto',
       logRewardClip: -12,
       intrinsic: { weight: 0, decayIterations: 0, hidden: [64, 64], outputDim: 16, lr: 1e-3 },
     });
@@ -98,6 +98,14 @@ describe('resolveConfig', () => {
     const e = configError({ ...minimal(), objective: { name: 'tb', lrz: 0.1 } });
     expect(e.message).toContain('objective.lrz');
     for (const f of ['backward', 'lr', 'lrZ', 'logZInit', 'logRewardClip']) expect(e.message).toContain(f);
+  });
+
+  it('logZInit: a number or "auto"; anything else names the field, the value and both choices in one line', () => {
+    const e = configError({ ...minimal(), objective: { name: 'tb', logZInit: 'guess' } });
+    expect(e.problems).toEqual([expect.stringContaining('field "objective.logZInit" = "guess": must be a number or "auto"')]);
+    expect(configError({ ...minimal(), objective: { name: 'rl', logZInit: true } }).message).toContain('field "objective.logZInit" = true: must be a number or "auto"');
+    expect(resolveConfig({ ...minimal(), objective: { name: 'rl', logZInit: 3.5 } }, registry).objective.logZInit).toBe(3.5);
+    expect(resolveConfig({ ...minimal(), objective: { name: 'rl' } }, registry).objective.logZInit).toBe('auto');
   });
 
   it('bad backend lists the valid choices', () => {
