@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config/validate.js';
+import { metricRecords, straightAndResumed, tempRunsDir } from '../checkpoint/helpers.js';
 import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
 
 /** 16 bits in 4-bit words: 4 positions over 16 symbols (the `words` codebook, as the paper tasks). */
@@ -31,6 +32,15 @@ describe('transformer estimator in runs', () => {
     const run = await recordRun(smallConfig({ iterations: 3, batchSize: 4, env, estimator: SMALL, objective, evaluation: { mode: 'none' } }));
     expect(run.iterations.length).toBe(3);
     for (const e of run.iterations) for (const [k, v] of Object.entries(e.metrics)) expect(Number.isFinite(v), k).toBe(true);
+  });
+
+  it('a checkpoint saves and restores its variables: 2 x 10 iterations with a resume = 20 straight (TB-B)', async () => {
+    const dir = tempRunsDir();
+    const config = smallConfig({ name: 'tr', iterations: 20, batchSize: 4, checkpoint: { every: 5 }, logging: { dir, progress: 'none' }, env: BITSEQ, estimator: SMALL, objective: { name: 'tb', backward: 'learned' }, evaluation: { mode: 'none' } });
+    const { straight, resumed } = await straightAndResumed(config, registry, 10);
+    const a = metricRecords(straight);
+    expect(a.filter((r) => r.type === 'iteration')).toHaveLength(20);
+    expect(metricRecords(resumed)).toEqual(a);
   });
 
   it('RL-T (trpo) is refused before training with the reason', async () => {
