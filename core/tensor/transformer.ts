@@ -20,19 +20,29 @@ export interface TransformerShape {
   /** Hidden width of each block's feed-forward network. */
   ffWidth: number;
   activation: Activation;
+  /**
+   * What the linear readout reads: `flatten`, the `positions · width` concatenated tokens (default);
+   * `mean`, their `width`-wide average (positions·fewer readout weights; see the class comment).
+   */
+  readout?: TransformerReadout;
 }
+
+/** Readouts of a {@link Transformer}. */
+export const TRANSFORMER_READOUTS = ['flatten', 'mean'] as const;
+export type TransformerReadout = (typeof TRANSFORMER_READOUTS)[number];
 
 /**
  * A Transformer encoder over the tokens of a sequence observation: token + position embeddings
  * ({@link TokenEmbedding}), `layers` pre-LN blocks of unmasked multi-head self-attention and
  * feed-forward ({@link TransformerBlock}), a final LayerNorm, then a linear readout of the
- * flattened `positions · width` token vectors to `outputDim`.
+ * flattened `positions · width` token vectors to `outputDim` (or of their mean, `readout: 'mean'`).
  *
  * Why a flattened readout rather than a pooled one: the insert-anywhere policy needs one logit per
  * (symbol, position), and a linear map of the concatenated tokens can read position p's logits off
  * token p, while a mean over positions would mix them and leave the positions to be told apart by
  * what the embeddings left in the average. The same readout serves every `outputDim` (append logits,
- * flows, values), so the estimator needs no knowledge of the action layout.
+ * flows, values), so the estimator needs no knowledge of the action layout. The mean readout is
+ * the cheaper alternative where the readout dominates the cost (large `outputDim · positions`).
  */
 export class Transformer implements Estimator {
   readonly embedding: TokenEmbedding;
@@ -66,7 +76,7 @@ export class Transformer implements Estimator {
 
   /** Width of the flattened token vectors the readout (or a shared head) reads. */
   get trunkDim(): number {
-    return this.shape.layout.positions * this.shape.width;
+    return this.shape.readout === 'mean' ? this.shape.width : this.shape.layout.positions * this.shape.width;
   }
 
   /** Differentiable forward pass (no gradient w.r.t. the observations). */
@@ -79,7 +89,7 @@ export class Transformer implements Estimator {
     return tf.tidy(() => this.readout.predict(this.trunkPredict(x)));
   }
 
-  /** Differentiable `[batch, positions·width]` output of the final LayerNorm. */
+  /** Differentiable `[batch, trunkDim]` output of the final LayerNorm (flattened or averaged). */
   trunkApply(x: tf.Tensor2D): tf.Tensor2D {
     return this.trunk(x, (block, h) => block.apply(h, this.shape.layout.positions));
   }
@@ -134,6 +144,8 @@ export class Transformer implements Estimator {
     if (batch === 0) return tf.zeros([0, this.trunkDim]);
     let h = this.embedding.apply(x);
     for (const b of this.blocks) h = block(b, h);
-    return tf.reshape(this.finalNorm.apply(h), [batch, this.trunkDim]);
+    const normed = this.finalNorm.apply(h);
+    if (this.shape.readout === 'mean') return tf.mean(tf.reshape(normed, [batch, this.shape.layout.positions, this.shape.width]), 1);
+    return tf.reshape(normed, [batch, this.trunkDim]);
   }
 }

@@ -9,7 +9,7 @@ import type { Rng } from '../../core/rng.js';
 import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
-import { Transformer } from '../../core/tensor/transformer.js';
+import { Transformer, TRANSFORMER_READOUTS, type TransformerReadout } from '../../core/tensor/transformer.js';
 
 interface MlpOptions {
   hidden: number[];
@@ -42,6 +42,7 @@ interface TransformerOptions {
   /** Absent: 4 · width. */
   ffWidth?: number;
   activation: Activation;
+  readout: TransformerReadout;
 }
 
 /** Options a request may override (a value network of another shape); MLP-only ones (`hidden`) are ignored. */
@@ -57,6 +58,7 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
       width: { type: 'integer', minimum: 1, default: 64, description: 'token width (embedding and residual stream)' },
       ffWidth: { type: 'integer', minimum: 1, description: 'hidden width of the feed-forward networks (default: 4 · width)' },
       activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the feed-forward networks' },
+      readout: { enum: [...TRANSFORMER_READOUTS], default: 'flatten', description: "linear readout of the concatenated tokens ('flatten') or of their mean ('mean', cheaper)" },
     },
   },
   validate: (o) => (o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
@@ -70,7 +72,7 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
         throw new Error(`estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`);
       }
       if (o.width % o.heads !== 0) throw new Error(`estimator 'transformer' (${role}): width ${o.width} must be a multiple of heads ${o.heads}`);
-      return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation }, rng, role);
+      return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation, readout: o.readout }, rng, role);
     };
   },
 };

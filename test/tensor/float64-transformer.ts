@@ -114,8 +114,13 @@ export function transformer64(shape: TransformerShape, params: ArrayLike<number>
     const ff = affine(activate(affine(layerNorm(t, N, d, g2, b2), N, w1, c1, d, f), shape.activation), N, w2, c2, f, d);
     t = t.map((x, i) => x + ff[i]!);
   }
-  const flat = layerNorm(t, N, d, read.take(d), read.take(d));
-  const out = affine(flat, rows, read.take(P * d * shape.outputDim), read.take(shape.outputDim), P * d, shape.outputDim);
+  const normed = layerNorm(t, N, d, read.take(d), read.take(d));
+  // flatten: row r's P tokens are contiguous, so `normed` already is rows x (P·d); mean: average them
+  const mean = shape.readout === 'mean';
+  const inDim = mean ? d : P * d;
+  const features = mean ? new Float64Array(rows * d) : normed;
+  if (mean) for (let n = 0; n < N; n++) for (let c = 0; c < d; c++) features[Math.floor(n / P) * d + c]! += normed[n * d + c]! / P;
+  const out = affine(features, rows, read.take(inDim * shape.outputDim), read.take(shape.outputDim), inDim, shape.outputDim);
   if (read.consumed !== params.length) throw new Error(`transformer64: read ${read.consumed} of ${params.length} parameters`);
   return out;
 }

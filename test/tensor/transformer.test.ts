@@ -27,10 +27,11 @@ const ROWS = [
 const OBS = encode(ROWS, 4);
 
 describe('Transformer estimator', () => {
-  it('matches an independent float64 forward pass (apply and predict)', () => {
-    const net = new Transformer(SHAPE, new Rng(1), 'fwd');
+  it.each(['flatten', 'mean'] as const)('matches an independent float64 forward pass (apply and predict), %s readout', (readout) => {
+    const shape = { ...SHAPE, readout };
+    const net = new Transformer(shape, new Rng(1), 'fwd');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
-    const ref = transformer64(SHAPE, flattenValues(net.variables), OBS, ROWS.length);
+    const ref = transformer64(shape, flattenValues(net.variables), OBS, ROWS.length);
     for (const out of [net.apply(x), net.predict(x)]) {
       const got = out.dataSync();
       expect(out.shape).toEqual([ROWS.length, 13]);
@@ -41,14 +42,15 @@ describe('Transformer estimator', () => {
     net.dispose();
   });
 
-  it('gradients of every variable equal central differences of the float64 network', () => {
-    const net = new Transformer(SHAPE, new Rng(2), 'grad');
+  it.each(['flatten', 'mean'] as const)('gradients of every variable equal central differences of the float64 network, %s readout', (readout) => {
+    const shape = { ...SHAPE, readout };
+    const net = new Transformer(shape, new Rng(2), 'grad');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
     const u = Float32Array.from({ length: ROWS.length * 13 }, (_, i) => Math.sin(1 + 7 * i));
     const ut = tf.tensor2d(u, [ROWS.length, 13]);
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), ut)), net.variables);
     const theta = flattenValues(net.variables);
-    const loss = (p: Float64Array): number => transformer64(SHAPE, p, OBS, ROWS.length).reduce((s, y, i) => s + y * u[i]!, 0);
+    const loss = (p: Float64Array): number => transformer64(shape, p, OBS, ROWS.length).reduce((s, y, i) => s + y * u[i]!, 0);
     const h = 1e-6;
     let off = 0;
     let checked = 0;
