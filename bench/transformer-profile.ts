@@ -58,7 +58,7 @@ function measure(label: string, calls: number, f: () => void): void {
   const t0 = process.cpuUsage();
   for (let i = 0; i < calls; i++) f();
   const d = process.cpuUsage(t0);
-  const top = [...kernelMs].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const top = [...kernelMs].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12));
   console.log(`${label}: ${((d.user + d.system) / 1000 / calls).toFixed(1)} ms CPU per call; largest kernels (ms per call):`);
   for (const [k, v] of top) console.log(`  ${(v / calls).toFixed(2).padStart(8)}  ${k}`);
 }
