@@ -23,15 +23,20 @@ describe('transformer estimator in runs', () => {
   it.each([
     ['db', { name: 'db', backward: 'learned' }],
     ['subtb', { name: 'subtb', backward: 'shared' }],
-    ['fm', { name: 'fm' }],
+    ['fm (exact evaluation)', { name: 'fm' }],
+    ['tb with RND intrinsic reward', { name: 'tb', intrinsic: { weight: 0.1 } }],
     ['rl (coupled P_B, value networks)', { name: 'rl', backward: 'coupled', value: { hidden: [8] } }],
+    ['rl (guided P_B)', { name: 'rl', backward: 'guided' }],
     ['reinforce', { name: 'reinforce' }],
     ['ppo', { name: 'ppo', nSteps: 16, minibatchSize: 8, epochs: 1 }],
   ] as const)('%s trains with it (finite metrics)', async (_label, objective) => {
-    const env = objective.name === 'fm' ? { name: 'bitseq', ndim: 4, wordBits: 1, groups: 1, modesPerGroup: 2 } : { ...BITSEQ, variant: 'insert' };
-    const run = await recordRun(smallConfig({ iterations: 3, batchSize: 4, env, estimator: SMALL, objective, evaluation: { mode: 'none' } }));
+    // FM on a task small enough to enumerate: the exact evaluator runs the transformer's predict over every state
+    const fm = objective.name === 'fm';
+    const env = fm ? { name: 'bitseq', ndim: 4, wordBits: 1, groups: 1, modesPerGroup: 2 } : { ...BITSEQ, variant: 'insert' };
+    const run = await recordRun(smallConfig({ iterations: 3, batchSize: 4, env, estimator: SMALL, objective, evaluation: fm ? { mode: 'exact', every: 3 } : { mode: 'none' } }));
     expect(run.iterations.length).toBe(3);
     for (const e of run.iterations) for (const [k, v] of Object.entries(e.metrics)) expect(Number.isFinite(v), k).toBe(true);
+    if (fm) expect(run.evaluations.map((e) => Number.isFinite(e.metrics.tv))).toEqual([true, true]);
   });
 
   it('a checkpoint saves and restores its variables: 2 x 10 iterations with a resume = 20 straight (TB-B)', async () => {
