@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TokenLayout } from '../env/capabilities.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator, Linearization } from '../estimator.js';
+import { linearizeByAutodiff } from './autodiff-linearization.js';
 import type { Rng } from '../rng.js';
 import { type Activation, Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';
@@ -117,6 +118,14 @@ export class Transformer implements Estimator {
       },
       dispose: () => head.dispose(),
     };
+  }
+
+  /**
+   * The linearisation at inputs `x` (Jacobian products for RL-T), by automatic differentiation:
+   * see `autodiff-linearization.ts`.
+   */
+  linearize(x: tf.Tensor2D): Linearization {
+    return linearizeByAutodiff(this, x);
   }
 
   /** Variables of the embeddings, blocks and final norm (all but the readout). */

@@ -76,6 +76,54 @@ describe('Transformer estimator', () => {
     net.dispose();
   });
 
+  it('linearisation: J·v equals central differences of the float64 network, Jᵀ·u its adjoint, outputs predict’s, no leaks', () => {
+    const net = new Transformer(SHAPE, new Rng(11), 'lin');
+    const x = tf.tensor2d(OBS, [ROWS.length, 12]);
+    const rng = new Rng(12);
+    const tangents = net.variables.map((v) => tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal()), v.shape));
+    const u = tf.tensor2d(Float32Array.from({ length: ROWS.length * 13 }, () => rng.normal()), [ROWS.length, 13]);
+    const round = (): void => {
+      const l = net.linearize(x);
+      tf.dispose([l.jvp(tangents), ...l.vjp(u)]);
+      l.dispose();
+    };
+    round();
+    const before = tf.memory().numTensors;
+    round();
+    round();
+    expect(tf.memory().numTensors).toBe(before);
+    const lin = net.linearize(x);
+    const predicted = net.predict(x);
+    expect(Array.from(lin.outputs.dataSync())).toEqual(Array.from(predicted.dataSync()));
+    const jv = lin.jvp(tangents);
+    const jtu = lin.vjp(u);
+    // J·v against central differences of the float64 pass along v
+    const theta = flattenValues(net.variables);
+    const v = new Float64Array(theta.length);
+    let off = 0;
+    for (const t of tangents) {
+      v.set(t.dataSync(), off);
+      off += t.size;
+    }
+    const h = 1e-6;
+    const plus = transformer64(SHAPE, theta.map((t, k) => t + h * v[k]!), OBS, ROWS.length);
+    const minus = transformer64(SHAPE, theta.map((t, k) => t - h * v[k]!), OBS, ROWS.length);
+    const got = jv.dataSync();
+    plus.forEach((p, k) => {
+      const fd = (p - minus[k]!) / (2 * h);
+      expect(Math.abs(got[k]! - fd), `output ${k}: ${got[k]} vs ${fd}`).toBeLessThan(1e-3 * (Math.abs(fd) + 0.05));
+    });
+    // ⟨J·v, u⟩ = ⟨v, Jᵀ·u⟩
+    const left = tf.tidy(() => tf.sum(tf.mul(jv, u)).dataSync()[0]!);
+    const right = tf.tidy(() => jtu.reduce((sum, g, i) => sum + tf.sum(tf.mul(g, tangents[i]!)).dataSync()[0]!, 0));
+    expect(Math.abs(left - right)).toBeLessThan(1e-4 * (Math.abs(left) + 1));
+    tf.dispose([jv, ...jtu, predicted]);
+    lin.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, u, ...tangents]);
+    net.dispose();
+  });
+
   it('attention is permutation-equivariant: permuting the tokens permutes the outputs', () => {
     const att = new MultiHeadSelfAttention(8, 2, new Rng(3), 'perm');
     const P = 5;
