@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TokenLayout } from '../env/capabilities.js';
 import type { Rng } from '../rng.js';
 import { ownedVariable } from './names.js';
+
+/**
+ * How an observation splits into tokens: `positions` one-hot blocks of `vocabulary` entries (the
+ * shape of an environment's `tokenLayout()`, restated here so that the tensor layer does not
+ * depend on the environment contracts).
+ */
+export interface TokenLayout {
+  positions: number;
+  vocabulary: number;
+}
 
 /**
  * Embeds one-hot token observations (`[batch, positions·vocabulary]`, block p one-hot on the symbol

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TokenLayout } from '../env/capabilities.js';
 import type { Estimator, Linearization } from '../estimator.js';
 import { linearizeByAutodiff } from './autodiff-linearization.js';
 import type { Rng } from '../rng.js';
 import { type Activation, Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';
-import { TokenEmbedding } from './token-embedding.js';
+import { TokenEmbedding, type TokenLayout } from './token-embedding.js';
 import { TransformerBlock } from './transformer-block.js';
 
 /** Shape of a {@link Transformer}. */
