@@ -48,6 +48,11 @@ interface TransformerOptions {
 /** Options a request may override (a value network of another shape); MLP-only ones (`hidden`) are ignored. */
 const TRANSFORMER_OVERRIDABLE = ['layers', 'heads', 'width', 'ffWidth'] as const;
 
+/**
+ * The `transformer` estimator kind: every network of the run is a {@link Transformer} over the
+ * environment's token layout (environments with `tokenLayout()`; any other is a config error
+ * before training). See docs/transformer.md.
+ */
 export const transformerContribution: Contribution<EstimatorFactory, TransformerOptions> = {
   name: 'transformer',
   description: 'Transformer encoder over the tokens of a sequence observation (token + position embeddings, pre-LN multi-head self-attention blocks, linear readout)',
@@ -84,6 +89,6 @@ function tokenLayoutOf(resolve: Resolver): TokenLayout {
   const env = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
   if (env && hasTokenLayout(env)) return env.tokenLayout();
   throw new ConfigError([
-    `field "estimator.name" = "transformer": environment '${config.env.name}' has no token layout (the transformer reads observations as one-hot tokens); it supports the sequence environments (tfbind8, qm9str, sehstr, bitseq, insert or append variant) — use "mlp" for this environment`,
+    `field "estimator.name" = "transformer": environment '${config.env.name}' has no token layout (the transformer reads observations as one-hot tokens); it supports the sequence environments (tfbind8, qm9str, sehstr, bitseq, insert or append variant) and any environment with a tokenLayout() capability — use "mlp" for this environment`,
   ]);
 }
