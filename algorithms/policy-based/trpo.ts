@@ -91,7 +91,7 @@ export class TrustRegionStep {
     private readonly policy: Estimator,
     private readonly options: TrpoOptions,
   ) {
-    if (!policy.linearize) throw new Error("RL-T (optimizer 'trpo') needs an estimator that can be linearised (Jacobian products); the 'mlp' estimator can");
+    if (!policy.linearize) throw new Error("RL-T (optimizer 'trpo') needs an estimator that can be linearised (Jacobian products); the 'mlp' and 'transformer' estimators can");
   }
 
   /** ∇ of the surrogate at the current parameters, flattened in `policy.variables` order. */

@@ -93,6 +93,26 @@ export function hammingDistance(a: ArrayLike<number>, b: ArrayLike<number>): num
   return d;
 }
 
+/**
+ * Observations made of tokens: `encode` writes `positions` blocks of `vocabulary` entries, block p
+ * one-hot on the symbol at position p and all zero where the position is empty. Sequence models
+ * (the `transformer` estimator) read the observation as tokens through this layout.
+ */
+export interface WithTokenLayout {
+  tokenLayout(): TokenLayout;
+}
+
+/** Shape of a token observation ({@link WithTokenLayout}): `obsDim = positions · vocabulary`. */
+export interface TokenLayout {
+  positions: number;
+  vocabulary: number;
+}
+
+/** Type guard for {@link WithTokenLayout}. */
+export function hasTokenLayout(env: Environment): env is Environment & WithTokenLayout {
+  return has(env, 'tokenLayout');
+}
+
 /** Type guard for {@link WithSampleMetrics}. */
 export function hasSampleMetrics(env: Environment): env is Environment & WithSampleMetrics {
   return has(env, 'sampleMetrics');

@@ -1,4 +1,5 @@
 import { batchSize, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
+import type { TokenLayout, WithTokenLayout } from '../../core/env/capabilities.js';
 import { encodeSequences } from './encode.js';
 import type { RowSequenceReward } from './sequence-env.js';
 
@@ -9,7 +10,7 @@ import type { RowSequenceReward } from './sequence-env.js';
  * filled position and is allowed iff it holds `a` — one parent per state, so P_B is deterministic
  * and P_T(x) = P_F(τ_x). Observations are one-hot per position, as for insert-anywhere.
  */
-export class AppendSequenceEnv implements Environment, WithModes {
+export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayout {
   readonly stateDim: number;
   readonly nActions: number;
   readonly obsDim: number;
@@ -100,6 +101,11 @@ export class AppendSequenceEnv implements Environment, WithModes {
 
   encode(states: Int32Array): Float32Array {
     return encodeSequences(this.name, states, this.ndim, this.nbase);
+  }
+
+  /** Observations are `ndim` one-hot blocks over the `nbase` symbols (see `encode.ts`). */
+  tokenLayout(): TokenLayout {
+    return { positions: this.ndim, vocabulary: this.nbase };
   }
 
   modeStates(): Int32Array {

@@ -1,4 +1,5 @@
 import { batchSize, type Enumerable, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
+import type { TokenLayout, WithTokenLayout } from '../../core/env/capabilities.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
 import type { Estimator } from '../../core/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
@@ -59,7 +60,7 @@ const MAX_ENUMERABLE_STATES = 2 ** 25;
  * The reward is supplied by the task ({@link SequenceReward}); this class owns the dynamics and the
  * exact enumeration (states ordered by number of filled positions, see `state-order.ts`).
  */
-export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider, WithEvaluationView {
+export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider, WithEvaluationView, WithTokenLayout {
   readonly name: string;
   readonly ndim: number;
   readonly nbase: number;
@@ -169,6 +170,11 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   encode(states: Int32Array): Float32Array {
     return encodeSequences(this.name, states, this.ndim, this.nbase);
+  }
+
+  /** Observations are `ndim` one-hot blocks over the `nbase` symbols (see `encode.ts`). */
+  tokenLayout(): TokenLayout {
+    return { positions: this.ndim, vocabulary: this.nbase };
   }
 
   /** Base-nbase index of each row, which must be a full sequence (most significant position first). */

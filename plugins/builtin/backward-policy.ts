@@ -22,7 +22,7 @@ export function makeBackwardPolicy(kind: BackwardPolicyKind, resolve: Resolver):
   if (kind === 'uniform') return new UniformBackwardPolicy(env);
   if (kind === 'shared') {
     const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
-    if (!forward.withSharedTrunk) throw new Error("backward 'shared' needs an estimator whose trunk can be shared (the 'mlp' estimator)");
+    if (!forward.withSharedTrunk) throw new Error("backward 'shared' needs an estimator whose trunk can be shared (the 'mlp' and 'transformer' estimators)");
     return new LearnedBackwardPolicy(env, forward.withSharedTrunk(env.nActions - 1, resolve.get<Rng>(TOKENS.Rng), 'backward'));
   }
   const estimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'backward', inputDim: env.obsDim, outputDim: env.nActions - 1 });

@@ -3,7 +3,7 @@ import type { Plugin } from '../../core/plugin.js';
 import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { ppoContribution, reinforceContribution } from './baselines.js';
 import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, sehstrContribution, tfbind8Contribution } from './envs.js';
-import { mlpContribution } from './estimators.js';
+import { mlpContribution, transformerContribution } from './estimators.js';
 import { fmContribution, tbContribution } from './objectives.js';
 import { rlContribution } from './rl.js';
 
@@ -17,6 +17,6 @@ export function builtinContributions(files: FileAccess): Required<Pick<Plugin, '
     envs: [hypergridContribution, tfbind8Contribution(files), qm9strContribution(files), sehstrContribution(files), bitseqContribution, dagContribution(files)],
     classicEnvs: [cartpoleContribution],
     objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
-    estimators: [mlpContribution],
+    estimators: [mlpContribution, transformerContribution],
   };
 }

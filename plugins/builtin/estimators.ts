@@ -1,10 +1,15 @@
+import { ConfigError } from '../../core/config/validate.js';
+import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
+import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
 import type { EstimatorFactory } from '../../core/estimator.js';
-import type { Contribution } from '../../core/plugin.js';
+import type { GymEnvFactory } from '../../core/gym/gym-env.js';
+import type { Contribution, Resolver } from '../../core/plugin.js';
 import type { Rng } from '../../core/rng.js';
 import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
+import { Transformer, TRANSFORMER_READOUTS, type TransformerReadout } from '../../core/tensor/transformer.js';
 
 interface MlpOptions {
   hidden: number[];
@@ -29,3 +34,61 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
     };
   },
 };
+
+interface TransformerOptions {
+  layers: number;
+  heads: number;
+  width: number;
+  /** Absent: 4 · width. */
+  ffWidth?: number;
+  activation: Activation;
+  readout: TransformerReadout;
+}
+
+/** Options a request may override (a value network of another shape); MLP-only ones (`hidden`) are ignored. */
+const TRANSFORMER_OVERRIDABLE = ['layers', 'heads', 'width', 'ffWidth'] as const;
+
+/**
+ * The `transformer` estimator kind: every network of the run is a {@link Transformer} over the
+ * environment's token layout (environments with `tokenLayout()`; any other is a config error
+ * before training). See docs/transformer.md.
+ */
+export const transformerContribution: Contribution<EstimatorFactory, TransformerOptions> = {
+  name: 'transformer',
+  description: 'Transformer encoder over the tokens of a sequence observation (token + position embeddings, pre-LN multi-head self-attention blocks, linear readout)',
+  schema: {
+    properties: {
+      layers: { type: 'integer', minimum: 1, default: 3, description: 'encoder blocks' },
+      heads: { type: 'integer', minimum: 1, default: 8, description: 'attention heads per block; must divide width' },
+      width: { type: 'integer', minimum: 1, default: 64, description: 'token width (embedding and residual stream)' },
+      ffWidth: { type: 'integer', minimum: 1, description: 'hidden width of the feed-forward networks (default: 4 · width)' },
+      activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the feed-forward networks' },
+      readout: { enum: [...TRANSFORMER_READOUTS], default: 'flatten', description: "linear readout of the concatenated tokens ('flatten') or of their mean ('mean', cheaper)" },
+    },
+  },
+  validate: (o) => (o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
+  create: (options, resolve) => {
+    const rng = resolve.get<Rng>(TOKENS.Rng);
+    const layout = tokenLayoutOf(resolve);
+    return ({ role, inputDim, outputDim, overrides }) => {
+      const o: TransformerOptions = { ...options };
+      for (const key of TRANSFORMER_OVERRIDABLE) if (overrides?.[key] !== undefined) o[key] = overrides[key] as number;
+      if (inputDim !== layout.positions * layout.vocabulary) {
+        throw new Error(`estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`);
+      }
+      if (o.width % o.heads !== 0) throw new Error(`estimator 'transformer' (${role}): width ${o.width} must be a multiple of heads ${o.heads}`);
+      return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation, readout: o.readout }, rng, role);
+    };
+  },
+};
+
+/** The token layout of the run's environment; any other environment is a config error naming the field. */
+function tokenLayoutOf(resolve: Resolver): TokenLayout {
+  const config = resolve.get<ResolvedConfig>(TOKENS.Config);
+  // the Gym view exists for every environment; its `gflownet` is the GFlowNet environment, if any
+  const env = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
+  if (env && hasTokenLayout(env)) return env.tokenLayout();
+  throw new ConfigError([
+    `field "estimator.name" = "transformer": environment '${config.env.name}' has no token layout (the transformer reads observations as one-hot tokens); it supports the sequence environments (tfbind8, qm9str, sehstr, bitseq, insert or append variant) and any environment with a tokenLayout() capability — use "mlp" for this environment`,
+  ]);
+}

@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Estimator, Linearization } from '../estimator.js';
+import { linearizeByAutodiff } from './autodiff-linearization.js';
+import type { Rng } from '../rng.js';
+import { type Activation, Dense } from './dense.js';
+import { LayerNorm } from './layer-norm.js';
+import { TokenEmbedding, type TokenLayout } from './token-embedding.js';
+import { TransformerBlock } from './transformer-block.js';
+
+/** Shape of a {@link Transformer}. */
+export interface TransformerShape {
+  /** How the observation splits into tokens: `inputDim = positions · vocabulary`. */
+  layout: TokenLayout;
+  outputDim: number;
+  /** Number of encoder blocks. */
+  layers: number;
+  heads: number;
+  /** Token width; a multiple of `heads`. */
+  width: number;
+  /** Hidden width of each block's feed-forward network. */
+  ffWidth: number;
+  activation: Activation;
+  /**
+   * What the linear readout reads: `flatten`, the `positions · width` concatenated tokens (default);
+   * `mean`, their `width`-wide average (positions·fewer readout weights; see the class comment).
+   */
+  readout?: TransformerReadout;
+}
+
+/** Readouts of a {@link Transformer}. */
+export const TRANSFORMER_READOUTS = ['flatten', 'mean'] as const;
+export type TransformerReadout = (typeof TRANSFORMER_READOUTS)[number];
+
+/**
+ * A Transformer encoder over the tokens of a sequence observation: token + position embeddings
+ * ({@link TokenEmbedding}), `layers` pre-LN blocks of unmasked multi-head self-attention and
+ * feed-forward ({@link TransformerBlock}), a final LayerNorm, then a linear readout of the
+ * flattened `positions · width` token vectors to `outputDim` (or of their mean, `readout: 'mean'`).
+ *
+ * Why a flattened readout rather than a pooled one: the insert-anywhere policy needs one logit per
+ * (symbol, position), and a linear map of the concatenated tokens can read position p's logits off
+ * token p, while a mean over positions would mix them and leave the positions to be told apart by
+ * what the embeddings left in the average. The same readout serves every `outputDim` (append logits,
+ * flows, values), so the estimator needs no knowledge of the action layout. The mean readout is
+ * the cheaper alternative where the readout dominates the cost (large `outputDim · positions`).
+ */
+export class Transformer implements Estimator {
+  readonly embedding: TokenEmbedding;
+  readonly blocks: TransformerBlock[];
+  readonly finalNorm: LayerNorm;
+  readonly readout: Dense;
+
+  /**
+   * @param rng initialisation draws, in order: embeddings, blocks, readout (same seed, same numbers)
+   * @param name prefix of the variables' names (the estimator's role)
+   */
+  constructor(
+    readonly shape: TransformerShape,
+    rng: Rng,
+    name: string,
+  ) {
+    const { layout, width, heads, ffWidth, activation, layers } = shape;
+    this.embedding = new TokenEmbedding(layout, width, rng, `${name}/embedding`);
+    this.blocks = Array.from({ length: layers }, (_, i) => new TransformerBlock({ width, heads, ffWidth, activation }, rng, `${name}/block${i}`));
+    this.finalNorm = new LayerNorm(width, `${name}/ln`);
+    this.readout = new Dense(this.trunkDim, shape.outputDim, 'linear', rng, `${name}/readout`);
+  }
+
+  get inputDim(): number {
+    return this.shape.layout.positions * this.shape.layout.vocabulary;
+  }
+
+  get outputDim(): number {
+    return this.shape.outputDim;
+  }
+
+  /** Width of the flattened token vectors the readout (or a shared head) reads. */
+  get trunkDim(): number {
+    return this.shape.readout === 'mean' ? this.shape.width : this.shape.layout.positions * this.shape.width;
+  }
+
+  /** Differentiable forward pass (no gradient w.r.t. the observations). */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.readout.apply(this.trunkApply(x));
+  }
+
+  /** Forward pass for inference. */
+  predict(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.readout.predict(this.trunkPredict(x)));
+  }
+
+  /** Differentiable `[batch, trunkDim]` output of the final LayerNorm (flattened or averaged). */
+  trunkApply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.trunk(x, (block, h) => block.apply(h, this.shape.layout.positions));
+  }
+
+  /** Inference output of the final LayerNorm. */
+  trunkPredict(x: tf.Tensor2D): tf.Tensor2D {
+    return this.trunk(x, (block, h) => block.predict(h, this.shape.layout.positions));
+  }
+
+  /**
+   * A second estimator on this network's embeddings and blocks with its own linear readout (e.g. a
+   * backward policy sharing P_F's trunk). Its variables include the shared ones; disposing it
+   * frees only its own readout.
+   */
+  withSharedTrunk(outputDim: number, rng: Rng, role: string): Estimator {
+    const trunk = this;
+    const head = new Dense(this.trunkDim, outputDim, 'linear', rng, `${role}/readout`);
+    return {
+      inputDim: this.inputDim,
+      outputDim,
+      apply: (x) => head.apply(trunk.trunkApply(x)),
+      predict: (x) => tf.tidy(() => head.predict(trunk.trunkPredict(x))),
+      get variables() {
+        return [...trunk.trunkVariables, ...head.variables];
+      },
+      dispose: () => head.dispose(),
+    };
+  }
+
+  /**
+   * The linearisation at inputs `x` (Jacobian products for RL-T), by automatic differentiation:
+   * see `autodiff-linearization.ts`.
+   */
+  linearize(x: tf.Tensor2D): Linearization {
+    return linearizeByAutodiff(this, x);
+  }
+
+  /** Variables of the embeddings, blocks and final norm (all but the readout). */
+  get trunkVariables(): tf.Variable[] {
+    return [...this.embedding.variables, ...this.blocks.flatMap((b) => b.variables), ...this.finalNorm.variables];
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.trunkVariables, ...this.readout.variables];
+  }
+
+  dispose(): void {
+    this.embedding.dispose();
+    for (const b of this.blocks) b.dispose();
+    this.finalNorm.dispose();
+    this.readout.dispose();
+  }
+
+  private trunk(x: tf.Tensor2D, block: (b: TransformerBlock, h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+    if (x.shape[1] !== this.inputDim) {
+      throw new Error(`transformer: observations have ${x.shape[1]} columns, the token layout ${this.shape.layout.positions} positions x ${this.shape.layout.vocabulary} symbols = ${this.inputDim}`);
+    }
+    const batch = x.shape[0];
+    // the wasm transpose of the attention fails on empty tensors; no rows, no tokens to mix
+    if (batch === 0) return tf.zeros([0, this.trunkDim]);
+    let h = this.embedding.apply(x);
+    for (const b of this.blocks) h = block(b, h);
+    const normed = this.finalNorm.apply(h);
+    if (this.shape.readout === 'mean') return tf.mean(tf.reshape(normed, [batch, this.shape.layout.positions, this.shape.width]), 1);
+    return tf.reshape(normed, [batch, this.trunkDim]);
+  }
+}
