@@ -170,10 +170,18 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
   /**
    * Against the data-generating graph, when known: `expectedShd` (structural Hamming distance,
    * mean over the sampled DAGs) and `edgeAuroc` (sampled edge marginals as scores for the true
-   * edges); nothing for data from a file.
+   * edges), beside the references a reader needs: `emptyGraphShd` (the empty graph's SHD, the
+   * number of true edges; its AUROC is ½) and `trueGraphLogReward` (the true graph's SHD is 0, its
+   * AUROC 1). Always `localScoreCalls`: local BGe scores asked for so far by training and
+   * evaluation together, the budget a structure MCMC baseline is given (`bench/dag-baselines.ts`).
    */
   sampleMetrics(terminals: Int32Array): Record<string, number> {
-    return this.trueAdjacency ? structureMetrics(terminals, this.trueAdjacency, this.d) : {};
+    const calls = { localScoreCalls: this.bge.localScoreCalls };
+    if (!this.trueAdjacency) return calls;
+    const truth = this.trueAdjacency;
+    let trueEdges = 0;
+    for (const e of truth) trueEdges += e;
+    return { ...structureMetrics(terminals, truth, this.d), emptyGraphShd: trueEdges, trueGraphLogReward: this.bge.score(truth) - this.emptyScore, ...calls };
   }
 
   /**
