@@ -43,6 +43,11 @@ export class BgeScore {
   /** The parent-count-dependent constant part of local(j, Pa), indexed by l = |Pa|. */
   private readonly constantTerms: Float64Array;
   private readonly cache = new Map<number, number>();
+  /**
+   * Local scores asked for so far (cache hits included): the unit in which a structure sampler's
+   * cost is compared with a GFlowNet run's (see `structure-mcmc.ts`).
+   */
+  localScoreCalls = 0;
 
   constructor(data: Float64Array, nSamples: number, d: number, hyper: Partial<BgeHyperparameters> = {}) {
     if (!Number.isInteger(d) || d < 1 || d > 30) throw new Error(`bge: d must be an integer in [1, 30] (parent sets are 32-bit masks), got ${d}`);
@@ -78,6 +83,7 @@ export class BgeScore {
 
   /** local(node, Pa) where bit i of `parentMask` set ⇔ variable i is a parent of `node`. */
   localScore(node: number, parentMask: number): number {
+    this.localScoreCalls++;
     const key = node * 2 ** this.d + parentMask;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
@@ -108,6 +114,23 @@ export class BgeScore {
       s += this.localScore(j, mask);
     }
     return s;
+  }
+
+  /**
+   * score(G + i → j) − score(G) for the graph at `offset` (the edge absent): only node j's local
+   * score changes, so two local scores instead of 2d.
+   */
+  addEdgeDelta(adjacency: ArrayLike<number>, i: number, j: number, offset = 0): number {
+    const mask = this.parentMask(adjacency, j, offset);
+    return this.localScore(j, (mask | (1 << i)) >>> 0) - this.localScore(j, mask);
+  }
+
+  /** Bitmask of the parents of `node` in the row-major adjacency matrix at `offset`. */
+  parentMask(adjacency: ArrayLike<number>, node: number, offset = 0): number {
+    const d = this.d;
+    let mask = 0;
+    for (let i = 0; i < d; i++) if (adjacency[offset + i * d + node]) mask |= 1 << i;
+    return mask >>> 0;
   }
 
   /** score of the graph without edges: Σ_j local(j, ∅), the baseline of log R. */

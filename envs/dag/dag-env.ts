@@ -7,6 +7,7 @@ import { keepsAcyclic, MAX_CLOSURE_NODES, transitiveClosure } from './closure.js
 import { createDagGuide } from './guide.js';
 import { structureMetrics } from './structure-metrics.js';
 import type { WithSampleMetrics } from '../../core/env/capabilities.js';
+import type { WithLogRewardDelta } from '../../core/env/log-reward-delta.js';
 import { edgeMarginalsView, sampledEdgePanel } from './view.js';
 
 /** Options of {@link DagEnv}. */
@@ -40,7 +41,7 @@ export interface DagEnvOptions {
  * Exact evaluation needs every DAG listed, which is practical for d ≤ 5 only: use
  * `createDagEnv` (or `EnumerableDagEnv`) to get the enumerable variant there.
  */
-export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, WithEvaluationView {
+export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, WithEvaluationView, WithLogRewardDelta {
   readonly name = 'dag';
   readonly d: number;
   readonly stateDim: number;
@@ -139,6 +140,23 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
     return out;
   }
 
+  /**
+   * The delta score log R(G + i → j) − log R(G) of adding edge a = i·d + j to each row: node j's
+   * local score with and without parent i (two cached local scores per row instead of 2d).
+   */
+  logRewardDelta(states: Int32Array, actions: Int32Array): Float64Array {
+    const d = this.d;
+    const d2 = this.stateDim;
+    const n = this.rows(states, actions, 'logRewardDelta');
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const a = actions[r]!;
+      if (!Number.isInteger(a) || a < 0 || a >= d2 || states[r * d2 + a]) throw new Error(`dag.logRewardDelta: action ${a} in row ${r} does not add an absent edge`);
+      out[r] = this.bge.addEdgeDelta(states, Math.floor(a / d), a % d, r * d2);
+    }
+    return out;
+  }
+
   encode(states: Int32Array): Float32Array {
     batchSize(states, this.stateDim);
     return Float32Array.from(states);
@@ -152,10 +170,18 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
   /**
    * Against the data-generating graph, when known: `expectedShd` (structural Hamming distance,
    * mean over the sampled DAGs) and `edgeAuroc` (sampled edge marginals as scores for the true
-   * edges); nothing for data from a file.
+   * edges), beside the references a reader needs: `emptyGraphShd` (the empty graph's SHD, the
+   * number of true edges; its AUROC is ½) and `trueGraphLogReward` (the true graph's SHD is 0, its
+   * AUROC 1). Always `localScoreCalls`: local BGe scores asked for so far by training and
+   * evaluation together, the budget a structure MCMC baseline is given (`bench/dag-baselines.ts`).
    */
   sampleMetrics(terminals: Int32Array): Record<string, number> {
-    return this.trueAdjacency ? structureMetrics(terminals, this.trueAdjacency, this.d) : {};
+    const calls = { localScoreCalls: this.bge.localScoreCalls };
+    if (!this.trueAdjacency) return calls;
+    const truth = this.trueAdjacency;
+    let trueEdges = 0;
+    for (const e of truth) trueEdges += e;
+    return { ...structureMetrics(terminals, truth, this.d), emptyGraphShd: trueEdges, trueGraphLogReward: this.bge.score(truth) - this.emptyScore, ...calls };
   }
 
   /**

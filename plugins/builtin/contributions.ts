@@ -4,6 +4,7 @@ import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { ppoContribution, reinforceContribution } from './baselines.js';
 import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, sehstrContribution, tfbind8Contribution } from './envs.js';
 import { mlpContribution, transformerContribution } from './estimators.js';
+import { mdbContribution } from './mdb-objective.js';
 import { fmContribution, tbContribution } from './objectives.js';
 import { rlContribution } from './rl.js';
 
@@ -16,7 +17,7 @@ export function builtinContributions(files: FileAccess): Required<Pick<Plugin, '
   return {
     envs: [hypergridContribution, tfbind8Contribution(files), qm9strContribution(files), sehstrContribution(files), bitseqContribution, dagContribution(files)],
     classicEnvs: [cartpoleContribution],
-    objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution],
+    objectives: [tbContribution, dbContribution, subtbContribution, fmContribution, rlContribution, ppoContribution, reinforceContribution, mdbContribution],
     estimators: [mlpContribution, transformerContribution],
   };
 }

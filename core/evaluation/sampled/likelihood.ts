@@ -23,10 +23,18 @@ export interface LikelihoodOptions {
 }
 
 /**
+ * Most state entries (trajectories x (longest trajectory + 1) x stateDim) one chunk may hold: 2^24
+ * int32 = 64 MiB. Long trajectories of wide states (a DAG on 20 nodes: up to 191 steps of 400
+ * entries) would otherwise put all |T|·K trajectories in one chunk and hold several copies of
+ * ~10^5 states at once (1.5 GB at d = 20); short ones stay at `chunkTrajectories`.
+ */
+const CHUNK_STATE_ENTRIES = 1 << 24;
+
+/**
  * Importance-sampled log-likelihood of terminal states under the forward policy:
  *   log p̂(x) = logsumexp_i [log P_F(τ_i) − log P_B(τ_i | x)] − log K,  τ_i ~ P_B(· | x),
  * unbiased for P_T(x) itself (so log p̂ is biased low by about Var/2p²). All |T|·K trajectories go
- * through the sampler and the networks together, in chunks of at most `chunkTrajectories`. The
+ * through the sampler and the networks together, in chunks of at most `chunkTrajectories` (fewer for long, wide trajectories). The
  * standard error is the spread of log p̂ over `bootstrap` resamples (with replacement) of the K
  * log-weights.
  */
@@ -43,7 +51,8 @@ export function importanceLogLikelihood(
   const K = options.samples;
   const n = terminals.length / d;
   const logW = new Float64Array(n * K);
-  const perChunk = Math.max(1, Math.floor(options.chunkTrajectories / K));
+  const trajectoriesPerChunk = Math.min(options.chunkTrajectories, Math.floor(CHUNK_STATE_ENTRIES / ((env.maxTrajectoryLength + 1) * d)));
+  const perChunk = Math.max(1, Math.floor(trajectoriesPerChunk / K));
   for (let start = 0; start < n; start += perChunk) {
     const end = Math.min(n, start + perChunk);
     const repeated = new Int32Array((end - start) * K * d);
