@@ -4,6 +4,7 @@ import { linearizeByAutodiff } from './autodiff-linearization.js';
 import type { Rng } from '../rng.js';
 import { type Activation, Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';
+import { PositionReadout } from './position-readout.js';
 import { TokenEmbedding, type TokenLayout } from './token-embedding.js';
 import { TransformerBlock } from './transformer-block.js';
 
@@ -22,13 +23,15 @@ export interface TransformerShape {
   activation: Activation;
   /**
    * What the linear readout reads: `flatten`, the `positions · width` concatenated tokens (default);
-   * `mean`, their `width`-wide average (positions·fewer readout weights; see the class comment).
+   * `mean`, their `width`-wide average (positions·fewer readout weights; see the class comment);
+   * `position`, a per-position head (see {@link PositionReadout}; only for `outputDim` =
+   * positions · vocabulary, plus one for an exit).
    */
   readout?: TransformerReadout;
 }
 
 /** Readouts of a {@link Transformer}. */
-export const TRANSFORMER_READOUTS = ['flatten', 'mean'] as const;
+export const TRANSFORMER_READOUTS = ['flatten', 'mean', 'position'] as const;
 export type TransformerReadout = (typeof TRANSFORMER_READOUTS)[number];
 
 /**
@@ -43,12 +46,14 @@ export type TransformerReadout = (typeof TRANSFORMER_READOUTS)[number];
  * what the embeddings left in the average. The same readout serves every `outputDim` (append logits,
  * flows, values), so the estimator needs no knowledge of the action layout. The mean readout is
  * the cheaper alternative where the readout dominates the cost (large `outputDim · positions`).
+ * `readout: 'position'` reads each position's logits off its own token with one shared head
+ * ({@link PositionReadout}); it trains stably with TB where `flatten` collapses (docs/transformer.md).
  */
 export class Transformer implements Estimator {
   readonly embedding: TokenEmbedding;
   readonly blocks: TransformerBlock[];
   readonly finalNorm: LayerNorm;
-  readonly readout: Dense;
+  readonly readout: Dense | PositionReadout;
 
   /**
    * @param rng initialisation draws, in order: embeddings, blocks, readout (same seed, same numbers)
@@ -63,7 +68,10 @@ export class Transformer implements Estimator {
     this.embedding = new TokenEmbedding(layout, width, rng, `${name}/embedding`);
     this.blocks = Array.from({ length: layers }, (_, i) => new TransformerBlock({ width, heads, ffWidth, activation }, rng, `${name}/block${i}`));
     this.finalNorm = new LayerNorm(width, `${name}/ln`);
-    this.readout = new Dense(this.trunkDim, shape.outputDim, 'linear', rng, `${name}/readout`);
+    this.readout =
+      shape.readout === 'position'
+        ? new PositionReadout(layout, width, shape.outputDim, rng, `${name}/readout`)
+        : new Dense(this.trunkDim, shape.outputDim, 'linear', rng, `${name}/readout`);
   }
 
   get inputDim(): number {

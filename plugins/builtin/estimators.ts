@@ -63,7 +63,11 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
       width: { type: 'integer', minimum: 1, default: 64, description: 'token width (embedding and residual stream)' },
       ffWidth: { type: 'integer', minimum: 1, description: 'hidden width of the feed-forward networks (default: 4 · width)' },
       activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the feed-forward networks' },
-      readout: { enum: [...TRANSFORMER_READOUTS], default: 'flatten', description: "linear readout of the concatenated tokens ('flatten') or of their mean ('mean', cheaper)" },
+      readout: {
+        enum: [...TRANSFORMER_READOUTS],
+        default: 'flatten',
+        description: "linear readout of the concatenated tokens ('flatten'), of their mean ('mean', cheaper), or per position ('position': each position's logits from its own token, exit from their mean; only for action spaces positions x vocabulary (+ exit))",
+      },
     },
   },
   validate: (o) => (o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
@@ -75,6 +79,12 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
       for (const key of TRANSFORMER_OVERRIDABLE) if (overrides?.[key] !== undefined) o[key] = overrides[key] as number;
       if (inputDim !== layout.positions * layout.vocabulary) {
         throw new Error(`estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`);
+      }
+      const tokens = layout.positions * layout.vocabulary;
+      if (o.readout === 'position' && outputDim !== tokens && outputDim !== tokens + 1) {
+        throw new Error(
+          `field "estimator.readout" = "position": the ${role} network has ${outputDim} outputs, not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols (+ exit) = ${tokens} or ${tokens + 1}; valid choices: ${TRANSFORMER_READOUTS.join(', ')} ('position' only for insert-anywhere policies)`,
+        );
       }
       if (o.width % o.heads !== 0) throw new Error(`estimator 'transformer' (${role}): width ${o.width} must be a multiple of heads ${o.heads}`);
       return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation, readout: o.readout }, rng, role);

@@ -49,7 +49,9 @@ describe('literature benches', () => {
     for (const r of runs) {
       const raw = r.raw as Record<string, Record<string, unknown>>;
       expect(raw.env).toMatchObject({ ndim: 120, wordBits: 8, nModes: 60, alpha: 3 / 120, modeRadius: 29, codebook: 'words' });
-      expect(raw.estimator).toEqual({ name: 'transformer', layers: 3, heads: 8, width: 64 });
+      // the suite's per-position head on insert; append's V + 1 logits come from the pooled tokens
+      const readout = raw.env!.variant === 'insert' ? 'position' : 'mean';
+      expect(raw.estimator).toEqual({ name: 'transformer', layers: 3, heads: 8, width: 64, ffWidth: 64, readout });
       expect(raw.evaluation).toMatchObject({ mode: 'sampled', every: 1000, backwardSamples: 10, maxTestStates: 7200 });
       expect(raw.objective).toEqual({ name: 'tb', backward: 'uniform', lr: 0.001, lrZ: 0.05 });
     }

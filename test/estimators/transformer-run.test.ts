@@ -20,6 +20,17 @@ describe('transformer estimator in runs', () => {
     }
   });
 
+  it("readout 'position' trains TB on the insert variant and is a config error on the append variant (V + 1 outputs)", async () => {
+    const run = await recordRun(smallConfig({ iterations: 60, batchSize: 16, env: { ...BITSEQ, variant: 'insert' }, estimator: { ...SMALL, readout: 'position' }, objective: { name: 'tb', lrZ: 0.1 }, evaluation: { mode: 'none' } }));
+    const losses = run.iterations.map((e) => e.metrics.loss!);
+    const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
+    console.log(`TB insert with a 1x2x16 transformer, position readout: mean loss of iterations 1-10 ${first.toFixed(2)}, 51-60 ${last.toFixed(2)}`);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(last).toBeLessThan(0.5 * first);
+    const append = recordRun(smallConfig({ iterations: 1, env: { ...BITSEQ, variant: 'append' }, estimator: { ...SMALL, readout: 'position' }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }));
+    await expect(append).rejects.toThrow(/field "estimator.readout" = "position": the .* network has 17 outputs, not the environment's 4 positions x 16 symbols \(\+ exit\) = 64 or 65; valid choices: flatten, mean, position/);
+  });
+
   it.each([
     ['db', { name: 'db', backward: 'learned' }],
     ['subtb', { name: 'subtb', backward: 'shared' }],

@@ -115,6 +115,7 @@ export function transformer64(shape: TransformerShape, params: ArrayLike<number>
     t = t.map((x, i) => x + ff[i]!);
   }
   const normed = layerNorm(t, N, d, read.take(d), read.take(d));
+  if (shape.readout === 'position') return positionReadout64(shape, read, normed, rows);
   // flatten: row r's P tokens are contiguous, so `normed` already is rows x (P·d); mean: average them
   const mean = shape.readout === 'mean';
   const inDim = mean ? d : P * d;
@@ -122,5 +123,37 @@ export function transformer64(shape: TransformerShape, params: ArrayLike<number>
   if (mean) for (let n = 0; n < N; n++) for (let c = 0; c < d; c++) features[Math.floor(n / P) * d + c]! += normed[n * d + c]! / P;
   const out = affine(features, rows, read.take(inDim * shape.outputDim), read.take(shape.outputDim), inDim, shape.outputDim);
   if (read.consumed !== params.length) throw new Error(`transformer64: read ${read.consumed} of ${params.length} parameters`);
+  return out;
+}
+
+/**
+ * `position` readout: logit of action `symbol·P + position` = token[position] · W[:, symbol] + b[symbol]
+ * with one `d x V` head for all positions; the exit logit (outputDim = P·V + 1) reads the tokens' mean.
+ */
+function positionReadout64(shape: TransformerShape, read: Reader, normed: Float64Array, rows: number): Float64Array {
+  const { positions: P, vocabulary: V } = shape.layout;
+  const d = shape.width;
+  const [w, b] = [read.take(d * V), read.take(V)];
+  const hasExit = shape.outputDim === P * V + 1;
+  const [we, be] = hasExit ? [read.take(d), read.take(1)] : [new Float64Array(0), new Float64Array(0)];
+  const out = new Float64Array(rows * shape.outputDim);
+  for (let r = 0; r < rows; r++) {
+    for (let p = 0; p < P; p++) {
+      for (let v = 0; v < V; v++) {
+        let z = b[v]!;
+        for (let c = 0; c < d; c++) z += normed[(r * P + p) * d + c]! * w[c * V + v]!;
+        out[r * shape.outputDim + v * P + p] = z;
+      }
+    }
+    if (hasExit) {
+      let z = be[0]!;
+      for (let c = 0; c < d; c++) {
+        let m = 0;
+        for (let p = 0; p < P; p++) m += normed[(r * P + p) * d + c]! / P;
+        z += m * we[c]!;
+      }
+      out[r * shape.outputDim + P * V] = z;
+    }
+  }
   return out;
 }

@@ -27,7 +27,7 @@ const ROWS = [
 const OBS = encode(ROWS, 4);
 
 describe('Transformer estimator', () => {
-  it.each(['flatten', 'mean'] as const)('matches an independent float64 forward pass (apply and predict), %s readout', (readout) => {
+  it.each(['flatten', 'mean', 'position'] as const)('matches an independent float64 forward pass (apply and predict), %s readout', (readout) => {
     const shape = { ...SHAPE, readout };
     const net = new Transformer(shape, new Rng(1), 'fwd');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
@@ -42,7 +42,7 @@ describe('Transformer estimator', () => {
     net.dispose();
   });
 
-  it.each(['flatten', 'mean'] as const)('gradients of every variable equal central differences of the float64 network, %s readout', (readout) => {
+  it.each(['flatten', 'mean', 'position'] as const)('gradients of every variable equal central differences of the float64 network, %s readout', (readout) => {
     const shape = { ...SHAPE, readout };
     const net = new Transformer(shape, new Rng(2), 'grad');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
@@ -183,6 +183,42 @@ describe('Transformer estimator', () => {
     expect(none.shape).toEqual([0, 13]);
     tf.dispose([x, empty, none]);
     net.dispose();
+  });
+
+  it('position readout: a logit of action symbol·P + position moves only with its own token; no exit without the extra output; empty batch; no leaks', () => {
+    const net = new Transformer({ ...SHAPE, readout: 'position' }, new Rng(12), 'pos');
+    const x = tf.tensor2d(OBS, [ROWS.length, 12]);
+    // the head reads one token: with every block's output projection and feed-forward zeroed, token p
+    // is LN(embedding of position p), so changing the symbol at position 2 changes only the logits of
+    // position 2 (actions s·3 + 2) and the exit logit (the mean)
+    for (const b of net.blocks) for (const v of b.variables) if (/attention\/out\/|\/ff2\//.test(v.name)) v.assign(tf.zerosLike(v));
+    const logits = (rows: number[][]): Float32Array => tf.tidy(() => net.predict(tf.tensor2d(encode(rows, 4), [rows.length, 12])).dataSync() as Float32Array);
+    const a = logits([[2, -1, 0]]);
+    const c = logits([[2, -1, 3]]);
+    const changed = Array.from(a, (v, i) => (Math.abs(v - c[i]!) > 1e-6 ? i : -1)).filter((i) => i >= 0);
+    expect(changed).toEqual([2, 5, 8, 11, 12]);
+    const empty = tf.zeros([0, 12]) as tf.Tensor2D;
+    const round = (): void => {
+      const { value, grads } = tf.variableGrads(() => tf.mean(net.apply(x)), net.variables);
+      tf.dispose([value, ...Object.values(grads), net.predict(x), net.predict(empty)]);
+    };
+    round();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) round();
+    expect(tf.memory().numTensors).toBe(before);
+    const none = net.predict(empty);
+    expect(none.shape).toEqual([0, 13]);
+    tf.dispose([x, empty, none]);
+    net.dispose();
+    const noExit = new Transformer({ ...SHAPE, outputDim: 12, readout: 'position' }, new Rng(13), 'pos12');
+    expect(noExit.variables.length).toBe(net.variables.length - 2);
+    noExit.dispose();
+  });
+
+  it('position readout refuses an action space that is not positions x vocabulary (+ exit)', () => {
+    for (const outputDim of [1, 4, 11, 14]) {
+      expect(() => new Transformer({ ...SHAPE, outputDim, readout: 'position' }, new Rng(14), 'bad')).toThrow(new RegExp(`positions x vocabulary \\(\\+ exit\\) = 12 or 13 outputs, got ${outputDim}`));
+    }
   });
 
   it('rejects observations of the wrong width with the layout in the message', () => {
