@@ -9,12 +9,19 @@ import type { Rng } from '../../core/rng.js';
 import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
+import { SigmoidExitPolicy } from '../../core/policy/sigmoid-exit.js';
 import { Transformer, TRANSFORMER_READOUTS, type TransformerReadout } from '../../core/tensor/transformer.js';
 
 interface MlpOptions {
   hidden: number[];
   activation: Activation;
+  exitHead: ExitHead;
 }
+
+/** How the policy networks (roles `forward` and `target`) give the exit action its probability. */
+const EXIT_HEADS = ['softmax', 'sigmoid'] as const;
+type ExitHead = (typeof EXIT_HEADS)[number];
+const POLICY_ROLES = new Set(['forward', 'target']);
 
 export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
   name: 'mlp',
@@ -23,6 +30,11 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
     properties: {
       hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256, 256, 256], description: 'hidden layer widths' },
       activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the hidden layers' },
+      exitHead: {
+        enum: [...EXIT_HEADS],
+        default: 'softmax',
+        description: "P_F's exit action (the last): 'softmax' = one logit among all actions; 'sigmoid' = P(exit) = σ(z_exit), the other actions share 1 − P(exit) by a softmax (DAG-GFlowNet's policy; see docs/dag-mdb.md)",
+      },
     },
   },
   create: (options, resolve) => {
@@ -30,7 +42,9 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
     const { kernels } = resolve.get<KernelsChoice>(TOKENS.Kernels);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
-      return new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role, kernels);
+      const mlp = new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role, kernels);
+      // only the policies over the environment's actions end with exit (not P_B, flows, values)
+      return o.exitHead === 'sigmoid' && POLICY_ROLES.has(role) ? new SigmoidExitPolicy(mlp) : mlp;
     };
   },
 };
