@@ -48,6 +48,12 @@ export interface Objective {
    * (importance weights): the trainer then allows exploration, still not replay or local search.
    */
   readonly correctsExploration?: boolean;
+  /**
+   * True when the objective keeps a replay memory of its own (e.g. MDB's transitions): the trainer
+   * then refuses its trajectory replay (`replay.kind` other than "none"), which would mix replayed
+   * trajectories into what the objective stores as fresh experience.
+   */
+  readonly keepsOwnReplay?: boolean;
   /** Absent or false: the trainer samples each batch (see {@link SelfCollectingObjective}). */
   readonly collectsOwnExperience?: false;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */

@@ -222,6 +222,9 @@ export class Trainer implements Checkpointable {
   private problems(): string[] {
     const { config, objective } = this;
     const problems = [...scheduleProblems(config.sampler), ...localSearchProblems(config.localSearch, config.batchSize, config.replay)];
+    if ('keepsOwnReplay' in objective && objective.keepsOwnReplay === true && config.replay.kind !== 'none') {
+      problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${objective.name}' keeps its own replay buffer; valid choice: "none" (size it with the objective's own options)`);
+    }
     if (objective.onPolicy) {
       // its gradient is only unbiased for trajectories from the current P_F itself
       const { epsilon, epsilonFinal, epsilonDecayIterations, temperature } = config.sampler;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
+import { train } from '../../core/training/run.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 
 /**
@@ -30,5 +31,19 @@ describe('mdb: checkpoint and resume', () => {
     expect(its.some((r) => typeof r.loss === 'number' && (r.loss as number) > 0)).toBe(true);
     expect(its.some((r) => r.replaySize === 200)).toBe(true);
     expect(metricRecords(resumed)).toEqual(a);
+  });
+
+  it('refuses the trainer\'s trajectory replay before any work: MDB keeps its own transitions', async () => {
+    const dir = tempRunsDir();
+    const config = smallConfig({
+      iterations: 5,
+      logging: { dir, progress: 'none' },
+      env: { name: 'dag', d: 3, seed: 1 },
+      replay: { kind: 'terminal' },
+      objective: { name: 'mdb', prefill: 8, transitionBatch: 4, replayCapacity: 64 },
+      estimator: { name: 'mlp', hidden: [8] },
+      evaluation: { mode: 'none' },
+    });
+    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/field "replay\.kind" = "terminal": objective 'mdb' keeps its own replay buffer; valid choice: "none"/);
   });
 });
