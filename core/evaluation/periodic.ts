@@ -26,6 +26,11 @@ export interface EvaluationSchedule extends EvaluationConfig {
   atStart: boolean;
   /** Seed of the evaluator's own random stream (its draws never shift training's). */
   seed: number;
+  /**
+   * Training sees a noisy reward (`rewardNoise`): the mode count then re-scores training's terminal
+   * states with the environment's true reward instead of reading the batches' noisy log R.
+   */
+  trainingRewardsNoisy?: boolean;
 }
 
 /**
@@ -93,10 +98,10 @@ export function attachEvaluation(
       const t0 = performance.now();
       const modes = tracker?.build();
       if (modes) {
-        // scored with the true reward: the one training saw may be noisy (rewardNoise)
         for (const t of sampled) {
           const terminals = t.terminalStates();
-          modes.observe(terminals, env.logReward(terminals), trajectoriesSeen);
+          // the batches' own log R unless training's reward is noisy: no second reward call per batch
+          modes.observe(terminals, schedule.trainingRewardsNoisy ? env.logReward(terminals) : t.logRewards, trajectoriesSeen);
         }
       }
       sampled = [];

@@ -22,7 +22,7 @@ export const evaluatorSubscriber: SubscriberContribution = {
       resolve.get<Environment>(TOKENS.EvaluationEnvironment),
       resolve.get<Estimator>(TOKENS.ForwardEstimator),
       resolve.get<AnyObjective>(TOKENS.Objective),
-      { ...config.evaluation, totalIterations: config.iterations, seed: config.seed },
+      { ...config.evaluation, totalIterations: config.iterations, seed: config.seed, trainingRewardsNoisy: config.rewardNoise !== undefined },
       resolve.get<CheckpointRegistry>(TOKENS.Checkpoints),
     );
   },
