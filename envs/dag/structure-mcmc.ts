@@ -100,7 +100,7 @@ export function structureMcmc(bge: BgeScore, options: StructureMcmcOptions): Str
       moves = proposedMoves;
       accepted++;
     } else {
-      undo(adj, d, move);
+      apply(adj, d, inverse(move));
     }
     steps++;
     if (steps > burnIn && (steps - burnIn) % thin === 0) for (let k = 0; k < d * d; k++) kept.push(adj[k]!);
@@ -123,11 +123,9 @@ function apply(adj: Int32Array, d: number, m: Move): void {
   }
 }
 
-function undo(adj: Int32Array, d: number, m: Move): void {
-  if (m.kind === ADD) adj[m.i * d + m.j] = 0;
-  else if (m.kind === DELETE) adj[m.i * d + m.j] = 1;
-  else {
-    adj[m.j * d + m.i] = 0;
-    adj[m.i * d + m.j] = 1;
-  }
+/** The move that takes `m`'s result back: add ↔ delete the same edge; a reversal of j → i. */
+function inverse(m: Move): Move {
+  if (m.kind === ADD) return { kind: DELETE, i: m.i, j: m.j };
+  if (m.kind === DELETE) return { kind: ADD, i: m.i, j: m.j };
+  return { kind: REVERSE, i: m.j, j: m.i };
 }
