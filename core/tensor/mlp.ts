@@ -5,6 +5,7 @@ import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
 import { KernelChain } from './kernel-chain.js';
 import { linearizeDense } from './linearization.js';
+import { sharedTrunkEstimator } from './shared-trunk.js';
 
 /** Shape of a multi-layer perceptron. */
 export interface MlpShape {
@@ -70,19 +71,12 @@ export class Mlp implements Estimator {
    */
   withSharedTrunk(outputDim: number, rng: Rng, role: string): Estimator {
     if (this.layers.length < 2) throw new Error('an MLP without hidden layers has no trunk to share');
-    const trunk = this;
     const head = new Dense(this.layers[this.layers.length - 2]!.outDim, outputDim, 'linear', rng, `${role}/head`);
-    return {
-      inputDim: this.inputDim,
+    return sharedTrunkEstimator(
+      { inputDim: this.inputDim, trunkApply: (x) => this.trunkApply(x), trunkPredict: (x) => this.trunkPredict(x), trunkVariables: () => this.layers.slice(0, -1).flatMap((l) => l.variables) },
+      head,
       outputDim,
-      // the trunk's input is the observation, so the head's input needs a gradient (trunk training)
-      apply: (x) => head.apply(trunk.trunkApply(x)),
-      predict: (x) => tf.tidy(() => head.predict(trunk.trunkPredict(x))),
-      get variables() {
-        return [...trunk.layers.slice(0, -1).flatMap((l) => l.variables), ...head.variables];
-      },
-      dispose: () => head.dispose(),
-    };
+    );
   }
 
   /** The linearisation at inputs `x` (see linearization.ts). */

@@ -7,6 +7,7 @@ import { LayerNorm } from './layer-norm.js';
 import { PositionReadout } from './position-readout.js';
 import { TokenEmbedding, type TokenLayout } from './token-embedding.js';
 import { TransformerBlock } from './transformer-block.js';
+import { sharedTrunkEstimator } from './shared-trunk.js';
 
 /** Shape of a {@link Transformer}. */
 export interface TransformerShape {
@@ -113,18 +114,8 @@ export class Transformer implements Estimator {
    * frees only its own readout.
    */
   withSharedTrunk(outputDim: number, rng: Rng, role: string): Estimator {
-    const trunk = this;
     const head = new Dense(this.trunkDim, outputDim, 'linear', rng, `${role}/readout`);
-    return {
-      inputDim: this.inputDim,
-      outputDim,
-      apply: (x) => head.apply(trunk.trunkApply(x)),
-      predict: (x) => tf.tidy(() => head.predict(trunk.trunkPredict(x))),
-      get variables() {
-        return [...trunk.trunkVariables, ...head.variables];
-      },
-      dispose: () => head.dispose(),
-    };
+    return sharedTrunkEstimator({ inputDim: this.inputDim, trunkApply: (x) => this.trunkApply(x), trunkPredict: (x) => this.trunkPredict(x), trunkVariables: () => this.trunkVariables }, head, outputDim);
   }
 
   /**
