@@ -170,18 +170,7 @@ describe('Transformer estimator', () => {
   it('handles an empty batch and leaks no tensor over repeated apply, gradient and predict', () => {
     const net = new Transformer(SHAPE, new Rng(9), 'leak');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
-    const empty = tf.zeros([0, 12]) as tf.Tensor2D;
-    const round = (): void => {
-      const { value, grads } = tf.variableGrads(() => tf.mean(net.apply(x)), net.variables);
-      tf.dispose([value, ...Object.values(grads), net.predict(x), net.predict(empty)]);
-    };
-    round();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) round();
-    expect(tf.memory().numTensors).toBe(before);
-    const none = net.predict(empty);
-    expect(none.shape).toEqual([0, 13]);
-    tf.dispose([x, empty, none]);
+    expectEmptyBatchAndNoLeaks(net, x);
     net.dispose();
   });
 
@@ -197,18 +186,7 @@ describe('Transformer estimator', () => {
     const c = logits([[2, -1, 3]]);
     const changed = Array.from(a, (v, i) => (Math.abs(v - c[i]!) > 1e-6 ? i : -1)).filter((i) => i >= 0);
     expect(changed).toEqual([2, 5, 8, 11, 12]);
-    const empty = tf.zeros([0, 12]) as tf.Tensor2D;
-    const round = (): void => {
-      const { value, grads } = tf.variableGrads(() => tf.mean(net.apply(x)), net.variables);
-      tf.dispose([value, ...Object.values(grads), net.predict(x), net.predict(empty)]);
-    };
-    round();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) round();
-    expect(tf.memory().numTensors).toBe(before);
-    const none = net.predict(empty);
-    expect(none.shape).toEqual([0, 13]);
-    tf.dispose([x, empty, none]);
+    expectEmptyBatchAndNoLeaks(net, x);
     net.dispose();
     const noExit = new Transformer({ ...SHAPE, outputDim: 12, readout: 'position' }, new Rng(13), 'pos12');
     expect(noExit.variables.length).toBe(net.variables.length - 2);
@@ -229,3 +207,19 @@ describe('Transformer estimator', () => {
     net.dispose();
   });
 });
+
+/** Apply + gradient + predict (also on an empty batch) leak no tensor over repeated rounds; disposes `x`. */
+function expectEmptyBatchAndNoLeaks(net: Transformer, x: tf.Tensor2D): void {
+  const empty = tf.zeros([0, 12]) as tf.Tensor2D;
+  const round = (): void => {
+    const { value, grads } = tf.variableGrads(() => tf.mean(net.apply(x)), net.variables);
+    tf.dispose([value, ...Object.values(grads), net.predict(x), net.predict(empty)]);
+  };
+  round();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) round();
+  expect(tf.memory().numTensors).toBe(before);
+  const none = net.predict(empty);
+  expect(none.shape).toEqual([0, 13]);
+  tf.dispose([x, empty, none]);
+}
