@@ -14,8 +14,8 @@ import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { resolveConfig } from '../core/config/validate.js';
-import { PluginRegistry } from '../core/plugin.js';
-import { train } from '../core/training/run.js';
+import { PluginRegistry } from '../core/plugin/plugin.js';
+import { train } from '../core/run/run.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 
 const program = new Command()

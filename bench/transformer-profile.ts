@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { Estimator } from '../core/estimator.js';
-import { Rng } from '../core/rng.js';
+import type { Estimator } from '../core/tensor/estimator.js';
+import { Rng } from '../core/base/rng.js';
 import { Mlp } from '../core/tensor/mlp.js';
 import { Transformer, type TransformerReadout } from '../core/tensor/transformer.js';
 

@@ -3,9 +3,9 @@ import { type BenchOptions, type BenchOutcome, runBench } from '../harness/harne
 import { type RunLauncher, workerPoolLauncher } from '../harness/launcher.js';
 import { connectRedis } from '../harness/queue/connection.js';
 import { queueLauncher } from '../harness/queue/queue-launcher.js';
-import { PluginRegistry } from '../core/plugin.js';
+import { PluginRegistry } from '../core/plugin/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
-import { benchReporter } from '../plugins/loggers/bench-progress.js';
+import { benchReporter } from '../harness/bench-progress.js';
 import { loadPlugins } from '../plugins/loader.js';
 
 /**

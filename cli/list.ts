@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { Contribution, JsonSchema, OptionsSchema, Plugin } from '../core/plugin.js';
-import { PluginRegistry, SECTION_KINDS, type SectionName } from '../core/plugin.js';
+import type { Contribution, JsonSchema, OptionsSchema, Plugin } from '../core/plugin/plugin.js';
+import { PluginRegistry, SECTION_KINDS, type SectionName } from '../core/plugin/plugin.js';
 import { loadPlugins } from '../plugins/loader.js';
 import { readRawConfig } from '../plugins/node/config-file.js';
 

@@ -1,6 +1,6 @@
 import type { GymEnv, GymEnvFactory, Info, StepResult } from '../core/gym/gym-env.js';
 import { type Box, box, type Discrete, discrete } from '../core/gym/spaces.js';
-import { Rng } from '../core/rng.js';
+import { Rng } from '../core/base/rng.js';
 
 /** Physical constants and limits of {@link CartPole} (the classic-control values). */
 export const CARTPOLE = {

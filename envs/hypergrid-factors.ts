@@ -1,4 +1,4 @@
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../core/base/rng.js';
 
 /** The reward options the factorisation needs (see HyperGridOptions). */
 interface FactorOptions {

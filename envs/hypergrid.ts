@@ -1,9 +1,9 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 import { batchSize, type Enumerable, type Environment, rowsEqual, type WithExactMetrics } from '../core/env/environment.js';
-import { Rng } from '../core/rng.js';
+import { Rng } from '../core/base/rng.js';
 import { coordinateFactors, hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../core/env/view.js';
-import type { Estimator } from '../core/estimator.js';
+import type { Estimator } from '../core/tensor/estimator.js';
 import { cappedExitGuide } from '../core/policy/capped-exit-guide.js';
 import type { Guide, GuideProvider } from '../core/policy/guide.js';
 import { type FactorisedReward, hypergridView } from './hypergrid-view.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { JsonSchema } from '../core/plugin.js';
+import type { JsonSchema } from '../core/plugin/plugin.js';
 
 /** A config section naming a contribution (`{ "name": "hypergrid", … }`). */
 export type BenchSection = { name: string } & Record<string, unknown>;

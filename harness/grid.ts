@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { applyOverrides } from '../core/config/overrides.js';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import { resolveConfig } from '../core/config/validate.js';
-import type { PluginRegistry } from '../core/plugin.js';
+import type { PluginRegistry } from '../core/plugin/plugin.js';
 import { BENCH_RUNS_DIR, benchRunName } from './bench-layout.js';
 import { type BenchConfig, BenchConfigError } from './config.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { PluginRegistry } from '../core/plugin.js';
+import type { PluginRegistry } from '../core/plugin/plugin.js';
 import { BENCH_FILE } from './bench-layout.js';
 import { type BenchConfig, readBenchConfig } from './config.js';
 import { trainingIdentity } from './config-identity.js';

@@ -4,8 +4,8 @@
  * bundled plugin without file-system subscribers. Trains with the wasm backend (call
  * `setWasmPaths` with the URL of the backend's `.wasm` files first) or the cpu backend.
  */
-import type { FileAccess } from '../core/io/file-access.js';
-import { definePlugin, type Plugin } from '../core/plugin.js';
+import type { FileAccess } from '../core/base/file-access.js';
+import { definePlugin, type Plugin } from '../core/plugin/plugin.js';
 import { builtinContributions } from './builtin/contributions.js';
 import { evaluatorSubscriber } from './builtin/evaluation.js';
 import { preloadedFiles } from './preloaded-files.js';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Plugin } from '../core/plugin.js';
+import type { Plugin } from '../core/plugin/plugin.js';
 import { moduleTypeHint } from './module-type-hint.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FileAccess } from '../core/io/file-access.js';
+import type { FileAccess } from '../core/base/file-access.js';
 
 /**
  * File access for a page: the files it fetched beforehand, by location. Shipped data files are

@@ -15,11 +15,11 @@
  * default) initialisation, not orthogonal; the policy and value networks never share a trunk.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { VectorEnv } from '../../core/gym/vector-env.js';
-import type { SelfCollectedIteration, SelfCollectingObjective } from '../../core/objective.js';
-import type { Rng } from '../../core/rng.js';
+import type { SelfCollectedIteration, SelfCollectingObjective } from '../../core/objectives/objective.js';
+import type { Rng } from '../../core/base/rng.js';
 import { HostAdam } from '../../core/tensor/host-adam.js';
 import { type PpoLossOptions, ppoLoss } from './ppo-loss.js';
 import { type Rollout, RolloutCollector } from './rollout.js';

@@ -3,18 +3,18 @@
  * each iteration plays `episodes` complete episodes in lock-step with the current policy, then
  * takes one Adam step on
  *   (1/N) Σ_episodes Σ_t −(G_t − V(s_t)) log π(a_t|s_t)  +  vfCoef · mean_t (G_t − V(s_t))²,
- * G_t = Σ_{k≥t} γ^{k−t} r_k the return-to-go (`core/rl/gae.ts` with λ = 1). An episode cut by a
+ * G_t = Σ_{k≥t} γ^{k−t} r_k the return-to-go (`core/objectives/gae.ts` with λ = 1). An episode cut by a
  * time limit bootstraps V of its final observation. On a GFlowNet environment (through the Gym
  * adapter) the only reward is log R(x) at exit, so with γ = 1, G_t = log R(x) at every step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { GymEnv, GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';
-import type { SelfCollectedIteration, SelfCollectingObjective } from '../../core/objective.js';
+import type { SelfCollectedIteration, SelfCollectingObjective } from '../../core/objectives/objective.js';
 import { sampleMaskedCategorical, takenLogProbs } from '../../core/policy/categorical.js';
-import { generalizedAdvantages } from '../../core/rl/gae.js';
-import type { Rng } from '../../core/rng.js';
+import { generalizedAdvantages } from '../../core/objectives/gae.js';
+import type { Rng } from '../../core/base/rng.js';
 import { GroupedAdam } from '../../core/tensor/adam.js';
 import { readValues } from '../../core/tensor/read.js';
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Info } from '../../core/gym/gym-env.js';
 import type { VectorEnv } from '../../core/gym/vector-env.js';
 import { maskedLogProbsOf, sampleMaskedCategorical } from '../../core/policy/categorical.js';
-import { generalizedAdvantages } from '../../core/rl/gae.js';
-import type { Rng } from '../../core/rng.js';
+import { generalizedAdvantages } from '../../core/objectives/gae.js';
+import type { Rng } from '../../core/base/rng.js';
 import { readValues } from '../../core/tensor/read.js';
 
 /** How a step ended its episode segment. */
@@ -159,7 +159,7 @@ export interface SegmentInput {
 }
 
 /**
- * GAE over a step-major rollout, with `core/rl/gae.ts` on each episode segment of each copy:
+ * GAE over a step-major rollout, with `core/objectives/gae.ts` on each episode segment of each copy:
  * a segment ends where its episode terminates (nothing bootstrapped), is truncated (V of the final
  * observation bootstrapped) or where the rollout ends (V of the next observation bootstrapped).
  * Returns the advantages and the value targets A + V.

@@ -15,7 +15,7 @@
  * on the batch's visited states.
  */
 import type { Environment } from '../../core/env/environment.js';
-import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import type { RandomNetworkDistillation } from './rnd.js';

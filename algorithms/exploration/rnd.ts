@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
 import { GroupedAdam } from '../../core/tensor/adam.js';
 import { readValues } from '../../core/tensor/read.js';

@@ -1,4 +1,4 @@
-import type { OutputGram, WorkEstimate } from '../../core/estimator.js';
+import type { OutputGram, WorkEstimate } from '../../core/tensor/estimator.js';
 import type { OutputRows } from './output-space-cg.js';
 
 /*

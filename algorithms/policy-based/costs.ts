@@ -4,7 +4,7 @@
  * Layout: inputs are per valid step in gathered (time-major) order; outputs are padded T x N
  * matrices (entry t·N + i, 0 past a trajectory's end) plus per-row copies for the losses.
  */
-import { centerValid, generalizedAdvantages } from '../../core/rl/gae.js';
+import { centerValid, generalizedAdvantages } from '../../core/objectives/gae.js';
 import type { Transitions } from '../../core/sampling/transitions.js';
 
 /** Per-step quantities of a batch, padded T x N, and per gathered row. */

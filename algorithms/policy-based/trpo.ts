@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, Linearization } from '../../core/estimator.js';
+import type { Estimator, Linearization } from '../../core/tensor/estimator.js';
 import { maskPenalty } from '../../core/policy/categorical.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
 import { assignFlat, flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';

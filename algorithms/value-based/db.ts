@@ -9,7 +9,7 @@
  * −12 clip on). DB-U: uniform P_B; DB-B: learned; `shared`: P_B shares P_F's trunk.
  */
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';

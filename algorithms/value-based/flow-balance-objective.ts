@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
-import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions } from '../../core/sampling/transitions.js';

@@ -25,8 +25,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
-import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
 import { maskPenalty } from '../../core/policy/categorical.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { gatherRows, uniqueRows } from '../../core/policy/unique-states.js';

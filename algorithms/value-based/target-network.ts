@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Checkpointable, StateRecord } from '../../core/checkpoint/checkpointable.js';
 import { field } from '../../core/checkpoint/checkpointable.js';
 import { loadVariables, type SavedTensor, saveTensors } from '../../core/checkpoint/encoding.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 
 /**
  * A slowly moving copy of an online estimator (the target network of DQN-style losses): every

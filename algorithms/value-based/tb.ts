@@ -9,11 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
-import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objective.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
+import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
-import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/policy/initial-log-z.js';
+import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, segmentMatrix, selectRows } from '../../core/sampling/transitions.js';

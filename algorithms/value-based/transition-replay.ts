@@ -1,7 +1,7 @@
 import type { Checkpointable, StateRecord } from '../../core/checkpoint/checkpointable.js';
 import { field } from '../../core/checkpoint/checkpointable.js';
 import { decodeArray, type EncodedArray, encodeArray } from '../../core/checkpoint/encoding.js';
-import type { Rng } from '../../core/rng.js';
+import type { Rng } from '../../core/base/rng.js';
 
 /** A batch of stored transitions s → s' = step(s, a), with log R(s') − log R(s). */
 export interface TransitionBatch {

@@ -1,37 +1,15 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../tensor/backend.js';
-import type { JsonSchema } from '../plugin.js';
+import type { JsonSchema } from '../base/json-schema.js';
 import type { ExplorationSchedule } from '../sampling/exploration.js';
 import type { ReplayConfig } from '../sampling/replay.js';
 import { type LocalSearchConfig, LOCAL_SEARCH_SCHEMA } from '../sampling/local-search-config.js';
 import { type RewardNoiseConfig, REWARD_NOISE_SCHEMA } from '../env/reward-noise.js';
+import { EXACT_MAX_STATES_DEFAULT, type EvaluationConfig } from '../evaluation/config.js';
+
+export { EXACT_MAX_STATES_DEFAULT, type EvaluationConfig } from '../evaluation/config.js';
 
 /** A config section that selects a plugin contribution by name, plus that contribution's options. */
 export type Section = { name: string } & Record<string, unknown>;
-
-/** How the sampler is measured against the target (see `core/evaluation/schedule.ts`). */
-export interface EvaluationConfig {
-  /** `auto`: exact when the environment is enumerable with at most `exactMaxStates` states, sampled otherwise. */
-  mode: 'auto' | 'exact' | 'sampled' | 'none';
-  every: number;
-  samples: number;
-  /** Also evaluate at iteration 0, before the first update. */
-  atStart: boolean;
-  /** Largest state count exact evaluation may enumerate. */
-  exactMaxStates: number;
-  /** Sampled evaluation: backward trajectories K per terminal state for log p̂(x). */
-  backwardSamples: number;
-  /** Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). */
-  maxTestStates: number;
-  /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
-  topK: number;
-  /** Exact evaluation's network pass: `auto` (an accelerator when one is installed), `backend`, or an accelerator's name. */
-  inference: string;
-  /** Threads an inference accelerator may use; 0 = every core. */
-  inferenceThreads: number;
-}
-
-/** Default of `evaluation.exactMaxStates`: exact evaluation holds a few arrays of this length. */
-export const EXACT_MAX_STATES_DEFAULT = 1_000_000;
 
 /** A run configuration after validation, with every default filled in. */
 export interface ResolvedConfig {

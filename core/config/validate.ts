@@ -1,14 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName } from '../plugin.js';
+import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName } from '../plugin/plugin.js';
+import { ConfigError } from '../base/errors.js';
 import { CORE_SCHEMA, type ResolvedConfig } from './schema.js';
 
-/** A config that failed validation; `message` names each bad field, its value and what is valid. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid config:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });
 const coreValidator = ajv.compile(CORE_SCHEMA);

@@ -1,5 +1,5 @@
 import { type Environment, isEnumerable } from '../env/environment.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../base/rng.js';
 import { checkEnumerable } from './enumerable.js';
 import { selectRows } from '../sampling/transitions.js';
 import { type ConformanceReport, ReportBuilder } from './report.js';

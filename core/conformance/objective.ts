@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { firstNonFiniteVariable } from '../checkpoint/finite.js';
-import type { Estimator } from '../estimator.js';
-import { type AnyObjective, collectsOwnExperience } from '../objective.js';
+import type { Estimator } from '../tensor/estimator.js';
+import { type AnyObjective, collectsOwnExperience } from '../objectives/objective.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 import { type ConformanceReport, ReportBuilder } from './report.js';
 

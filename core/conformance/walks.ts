@@ -1,5 +1,5 @@
 import type { Environment } from '../env/environment.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { selectRows } from '../sampling/transitions.js';
 
 /** What uniformly random forward walks from s0 saw. */

@@ -1,7 +1,7 @@
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { field } from '../checkpoint/checkpointable.js';
-import type { JsonSchema } from '../plugin.js';
-import type { Rng } from '../rng.js';
+import type { JsonSchema } from '../base/json-schema.js';
+import type { Rng } from '../base/rng.js';
 import type { Environment } from './environment.js';
 
 /**

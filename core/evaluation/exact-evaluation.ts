@@ -1,7 +1,7 @@
 import { type Enumerable, type Environment, hasExactMetrics, hasModes } from '../env/environment.js';
 import { type EvaluationView, evaluationViewOf } from '../env/view.js';
-import type { Estimator } from '../estimator.js';
-import type { Rng } from '../rng.js';
+import type { Estimator } from '../tensor/estimator.js';
+import type { Rng } from '../base/rng.js';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { type AcceleratedPass, ExactTerminatingDistribution } from './exact.js';
 import { jensenShannon, klDivergence, learnedLogZMetrics, totalVariation } from './metrics.js';

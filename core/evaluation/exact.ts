@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import { selectRows } from '../sampling/transitions.js';
 import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
 import { readValues } from '../tensor/read.js';

@@ -1,6 +1,6 @@
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 
 /**
  * Draws `n` indices from the discrete distribution `p` (need not be exactly normalised) by

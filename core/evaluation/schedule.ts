@@ -1,5 +1,5 @@
-import type { EvaluationConfig } from '../config/schema.js';
-import { ConfigError } from '../config/validate.js';
+import type { EvaluationConfig } from './config.js';
+import { ConfigError } from '../base/errors.js';
 import { type Environment, isEnumerable } from '../env/environment.js';
 
 /** How a run is evaluated. */

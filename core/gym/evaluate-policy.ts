@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import { sampleMaskedCategorical } from '../policy/categorical.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../base/rng.js';
 import { readValues } from '../tensor/read.js';
 import type { GymEnvFactory } from './gym-env.js';
 import { boxSize } from './spaces.js';

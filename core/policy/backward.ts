@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
 import { estimatorOutputs } from './unique-states.js';
 import { readValues } from '../tensor/read.js';

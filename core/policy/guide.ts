@@ -1,5 +1,5 @@
 import type { Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 
 /**
  * A guided distribution P_G over forward actions, used by RL-G as the target of the backward

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 
 /**
  * Distinct rows of a flat `n x dim` state batch (in order of first occurrence) and, for every row,

@@ -1,6 +1,6 @@
 import type { Environment } from '../env/environment.js';
 import { maskedLogProbsOf, sampleMaskedCategorical } from '../policy/categorical.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { selectRows } from './transitions.js';
 
 /** Forward paths from given start states to exit, one per start, on host arrays. */

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../plugin.js';
+import type { JsonSchema } from '../base/json-schema.js';
 import type { LocalSearchOptions } from './local-search.js';
 import { type ReplayConfig, replayCount } from './replay.js';
 

@@ -22,7 +22,7 @@ import type { Environment } from '../env/environment.js';
 import { type BackwardPolicy, UniformBackwardPolicy } from '../policy/backward.js';
 import { maskedLogProbsOf } from '../policy/categorical.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { readValues } from '../tensor/read.js';
 import { completeForward } from './forward-completion.js';
 import type { Sampler } from './sampler.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import type { Trajectories } from './trajectories.js';
 
 /** What a replay buffer keeps and how it draws (`none` = no buffer). */

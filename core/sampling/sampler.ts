@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import type { BackwardPolicy } from '../policy/backward.js';
 import { type ExplorationOptions, sampleMaskedCategorical } from '../policy/categorical.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';

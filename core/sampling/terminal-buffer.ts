@@ -2,7 +2,7 @@ import type { Environment } from '../env/environment.js';
 import { UniformBackwardPolicy } from '../policy/backward.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { reverseBackward } from './batch-ops.js';
 import { type ReplayBuffer, type ReplayDraw, drawIndices } from './replay.js';
 import type { Sampler } from './sampler.js';

@@ -1,6 +1,6 @@
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { type ReplayBuffer, type ReplayDraw, drawIndices } from './replay.js';
 import { Trajectories } from './trajectories.js';
 

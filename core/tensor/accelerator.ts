@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/validate.js';
+import { ConfigError } from '../base/errors.js';
 import type { DenseChainKernels, DenseKernelsOptions, InferenceAccelerator } from './dense-chain.js';
 
 const accelerators = new Map<string, InferenceAccelerator>();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Linearization } from '../estimator.js';
+import type { Linearization } from './estimator.js';
 
 /** What {@link linearizeByAutodiff} needs of a network: its differentiable pass, inference pass and variables. */
 export interface Differentiable {

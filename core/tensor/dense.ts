@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { ownedVariable } from './names.js';
 
 /** Activations a dense layer can apply after its affine map. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Linearization } from '../estimator.js';
+import type { Linearization } from './estimator.js';
 import type { Dense } from './dense.js';
 import { denseOutputGram } from './output-gram.js';
 

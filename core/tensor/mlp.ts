@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng.js';
-import type { Estimator, Linearization } from '../estimator.js';
+import type { Rng } from '../base/rng.js';
+import type { Estimator, Linearization } from './estimator.js';
 import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
 import { KernelChain } from './kernel-chain.js';

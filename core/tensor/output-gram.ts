@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OutputGram, WorkEstimate } from '../estimator.js';
+import type { OutputGram, WorkEstimate } from './estimator.js';
 import type { Dense } from './dense.js';
 import { withFloatValues } from './read.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { Dense } from './dense.js';
 import type { TokenLayout } from './token-embedding.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from './estimator.js';
 import type { Dense } from './dense.js';
 
 /** The part of a network another estimator can share: its layers below the output layer. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { MultiHeadSelfAttention } from './attention.js';
 import { type Activation, Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator, Linearization } from '../estimator.js';
+import type { Estimator, Linearization } from './estimator.js';
 import { linearizeByAutodiff } from './autodiff-linearization.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../base/rng.js';
 import { type Activation, Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';
 import { PositionReadout } from './position-readout.js';

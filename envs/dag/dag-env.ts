@@ -1,6 +1,6 @@
 import { batchSize, type Environment, rowsEqual } from '../../core/env/environment.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { BgeScore, type BgeHyperparameters } from './bge.js';
 import { keepsAcyclic, MAX_CLOSURE_NODES, transitiveClosure } from './closure.js';

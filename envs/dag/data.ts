@@ -1,5 +1,5 @@
-import { type FileAccess, utf8 } from '../../core/io/file-access.js';
-import { Rng } from '../../core/rng.js';
+import { type FileAccess, utf8 } from '../../core/base/file-access.js';
+import { Rng } from '../../core/base/rng.js';
 
 /** Observations of d variables: `nSamples x d`, row-major. */
 export interface DagData {

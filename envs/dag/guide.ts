@@ -1,5 +1,5 @@
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { cappedExitGuide, GUIDE_EXIT_LOGIT_CAP } from '../../core/policy/capped-exit-guide.js';
 import type { Guide } from '../../core/policy/guide.js';
 

@@ -1,4 +1,4 @@
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import type { BgeScore } from './bge.js';
 import { keepsAcyclic, transitiveClosure } from './closure.js';
 

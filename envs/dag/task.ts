@@ -1,4 +1,4 @@
-import type { FileAccess } from '../../core/io/file-access.js';
+import type { FileAccess } from '../../core/base/file-access.js';
 import { syntheticDagData, loadCsv, type DagData } from './data.js';
 import type { DagEnv } from './dag-env.js';
 import { createDagEnv } from './enumerable-dag-env.js';

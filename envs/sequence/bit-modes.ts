@@ -1,4 +1,4 @@
-import type { Rng } from '../../core/rng.js';
+import type { Rng } from '../../core/base/rng.js';
 
 /**
  * Mode sets and distances of the bit-sequence tasks, on bit rows (one 0/1 entry per bit), so that

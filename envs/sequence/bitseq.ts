@@ -1,6 +1,6 @@
 import { hammingDistance, type WithModeRadius, type WithTerminalDistance, type WithTestSet } from '../../core/env/capabilities.js';
 import type { Environment } from '../../core/env/environment.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { AppendSequenceEnv } from './append-env.js';
 import { bitsToSymbols, distanceToModes, flippedModes, MALKIN_WORDS, symbolsToBits, wordModes } from './bit-modes.js';
 import { type RowSequenceReward, SequenceEnv } from './sequence-env.js';

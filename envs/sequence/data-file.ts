@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { type FileAccess, utf8 } from '../../core/io/file-access.js';
+import { type FileAccess, utf8 } from '../../core/base/file-access.js';
 
 /**
  * A data file shipped in `envs/data/` and what it must look like. The size is checked before the

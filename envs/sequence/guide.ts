@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { takenLogProbs } from '../../core/policy/categorical.js';
 import type { Guide } from '../../core/policy/guide.js';
 import { selectRows } from '../../core/sampling/transitions.js';

@@ -1,7 +1,7 @@
 import type { DataFileSpec } from './data-file.js';
 import { loadJsonFile } from './data-file.js';
 import { parseTreeEnsemble, TreeEnsembleProxy } from './seh-proxy.js';
-import { type FileAccess, tableOf } from '../../core/io/file-access.js';
+import { type FileAccess, tableOf } from '../../core/base/file-access.js';
 
 /** The boosted-tree sEH proxy (100 trees over 6 positions × 18 blocks; see envs/data/README.md). */
 export const SEHSTR_MODEL: DataFileSpec = { file: 'sehstr.gbtr.json', bytes: 227611, sha256: '99064743af5f6917697a408d106472ce6c0b046ad950c25bc16621cc18e7fa0b' };

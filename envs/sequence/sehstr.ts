@@ -1,6 +1,6 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTestSet } from '../../core/env/capabilities.js';
-import type { FileAccess } from '../../core/io/file-access.js';
-import { Rng } from '../../core/rng.js';
+import type { FileAccess } from '../../core/base/file-access.js';
+import { Rng } from '../../core/base/rng.js';
 import type { TreeEnsembleProxy } from './seh-proxy.js';
 import { SequenceEnv, type SequenceReward } from './sequence-env.js';
 import { loadSehProxy, SEHSTR_MODE_REWARD, sehLogReward, sehPredictionTable } from './sehstr-proxy-data.js';

@@ -1,7 +1,7 @@
 import { batchSize, type Enumerable, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
 import type { TokenLayout, WithTokenLayout } from '../../core/env/capabilities.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
 import { encodeSequences } from './encode.js';
 import { SequenceReplayGuide } from './guide.js';

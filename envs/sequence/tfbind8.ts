@@ -1,4 +1,4 @@
-import type { FileAccess } from '../../core/io/file-access.js';
+import type { FileAccess } from '../../core/base/file-access.js';
 import { float32FileSpec, loadFloat32File, loadJsonFile, type DataFileSpec } from './data-file.js';
 import { scaledLogRewards } from './score-reward.js';
 import { SequenceEnv, type SequenceReward } from './sequence-env.js';

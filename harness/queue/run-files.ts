@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { writeFileAtomic } from '../../plugins/loggers/atomic-write.js';
+import { writeFileAtomic } from '../../run-folder/atomic-write.js';
 
 /**
  * The files of a run that travel from a worker to the coordinator (and to a worker that takes a

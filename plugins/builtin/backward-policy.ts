@@ -1,9 +1,9 @@
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
-import type { JsonSchema, Resolver } from '../../core/plugin.js';
-import type { Rng } from '../../core/rng.js';
+import type { JsonSchema, Resolver } from '../../core/plugin/plugin.js';
+import type { Rng } from '../../core/base/rng.js';
 
 /** Backward-policy choices of the value-based objectives. */
 export const BACKWARD_POLICIES = ['uniform', 'learned', 'shared'] as const;

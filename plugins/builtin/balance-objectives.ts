@@ -2,9 +2,9 @@ import { type DbOptions, DetailedBalance } from '../../algorithms/value-based/db
 import { SUBTB_WEIGHTINGS, type SubTbOptions, SubTrajectoryBalance } from '../../algorithms/value-based/subtb.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
-import type { Objective } from '../../core/objective.js';
-import type { Contribution, Resolver } from '../../core/plugin.js';
+import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
 import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
 import { type IntrinsicConfig, intrinsicOption, withIntrinsicReward } from './intrinsic.js';
 

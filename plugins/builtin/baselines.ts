@@ -2,12 +2,12 @@ import { Ppo, type PpoOptions } from '../../algorithms/baselines/ppo.js';
 import { Reinforce, type ReinforceOptions } from '../../algorithms/baselines/reinforce.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
+import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';
-import type { SelfCollectingObjective } from '../../core/objective.js';
-import type { Contribution, JsonSchema, Resolver } from '../../core/plugin.js';
-import { Rng } from '../../core/rng.js';
+import type { SelfCollectingObjective } from '../../core/objectives/objective.js';
+import type { Contribution, JsonSchema, Resolver } from '../../core/plugin/plugin.js';
+import { Rng } from '../../core/base/rng.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 
 /** Offsets of the baselines' random streams from the run seed (arbitrary odd constants). */

@@ -1,5 +1,5 @@
-import type { FileAccess } from '../../core/io/file-access.js';
-import type { Plugin } from '../../core/plugin.js';
+import type { FileAccess } from '../../core/base/file-access.js';
+import type { Plugin } from '../../core/plugin/plugin.js';
 import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { ppoContribution, reinforceContribution } from './baselines.js';
 import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, sehstrContribution, tfbind8Contribution } from './envs.js';

@@ -1,6 +1,6 @@
 import type { Environment } from '../../core/env/environment.js';
-import type { FileAccess } from '../../core/io/file-access.js';
-import type { Contribution } from '../../core/plugin.js';
+import type { FileAccess } from '../../core/base/file-access.js';
+import type { Contribution } from '../../core/plugin/plugin.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { cartPoleFactory } from '../../envs/cartpole.js';
 import { HyperGrid, type HyperGridOptions } from '../../envs/hypergrid.js';

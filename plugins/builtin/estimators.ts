@@ -1,11 +1,11 @@
-import { ConfigError } from '../../core/config/validate.js';
+import { ConfigError } from '../../core/base/errors.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
-import type { EstimatorFactory } from '../../core/estimator.js';
+import type { EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
-import type { Contribution, Resolver } from '../../core/plugin.js';
-import type { Rng } from '../../core/rng.js';
+import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
+import type { Rng } from '../../core/base/rng.js';
 import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';

@@ -2,12 +2,12 @@ import type { CheckpointRegistry } from '../../core/checkpoint/registry.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { attachEvaluation } from '../../core/evaluation/periodic.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
-import type { AnyObjective } from '../../core/objective.js';
-import type { SubscriberContribution } from '../../core/plugin.js';
+import type { AnyObjective } from '../../core/objectives/objective.js';
+import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 
 export const evaluatorSubscriber: SubscriberContribution = {
   name: 'evaluator',

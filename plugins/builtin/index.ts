@@ -1,6 +1,6 @@
 // a program that uses the Node bundle is a Node host: native TensorFlow and the gradients' source
 import '../node/tensor-host.js';
-import { definePlugin } from '../../core/plugin.js';
+import { definePlugin } from '../../core/plugin/plugin.js';
 import { checkpointSubscriber } from '../checkpoint/subscriber.js';
 import { evaluationViewsSubscriber } from '../loggers/evaluation-views.js';
 import { jsonlSubscriber } from '../loggers/jsonl.js';

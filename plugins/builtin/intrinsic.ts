@@ -2,9 +2,9 @@ import { type IntrinsicRewardOptions, IntrinsicRewardObjective } from '../../alg
 import { RandomNetworkDistillation } from '../../algorithms/exploration/rnd.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { EstimatorFactory } from '../../core/estimator.js';
-import type { Objective } from '../../core/objective.js';
-import type { JsonSchema, Resolver } from '../../core/plugin.js';
+import type { EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import type { JsonSchema, Resolver } from '../../core/plugin/plugin.js';
 
 /** The `intrinsic` option of TB, DB and SubTB. */
 export interface IntrinsicConfig extends IntrinsicRewardOptions {

@@ -3,10 +3,10 @@ import { TargetNetwork } from '../../algorithms/value-based/target-network.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
-import type { Objective } from '../../core/objective.js';
-import type { Contribution } from '../../core/plugin.js';
-import { Rng } from '../../core/rng.js';
+import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import type { Contribution } from '../../core/plugin/plugin.js';
+import { Rng } from '../../core/base/rng.js';
 
 /** Offset of the replay draws' random stream from the run seed (an arbitrary odd constant). */
 const MDB_STREAM = 0x3c6ef373;

@@ -1,8 +1,8 @@
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
-import type { Objective } from '../../core/objective.js';
-import type { Contribution, JsonSchema } from '../../core/plugin.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import type { Contribution, JsonSchema } from '../../core/plugin/plugin.js';
 import { type TbOptions, TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { type FmOptions, FlowMatching } from '../../algorithms/value-based/fm.js';
 import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';

@@ -1,10 +1,10 @@
 import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/estimator.js';
-import type { Objective } from '../../core/objective.js';
+import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Objective } from '../../core/objectives/objective.js';
 import { providesGuide } from '../../core/policy/guide.js';
-import type { Contribution } from '../../core/plugin.js';
+import type { Contribution } from '../../core/plugin/plugin.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
 import type { RlExploration } from '../../algorithms/policy-based/exploration-terms.js';

@@ -1,11 +1,11 @@
 import { loadVariables, type SavedTensor } from '../../core/checkpoint/encoding.js';
-import { createRunContainer } from '../../core/di/container.js';
+import { createRunContainer } from '../../core/run/container.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
-import type { Plugin } from '../../core/plugin.js';
-import { Rng } from '../../core/rng.js';
+import type { Plugin } from '../../core/plugin/plugin.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';

@@ -1,9 +1,9 @@
 import { basename, dirname, resolve as resolvePath } from 'node:path';
-import type { CheckpointDocument } from '../../core/checkpoint/run-state.js';
+import type { CheckpointDocument } from '../../core/training/run-state.js';
 import { applyOverrides } from '../../core/config/overrides.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { resolveConfig } from '../../core/config/validate.js';
-import { type Plugin, PluginRegistry } from '../../core/plugin.js';
+import { type Plugin, PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../builtin/index.js';
 import { loadPlugins } from '../loader.js';
 import { readCheckpoint } from './files.js';

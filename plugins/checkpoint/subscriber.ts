@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { filter, Subscription } from 'rxjs';
-import { type RunServices, captureRunState } from '../../core/checkpoint/run-state.js';
+import { type RunServices, captureRunState } from '../../core/training/run-state.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
-import type { Resolver, SubscriberContribution } from '../../core/plugin.js';
+import type { Resolver, SubscriberContribution } from '../../core/plugin/plugin.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import type { AtomicWriteOps } from '../loggers/atomic-write.js';
+import type { AtomicWriteOps } from '../../run-folder/atomic-write.js';
 import { runDirectory } from '../loggers/jsonl.js';
 import { writeCheckpoint } from './files.js';
 

@@ -3,7 +3,7 @@ import { Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
-import type { SubscriberContribution } from '../../core/plugin.js';
+import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 
 /**
  * Progress on stderr: a live bar on a TTY (iteration, training it/s, loss, latest TV or, for sampled

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileAccess } from '../../core/io/file-access.js';
+import type { FileAccess } from '../../core/base/file-access.js';
 import { packageRoot } from './package-root.js';
 import { loadOrComputeTable } from './table-cache.js';
 

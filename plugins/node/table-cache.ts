@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { CachedTableSpec } from '../../core/io/file-access.js';
+import type { CachedTableSpec } from '../../core/base/file-access.js';
 
 /**
  * The Node host's cache of large float64 tables computed from shipped data (e.g. the sEH proxy's 34M

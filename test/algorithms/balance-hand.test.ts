@@ -10,7 +10,7 @@ import { DetailedBalance } from '../../algorithms/value-based/db.js';
 import { SubTrajectoryBalance, type SubTbOptions } from '../../algorithms/value-based/subtb.js';
 import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';

@@ -5,7 +5,7 @@ import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { totalVariation } from '../../core/evaluation/metrics.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { Mlp } from '../../core/tensor/mlp.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModifiedDetailedBalance, type MdbOptions } from '../../algorithms/value-based/mdb.js';
 import { TargetNetwork } from '../../algorithms/value-based/target-network.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { DagEnv } from '../../envs/dag/dag-env.js';

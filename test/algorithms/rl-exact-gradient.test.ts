@@ -4,7 +4,7 @@ import { backwardStepQuantities, forwardStepQuantities } from '../../algorithms/
 import { PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';

@@ -5,7 +5,7 @@ import { PolicyGradientGFlowNet, type RlOptions } from '../../algorithms/policy-
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { behaviourLogProbs } from '../../core/policy/behaviour.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import type { ExplorationSchedule } from '../../core/sampling/exploration.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import { gatherTransitions } from '../../core/sampling/transitions.js';

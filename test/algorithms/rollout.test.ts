@@ -4,7 +4,7 @@ import { RolloutCollector, segmentAdvantages } from '../../algorithms/baselines/
 import { gymEnvFactoryOf } from '../../core/gym/gflownet-adapter.js';
 import { VectorEnv } from '../../core/gym/vector-env.js';
 import { maskedLogProbsOf } from '../../core/policy/categorical.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { readValues } from '../../core/tensor/read.js';
 import { HyperGrid } from '../../envs/hypergrid.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { recordRun, smallConfig } from '../training/run-helpers.js';
 

@@ -16,7 +16,7 @@ import { PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
 import { sinkTargets, subEbLoss, subEbPotentials } from '../../algorithms/policy-based/subeb.js';
 import { stepTerms } from '../../algorithms/value-based/balance-terms.js';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions } from '../../core/sampling/transitions.js';

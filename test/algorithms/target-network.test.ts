@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TargetNetwork } from '../../algorithms/value-based/target-network.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 
 function values(net: Mlp): number[] {

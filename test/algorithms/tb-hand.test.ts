@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
 import { Transformer, type TransformerShape } from '../../core/tensor/transformer.js';

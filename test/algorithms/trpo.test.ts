@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardStepQuantities } from '../../algorithms/policy-based/costs.js';
 import { conjugateGradient, type TrpoBatch, type TrpoOptions, TrustRegionStep } from '../../algorithms/policy-based/trpo.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import { gatherTransitions } from '../../core/sampling/transitions.js';
 import { flattenValues, parameterCount, unflatten } from '../../core/tensor/flat-params.js';

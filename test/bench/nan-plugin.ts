@@ -1,5 +1,5 @@
-import type { Objective } from '../../core/objective.js';
-import { definePlugin } from '../../core/plugin.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import { definePlugin } from '../../core/plugin/plugin.js';
 
 /**
  * A test plugin loaded by a bench config's base `plugins`: the objective `nan-after` reports a

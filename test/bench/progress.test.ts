@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../harness/harness.js';
-import { benchReporter } from '../../plugins/loggers/bench-progress.js';
+import { benchReporter } from '../../harness/bench-progress.js';
 
 /** A stream that keeps what is written; `tty` makes it look like a terminal to cli-progress. */
 function capture(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes, bytesToBase64 } from '../../core/checkpoint/base64.js';
 import { decodeArray } from '../../core/checkpoint/encoding.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 
 describe('portable base64 of checkpoints', () => {
   it('equals standard base64 (Node Buffer) and round-trips, for every padding case and across chunk boundaries', () => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import { train } from '../../core/training/run.js';
-import type { PluginRegistry } from '../../core/plugin.js';
+import { train } from '../../core/run/run.js';
+import type { PluginRegistry } from '../../core/plugin/plugin.js';
 import { readCheckpoint } from '../../plugins/checkpoint/files.js';
 
 /** A fresh folder for run outputs. */

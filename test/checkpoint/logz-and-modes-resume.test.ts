@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { readCheckpoint } from '../../plugins/checkpoint/files.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';

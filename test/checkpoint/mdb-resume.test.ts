@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 
 /**

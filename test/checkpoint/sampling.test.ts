@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { totalVariation } from '../../core/evaluation/metrics.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { loadSampler } from '../../plugins/index.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 import { metricRecords, tempRunsDir } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 

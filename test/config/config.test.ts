@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRawConfig } from '../../plugins/node/config-file.js';
 import { applyOverrides } from '../../core/config/overrides.js';
-import { ConfigError, resolveConfig } from '../../core/config/validate.js';
-import { PluginRegistry } from '../../core/plugin.js';
+import { ConfigError } from '../../core/base/errors.js';
+import { resolveConfig } from '../../core/config/validate.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 const registry = new PluginRegistry([builtinPlugin]);

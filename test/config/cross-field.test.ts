@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../core/config/validate.js';
-import { definePlugin, PluginRegistry } from '../../core/plugin.js';
+import { ConfigError } from '../../core/base/errors.js';
+import { resolveConfig } from '../../core/config/validate.js';
+import { definePlugin, PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 const seen: Array<Record<string, unknown>> = [];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
-import { PluginRegistry } from '../../core/plugin.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 const files = ['configs', 'configs/paper', 'configs/quick', 'configs/scale', 'configs/literature'].flatMap((dir) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../core/conformance/environment.js';
 import { formatReport } from '../../core/conformance/report.js';
 import type { Enumerable, Environment } from '../../core/env/environment.js';
-import { PluginRegistry, type Resolver } from '../../core/plugin.js';
+import { PluginRegistry, type Resolver } from '../../core/plugin/plugin.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../core/conformance/report.js';
-import { ConfigError } from '../../core/config/validate.js';
-import type { Objective } from '../../core/objective.js';
-import { definePlugin } from '../../core/plugin.js';
+import { ConfigError } from '../../core/base/errors.js';
+import type { Objective } from '../../core/objectives/objective.js';
+import { definePlugin } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 import { checkObjective } from '../../plugins/conformance.js';
 import nanPlugin from '../bench/nan-plugin.js';

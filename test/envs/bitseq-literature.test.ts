@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasModes } from '../../core/env/environment.js';
-import { modeCriterionOf } from '../../core/evaluation/sampled/mode-criterion.js';
+import { modeCriterionOf } from '../../core/evaluation/mode-criterion.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';
 import { MALKIN_WORDS, symbolsToBits } from '../../envs/sequence/bit-modes.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasModeRadius, hasTerminalDistance, hasTestSet } from '../../core/env/capabilities.js';
 import { isEnumerable } from '../../core/env/environment.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { AppendSequenceEnv } from '../../envs/sequence/append-env.js';
 import { hammingDistance } from '../../core/env/capabilities.js';
 import { bitsToSymbols, flippedModes, symbolsToBits, wordModes } from '../../envs/sequence/bit-modes.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { BgeScore } from '../../envs/dag/bge.js';
 import { syntheticDagData } from '../../envs/dag/data.js';
 import { EnumerableDagEnv } from '../../envs/dag/enumerable-dag-env.js';

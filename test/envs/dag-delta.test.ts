@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logRewardDeltas } from '../../core/env/log-reward-delta.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { DagEnv } from '../../envs/dag/dag-env.js';
 import { syntheticDagData } from '../../envs/dag/data.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { addEdgeToClosure, transitiveClosure } from '../../envs/dag/closure.js';
 import { syntheticDagData } from '../../envs/dag/data.js';
 import { createDagEnv, EnumerableDagEnv } from '../../envs/dag/enumerable-dag-env.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { syntheticDagData } from '../../envs/dag/data.js';
 import { EnumerableDagEnv } from '../../envs/dag/enumerable-dag-env.js';

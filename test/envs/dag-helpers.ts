@@ -3,7 +3,7 @@
  * (plain arrays and depth-first search) so that the tests check the bitmask code against something
  * else; the builders at the end only shorten the test files.
  */
-import type { Rng } from '../../core/rng.js';
+import type { Rng } from '../../core/base/rng.js';
 import type { DagEnv } from '../../envs/dag/dag-env.js';
 import { syntheticDagData } from '../../envs/dag/data.js';
 import { createDagEnv, EnumerableDagEnv } from '../../envs/dag/enumerable-dag-env.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { HyperGrid, type HyperGridOptions } from '../../envs/hypergrid.js';
 import { keepValid, randomAllowed } from '../helpers/random-actions.js';
 

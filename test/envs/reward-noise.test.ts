@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
 import { hasModeThreshold } from '../../core/env/capabilities.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../../core/env/reward-noise.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 
 const grid = (): HyperGrid => new HyperGrid({ ndim: 2, height: 8, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });

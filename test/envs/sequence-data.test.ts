@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasModes } from '../../core/env/environment.js';
-import { PluginRegistry } from '../../core/plugin.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { bitSeqCodebook, createBitSeq } from '../../envs/sequence/bitseq.js';
 import { loadFloat32File } from '../../envs/sequence/data-file.js';
 import { createQm9Str, QM9STR_SCORES } from '../../envs/sequence/qm9str.js';

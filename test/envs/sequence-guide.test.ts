@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../core/env/environment.js';
 import { takenLogProbs } from '../../core/policy/categorical.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SequenceReplayGuide } from '../../envs/sequence/guide.js';
 import { ReplayPatternIndex } from '../../envs/sequence/replay-index.js';

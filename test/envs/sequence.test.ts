@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasModes, isEnumerable } from '../../core/env/environment.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SequenceEnv, type SequenceReward } from '../../envs/sequence/sequence-env.js';
 import { bruteForceTerminating as bruteForce } from '../helpers/brute-force.js';

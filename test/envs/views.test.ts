@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../core/env/environment.js';
 import type { HeatmapsView, TableView } from '../../core/env/view.js';
 import { evaluationViewOf } from '../../core/env/view.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { MAX_VIEW_SIDE } from '../../envs/hypergrid-view.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { bruteForceTerminating as bruteForce } from '../helpers/brute-force.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModeDiscovery, rewardRatio, sampleIndices } from '../../core/evaluation/modes.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 
 describe('evaluation samples and modes', () => {
   it('sampleIndices follows the distribution (seeded frequency check) and never draws zero-mass states', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../core/config/schema.js';
-import { MODE_MILESTONES, ModeTracker } from '../../core/evaluation/sampled/mode-tracker.js';
-import { modeCriterionOf } from '../../core/evaluation/sampled/mode-criterion.js';
+import { MODE_MILESTONES, ModeTracker } from '../../core/evaluation/mode-tracker.js';
+import { modeCriterionOf } from '../../core/evaluation/mode-criterion.js';
 import type { Environment } from '../../core/env/environment.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { createBitSeq } from '../../envs/sequence/bitseq.js';
 import { recordRun, smallConfig } from '../training/run-helpers.js';

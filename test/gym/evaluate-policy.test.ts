@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../core/gym/evaluate-policy.js';
 import { gymEnvFactoryOf } from '../../core/gym/gflownet-adapter.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { cartPoleFactory } from '../../envs/cartpole.js';
 import { HyperGrid } from '../../envs/hypergrid.js';

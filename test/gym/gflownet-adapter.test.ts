@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GFlowNetGymEnv, gymEnvFactoryOf } from '../../core/gym/gflownet-adapter.js';
 import { VectorEnv } from '../../core/gym/vector-env.js';
 import { sampleUniformAllowed } from '../../core/policy/categorical.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 
 const grids = [

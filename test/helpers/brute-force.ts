@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Enumerable, Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 
 /** Masked softmax of one state's logits, in float64, straight from a network call on its encoding. */
 export function policyAt(env: Environment, net: Estimator, state: Int32Array): Float64Array {

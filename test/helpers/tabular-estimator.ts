@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { ownedVariable } from '../../core/tensor/names.js';
 
 /**

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { evaluatePolicy } from '../../core/gym/evaluate-policy.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
-import { PluginRegistry } from '../../core/plugin.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 const registry = new PluginRegistry([builtinPlugin]);

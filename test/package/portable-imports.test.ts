@@ -64,6 +64,6 @@ describe('portable code imports no Node-only module', () => {
   it('the check itself: a Node import and a Node global are found', () => {
     const found = scan('plugins/node/file-access.ts');
     expect(found.bare.filter((m) => isBuiltin(m))).toEqual(['node:fs', 'node:path']);
-    expect(scan('plugins/loggers/atomic-write.ts').globals).toContain('process');
+    expect(scan('run-folder/atomic-write.ts').globals).toContain('process');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HeatmapsView, TableView } from '../../core/env/view.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { VIEWS_DIR, type ViewFile, viewFileIteration } from '../../plugins/loggers/view-files.js';
 import { readCheckpoint } from '../../plugins/checkpoint/files.js';

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';

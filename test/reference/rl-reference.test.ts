@@ -18,7 +18,7 @@ import { conjugateGradient, type TrpoBatch, type TrpoOptions, TrustRegionStep } 
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';

@@ -18,7 +18,7 @@ import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } fro
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { estimatorOutputs } from '../../core/policy/unique-states.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import { gatherTransitions, selectRows } from '../../core/sampling/transitions.js';
 import { flattenGradients } from '../../core/tensor/flat-params.js';

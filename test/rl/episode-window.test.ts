@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EpisodeWindow } from '../../core/rl/episode-window.js';
+import { EpisodeWindow } from '../../core/objectives/episode-window.js';
 
 describe('EpisodeWindow', () => {
   it('mean, population std and mean length over the last N finished episodes', () => {

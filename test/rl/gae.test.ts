@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centerValid, generalizedAdvantages } from '../../core/rl/gae.js';
+import { centerValid, generalizedAdvantages } from '../../core/objectives/gae.js';
 
 /*
  * GAE on a fixed padded batch, against values worked out by hand.

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { LocalSearch } from '../../core/sampling/local-search.js';
 import { packForwardPaths } from '../../core/sampling/paths.js';
 import { Sampler } from '../../core/sampling/sampler.js';

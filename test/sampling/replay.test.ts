@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { concatTrajectories, reverseBackward, selectTrajectories } from '../../core/sampling/batch-ops.js';
 import { drawIndices } from '../../core/sampling/replay.js';
 import { Sampler } from '../../core/sampling/sampler.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueRows } from '../../core/policy/unique-states.js';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 
 /** Reference: distinct rows by their joined text, in order of first occurrence. */
 function reference(states: Int32Array, dim: number): { unique: number[]; inverse: number[] } {

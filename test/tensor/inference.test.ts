@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import type { Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
+import { Rng } from '../../core/base/rng.js';
 import { MultiHeadSelfAttention } from '../../core/tensor/attention.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
 import { Transformer, type TransformerShape } from '../../core/tensor/transformer.js';

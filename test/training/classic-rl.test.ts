@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../core/config/validate.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator } from '../../core/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { IterationEvent } from '../../core/events/bus.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { recordRun, registry, smallConfig } from './run-helpers.js';
 
 /** CartPole with the PPO defaults (64x64 tanh policy and value) and `objective` fields overridden. */

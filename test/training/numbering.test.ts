@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckpointEvent } from '../../core/events/bus.js';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { tempRunsDir } from '../checkpoint/helpers.js';
 import { registry, smallConfig } from './run-helpers.js';
 

@@ -2,9 +2,9 @@ import type { ResolvedConfig } from '../../core/config/schema.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import type { EvaluationEvent, IterationEvent } from '../../core/events/bus.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import { PluginRegistry } from '../../core/plugin.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import { type TrainOptions, train } from '../../core/training/run.js';
+import { type TrainOptions, train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 export const registry = new PluginRegistry([builtinPlugin]);

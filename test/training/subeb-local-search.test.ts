@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { train } from '../../core/training/run.js';
+import { train } from '../../core/run/run.js';
 import { registry, smallConfig } from './run-helpers.js';
 
 /**

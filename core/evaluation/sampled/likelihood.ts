@@ -1,7 +1,7 @@
 import type { Environment } from '../../env/environment.js';
-import type { Estimator } from '../../estimator.js';
+import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../base/rng.js';
 import type { Sampler } from '../../sampling/sampler.js';
 import { logSumExp, variance } from './correlation.js';
 import { trajectoryLogProbs } from './trajectory-log-probs.js';

@@ -1,8 +1,8 @@
 import { hasKnownLogPartition, hasSampleMetrics, hasTestSet, terminalDistanceOf } from '../../env/capabilities.js';
 import type { Environment } from '../../env/environment.js';
-import type { Estimator } from '../../estimator.js';
+import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
-import { Rng } from '../../rng.js';
+import { Rng } from '../../base/rng.js';
 import { Sampler } from '../../sampling/sampler.js';
 import { selectRows } from '../../sampling/transitions.js';
 import { pearson, spearman, varianceOfDifference } from './correlation.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../env/environment.js';
-import type { Estimator } from '../../estimator.js';
+import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
 import { maskedLogProbsOf } from '../../policy/categorical.js';
 import { uniqueRows } from '../../policy/unique-states.js';

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Enumerable, type Environment } from '../../../core/env/environment.js';
-import type { Estimator } from '../../../core/estimator.js';
+import type { Estimator } from '../../../core/tensor/estimator.js';
 import { ExactTerminatingDistribution } from '../../../core/evaluation/exact.js';
 import { pearson, ranks, spearman, varianceOfDifference } from '../../../core/evaluation/sampled/correlation.js';
 import { importanceLogLikelihood } from '../../../core/evaluation/sampled/likelihood.js';
 import { partitionEstimates } from '../../../core/evaluation/sampled/partition.js';
 import { trajectoryLogProbs } from '../../../core/evaluation/sampled/trajectory-log-probs.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../../core/policy/backward.js';
-import { Rng } from '../../../core/rng.js';
+import { Rng } from '../../../core/base/rng.js';
 import { Sampler } from '../../../core/sampling/sampler.js';
 import { Mlp } from '../../../core/tensor/mlp.js';
 import { HyperGrid } from '../../../envs/hypergrid.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { modeCriterionOf } from '../../../core/evaluation/sampled/mode-criterion.js';
-import { ModeTracker } from '../../../core/evaluation/sampled/mode-tracker.js';
+import { modeCriterionOf } from '../../../core/evaluation/mode-criterion.js';
+import { ModeTracker } from '../../../core/evaluation/mode-tracker.js';
 import { topKMetrics } from '../../../core/evaluation/sampled/top-k.js';
 import { HyperGrid } from '../../../envs/hypergrid.js';
 import { createBitSeq } from '../../../envs/sequence/bitseq.js';

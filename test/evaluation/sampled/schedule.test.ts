@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXACT_MAX_STATES_DEFAULT } from '../../../core/config/schema.js';
-import { ConfigError } from '../../../core/config/validate.js';
+import { ConfigError } from '../../../core/base/errors.js';
 import { EventBus, type RunFinished } from '../../../core/events/bus.js';
 import { attachEvaluation } from '../../../core/evaluation/periodic.js';
 import { chooseEvaluationMethod, evaluationDue } from '../../../core/evaluation/schedule.js';
-import { Rng } from '../../../core/rng.js';
+import { Rng } from '../../../core/base/rng.js';
 import { Mlp } from '../../../core/tensor/mlp.js';
 import { HyperGrid } from '../../../envs/hypergrid.js';
 import { recordRun, smallConfig } from '../../training/run-helpers.js';

@@ -3,12 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 // the Node entry points' registrations, the accelerator among them
 import '../../../plugins/node/tensor-host.js';
 import { resolveConfig } from '../../../core/config/validate.js';
-import { PluginRegistry } from '../../../core/plugin.js';
-import { train } from '../../../core/training/run.js';
+import { PluginRegistry } from '../../../core/plugin/plugin.js';
+import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
-import { ConfigError } from '../../../core/config/validate.js';
+import { ConfigError } from '../../../core/base/errors.js';
 import { ExactTerminatingDistribution } from '../../../core/evaluation/exact.js';
-import { Rng } from '../../../core/rng.js';
+import { Rng } from '../../../core/base/rng.js';
 import { chooseInferenceAccelerator, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
 import type { Activation } from '../../../core/tensor/dense.js';
 import type { ChainRunner } from '../../../core/tensor/dense-chain.js';

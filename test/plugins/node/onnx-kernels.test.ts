@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // the Node entry points' registrations, the accelerator among them
 import '../../../plugins/node/tensor-host.js';
-import { ConfigError, resolveConfig } from '../../../core/config/validate.js';
-import { PluginRegistry } from '../../../core/plugin.js';
-import { Rng } from '../../../core/rng.js';
+import { ConfigError } from '../../../core/base/errors.js';
+import { resolveConfig } from '../../../core/config/validate.js';
+import { PluginRegistry } from '../../../core/plugin/plugin.js';
+import { Rng } from '../../../core/base/rng.js';
 import { chooseDenseKernels, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
 import type { Activation } from '../../../core/tensor/dense.js';
 import { Mlp } from '../../../core/tensor/mlp.js';
-import { train } from '../../../core/training/run.js';
+import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
 import { onnxRuntimeAccelerator } from '../../../plugins/node/onnx/onnx-accelerator.js';
 

@@ -1,5 +1,5 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { type BenchProgress, type BenchReporter, formatDuration } from '../../harness/harness.js';
+import { type BenchProgress, type BenchReporter, formatDuration } from './harness.js';
 
 /**
  * The benchmark's progress on stderr. On a TTY: one live bar for the whole benchmark (runs done /

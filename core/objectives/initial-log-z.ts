@@ -11,14 +11,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { Environment } from '../env/environment.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import { selectTrajectories } from '../sampling/batch-ops.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 import { gatherTransitions, selectRows } from '../sampling/transitions.js';
 import { readValues } from '../tensor/read.js';
-import type { BackwardPolicy } from './backward.js';
-import { forwardLogProbs } from './forward.js';
-import { clippedLogRewards } from './log-reward.js';
+import type { BackwardPolicy } from '../policy/backward.js';
+import { forwardLogProbs } from '../policy/forward.js';
+import { clippedLogRewards } from '../policy/log-reward.js';
 
 /** How a learned log Z starts: a number, or `auto` (estimated from the first training batch). */
 export type LogZInit = number | 'auto';

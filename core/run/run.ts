@@ -1,16 +1,16 @@
 import type { Container } from 'inversify';
 import type { Subscription } from 'rxjs';
-import { type CheckpointDocument, restoreRunState } from '../checkpoint/run-state.js';
+import { type CheckpointDocument, restoreRunState } from '../training/run-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { createRunContainer } from '../di/container.js';
+import { createRunContainer } from './container.js';
 import { TOKENS } from '../di/tokens.js';
-import type { Estimator } from '../estimator.js';
+import type { Estimator } from '../tensor/estimator.js';
 import type { EventBus, RunFinished } from '../events/bus.js';
-import type { Objective } from '../objective.js';
-import type { PluginRegistry, Resolver } from '../plugin.js';
+import type { Objective } from '../objectives/objective.js';
+import type { PluginRegistry, Resolver } from '../plugin/plugin.js';
 import { selectBackend } from '../tensor/backend.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
-import type { Trainer } from './trainer.js';
+import type { Trainer } from '../training/trainer.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {

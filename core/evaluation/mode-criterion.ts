@@ -1,5 +1,5 @@
-import { hasModeRadius, hasModeThreshold, terminalDistanceOf } from '../../env/capabilities.js';
-import { type Environment, hasModes } from '../../env/environment.js';
+import { hasModeRadius, hasModeThreshold, terminalDistanceOf } from '../env/capabilities.js';
+import { type Environment, hasModes } from '../env/environment.js';
 
 /** Which modes a terminal state reaches, whatever the task's definition of a mode. */
 export interface ModeCriterion {

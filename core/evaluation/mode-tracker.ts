@@ -1,4 +1,4 @@
-import type { Checkpointable, StateRecord } from '../../checkpoint/checkpointable.js';
+import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { ModeCriterion } from './mode-criterion.js';
 
 /** Fractions of the modes whose first discovery is recorded (in trajectories sampled). */

@@ -1,11 +1,11 @@
 import type { Subscription } from 'rxjs';
-import type { Environment } from './env/environment.js';
-import type { EstimatorFactory } from './estimator.js';
-import type { GymEnvFactory } from './gym/gym-env.js';
-import type { AnyObjective } from './objective.js';
+import type { JsonSchema } from '../base/json-schema.js';
+import type { Environment } from '../env/environment.js';
+import type { EstimatorFactory } from '../tensor/estimator.js';
+import type { GymEnvFactory } from '../gym/gym-env.js';
+import type { AnyObjective } from '../objectives/objective.js';
 
-/** A JSON-schema object (draft-07 subset understood by the config validator). */
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema } from '../base/json-schema.js';
 
 /** Resolves dependencies from the run's container by token (see `TOKENS`). */
 export interface Resolver {

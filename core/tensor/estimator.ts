@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from './rng.js';
-import type { DenseChainValues } from './tensor/dense-chain.js';
+import type { Rng } from '../base/rng.js';
+import type { DenseChainValues } from './dense-chain.js';
 
 /**
  * A parameterised function of observations: policy logits, state flows, values.

@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../config/schema.js';
 import { TOKENS } from '../di/tokens.js';
-import type { Estimator } from '../estimator.js';
-import type { AnyObjective, ObjectiveStateParts } from '../objective.js';
-import type { Rng } from '../rng.js';
-import { type Checkpointable, isCheckpointable, type StateRecord } from './checkpointable.js';
-import { loadVariables, type SavedTensor, variablesState } from './encoding.js';
-import type { CheckpointRegistry } from './registry.js';
+import type { Estimator } from '../tensor/estimator.js';
+import type { AnyObjective, ObjectiveStateParts } from '../objectives/objective.js';
+import type { Rng } from '../base/rng.js';
+import { type Checkpointable, isCheckpointable, type StateRecord } from '../checkpoint/checkpointable.js';
+import { loadVariables, type SavedTensor, variablesState } from '../checkpoint/encoding.js';
+import type { CheckpointRegistry } from '../checkpoint/registry.js';
 
 /** Identifies checkpoint files (and their layout version). */
 export const CHECKPOINT_FORMAT = 'gflownet-ts-checkpoint';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Checkpointable } from './checkpoint/checkpointable.js';
-import type { BackwardPolicy } from './policy/backward.js';
-import type { Trajectories } from './sampling/trajectories.js';
+import type { Checkpointable } from '../checkpoint/checkpointable.js';
+import type { BackwardPolicy } from '../policy/backward.js';
+import type { Trajectories } from '../sampling/trajectories.js';
 
 /**
  * What a checkpoint saves of an objective, gathered generically: its trainable variables and its

@@ -1,15 +1,15 @@
 import { Container } from 'inversify';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
-import type { Estimator, EstimatorFactory } from '../estimator.js';
+import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
 import { EventBus } from '../events/bus.js';
 import { gymEnvFactoryOf } from '../gym/gflownet-adapter.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
 import { boxSize } from '../gym/spaces.js';
-import type { PluginRegistry, Resolver, SectionName } from '../plugin.js';
+import type { PluginRegistry, Resolver, SectionName } from '../plugin/plugin.js';
 import { CheckpointRegistry } from '../checkpoint/registry.js';
-import { Rng } from '../rng.js';
-import { ConfigError } from '../config/validate.js';
+import { Rng } from '../base/rng.js';
+import { ConfigError } from '../base/errors.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
@@ -20,7 +20,7 @@ import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
 import { chooseDenseKernels } from '../tensor/accelerator.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS } from '../di/tokens.js';
 
 /** Offset of the replay buffer's seed from the run seed (an arbitrary odd constant). */
 const REPLAY_STREAM = 0x632be5ab;
