@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { suppressedErrors } from '../core/run/teardown.js';
 
 // Each command's modules are imported when the command runs: `gfn --help` loads nothing else, and
 // `gfn list` no tensor backend (start-up time: `npm run bench:startup`).
@@ -98,5 +99,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.stderr.write(`gfn: ${(err as Error).message}\n`);
+  // the error that ended the run comes first; failures while freeing its resources after it are noted
+  for (const later of suppressedErrors(err)) process.stderr.write(`gfn: then, while cleaning up: ${later.message}\n`);
   process.exitCode = 1;
 }

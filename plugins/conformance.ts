@@ -10,7 +10,7 @@ import { type Plugin, PluginRegistry } from '../core/plugin/plugin.js';
 import { explorationAt } from '../core/sampling/exploration.js';
 import type { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
-import type { KernelsChoice } from '../core/tensor/dense-chain.js';
+import { withTeardown } from '../core/run/teardown.js';
 import { builtinPlugin } from './builtin/index.js';
 
 /** What {@link checkObjective} trains. */
@@ -38,10 +38,9 @@ export async function checkObjective(options: ObjectiveCheckOptions): Promise<Co
   const config: ResolvedConfig = resolveConfig({ name: 'conformance', ...options.config, plugins: [] }, registry);
   const backend = await selectBackend(config.backend);
   const container = createRunContainer(config, registry, backend);
-  const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
-  let objective: AnyObjective | undefined;
-  try {
-    objective = container.get<AnyObjective>(TOKENS.Objective);
+  const check = async (): Promise<ConformanceReport> => {
+    const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
+    const objective = container.get<AnyObjective>(TOKENS.Objective);
     const sampler = container.isBound(TOKENS.Sampler) ? container.get<Sampler>(TOKENS.Sampler) : undefined;
     return checkObjectiveUpdates({
       objective,
@@ -49,9 +48,6 @@ export async function checkObjective(options: ObjectiveCheckOptions): Promise<Co
       updates: options.updates ?? 3,
       ...(sampler ? { batch: (iteration: number) => sampler.sampleForward(config.batchSize, explorationAt(config.sampler, iteration)) } : {}),
     });
-  } finally {
-    objective?.dispose();
-    forward.dispose();
-    container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
-  }
+  };
+  return withTeardown(check, () => container.dispose());
 }

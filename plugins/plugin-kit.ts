@@ -38,6 +38,7 @@ export type { ResolvedConfig } from '../core/config/schema.js';
 export { ConfigError } from '../core/base/errors.js';
 export { resolveConfig } from '../core/config/validate.js';
 export { train, type TrainOptions, type TrainResult } from '../core/run/run.js';
+export { suppressedErrors } from '../core/run/teardown.js';
 export type { Checkpointable, StateRecord } from '../core/checkpoint/checkpointable.js';
 export type { ObjectiveStateParts } from '../core/objectives/objective.js';
 export type { CheckpointDocument } from '../core/training/run-state.js';

@@ -1,4 +1,4 @@
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
@@ -11,6 +11,7 @@ import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../base/rng.js';
 import { ConfigError } from '../base/errors.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
+import type { AnyObjective } from '../objectives/objective.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
 import { LocalSearch } from '../sampling/local-search.js';
@@ -21,6 +22,8 @@ import { Trainer } from '../training/trainer.js';
 import { chooseDenseKernels } from '../tensor/accelerator.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 import { TOKENS } from '../di/tokens.js';
+import { RunContainer } from './run-container.js';
+import { freeingOnFailure } from './teardown.js';
 
 /** Offset of the replay buffer's seed from the run seed (an arbitrary odd constant). */
 const REPLAY_STREAM = 0x632be5ab;
@@ -32,10 +35,17 @@ const REWARD_NOISE_STREAM = 0x27d4eb2f;
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
  * concrete classes chosen by the config meet. Everything is a singleton within the run.
- * The environment is created here; everything else when first resolved.
+ * The environment is created here; everything else when first resolved. The container owns what
+ * it builds: `dispose()` frees it (and a failure while assembling frees what was built so far).
  */
-export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string): Container {
-  const container = new Container({ defaultScope: 'Singleton' });
+export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string): RunContainer {
+  const container = new RunContainer({ defaultScope: 'Singleton' });
+  freeingOnFailure(() => bindRun(container, config, registry, backendName), () => container.dispose());
+  return container;
+}
+
+/** The bindings of {@link createRunContainer}. */
+function bindRun(container: RunContainer, config: ResolvedConfig, registry: PluginRegistry, backendName: string): void {
   const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
   const contribution = (section: SectionName) => {
     const c = registry.section(section).get(config[section].name);
@@ -50,6 +60,7 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
   // chosen now, so that an unknown or missing engine is a config error before any work
   const kernels: KernelsChoice = { kernels: chooseDenseKernels(config.kernels ?? 'auto', { threads: config.kernelThreads ?? 1 }) };
   container.bind(TOKENS.Kernels).toConstantValue(kernels);
+  container.teardown.own('the native kernels', () => kernels.kernels?.dispose());
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
   const checkpoints = new CheckpointRegistry();
   container.bind(TOKENS.Checkpoints).toConstantValue(checkpoints);
@@ -79,16 +90,17 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
     container.bind(TOKENS.EvaluationEnvironment).toConstantValue(created);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
   }
-  container.bind(TOKENS.ForwardEstimator).toDynamicValue((ctx) => {
+  container.bind<Estimator>(TOKENS.ForwardEstimator).toDynamicValue((ctx) => {
     // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
     // (obsDim, nActions), so this is the P_F the sampler and the exact evaluator use
     const gym = ctx.get<GymEnvFactory>(TOKENS.GymEnvFactory);
     return ctx.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
-  });
+  }).onActivation(container.teardown.owns('the forward estimator'));
   if (!isGymEnvFactory(created)) bindSampling(container, config);
-  container.bind(TOKENS.Objective).toDynamicValue(() => contribution('objective').create(config.objective, resolver));
+  container.bind<AnyObjective>(TOKENS.Objective)
+    .toDynamicValue(() => contribution('objective').create(config.objective, resolver) as AnyObjective)
+    .onActivation(container.teardown.owns(`objective '${config.objective.name}'`));
   container.bind(TOKENS.Trainer).to(Trainer);
-  return container;
 }
 
 /** The run's reward noise, on a stream of its own, registered for checkpoints as `rewardNoise`. */

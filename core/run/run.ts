@@ -4,12 +4,10 @@ import { type CheckpointDocument, restoreRunState } from '../training/run-state.
 import type { ResolvedConfig } from '../config/schema.js';
 import { createRunContainer } from './container.js';
 import { TOKENS } from '../di/tokens.js';
-import type { Estimator } from '../tensor/estimator.js';
+import { attempt, withTeardown } from './teardown.js';
 import type { EventBus, RunFinished } from '../events/bus.js';
-import type { Objective } from '../objectives/objective.js';
 import type { PluginRegistry, Resolver } from '../plugin/plugin.js';
 import { selectBackend } from '../tensor/backend.js';
-import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { Trainer } from '../training/trainer.js';
 
 /** Options of {@link train}. */
@@ -33,7 +31,9 @@ export interface TrainResult {
 
 /**
  * Trains one run from a validated config: selects the tensor backend, assembles the container,
- * attaches the subscribers, runs the trainer, and frees every tensor of the run at the end.
+ * attaches the subscribers, runs the trainer, and frees every tensor of the run at the end: only
+ * what the run built, last built first. A failed run rejects with the error that ended it, also
+ * when freeing fails too (that failure is attached to it, see `suppressedErrors`).
  */
 export async function train(config: ResolvedConfig, registry: PluginRegistry, options: TrainOptions = {}): Promise<TrainResult> {
   const backend = await selectBackend(config.backend);
@@ -41,7 +41,7 @@ export async function train(config: ResolvedConfig, registry: PluginRegistry, op
   const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
   const bus = container.get<EventBus>(TOKENS.EventBus);
   const subscriptions: Subscription[] = [];
-  try {
+  const run = async (): Promise<TrainResult> => {
     const names = options.subscribers ?? [...registry.subscribers.keys()];
     for (const name of names) {
       if (!registry.subscribers.has(name)) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
@@ -57,11 +57,12 @@ export async function train(config: ResolvedConfig, registry: PluginRegistry, op
     if (options.resume) restoreRunState(container, options.resume);
     const finished = await container.get<Trainer>(TOKENS.Trainer).run();
     return { backend, finished };
-  } finally {
-    bus.complete();
-    for (const s of subscriptions) s.unsubscribe();
-    if (container.isBound(TOKENS.Objective)) container.get<Objective>(TOKENS.Objective).dispose();
-    container.get<Estimator>(TOKENS.ForwardEstimator).dispose();
-    container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
-  }
+  };
+  // the subscribers see the streams complete and let go before the container frees what it built
+  const teardown = (): Error[] => [
+    ...attempt('the event bus', () => bus.complete()),
+    ...subscriptions.flatMap((s) => attempt('a subscriber', () => s.unsubscribe())),
+    ...container.dispose(),
+  ];
+  return withTeardown(run, teardown);
 }

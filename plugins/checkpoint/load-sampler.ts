@@ -9,7 +9,7 @@ import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';
-import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
+import { freeingOnFailure, throwIfFailed } from '../../core/run/teardown.js';
 import { openCheckpointedRun } from './resume.js';
 
 /** Terminal states drawn from a trained forward policy, with their log-rewards. */
@@ -57,11 +57,15 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
   const { config, registry, checkpoint } = await openCheckpointedRun(runDir, [], options.plugins);
   const backend = await selectBackend(options.backend ?? config.backend);
   const container = createRunContainer(options.kernels === undefined ? config : { ...config, kernels: options.kernels }, registry, backend);
-  if (!container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
-  // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
-  const env = container.get<Environment>(TOKENS.EvaluationEnvironment);
-  const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
-  loadVariables(forward.variables, checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
+  // what was built so far is freed when loading fails; the error that stopped it is the one reported
+  const { env, forward } = freeingOnFailure(() => {
+    if (!container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+    // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
+    const env = container.get<Environment>(TOKENS.EvaluationEnvironment);
+    const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
+    loadVariables(forward.variables, checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
+    return { env, forward };
+  }, () => container.dispose());
   const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));
   const d = env.stateDim;
   return {
@@ -79,9 +83,6 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
       }
       return { states, logRewards, stateDim: d };
     },
-    dispose: () => {
-      forward.dispose();
-      container.get<KernelsChoice>(TOKENS.Kernels).kernels?.dispose();
-    },
+    dispose: () => throwIfFailed(container.dispose()),
   };
 }
