@@ -9,9 +9,9 @@ import { train } from '../core/run/run.js';
 import { attachTimeBudget } from '../core/training/time-budget.js';
 import type { Trainer } from '../core/training/trainer.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
-import { readCheckpoint } from '../plugins/checkpoint/files.js';
+import { readCheckpoint } from '../run-folder/checkpoint-file.js';
 import { loadPlugins } from '../plugins/loader.js';
-import { runDirectory } from '../plugins/loggers/jsonl.js';
+import { runDirectory } from '../run-folder/writers/jsonl.js';
 
 /** How often the worker tells the benchmark how far it is (milliseconds). */
 const PROGRESS_EVERY_MS = 500;

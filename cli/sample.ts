@@ -1,7 +1,7 @@
 import '../plugins/node/tensor-host.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { loadSampler, type TerminalSamples } from '../plugins/checkpoint/load-sampler.js';
+import { loadSampler, type TerminalSamples } from '../plugins/node/load-sampler.js';
 
 /** Options of `gfn sample`, as given on the command line. */
 export interface SampleCommandOptions {

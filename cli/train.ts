@@ -9,9 +9,9 @@ import { PluginRegistry } from '../core/plugin/plugin.js';
 import { train } from '../core/run/run.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
-import { openCheckpointedRun } from '../plugins/checkpoint/resume.js';
+import { openCheckpointedRun } from '../plugins/node/resume.js';
 import { loadPlugins } from '../plugins/loader.js';
-import { runDirectory } from '../plugins/loggers/jsonl.js';
+import { runDirectory } from '../run-folder/writers/jsonl.js';
 import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
 
 /**

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { type MetricsRecord, parseLines } from './records.js';
+import { type MetricsRecord, parseLines } from '../run-folder/records.js';
 
 /** What one {@link JsonlFollower.read} found. */
 export interface FollowedChunk {

@@ -2,8 +2,8 @@
  * The files of a run folder and of a benchmark folder that the dashboard reads, as the loggers,
  * the checkpointer and `gfn bench` write them.
  */
-export { CHECKPOINT_FILE } from '../plugins/checkpoint/files.js';
-export { VIEWS_DIR, viewFileIteration } from '../plugins/loggers/view-files.js';
+export { CHECKPOINT_FILE } from '../run-folder/checkpoint-file.js';
+export { VIEWS_DIR, viewFileIteration } from '../run-folder/layout.js';
 
 /** One JSON record per line: start, iteration, evaluation, resume, finished, error. */
 export const METRICS_FILE = 'metrics.jsonl';

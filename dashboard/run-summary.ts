@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoundedReader } from './bounded-read.js';
 import { CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE } from './layout.js';
-import { type MetricsRecord, numericFields, parseLines } from './records.js';
+import { type MetricsRecord, numericFields, parseLines } from '../run-folder/records.js';
 
 /**
  * Where a run stands, from its files: `finished` / `failed` when the last complete line of

@@ -8,9 +8,9 @@ import './node/tensor-host.js';
 export * from './plugin-kit.js';
 export { readRawConfig } from './node/config-file.js';
 export { builtinPlugin } from './builtin/index.js';
-export { type CheckpointSampler, loadSampler, type LoadSamplerOptions, type TerminalSamples } from './checkpoint/load-sampler.js';
-export { openCheckpointedRun, type CheckpointedRun } from './checkpoint/resume.js';
-export { readCheckpoint } from './checkpoint/files.js';
+export { type CheckpointSampler, loadSampler, type LoadSamplerOptions, type TerminalSamples } from './node/load-sampler.js';
+export { openCheckpointedRun, type CheckpointedRun } from './node/resume.js';
+export { readCheckpoint } from '../run-folder/checkpoint-file.js';
 export { nodeFileAccess } from './node/file-access.js';
 // conformance kit, objective part: builds the objective a config names as `gfn train` would
 export { checkObjective, type ObjectiveCheckOptions } from './conformance.js';

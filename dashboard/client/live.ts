@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../records.js';
+import type { MetricsRecord } from '../../run-folder/records.js';
 import { RunSeries } from './series.js';
 
 const RETRY_MS = 2000;

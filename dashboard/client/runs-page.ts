@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../records.js';
+import type { MetricsRecord } from '../../run-folder/records.js';
 import { el, getJson, type RunsResponse } from './api.js';
 import { type ChartRow, MetricChart, runColours } from './charts.js';
 import { LiveLogs } from './live.js';

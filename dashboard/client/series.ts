@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../records.js';
+import type { MetricsRecord } from '../../run-folder/records.js';
 
 /** What the curves are plotted against. */
 export type XAxis = 'iterations' | 'trajectories' | 'seconds';

@@ -1,6 +1,6 @@
 import type { Result } from 'vega-embed';
 import type { EvaluationView } from '../../core/env/view.js';
-import type { ViewFile } from '../../plugins/loggers/view-files.js';
+import type { ViewFile } from '../../run-folder/layout.js';
 import { el, fileUrl, getJson } from './api.js';
 import { renderView } from './views.js';
 

@@ -1,10 +1,10 @@
 // a program that uses the Node bundle is a Node host: native TensorFlow and the gradients' source
 import '../node/tensor-host.js';
 import { definePlugin } from '../../core/plugin/plugin.js';
-import { checkpointSubscriber } from '../checkpoint/subscriber.js';
-import { evaluationViewsSubscriber } from '../loggers/evaluation-views.js';
-import { jsonlSubscriber } from '../loggers/jsonl.js';
-import { progressSubscriber } from '../loggers/progress.js';
+import { checkpointSubscriber } from '../../run-folder/writers/checkpoint.js';
+import { evaluationViewsSubscriber } from '../../run-folder/writers/evaluation-views.js';
+import { jsonlSubscriber } from '../../run-folder/writers/jsonl.js';
+import { progressSubscriber } from '../node/progress.js';
 import { nodeFileAccess } from '../node/file-access.js';
 import { builtinContributions } from './contributions.js';
 import { evaluatorSubscriber } from './evaluation.js';

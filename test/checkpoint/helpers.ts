@@ -6,7 +6,7 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { Trainer } from '../../core/training/trainer.js';
 import { train } from '../../core/run/run.js';
 import type { PluginRegistry } from '../../core/plugin/plugin.js';
-import { readCheckpoint } from '../../plugins/checkpoint/files.js';
+import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 
 /** A fresh folder for run outputs. */
 export function tempRunsDir(): string {

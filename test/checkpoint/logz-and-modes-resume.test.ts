@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Trainer } from '../../core/training/trainer.js';
 import { train } from '../../core/run/run.js';
-import { readCheckpoint } from '../../plugins/checkpoint/files.js';
+import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
 

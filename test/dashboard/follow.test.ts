@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonlFollower } from '../../dashboard/follow.js';
-import type { MetricsRecord } from '../../dashboard/records.js';
+import type { MetricsRecord } from '../../run-folder/records.js';
 import { type Dashboard, startDashboard } from '../../dashboard/server.js';
 import { tempDir, writeRun } from './helpers.js';
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { HeatmapsView, TableView } from '../../core/env/view.js';
 import { train } from '../../core/run/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
-import { VIEWS_DIR, type ViewFile, viewFileIteration } from '../../plugins/loggers/view-files.js';
-import { readCheckpoint } from '../../plugins/checkpoint/files.js';
-import { ViewHistory } from '../../plugins/loggers/view-history.js';
+import { VIEWS_DIR, type ViewFile, viewFileIteration } from '../../run-folder/layout.js';
+import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
+import { ViewHistory } from '../../run-folder/writers/view-history.js';
 import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
 
 describe('ViewHistory', () => {

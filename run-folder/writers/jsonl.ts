@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
-import { writeFileAtomic } from '../../run-folder/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** Folder of a run's outputs. */
 export function runDirectory(config: ResolvedConfig): string {

@@ -5,9 +5,9 @@ import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
-import { writeFileAtomic } from '../../run-folder/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { runDirectory } from './jsonl.js';
-import { VIEWS_DIR, type ViewFile, viewFileIteration, viewFileName } from './view-files.js';
+import { VIEWS_DIR, type ViewFile, viewFileIteration, viewFileName } from '../layout.js';
 import { ViewHistory } from './view-history.js';
 
 /** Significant digits of the numbers in a view file (a picture, not a result). */

@@ -6,9 +6,9 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { Resolver, SubscriberContribution } from '../../core/plugin/plugin.js';
 import type { Trainer } from '../../core/training/trainer.js';
-import type { AtomicWriteOps } from '../../run-folder/atomic-write.js';
-import { runDirectory } from '../loggers/jsonl.js';
-import { writeCheckpoint } from './files.js';
+import type { AtomicWriteOps } from '../atomic-write.js';
+import { runDirectory } from './jsonl.js';
+import { writeCheckpoint } from '../checkpoint-file.js';
 
 /** Options of {@link createCheckpointSubscriber}. */
 export interface CheckpointSubscriberOptions {

@@ -6,7 +6,7 @@ import { resolveConfig } from '../../core/config/validate.js';
 import { type Plugin, PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../builtin/index.js';
 import { loadPlugins } from '../loader.js';
-import { readCheckpoint } from './files.js';
+import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 
 /** A run rebuilt from its checkpoint: the config (with any overrides), its plugins and the saved state. */
 export interface CheckpointedRun {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CheckpointDocument, parseCheckpoint } from '../../core/training/run-state.js';
-import { type AtomicWriteOps, writeFileAtomic } from '../../run-folder/atomic-write.js';
+import { type CheckpointDocument, parseCheckpoint } from '../core/training/run-state.js';
+import { type AtomicWriteOps, writeFileAtomic } from './atomic-write.js';
 
 /** File name of a run's checkpoint inside its folder. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
