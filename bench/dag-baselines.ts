@@ -7,17 +7,19 @@
  *   npx tsx --tsconfig tsconfig.json bench/dag-baselines.ts --run runs/literature-dag10-mdb
  *   npx tsx --tsconfig tsconfig.json bench/dag-baselines.ts --d 10 --seed 0 --local-scores 2000000
  *
- * With `--run`, the data settings come from the run's config.json and the budget from the last
+ * With `--run`, the data settings come from the run's saved config and the budget from the last
  * evaluation's `localScoreCalls` (training and evaluation together: generous to MCMC). The chain
  * starts from the empty graph; the first half of its kept states is discarded as burn-in.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { BgeScore } from '../envs/dag/bge.js';
 import { syntheticDagData } from '../envs/dag/data.js';
 import { structureMcmc } from '../envs/dag/structure-mcmc.js';
 import { structureMetrics } from '../envs/dag/structure-metrics.js';
+import { configPath } from '../run-folder/paths.js';
+import { readMetricsLog } from '../run-folder/metrics-reader.js';
+import { recordMetrics } from '../run-folder/records.js';
 
 const program = new Command()
   .option('--run <dir>', 'a DAG run folder: data settings from its config, budget from its last evaluation')
@@ -35,14 +37,13 @@ let env = { d: Number(o.d), seed: Number(o.seed), samples: Number(o.samples), no
 let budget = o.localScores === undefined ? NaN : Number(o.localScores);
 let gfn: Record<string, number> | undefined;
 if (o.run) {
-  const config = JSON.parse(readFileSync(join(o.run, 'config.json'), 'utf8')) as { env: typeof env & { name: string } };
+  const config = JSON.parse(readFileSync(configPath(o.run), 'utf8')) as { env: typeof env & { name: string } };
   if (config.env.name !== 'dag') throw new Error(`--run ${o.run}: env.name is '${config.env.name}', not 'dag'`);
   env = { d: config.env.d, seed: config.env.seed, samples: config.env.samples, noiseStd: config.env.noiseStd };
-  const lines = readFileSync(join(o.run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
-  const last = lines.filter((r) => r.type === 'evaluation').pop();
-  if (!last) throw new Error(`--run ${o.run}: no evaluation in metrics.jsonl`);
-  gfn = last as Record<string, number>;
-  if (Number.isNaN(budget)) budget = Number(last.localScoreCalls);
+  const last = readMetricsLog(o.run)?.records.filter((r) => r.type === 'evaluation').pop();
+  if (!last) throw new Error(`--run ${o.run}: no evaluation in its metrics log`);
+  gfn = { iteration: last.iteration, ...recordMetrics(last) };
+  if (Number.isNaN(budget)) budget = Number(gfn.localScoreCalls);
 }
 if (!(budget > 0)) throw new Error('give --local-scores, or --run with a run whose evaluations report localScoreCalls');
 

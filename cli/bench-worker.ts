@@ -11,7 +11,7 @@ import type { Trainer } from '../core/training/trainer.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { readCheckpoint } from '../run-folder/checkpoint-file.js';
 import { loadPlugins } from '../plugins/loader.js';
-import { runDirectory } from '../run-folder/writers/jsonl.js';
+import { runDirectory } from '../run-folder/paths.js';
 
 /** How often the worker tells the benchmark how far it is (milliseconds). */
 const PROGRESS_EVERY_MS = 500;
@@ -28,7 +28,7 @@ const send = (m: WorkerMessage): Promise<void> =>
  * display (the parent draws the overall progress), and the wall-time budget when there is one;
  * continues from the run folder's checkpoint when asked to, and tells the parent about each
  * checkpoint written (a queue worker ships it to where another worker can resume from it). The run's own
- * `metrics.jsonl` records a failure with its message.
+ * metrics log records a failure with its message.
  */
 async function runOne(request: WorkerRequest): Promise<void> {
   try {

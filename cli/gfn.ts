@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { suppressedErrors } from '../core/run/teardown.js';
+import { CHECKPOINT_FILE } from '../run-folder/layout.js';
 
 // Each command's modules are imported when the command runs: `gfn --help` loads nothing else, and
 // `gfn list` no tensor backend (start-up time: `npm run bench:startup`).
@@ -15,7 +16,7 @@ program
   .description('train from a JSON config, or continue a checkpointed run (--resume runs/<name>)')
   .argument('[config]', 'path to a config file (e.g. configs/default.json)')
   .option('-s, --set <key=value>', 'override a config field (repeatable), e.g. --set env.height=16', collect, [])
-  .option('-r, --resume <run-dir>', 'continue the run in this folder from its checkpoint.json (same metrics as an uninterrupted run)')
+  .option('-r, --resume <run-dir>', `continue the run in this folder from its ${CHECKPOINT_FILE} (same metrics as an uninterrupted run)`)
   .option('--dashboard', 'serve the dashboard for the runs folder beside the run and print its address (it keeps serving after the run, until Ctrl-C)')
   .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', '8080')
   .option('--dashboard-host <host>', 'interface of --dashboard', '127.0.0.1')
@@ -27,7 +28,7 @@ program
 program
   .command('sample')
   .description('draw terminal objects and their log-rewards from a checkpointed run\'s forward policy')
-  .requiredOption('-c, --checkpoint <run-dir>', 'folder of the run (runs/<name>) or its checkpoint.json')
+  .requiredOption('-c, --checkpoint <run-dir>', `folder of the run (runs/<name>) or its ${CHECKPOINT_FILE}`)
   .option('-n, --n <count>', 'number of samples', '10000')
   .requiredOption('-o, --out <file>', 'output file')
   .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')

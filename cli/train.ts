@@ -11,7 +11,7 @@ import type { Dashboard } from '../dashboard/server.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { openCheckpointedRun } from '../plugins/node/resume.js';
 import { loadPlugins } from '../plugins/loader.js';
-import { runDirectory } from '../run-folder/writers/jsonl.js';
+import { runDirectory } from '../run-folder/paths.js';
 import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
 
 /**

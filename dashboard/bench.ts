@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoundedReader } from './bounded-read.js';
-import { BENCH_FILE, BENCH_RUNS_DIR, BENCH_SUMMARY_FILE, benchRunName } from './layout.js';
+import { BENCH_FILE, BENCH_RUNS_DIR, BENCH_SUMMARY_FILE, benchRunName } from '../harness/bench-layout.js';
 
 /** A benchmark folder as the dashboard shows it. */
 export interface BenchDetails {

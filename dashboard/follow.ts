@@ -1,12 +1,13 @@
 import { open, stat } from 'node:fs/promises';
-import { type MetricsRecord, parseLines } from '../run-folder/records.js';
+import { parseMetricsText } from '../run-folder/metrics-reader.js';
+import type { MetricsRecord } from '../run-folder/records.js';
 
 /** What one {@link JsonlFollower.read} found. */
 export interface FollowedChunk {
   /** The file was replaced or rewritten (a fresh run, a resume that trimmed it): reading restarted at 0. */
   reset: boolean;
   records: MetricsRecord[];
-  /** Malformed complete lines skipped. */
+  /** Complete lines skipped: they hold no record (garbage, a kind this version does not know). */
   skipped: number;
   /** Byte offset after the last complete line read. */
   offset: number;
@@ -70,7 +71,7 @@ export class JsonlFollower {
       this.offset += body.length;
       return { reset, records: [], skipped: 1, offset: this.offset, more: true };
     }
-    const { records, skipped } = parseLines(body.subarray(0, lastBreak).toString('utf8').split('\n'));
+    const { records, skipped } = parseMetricsText(body.subarray(0, lastBreak).toString('utf8'));
     this.offset += lastBreak + 1;
     return { reset, records, skipped, offset: this.offset, more: this.offset < st.size && body.length >= this.chunkBytes };
   }

@@ -1,16 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { checkpointPath, configPath, metricsPath } from '../run-folder/paths.js';
+import { type MetricsLog, parseMetricsLines } from '../run-folder/metrics-reader.js';
+import { recordMetrics } from '../run-folder/records.js';
+import { type RunState, runState } from '../run-folder/run-state.js';
 import type { BoundedReader } from './bounded-read.js';
-import { CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE } from './layout.js';
-import { type MetricsRecord, numericFields, parseLines } from '../run-folder/records.js';
 
 /**
- * Where a run stands, from its files: `finished` / `failed` when the last complete line of
- * `metrics.jsonl` is a `finished` / `error` record; otherwise `running` when the log changed
- * recently, `resumable` when a checkpoint lets `gfn train --resume` continue it, else
- * `interrupted` (stopped without a checkpoint).
+ * Where a listed run stands (see `runState`): `running` when its log changed within
+ * `activeWithinMs`, `resumable` when it holds a checkpoint. Listed runs have a log, so never `missing`.
  */
-export type RunStatus = 'running' | 'finished' | 'failed' | 'resumable' | 'interrupted';
+export type RunStatus = Exclude<RunState, 'missing'>;
 
 /** One row of the run list. */
 export interface RunSummary {
@@ -54,12 +53,11 @@ export interface SummaryOptions {
   activeWithinMs: number;
 }
 
-/** The complete lines of a tail: the first piece is cut unless the tail starts the file; the last has no newline yet. */
-function tailRecords(bytes: Buffer, size: number): MetricsRecord[] {
+/** The records of a tail (its first line is cut unless the tail starts the file); a last line without its newline is torn. */
+function tailRecords(bytes: Buffer, size: number): MetricsLog {
   const lines = bytes.toString('utf8').split('\n');
-  lines.pop();
   if (bytes.length < size) lines.shift();
-  return parseLines(lines).records;
+  return parseMetricsLines(lines);
 }
 
 function configSummary(config: Record<string, unknown>): Partial<RunSummary> {
@@ -77,7 +75,7 @@ function configSummary(config: Record<string, unknown>): Partial<RunSummary> {
 }
 
 function readConfig(reader: BoundedReader, dir: string): Record<string, unknown> {
-  const bytes = reader.head(join(dir, CONFIG_FILE), CONFIG_READ_BYTES);
+  const bytes = reader.head(configPath(dir), CONFIG_READ_BYTES);
   if (!bytes) return {};
   try {
     const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
@@ -93,7 +91,7 @@ function readConfig(reader: BoundedReader, dir: string): Record<string, unknown>
  */
 export function summarizeRun(id: string, dir: string, options: SummaryOptions): RunSummary {
   const { reader } = options;
-  const metrics = join(dir, METRICS_FILE);
+  const metrics = metricsPath(dir);
   let updatedMs = 0;
   try {
     updatedMs = statSync(metrics).mtimeMs;
@@ -101,18 +99,17 @@ export function summarizeRun(id: string, dir: string, options: SummaryOptions): 
     // no log yet
   }
   let tail = reader.tail(metrics, TAIL_READ_BYTES);
-  let records = tail ? tailRecords(tail.bytes, tail.size) : [];
-  if (tail && tail.size > tail.bytes.length && !records.some((r) => r.type === 'evaluation')) {
+  let log = tail ? tailRecords(tail.bytes, tail.size) : { records: [], skipped: 0, torn: false };
+  if (tail && tail.size > tail.bytes.length && !log.records.some((r) => r.type === 'evaluation')) {
     tail = reader.tail(metrics, WIDE_TAIL_READ_BYTES);
-    if (tail) records = tailRecords(tail.bytes, tail.size);
+    if (tail) log = tailRecords(tail.bytes, tail.size);
   }
-  const summary: RunSummary = { id, status: 'interrupted', latest: {}, updatedMs, ...configSummary(readConfig(reader, dir)) };
+  const { records } = log;
+  // the run was listed for its log: one that cannot be read at the moment counts as empty
+  const status = runState({ log, active: options.now - updatedMs < options.activeWithinMs, checkpoint: existsSync(checkpointPath(dir)) });
+  const summary: RunSummary = { id, status: status === 'missing' ? 'interrupted' : status, latest: {}, updatedMs, ...configSummary(readConfig(reader, dir)) };
   const last = records.at(-1);
-  if (last?.type === 'finished') summary.status = 'finished';
-  else if (last?.type === 'error') summary.status = 'failed';
-  else if (options.now - updatedMs < options.activeWithinMs) summary.status = 'running';
-  else if (existsSync(join(dir, CHECKPOINT_FILE))) summary.status = 'resumable';
-  if (last?.type === 'error' && typeof last.message === 'string') summary.error = last.message;
+  if (status === 'failed' && last?.type === 'error') summary.error = last.message;
 
   // the iterations of the current process: after its start or resume line, when the tail holds it
   let segmentStart = -1;
@@ -122,18 +119,18 @@ export function summarizeRun(id: string, dir: string, options: SummaryOptions): 
   const iterations = records.slice(segmentStart + 1).filter((r) => r.type === 'iteration');
   const lastIteration = iterations.at(-1);
   if (lastIteration) {
-    summary.iteration = Number(lastIteration.iteration);
-    summary.trajectories = Number(lastIteration.trajectories);
-    summary.elapsedSeconds = Number(lastIteration.elapsedMs) / 1000;
+    summary.iteration = lastIteration.iteration;
+    summary.trajectories = lastIteration.trajectories;
+    summary.elapsedSeconds = lastIteration.elapsedMs / 1000;
     if (typeof lastIteration.loss === 'number') summary.latest.loss = lastIteration.loss;
     const first = iterations[0]!;
-    const seconds = (Number(lastIteration.elapsedMs) - Number(first.elapsedMs)) / 1000;
-    if (seconds > 0) summary.itPerSec = (Number(lastIteration.iteration) - Number(first.iteration)) / seconds;
+    const seconds = (lastIteration.elapsedMs - first.elapsedMs) / 1000;
+    if (seconds > 0) summary.itPerSec = (lastIteration.iteration - first.iteration) / seconds;
   }
   const evaluation = records.filter((r) => r.type === 'evaluation').at(-1);
   if (evaluation) {
-    summary.evaluationIteration = Number(evaluation.iteration);
-    Object.assign(summary.latest, numericFields(evaluation, ['iteration']));
+    summary.evaluationIteration = evaluation.iteration;
+    Object.assign(summary.latest, recordMetrics(evaluation));
   }
   return summary;
 }

@@ -1,7 +1,8 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BoundedReader } from './bounded-read.js';
-import { BENCH_FILE, METRICS_FILE } from './layout.js';
+import { BENCH_FILE } from '../harness/bench-layout.js';
+import { METRICS_FILE } from '../run-folder/layout.js';
 import { type RunSummary, summarizeRun } from './run-summary.js';
 
 /** A `gfn bench` output folder found under the root. */
@@ -39,7 +40,7 @@ function entries(dir: string): Dirent[] {
 }
 
 /**
- * Lists the runs (folders holding `metrics.jsonl`) and benchmarks (folders holding `bench.json`)
+ * Lists the runs (folders holding a metrics log) and benchmarks (folders holding `bench.json`)
  * under `root`, newest change first. Symbolic links are not followed, hidden folders and
  * `node_modules` are skipped, and a run folder is not searched further.
  */

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { benchDetails } from './bench.js';
 import { type BoundedReader, fileReader } from './bounded-read.js';
 import { clientBundle } from './client-bundle.js';
-import { VIEWS_DIR, viewFileIteration } from './layout.js';
+import { VIEWS_DIR, viewFileIteration } from '../run-folder/layout.js';
 import { resolveInside } from './safe-path.js';
 import { scanRoot } from './scan.js';
 import { registerStream } from './stream.js';

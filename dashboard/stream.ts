@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JsonlFollower } from './follow.js';
-import { METRICS_FILE } from './layout.js';
+import { metricsPath } from '../run-folder/paths.js';
 import { resolveInside } from './safe-path.js';
 
 /** How often a stream looks for new lines (a stat per followed run; bytes are read only when the log grew). */
@@ -11,7 +10,7 @@ const KEEPALIVE_MS = 15_000;
 export const MAX_FOLLOWED_RUNS = 64;
 
 /**
- * `GET /api/stream?run=<id>&from=<offset>&run=…`: server-sent events following the `metrics.jsonl`
+ * `GET /api/stream?run=<id>&from=<offset>&run=…`: server-sent events following the metrics log
  * of each run from its offset (0 = from the start): `records` events
  * (`{ run, offset, records, skipped }`) as lines are appended, `reset` events (`{ run }`) when a
  * log was replaced and is being read again from the start. One connection serves several runs.
@@ -29,7 +28,7 @@ export function registerStream(app: FastifyInstance, root: string): void {
       const offset = Number(offsets[i] ?? 0);
       if (dir === undefined) return reply.code(404).send({ error: `no run '${run}' under the dashboard's folder` });
       if (!Number.isSafeInteger(offset) || offset < 0) return reply.code(400).send({ error: `from=${offsets[i]} is not a byte offset` });
-      followers.push({ run, follower: new JsonlFollower(join(dir, METRICS_FILE), offset) });
+      followers.push({ run, follower: new JsonlFollower(metricsPath(dir), offset) });
     }
     reply.hijack();
     const out = reply.raw;

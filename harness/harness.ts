@@ -2,13 +2,16 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { PluginRegistry } from '../core/plugin/plugin.js';
+import { configPath } from '../run-folder/paths.js';
+import { appendRunError } from '../run-folder/metrics-writer.js';
+import { hasEnded } from '../run-folder/run-state.js';
 import { BENCH_FILE } from './bench-layout.js';
 import { type BenchConfig, readBenchConfig } from './config.js';
 import { trainingIdentity } from './config-identity.js';
 import { expandGrid, loadBase, type RunSpec, validateGrid } from './grid.js';
 import type { RunLauncher } from './launcher.js';
 import { collectResults, writeBenchOutputs } from './outputs.js';
-import { appendRunError, readRunLog } from './run-log.js';
+import { readRunLog } from './run-log.js';
 import type { RunResult } from './statistics.js';
 
 /** Overall progress of a benchmark. */
@@ -126,10 +129,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       running.delete(spec.id);
       if (signal.aborted) return;
       let log = readRunLog(spec.dir);
-      if (log.state !== 'finished' && log.state !== 'failed') {
+      if (!hasEnded(log.state)) {
         appendRunError(spec.dir, outcome.error ?? 'the worker ended before the run finished');
         // a run that died before it started leaves no config: record which config failed
-        const saved = join(spec.dir, 'config.json');
+        const saved = configPath(spec.dir);
         if (!existsSync(saved)) writeFileSync(saved, `${JSON.stringify(spec.config, null, 2)}\n`);
         log = readRunLog(spec.dir);
       }
@@ -163,15 +166,15 @@ function planRun(spec: RunSpec, retryFailed: boolean, report: BenchReporter): 'r
     report.line(`[bench] ${spec.id}: keeping the recorded failure (${log.error}); --retry-failed runs it again`);
     return 'keep-failure';
   }
-  const why = !sameConfig && (log.state === 'finished' || log.state === 'failed') ? 'its config changed' : log.state === 'failed' ? 'it failed before' : 'its log is incomplete';
+  const why = !sameConfig && hasEnded(log.state) ? 'its config changed' : log.state === 'failed' ? 'it failed before' : 'its log is incomplete';
   report.line(`[bench] ${spec.id}: ${why}; re-running from scratch`);
   return 'run';
 }
 
-/** Whether the run folder's `config.json` is the config this grid would run now (`logging` aside). */
+/** Whether the run folder's saved config is the config this grid would run now (`logging` aside). */
 function savedConfigMatches(spec: RunSpec): boolean {
   try {
-    return trainingIdentity(JSON.parse(readFileSync(join(spec.dir, 'config.json'), 'utf8')) as object) === trainingIdentity(spec.config);
+    return trainingIdentity(JSON.parse(readFileSync(configPath(spec.dir), 'utf8')) as object) === trainingIdentity(spec.config);
   } catch {
     return false;
   }

@@ -9,14 +9,14 @@ export interface WorkerRequest {
   config: ResolvedConfig;
   /** Wall-time budget in seconds, when the bench budget is `seconds`. */
   stopAfterSeconds?: number;
-  /** Continue from the `checkpoint.json` in the run's folder instead of starting afresh. */
+  /** Continue from the checkpoint in the run's folder instead of starting afresh. */
   resume?: boolean;
 }
 
 /** What a worker process reports back. */
 export type WorkerMessage =
   | { type: 'progress'; iteration: number; elapsedMs: number }
-  /** A checkpoint of the run was written to its folder (after `metrics.jsonl` got that iteration's lines). */
+  /** A checkpoint of the run was written to its folder (after its metrics log got that iteration's records). */
   | { type: 'checkpoint' }
   | { type: 'done'; iterations: number; elapsedMs: number }
   | { type: 'error'; message: string };
@@ -42,7 +42,7 @@ export interface LaunchHooks {
  * Where the runs of a benchmark execute: local worker processes ({@link workerPoolLauncher}), a
  * job queue that workers on other machines take runs from, or in-process in tests. The harness
  * only launches runs and reads their folders; it never knows which one it talks to. Each run ends
- * with its `metrics.jsonl` (and `config.json`) in `spec.dir`. `launch` resolves with the error when
+ * with its metrics log (and saved config) in `spec.dir`. `launch` resolves with the error when
  * the run did not finish; `close` releases whatever the launcher holds once the benchmark is done.
  */
 export interface RunLauncher {

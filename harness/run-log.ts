@@ -1,10 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { type MetricsLog, readMetricsLog } from '../run-folder/metrics-reader.js';
+import { type IterationRecord, type MetricsRecord, recordMetrics } from '../run-folder/records.js';
+import { type RunState, runState } from '../run-folder/run-state.js';
 
-/** A run's state as its `metrics.jsonl` tells it. */
-export type RunState = 'missing' | 'partial' | 'finished' | 'failed';
-
-/** One evaluation point of a run, joined with the iteration line of the same iteration. */
+/** One evaluation point of a run, joined with the iteration record of the same iteration. */
 export interface EvaluationPoint {
   /** Training iterations (updates) completed at this point; 0 = evaluated before the first update. */
   iterations: number;
@@ -18,55 +16,47 @@ export interface EvaluationPoint {
   metrics: Record<string, number>;
 }
 
-/** Everything the benchmark needs from one run's `metrics.jsonl`. */
+/** Everything the benchmark needs from one run's metrics log. */
 export interface RunLog {
+  /**
+   * `missing`, `finished`, `failed`, or `interrupted` for a log that has not ended (the harness
+   * reads a run only when no worker is writing it, and never resumes from a checkpoint itself).
+   */
   state: RunState;
   backend?: string;
   points: EvaluationPoint[];
-  /** From the `finished` line. */
+  /** From the `finished` record. */
   finished?: { iterations: number; elapsedSeconds: number };
-  /** From the last `error` line. */
+  /** From the last `error` record. */
   error?: string;
 }
 
-/** Path of a run's metrics log. */
-export function metricsPath(runDir: string): string {
-  return join(runDir, 'metrics.jsonl');
-}
-
-/**
- * Reads a run's `metrics.jsonl`. A run is `finished` when its last line is a `finished` record,
- * `failed` when it is an `error` record, `partial` when it stops anywhere else (a killed worker),
- * `missing` without a log. A torn last line (a write cut short) counts as partial.
- */
+/** Reads the metrics log of the run in `runDir` (see `runState` for its state). */
 export function readRunLog(runDir: string): RunLog {
-  const path = metricsPath(runDir);
-  if (!existsSync(path)) return { state: 'missing', points: [] };
-  const { records, torn } = readRecords(path);
+  const metrics = readMetricsLog(runDir);
+  const log: RunLog = { state: runState({ log: metrics }), points: [] };
+  if (!metrics) return log;
+  const { records, elapsedMs } = continuousTimes(metrics);
   // the evaluator publishes while the iteration is being published, so an iteration's evaluation
-  // line comes before its iteration line: join them after reading everything
-  const iterations = new Map<number, Record<string, unknown>>();
-  for (const r of records) if (r.type === 'iteration') iterations.set(Number(r.iteration), r);
-  const log: RunLog = { state: 'partial', points: [] };
+  // record comes before its iteration record: join them after reading everything
+  const iterations = new Map<number, IterationRecord>();
+  for (const r of records) if (r.type === 'iteration') iterations.set(r.iteration, r);
   for (const r of records) {
-    if ((r.type === 'start' || r.type === 'resume') && typeof r.backend === 'string') log.backend = r.backend;
+    if (r.type === 'start' || r.type === 'resume') log.backend = r.backend;
     else if (r.type === 'evaluation') {
-      const { type: _t, iteration, method: _m, durationMs: _d, ...metrics } = r;
-      // an evaluation at iteration 0 (before any update) has no iteration line: nothing seen yet
-      const it = Number(iteration) === 0 ? { trajectories: 0, elapsedMs: 0 } : iterations.get(Number(iteration));
+      // an evaluation at iteration 0 (before any update) has no iteration record: nothing seen yet
+      const it = r.iteration === 0 ? undefined : iterations.get(r.iteration);
+      const before = r.iteration === 0 ? 0 : Number.NaN;
       log.points.push({
-        iterations: iterationsCompleted(Number(iteration)),
-        trajectories: Number(it?.trajectories ?? Number.NaN),
-        elapsedSeconds: Number(it?.elapsedMs ?? Number.NaN) / 1000,
+        iterations: iterationsCompleted(r.iteration),
+        trajectories: it?.trajectories ?? before,
+        elapsedSeconds: (it ? elapsedMs.get(it)! : before) / 1000,
         ...(typeof it?.loss === 'number' ? { loss: it.loss } : {}),
-        metrics: numbers(metrics),
+        metrics: recordMetrics(r),
       });
-    } else if (r.type === 'finished') log.finished = { iterations: Number(r.iterations), elapsedSeconds: Number(r.elapsedMs) / 1000 };
-    else if (r.type === 'error') log.error = String(r.message);
+    } else if (r.type === 'finished') log.finished = { iterations: r.iterations, elapsedSeconds: elapsedMs.get(r)! / 1000 };
+    else if (r.type === 'error') log.error = r.message;
   }
-  const last = records.at(-1);
-  if (!torn && last?.type === 'finished') log.state = 'finished';
-  else if (!torn && last?.type === 'error') log.state = 'failed';
   return log;
 }
 
@@ -81,57 +71,32 @@ export function iterationsCompleted(iteration: number): number {
 
 /**
  * Seconds of training (a resumed run's earlier time included) when the run had completed
- * `iterations` iterations, from its `metrics.jsonl`; undefined when the log has no such line.
+ * `iterations` iterations, from its metrics log; undefined when the log has no such record.
  * A run taken over from its checkpoint spends only what is left of a wall-time budget.
  */
 export function trainingSecondsAt(runDir: string, iterations: number): number | undefined {
-  const path = metricsPath(runDir);
-  if (!existsSync(path)) return undefined;
-  const line = readRecords(path).records.find((r) => r.type === 'iteration' && iterationsCompleted(Number(r.iteration)) === iterations);
-  return line === undefined ? undefined : Number(line.elapsedMs) / 1000;
+  const metrics = readMetricsLog(runDir);
+  if (!metrics) return undefined;
+  const { records, elapsedMs } = continuousTimes(metrics);
+  const record = records.find((r): r is IterationRecord => r.type === 'iteration' && iterationsCompleted(r.iteration) === iterations);
+  return record === undefined ? undefined : elapsedMs.get(record)! / 1000;
 }
 
-/** The parseable records of a log, with times made continuous across resumes; `torn`: the last line is cut short. */
-function readRecords(path: string): { records: Array<Record<string, unknown>>; torn: boolean } {
-  const records: Array<Record<string, unknown>> = [];
-  let torn = false;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line) as Record<string, unknown>);
-      torn = false;
-    } catch {
-      torn = true;
-    }
-  }
-  // a resumed run (a worker taken over, `gfn train --resume`) restarts its clock: count its time
-  // from where the run stood at the checkpoint, so that seconds and iterations/s cover the whole run
+/**
+ * The `elapsedMs` of each iteration and finished record, made continuous across resumes: a resumed
+ * run (a worker taken over, `gfn train --resume`) restarts its clock, so its time counts from where
+ * the run stood at the checkpoint, and seconds and iterations/s cover the whole run.
+ */
+function continuousTimes({ records }: MetricsLog): { records: MetricsRecord[]; elapsedMs: Map<MetricsRecord, number> } {
+  const elapsedMs = new Map<MetricsRecord, number>();
   let offsetMs = 0;
   let lastElapsedMs = 0;
   for (const r of records) {
     if (r.type === 'resume') offsetMs = lastElapsedMs;
     else if (r.type === 'iteration' || r.type === 'finished') {
-      r.elapsedMs = Number(r.elapsedMs) + offsetMs;
-      lastElapsedMs = r.elapsedMs as number;
+      lastElapsedMs = r.elapsedMs + offsetMs;
+      elapsedMs.set(r, lastElapsedMs);
     }
   }
-  return { records, torn };
-}
-
-/**
- * Records a failure the run could not record itself (a worker that crashed, or failed before
- * training started): appends an `error` line, so that the log ends the way a failed run's does.
- */
-export function appendRunError(runDir: string, message: string): void {
-  mkdirSync(runDir, { recursive: true });
-  const path = metricsPath(runDir);
-  // a line torn by a kill has no newline: start a fresh one so that the error line stays parseable
-  const torn = existsSync(path) && !/(^|\n)$/.test(readFileSync(path, 'utf8'));
-  appendFileSync(path, `${torn ? '\n' : ''}${JSON.stringify({ type: 'error', message })}\n`);
-}
-
-function numbers(record: Record<string, unknown>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(record)) if (typeof v === 'number') out[k] = v;
-  return out;
+  return { records, elapsedMs };
 }

@@ -1,3 +1,4 @@
+import { hasEnded } from '../run-folder/run-state.js';
 import type { EvaluationPoint, RunLog } from './run-log.js';
 
 /** A run of the grid with what its log says. */
@@ -76,7 +77,7 @@ export function objectiveStats(env: string, objective: string, runs: readonly Ru
     iterationsPerSecond: done.map((r) => r.log.finished!.iterations / r.log.finished!.elapsedSeconds),
     thresholds,
     failed: runs.filter((r) => r.log.state === 'failed').map((r) => ({ seed: r.seed, error: r.log.error ?? 'unknown error' })),
-    incomplete: runs.filter((r) => r.log.state === 'missing' || r.log.state === 'partial').map((r) => r.seed),
+    incomplete: runs.filter((r) => !hasEnded(r.log.state)).map((r) => r.seed),
   };
 }
 

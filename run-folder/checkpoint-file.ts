@@ -1,15 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type CheckpointDocument, parseCheckpoint } from '../core/training/run-state.js';
 import { type AtomicWriteOps, writeFileAtomic } from './atomic-write.js';
-
-/** File name of a run's checkpoint inside its folder. */
-export const CHECKPOINT_FILE = 'checkpoint.json';
-
-/** Path of the checkpoint of the run in `runDir`. */
-export function checkpointPath(runDir: string): string {
-  return join(runDir, CHECKPOINT_FILE);
-}
+import { checkpointPath } from './paths.js';
 
 /** Writes `doc` atomically (temporary file, then rename): an interrupted write leaves the previous checkpoint intact. */
 export function writeCheckpoint(runDir: string, doc: CheckpointDocument, ops?: AtomicWriteOps): string {

@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../../run-folder/records.js';
+import type { EvaluationRecord, IterationRecord, MetricsRecord } from '../../run-folder/records.js';
 
 /** What the curves are plotted against. */
 export type XAxis = 'iterations' | 'trajectories' | 'seconds';
@@ -77,7 +77,7 @@ export class RunSeries {
   /** Records applied since the last reset. */
   records = 0;
   private last?: Position & { iteration: number };
-  private pending: MetricsRecord[] = [];
+  private pending: EvaluationRecord[] = [];
   private secondsBefore = 0;
   private window: Array<Position & { iteration: number }> = [];
 
@@ -105,7 +105,7 @@ export class RunSeries {
         this.window = [];
       } else if (r.type === 'iteration') this.iteration(r);
       else if (r.type === 'evaluation') {
-        if (this.last && this.last.iteration === Number(r.iteration)) this.evaluation(r, this.last);
+        if (this.last && this.last.iteration === r.iteration) this.evaluation(r, this.last);
         else this.pending.push(r);
       }
     }
@@ -117,11 +117,11 @@ export class RunSeries {
     return c;
   }
 
-  private iteration(r: MetricsRecord): void {
-    const iteration = Number(r.iteration);
-    const pos = { iteration, iterations: iteration, trajectories: Number(r.trajectories), seconds: this.secondsBefore + Number(r.elapsedMs) / 1000 };
+  private iteration(r: IterationRecord): void {
+    const iteration = r.iteration;
+    const pos = { iteration, iterations: iteration, trajectories: r.trajectories, seconds: this.secondsBefore + r.elapsedMs / 1000 };
     const before = this.last ?? { iteration: 0, iterations: 0, trajectories: 0, seconds: this.secondsBefore };
-    for (const e of this.pending) this.evaluation(e, Number(e.iteration) === iteration ? pos : before);
+    for (const e of this.pending) this.evaluation(e, e.iteration === iteration ? pos : before);
     this.pending = [];
     if (typeof r.loss === 'number') this.curve('loss').push({ ...pos, value: r.loss });
     this.window.push(pos);
@@ -131,8 +131,8 @@ export class RunSeries {
     this.last = pos;
   }
 
-  private evaluation(r: MetricsRecord, at: Position): void {
-    const position = { iterations: Number(r.iteration), trajectories: at.trajectories, seconds: at.seconds };
+  private evaluation(r: EvaluationRecord, at: Position): void {
+    const position = { iterations: r.iteration, trajectories: at.trajectories, seconds: at.seconds };
     for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && !NOT_CHARTED.has(k)) this.curve(k).push({ ...position, value: v });
   }
 }

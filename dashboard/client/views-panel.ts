@@ -1,6 +1,6 @@
 import type { Result } from 'vega-embed';
 import type { EvaluationView } from '../../core/env/view.js';
-import type { ViewFile } from '../../run-folder/layout.js';
+import { VIEWS_DIR, type ViewFile, viewFileName } from '../../run-folder/layout.js';
 import { el, fileUrl, getJson } from './api.js';
 import { renderView } from './views.js';
 
@@ -62,7 +62,7 @@ export class ViewsPanel {
   }
 
   private fetchView(run: string, iteration: number): Promise<ViewFile<EvaluationView> | undefined> {
-    return getJson<ViewFile<EvaluationView>>(fileUrl(run, 'views', `${iteration}.json`)).catch(() => undefined);
+    return getJson<ViewFile<EvaluationView>>(fileUrl(run, VIEWS_DIR, viewFileName(iteration))).catch(() => undefined);
   }
 
   private async show(wanted: number | undefined): Promise<void> {

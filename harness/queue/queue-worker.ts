@@ -5,7 +5,9 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunSpec } from '../grid.js';
 import { workerPoolLauncher } from '../launcher.js';
-import { appendRunError, readRunLog } from '../run-log.js';
+import { CHECKPOINT_FILE } from '../../run-folder/layout.js';
+import { appendRunError } from '../../run-folder/metrics-writer.js';
+import { readRunLog } from '../run-log.js';
 import { MAX_TAKEOVERS, QUEUE_NAME, type RunJobData, type RunJobProgress, type RunJobResult } from './jobs.js';
 import { RunFileStore } from './run-files.js';
 
@@ -73,7 +75,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       rmSync(spec.dir, { recursive: true, force: true });
       fetched = { from: 'none', files: [] };
     }
-    const resume = fetched.files.includes('checkpoint.json');
+    const resume = fetched.files.includes(CHECKPOINT_FILE);
     log(`[worker ${name}] ${resume ? 'resuming' : 'starting'} ${job.data.id} (job ${jobId}, attempt ${job.attemptsMade + 1})`);
     // publications go one after another, in order: a later one never overtakes an earlier one
     let published = Promise.resolve();

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { writeFileAtomic } from '../../run-folder/atomic-write.js';
+import { CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE } from '../../run-folder/layout.js';
 
 /**
  * The files of a run that travel from a worker to the coordinator (and to a worker that takes a
@@ -9,7 +10,7 @@ import { writeFileAtomic } from '../../run-folder/atomic-write.js';
  * holds at least every line up to the checkpoint's iteration (the trainer appends those lines
  * before it writes the checkpoint).
  */
-export const RUN_FILES = ['checkpoint.json', 'config.json', 'metrics.jsonl'] as const;
+export const RUN_FILES = [CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE] as const;
 
 /** Hash field that, instead of the contents, names a shared folder holding the run's files. */
 const DIR_FIELD = '@dir';

@@ -7,8 +7,9 @@ import type { EventBus } from '../../core/events/bus.js';
 import type { Resolver, SubscriberContribution } from '../../core/plugin/plugin.js';
 import type { Trainer } from '../../core/training/trainer.js';
 import type { AtomicWriteOps } from '../atomic-write.js';
-import { runDirectory } from './jsonl.js';
 import { writeCheckpoint } from '../checkpoint-file.js';
+import { CHECKPOINT_FILE } from '../layout.js';
+import { runDirectory } from '../paths.js';
 
 /** Options of {@link createCheckpointSubscriber}. */
 export interface CheckpointSubscriberOptions {
@@ -34,7 +35,7 @@ function services(resolve: Resolver): RunServices {
 }
 
 /**
- * Writes `runs/<name>/checkpoint.json` after every `checkpoint.every`-th iteration (0 = none) and
+ * Writes the run folder's checkpoint file after every `checkpoint.every`-th iteration (0 = none) and
  * when the run finishes, then publishes `checkpoint$`. A run that fails (a NaN, an exception) gets
  * no final checkpoint: the last one written, from before the failure, stays as it is.
  * Subscribed after the evaluator, so a checkpoint taken at an iteration includes that iteration's
@@ -45,7 +46,7 @@ function services(resolve: Resolver): RunServices {
 export function createCheckpointSubscriber(options: CheckpointSubscriberOptions = {}): SubscriberContribution {
   return {
     name: options.name ?? 'checkpoint',
-    description: 'runs/<name>/checkpoint.json every checkpoint.every iterations and at the end (resume with gfn train --resume)',
+    description: `runs/<name>/${CHECKPOINT_FILE} every checkpoint.every iterations and at the end (resume with gfn train --resume)`,
     attach: (resolve) => {
       const config = resolve.get<ResolvedConfig>(TOKENS.Config);
       const bus = resolve.get<EventBus>(TOKENS.EventBus);

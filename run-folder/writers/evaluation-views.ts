@@ -6,8 +6,8 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { runDirectory } from './jsonl.js';
 import { VIEWS_DIR, type ViewFile, viewFileIteration, viewFileName } from '../layout.js';
+import { runDirectory, viewsPath } from '../paths.js';
 import { ViewHistory } from './view-history.js';
 
 /** Significant digits of the numbers in a view file (a picture, not a result). */
@@ -16,22 +16,22 @@ const VIEW_DIGITS = 4;
 const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(VIEW_DIGITS)) : v);
 
 /**
- * Writes the environment's view of each evaluation that carries one to
- * `<run>/views/<iteration>.json` (atomically; numbers to 4 significant digits), keeping the newest
- * and a thinned history ({@link ViewHistory}). A fresh run starts with an empty folder; a run
+ * Writes the environment's view of each evaluation that carries one to the run folder's
+ * {@link VIEWS_DIR} folder, one `<iteration>.json` each (atomically; numbers to 4 significant
+ * digits), keeping the newest and a thinned history ({@link ViewHistory}). A fresh run starts with an empty folder; a run
  * resumed from a checkpoint at iteration k (which it does not repeat) drops the views after k, as
  * the JSONL logger drops the lines after k. Written at evaluation time only, never per iteration.
  * Subscribed before the JSONL logger, so an evaluation's view file exists by the time its line
- * appears in `metrics.jsonl`. A failed write is reported once on stderr and ends the
+ * appears in the metrics log. A failed write is reported once on stderr and ends the
  * writing of views, not the run.
  */
 export const evaluationViewsSubscriber: SubscriberContribution = {
   name: 'evaluation-views',
-  description: 'runs/<name>/views/<iteration>.json: the environment\'s view at each evaluation (for gfn dashboard)',
+  description: `runs/<name>/${VIEWS_DIR}/<iteration>.json: the environment's view at each evaluation (for gfn dashboard)`,
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     const bus = resolve.get<EventBus>(TOKENS.EventBus);
-    const dir = join(runDirectory(config), VIEWS_DIR);
+    const dir = viewsPath(runDirectory(config));
     const history = new ViewHistory();
     let broken = false;
     const guarded = (what: string, action: () => void): void => {

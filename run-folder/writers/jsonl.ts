@@ -1,76 +1,83 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EventBus } from '../../core/events/bus.js';
+import type { EvaluationEvent, EventBus, IterationEvent, RunFinished, RunStarted } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 import { writeFileAtomic } from '../atomic-write.js';
-
-/** Folder of a run's outputs. */
-export function runDirectory(config: ResolvedConfig): string {
-  return join(config.logging.dir, config.name);
-}
+import { CONFIG_FILE, METRICS_FILE } from '../layout.js';
+import { configPath, runDirectory } from '../paths.js';
+import { MetricsWriter } from '../metrics-writer.js';
+import type { EvaluationRecord, FinishedRecord, IterationRecord, ResumeRecord, StartRecord } from '../records.js';
 
 /**
- * Writes `<dir>/<name>/config.json` (the resolved config, atomically) and appends one JSON line per
- * iteration, evaluation and run end to `<dir>/<name>/metrics.jsonl`. Each line is one append of a
- * complete record, so a killed run leaves every finished line intact. Iterations are numbered by
- * updates made (iteration n = after n updates; an evaluation at 0 is before any update). A resumed
- * run (from a checkpoint at iteration k) appends: it keeps the earlier lines up to iteration k, drops any
- * later ones (written after that checkpoint by the interrupted process, which the resumed run
- * repeats) and adds a `resume` line.
+ * Writes the run folder's {@link CONFIG_FILE} (the resolved config, atomically) and appends one
+ * record per iteration, evaluation and run end to its {@link METRICS_FILE} (see `records.ts`),
+ * through the {@link MetricsWriter}. Iterations are numbered by updates made (iteration n = after n
+ * updates; an evaluation at 0 is before any update). A resumed run (from a checkpoint at iteration k) appends:
+ * it keeps the earlier records up to iteration k, drops any later ones (written after that
+ * checkpoint by the interrupted process, which the resumed run repeats) and adds a `resume` record.
  */
 export const jsonlSubscriber: SubscriberContribution = {
   name: 'jsonl',
-  description: 'runs/<name>/config.json and runs/<name>/metrics.jsonl',
+  description: `runs/<name>/${CONFIG_FILE} and runs/<name>/${METRICS_FILE}`,
   attach: (resolve) => {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     const bus = resolve.get<EventBus>(TOKENS.EventBus);
     const dir = runDirectory(config);
-    const metricsPath = join(dir, 'metrics.jsonl');
-    const line = (record: Record<string, unknown>): void => appendFileSync(metricsPath, `${JSON.stringify(record)}\n`);
+    const log = new MetricsWriter(dir);
     const subs = new Subscription();
     subs.add(
       bus.runStarted$.subscribe((e) => {
         mkdirSync(dir, { recursive: true });
-        writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        writeFileAtomic(configPath(dir), `${JSON.stringify(config, null, 2)}\n`);
         if (e.startIteration !== undefined && e.startIteration > 0) {
-          keepUpTo(metricsPath, e.startIteration);
-          line({ type: 'resume', backend: e.backend, kernels: e.kernels, iterations: e.iterations, startIteration: e.startIteration, time: new Date().toISOString() });
+          log.keepUpTo(e.startIteration);
+          log.append(resumeRecord(e, e.startIteration));
           return;
         }
-        writeFileSync(metricsPath, '');
-        line({ type: 'start', backend: e.backend, kernels: e.kernels, iterations: e.iterations, time: new Date().toISOString() });
+        log.clear();
+        log.append(startRecord(e));
       }),
     );
-    subs.add(
-      bus.iteration$.subscribe((e) =>
-        line({ type: 'iteration', iteration: e.iteration, trajectories: e.trajectoriesSeen, ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }), ...e.metrics, sampleMs: round(e.timings.sampleMs), updateMs: round(e.timings.updateMs), elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0) }),
-      ),
-    );
-    subs.add(bus.evaluation$.subscribe((e) => line({ type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics, ...(e.durationMs === undefined ? {} : { durationMs: round(e.durationMs) }) })));
-    subs.add(bus.runFinished$.subscribe((e) => line({ type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0), trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)) })));
-    subs.add(bus.error$.subscribe((err) => line({ type: 'error', message: err.message })));
+    subs.add(bus.iteration$.subscribe((e) => log.append(iterationRecord(e))));
+    subs.add(bus.evaluation$.subscribe((e) => log.append(evaluationRecord(e))));
+    subs.add(bus.runFinished$.subscribe((e) => log.append(finishedRecord(e))));
+    subs.add(bus.error$.subscribe((err) => log.append({ type: 'error', message: err.message })));
     return subs;
   },
 };
 
-/** Rewrites `path` without the iteration and evaluation records after iteration `start` (the checkpoint's). */
-function keepUpTo(path: string, start: number): void {
-  if (!existsSync(path)) return;
-  const kept = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => {
-      if (!l) return false;
-      try {
-        const r = JSON.parse(l) as { type?: string; iteration?: number };
-        return !((r.type === 'iteration' || r.type === 'evaluation') && (r.iteration ?? -1) > start);
-      } catch {
-        return false; // a line cut short by the interruption
-      }
-    });
-  writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
+// the records of the bus's events; the order of the fields is the order of the line on disk
+
+function startRecord(e: RunStarted): StartRecord {
+  return { type: 'start', backend: e.backend, kernels: e.kernels, iterations: e.iterations, time: new Date().toISOString() };
+}
+
+function resumeRecord(e: RunStarted, startIteration: number): ResumeRecord {
+  return { type: 'resume', backend: e.backend, kernels: e.kernels, iterations: e.iterations, startIteration, time: new Date().toISOString() };
+}
+
+function iterationRecord(e: IterationEvent): IterationRecord {
+  return {
+    type: 'iteration',
+    iteration: e.iteration,
+    trajectories: e.trajectoriesSeen,
+    ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }),
+    ...e.metrics,
+    sampleMs: round(e.timings.sampleMs),
+    updateMs: round(e.timings.updateMs),
+    elapsedMs: round(e.elapsedMs),
+    evaluationMs: round(e.evaluationMs ?? 0),
+  };
+}
+
+function evaluationRecord(e: EvaluationEvent): EvaluationRecord {
+  return { type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics, ...(e.durationMs === undefined ? {} : { durationMs: round(e.durationMs) }) };
+}
+
+function finishedRecord(e: RunFinished): FinishedRecord {
+  return { type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0), trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)) };
 }
 
 function round(ms: number): number {

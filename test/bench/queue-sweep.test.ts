@@ -7,7 +7,7 @@ import type { BenchOutcome } from '../../harness/harness.js';
 import { connectRedis } from '../../harness/queue/connection.js';
 import { runJobId } from '../../harness/queue/jobs.js';
 import { queueLauncher } from '../../harness/queue/queue-launcher.js';
-import { metricsPath } from '../../harness/run-log.js';
+import { metricsPath } from '../../run-folder/paths.js';
 import { recordRun } from '../training/run-helpers.js';
 import { findRedisServer, useQueueFixture, waitFor } from './queue-helpers.js';
 import { recordingReporter, writeJson } from './helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../harness/harness.js';
 import type { RunLauncher } from '../../harness/launcher.js';
-import { metricsPath } from '../../harness/run-log.js';
+import { metricsPath } from '../../run-folder/paths.js';
 import { registry } from '../training/run-helpers.js';
 import { fakeMetricsJsonl, recordingReporter, writeJson } from './helpers.js';
 

@@ -14,7 +14,7 @@ const seeds = [
   fakeResult('grid', 'tb-u', 2, { state: 'finished', backend: 'wasm', points: [point(10, 0.04), point(20, 0.2), point(30, 0.3, { jsd: 0.05, logZError: 6 })], finished: { iterations: 30, elapsedSeconds: 2 } }),
 ];
 const failed = fakeResult('grid', 'rl-u', 0, { state: 'failed', error: "objective 'rl' produced loss = NaN at iteration 12", points: [point(10, 0.6)] });
-const partial = fakeResult('grid', 'rl-u', 1, { state: 'partial', points: [point(10, 0.5)] });
+const partial = fakeResult('grid', 'rl-u', 1, { state: 'interrupted', points: [point(10, 0.5)] });
 
 describe('bench statistics', () => {
   it('mean and sample standard deviation', () => {

@@ -8,8 +8,12 @@ import { type Dashboard, startDashboard } from '../../dashboard/server.js';
 import { tempDir, writeRun } from './helpers.js';
 
 const line = (r: Record<string, unknown>): string => `${JSON.stringify(r)}\n`;
-const it0 = line({ type: 'iteration', iteration: 0, loss: 1 });
-const it1 = line({ type: 'iteration', iteration: 1, loss: 2 });
+const iteration = (i: number, loss?: number): string => line({ type: 'iteration', iteration: i, trajectories: 8 * i, ...(loss === undefined ? {} : { loss }), sampleMs: 1, updateMs: 1, elapsedMs: 10 * i });
+const it0 = iteration(0, 1);
+const it1 = iteration(1, 2);
+const it2 = iteration(2, 3);
+/** The iteration of each record (undefined for other kinds). */
+const iterations = (records: readonly MetricsRecord[]): Array<number | undefined> => records.map((r) => (r.type === 'iteration' ? r.iteration : undefined));
 
 describe('JsonlFollower', () => {
   it('returns only complete new lines, skips malformed ones, and starts over when the file is replaced or rewritten', async () => {
@@ -18,13 +22,13 @@ describe('JsonlFollower', () => {
     expect((await f.read()).records).toEqual([]); // no file yet
     writeFileSync(path, it0 + it1.slice(0, 10));
     let chunk = await f.read();
-    expect(chunk.records.map((r) => r.iteration)).toEqual([0]);
+    expect(iterations(chunk.records)).toEqual([0]);
     expect(chunk.offset).toBe(it0.length);
     // the unfinished line waits for its newline
     expect((await f.read()).records).toEqual([]);
     appendFileSync(path, `${it1.slice(10)}not json\n{"no":"type"}\n`);
     chunk = await f.read();
-    expect(chunk.records.map((r) => r.iteration)).toEqual([1]);
+    expect(iterations(chunk.records)).toEqual([1]);
     expect(chunk.skipped).toBe(2);
     expect(chunk.reset).toBe(false);
     // an atomic rewrite (a resume trimming the log) is a new file: read from the start again
@@ -32,9 +36,9 @@ describe('JsonlFollower', () => {
     renameSync(`${path}.tmp`, path);
     chunk = await f.read();
     expect(chunk.reset).toBe(true);
-    expect(chunk.records.map((r) => r.iteration)).toEqual([0]);
+    expect(iterations(chunk.records)).toEqual([0]);
     // rewritten in place past the old offset (a fresh run of the same name): detected by the line break check
-    writeFileSync(path, line({ type: 'start', note: 'a longer first line than before' }) + it1);
+    writeFileSync(path, line({ type: 'start', backend: 'tensorflow', kernels: 'backend', iterations: 2, time: '2026-01-01T00:00:00.000Z' }) + it1); // longer than it0
     chunk = await f.read();
     expect(chunk.reset).toBe(true);
     expect(chunk.records.map((r) => r.type)).toEqual(['start', 'iteration']);
@@ -42,7 +46,7 @@ describe('JsonlFollower', () => {
 
   it('reads a long log in chunks, continuing from its offset', async () => {
     const path = join(tempDir(), 'metrics.jsonl');
-    const lines = Array.from({ length: 1000 }, (_, i) => line({ type: 'iteration', iteration: i }));
+    const lines = Array.from({ length: 1000 }, (_, i) => iteration(i));
     writeFileSync(path, lines.join(''));
     const f = new JsonlFollower(path, 0, 4096);
     const got: MetricsRecord[] = [];
@@ -52,11 +56,11 @@ describe('JsonlFollower', () => {
       got.push(...chunk.records);
       more = chunk.more;
     }
-    expect(got.map((r) => r.iteration)).toEqual(lines.map((_, i) => i));
+    expect(iterations(got)).toEqual(lines.map((_, i) => i));
     expect(reads).toBeGreaterThan(lines.join('').length / 4096 - 1);
     // a follower started at an offset reads on from there
     const later = new JsonlFollower(path, lines.slice(0, 990).join('').length);
-    expect((await later.read()).records.map((r) => r.iteration)).toEqual([990, 991, 992, 993, 994, 995, 996, 997, 998, 999]);
+    expect(iterations((await later.read()).records)).toEqual([990, 991, 992, 993, 994, 995, 996, 997, 998, 999]);
   });
 });
 
@@ -103,15 +107,15 @@ describe('GET /api/stream', () => {
 
   it('follows several logs as they grow; a torn last line is held back, garbage is skipped', async () => {
     const records = (events: Array<{ event: string; data: Record<string, unknown> }>, run: string): unknown[] =>
-      events.filter((e) => e.event === 'records' && e.data.run === run).flatMap((e) => (e.data.records as MetricsRecord[]).map((r) => r.iteration));
+      events.filter((e) => e.event === 'records' && e.data.run === run).flatMap((e) => iterations(e.data.records as MetricsRecord[]));
     const events = await readEvents(
       dashboard.url,
       `/api/stream?run=a&from=0&run=b&from=0`,
       (ev) => records(ev, 'a').length >= 3 && records(ev, 'b').length >= 1,
       () => {
-        setTimeout(() => appendFileSync(join(root, 'a', 'metrics.jsonl'), `${it1}{"type":"iteration","iteration":2,"lo`), 300);
-        setTimeout(() => appendFileSync(join(root, 'b', 'metrics.jsonl'), `garbage\n${line({ type: 'iteration', iteration: 7 })}`), 400);
-        setTimeout(() => appendFileSync(join(root, 'a', 'metrics.jsonl'), 'ss":3}\n'), 900);
+        setTimeout(() => appendFileSync(join(root, 'a', 'metrics.jsonl'), it1 + it2.slice(0, 30)), 300);
+        setTimeout(() => appendFileSync(join(root, 'b', 'metrics.jsonl'), `garbage\n${iteration(7)}`), 400);
+        setTimeout(() => appendFileSync(join(root, 'a', 'metrics.jsonl'), it2.slice(30)), 900);
       },
     );
     expect(records(events, 'a')).toEqual([0, 1, 2]);
@@ -120,7 +124,7 @@ describe('GET /api/stream', () => {
     expect(events.filter((e) => e.data.run === 'a').map((e) => e.data.skipped)).not.toContain(1);
     // offsets let a reconnecting page continue: 'a' ends after the completed third line
     const lastA = events.filter((e) => e.data.run === 'a').at(-1)!;
-    expect(lastA.data.offset).toBe(it0.length + it1.length + '{"type":"iteration","iteration":2,"loss":3}\n'.length);
+    expect(lastA.data.offset).toBe(it0.length + it1.length + it2.length);
     const resumed = await readEvents(dashboard.url, `/api/stream?run=a&from=${it0.length}`, (ev) => records(ev, 'a').length >= 2, () => undefined);
     expect(records(resumed, 'a')).toEqual([1, 2]);
   });
