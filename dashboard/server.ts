@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { benchDetails } from './bench.js';
 import { type BoundedReader, fileReader } from './bounded-read.js';
-import { clientBundle } from './client-bundle.js';
 import { VIEWS_DIR, viewFileIteration } from '../run-folder/layout.js';
+import { registerPage } from './page.js';
 import { resolveInside } from './safe-path.js';
 import { scanRoot } from './scan.js';
 import { registerStream } from './stream.js';
@@ -23,6 +22,8 @@ export interface DashboardOptions {
   activeWithinMs?: number;
   /** File reads of the run listing (tests count bytes here). */
   reader?: BoundedReader;
+  /** Where the server reports its errors (default: a `dashboard:` line on standard error). */
+  log?: (message: string) => void;
 }
 
 /** A listening dashboard. */
@@ -56,8 +57,12 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
   const host = options.host ?? '127.0.0.1';
   const reader = options.reader ?? fileReader;
   const activeWithinMs = options.activeWithinMs ?? 60_000;
+  const log = options.log ?? ((message: string) => process.stderr.write(`dashboard: ${message}\n`));
   const app = Fastify({ logger: false });
-  void clientBundle().catch(() => undefined); // start bundling now; the first page load waits for it
+  // fastify's own logger is off (it would print every request); a failed request is reported here
+  app.addHook('onError', async (request, _reply, error) => {
+    if ((error.statusCode ?? 500) >= 500) log(`${request.method} ${request.url} failed: ${error.message}`);
+  });
 
   if (LOOPBACK.has(host)) {
     app.addHook('onRequest', async (request, reply) => {
@@ -68,9 +73,8 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
     reply.header('x-content-type-options', 'nosniff');
   });
 
-  app.register(fastifyStatic, { root: fileURLToPath(new URL('./public', import.meta.url)), prefix: '/', index: ['index.html'], wildcard: false });
+  registerPage(app, log);
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
-  app.get('/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await clientBundle()));
   app.get('/api/runs', async () => ({ root, ...scanRoot(root, { reader, now: Date.now(), activeWithinMs }) }));
   app.get('/api/views', async (request, reply) => {
     const run = String((request.query as { run?: unknown }).run ?? '');

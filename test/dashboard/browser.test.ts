@@ -1,51 +1,17 @@
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumFor } from '../helpers/chromium.js';
+import { spawnUntil } from '../helpers/spawn-until.js';
 import { tempDir, writeBench } from './helpers.js';
+import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints } from './page-checks.js';
 
-/** Debian's chromium (CI installs it), or the one CHROMIUM_PATH names. */
-function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  try {
-    candidates.push(execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim());
-  } catch {
-    // not on the PATH
-  }
-  return candidates.find((c): c is string => !!c && existsSync(c));
-}
-
-const chromium = findChromium();
-if (!chromium) {
-  const why = 'no chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser and the PATH); install Debian\'s chromium to run the dashboard browser test';
-  // CI sets GFN_REQUIRE_CHROMIUM: there the missing browser is a failure, never a skip
-  if (process.env.GFN_REQUIRE_CHROMIUM) throw new Error(why);
-  console.warn(`[dashboard browser test] skipped: ${why}`);
-}
+const chromium = chromiumFor('dashboard browser test');
 
 /** Screenshots are kept here (ignored by git) for a person to look at. */
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
-
-/** Starts `gfn train … --dashboard` and resolves with the address it prints. */
-function trainWithDashboard(configPath: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
-  const child = spawn('node', ['bin/gfn.js', 'train', configPath, '--dashboard', '--dashboard-port', '0']);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c: string) => (out += c));
-    child.stdout.on('data', (c: string) => {
-      out += c;
-      const url = /dashboard: (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`gfn train exited (${code}) before printing the dashboard address:\n${out}`)));
-  });
-}
-
-const maxX = (page: Page, metric: string): Promise<number> => page.$eval(`.chart[data-metric="${metric}"]`, (e) => Number((e as HTMLElement).dataset.maxX ?? 0)).catch(() => 0);
-const linePath = (page: Page, metric: string): Promise<string> => page.$eval(`.chart[data-metric="${metric}"] .mark-line path`, (e) => e.getAttribute('d') ?? '').catch(() => '');
 
 describe('dashboard in a real browser', () => {
   let browser: Browser | undefined;
@@ -72,21 +38,24 @@ describe('dashboard in a real browser', () => {
     };
     const configPath = join(root, 'live.json');
     writeFileSync(configPath, JSON.stringify(config));
-    const started = await trainWithDashboard(configPath);
+    const started = await spawnUntil('node', ['bin/gfn.js', 'train', configPath, '--dashboard', '--dashboard-port', '0'], /dashboard: (http:\/\/\S+)/);
     training = started.child;
-    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/\?select=live$/);
+    const url = started.match[1]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/\?select=live$/);
 
     browser = await puppeteer.launch({ executablePath: chromium!, args: ['--no-sandbox', '--headless'] });
     const page = await browser.newPage();
+    // uncaught errors only: this run keeps its views for the newest and 32 earlier evaluations, so the
+    // page, following it, may ask for a view file pruned meanwhile (a 404 in the console)
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.setViewport({ width: 1280, height: 1300 });
-    await page.goto(started.url);
+    await page.goto(url);
 
     // the loss curve appears, then reaches further while the run trains (the run is not finished yet)
-    await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="loss"]') as HTMLElement | null)?.dataset.points ?? 0) > 0, { timeout: 60_000 });
+    await waitForPoints(page, 'loss', 1);
     const before = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
-    await page.waitForFunction((x: number) => Number((document.querySelector('.chart[data-metric="loss"]') as HTMLElement | null)?.dataset.maxX ?? 0) > x + 5, { timeout: 60_000 }, before.x);
+    await waitForMaxXBeyond(page, 'loss', before.x + 5);
     const after = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
     expect(after.x).toBeGreaterThan(before.x);
     expect(after.d).not.toBe(before.d);
@@ -94,12 +63,9 @@ describe('dashboard in a real browser', () => {
     expect(await page.$eval('tr[data-run="live"] input', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
     // evaluation curves and the heatmaps of P_T and R/Z (two 8 x 8 panels)
-    await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="tv"]') as HTMLElement | null)?.dataset.points ?? 0) >= 2, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelectorAll('#view .mark-rect path').length >= 128, { timeout: 60_000 });
-    const titles = await page.$$eval('#view svg text', (ts) => ts.map((t) => t.textContent));
-    expect(titles).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
-    const filled = await page.$$eval('#view .mark-rect path', (ps) => ps.filter((p) => /^#|rgb/.test(p.getAttribute('fill') ?? '')).length);
-    expect(filled).toBeGreaterThanOrEqual(128);
+    await waitForPoints(page, 'tv', 2);
+    expect(await waitForHeatmaps(page, 128)).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
+    expect(await filledCells(page)).toBeGreaterThanOrEqual(128);
     // the view follows the evaluations as they come
     const firstView = Number(await page.$eval('#view', (e) => (e as HTMLElement).dataset.iteration));
     await page.waitForFunction((first: number) => Number((document.querySelector('#view') as HTMLElement).dataset.iteration) > first, { timeout: 60_000 }, firstView);
@@ -107,7 +73,7 @@ describe('dashboard in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
 
     // the benchmark page: its table, each row linking to its runs, and its plot from the run folder
-    await page.goto(`${new URL(started.url).origin}/#/bench?id=${encodeURIComponent('bench/tiny')}`);
+    await page.goto(`${new URL(url).origin}/#/bench?id=${encodeURIComponent('bench/tiny')}`);
     await page.waitForSelector('a.bench-runs');
     const links = await page.$$eval('a.bench-runs', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
     expect(links).toEqual([
