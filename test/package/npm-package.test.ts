@@ -1,29 +1,24 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packOnce, type PackReport } from './pack-once.js';
+import { installPacked, type PackReport } from './pack-once.js';
 
 // The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), then an
-// install of the tarball into an empty project that has no TypeScript tooling. The npm cache is
-// warm after the repository's own install (--prefer-offline); optional dependencies are left out
-// because @tensorflow/tfjs-node's install downloads a TensorFlow binary.
+// install of the tarball into an empty project that has no TypeScript tooling.
 const repo = resolve(import.meta.dirname, '../..');
 const consumerFiles = join(import.meta.dirname, 'consumer');
-const project = mkdtempSync(join(tmpdir(), 'gfn-package-'));
-afterAll(() => rmSync(project, { recursive: true, force: true }));
+let project = '';
+// removing an installed project takes over a minute on a loaded machine
+afterAll(() => project && rmSync(project, { recursive: true, force: true }), 300_000);
 
 let packed: PackReport;
 
 const run = (command: string, args: string[], cwd: string): string => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 
 beforeAll(() => {
-  const { tarball, report } = packOnce();
-  packed = report;
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], project);
+  ({ project, report: packed } = installPacked('gfn-package-'));
   for (const f of ['train-and-sample.mjs', 'consumer.ts', 'tsconfig.json']) copyFileSync(join(consumerFiles, f), join(project, f));
   // packing builds dist/ and the install copies ~170 packages: minutes on a loaded machine
 }, 600_000);
@@ -34,6 +29,9 @@ describe('the npm package', () => {
     for (const p of ['dist/plugins/index.js', 'dist/plugins/index.d.ts', 'dist/plugins/index.js.map', 'dist/plugins/plugin-kit.d.ts', 'dist/plugins/browser.js', 'dist/cli/gfn.js', 'configs/default.json', 'envs/data/tfbind8.y.f32', 'envs/data/qm9str.y.f32', 'README.md', 'LICENSE', 'package.json']) {
       expect(paths).toContain(p);
     }
+    // the dashboard's page, built: its script bundled, not its browser modules one by one
+    for (const p of ['dist/dashboard/public/index.html', 'dist/dashboard/public/style.css', 'dist/dashboard/public/app.js']) expect(paths).toContain(p);
+    expect(paths.filter((p) => p.startsWith('dist/dashboard/client/'))).toEqual([]);
     // templates/ holds the sources `gfn new-plugin` writes into a new project, on purpose
     const library = paths.filter((p) => !p.startsWith('templates/'));
     expect(library.filter((p) => p.startsWith('test/') || p.includes('.test.') || (p.endsWith('.ts') && !p.endsWith('.d.ts')))).toEqual([]);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -44,4 +44,18 @@ export function packOnce(): { tarball: string; report: PackReport } {
   }
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as PackReport;
   return { tarball: join(dir, report.filename), report };
+}
+
+/**
+ * An empty project (a fresh temporary folder) with the packed tarball installed, as a user gets
+ * it: the npm cache is warm after the repository's own install (--prefer-offline); optional
+ * dependencies are left out and install scripts skipped, because @tensorflow/tfjs-node's would
+ * download a TensorFlow binary. Returns the project's folder; the caller removes it.
+ */
+export function installPacked(prefix: string): { project: string; report: PackReport } {
+  const { tarball, report } = packOnce();
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return { project, report };
 }
