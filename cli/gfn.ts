@@ -53,7 +53,7 @@ program
   .description('write a ready plugin project (environment, objective, config, conformance test) into a new folder')
   .argument('<dir>', 'folder to create')
   .option('--name <name>', 'npm name of the plugin (default: the folder name)')
-  .option('--library <spec>', 'dependency spec of gflownet-ts (default: ^<this version>), e.g. file:../gflownet-ts-0.1.0.tgz')
+  .option('--library <spec>', 'dependency spec of gflownet-ts, e.g. ^0.1.0 (the npm registry), a git URL or file:../gflownet-ts-0.1.0.tgz (default: this gflownet-ts, packed into the new folder)')
   .action(async (dir: string, opts: { name?: string; library?: string }) => {
     const { newPluginCommand } = await import('./new-plugin.js');
     process.stdout.write(newPluginCommand(dir, opts));

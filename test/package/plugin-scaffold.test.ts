@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +7,15 @@ import { packOnce } from './pack-once.js';
 
 // A plugin author's first steps, outside the repository: `gfn new-plugin` writes a project into a
 // temporary folder, the project installs the packed library, runs its own tests (the conformance
-// kit) and trains through the installed `gfn`. Install scripts are skipped (tfjs-node's would
-// download a TensorFlow binary), so the project's `prepare` build runs explicitly.
+// kit) and trains through the installed `gfn`; that installed `gfn`, given no --library, writes a
+// second project that depends on the copy it runs from and needs no gflownet-ts on the registry.
+// Install scripts are skipped (tfjs-node's would download a TensorFlow binary), so the projects'
+// `prepare` builds run explicitly.
 const repo = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'gfn-scaffold-'));
 const project = join(root, 'my-plugin');
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// two installed projects: removing them takes minutes on a loaded machine
+afterAll(() => rmSync(root, { recursive: true, force: true }), 300_000);
 
 const run = (command: string, args: string[], cwd: string): string =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
@@ -26,6 +29,9 @@ const failing = (command: string, args: string[], cwd: string): string => {
   throw new Error(`${command} ${args.join(' ')} succeeded`);
 };
 const gfn = (...args: string[]): string => run(join(project, 'node_modules', '.bin', 'gfn'), args, project);
+const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
+/** The files of a tarball, sorted. */
+const tarFiles = (tarball: string): string[] => run('tar', ['-tzf', tarball], root).trim().split('\n').sort();
 
 let written = '';
 beforeAll(() => {
@@ -38,6 +44,7 @@ beforeAll(() => {
 describe('gfn new-plugin: a plugin project outside the repository', () => {
   it('writes a module package that depends on gflownet-ts and shares its tensor engine as a peer', () => {
     expect(written).toMatch(/^wrote 10 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json, vitest\.config\.ts\n/);
+    expect(written).toContain(`gflownet-ts: "file:${packOnce().tarball}" in package.json (--library)`);
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
     expect(manifest.type).toBe('module');
     expect(manifest.name).toBe('my-plugin');
@@ -68,16 +75,30 @@ describe('gfn new-plugin: a plugin project outside the repository', () => {
     expect(tv).toBeLessThan(0.25 * evaluations[0]!.tv);
   });
 
-  it('the installed gfn lists the plugin’s options, rejects k > n with the plugin named, and scaffolds from the package', () => {
+  it('the installed gfn lists the plugin’s options and rejects k > n with the plugin named', () => {
     expect(gfn('list', '--plugin', 'dist/index.js')).toContain('k: integer, >= 1, default 3 — size of the subsets (k <= n)');
     expect(gfn('list', 'config.json')).toMatch(/^plugin 'my-plugin' \(\.\/dist\/index\.js\):/);
     expect(failing(join(project, 'node_modules', '.bin', 'gfn'), ['train', 'config.json', '--set', 'env.k=7'], project)).toContain(
       `field "env.k" = 7: must be <= n = 6 (environment 'subsets' of plugin 'my-plugin')`,
     );
-    // the template ships in the package: the installed command writes the same project
-    expect(gfn('new-plugin', join(root, 'second'))).toMatch(/^wrote 10 files/);
-    expect(readFileSync(join(root, 'second', 'src', 'subsets-env.ts'), 'utf8')).toBe(readFileSync(join(project, 'src', 'subsets-env.ts'), 'utf8'));
   });
+
+  it('the installed gfn, given no --library, scaffolds a project that depends on the very package it ran from, packed into it; the project installs and passes its tests', () => {
+    const second = join(root, 'second');
+    const tarball = `gflownet-ts-${version}.tgz`;
+    const out = gfn('new-plugin', second);
+    expect(out).toMatch(new RegExp(`^wrote 11 files to .*second/: .*${tarball.replaceAll('.', '\\.')}`));
+    expect(out).toContain(`gflownet-ts: "file:${tarball}" in package.json: the copy this gfn runs from (${realpathSync(join(project, 'node_modules', 'gflownet-ts'))}), packed into the project\n`);
+    expect(out).toContain(`npm install                 # gflownet-ts (file:${tarball}), then builds dist/ from src/`);
+    expect((JSON.parse(readFileSync(join(second, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies).toEqual({ 'gflownet-ts': `file:${tarball}` });
+    // the same files as the tarball the running copy was installed from
+    expect(tarFiles(join(second, tarball))).toEqual(tarFiles(packOnce().tarball));
+    // the template ships in the package: the installed command writes the same project
+    expect(readFileSync(join(second, 'src', 'subsets-env.ts'), 'utf8')).toBe(readFileSync(join(project, 'src', 'subsets-env.ts'), 'utf8'));
+    run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], second);
+    run('npm', ['run', 'build'], second);
+    expect(run('npm', ['test'], second).replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+3 passed \(3\)/);
+  }, 600_000);
 
   it('refuses a folder that is not empty', () => {
     expect(failing('node', [join(repo, 'bin', 'gfn.js'), 'new-plugin', project], root)).toMatch(/^gfn: new-plugin: .*my-plugin exists and is not empty/);
