@@ -21,11 +21,9 @@
  * Evaluation settings time `ExactTerminatingDistribution.compute` (the transition table is built
  * once per run and reported separately), split into the network pass over all states and the rest
  * (the dynamic programme, encoding, masks): on the tensor backend, and on ONNX Runtime (the optional
- * `onnxruntime-node`, `evaluation.inference`) with one thread and with every core.
+ * `onnxruntime-node`, `engine.name`) with one thread and with every core.
  */
 import 'reflect-metadata';
-// the Node host's registrations: the ONNX Runtime engine among them
-import '../plugins/node/tensor-host.js';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -38,15 +36,15 @@ import { Rng } from '../core/base/rng.js';
 import { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
 import { Float32Adam } from '../core/tensor/float32-adam.js';
-import { chooseDenseKernels } from '../core/tensor/accelerator.js';
+import { chooseEngine } from '../core/tensor/engines.js';
 import { Mlp } from '../core/tensor/mlp.js';
 import { train } from '../core/run/run.js';
 import { TrustRegionStep } from '../algorithms/policy-based/trpo.js';
 import { createTfBind8 } from '../envs/sequence/tfbind8.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { nodeFileAccess } from '../plugins/node/file-access.js';
-import { onnxRuntimeAccelerator } from '../plugins/node/onnx/onnx-accelerator.js';
-import type { InferenceAccelerator } from '../core/tensor/dense-chain.js';
+import { onnxRuntimeEngine } from '../plugins/node/onnx/onnx-engine.js';
+import type { Engine } from '../core/tensor/dense-chain.js';
 import { difference, type ProfileSnapshot, Profiler } from './profile.js';
 
 interface TrainingSetting {
@@ -93,7 +91,7 @@ const program = new Command()
   .option('--warmup <n>', 'training iterations before measuring', '10')
   .option('--evaluations <n>', 'exact evaluations per evaluation setting', '1')
   .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
-  .option('--engine <name>', 'where training\'s MLP passes run (config field kernels): auto | backend | onnxruntime', 'auto')
+  .option('--engine <name>', 'where training\'s MLP passes run (config field engine.name): auto | backend | onnxruntime', 'auto')
   .option('--kernels <k>', 'also print the k kernels that took the most time in each setting', '0')
   .option('--json <file>', 'also write the results as JSON')
   .option('--list', 'list the settings and exit')
@@ -121,11 +119,9 @@ interface Result {
 }
 
 const registry = new PluginRegistry([builtinPlugin]);
-const backend = await selectBackend(opts.backend as 'auto');
+const backend = await selectBackend(opts.backend as 'auto', registry.tensorHost);
 // resolved once here so that a bad --engine fails before any work, and the header can name it
-const engineKernels = chooseDenseKernels(opts.engine, { threads: 1 });
-const engine = engineKernels?.name ?? 'backend';
-engineKernels?.dispose();
+const engine = chooseEngine({ name: opts.engine, threads: 'auto' }, [...registry.engines.values()], 'training')?.name ?? 'backend';
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -149,7 +145,7 @@ async function timeTraining(id: string, s: TrainingSetting, profiled: boolean): 
       name: `bench-speed-${id}`,
       seed: 0,
       backend,
-      kernels: opts.engine,
+      engine: { name: opts.engine },
       iterations: warmup + measured,
       batchSize: s.batchSize,
       env: { name: 'hypergrid', ndim: 2, height: s.height, R0: 0.01 },
@@ -200,7 +196,7 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
     dispose: () => mlp.dispose(),
   };
   // on ONNX Runtime the network pass is loading the session plus the runner's calls
-  const accelerated = s.onnxThreads === undefined ? undefined : { accelerator: timedAccelerator(onnxRuntimeAccelerator, profiler), options: { threads: s.onnxThreads }, minRows: 0 };
+  const accelerated = s.onnxThreads === undefined ? undefined : { engine: timedEngine(onnxRuntimeEngine, profiler), options: { threads: s.onnxThreads }, minRows: 0 };
   const n = Number(opts.evaluations);
   // no warm-up evaluation: one takes seconds, kernel set-up milliseconds
   const first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
@@ -214,13 +210,14 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
   return { id, label: s.label, count: n, wallMs: (last.wall - first.wall) / n, cpuMs: (last.cpu - first.cpu) / n, profile: perUnit(difference(last.snap, first.snap), n), setupMs };
 }
 
-/** The accelerator with its loading and the waits for its outputs charged to the network pass. */
-function timedAccelerator(accelerator: InferenceAccelerator, p: Profiler): InferenceAccelerator {
+/** The engine with its loading and the waits for its outputs charged to the network pass. */
+function timedEngine(engine: Engine, p: Profiler): Engine {
   return {
-    name: accelerator.name,
-    unavailable: () => accelerator.unavailable(),
+    name: engine.name,
+    description: engine.description,
+    unavailable: () => engine.unavailable(),
     load: (chain, options) => {
-      const runner = p.timed('network', () => accelerator.load(chain, options));
+      const runner = p.timed('network', () => engine.load(chain, options));
       // batches are queued ahead: the main thread's share of the pass is the wait in collect()
       return { ...runner, submit: (x, rows) => runner.submit(x, rows), collect: () => p.timed('network', () => runner.collect()), dispose: () => runner.dispose() };
     },
@@ -249,7 +246,7 @@ const f0 = (x: number): string => x.toFixed(0);
 const results: Result[] = [];
 for (const id of ids) {
   const s = SETTINGS[id]!;
-  const missing = s.kind === 'evaluation' && s.onnxThreads !== undefined ? onnxRuntimeAccelerator.unavailable() : undefined;
+  const missing = s.kind === 'evaluation' && s.onnxThreads !== undefined ? onnxRuntimeEngine.unavailable() : undefined;
   if (missing) {
     process.stderr.write(`${id}: skipped, ${missing}\n`);
     continue;

@@ -1,4 +1,3 @@
-import '../plugins/node/tensor-host.js';
 import 'reflect-metadata';
 import type { WorkerMessage, WorkerRequest } from '../harness/launcher.js';
 import { trainingSecondsAt } from '../harness/run-log.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Contribution, JsonSchema, OptionsSchema, Plugin } from '../core/plugin/plugin.js';
+import type { Engine } from '../core/tensor/dense-chain.js';
 import { PluginRegistry, SECTION_KINDS, type SectionName } from '../core/plugin/plugin.js';
 import { loadPlugins } from '../plugins/loader.js';
 import { readRawConfig } from '../plugins/node/config-file.js';
@@ -47,6 +48,8 @@ export function listRegistry(registry: PluginRegistry): string {
   }
   lines.push('subscribers (always attached):');
   for (const s of registry.subscribers.values()) lines.push(`  ${s.name} — ${s.description}`);
+  lines.push('', 'engines (config "engine.name"; also "auto" and "backend"):');
+  lines.push(...engineLines([...registry.engines.values()]));
   return `${lines.join('\n')}\n`;
 }
 
@@ -63,7 +66,16 @@ function listPlugin(plugin: Plugin, spec: string): string {
     lines.push(`  ${title}:`, ...contributionLines(list).map((l) => `  ${l}`));
   }
   if (plugin.subscribers?.length) lines.push('  subscribers (attached to every run of a config that lists the plugin):', ...plugin.subscribers.map((s) => `    ${s.name} — ${s.description}`));
+  if (plugin.engines?.length) lines.push('  engines (config "engine.name"):', ...engineLines(plugin.engines).map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** An engine per line, with why it cannot run here when it cannot. */
+function engineLines(engines: readonly Engine[]): string[] {
+  return engines.map((e) => {
+    const why = e.unavailable();
+    return `  ${e.name} — ${e.description}${why === undefined ? '' : ` (not available here: ${why})`}`;
+  });
 }
 
 function contributionLines(list: readonly Contribution<unknown>[]): string[] {

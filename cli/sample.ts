@@ -1,4 +1,3 @@
-import '../plugins/node/tensor-host.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { loadSampler, type TerminalSamples } from '../plugins/node/load-sampler.js';

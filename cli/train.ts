@@ -1,10 +1,11 @@
-import '../plugins/node/tensor-host.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { readRawConfig } from '../plugins/node/config-file.js';
 import type { CheckpointDocument } from '../core/training/run-state.js';
 import type { ResolvedConfig } from '../core/config/schema.js';
-import { resolveConfig } from '../core/config/validate.js';
+import { preflight } from '../core/config/preflight.js';
+import type { Environment } from '../core/env/environment.js';
+import type { GymEnvFactory } from '../core/gym/gym-env.js';
 import { PluginRegistry } from '../core/plugin/plugin.js';
 import { train } from '../core/run/run.js';
 import type { Dashboard } from '../dashboard/server.js';
@@ -15,15 +16,16 @@ import { runDirectory } from '../run-folder/paths.js';
 import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
 
 /**
- * `gfn train <config>`: validate everything first, then train and print the final evaluation.
+ * `gfn train <config>`: check everything first (`preflight`: every problem of the config in one
+ * error, before any tensor work), then train and print the final evaluation.
  * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
  * `--set` overrides applied, e.g. `iterations=2000` to train longer).
  */
 export async function trainCommand(configPath: string | undefined, overrides: readonly string[], options: { resume?: string; dashboard?: DashboardCliOptions } = {}): Promise<void> {
-  const { config, registry, resume } = options.resume ? await fromCheckpoint(options.resume, overrides, configPath) : await fromConfig(configPath, overrides);
+  const { config, registry, resume, environment } = options.resume ? await fromCheckpoint(options.resume, overrides, configPath) : await fromConfig(configPath, overrides);
   const dashboard = options.dashboard ? await serveDashboard(config, options.dashboard) : undefined;
   try {
-    await trainAndReport(config, registry, resume);
+    await trainAndReport(config, registry, resume, environment);
   } finally {
     if (dashboard) {
       process.stdout.write(`dashboard still serving at ${dashboard.url} (Ctrl-C to stop)\n`);
@@ -32,10 +34,11 @@ export async function trainCommand(configPath: string | undefined, overrides: re
   }
 }
 
-async function trainAndReport(config: ResolvedConfig, registry: PluginRegistry, resume: CheckpointDocument | undefined): Promise<void> {
+async function trainAndReport(config: ResolvedConfig, registry: PluginRegistry, resume: CheckpointDocument | undefined, environment: Environment | GymEnvFactory | undefined): Promise<void> {
   let episodes = '';
   const { finished } = await train(config, registry, {
     ...(resume ? { resume } : {}),
+    ...(environment ? { environment } : {}),
     // objectives that collect their own experience report episode returns (CartPole has no evaluation)
     beforeRun: (_c, bus) =>
       bus.iteration$.subscribe((e) => {
@@ -60,7 +63,15 @@ async function serveDashboard(config: ResolvedConfig, options: DashboardCliOptio
   return dashboard;
 }
 
-async function fromConfig(configPath: string | undefined, overrides: readonly string[]): Promise<{ config: ResolvedConfig; registry: PluginRegistry; resume?: CheckpointDocument }> {
+/** What `gfn train` trains: the checked config, its plugins, and the checkpoint or the environment the preflight built. */
+interface TrainInputs {
+  config: ResolvedConfig;
+  registry: PluginRegistry;
+  resume?: CheckpointDocument;
+  environment?: Environment | GymEnvFactory;
+}
+
+async function fromConfig(configPath: string | undefined, overrides: readonly string[]): Promise<TrainInputs> {
   if (!configPath) throw new Error('train: give a config file, or --resume runs/<name>');
   const raw = readRawConfig(configPath, overrides);
   if (Array.isArray(raw.plugins)) {
@@ -69,10 +80,10 @@ async function fromConfig(configPath: string | undefined, overrides: readonly st
   }
   const extra = Array.isArray(raw.plugins) ? await loadPlugins(raw.plugins.map(String), dirname(configPath)) : [];
   const registry = new PluginRegistry([builtinPlugin, ...extra]);
-  return { config: resolveConfig(raw, registry), registry };
+  return { ...preflight(raw, registry), registry };
 }
 
-async function fromCheckpoint(runDir: string, overrides: readonly string[], configPath: string | undefined): Promise<{ config: ResolvedConfig; registry: PluginRegistry; resume: CheckpointDocument }> {
+async function fromCheckpoint(runDir: string, overrides: readonly string[], configPath: string | undefined): Promise<TrainInputs> {
   if (configPath) throw new Error('train: --resume continues the run with its saved config; give either a config file or --resume, not both');
   const { config, registry, checkpoint } = await openCheckpointedRun(runDir, overrides);
   if (checkpoint.notResumable) throw new Error(`cannot resume ${runDir}: ${checkpoint.notResumable}`);

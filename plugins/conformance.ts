@@ -1,5 +1,4 @@
-import type { ResolvedConfig } from '../core/config/schema.js';
-import { resolveConfig } from '../core/config/validate.js';
+import { preflight } from '../core/config/preflight.js';
 import { checkObjectiveUpdates } from '../core/conformance/objective.js';
 import type { ConformanceReport } from '../core/conformance/report.js';
 import { createRunContainer } from '../core/run/container.js';
@@ -35,9 +34,9 @@ export interface ObjectiveCheckOptions {
  */
 export async function checkObjective(options: ObjectiveCheckOptions): Promise<ConformanceReport> {
   const registry = new PluginRegistry([builtinPlugin, ...(options.plugins ?? [])]);
-  const config: ResolvedConfig = resolveConfig({ name: 'conformance', ...options.config, plugins: [] }, registry);
-  const backend = await selectBackend(config.backend);
-  const container = createRunContainer(config, registry, backend);
+  const { config, environment } = preflight({ name: 'conformance', ...options.config, plugins: [] }, registry);
+  const backend = await selectBackend(config.backend, registry.tensorHost);
+  const container = createRunContainer(config, registry, backend, environment);
   const check = async (): Promise<ConformanceReport> => {
     const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
     const objective = container.get<AnyObjective>(TOKENS.Objective);

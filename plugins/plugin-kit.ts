@@ -10,7 +10,7 @@ export type { EvaluationView, HeatmapsView, TableView, ViewSource, WithEvaluatio
 export { evaluationViewOf, hasEvaluationView } from '../core/env/view.js';
 export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization, OutputGram, WorkEstimate } from '../core/tensor/estimator.js';
-export type { AnyObjective, CollectedExperience, Objective, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objectives/objective.js';
+export type { AnyObjective, CollectedExperience, Objective, ObjectiveTraits, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objectives/objective.js';
 export { collectsOwnExperience } from '../core/objectives/objective.js';
 export type { GymEnv, GymEnvFactory, Info, ResetOptions, StepResult } from '../core/gym/gym-env.js';
 export { isGymEnvFactory } from '../core/gym/gym-env.js';
@@ -18,7 +18,7 @@ export { type Box, box, boxSize, contains, type Discrete, discrete, type Space }
 export { VectorEnv, type VectorStepResult } from '../core/gym/vector-env.js';
 export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js';
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
-export type { Contribution, JsonSchema, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution } from '../core/plugin/plugin.js';
+export type { Contribution, JsonSchema, ObjectiveContribution, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution, ValidationContext } from '../core/plugin/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin/plugin.js';
 export { TOKENS } from '../core/di/tokens.js';
 export type { Guide, GuideProvider } from '../core/policy/guide.js';
@@ -37,6 +37,7 @@ export type { EvaluationEvent, EventBus, IterationEvent, RunFinished, RunStarted
 export type { ResolvedConfig } from '../core/config/schema.js';
 export { ConfigError } from '../core/base/errors.js';
 export { resolveConfig } from '../core/config/validate.js';
+export { type Preflight, preflight } from '../core/config/preflight.js';
 export { train, type TrainOptions, type TrainResult } from '../core/run/run.js';
 export { suppressedErrors } from '../core/run/teardown.js';
 export type { Checkpointable, StateRecord } from '../core/checkpoint/checkpointable.js';
@@ -46,7 +47,8 @@ export type { CheckpointEvent } from '../core/events/bus.js';
 export { CheckpointRegistry } from '../core/checkpoint/registry.js';
 export type { MlpShape } from '../core/tensor/mlp.js';
 export type { Dense } from '../core/tensor/dense.js';
-export type { DenseChainGradients, DenseChainKernels, DenseLayerValues, KernelsChoice } from '../core/tensor/dense-chain.js';
+export type { ChainRunner, ChainRunnerOptions, DenseChainGradients, DenseChainKernels, DenseChainValues, DenseKernelsOptions, DenseLayerValues, Engine, EvaluationEngine, KernelsChoice } from '../core/tensor/dense-chain.js';
+export type { EngineConfig } from '../core/tensor/engines.js';
 export type { Section } from '../core/config/schema.js';
 export type { ReplayConfig, ReplayKind } from '../core/sampling/replay.js';
 export type { ExplorationSchedule } from '../core/sampling/exploration.js';
@@ -56,7 +58,7 @@ export { ExactTerminatingDistribution } from '../core/evaluation/exact.js';
 export { parseRawConfig } from '../core/config/load.js';
 export { builtinContributions } from './builtin/contributions.js';
 export { evaluatorSubscriber } from './builtin/evaluation.js';
-export { BACKEND_CHOICES, type BackendChoice, type BackendName, selectBackend } from '../core/tensor/backend.js';
+export { BACKEND_CHOICES, type BackendChoice, type BackendName, selectBackend, type TensorHost } from '../core/tensor/backend.js';
 // conformance kit: the invariants the framework relies on, checked by name (checkObjective, which
 // builds an objective from a config, is in the Node entry)
 export { checkEnvironment, type EnvironmentCheckOptions } from '../core/conformance/environment.js';

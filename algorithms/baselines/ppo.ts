@@ -64,7 +64,6 @@ const MINIBATCH_METRICS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approx
 
 export class Ppo implements SelfCollectingObjective {
   readonly name = 'ppo';
-  readonly onPolicy = true;
   readonly collectsOwnExperience = true;
   private readonly optimizer: HostAdam;
   private readonly collector: RolloutCollector;

@@ -62,7 +62,6 @@ interface Episodes {
 
 export class Reinforce implements SelfCollectingObjective {
   readonly name = 'reinforce';
-  readonly onPolicy = true;
   readonly collectsOwnExperience = true;
   private readonly optimizer: GroupedAdam;
   private readonly copies: GymEnv[];

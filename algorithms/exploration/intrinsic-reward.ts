@@ -37,7 +37,6 @@ export function intrinsicWeightAt(options: IntrinsicRewardOptions, iteration: nu
 /** Wraps a balance objective (TB, DB, SubTB) and trains it on intrinsically augmented rewards. */
 export class IntrinsicRewardObjective implements Objective {
   readonly name: string;
-  readonly onPolicy?: boolean;
   /** The wrapped objective's log Z estimate (absent when it has none). */
   readonly logZ?: () => number;
   /** The wrapped objective's P_B (absent when it has none). */
@@ -50,7 +49,6 @@ export class IntrinsicRewardObjective implements Objective {
     private readonly options: IntrinsicRewardOptions,
   ) {
     this.name = inner.name;
-    if (inner.onPolicy) this.onPolicy = true;
     if (inner.logZ) this.logZ = () => inner.logZ!();
     if (inner.backwardPolicy) this.backwardPolicy = () => inner.backwardPolicy!();
   }

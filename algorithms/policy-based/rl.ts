@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
+import type { OptionProblem } from '../../core/plugin/plugin.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
@@ -80,6 +81,29 @@ export interface RlOptions {
 export const RL_EVALUATORS = ['td', 'subeb'] as const;
 export type RlEvaluator = (typeof RL_EVALUATORS)[number];
 
+/** The options {@link rlOptionProblems} looks at, as the `rl` config section spells them. */
+export interface RlChoices {
+  backward: RlOptions['backward'];
+  evaluator?: RlEvaluator;
+  entropyBonus?: number;
+  importanceWeights?: boolean;
+}
+
+/**
+ * Option combinations the `rl` objective cannot train with (its plugin's `validate` reports them
+ * before any work; the constructor refuses them too).
+ */
+export function rlOptionProblems(o: RlChoices): OptionProblem[] {
+  if (o.evaluator !== 'subeb') return [];
+  const problems: OptionProblem[] = [];
+  if (o.backward === 'guided') {
+    problems.push({ field: 'backward', value: o.backward, reason: `evaluator 'subeb' trains P_B on its own residuals and needs backward 'uniform' or 'coupled', not backward 'guided'` });
+  }
+  if ((o.entropyBonus ?? 0) > 0) problems.push({ field: 'entropyBonus', value: o.entropyBonus, reason: `evaluator 'subeb' has no entropy bonus yet; valid choice: 0` });
+  if (o.importanceWeights) problems.push({ field: 'importanceWeights', value: o.importanceWeights, reason: `evaluator 'subeb' has no importance weights yet; valid choice: false` });
+  return problems;
+}
+
 /** The networks and services the objective works with (built by its plugin factory). */
 export interface RlParts {
   env: Environment;
@@ -105,7 +129,6 @@ export interface LossWithQuantities {
 
 export class PolicyGradientGFlowNet implements Objective {
   readonly name = 'rl';
-  readonly onPolicy = true;
   readonly logZVar: tf.Variable<tf.Rank.R0>;
   private readonly forwardOptimizer: GroupedAdam;
   private readonly backwardOptimizer?: GroupedAdam;
@@ -125,12 +148,8 @@ export class PolicyGradientGFlowNet implements Objective {
     const { forward, backward, value, backwardValue, env } = parts;
     this.evaluator = options.evaluator ?? 'td';
     const subeb = this.evaluator === 'subeb';
-    if (subeb && options.backward === 'guided') {
-      throw new Error(`rl: evaluator 'subeb' trains P_B on its own residuals; backward must be 'uniform' or 'coupled', got 'guided'`);
-    }
-    if (subeb && options.exploration && (options.exploration.entropyBonus > 0 || options.exploration.importanceWeights)) {
-      throw new Error(`rl: evaluator 'subeb' has no entropy bonus or importance weights yet; set entropyBonus 0 and importanceWeights false`);
-    }
+    const refused = rlOptionProblems({ backward: options.backward, evaluator: this.evaluator, ...options.exploration });
+    if (refused.length > 0) throw new Error(`rl: ${refused.map((p) => `${p.field} = ${JSON.stringify(p.value)}: ${p.reason}`).join('; ')}`);
     if (options.backward !== 'uniform' && (backward.variables.length === 0 || (!subeb && !backwardValue))) {
       throw new Error(`rl: backward '${options.backward}' needs a learned P_B${subeb ? '' : ' and a backward value network'}`);
     }
@@ -171,15 +190,6 @@ export class PolicyGradientGFlowNet implements Objective {
   /** P_B (sampled evaluation and local search walk back under it). */
   backwardPolicy(): BackwardPolicy {
     return this.parts.backward;
-  }
-
-  /**
-   * With the Sub-EB evaluator, locally searched trajectories may join the batch (the authors'
-   * sequence and DAG settings): the evaluator's balance holds on any trajectory; the policy step
-   * then treats them as on-policy, as the authors do.
-   */
-  get acceptsLocalSearch(): boolean {
-    return this.evaluator === 'subeb';
   }
 
   /**

@@ -51,8 +51,6 @@ export interface MdbOptions {
 
 export class ModifiedDetailedBalance implements Objective {
   readonly name = 'mdb';
-  /** Its transitions live in its own buffer (`replayCapacity`): the trainer's trajectory replay stays off. */
-  readonly keepsOwnReplay = true;
   private readonly optimizer: GroupedAdam;
   private readonly replay: TransitionReplay;
   private readonly exit: number;

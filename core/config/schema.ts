@@ -1,4 +1,5 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../tensor/backend.js';
+import type { EngineConfig } from '../tensor/engines.js';
 import type { JsonSchema } from '../base/json-schema.js';
 import type { ExplorationSchedule } from '../sampling/exploration.js';
 import type { ReplayConfig } from '../sampling/replay.js';
@@ -17,13 +18,8 @@ export interface ResolvedConfig {
   name: string;
   seed: number;
   backend: BackendChoice;
-  /**
-   * Engine of the dense networks' passes in training and sampling: `auto` (an accelerator with
-   * training kernels when one is installed), `backend`, or an accelerator's name.
-   */
-  kernels: string;
-  /** Threads those kernels may use; 0 = every core. */
-  kernelThreads: number;
+  /** Where the dense networks' passes run, in training and in exact evaluation. */
+  engine: EngineConfig;
   /** Training iterations (one batch each). */
   iterations: number;
   /** Trajectories per iteration. */
@@ -73,13 +69,24 @@ export const CORE_SCHEMA: JsonSchema = {
     name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$', default: 'run' },
     seed: { type: 'integer', minimum: 0, default: 0 },
     backend: { enum: [...BACKEND_CHOICES], default: 'auto' },
-    kernels: {
-      type: 'string',
-      minLength: 1,
-      default: 'auto',
-      description: 'where the MLPs\' training and sampling passes run — "backend" (the tensor backend), "onnxruntime" (native, needs the optional onnxruntime-node), "auto" = onnxruntime when installed',
+    engine: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          default: 'auto',
+          description: 'where the MLPs\' passes run, in training and exact evaluation — "backend" (the tensor backend), an engine a plugin contributes ("onnxruntime": native, needs the optional onnxruntime-node), "auto" = the first that can run here',
+        },
+        threads: {
+          anyOf: [{ type: 'integer', minimum: 0 }, { enum: ['auto'] }],
+          default: 'auto',
+          description: 'threads of the engine: "auto" = 1 in training (fastest for its small matrices) and every core in exact evaluation; a number = that many for both, 0 = every core',
+        },
+      },
     },
-    kernelThreads: { type: 'integer', minimum: 0, default: 1, description: 'threads of those kernels; 0 = every core (one is fastest for the small matrices of training)' },
     iterations: { type: 'integer', minimum: 1, default: 1000 },
     batchSize: { type: 'integer', minimum: 1, default: 16 },
     env: section(),
@@ -123,8 +130,6 @@ export const CORE_SCHEMA: JsonSchema = {
         maxTestStates: { type: 'integer', minimum: 2, default: 256, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' },
         topK: { type: 'integer', minimum: 1, default: 100, description: 'sampled: the k best samples for top-k mean reward and diversity' },
         atStart: { type: 'boolean', default: true, description: 'also evaluate before the first update (iteration 0)' },
-        inference: { type: 'string', minLength: 1, default: 'auto', description: 'exact: where the network pass over all states runs — "backend" (the tensor backend), "onnxruntime" (native, needs the optional onnxruntime-node), "auto" = onnxruntime when installed' },
-        inferenceThreads: { type: 'integer', minimum: 0, default: 0, description: 'threads of the inference accelerator; 0 = every core' },
       },
     },
     logging: {

@@ -1,49 +1,106 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName } from '../plugin/plugin.js';
+import type { Environment } from '../env/environment.js';
+import type { GymEnvFactory } from '../gym/gym-env.js';
+import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName, type ValidationContext } from '../plugin/plugin.js';
 import { ConfigError } from '../base/errors.js';
-import { CORE_SCHEMA, type ResolvedConfig } from './schema.js';
-
+import { migrateLegacyEngine } from './legacy-engine.js';
+import { CONFIG_RULES } from './rules.js';
+import { CORE_SCHEMA, type ResolvedConfig, type Section } from './schema.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });
 const coreValidator = ajv.compile(CORE_SCHEMA);
 const sectionValidators = new WeakMap<OptionsSchema, ValidateFunction>();
 
+/** The environment a config's checks may use: built from its validated `env` section (see `preflight`). */
+export type EnvironmentSource = (section: Section) => Environment | GymEnvFactory;
+
+/** A config after every check: defaults filled in, its problems, and the environment when one was built. */
+export interface CheckedConfig {
+  config: ResolvedConfig;
+  problems: string[];
+  environment?: Environment | GymEnvFactory;
+}
+
 /**
  * Validates a raw config against the core schema and the schemas of the plugin contributions its
- * sections name; fills in defaults. Throws {@link ConfigError} before any work is done.
+ * sections name, fills in defaults, and checks every rule across fields that needs no environment
+ * (the contributions' `validate`, the objective's traits against the sampler, replay and local
+ * search, the engine). Throws one {@link ConfigError} listing every problem, before any work.
+ * The rules that need the environment (e.g. `evaluation.mode: "exact"` against its size) run in
+ * `preflight`, which builds it; `train` calls that.
  */
 export function resolveConfig(raw: unknown, registry: PluginRegistry): ResolvedConfig {
-  const config = structuredClone(raw) as Record<string, unknown>;
-  const problems: string[] = coreValidator(config) ? [] : describe(coreValidator.errors ?? [], config, '');
-  // sections are checked even when core fields are bad, so that one run reports every problem
-  for (const name of Object.keys(SECTION_KINDS) as SectionName[]) {
-    const sectionData = config[name] as Record<string, unknown> | undefined;
-    if (typeof sectionData !== 'object' || sectionData === null || typeof sectionData.name !== 'string') continue;
-    const choices = registry.section(name);
-    const contribution = choices.get(String(sectionData.name));
-    if (!contribution) {
-      problems.push(
-        `field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${[...choices.keys()].sort().join(', ') || '(none registered)'}`,
-      );
-      continue;
-    }
-    const validate = sectionValidator(contribution.schema);
-    const label = SECTION_KINDS[name].label;
-    const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
-    if (!validate(sectionData)) problems.push(...describe(validate.errors ?? [], sectionData, name).map((p) => p + origin));
-    // cross-field rules only run on options that passed the schema, so they may trust its types
-    else problems.push(...crossFieldProblems(contribution, sectionData, name).map((p) => p + origin));
-  }
+  const { config, problems } = checkConfig(raw, registry);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config as unknown as ResolvedConfig;
+  return config;
+}
+
+/**
+ * Every check of {@link resolveConfig}, collected rather than thrown; with `environment`, the
+ * environment is built (or taken) once the `env` section is valid, and the checks that need it run
+ * too. A check whose input failed an earlier one is skipped, so that each mistake is reported once.
+ */
+export function checkConfig(raw: unknown, registry: PluginRegistry, environment?: EnvironmentSource): CheckedConfig {
+  const config = structuredClone(raw) as Record<string, unknown>;
+  const problems = typeof config === 'object' && config !== null && !Array.isArray(config) ? migrateLegacyEngine(config) : [];
+  const invalid = new Set<string>();
+  if (!coreValidator(config)) {
+    const errors = coreValidator.errors ?? [];
+    problems.push(...describe(errors, config, ''));
+    for (const e of errors) invalid.add(e.instancePath.split('/')[1] ?? String((e.params as { missingProperty?: string }).missingProperty ?? ''));
+  }
+  const resolved = config as unknown as ResolvedConfig;
+  const context: ValidationContext = {};
+  // sections are checked even when core fields are bad, so that one run reports every problem; the
+  // environment first, since the other sections' rules may look at it
+  for (const name of Object.keys(SECTION_KINDS) as SectionName[]) {
+    const section = checkSection(name, config, registry, context);
+    problems.push(...section.problems);
+    // the rules across sections need the options' types, not their `validate` passing
+    if (!section.typed || invalid.has(name)) invalid.add(name);
+    else if (name === 'env' && environment && section.problems.length === 0) {
+      try {
+        context.environment = environment(resolved.env);
+      } catch (err) {
+        problems.push(...(err instanceof ConfigError ? err.problems : [`field "env.name" = ${JSON.stringify(resolved.env.name)}: the environment could not be built: ${(err as Error).message}`]));
+      }
+    }
+  }
+  for (const rule of CONFIG_RULES) {
+    if (rule.reads.some((field) => invalid.has(field))) continue;
+    problems.push(...rule.check(resolved, { registry, ...context }));
+  }
+  return { config: resolved, problems, ...(context.environment ? { environment: context.environment } : {}) };
+}
+
+/**
+ * The problems of one section: an unknown name, its options against the contribution's schema,
+ * then its `validate`; `typed` when the options passed the schema (so they have its types).
+ */
+function checkSection(name: SectionName, config: Record<string, unknown>, registry: PluginRegistry, context: ValidationContext): { problems: string[]; typed: boolean } {
+  const sectionData = config[name] as Record<string, unknown> | undefined;
+  // a section that is no object, or has no name, is the core schema's problem
+  if (typeof sectionData !== 'object' || sectionData === null || typeof sectionData.name !== 'string') return { problems: [], typed: false };
+  const choices = registry.section(name);
+  const contribution = choices.get(String(sectionData.name));
+  if (!contribution) {
+    const valid = [...choices.keys()].sort().join(', ') || '(none registered)';
+    return { problems: [`field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${valid}`], typed: false };
+  }
+  const validate = sectionValidator(contribution.schema);
+  const label = SECTION_KINDS[name].label;
+  const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
+  if (!validate(sectionData)) return { problems: describe(validate.errors ?? [], sectionData, name).map((p) => p + origin), typed: false };
+  // cross-field rules only run on options that passed the schema, so they may trust its types
+  return { problems: crossFieldProblems(contribution, sectionData, name, context).map((p) => p + origin), typed: true };
 }
 
 /** The problems a contribution's own `validate` finds, as `field "<section>.<field>" = value: reason`. */
-function crossFieldProblems(contribution: Contribution<unknown>, options: Record<string, unknown>, section: string): string[] {
+function crossFieldProblems(contribution: Contribution<unknown>, options: Record<string, unknown>, section: string, context: ValidationContext): string[] {
   if (!contribution.validate) return [];
   let found: readonly OptionProblem[];
   try {
-    found = contribution.validate(options);
+    found = contribution.validate(options, context);
   } catch (err) {
     return [`section "${section}": its validate() threw: ${(err as Error).message}`];
   }

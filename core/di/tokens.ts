@@ -27,8 +27,8 @@ export const TOKENS = {
    */
   EvaluationEnvironment: Symbol.for('gfn.EvaluationEnvironment'),
   /**
-   * The engine of dense networks' passes the config's `kernels` chose ({@link KernelsChoice}):
-   * estimator factories hand it to the networks they build.
+   * The engines the config's `engine` section chose ({@link KernelsChoice}): training's kernels,
+   * which estimator factories hand to the networks they build, and exact evaluation's engine.
    */
   Kernels: Symbol.for('gfn.Kernels'),
   /** Factory of estimators of the configured kind ({@link EstimatorFactory}). */

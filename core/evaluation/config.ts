@@ -14,10 +14,6 @@ export interface EvaluationConfig {
   maxTestStates: number;
   /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
   topK: number;
-  /** Exact evaluation's network pass: `auto` (an accelerator when one is installed), `backend`, or an accelerator's name. */
-  inference: string;
-  /** Threads an inference accelerator may use; 0 = every core. */
-  inferenceThreads: number;
 }
 
 /** Default of `evaluation.exactMaxStates`: exact evaluation holds a few arrays of this length. */

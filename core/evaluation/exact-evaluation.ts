@@ -29,7 +29,7 @@ export interface PeriodicEvaluation {
  * evaluator's own count; the run's `modesFound` counts training's samples, see periodic.ts),
  * and the environment's view of P_T and of those draws (`evaluationViewOf`).
  * Everything proportional to the state count is built here, so only when exact evaluation runs.
- * With `accelerated`, the network pass runs on that inference accelerator (from its `minRows` on).
+ * With `accelerated`, the network pass runs on that engine (from its `minRows` on).
  */
 export function exactEvaluation(
   env: Environment & Enumerable,

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Enumerable, Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { selectRows } from '../sampling/transitions.js';
-import type { ChainRunnerOptions, InferenceAccelerator } from '../tensor/dense-chain.js';
+import type { ChainRunnerOptions, Engine } from '../tensor/dense-chain.js';
 import { readValues } from '../tensor/read.js';
 
-/** Rows per accelerator call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
+/** Rows per engine call: the measured throughput of a native GEMM is flat from 2k to 8k rows. */
 const ACCELERATED_CHUNK = 8192;
 
 /**
- * Fewest states with a choice for which `evaluation.inference: "auto"` uses an accelerator. Its
+ * Fewest states with a choice for which `engine.name: "auto"` uses an engine. Its
  * start-up is paid at every evaluation (a worker and a session: ~50 ms measured, against ~1.6 ms
  * for a whole exact evaluation of the 289-state default grid on wasm); at ~22 µs saved per row it
  * pays off from ~2,300 rows. One accelerated chunk is comfortably above that.
@@ -18,9 +18,9 @@ export const AUTO_ACCELERATION_MIN_ROWS = ACCELERATED_CHUNK;
 
 /** Where the network pass may run instead of the tensor backend, and from what size on. */
 export interface AcceleratedPass {
-  accelerator: InferenceAccelerator;
+  engine: Engine;
   options: ChainRunnerOptions;
-  /** Fewest states with a choice for which the accelerator is used (0: always). */
+  /** Fewest states with a choice for which the engine is used (0: always). */
   minRows: number;
 }
 
@@ -31,7 +31,7 @@ export interface AcceleratedPass {
  * The policy network is evaluated once over the states that have a choice (in chunks, to bound
  * memory); where only one action is allowed (e.g. a full sequence, which can only exit) P_F of that
  * action is exactly 1 whatever the logits, so those states are skipped. The transition table is
- * built once per environment. Given an {@link InferenceAccelerator} and an estimator that exports
+ * built once per environment. Given an {@link Engine} and an estimator that exports
  * its dense layers, the network pass runs there (e.g. native code on every core) instead of on the
  * tensor backend: the same function in float32, its sums in another order, so logits agree to
  * float32 rounding (~1e-7 relative), not bit for bit.
@@ -97,9 +97,9 @@ export class ExactTerminatingDistribution {
     const chain = accelerated && estimator.denseChain && choiceStates.length >= accelerated.minRows ? estimator.denseChain() : undefined;
     if (accelerated && chain) {
       const ranges = this.ranges(Math.max(this.chunkSize, ACCELERATED_CHUNK));
-      const runner = accelerated.accelerator.load(chain, accelerated.options);
+      const runner = accelerated.engine.load(chain, accelerated.options);
       try {
-        // two batches in flight: the accelerator computes the next one while the DP uses the last
+        // two batches in flight: the engine computes the next one while the DP uses the last
         let submitted = 0;
         const submitNext = (): void => {
           const [start, end] = ranges[submitted++]!;

@@ -13,11 +13,12 @@ import { Rng } from '../base/rng.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 import { AUTO_ACCELERATION_MIN_ROWS } from './exact.js';
 import { exactEvaluation, type PeriodicEvaluation } from './exact-evaluation.js';
+import { keepRunner } from './kept-runner.js';
 import { modeCriterionOf } from './mode-criterion.js';
 import { ModeTracker } from './mode-tracker.js';
 import { SAMPLED_EVALUATION_INTERNALS, SampledEvaluator } from './sampled/sampled-evaluator.js';
 import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
-import { chooseInferenceAccelerator } from '../tensor/accelerator.js';
+import type { EvaluationEngine } from '../tensor/dense-chain.js';
 
 /** The evaluation config plus what the run knows. */
 export interface EvaluationSchedule extends EvaluationConfig {
@@ -31,6 +32,8 @@ export interface EvaluationSchedule extends EvaluationConfig {
    * states with the environment's true reward instead of reading the batches' noisy log R.
    */
   trainingRewardsNoisy?: boolean;
+  /** The engine of exact evaluation's network pass (the config's `engine`); absent = the tensor backend. */
+  engine?: EvaluationEngine;
 }
 
 /**
@@ -47,9 +50,9 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * counted again), so they do not depend on how often evaluation runs. Its random stream, the
  * exact evaluator's own mode memory and the run's discoveries are registered in `checkpoints` as
  * `evaluator`, so a resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
- * the drawn samples is attached as `view`. Exact evaluation's network pass runs on the inference
- * accelerator `evaluation.inference` names (`chooseInferenceAccelerator`) — under `auto` only for
- * passes of at least `AUTO_ACCELERATION_MIN_ROWS` states. Returns undefined for `none`.
+ * the drawn samples is attached as `view`. Exact evaluation's network pass runs on
+ * `schedule.engine` — under `engine.name: "auto"` only for passes of at least
+ * `AUTO_ACCELERATION_MIN_ROWS` states. Returns undefined for `none`.
  */
 export function attachEvaluation(
   bus: EventBus,
@@ -61,15 +64,17 @@ export function attachEvaluation(
 ): Subscription | undefined {
   const method = chooseEvaluationMethod(env, schedule);
   if (method === 'none') return undefined;
-  // resolved here, before training, so that an unknown or missing engine is a config error
-  const accelerator = method === 'exact' ? chooseInferenceAccelerator(schedule.inference) : undefined;
+  const { engine } = schedule;
+  // one runner serves every evaluation of the run, freed with the subscription
+  const kept = method === 'exact' && engine ? keepRunner(engine.engine) : undefined;
+  const accelerated = kept && engine ? { engine: kept.engine, options: engine.options, minRows: engine.always ? 0 : AUTO_ACCELERATION_MIN_ROWS } : undefined;
   const rng = new Rng(schedule.seed ^ 0x5eed);
   const learnedLogZ = (): number | undefined => objective.logZ?.();
   let evaluation: PeriodicEvaluation | undefined;
   let pendingState: StateRecord | undefined;
   const build = (): PeriodicEvaluation => {
     if (!evaluation) {
-      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerator && { accelerator, options: { threads: schedule.inferenceThreads }, minRows: schedule.inference === 'auto' ? AUTO_ACCELERATION_MIN_ROWS : 0 }) : sampledEvaluation(env, forward, objective, schedule, rng);
+      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerated) : sampledEvaluation(env, forward, objective, schedule, rng);
       if (pendingState) evaluation.loadState(pendingState);
     }
     return evaluation;
@@ -84,7 +89,7 @@ export function attachEvaluation(
       if (state.modeTracker) tracker?.build()?.loadState(state.modeTracker as StateRecord);
     },
   });
-  const subs = new Subscription();
+  const subs = new Subscription(() => kept?.dispose());
   let sampled: readonly Trajectories[] = [];
   if (tracker) subs.add(bus.trajectories$.subscribe((e) => (sampled = e.sampled ?? [e.batch])));
   const evaluate = (iteration: number, t0: number): void => {

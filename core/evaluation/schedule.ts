@@ -16,24 +16,30 @@ export function evaluationDue(iteration: number, every: number, totalIterations:
 }
 
 /**
- * Resolves `evaluation.mode` for an environment from its size alone (nothing is enumerated):
- * `auto` is exact for an enumerable environment with at most `exactMaxStates` states and sampled
- * otherwise; `exact` on a non-enumerable or too large environment is a {@link ConfigError}
- * naming the state count and the limit.
+ * What is wrong with `evaluation.mode` for an environment, from its size alone (nothing is
+ * enumerated): `exact` on a non-enumerable environment, or on one with more than `exactMaxStates`
+ * states, naming the state count and the limit. The preflight reports these before any work.
+ */
+export function evaluationModeProblems(env: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): string[] {
+  const { mode, exactMaxStates } = config;
+  if (mode !== 'exact') return [];
+  if (!isEnumerable(env)) return [`field "evaluation.mode" = "exact": environment '${env.name}' cannot be enumerated; valid choices: "auto", "sampled", "none"`];
+  if (env.nStates <= exactMaxStates) return [];
+  return [
+    `field "evaluation.mode" = "exact": environment '${env.name}' has ${env.nStates.toLocaleString('en-US')} states, above evaluation.exactMaxStates = ${exactMaxStates.toLocaleString('en-US')}; use "sampled" (or "auto"), or raise evaluation.exactMaxStates`,
+  ];
+}
+
+/**
+ * Resolves `evaluation.mode` for an environment: `auto` is exact for an enumerable environment
+ * with at most `exactMaxStates` states and sampled otherwise; a mode
+ * {@link evaluationModeProblems} refuses is a {@link ConfigError}.
  */
 export function chooseEvaluationMethod(env: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): EvaluationMethod {
   const { mode, exactMaxStates } = config;
   if (mode === 'none' || mode === 'sampled') return mode;
-  const count = isEnumerable(env) ? env.nStates : undefined;
-  const fits = count !== undefined && count <= exactMaxStates;
-  if (mode === 'auto') return fits ? 'exact' : 'sampled';
-  if (count === undefined) {
-    throw new ConfigError([`field "evaluation.mode" = "exact": environment '${env.name}' cannot be enumerated; valid choices: "auto", "sampled", "none"`]);
-  }
-  if (!fits) {
-    throw new ConfigError([
-      `field "evaluation.mode" = "exact": environment '${env.name}' has ${count.toLocaleString('en-US')} states, above evaluation.exactMaxStates = ${exactMaxStates.toLocaleString('en-US')}; use "sampled" (or "auto"), or raise evaluation.exactMaxStates`,
-    ]);
-  }
+  if (mode === 'auto') return isEnumerable(env) && env.nStates <= exactMaxStates ? 'exact' : 'sampled';
+  const problems = evaluationModeProblems(env, config);
+  if (problems.length > 0) throw new ConfigError(problems);
   return 'exact';
 }

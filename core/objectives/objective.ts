@@ -38,22 +38,6 @@ export interface TrainingBatch {
 export interface Objective {
   /** Registered name, for logs and errors. */
   readonly name: string;
-  /**
-   * True when the update is only correct for trajectories sampled from the current P_F (policy
-   * gradients): the trainer then refuses exploration and replay instead of silently biasing it.
-   */
-  readonly onPolicy?: boolean;
-  /**
-   * True when an on-policy objective reweights the sampler's ε / temperature behaviour exactly
-   * (importance weights): the trainer then allows exploration, still not replay or local search.
-   */
-  readonly correctsExploration?: boolean;
-  /**
-   * True when the objective keeps a replay memory of its own (e.g. MDB's transitions): the trainer
-   * then refuses its trajectory replay (`replay.kind` other than "none"), which would mix replayed
-   * trajectories into what the objective stores as fresh experience.
-   */
-  readonly keepsOwnReplay?: boolean;
   /** Absent or false: the trainer samples each batch (see {@link SelfCollectingObjective}). */
   readonly collectsOwnExperience?: false;
   /** One update from `batch`; returns metrics such as `loss` and `logZ`. */
@@ -62,11 +46,6 @@ export interface Objective {
   logZ?(): number;
   /** Its P_B (uniform or learned): sampled evaluation draws backward trajectories from it and local search walks back under it; absent = uniform. */
   backwardPolicy?(): BackwardPolicy;
-  /**
-   * An on-policy objective that nevertheless trains on locally searched trajectories in its batch
-   * (rl with the Sub-EB evaluator, as its authors do): the trainer then allows `localSearch`.
-   */
-  readonly acceptsLocalSearch?: boolean;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */
   checkpointParts?(): ObjectiveStateParts;
   /** Frees all tensors the objective owns. */
@@ -100,8 +79,6 @@ export interface SelfCollectedIteration {
  */
 export interface SelfCollectingObjective {
   readonly name: string;
-  /** As for {@link Objective}: on-policy objectives make the trainer refuse exploration and replay settings. */
-  readonly onPolicy?: boolean;
   readonly collectsOwnExperience: true;
   /** Collects experience with the current policy and updates from it; `iteration` is the update's number, from 1. */
   iterate(iteration: number): SelfCollectedIteration;
@@ -109,6 +86,34 @@ export interface SelfCollectingObjective {
   /** As for {@link Objective}. */
   checkpointParts?(): ObjectiveStateParts;
   dispose(): void;
+}
+
+/**
+ * What an objective needs of the rest of the config, declared by its contribution
+ * (`ObjectiveContribution.traits`) so that the preflight checks the whole config before anything is
+ * built, instead of the run finding out.
+ */
+export interface ObjectiveTraits {
+  /**
+   * It gathers its own experience through the Gym interface ({@link SelfCollectingObjective}): the
+   * only kind that trains on a classic environment.
+   */
+  collectsOwnExperience?: boolean;
+  /**
+   * Its update is only correct for trajectories sampled from the current P_F (policy gradients):
+   * exploration, replay and local search are refused instead of silently biasing it.
+   */
+  onPolicy?: boolean;
+  /** On-policy, but it reweights the sampler's ε / temperature behaviour exactly (importance weights): exploration is allowed. */
+  correctsExploration?: boolean;
+  /** On-policy, but it trains on locally searched trajectories in its batch (rl with the Sub-EB evaluator, as its authors do). */
+  acceptsLocalSearch?: boolean;
+  /**
+   * It keeps a replay memory of its own (e.g. MDB's transitions): the trajectory replay
+   * (`replay.kind` other than "none") is refused, it would mix replayed trajectories into what the
+   * objective stores as fresh experience.
+   */
+  keepsOwnReplay?: boolean;
 }
 
 /** Any objective a plugin can contribute. */

@@ -2,8 +2,10 @@ import type { Subscription } from 'rxjs';
 import type { JsonSchema } from '../base/json-schema.js';
 import type { Environment } from '../env/environment.js';
 import type { EstimatorFactory } from '../tensor/estimator.js';
+import type { Engine } from '../tensor/dense-chain.js';
+import type { TensorHost } from '../tensor/backend.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
-import type { AnyObjective } from '../objectives/objective.js';
+import type { AnyObjective, ObjectiveTraits } from '../objectives/objective.js';
 
 export type { JsonSchema } from '../base/json-schema.js';
 
@@ -28,6 +30,16 @@ export interface OptionProblem {
   reason: string;
 }
 
+/** What a contribution's {@link Contribution.validate} may look at besides its options. */
+export interface ValidationContext {
+  /**
+   * The run's environment, when the preflight built it (`train`, `gfn train`); absent when only the
+   * config is checked (`resolveConfig`, e.g. a bench grid): a rule that needs it checks only when
+   * it is present.
+   */
+  environment?: Environment | GymEnvFactory;
+}
+
 /**
  * One named thing a plugin adds: an environment, an objective or an estimator kind.
  * `options` is the contribution's config section, validated against `schema` with defaults filled.
@@ -41,8 +53,21 @@ export interface Contribution<T, O extends object = object> {
    * and before any work; each problem is reported like a schema error, with the section's path
    * and the contribution's plugin. Absent or `[]`: the options are valid.
    */
-  validate?(options: O): readonly OptionProblem[];
+  validate?(options: O, context: ValidationContext): readonly OptionProblem[];
+  /**
+   * Builds it. An environment is built by the preflight, before the run's container exists: its
+   * `resolve` serves nothing (the options are its input); the others resolve the run's parts.
+   */
   create(options: O, resolve: Resolver): T;
+}
+
+/**
+ * An objective: a contribution that also declares what it needs of the rest of the config
+ * ({@link ObjectiveTraits}, derived from its options), which the preflight checks before any work.
+ */
+export interface ObjectiveContribution<T extends AnyObjective = AnyObjective, O extends object = object> extends Contribution<T, O> {
+  /** Its traits under `options` (validated, defaults filled); absent = none of them. */
+  traits?(options: O): ObjectiveTraits;
 }
 
 /** Something that listens to the trainer's streams (logger, evaluator, progress bar, …). */
@@ -62,16 +87,20 @@ export interface Plugin {
    * their own experience train on them. Selected by `env.name` like {@link envs}, in one namespace.
    */
   classicEnvs?: ReadonlyArray<Contribution<GymEnvFactory>>;
-  objectives?: ReadonlyArray<Contribution<AnyObjective>>;
+  objectives?: ReadonlyArray<ObjectiveContribution>;
   estimators?: ReadonlyArray<Contribution<EstimatorFactory>>;
   subscribers?: readonly SubscriberContribution[];
+  /** Engines of the dense networks' passes (`engine.name`), e.g. the Node plugin's ONNX Runtime. */
+  engines?: readonly Engine[];
+  /** What TensorFlow.js needs from the host (the Node plugin's gradients and native TensorFlow); one plugin at most. */
+  tensorHost?: TensorHost;
 }
 
 /** Declares a plugin; checks that its contribution names are unique within each kind. */
 export function definePlugin(plugin: Plugin): Plugin {
   if (!plugin.name) throw new Error('definePlugin: a plugin needs a name');
   const envs = [...(plugin.envs ?? []), ...(plugin.classicEnvs ?? [])];
-  for (const [kind, list] of Object.entries({ envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers })) {
+  for (const [kind, list] of Object.entries({ envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers, engines: plugin.engines })) {
     const seen = new Set<string>();
     for (const c of list ?? []) {
       if (seen.has(c.name)) throw new Error(`plugin '${plugin.name}': duplicate ${kind} name '${c.name}'`);
@@ -93,9 +122,12 @@ export type SectionName = keyof typeof SECTION_KINDS;
 export class PluginRegistry {
   readonly envs = new Map<string, Contribution<Environment>>();
   readonly classicEnvs = new Map<string, Contribution<GymEnvFactory>>();
-  readonly objectives = new Map<string, Contribution<AnyObjective>>();
+  readonly objectives = new Map<string, ObjectiveContribution>();
   readonly estimators = new Map<string, Contribution<EstimatorFactory>>();
   readonly subscribers = new Map<string, SubscriberContribution>();
+  readonly engines = new Map<string, Engine>();
+  /** The tensor host a plugin contributed (empty: tfjs's defaults, as in a browser). */
+  tensorHost: TensorHost = {};
   private readonly owner = new Map<string, string>();
 
   constructor(plugins: readonly Plugin[] = []) {
@@ -118,6 +150,13 @@ export class PluginRegistry {
     put('objective', this.objectives, plugin.objectives);
     put('estimator', this.estimators, plugin.estimators);
     put('subscriber', this.subscribers, plugin.subscribers);
+    put('engine', this.engines, plugin.engines);
+    if (plugin.tensorHost) {
+      const prev = this.owner.get('tensorHost');
+      if (prev) throw new Error(`plugin '${plugin.name}': a tensor host is already contributed by plugin '${prev}'`);
+      this.owner.set('tensorHost', plugin.name);
+      this.tensorHost = plugin.tensorHost;
+    }
   }
 
   /** Name of the plugin that registered `name` under `kind` (`environment`, `objective`, …). */

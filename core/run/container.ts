@@ -9,7 +9,6 @@ import { boxSize } from '../gym/spaces.js';
 import type { PluginRegistry, Resolver, SectionName } from '../plugin/plugin.js';
 import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../base/rng.js';
-import { ConfigError } from '../base/errors.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
 import type { AnyObjective } from '../objectives/objective.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
@@ -19,8 +18,7 @@ import { localSearchOptions } from '../sampling/local-search-config.js';
 import { TerminalBuffer } from '../sampling/terminal-buffer.js';
 import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
-import { chooseDenseKernels } from '../tensor/accelerator.js';
-import type { KernelsChoice } from '../tensor/dense-chain.js';
+import { startEngines } from '../tensor/engines.js';
 import { TOKENS } from '../di/tokens.js';
 import { RunContainer } from './run-container.js';
 import { freeingOnFailure } from './teardown.js';
@@ -35,17 +33,18 @@ const REWARD_NOISE_STREAM = 0x27d4eb2f;
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
  * concrete classes chosen by the config meet. Everything is a singleton within the run.
- * The environment is created here; everything else when first resolved. The container owns what
- * it builds: `dispose()` frees it (and a failure while assembling frees what was built so far).
+ * The environment is the one the preflight built (`environment`), or is created here; the engines
+ * start here; everything else is created when first resolved. The container owns what it builds:
+ * `dispose()` frees it (and a failure while assembling frees what was built so far).
  */
-export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string): RunContainer {
+export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string, environment?: Environment | GymEnvFactory): RunContainer {
   const container = new RunContainer({ defaultScope: 'Singleton' });
-  freeingOnFailure(() => bindRun(container, config, registry, backendName), () => container.dispose());
+  freeingOnFailure(() => bindRun(container, config, registry, backendName, environment), () => container.dispose());
   return container;
 }
 
 /** The bindings of {@link createRunContainer}. */
-function bindRun(container: RunContainer, config: ResolvedConfig, registry: PluginRegistry, backendName: string): void {
+function bindRun(container: RunContainer, config: ResolvedConfig, registry: PluginRegistry, backendName: string, environment: Environment | GymEnvFactory | undefined): void {
   const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
   const contribution = (section: SectionName) => {
     const c = registry.section(section).get(config[section].name);
@@ -57,8 +56,7 @@ function bindRun(container: RunContainer, config: ResolvedConfig, registry: Plug
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.BackendName).toConstantValue(backendName);
   container.bind(TOKENS.Rng).toConstantValue(rng);
-  // chosen now, so that an unknown or missing engine is a config error before any work
-  const kernels: KernelsChoice = { kernels: chooseDenseKernels(config.kernels ?? 'auto', { threads: config.kernelThreads ?? 1 }) };
+  const kernels = startEngines(config.engine, [...registry.engines.values()]);
   container.bind(TOKENS.Kernels).toConstantValue(kernels);
   container.teardown.own('the native kernels', () => kernels.kernels?.dispose());
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
@@ -69,11 +67,8 @@ function bindRun(container: RunContainer, config: ResolvedConfig, registry: Plug
   // A classic (Gym) environment gets no Environment, Sampler or replay buffer — only the objectives
   // that collect their own experience can train on it; a GFlowNet environment gets all of them plus
   // the Gym adapter, so that those objectives run on it too.
-  const created = contribution('env').create(config.env, resolver) as Environment | GymEnvFactory;
+  const created = environment ?? (contribution('env').create(config.env, resolver) as Environment | GymEnvFactory);
   if (isGymEnvFactory(created)) {
-    if (config.rewardNoise) {
-      throw new ConfigError([`field "rewardNoise" = ${JSON.stringify(config.rewardNoise)}: environment '${config.env.name}' is a classic (Gym) one with per-step rewards; rewardNoise applies to GFlowNet environments only (remove the field)`]);
-    }
     container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
     const notGFlowNet = (): never => {
       throw new Error(

@@ -2,6 +2,9 @@ import type { Container } from 'inversify';
 import type { Subscription } from 'rxjs';
 import { type CheckpointDocument, restoreRunState } from '../training/run-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
+import { preflight } from '../config/preflight.js';
+import type { Environment } from '../env/environment.js';
+import type { GymEnvFactory } from '../gym/gym-env.js';
 import { createRunContainer } from './container.js';
 import { TOKENS } from '../di/tokens.js';
 import { attempt, withTeardown } from './teardown.js';
@@ -21,6 +24,8 @@ export interface TrainOptions {
    * after the subscribers attach and the run starts at the checkpoint's iteration count.
    */
   resume?: CheckpointDocument;
+  /** The environment an earlier `preflight` of this config built (saves building it again). */
+  environment?: Environment | GymEnvFactory;
 }
 
 /** What a finished run returns. */
@@ -30,14 +35,17 @@ export interface TrainResult {
 }
 
 /**
- * Trains one run from a validated config: selects the tensor backend, assembles the container,
- * attaches the subscribers, runs the trainer, and frees every tensor of the run at the end: only
- * what the run built, last built first. A failed run rejects with the error that ended it, also
- * when freeing fails too (that failure is attached to it, see `suppressedErrors`).
+ * Trains one run from a validated config: checks every rule about it first (`preflight`: one
+ * `ConfigError` listing every problem, before any tensor work), then selects the tensor backend,
+ * assembles the container, attaches the subscribers, runs the trainer, and frees every tensor of
+ * the run at the end: only what the run built, last built first. A failed run rejects with the
+ * error that ended it, also when freeing fails too (that failure is attached to it, see
+ * `suppressedErrors`).
  */
-export async function train(config: ResolvedConfig, registry: PluginRegistry, options: TrainOptions = {}): Promise<TrainResult> {
-  const backend = await selectBackend(config.backend);
-  const container = createRunContainer(config, registry, backend);
+export async function train(resolved: ResolvedConfig, registry: PluginRegistry, options: TrainOptions = {}): Promise<TrainResult> {
+  const { config, environment } = preflight(resolved, registry, options.environment);
+  const backend = await selectBackend(config.backend, registry.tensorHost);
+  const container = createRunContainer(config, registry, backend, environment);
   const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
   const bus = container.get<EventBus>(TOKENS.EventBus);
   const subscriptions: Subscription[] = [];

@@ -7,69 +7,65 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
 /**
- * How each backend's module is loaded: on first use, so that commands which never touch a tensor
- * (`gfn list`, `gfn --help`) do not pay for it. Native TensorFlow has no loader until a Node host
- * provides one ({@link provideNativeBackend}): the kernel itself runs in browsers too.
+ * What a host gives TensorFlow.js beyond the kernel, which runs in browsers too: a plugin
+ * contributes it (`Plugin.tensorHost`; the Node plugin's is `plugins/node/tensor-host.ts`).
  */
-const loaders: Record<BackendName, (() => Promise<unknown>) | undefined> = {
-  tensorflow: undefined,
+export interface TensorHost {
+  /**
+   * Registers the gradients of tfjs's built-in ops. Default: tfjs-core's own registration module,
+   * which bundlers (browsers) load; Node cannot, its host loads another source.
+   */
+  gradients?: () => Promise<unknown>;
+  /** Loads native TensorFlow (`@tensorflow/tfjs-node`); absent = `tensorflow` is not available here. */
+  nativeBackend?: () => Promise<unknown>;
+}
+
+/**
+ * How each backend's module is loaded: on first use, so that commands which never touch a tensor
+ * (`gfn list`, `gfn --help`) do not pay for it. Native TensorFlow comes from the host.
+ */
+const LOADERS: Record<Exclude<BackendName, 'tensorflow'>, () => Promise<unknown>> = {
   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
-const loaded = new Map<BackendName, Promise<string | undefined>>();
+/** The outcome of each loader's one attempt (a module loads once per process). */
+const attempts = new WeakMap<() => Promise<unknown>, Promise<string | undefined>>();
 
-/**
- * Registers the gradients of tfjs's built-in ops: tfjs-core leaves that to a module of its own,
- * loaded on first use. Bundlers (browsers) load tfjs-core's registration module; a Node host
- * provides another source ({@link provideGradients}).
- */
-let loadGradients: () => Promise<unknown> = () => import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-
-/** Replaces the module that registers the gradients of the built-in ops (see the Node entry points). */
-export function provideGradients(load: () => Promise<unknown>): void {
-  loadGradients = load;
-}
+const tfjsCoreGradients = (): Promise<unknown> => import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 /** Makes sure the built-in ops can be differentiated (a no-op once some module registered their gradients). */
-async function ensureGradients(): Promise<void> {
+async function ensureGradients(host: TensorHost): Promise<void> {
   if (tf.getGradient(tf.Mean) !== undefined) return;
-  await loadGradients();
+  await (host.gradients ?? tfjsCoreGradients)();
   if (tf.getGradient(tf.Mean) === undefined) throw new Error('tfjs gradients could not be registered');
 }
 
-/** Registers the loader of native TensorFlow (`@tensorflow/tfjs-node`); called by the Node entry points. */
-export function provideNativeBackend(load: () => Promise<unknown>): void {
-  loaders.tensorflow = load;
-  loaded.delete('tensorflow');
-}
-
 /** Loads a backend's module once; resolves with why it could not be loaded, or undefined. */
-function loadModule(name: BackendName): Promise<string | undefined> {
-  let attempt = loaded.get(name);
+function loadModule(name: BackendName, host: TensorHost): Promise<string | undefined> {
+  const load = name === 'tensorflow' ? host.nativeBackend : LOADERS[name];
+  if (!load) return Promise.resolve('native TensorFlow is only available under Node with @tensorflow/tfjs-node');
+  let attempt = attempts.get(load);
   if (!attempt) {
-    const load = loaders[name];
-    attempt = load
-      ? load().then(
-          () => undefined,
-          (err: unknown) => (name === 'tensorflow' ? '@tensorflow/tfjs-node is not installed' : `cannot load its module (${(err as Error).message})`),
-        )
-      : Promise.resolve(name === 'tensorflow' ? 'native TensorFlow is only available under Node with @tensorflow/tfjs-node' : 'no loader');
-    loaded.set(name, attempt);
+    attempt = load().then(
+      () => undefined,
+      (err: unknown) => (name === 'tensorflow' ? '@tensorflow/tfjs-node is not installed' : `cannot load its module (${(err as Error).message})`),
+    );
+    attempts.set(load, attempt);
   }
   return attempt;
 }
 
 /**
- * Activates a tensor backend (and the gradients of the built-in ops) and returns the name of the one in use.
+ * Activates a tensor backend (and the gradients of the built-in ops, from `host`) and returns the name of the one in use.
  * `auto` tries native TensorFlow, then wasm, then the pure-JS cpu backend.
  * An explicit choice that cannot be loaded is an error, not a silent fallback.
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
-  await ensureGradients();
+export async function selectBackend(choice: BackendChoice, host: TensorHost = {}): Promise<BackendName> {
+  await ensureGradients(host);
   const order: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
   const failures: string[] = [];
   for (const name of order) {
-    const problem = await loadModule(name);
+    const problem = await loadModule(name, host);
     if (problem !== undefined) {
       failures.push(`${name}: ${problem}`);
       continue;

@@ -11,7 +11,7 @@ export interface DenseLayerValues {
 
 /**
  * A stack of dense layers' parameters at one moment (a copy: later updates do not show in it).
- * What an {@link InferenceAccelerator} needs to run a network outside the tensor backend.
+ * What an {@link Engine} needs to run a network outside the tensor backend.
  */
 export interface DenseChainValues {
   layers: readonly DenseLayerValues[];
@@ -21,11 +21,17 @@ export interface DenseChainValues {
  * Runs one loaded dense chain over many rows; `dispose` frees what `load` set up. Batches are
  * queued with `submit` and their outputs taken in the same order with `collect` (synchronous,
  * waits when needed): a caller that submits the next batch before it collects one keeps the
- * accelerator busy while it works on the outputs.
+ * engine busy while it works on the outputs.
  */
 export interface ChainRunner {
   readonly inputDim: number;
   readonly outputDim: number;
+  /**
+   * Optional: replaces the loaded network by another snapshot (batches already submitted are still
+   * collected from the old one), so that a caller that runs many snapshots pays the engine's
+   * start-up once; without it the caller loads a new runner.
+   */
+  reload?(chain: DenseChainValues): void;
   /** Queues `rows x inputDim` inputs (row-major). */
   submit(x: Float32Array, rows: number): void;
   /** Outputs (`rows x outputDim`, row-major) of the oldest batch not collected yet. */
@@ -33,13 +39,13 @@ export interface ChainRunner {
   dispose(): void;
 }
 
-/** Options of {@link InferenceAccelerator.load}. */
+/** Options of {@link Engine.load}. */
 export interface ChainRunnerOptions {
-  /** Threads the accelerator may use; 0 = its default (every core). */
+  /** Threads the engine may use; 0 = its default (every core). */
   threads: number;
 }
 
-/** Options of {@link InferenceAccelerator.kernels}. */
+/** Options of {@link Engine.kernels}. */
 export interface DenseKernelsOptions {
   /** Threads the kernels may use; 0 = the engine's default (every core). */
   threads: number;
@@ -57,7 +63,7 @@ export interface DenseChainGradients {
  * call. Outputs are fresh arrays the caller owns.
  */
 export interface DenseChainKernels {
-  /** The engine's name (the value of the config field `kernels` that selects it). */
+  /** The engine's name (the value of the config field `engine.name` that selects it). */
   readonly name: string;
   /**
    * y = chain(x) for `rows` rows of `x` (row-major); with `keepHidden`, also every layer's output
@@ -69,22 +75,37 @@ export interface DenseChainKernels {
   dispose(): void;
 }
 
-/** What a run's config chose for the dense networks' passes: kernels, or none (the tensor backend). */
-export interface KernelsChoice {
-  kernels: DenseChainKernels | undefined;
+/** Exact evaluation's network pass on an engine: which one, with what options, and from what size on. */
+export interface EvaluationEngine {
+  engine: Engine;
+  options: ChainRunnerOptions;
+  /** True when the config named the engine: it runs every exact evaluation's pass, however small. */
+  always: boolean;
 }
 
 /**
- * A faster engine than the tensor backend for large inference passes of a dense network (exact
- * evaluation sends hundreds of thousands of states through the policy), e.g. native code on every
- * core. Provided by a host ({@link provideInferenceAccelerator}); the kernel names none.
+ * What a run's `engine` section chose for the dense networks' passes: training kernels, or none
+ * (the tensor backend), and the engine of exact evaluation's pass, or none.
  */
-export interface InferenceAccelerator {
-  /** The name `evaluation.inference` selects it by. */
+export interface KernelsChoice {
+  kernels: DenseChainKernels | undefined;
+  evaluation?: EvaluationEngine;
+}
+
+/**
+ * A faster engine than the tensor backend for a dense network's passes, e.g. native code: large
+ * inference passes (exact evaluation sends hundreds of thousands of states through the policy)
+ * and, optionally, every pass of training. A contribution of a plugin (`Plugin.engines`, the Node
+ * plugin registers ONNX Runtime's); the kernel names none. Selected by the config's `engine.name`.
+ */
+export interface Engine {
+  /** The name `engine.name` selects it by. */
   readonly name: string;
+  /** One line for `gfn list`: what it runs on, what it needs. */
+  readonly description: string;
   /** Why it cannot run here (e.g. its module is not installed), or undefined when it can. */
   unavailable(): string | undefined;
   load(chain: DenseChainValues, options: ChainRunnerOptions): ChainRunner;
-  /** Optional: kernels for training's passes as well (config field `kernels`). */
+  /** Optional: kernels for training's passes as well; without them training stays on the tensor backend. */
   kernels?(options: DenseKernelsOptions): DenseChainKernels;
 }

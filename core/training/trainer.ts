@@ -6,17 +6,16 @@ import { yieldToEventLoop } from './yield.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { ConfigError } from '../base/errors.js';
 import { TOKENS } from '../di/tokens.js';
 import type { Estimator } from '../tensor/estimator.js';
 import type { EvaluationEvent, EventBus, RunFinished } from '../events/bus.js';
 import { type AnyObjective, collectsOwnExperience, type Objective, type SelfCollectingObjective } from '../objectives/objective.js';
 import { EpisodeWindow } from '../objectives/episode-window.js';
 import { concatTrajectories, selectTrajectories } from '../sampling/batch-ops.js';
-import { explorationAt, isExploratory, scheduleProblems } from '../sampling/exploration.js';
+import { explorationAt } from '../sampling/exploration.js';
 import { type ReplayBuffer, replayCount } from '../sampling/replay.js';
 import type { LocalSearch } from '../sampling/local-search.js';
-import { localSearchPlan, localSearchProblems } from '../sampling/local-search-config.js';
+import { localSearchPlan } from '../sampling/local-search-config.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
@@ -94,8 +93,6 @@ export class Trainer implements Checkpointable {
   async run(): Promise<RunFinished> {
     const { config, bus, objective } = this;
     let lastEvaluation: EvaluationEvent | undefined;
-    const problems = this.problems();
-    if (problems.length > 0) throw new ConfigError(problems);
     let evaluationMs = 0;
     const evalSub = bus.evaluation$.subscribe((e) => {
       lastEvaluation = e;
@@ -216,39 +213,5 @@ export class Trainer implements Checkpointable {
       if (config.localSearch.into === 'batch') batch = concatTrajectories(batch, refined);
     }
     return { batch: replaying ? concatTrajectories(batch, replay.sample(nReplay)) : batch, fresh, ...(refined ? { refined } : {}), refineMetrics };
-  }
-
-  /** Config combinations a field-by-field schema cannot reject, checked before any work. */
-  private problems(): string[] {
-    const { config, objective } = this;
-    const problems = [...scheduleProblems(config.sampler), ...localSearchProblems(config.localSearch, config.batchSize, config.replay)];
-    if ('keepsOwnReplay' in objective && objective.keepsOwnReplay === true && config.replay.kind !== 'none') {
-      problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${objective.name}' keeps its own replay buffer; valid choice: "none" (size it with the objective's own options)`);
-    }
-    if (objective.onPolicy) {
-      // its gradient is only unbiased for trajectories from the current P_F itself
-      const { epsilon, epsilonFinal, epsilonDecayIterations, temperature } = config.sampler;
-      if (isExploratory(config.sampler) && !('correctsExploration' in objective && objective.correctsExploration === true)) {
-        const schedule = epsilonDecayIterations > 0 ? `epsilon ${epsilon} → epsilonFinal ${epsilonFinal ?? epsilon} over ${epsilonDecayIterations} iterations` : `epsilon ${epsilon}`;
-        problems.push(
-          `objective '${objective.name}' is on-policy: sampler.epsilon (and sampler.epsilonFinal) must be 0 and sampler.temperature 1 (got ${schedule}, temperature ${temperature}), unless the objective corrects for exploration (rl: importanceWeights true)`,
-        );
-      }
-      if (config.replay.kind !== 'none') {
-        problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${objective.name}' is on-policy and cannot train on replayed trajectories; valid choice: "none"`);
-      }
-      if (config.localSearch.share > 0 && !('acceptsLocalSearch' in objective && objective.acceptsLocalSearch)) {
-        problems.push(
-          `field "localSearch.share" = ${config.localSearch.share}: objective '${objective.name}' is on-policy and cannot train on locally searched trajectories (they are not samples of P_F); valid choice: 0 (rl with evaluator "subeb" accepts them)`,
-        );
-      }
-    }
-    const nReplay = replayCount(config.replay, config.batchSize);
-    if (config.replay.kind !== 'none' && config.replay.capacity < nReplay) {
-      problems.push(
-        `field "replay.capacity" = ${config.replay.capacity}: smaller than the ${nReplay} trajectories replayed per batch (round(replay.ratio ${config.replay.ratio} x batchSize ${config.batchSize})), so replay would never start`,
-      );
-    }
-    return problems;
   }
 }

@@ -5,8 +5,8 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';
-import type { SelfCollectingObjective } from '../../core/objectives/objective.js';
-import type { Contribution, JsonSchema, Resolver } from '../../core/plugin/plugin.js';
+import type { ObjectiveTraits, SelfCollectingObjective } from '../../core/objectives/objective.js';
+import type { JsonSchema, ObjectiveContribution, Resolver } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 
@@ -44,9 +44,12 @@ function baselineParts(resolve: Resolver, value: ValueNetOptions['value'], strea
   return { env, policy, value: valueNet, rng: new Rng(config.seed + stream), seed: config.seed, gamma: env.gflownet ? 1 : 0.99 };
 }
 
+/** Both collect their own experience with the current policy: exploration and replay settings are refused. */
+const BASELINE_TRAITS: ObjectiveTraits = { collectsOwnExperience: true, onPolicy: true };
+
 type PpoConfig = Omit<PpoOptions, 'gamma'> & { gamma?: number } & ValueNetOptions;
 
-export const ppoContribution: Contribution<SelfCollectingObjective, PpoConfig> = {
+export const ppoContribution: ObjectiveContribution<SelfCollectingObjective, PpoConfig> = {
   name: 'ppo',
   description: 'PPO (clipped surrogate, GAE, minibatch epochs), Stable-Baselines3 defaults; collects its own experience (classic environments, or GFlowNet ones through the Gym adapter with reward log R at exit)',
   schema: {
@@ -67,6 +70,7 @@ export const ppoContribution: Contribution<SelfCollectingObjective, PpoConfig> =
       value: valueNetOption,
     },
   },
+  traits: () => BASELINE_TRAITS,
   create: (options, resolve) => {
     const { gamma, ...parts } = baselineParts(resolve, options.value, PPO_STREAM);
     return new Ppo(parts, { ...options, gamma: options.gamma ?? gamma });
@@ -75,7 +79,7 @@ export const ppoContribution: Contribution<SelfCollectingObjective, PpoConfig> =
 
 type ReinforceConfig = Omit<ReinforceOptions, 'gamma' | 'episodes'> & { gamma?: number; episodes?: number } & ValueNetOptions;
 
-export const reinforceContribution: Contribution<SelfCollectingObjective, ReinforceConfig> = {
+export const reinforceContribution: ObjectiveContribution<SelfCollectingObjective, ReinforceConfig> = {
   name: 'reinforce',
   description: 'REINFORCE with a learned baseline: complete episodes per iteration, one Adam step; collects its own experience',
   schema: {
@@ -89,6 +93,7 @@ export const reinforceContribution: Contribution<SelfCollectingObjective, Reinfo
       value: valueNetOption,
     },
   },
+  traits: () => BASELINE_TRAITS,
   create: (options, resolve) => {
     const { gamma, ...parts } = baselineParts(resolve, options.value, REINFORCE_STREAM);
     const episodes = options.episodes ?? resolve.get<ResolvedConfig>(TOKENS.Config).batchSize;

@@ -1,9 +1,9 @@
 import { ConfigError } from '../../core/base/errors.js';
-import type { ResolvedConfig } from '../../core/config/schema.js';
+import type { Environment } from '../../core/env/environment.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
 import type { EstimatorFactory } from '../../core/tensor/estimator.js';
-import type { GymEnvFactory } from '../../core/gym/gym-env.js';
+import { type GymEnvFactory, isGymEnvFactory } from '../../core/gym/gym-env.js';
 import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
 import type { Rng } from '../../core/base/rng.js';
 import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
@@ -84,7 +84,11 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
       },
     },
   },
-  validate: (o) => (o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
+  validate: (o, { environment }) => [
+    ...(o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
+    // the environment, once the preflight built it, must read as tokens
+    ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment) ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }] : []),
+  ],
   create: (options, resolve) => {
     const rng = resolve.get<Rng>(TOKENS.Rng);
     const layout = tokenLayoutOf(resolve);
@@ -106,13 +110,19 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
   },
 };
 
-/** The token layout of the run's environment; any other environment is a config error naming the field. */
+function readsAsTokens(env: Environment | undefined): boolean {
+  return env !== undefined && hasTokenLayout(env);
+}
+
+/** Why the transformer cannot read environment `name`'s observations, and what to use instead. */
+function noTokenLayout(name: string): string {
+  return `environment '${name}' has no token layout (the transformer reads observations as one-hot tokens); it supports the sequence environments (tfbind8, qm9str, sehstr, bitseq, insert or append variant) and any environment with a tokenLayout() capability — use "mlp" for this environment`;
+}
+
+/** The token layout of the run's environment (the preflight refused any other). */
 function tokenLayoutOf(resolve: Resolver): TokenLayout {
-  const config = resolve.get<ResolvedConfig>(TOKENS.Config);
   // the Gym view exists for every environment; its `gflownet` is the GFlowNet environment, if any
-  const env = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet;
-  if (env && hasTokenLayout(env)) return env.tokenLayout();
-  throw new ConfigError([
-    `field "estimator.name" = "transformer": environment '${config.env.name}' has no token layout (the transformer reads observations as one-hot tokens); it supports the sequence environments (tfbind8, qm9str, sehstr, bitseq, insert or append variant) and any environment with a tokenLayout() capability — use "mlp" for this environment`,
-  ]);
+  const gym = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory);
+  if (gym.gflownet && hasTokenLayout(gym.gflownet)) return gym.gflownet.tokenLayout();
+  throw new ConfigError([`field "estimator.name" = "transformer": ${noTokenLayout(gym.name)}`]);
 }

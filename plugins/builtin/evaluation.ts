@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
+import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { attachEvaluation } from '../../core/evaluation/periodic.js';
 import type { EventBus } from '../../core/events/bus.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
@@ -16,13 +17,14 @@ export const evaluatorSubscriber: SubscriberContribution = {
     const config = resolve.get<ResolvedConfig>(TOKENS.Config);
     // classic environments (CartPole) have no evaluation
     if (!resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) return undefined;
+    const { evaluation: engine } = resolve.get<KernelsChoice>(TOKENS.Kernels);
     return attachEvaluation(
       resolve.get<EventBus>(TOKENS.EventBus),
       // the true reward, also when training sees a noisy one (rewardNoise)
       resolve.get<Environment>(TOKENS.EvaluationEnvironment),
       resolve.get<Estimator>(TOKENS.ForwardEstimator),
       resolve.get<AnyObjective>(TOKENS.Objective),
-      { ...config.evaluation, totalIterations: config.iterations, seed: config.seed, trainingRewardsNoisy: config.rewardNoise !== undefined },
+      { ...config.evaluation, totalIterations: config.iterations, seed: config.seed, trainingRewardsNoisy: config.rewardNoise !== undefined, ...(engine ? { engine } : {}) },
       resolve.get<CheckpointRegistry>(TOKENS.Checkpoints),
     );
   },

@@ -1,15 +1,19 @@
-// a program that uses the Node bundle is a Node host: native TensorFlow and the gradients' source
-import '../node/tensor-host.js';
 import { definePlugin } from '../../core/plugin/plugin.js';
 import { checkpointSubscriber } from '../../run-folder/writers/checkpoint.js';
 import { evaluationViewsSubscriber } from '../../run-folder/writers/evaluation-views.js';
 import { jsonlSubscriber } from '../../run-folder/writers/jsonl.js';
 import { progressSubscriber } from '../node/progress.js';
 import { nodeFileAccess } from '../node/file-access.js';
+import { onnxRuntimeEngine } from '../node/onnx/onnx-engine.js';
+import { nodeTensorHost } from '../node/tensor-host.js';
 import { builtinContributions } from './contributions.js';
 import { evaluatorSubscriber } from './evaluation.js';
 
-/** Everything bundled with gflownet-ts under Node: environments, objectives, estimators and subscribers. */
+/**
+ * Everything bundled with gflownet-ts under Node: environments, objectives, estimators,
+ * subscribers, the ONNX Runtime engine and the Node tensor host (the gradients' source, native
+ * TensorFlow).
+ */
 export const builtinPlugin = definePlugin({
   name: 'builtin',
   ...builtinContributions(nodeFileAccess),
@@ -18,4 +22,6 @@ export const builtinPlugin = definePlugin({
   // line (the dashboard reads it when the line appears); an iteration's evaluation comes before the
   // checkpoint and the progress line of that iteration
   subscribers: [evaluationViewsSubscriber, jsonlSubscriber, evaluatorSubscriber, checkpointSubscriber, progressSubscriber],
+  engines: [onnxRuntimeEngine],
+  tensorHost: nodeTensorHost,
 });

@@ -5,7 +5,7 @@ import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
-import type { Contribution } from '../../core/plugin/plugin.js';
+import type { ObjectiveContribution } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
 
 /** Offset of the replay draws' random stream from the run seed (an arbitrary odd constant). */
@@ -18,7 +18,7 @@ type MdbConfig = MdbOptions & { targetEvery: number; targetTau: number };
  * published DAG-GFlowNet settings (see docs/dag-mdb.md): Adam 1e-5, Huber δ = 1, 32 transitions
  * per step, 100,000 kept, a hard target copy every 1,000 steps.
  */
-export const mdbContribution: Contribution<Objective, MdbConfig> = {
+export const mdbContribution: ObjectiveContribution<Objective, MdbConfig> = {
   name: 'mdb',
   description: 'modified detailed balance (DAG-GFlowNet) for environments where every state can terminate: transitions from a replay buffer, a target network for log P_F(s_f|s\'), uniform P_B, no flow network',
   schema: {
@@ -34,6 +34,9 @@ export const mdbContribution: Contribution<Objective, MdbConfig> = {
       targetTau: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'target ← τ·P_F + (1 − τ)·target at each update: 1 = hard copy (published), < 1 = Polyak' },
     },
   },
+  // its transitions are its own replay: the trainer's trajectory replay would mix replayed
+  // trajectories into what it stores as fresh experience
+  traits: () => ({ keepsOwnReplay: true }),
   validate: ({ transitionBatch, replayCapacity, prefill }) => [
     ...(prefill > replayCapacity ? [{ field: 'prefill', value: prefill, reason: `exceeds replayCapacity = ${replayCapacity}: training would never start` }] : []),
     ...(transitionBatch > replayCapacity ? [{ field: 'transitionBatch', value: transitionBatch, reason: `exceeds replayCapacity = ${replayCapacity}` }] : []),

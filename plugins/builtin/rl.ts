@@ -1,10 +1,11 @@
-import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet } from '../../algorithms/policy-based/rl.js';
+import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet, rlOptionProblems } from '../../algorithms/policy-based/rl.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import { providesGuide } from '../../core/policy/guide.js';
-import type { Contribution } from '../../core/plugin/plugin.js';
+import { isGymEnvFactory } from '../../core/gym/gym-env.js';
+import type { ObjectiveContribution } from '../../core/plugin/plugin.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
 import type { RlExploration } from '../../algorithms/policy-based/exploration-terms.js';
@@ -21,7 +22,7 @@ type RlConfig = Omit<RlOptions, 'lrB' | 'exploration' | 'evaluator' | 'subebLamb
   };
 
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
-export const rlContribution: Contribution<Objective, RlConfig> = {
+export const rlContribution: ObjectiveContribution<Objective, RlConfig> = {
   name: 'rl',
   description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T; evaluator subeb = Sub-EB-U / Sub-EB-B',
   schema: {
@@ -68,6 +69,16 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
       },
     },
   },
+  // on-policy; importance weights correct the sampler's exploration exactly; with the Sub-EB
+  // evaluator locally searched trajectories may join the batch (the authors' sequence and DAG
+  // settings): its balance holds on any trajectory, and the policy step treats them as on-policy
+  traits: (options) => ({ onPolicy: true, correctsExploration: options.importanceWeights, acceptsLocalSearch: options.evaluator === 'subeb' }),
+  validate: (options, { environment }) => [
+    ...rlOptionProblems(options),
+    ...(options.backward === 'guided' && environment && !isGymEnvFactory(environment) && !providesGuide(environment)
+      ? [{ field: 'backward', value: options.backward, reason: `needs a guide, and environment '${environment.name}' does not provide one; valid choices: "coupled", "uniform"` }]
+      : []),
+  ],
   create: (options, resolve) => {
     const env = resolve.get<Environment>(TOKENS.Environment);
     const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
@@ -75,12 +86,6 @@ export const rlContribution: Contribution<Objective, RlConfig> = {
     const valueNet = (role: string): Estimator => makeEstimator({ role, inputDim: env.obsDim, outputDim: 1, overrides: { hidden: options.value.hidden } });
     const learned = options.backward !== 'uniform';
     const subeb = options.evaluator === 'subeb';
-    if (subeb && options.backward === 'guided') {
-      throw new Error(`objective rl: evaluator 'subeb' needs backward 'uniform' or 'coupled' (P_B is trained on the Sub-EB residuals), got backward 'guided'`);
-    }
-    if (options.backward === 'guided' && !providesGuide(env)) {
-      throw new Error(`objective rl: backward 'guided' needs a guide, and environment '${env.name}' does not provide one (use 'coupled' or 'uniform')`);
-    }
     return new PolicyGradientGFlowNet(
       {
         env,

@@ -8,6 +8,7 @@ import type { Plugin } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
+import { preflight } from '../../core/config/preflight.js';
 import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';
 import { freeingOnFailure, throwIfFailed } from '../../core/run/teardown.js';
 import { openCheckpointedRun } from './resume.js';
@@ -39,7 +40,9 @@ export interface LoadSamplerOptions {
   seed?: number;
   /** Tensor backend (default: the run's `backend` setting). */
   backend?: BackendChoice;
-  /** Engine of the network's passes, as the config field `kernels` (default: the run's setting). */
+  /** Engine of the network's passes, as the config field `engine.name` (default: the run's setting). */
+  engine?: string;
+  /** @deprecated The old name of {@link engine}. */
   kernels?: string;
   /** Plugins defined in this program that the run used (those its config lists are loaded anyway). */
   plugins?: readonly Plugin[];
@@ -54,16 +57,18 @@ const CHUNK = 4096;
  * config (loading the plugins it lists) and loads P_F's weights. Nothing else of the run is built.
  */
 export async function loadSampler(runDir: string, options: LoadSamplerOptions = {}): Promise<CheckpointSampler> {
-  const { config, registry, checkpoint } = await openCheckpointedRun(runDir, [], options.plugins);
-  const backend = await selectBackend(options.backend ?? config.backend);
-  const container = createRunContainer(options.kernels === undefined ? config : { ...config, kernels: options.kernels }, registry, backend);
+  const opened = await openCheckpointedRun(runDir, [], options.plugins);
+  const engine = options.engine ?? options.kernels;
+  const { config, environment } = preflight(engine === undefined ? opened.config : { ...opened.config, engine: { ...opened.config.engine, name: engine } }, opened.registry);
+  const backend = await selectBackend(options.backend ?? config.backend, opened.registry.tensorHost);
+  const container = createRunContainer(config, opened.registry, backend, environment);
   // what was built so far is freed when loading fails; the error that stopped it is the one reported
   const { env, forward } = freeingOnFailure(() => {
     if (!container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
     // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
     const env = container.get<Environment>(TOKENS.EvaluationEnvironment);
     const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
-    loadVariables(forward.variables, checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
+    loadVariables(forward.variables, opened.checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
     return { env, forward };
   }, () => container.dispose());
   const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
-import { train } from '../../core/run/run.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 
 /**
@@ -33,17 +32,16 @@ describe('mdb: checkpoint and resume', () => {
     expect(metricRecords(resumed)).toEqual(a);
   });
 
-  it('refuses the trainer\'s trajectory replay before any work: MDB keeps its own transitions', async () => {
-    const dir = tempRunsDir();
-    const config = smallConfig({
-      iterations: 5,
-      logging: { dir, progress: 'none' },
-      env: { name: 'dag', d: 3, seed: 1 },
-      replay: { kind: 'terminal' },
-      objective: { name: 'mdb', prefill: 8, transitionBatch: 4, replayCapacity: 64 },
-      estimator: { name: 'mlp', hidden: [8] },
-      evaluation: { mode: 'none' },
-    });
-    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/field "replay\.kind" = "terminal": objective 'mdb' keeps its own replay buffer; valid choice: "none"/);
+  it('refuses the trainer\'s trajectory replay in the config: MDB keeps its own transitions', () => {
+    const config = (): unknown =>
+      smallConfig({
+        iterations: 5,
+        env: { name: 'dag', d: 3, seed: 1 },
+        replay: { kind: 'terminal' },
+        objective: { name: 'mdb', prefill: 8, transitionBatch: 4, replayCapacity: 64 },
+        estimator: { name: 'mlp', hidden: [8] },
+        evaluation: { mode: 'none' },
+      });
+    expect(config).toThrow(/field "replay\.kind" = "terminal": objective 'mdb' keeps its own replay buffer; valid choice: "none"/);
   });
 });

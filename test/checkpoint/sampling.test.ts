@@ -50,8 +50,8 @@ describe('sampling from a checkpoint', () => {
     const dir = tempRunsDir();
     await train(smallConfig({ name: 'engines', iterations: 10, logging: { dir, progress: 'none' } }), registry, { subscribers: ['checkpoint'] });
     const runDir = join(dir, 'engines');
-    const pT = async (kernels?: string): Promise<Float64Array> => {
-      const sampler = await loadSampler(runDir, kernels === undefined ? {} : { kernels });
+    const pT = async (engine?: string): Promise<Float64Array> => {
+      const sampler = await loadSampler(runDir, engine === undefined ? {} : { engine });
       try {
         if (!isEnumerable(sampler.env)) throw new Error('hypergrid is enumerable');
         return new ExactTerminatingDistribution(sampler.env).compute(sampler.forward);
@@ -62,7 +62,7 @@ describe('sampling from a checkpoint', () => {
     const asSaved = await pT();
     const onBackend = await pT('backend');
     asSaved.forEach((p, k) => expect(Math.abs(p - onBackend[k]!)).toBeLessThan(1e-5 * Math.max(p, 1e-3)));
-    await expect(pT('gpu')).rejects.toThrow(/field "kernels" = "gpu"/);
+    await expect(pT('gpu')).rejects.toThrow(/field "engine.name" = "gpu"/);
   });
 
   it('`gfn sample` writes the requested number of samples as jsonl and csv', async () => {

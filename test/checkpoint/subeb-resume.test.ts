@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { train } from '../../core/run/run.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
 
@@ -25,12 +24,8 @@ describe('rl with evaluator subeb: checkpoints and configuration', () => {
     expect(metricRecords(resumed)).toEqual(a);
   });
 
-  it("refuses backward 'guided' with evaluator 'subeb', naming both", async () => {
-    const config = smallConfig({
-      iterations: 5,
-      logging: { dir: tempRunsDir(), progress: 'none' },
-      objective: { name: 'rl', backward: 'guided', evaluator: 'subeb', value: { hidden: [8] } },
-    });
-    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/evaluator 'subeb'.*backward 'guided'/);
+  it("refuses backward 'guided' with evaluator 'subeb' in the config, naming both", () => {
+    const config = (): unknown => smallConfig({ iterations: 5, objective: { name: 'rl', backward: 'guided', evaluator: 'subeb', value: { hidden: [8] } } });
+    expect(config).toThrow(/field "objective\.backward" = "guided": evaluator 'subeb'.*not backward 'guided'/);
   });
 });

@@ -46,7 +46,8 @@ describe('resolveConfig', () => {
     expect(c.sampler).toEqual({ epsilon: 0, epsilonDecayIterations: 0, temperature: 1 });
     expect(c.replay).toEqual({ kind: 'none', capacity: 10000, ratio: 0.5, priorityExponent: 1 });
     expect(c.localSearch).toEqual({ share: 0, acceptance: 'mh', into: 'batch' });
-    expect(c.evaluation).toEqual({ mode: 'auto', every: 10, samples: 1000, atStart: true, exactMaxStates: 1_000_000, backwardSamples: 10, maxTestStates: 256, topK: 100, inference: 'auto', inferenceThreads: 0 });
+    expect(c.evaluation).toEqual({ mode: 'auto', every: 10, samples: 1000, atStart: true, exactMaxStates: 1_000_000, backwardSamples: 10, maxTestStates: 256, topK: 100 });
+    expect(c.engine).toEqual({ name: 'auto', threads: 'auto' });
     expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto', episodeWindow: 100 });
     expect(c.plugins).toEqual([]);
   });

@@ -9,6 +9,8 @@ describe('gfn list', () => {
     expect(out).toMatch(/\n {2}hypergrid — .*\n {6}ndim: integer, >= 1, default 2 — number of coordinates\n/);
     expect(out).toContain('wordBits: integer, >= 1, <= 16, default 1'); // bitseq: maximum shown
     expect(out).not.toContain('chain');
+    // engines are contributions too: the Node plugin's ONNX Runtime
+    expect(out).toMatch(/\nengines \(config "engine\.name"; also "auto" and "backend"\):\n {2}onnxruntime — ONNX Runtime's native CPU kernels/);
   });
 
   it('--plugin <path> lists that plugin’s contributions, options and defaults (not the built-in ones)', async () => {

@@ -102,14 +102,13 @@ describe('one trainer for both families on HyperGrid', () => {
     expect(episodes.length).toBe(2);
   });
 
-  it('a GFlowNet objective on a classic environment fails with a message naming both', async () => {
-    const config = cartpoleConfig(1, { name: 'tb' });
-    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/objective 'tb' needs a GFlowNet environment.*'cartpole'.*ppo/);
+  it('a GFlowNet objective on a classic environment is a config error naming both', () => {
+    expect(() => cartpoleConfig(1, { name: 'tb' })).toThrow(/field "objective.name" = "tb": objective 'tb' needs a GFlowNet environment.*'cartpole'.*ppo/);
   });
 
-  it('on-policy baselines refuse exploration and replay settings like the rl objective', async () => {
-    const config = smallConfig({ objective: { name: 'ppo' }, sampler: { epsilon: 0.1 } });
-    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/'ppo' is on-policy/);
+  it('on-policy baselines refuse exploration and replay settings like the rl objective', () => {
+    expect(() => smallConfig({ objective: { name: 'ppo' }, sampler: { epsilon: 0.1 } })).toThrow(/'ppo' is on-policy/);
+    expect(() => smallConfig({ objective: { name: 'reinforce' }, replay: { kind: 'uniform' } })).toThrow(/field "replay\.kind" = "uniform": objective 'reinforce' is on-policy/);
   });
 });
 

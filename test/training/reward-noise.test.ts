@@ -155,8 +155,7 @@ describe('rewardNoise config', () => {
     expect('rewardNoise' in smallConfig()).toBe(false);
   });
 
-  it('is refused on a classic (Gym) environment before any work', () => {
-    const config = smallConfig({ env: { name: 'cartpole' }, objective: { name: 'ppo' }, rewardNoise: { scale: 0.5 } });
-    expect(() => createRunContainer(config, registry, 'wasm')).toThrow(/field "rewardNoise".*classic/);
+  it('is refused on a classic (Gym) environment in the config, before any work', () => {
+    expect(() => smallConfig({ env: { name: 'cartpole' }, objective: { name: 'ppo' }, rewardNoise: { scale: 0.5 } })).toThrow(/field "rewardNoise".*classic/);
   });
 });

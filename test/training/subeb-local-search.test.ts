@@ -36,13 +36,14 @@ describe('rl with evaluator subeb trains on locally searched batches', () => {
     }
   });
 
-  it('with the td evaluator the same config is refused, naming localSearch.share', async () => {
-    const config = smallConfig({
-      iterations: 2,
-      logging: { progress: 'none' },
-      objective: { name: 'rl', backward: 'coupled', value: { hidden: [16] } },
-      localSearch,
-    });
-    await expect(train(config, registry, { subscribers: [] })).rejects.toThrow(/localSearch\.share.*on-policy/);
+  it('with the td evaluator the same config is refused, naming localSearch.share', () => {
+    const config = (): unknown =>
+      smallConfig({
+        iterations: 2,
+        logging: { progress: 'none' },
+        objective: { name: 'rl', backward: 'coupled', value: { hidden: [16] } },
+        localSearch,
+      });
+    expect(config).toThrow(/localSearch\.share.*on-policy/);
   });
 });

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DenseChainGradients, DenseChainKernels, DenseKernelsOptions, DenseLayerValues } from '../../../core/tensor/dense-chain.js';
-import { backwardModel, forwardModel, TRAINING_NAMES as N } from './onnx-training-model.js';
+import { backwardGraph, forwardGraph, GRAPH_NAMES as N } from './onnx-graph.js';
 
 /** The part of onnxruntime-node's tensor class these kernels use. */
 interface OrtTensor {
@@ -54,7 +54,7 @@ export function onnxKernels(runtimePath: string, options: DenseKernelsOptions): 
     const key = layers.map((l) => `${l.inDim}x${l.outDim}${l.activation}`).join('|');
     let found = sessions.get(key);
     if (!found) {
-      found = { forward: open(forwardModel(layers)), backward: open(backwardModel(layers)) };
+      found = { forward: open(forwardGraph(layers, 'inputs')), backward: open(backwardGraph(layers)) };
       sessions.set(key, found);
     }
     return found;

@@ -49,7 +49,7 @@ describe('the evaluator is built lazily', () => {
     const objective = { name: 'none', update: () => ({}), dispose: () => undefined };
     const published: string[] = [];
     bus.evaluation$.subscribe((e) => published.push(e.method));
-    const schedule = { mode: 'exact' as const, every: 2, samples: 10, exactMaxStates: 100, backwardSamples: 2, maxTestStates: 4, topK: 3, totalIterations: 4, seed: 0, atStart: false, inference: 'auto', inferenceThreads: 0 };
+    const schedule = { mode: 'exact' as const, every: 2, samples: 10, exactMaxStates: 100, backwardSamples: 2, maxTestStates: 4, topK: 3, totalIterations: 4, seed: 0, atStart: false };
     const sub = attachEvaluation(bus, env, forward, objective, schedule);
     const tick = (iteration: number): void => bus.iteration$.next({ iteration, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: 0, elapsedMs: 0 });
     expect(all).not.toHaveBeenCalled();

@@ -3,21 +3,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// the Node entry points' registrations, the accelerator among them
-import '../../../plugins/node/tensor-host.js';
 import { ConfigError } from '../../../core/base/errors.js';
 import { resolveConfig } from '../../../core/config/validate.js';
 import { PluginRegistry } from '../../../core/plugin/plugin.js';
 import { Rng } from '../../../core/base/rng.js';
-import { chooseDenseKernels, provideInferenceAccelerator } from '../../../core/tensor/accelerator.js';
+import { chooseEngine, startEngines } from '../../../core/tensor/engines.js';
+import type { Engine } from '../../../core/tensor/dense-chain.js';
 import type { Activation } from '../../../core/tensor/dense.js';
 import { Mlp } from '../../../core/tensor/mlp.js';
 import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
-import { onnxRuntimeAccelerator } from '../../../plugins/node/onnx/onnx-accelerator.js';
+import { onnxRuntimeEngine } from '../../../plugins/node/onnx/onnx-engine.js';
 
 // onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
-const missing = onnxRuntimeAccelerator.unavailable();
+const missing = onnxRuntimeEngine.unavailable();
 if (missing) process.stdout.write(`onnx-kernels tests skipped: ${missing}\n`);
 
 /** Largest |a − b| over the largest |a|: float32 rounding differences are ~1e-7 of the scale. */
@@ -41,7 +40,7 @@ function lossAndGradients(net: Mlp, x: tf.Tensor2D, dy: tf.Tensor2D): Float32Arr
 }
 
 describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
-  const kernels = chooseDenseKernels('onnxruntime', { threads: 1 })!;
+  const kernels = onnxRuntimeEngine.kernels!({ threads: 1 });
   const nets: Mlp[] = [];
   afterAll(() => {
     nets.forEach((n) => n.dispose());
@@ -142,7 +141,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     const registry = new PluginRegistry([builtinPlugin]);
     const lossesWith = async (kernelsChoice: string): Promise<number[]> => {
       const config = resolveConfig(
-        { name: `kernels-${kernelsChoice}`, seed: 5, iterations: 25, batchSize: 8, kernels: kernelsChoice, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [64, 64] }, evaluation: { mode: 'none' } },
+        { name: `kernels-${kernelsChoice}`, seed: 5, iterations: 25, batchSize: 8, engine: { name: kernelsChoice }, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [64, 64] }, evaluation: { mode: 'none' } },
         registry,
       );
       const losses: number[] = [];
@@ -164,7 +163,7 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gfn-kernels-'));
     const startOf = async (kernelsChoice: string): Promise<[string, unknown]> => {
       const name = `start-${kernelsChoice}`;
-      const config = resolveConfig({ name, iterations: 2, kernels: kernelsChoice, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, evaluation: { mode: 'none' }, logging: { dir, progress: 'none' } }, registry);
+      const config = resolveConfig({ name, iterations: 2, engine: { name: kernelsChoice }, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, evaluation: { mode: 'none' }, logging: { dir, progress: 'none' } }, registry);
       let published = '';
       await train(config, registry, { subscribers: ['jsonl'], beforeRun: (_c, bus) => void bus.runStarted$.subscribe((e) => (published = e.kernels)) });
       const first = JSON.parse(readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
@@ -179,43 +178,69 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     }
   });
 
-  it('is what kernels "auto" picks here; "backend" picks none', () => {
-    const auto = chooseDenseKernels('auto', { threads: 1 });
-    expect(auto).toBeDefined();
-    auto!.dispose();
-    expect(chooseDenseKernels('backend', { threads: 1 })).toBeUndefined();
+  it('is what engine "auto" picks here for training; "backend" picks none', () => {
+    const engines = [...new PluginRegistry([builtinPlugin]).engines.values()];
+    expect(chooseEngine({ name: 'auto', threads: 'auto' }, engines, 'training')?.name).toBe('onnxruntime');
+    const started = startEngines({ name: 'auto', threads: 'auto' }, engines);
+    expect(started.kernels?.name).toBe('onnxruntime');
+    started.kernels!.dispose();
+    expect(startEngines({ name: 'backend', threads: 'auto' }, engines)).toEqual({ kernels: undefined });
   });
 });
 
-describe('kernels choices', () => {
-  provideInferenceAccelerator({ name: 'test-no-kernels', unavailable: () => undefined, load: () => { throw new Error('not loadable'); } });
-  provideInferenceAccelerator({ name: 'test-absent-kernels', unavailable: () => 'its module is not installed', load: () => { throw new Error('not loadable'); }, kernels: () => { throw new Error('not loadable'); } });
-  provideInferenceAccelerator({ name: 'test-broken-kernels', unavailable: () => undefined, load: () => { throw new Error('not loadable'); }, kernels: () => { throw new Error('libnative.so: cannot open shared object file'); } });
+describe('engine choices for training', () => {
+  const fail = (): never => {
+    throw new Error('not loadable');
+  };
+  const noKernels: Engine = { name: 'test-no-kernels', description: 'test', unavailable: () => undefined, load: fail };
+  const absent: Engine = { name: 'test-absent-kernels', description: 'test', unavailable: () => 'its module is not installed', load: fail, kernels: fail };
+  const broken: Engine = {
+    name: 'test-broken-kernels',
+    description: 'test',
+    unavailable: () => undefined,
+    load: fail,
+    kernels: () => {
+      throw new Error('libnative.so: cannot open shared object file');
+    },
+  };
+  const engines = [noKernels, absent, broken];
 
-  it('refuses an unknown engine and one without training kernels, naming the field, the value and the valid choices', () => {
-    expect(() => chooseDenseKernels('gpu', { threads: 1 })).toThrow(ConfigError);
-    expect(() => chooseDenseKernels('gpu', { threads: 1 })).toThrow(/field "kernels" = "gpu": no such kernel engine here; valid choices: "auto", "backend", .*"test-absent-kernels"/);
-    expect(() => chooseDenseKernels('test-no-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-no-kernels": no such kernel engine here/);
+  it('leaves training on the backend under an engine without training kernels (it runs exact evaluation only)', () => {
+    const started = startEngines({ name: 'test-no-kernels', threads: 'auto' }, engines);
+    expect(started.kernels).toBeUndefined();
+    expect(started.evaluation).toEqual({ engine: noKernels, options: { threads: 0 }, always: true });
   });
 
   it('refuses an engine that cannot run here with the reason, and auto skips it', () => {
-    expect(() => chooseDenseKernels('test-absent-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-absent-kernels": its module is not installed/);
+    expect(() => startEngines({ name: 'test-absent-kernels', threads: 'auto' }, engines)).toThrow(/field "engine.name" = "test-absent-kernels": its module is not installed/);
     // picking it would throw (its kernels cannot be made): auto takes an available engine or none
-    const auto = chooseDenseKernels('auto', { threads: 1 });
-    expect(auto === undefined || auto.name === 'onnxruntime').toBe(true);
-    auto?.dispose();
+    expect(chooseEngine({ name: 'auto', threads: 'auto' }, [absent], 'training')).toBeUndefined();
   });
 
   it('refuses an installed engine that cannot start, with its reason and the way out', () => {
-    expect(() => chooseDenseKernels('test-broken-kernels', { threads: 1 })).toThrow(ConfigError);
-    expect(() => chooseDenseKernels('test-broken-kernels', { threads: 1 })).toThrow(/field "kernels" = "test-broken-kernels": test-broken-kernels could not start \(libnative.so: cannot open shared object file\); "backend" runs every pass on the tensor backend/);
+    expect(() => startEngines({ name: 'test-broken-kernels', threads: 'auto' }, engines)).toThrow(ConfigError);
+    expect(() => startEngines({ name: 'test-broken-kernels', threads: 'auto' }, engines)).toThrow(
+      /field "engine.name" = "test-broken-kernels": test-broken-kernels could not start \(libnative.so: cannot open shared object file\); "backend" runs every pass on the tensor backend/,
+    );
   });
 
-  it('fails a run before any work when its engine is unknown', async () => {
+  it('gives training one thread and exact evaluation every core under threads "auto", a number to both', () => {
+    const onBoth = (threads: 'auto' | number): unknown => {
+      let asked: number | undefined;
+      const engine: Engine = { ...noKernels, name: 'counting', kernels: (o) => ((asked = o.threads), { name: 'counting', forward: fail, backward: fail, dispose: () => undefined }) };
+      const started = startEngines({ name: 'counting', threads }, [engine]);
+      return [asked, started.evaluation?.options.threads];
+    };
+    expect(onBoth('auto')).toEqual([1, 0]);
+    expect(onBoth(3)).toEqual([3, 3]);
+  });
+
+  it('fails a run in its preflight, before any work, when its engine is unknown', async () => {
     const registry = new PluginRegistry([builtinPlugin]);
-    const config = resolveConfig({ name: 'kernels-bad', kernels: 'gpu', iterations: 1, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }, registry);
+    const config = resolveConfig({ name: 'kernels-bad', iterations: 1, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }, registry);
     let iterations = 0;
-    await expect(train(config, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe(() => iterations++) })).rejects.toThrow(/field "kernels" = "gpu"/);
+    const run = train({ ...config, engine: { name: 'gpu', threads: 'auto' } }, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe(() => iterations++) });
+    await expect(run).rejects.toThrow(/field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "onnxruntime"/);
     expect(iterations).toBe(0);
   });
 });

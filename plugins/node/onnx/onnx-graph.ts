@@ -1,0 +1,197 @@
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs/light.js';
+import type { DenseLayerValues } from '../../../core/tensor/dense-chain.js';
+
+/**
+ * The ONNX graphs of a stack of dense layers, the one builder of the ONNX Runtime engine: the
+ * forward pass (parameters embedded, for exact evaluation's snapshot; or graph inputs, for
+ * training's passes on parameters that change at every update) and the backward pass to every
+ * parameter gradient. Gemm and the activations compute what the tensor backend's fused kernel
+ * does, to float32 rounding.
+ *
+ * The part of the ONNX model format (onnx.proto, field numbers as published by the ONNX project)
+ * these graphs need.
+ */
+const ONNX_SUBSET = {
+  nested: {
+    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, producerName: { type: 'string', id: 2 }, graph: { type: 'GraphProto', id: 7 }, opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 } } },
+    OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
+    GraphProto: {
+      fields: {
+        node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+        name: { type: 'string', id: 2 },
+        initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+        input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+        output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+      },
+    },
+    NodeProto: {
+      fields: {
+        input: { rule: 'repeated', type: 'string', id: 1 },
+        output: { rule: 'repeated', type: 'string', id: 2 },
+        name: { type: 'string', id: 3 },
+        opType: { type: 'string', id: 4 },
+        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+      },
+    },
+    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, type: { type: 'int32', id: 20 } } },
+    TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, name: { type: 'string', id: 8 }, rawData: { type: 'bytes', id: 9 } } },
+    ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
+    TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
+    TensorTypeProto: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
+    TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
+    Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
+  },
+};
+
+const FLOAT = 1;
+const INT64 = 7;
+/** AttributeProto.AttributeType INT. */
+const ATTRIBUTE_INT = 2;
+/** ONNX IR version 8 with opset 17: supported by every onnxruntime release since 1.14. */
+const IR_VERSION = 8;
+const OPSET = 17;
+
+/** Graph tensor names: the rows, each layer's weight and bias and output, the output seed, the gradients. */
+export const GRAPH_NAMES = {
+  x: 'x',
+  weight: (l: number) => `w${l}`,
+  bias: (l: number) => `b${l}`,
+  /** Layer l's output after its activation (the last layer's is the network's output). */
+  output: (l: number) => `h${l}`,
+  dy: 'dy',
+  weightGradient: (l: number) => `dw${l}`,
+  biasGradient: (l: number) => `db${l}`,
+};
+const N = GRAPH_NAMES;
+
+let modelType: Protobuf.Type | undefined;
+
+/** Where the forward graph's parameters come from. */
+export type ParameterSource =
+  /** Initializers: a snapshot of the values, one session per snapshot (exact evaluation). */
+  | 'embedded'
+  /** Graph inputs fed at every run: parameters that change at every update cost no new session (training). */
+  | 'inputs';
+
+/**
+ * The forward pass: per layer h_l = act(Gemm(h_{l-1}, W_l, b_l)) (y = x·W + b, W [in][out]), Relu
+ * or Tanh or none; input `x` [rows, inDim] with a free row count. With `inputs` every h_l is an
+ * output (the backward graph takes them); with `embedded` the network's output h_{L-1} only.
+ */
+export function forwardGraph(layers: readonly DenseLayerValues[], parameters: ParameterSource): Uint8Array {
+  if (layers.length === 0) throw new Error('an ONNX model needs at least one dense layer');
+  const node: Array<Record<string, unknown>> = [];
+  const initializer: Array<Record<string, unknown>> = [];
+  const input = [floatValue(N.x, ['rows', layers[0]!.inDim])];
+  const output: Array<Record<string, unknown>> = [];
+  let current = N.x;
+  layers.forEach((layer, l) => {
+    if (parameters === 'embedded') {
+      if (layer.weight.length !== layer.inDim * layer.outDim || layer.bias.length !== layer.outDim) {
+        throw new Error(`dense layer ${l}: weight has ${layer.weight.length} values and bias ${layer.bias.length}, expected ${layer.inDim}x${layer.outDim} and ${layer.outDim}`);
+      }
+      initializer.push(floatTensor(N.weight(l), [layer.inDim, layer.outDim], layer.weight), floatTensor(N.bias(l), [layer.outDim], layer.bias));
+    } else {
+      input.push(floatValue(N.weight(l), [layer.inDim, layer.outDim]), floatValue(N.bias(l), [layer.outDim]));
+    }
+    const affine = layer.activation === 'linear' ? N.output(l) : `z${l}`;
+    node.push({ opType: 'Gemm', name: `gemm${l}`, input: [current, N.weight(l), N.bias(l)], output: [affine] });
+    if (layer.activation !== 'linear') node.push({ opType: layer.activation === 'relu' ? 'Relu' : 'Tanh', name: `act${l}`, input: [affine], output: [N.output(l)] });
+    if (parameters === 'inputs' || l === layers.length - 1) output.push(floatValue(N.output(l), ['rows', layer.outDim]));
+    current = N.output(l);
+  });
+  return encodeGraph({ name: 'dense_forward', node, initializer, input, output });
+}
+
+/**
+ * The backward pass of Σ y ⊙ dy w.r.t. every weight and bias, from the forward pass's kept outputs
+ * (the same algebra as the tensor backend's dense gradient): dz_l = dh_l ⊙ act'(h_l) with
+ * relu' = [h > 0] (Sign of a non-negative h) and tanh' = 1 − h²; dW_l = h_{l−1}ᵀ dz_l,
+ * db_l = Σ_rows dz_l, dh_{l−1} = dz_l W_lᵀ. No gradient w.r.t. x (observations are data).
+ */
+export function backwardGraph(layers: readonly DenseLayerValues[]): Uint8Array {
+  const L = layers.length;
+  const node: Array<Record<string, unknown>> = [];
+  const initializer = [int64Tensor('rows_axis', [0])];
+  // the constant of tanh' = 1 − h², only where used (the runtime warns of unused initializers)
+  if (layers.some((l) => l.activation === 'tanh')) initializer.push(floatTensor('one', [], Float32Array.of(1)));
+  const input = [floatValue(N.x, ['rows', layers[0]!.inDim])];
+  layers.forEach((layer, l) => {
+    input.push(floatValue(N.output(l), ['rows', layer.outDim]));
+    if (l > 0) input.push(floatValue(N.weight(l), [layer.inDim, layer.outDim]));
+  });
+  input.push(floatValue(N.dy, ['rows', layers[L - 1]!.outDim]));
+  const output: Array<Record<string, unknown>> = [];
+  let dh = N.dy;
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = layers[l]!;
+    const dz = activationGradient(node, layer, l, dh);
+    const below = l === 0 ? N.x : N.output(l - 1);
+    node.push({ opType: 'Gemm', name: `dw${l}`, input: [below, dz], output: [N.weightGradient(l)], attribute: [intAttribute('transA', 1)] });
+    node.push({ opType: 'ReduceSum', name: `db${l}`, input: [dz, 'rows_axis'], output: [N.biasGradient(l)], attribute: [intAttribute('keepdims', 0)] });
+    output.push(floatValue(N.weightGradient(l), [layer.inDim, layer.outDim]), floatValue(N.biasGradient(l), [layer.outDim]));
+    if (l > 0) {
+      dh = `dh${l - 1}`;
+      node.push({ opType: 'Gemm', name: `dx${l}`, input: [dz, N.weight(l)], output: [dh], attribute: [intAttribute('transB', 1)] });
+    }
+  }
+  return encodeGraph({ name: 'dense_backward', node, initializer, input, output });
+}
+
+/** Adds the nodes of dz_l = dh ⊙ act'(h_l) and returns dz_l's name. */
+function activationGradient(node: Array<Record<string, unknown>>, layer: DenseLayerValues, l: number, dh: string): string {
+  const h = N.output(l);
+  switch (layer.activation) {
+    case 'linear':
+      return dh;
+    case 'relu':
+      node.push({ opType: 'Sign', name: `mask${l}`, input: [h], output: [`mask${l}`] });
+      node.push({ opType: 'Mul', name: `dz${l}`, input: [dh, `mask${l}`], output: [`dz${l}`] });
+      return `dz${l}`;
+    case 'tanh':
+      node.push({ opType: 'Mul', name: `sq${l}`, input: [h, h], output: [`sq${l}`] });
+      node.push({ opType: 'Sub', name: `slope${l}`, input: ['one', `sq${l}`], output: [`slope${l}`] });
+      node.push({ opType: 'Mul', name: `dz${l}`, input: [dh, `slope${l}`], output: [`dz${l}`] });
+      return `dz${l}`;
+  }
+}
+
+/** An ONNX graph's parts, as the objects {@link encodeGraph} takes (fields of onnx.proto). */
+interface OnnxGraph {
+  name: string;
+  node: Array<Record<string, unknown>>;
+  initializer: Array<Record<string, unknown>>;
+  input: Array<Record<string, unknown>>;
+  output: Array<Record<string, unknown>>;
+}
+
+/** A model holding `graph`, encoded. */
+function encodeGraph(graph: OnnxGraph): Uint8Array {
+  const model = { irVersion: IR_VERSION, producerName: 'gflownet-ts', opsetImport: [{ domain: '', version: OPSET }], graph };
+  // the encoder is loaded on first use: commands that never run a network (`gfn list`) should not pay for it
+  const protobuf = createRequire(import.meta.url)('protobufjs/light.js') as typeof Protobuf;
+  modelType ??= protobuf.Root.fromJSON(ONNX_SUBSET).lookupType('ModelProto');
+  return modelType.encode(modelType.fromObject(model)).finish();
+}
+
+/** A float32 tensor of a graph (an initializer). */
+function floatTensor(name: string, dims: number[], values: Float32Array): Record<string, unknown> {
+  // raw_data is little-endian float32, the layout of a Float32Array on every platform Node runs on
+  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+/** An int64 tensor of a graph (an initializer, e.g. the axes of a reduction). */
+function int64Tensor(name: string, values: readonly number[]): Record<string, unknown> {
+  return { name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer) };
+}
+
+/** An integer attribute of a node. */
+function intAttribute(name: string, value: number): Record<string, unknown> {
+  return { name, i: value, type: ATTRIBUTE_INT };
+}
+
+/** A float32 graph input or output of `dims` (a string is a free dimension). */
+function floatValue(name: string, dims: ReadonlyArray<number | string>): Record<string, unknown> {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
+}
