@@ -17,7 +17,7 @@ const CORE_LAYERS = [
   ['evaluation', 'gym'], // exact and sampled evaluation; the Gym-like interface for classic RL
   ['plugin'], //      plugin contracts: contributions, the plugin registry, the resolver
   ['config'], //      config schema, overrides, validation
-  ['di'], //          typed dependency-injection tokens
+  ['di'], //          typed dependency-injection tokens, a container typed by them, the TrainingLoop contract
   ['training'], //    the trainer, time budgets, restoring a run's state from a checkpoint
   ['run'], //         run assembly: the container (the only place concrete classes meet) and `runTraining`
   ['conformance'], // the conformance kit for plugin authors (drives environments and objectives from outside)

@@ -6,7 +6,6 @@ import { TOKENS } from '../core/di/tokens.js';
 import { PluginRegistry } from '../core/plugin/plugin.js';
 import { train } from '../core/run/run.js';
 import { attachTimeBudget } from '../core/training/time-budget.js';
-import type { Trainer } from '../core/training/trainer.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { readCheckpoint } from '../run-folder/checkpoint-file.js';
 import { loadPlugins } from '../plugins/loader.js';
@@ -50,7 +49,7 @@ async function runOne(request: WorkerRequest): Promise<void> {
         });
         bus.checkpoint$.subscribe(() => void send({ type: 'checkpoint' }));
         if (request.stopAfterSeconds !== undefined) {
-          const trainer = container.get<Trainer>(TOKENS.Trainer);
+          const trainer = container.get(TOKENS.Trainer);
           attachTimeBudget(bus, () => trainer.stop(), { seconds: Math.max(0, request.stopAfterSeconds - spentMs / 1000), atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });
         }
       },

@@ -3,11 +3,8 @@ import { checkObjectiveUpdates } from '../core/conformance/objective.js';
 import type { ConformanceReport } from '../core/conformance/report.js';
 import { createRunContainer } from '../core/run/container.js';
 import { TOKENS } from '../core/di/tokens.js';
-import type { Estimator } from '../core/tensor/estimator.js';
-import type { AnyObjective } from '../core/objectives/objective.js';
 import { type Plugin, PluginRegistry } from '../core/plugin/plugin.js';
 import { explorationAt } from '../core/sampling/exploration.js';
-import type { Sampler } from '../core/sampling/sampler.js';
 import { selectBackend } from '../core/tensor/backend.js';
 import { withTeardown } from '../core/run/teardown.js';
 import { builtinPlugin } from './builtin/index.js';
@@ -38,9 +35,9 @@ export async function checkObjective(options: ObjectiveCheckOptions): Promise<Co
   const backend = await selectBackend(config.backend, registry.tensorHost);
   const container = createRunContainer(config, registry, backend, environment);
   const check = async (): Promise<ConformanceReport> => {
-    const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
-    const objective = container.get<AnyObjective>(TOKENS.Objective);
-    const sampler = container.isBound(TOKENS.Sampler) ? container.get<Sampler>(TOKENS.Sampler) : undefined;
+    const forward = container.get(TOKENS.ForwardEstimator);
+    const objective = container.get(TOKENS.Objective);
+    const sampler = container.isBound(TOKENS.Sampler) ? container.get(TOKENS.Sampler) : undefined;
     return checkObjectiveUpdates({
       objective,
       forward,

@@ -20,7 +20,9 @@ export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
 export type { Contribution, JsonSchema, ObjectiveContribution, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution, ValidationContext } from '../core/plugin/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin/plugin.js';
-export { TOKENS } from '../core/di/tokens.js';
+export { type Token, TOKENS } from '../core/di/tokens.js';
+export type { TrainingLoop } from '../core/di/training-loop.js';
+export type { RunContainer } from '../core/run/run-container.js';
 export type { Guide, GuideProvider } from '../core/policy/guide.js';
 export { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../core/policy/backward.js';
 export { forwardLogProbs } from '../core/policy/forward.js';

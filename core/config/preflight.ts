@@ -40,5 +40,5 @@ function buildEnvironment(section: Section, registry: PluginRegistry): Environme
       throw new Error(`environment '${section.name}' asked for ${String(token)}; an environment is built by the preflight, before the run's container exists, from its options alone`);
     },
   };
-  return registry.section('env').get(section.name)!.create(section, refuse) as Environment | GymEnvFactory;
+  return registry.section('env').get(section.name)!.create(section, refuse);
 }

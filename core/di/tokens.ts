@@ -1,50 +1,69 @@
+import { token } from '../base/token.js';
+import type { CheckpointRegistry } from '../checkpoint/registry.js';
+import type { Rng } from '../base/rng.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Environment } from '../env/environment.js';
+import type { EventBus } from '../events/bus.js';
+import type { GymEnvFactory } from '../gym/gym-env.js';
+import type { AnyObjective } from '../objectives/objective.js';
+import type { LocalSearch } from '../sampling/local-search.js';
+import type { ReplayBuffer } from '../sampling/replay.js';
+import type { Sampler } from '../sampling/sampler.js';
+import type { KernelsChoice } from '../tensor/dense-chain.js';
+import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
+import type { TrainingLoop } from './training-loop.js';
+
+export type { Token } from '../base/token.js';
+
 /**
  * Dependency-injection tokens. Concrete classes are bound to these only in the container
- * assembly; everything else depends on the tokens and the contracts behind them.
+ * assembly; everything else depends on the tokens and the contracts behind them. Each token is
+ * typed with its service (`resolve.get(TOKENS.Sampler)` is a `Sampler`) and is, at runtime, the
+ * symbol `gfn.<name>` of the global registry.
  */
 export const TOKENS = {
   /** The resolved, validated run configuration ({@link ResolvedConfig}). */
-  Config: Symbol.for('gfn.Config'),
+  Config: token<ResolvedConfig>('gfn.Config'),
   /** Name of the active tensor backend (`tensorflow`, `wasm` or `cpu`). */
-  BackendName: Symbol.for('gfn.BackendName'),
+  BackendName: token<string>('gfn.BackendName'),
   /** The run's root random number generator ({@link Rng}). */
-  Rng: Symbol.for('gfn.Rng'),
+  Rng: token<Rng>('gfn.Rng'),
   /** The trainer's event streams ({@link EventBus}). */
-  EventBus: Symbol.for('gfn.EventBus'),
+  EventBus: token<EventBus>('gfn.EventBus'),
   /** The GFlowNet environment ({@link Environment}); resolving it fails with a clear message when the configured environment is a classic one. */
-  Environment: Symbol.for('gfn.Environment'),
+  Environment: token<Environment>('gfn.Environment'),
   /**
    * The environment behind the Gymnasium-style interface ({@link GymEnvFactory}): a classic
    * environment itself, or the adapter over the GFlowNet environment. Objectives that collect their
    * own experience use this.
    */
-  GymEnvFactory: Symbol.for('gfn.GymEnvFactory'),
+  GymEnvFactory: token<GymEnvFactory>('gfn.GymEnvFactory'),
   /**
    * The GFlowNet environment with its true reward ({@link Environment}): what evaluation and
    * sampling from a checkpoint measure against. The same object as `Environment` unless the config
    * sets `rewardNoise`, in which case `Environment` (and the Gym view of it) is the noisy view
    * training sees. Resolving it fails like `Environment` on a classic environment.
    */
-  EvaluationEnvironment: Symbol.for('gfn.EvaluationEnvironment'),
+  EvaluationEnvironment: token<Environment>('gfn.EvaluationEnvironment'),
   /**
    * The engines the config's `engine` section chose ({@link KernelsChoice}): training's kernels,
    * which estimator factories hand to the networks they build, and exact evaluation's engine.
    */
-  Kernels: Symbol.for('gfn.Kernels'),
+  Kernels: token<KernelsChoice>('gfn.Kernels'),
   /** Factory of estimators of the configured kind ({@link EstimatorFactory}). */
-  EstimatorFactory: Symbol.for('gfn.EstimatorFactory'),
+  EstimatorFactory: token<EstimatorFactory>('gfn.EstimatorFactory'),
   /** The forward-policy network P_F, shared by sampler, objective and evaluator ({@link Estimator}). */
-  ForwardEstimator: Symbol.for('gfn.ForwardEstimator'),
+  ForwardEstimator: token<Estimator>('gfn.ForwardEstimator'),
   /** Trajectory sampler ({@link Sampler}). */
-  Sampler: Symbol.for('gfn.Sampler'),
+  Sampler: token<Sampler>('gfn.Sampler'),
   /** Replay buffer of off-policy training ({@link ReplayBuffer}); bound only when `replay.kind` is not `none`. */
-  ReplayBuffer: Symbol.for('gfn.ReplayBuffer'),
+  ReplayBuffer: token<ReplayBuffer>('gfn.ReplayBuffer'),
   /** Local search refining part of each batch ({@link LocalSearch}); bound only when `localSearch.share` > 0. */
-  LocalSearch: Symbol.for('gfn.LocalSearch'),
-  /** The training objective ({@link Objective}). */
-  Objective: Symbol.for('gfn.Objective'),
+  LocalSearch: token<LocalSearch>('gfn.LocalSearch'),
+  /** The training objective ({@link AnyObjective}: a batch objective or one that collects its own experience). */
+  Objective: token<AnyObjective>('gfn.Objective'),
   /** Extra state holders a checkpoint includes, e.g. the evaluator's random stream ({@link CheckpointRegistry}). */
-  Checkpoints: Symbol.for('gfn.Checkpoints'),
-  /** The training loop ({@link Trainer}). */
-  Trainer: Symbol.for('gfn.Trainer'),
+  Checkpoints: token<CheckpointRegistry>('gfn.Checkpoints'),
+  /** The training loop ({@link TrainingLoop}, implemented by the trainer). */
+  Trainer: token<TrainingLoop>('gfn.Trainer'),
 } as const;

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { JsonSchema } from '../base/json-schema.js';
+import type { Token } from '../base/token.js';
 import type { Environment } from '../env/environment.js';
 import type { EstimatorFactory } from '../tensor/estimator.js';
 import type { Engine } from '../tensor/dense-chain.js';
@@ -11,7 +12,8 @@ export type { JsonSchema } from '../base/json-schema.js';
 
 /** Resolves dependencies from the run's container by token (see `TOKENS`). */
 export interface Resolver {
-  get<T>(token: symbol): T;
+  /** The service bound to `token`, typed by the token: `get(TOKENS.EventBus)` is an `EventBus`. */
+  get<T>(token: Token<T>): T;
 }
 
 /** The options schema of a contribution: the properties of its config section besides `name`. */
@@ -118,6 +120,13 @@ export const SECTION_KINDS = {
 } as const;
 export type SectionName = keyof typeof SECTION_KINDS;
 
+/** What the contributions a config section names build. */
+export interface SectionServices {
+  env: Environment | GymEnvFactory;
+  objective: AnyObjective;
+  estimator: EstimatorFactory;
+}
+
 /** All contributions of the loaded plugins, by kind and name. */
 export class PluginRegistry {
   readonly envs = new Map<string, Contribution<Environment>>();
@@ -165,9 +174,10 @@ export class PluginRegistry {
   }
 
   /** The contributions that a config section can name. */
-  section(name: SectionName): Map<string, Contribution<unknown>> {
+  section<S extends SectionName>(name: S): Map<string, Contribution<SectionServices[S]>> {
+    type Section = Map<string, Contribution<SectionServices[S]>>;
     // `env.name` selects among GFlowNet and classic environments alike
-    if (name === 'env') return new Map<string, Contribution<unknown>>([...this.envs, ...this.classicEnvs]);
-    return this[SECTION_KINDS[name].key] as Map<string, Contribution<unknown>>;
+    if (name === 'env') return new Map<string, Contribution<SectionServices['env']>>([...this.envs, ...this.classicEnvs]) as Section;
+    return this[SECTION_KINDS[name].key] as Section;
   }
 }

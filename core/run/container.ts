@@ -1,16 +1,13 @@
-import type { Container } from 'inversify';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Environment } from '../env/environment.js';
-import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
 import { EventBus } from '../events/bus.js';
 import { gymEnvFactoryOf } from '../gym/gflownet-adapter.js';
+import type { Environment } from '../env/environment.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
 import { boxSize } from '../gym/spaces.js';
-import type { PluginRegistry, Resolver, SectionName } from '../plugin/plugin.js';
+import type { PluginRegistry, SectionName } from '../plugin/plugin.js';
 import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../base/rng.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
-import type { AnyObjective } from '../objectives/objective.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
 import { LocalSearch } from '../sampling/local-search.js';
@@ -20,6 +17,7 @@ import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
 import { startEngines } from '../tensor/engines.js';
 import { TOKENS } from '../di/tokens.js';
+import { resolverOf } from '../di/typed-container.js';
 import { RunContainer } from './run-container.js';
 import { freeingOnFailure } from './teardown.js';
 
@@ -45,8 +43,8 @@ export function createRunContainer(config: ResolvedConfig, registry: PluginRegis
 
 /** The bindings of {@link createRunContainer}. */
 function bindRun(container: RunContainer, config: ResolvedConfig, registry: PluginRegistry, backendName: string, environment: Environment | GymEnvFactory | undefined): void {
-  const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
-  const contribution = (section: SectionName) => {
+  const resolver = resolverOf(container);
+  const contribution = <S extends SectionName>(section: S) => {
     const c = registry.section(section).get(config[section].name);
     if (!c) throw new Error(`no ${section} named '${config[section].name}' is registered (was the config validated?)`);
     return c;
@@ -62,12 +60,12 @@ function bindRun(container: RunContainer, config: ResolvedConfig, registry: Plug
   container.bind(TOKENS.EventBus).toConstantValue(new EventBus());
   const checkpoints = new CheckpointRegistry();
   container.bind(TOKENS.Checkpoints).toConstantValue(checkpoints);
-  container.bind(TOKENS.EstimatorFactory).toDynamicValue(() => contribution('estimator').create(config.estimator, resolver) as EstimatorFactory);
+  container.bind(TOKENS.EstimatorFactory).toDynamicValue(() => contribution('estimator').create(config.estimator, resolver));
   // The environment is created now rather than on first use: its kind decides what else is bound.
   // A classic (Gym) environment gets no Environment, Sampler or replay buffer — only the objectives
   // that collect their own experience can train on it; a GFlowNet environment gets all of them plus
   // the Gym adapter, so that those objectives run on it too.
-  const created = environment ?? (contribution('env').create(config.env, resolver) as Environment | GymEnvFactory);
+  const created = environment ?? contribution('env').create(config.env, resolver);
   if (isGymEnvFactory(created)) {
     container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
     const notGFlowNet = (): never => {
@@ -85,15 +83,15 @@ function bindRun(container: RunContainer, config: ResolvedConfig, registry: Plug
     container.bind(TOKENS.EvaluationEnvironment).toConstantValue(created);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
   }
-  container.bind<Estimator>(TOKENS.ForwardEstimator).toDynamicValue((ctx) => {
+  container.bind(TOKENS.ForwardEstimator).toDynamicValue(() => {
     // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
     // (obsDim, nActions), so this is the P_F the sampler and the exact evaluator use
-    const gym = ctx.get<GymEnvFactory>(TOKENS.GymEnvFactory);
-    return ctx.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
+    const gym = container.get(TOKENS.GymEnvFactory);
+    return container.get(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
   }).onActivation(container.teardown.owns('the forward estimator'));
   if (!isGymEnvFactory(created)) bindSampling(container, config);
-  container.bind<AnyObjective>(TOKENS.Objective)
-    .toDynamicValue(() => contribution('objective').create(config.objective, resolver) as AnyObjective)
+  container.bind(TOKENS.Objective)
+    .toDynamicValue(() => contribution('objective').create(config.objective, resolver))
     .onActivation(container.teardown.owns(`objective '${config.objective.name}'`));
   container.bind(TOKENS.Trainer).to(Trainer);
 }
@@ -106,26 +104,26 @@ function rewardNoise(options: RewardNoiseConfig, seed: number, checkpoints: Chec
 }
 
 /** The sampler and, when configured, the replay buffer, which feed the batch objectives (GFlowNet environments only). */
-function bindSampling(container: Container, config: ResolvedConfig): void {
+function bindSampling(container: RunContainer, config: ResolvedConfig): void {
   container.bind(TOKENS.Sampler).toDynamicValue(
     // the sampler draws from its own stream so that adding a network does not shift the samples
-    (ctx) => new Sampler(ctx.get<Environment>(TOKENS.Environment), ctx.get<Estimator>(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
+    () => new Sampler(container.get(TOKENS.Environment), container.get(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
   );
   if (config.localSearch.share > 0) {
     // its own stream: turning local search on leaves the fresh samples unchanged
     container.bind(TOKENS.LocalSearch).toDynamicValue(
-      (ctx) =>
-        new LocalSearch(ctx.get<Environment>(TOKENS.Environment), ctx.get<Sampler>(TOKENS.Sampler), new Rng(config.seed + LOCAL_SEARCH_STREAM), localSearchOptions(config.localSearch)),
+      () =>
+        new LocalSearch(container.get(TOKENS.Environment), container.get(TOKENS.Sampler), new Rng(config.seed + LOCAL_SEARCH_STREAM), localSearchOptions(config.localSearch)),
     );
   }
   const { replay } = config;
   if (replay.kind !== 'none') {
-    container.bind(TOKENS.ReplayBuffer).toDynamicValue((ctx): ReplayBuffer => {
-      const env = ctx.get<Environment>(TOKENS.Environment);
+    container.bind(TOKENS.ReplayBuffer).toDynamicValue((): ReplayBuffer => {
+      const env = container.get(TOKENS.Environment);
       // replay draws from a stream of its own: turning replay on leaves the sampler's stream (and
       // so the first, all-fresh batch) unchanged
       const rng = new Rng(config.seed + REPLAY_STREAM);
-      if (replay.kind === 'terminal') return new TerminalBuffer(env, ctx.get<Sampler>(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
+      if (replay.kind === 'terminal') return new TerminalBuffer(env, container.get(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
       const draw = replay.kind === 'prioritized' ? { kind: 'prioritized' as const, exponent: replay.priorityExponent } : { kind: 'uniform' as const };
       return new TrajectoryBuffer({ capacity: replay.capacity, maxSteps: env.maxTrajectoryLength, stateDim: env.stateDim, draw }, rng);
     });

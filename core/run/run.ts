@@ -1,4 +1,3 @@
-import type { Container } from 'inversify';
 import type { Subscription } from 'rxjs';
 import { type CheckpointDocument, restoreRunState } from '../training/run-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -7,18 +6,19 @@ import type { Environment } from '../env/environment.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
 import { createRunContainer } from './container.js';
 import { TOKENS } from '../di/tokens.js';
+import { resolverOf } from '../di/typed-container.js';
+import type { RunContainer } from './run-container.js';
 import { attempt, withTeardown } from './teardown.js';
 import type { EventBus, RunFinished } from '../events/bus.js';
-import type { PluginRegistry, Resolver } from '../plugin/plugin.js';
+import type { PluginRegistry } from '../plugin/plugin.js';
 import { selectBackend } from '../tensor/backend.js';
-import type { Trainer } from '../training/trainer.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
   /** Names of the registered subscribers to attach (in the order they were registered); default: all of them. */
   subscribers?: readonly string[];
   /** Called with the assembled container before training starts (extra subscriptions, tests). */
-  beforeRun?: (container: Container, bus: EventBus) => void;
+  beforeRun?: (container: RunContainer, bus: EventBus) => void;
   /**
    * A checkpoint of a run of this same config to continue from: every state holder is restored
    * after the subscribers attach and the run starts at the checkpoint's iteration count.
@@ -46,8 +46,8 @@ export async function train(resolved: ResolvedConfig, registry: PluginRegistry, 
   const { config, environment } = preflight(resolved, registry, options.environment);
   const backend = await selectBackend(config.backend, registry.tensorHost);
   const container = createRunContainer(config, registry, backend, environment);
-  const resolver: Resolver = { get: <T>(token: symbol) => container.get<T>(token) };
-  const bus = container.get<EventBus>(TOKENS.EventBus);
+  const resolver = resolverOf(container);
+  const bus = container.get(TOKENS.EventBus);
   const subscriptions: Subscription[] = [];
   const run = async (): Promise<TrainResult> => {
     const names = options.subscribers ?? [...registry.subscribers.keys()];
@@ -63,7 +63,7 @@ export async function train(resolved: ResolvedConfig, registry: PluginRegistry, 
     }
     options.beforeRun?.(container, bus);
     if (options.resume) restoreRunState(container, options.resume);
-    const finished = await container.get<Trainer>(TOKENS.Trainer).run();
+    const finished = await container.get(TOKENS.Trainer).run();
     return { backend, finished };
   };
   // the subscribers see the streams complete and let go before the container frees what it built

@@ -1,12 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../config/schema.js';
 import { TOKENS } from '../di/tokens.js';
-import type { Estimator } from '../tensor/estimator.js';
 import type { AnyObjective, ObjectiveStateParts } from '../objectives/objective.js';
-import type { Rng } from '../base/rng.js';
 import { type Checkpointable, isCheckpointable, type StateRecord } from '../checkpoint/checkpointable.js';
 import { loadVariables, type SavedTensor, variablesState } from '../checkpoint/encoding.js';
-import type { CheckpointRegistry } from '../checkpoint/registry.js';
+import type { Resolver } from '../plugin/plugin.js';
 
 /** Identifies checkpoint files (and their layout version). */
 export const CHECKPOINT_FORMAT = 'gflownet-ts-checkpoint';
@@ -34,8 +32,7 @@ export interface CheckpointDocument {
 }
 
 /** What the capture and restore read from: the run's container (inversify's satisfies it). */
-export interface RunServices {
-  get<T>(token: symbol): T;
+export interface RunServices extends Resolver {
   isBound(token: symbol): boolean;
 }
 
@@ -53,21 +50,21 @@ const saveAll = (parts: Readonly<Record<string, Checkpointable>> = {}): StateRec
 
 /** Snapshots a run after `iterations` completed iterations (call between iterations). */
 export function captureRunState(run: RunServices, backend: string): CheckpointDocument {
-  const config = run.get<ResolvedConfig>(TOKENS.Config);
-  const trainer = run.get<Checkpointable>(TOKENS.Trainer);
+  const config = run.get(TOKENS.Config);
+  const trainer = run.get(TOKENS.Trainer);
   const trainerState = trainer.saveState();
-  const state: Record<string, StateRecord> = { trainer: trainerState, rng: { state: run.get<Rng>(TOKENS.Rng).getState() } };
+  const state: Record<string, StateRecord> = { trainer: trainerState, rng: { state: run.get(TOKENS.Rng).getState() } };
   let notResumable: string | undefined;
-  if (run.isBound(TOKENS.Sampler)) state.sampler = run.get<Checkpointable>(TOKENS.Sampler).saveState();
+  if (run.isBound(TOKENS.Sampler)) state.sampler = run.get(TOKENS.Sampler).saveState();
   if (run.isBound(TOKENS.ReplayBuffer)) {
-    const replay = run.get<unknown>(TOKENS.ReplayBuffer);
+    const replay = run.get(TOKENS.ReplayBuffer);
     if (isCheckpointable(replay)) state.replay = replay.saveState();
     else notResumable = `replay buffer '${config.replay.kind}' does not support checkpoints`;
   }
-  const parts = objectiveParts(run.get<AnyObjective>(TOKENS.Objective));
+  const parts = objectiveParts(run.get(TOKENS.Objective));
   if (typeof parts === 'string') notResumable = parts;
   else state.objective = { ...variablesState(parts.variables), optimizers: saveAll(parts.optimizers), extra: saveAll(parts.extra) };
-  const extras = run.get<CheckpointRegistry>(TOKENS.Checkpoints).entries();
+  const extras = run.get(TOKENS.Checkpoints).entries();
   state.extras = Object.fromEntries([...extras].map(([name, c]) => [name, c.saveState()]));
   return {
     format: CHECKPOINT_FORMAT,
@@ -75,7 +72,7 @@ export function captureRunState(run: RunServices, backend: string): CheckpointDo
     iterations: Number(trainerState.iterations),
     backend,
     config,
-    forward: variablesState(run.get<Estimator>(TOKENS.ForwardEstimator).variables),
+    forward: variablesState(run.get(TOKENS.ForwardEstimator).variables),
     ...(notResumable ? { notResumable } : {}),
     state,
   };
@@ -102,7 +99,7 @@ function loadAll(parts: Readonly<Record<string, Checkpointable>> | ReadonlyMap<s
 export function restoreRunState(run: RunServices, doc: CheckpointDocument): void {
   if (doc.notResumable) throw new Error(`cannot resume from this checkpoint: ${doc.notResumable}`);
   const { state } = doc;
-  const objective = run.get<AnyObjective>(TOKENS.Objective);
+  const objective = run.get(TOKENS.Objective);
   const parts = objectiveParts(objective);
   if (typeof parts === 'string') throw new Error(`cannot resume: ${parts}`);
   if (!state.objective) throw new Error(`cannot resume: the checkpoint has no state for objective '${objective.name}'`);
@@ -110,16 +107,16 @@ export function restoreRunState(run: RunServices, doc: CheckpointDocument): void
   loadAll(parts.optimizers, state.objective.optimizers, `optimizer of objective '${objective.name}'`);
   loadAll(parts.extra ?? {}, state.objective.extra, `state of objective '${objective.name}'`);
   // P_F is usually among the objective's variables; loading it again is harmless and covers the rest
-  loadVariables(run.get<Estimator>(TOKENS.ForwardEstimator).variables as tf.Variable[], doc.forward.variables as SavedTensor[], 'the forward estimator');
-  run.get<Rng>(TOKENS.Rng).setState((state.rng?.state ?? []) as number[]);
-  if (run.isBound(TOKENS.Sampler)) loadAll({ sampler: run.get<Checkpointable>(TOKENS.Sampler) }, state, 'the');
+  loadVariables(run.get(TOKENS.ForwardEstimator).variables as tf.Variable[], doc.forward.variables as SavedTensor[], 'the forward estimator');
+  run.get(TOKENS.Rng).setState((state.rng?.state ?? []) as number[]);
+  if (run.isBound(TOKENS.Sampler)) loadAll({ sampler: run.get(TOKENS.Sampler) }, state, 'the');
   if (run.isBound(TOKENS.ReplayBuffer)) {
-    const replay = run.get<unknown>(TOKENS.ReplayBuffer);
+    const replay = run.get(TOKENS.ReplayBuffer);
     if (!isCheckpointable(replay)) throw new Error('cannot resume: the replay buffer does not support checkpoints');
     loadAll({ replay }, state, 'the');
   }
-  loadAll(run.get<CheckpointRegistry>(TOKENS.Checkpoints).entries(), state.extras, 'subscriber');
-  loadAll({ trainer: run.get<Checkpointable>(TOKENS.Trainer) }, state, 'the');
+  loadAll(run.get(TOKENS.Checkpoints).entries(), state.extras, 'subscriber');
+  loadAll({ trainer: run.get(TOKENS.Trainer) }, state, 'the');
 }
 
 /** Parses and checks a checkpoint file's text; `source` names it in errors. */

@@ -3,7 +3,8 @@ import 'reflect-metadata';
 import type * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable, optional } from 'inversify';
 import { yieldToEventLoop } from './yield.js';
-import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
+import type { StateRecord } from '../checkpoint/checkpointable.js';
+import type { TrainingLoop } from '../di/training-loop.js';
 import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { TOKENS } from '../di/tokens.js';
@@ -47,7 +48,7 @@ interface IterationResult {
  * Its counters are {@link Checkpointable}: a resumed run continues with update saved iterations + 1.
  */
 @injectable()
-export class Trainer implements Checkpointable {
+export class Trainer implements TrainingLoop {
   private stopRequested = false;
   /** Iterations completed (= the next iteration's index) and what they saw; restored on resume. */
   private counters = { iterations: 0, trajectoriesSeen: 0, stepsSeen: 0 };

@@ -1,9 +1,6 @@
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
 import type { JsonSchema, Resolver } from '../../core/plugin/plugin.js';
-import type { Rng } from '../../core/base/rng.js';
 
 /** Backward-policy choices of the value-based objectives. */
 export const BACKWARD_POLICIES = ['uniform', 'learned', 'shared'] as const;
@@ -18,13 +15,13 @@ export const backwardPolicyOption: JsonSchema = {
 
 /** The backward policy an objective's `backward` option names. */
 export function makeBackwardPolicy(kind: BackwardPolicyKind, resolve: Resolver): BackwardPolicy {
-  const env = resolve.get<Environment>(TOKENS.Environment);
+  const env = resolve.get(TOKENS.Environment);
   if (kind === 'uniform') return new UniformBackwardPolicy(env);
   if (kind === 'shared') {
-    const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
+    const forward = resolve.get(TOKENS.ForwardEstimator);
     if (!forward.withSharedTrunk) throw new Error("backward 'shared' needs an estimator whose trunk can be shared (the 'mlp' and 'transformer' estimators)");
-    return new LearnedBackwardPolicy(env, forward.withSharedTrunk(env.nActions - 1, resolve.get<Rng>(TOKENS.Rng), 'backward'));
+    return new LearnedBackwardPolicy(env, forward.withSharedTrunk(env.nActions - 1, resolve.get(TOKENS.Rng), 'backward'));
   }
-  const estimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'backward', inputDim: env.obsDim, outputDim: env.nActions - 1 });
+  const estimator = resolve.get(TOKENS.EstimatorFactory)({ role: 'backward', inputDim: env.obsDim, outputDim: env.nActions - 1 });
   return new LearnedBackwardPolicy(env, estimator);
 }

@@ -1,8 +1,7 @@
 import { type DbOptions, DetailedBalance } from '../../algorithms/value-based/db.js';
 import { SUBTB_WEIGHTINGS, type SubTbOptions, SubTrajectoryBalance } from '../../algorithms/value-based/subtb.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
 import { type BackwardPolicyKind, backwardPolicyOption, makeBackwardPolicy } from './backward-policy.js';
@@ -10,8 +9,8 @@ import { type IntrinsicConfig, intrinsicOption, withIntrinsicReward } from './in
 
 /** The state-flow network log F(s) of the flow-based objectives (same kind as the policy). */
 function stateFlow(resolve: Resolver): Estimator {
-  const env = resolve.get<Environment>(TOKENS.Environment);
-  return resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'flow', inputDim: env.obsDim, outputDim: 1 });
+  const env = resolve.get(TOKENS.Environment);
+  return resolve.get(TOKENS.EstimatorFactory)({ role: 'flow', inputDim: env.obsDim, outputDim: 1 });
 }
 
 const lr = { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'learning rate of P_F, P_B and log F' };
@@ -31,7 +30,7 @@ export const dbContribution: Contribution<Objective, DbOptions & { backward: Bac
   },
   create: (options, resolve) =>
     withIntrinsicReward(
-      new DetailedBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      new DetailedBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
       options.intrinsic,
       resolve,
     ),
@@ -52,7 +51,7 @@ export const subtbContribution: Contribution<Objective, SubTbOptions & { backwar
   },
   create: (options, resolve) =>
     withIntrinsicReward(
-      new SubTrajectoryBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      new SubTrajectoryBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
       options.intrinsic,
       resolve,
     ),

@@ -1,8 +1,7 @@
 import { Ppo, type PpoOptions } from '../../algorithms/baselines/ppo.js';
 import { Reinforce, type ReinforceOptions } from '../../algorithms/baselines/reinforce.js';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';
 import type { ObjectiveTraits, SelfCollectingObjective } from '../../core/objectives/objective.js';
@@ -37,10 +36,10 @@ const gammaOption: JsonSchema = {
 
 /** What both baselines need from the container: environment, policy (the forward estimator), a value network, a random stream. */
 function baselineParts(resolve: Resolver, value: ValueNetOptions['value'], stream: number): { env: GymEnvFactory; policy: Estimator; value: Estimator; rng: Rng; seed: number; gamma: number } {
-  const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-  const env = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory);
-  const policy = resolve.get<Estimator>(TOKENS.ForwardEstimator);
-  const valueNet = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'value', inputDim: boxSize(env.observationSpace), outputDim: 1, overrides: { hidden: value.hidden, activation: value.activation } });
+  const config = resolve.get(TOKENS.Config);
+  const env = resolve.get(TOKENS.GymEnvFactory);
+  const policy = resolve.get(TOKENS.ForwardEstimator);
+  const valueNet = resolve.get(TOKENS.EstimatorFactory)({ role: 'value', inputDim: boxSize(env.observationSpace), outputDim: 1, overrides: { hidden: value.hidden, activation: value.activation } });
   return { env, policy, value: valueNet, rng: new Rng(config.seed + stream), seed: config.seed, gamma: env.gflownet ? 1 : 0.99 };
 }
 
@@ -96,7 +95,7 @@ export const reinforceContribution: ObjectiveContribution<SelfCollectingObjectiv
   traits: () => BASELINE_TRAITS,
   create: (options, resolve) => {
     const { gamma, ...parts } = baselineParts(resolve, options.value, REINFORCE_STREAM);
-    const episodes = options.episodes ?? resolve.get<ResolvedConfig>(TOKENS.Config).batchSize;
+    const episodes = options.episodes ?? resolve.get(TOKENS.Config).batchSize;
     return new Reinforce(parts, { ...options, gamma: options.gamma ?? gamma, episodes });
   },
 };

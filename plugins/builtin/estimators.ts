@@ -3,10 +3,8 @@ import type { Environment } from '../../core/env/environment.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
 import type { EstimatorFactory } from '../../core/tensor/estimator.js';
-import { type GymEnvFactory, isGymEnvFactory } from '../../core/gym/gym-env.js';
+import { isGymEnvFactory } from '../../core/gym/gym-env.js';
 import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
-import type { Rng } from '../../core/base/rng.js';
-import type { KernelsChoice } from '../../core/tensor/dense-chain.js';
 import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SigmoidExitPolicy } from '../../core/policy/sigmoid-exit.js';
@@ -38,8 +36,8 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
     },
   },
   create: (options, resolve) => {
-    const rng = resolve.get<Rng>(TOKENS.Rng);
-    const { kernels } = resolve.get<KernelsChoice>(TOKENS.Kernels);
+    const rng = resolve.get(TOKENS.Rng);
+    const { kernels } = resolve.get(TOKENS.Kernels);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
       const mlp = new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role, kernels);
@@ -90,7 +88,7 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
     ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment) ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }] : []),
   ],
   create: (options, resolve) => {
-    const rng = resolve.get<Rng>(TOKENS.Rng);
+    const rng = resolve.get(TOKENS.Rng);
     const layout = tokenLayoutOf(resolve);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o: TransformerOptions = { ...options };
@@ -122,7 +120,7 @@ function noTokenLayout(name: string): string {
 /** The token layout of the run's environment (the preflight refused any other). */
 function tokenLayoutOf(resolve: Resolver): TokenLayout {
   // the Gym view exists for every environment; its `gflownet` is the GFlowNet environment, if any
-  const gym = resolve.get<GymEnvFactory>(TOKENS.GymEnvFactory);
+  const gym = resolve.get(TOKENS.GymEnvFactory);
   if (gym.gflownet && hasTokenLayout(gym.gflownet)) return gym.gflownet.tokenLayout();
   throw new ConfigError([`field "estimator.name" = "transformer": ${noTokenLayout(gym.name)}`]);
 }

@@ -1,8 +1,6 @@
 import { type IntrinsicRewardOptions, IntrinsicRewardObjective } from '../../algorithms/exploration/intrinsic-reward.js';
 import { RandomNetworkDistillation } from '../../algorithms/exploration/rnd.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import type { JsonSchema, Resolver } from '../../core/plugin/plugin.js';
 
@@ -31,8 +29,8 @@ export const intrinsicOption: JsonSchema = {
 /** `objective` itself, or wrapped in intrinsic-reward exploration when `intrinsic.weight` > 0. */
 export function withIntrinsicReward(objective: Objective, intrinsic: IntrinsicConfig, resolve: Resolver): Objective {
   if (intrinsic.weight === 0) return objective;
-  const env = resolve.get<Environment>(TOKENS.Environment);
-  const make = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory);
+  const env = resolve.get(TOKENS.Environment);
+  const make = resolve.get(TOKENS.EstimatorFactory);
   const net = (role: string) => make({ role, inputDim: env.obsDim, outputDim: intrinsic.outputDim, overrides: { hidden: intrinsic.hidden } });
   const rnd = new RandomNetworkDistillation(env, net('rnd-target'), net('rnd-predictor'), intrinsic.lr);
   return new IntrinsicRewardObjective(env, objective, rnd, intrinsic);

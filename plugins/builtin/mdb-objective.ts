@@ -1,9 +1,6 @@
 import { MDB_LOSSES, type MdbOptions, ModifiedDetailedBalance } from '../../algorithms/value-based/mdb.js';
 import { TargetNetwork } from '../../algorithms/value-based/target-network.js';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import type { ObjectiveContribution } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
@@ -42,10 +39,10 @@ export const mdbContribution: ObjectiveContribution<Objective, MdbConfig> = {
     ...(transitionBatch > replayCapacity ? [{ field: 'transitionBatch', value: transitionBatch, reason: `exceeds replayCapacity = ${replayCapacity}` }] : []),
   ],
   create: (options, resolve) => {
-    const env = resolve.get<Environment>(TOKENS.Environment);
-    const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
-    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-    const copy = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory)({ role: 'target', inputDim: env.obsDim, outputDim: env.nActions });
+    const env = resolve.get(TOKENS.Environment);
+    const forward = resolve.get(TOKENS.ForwardEstimator);
+    const config = resolve.get(TOKENS.Config);
+    const copy = resolve.get(TOKENS.EstimatorFactory)({ role: 'target', inputDim: env.obsDim, outputDim: env.nActions });
     const target = new TargetNetwork(forward, copy, options.targetEvery, options.targetTau);
     return new ModifiedDetailedBalance(env, forward, target, options, new Rng(config.seed + MDB_STREAM));
   },

@@ -1,6 +1,4 @@
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import type { Contribution, JsonSchema } from '../../core/plugin/plugin.js';
 import { type TbOptions, TrajectoryBalance } from '../../algorithms/value-based/tb.js';
@@ -32,7 +30,7 @@ export const tbContribution: Contribution<Objective, TbOptions & { backward: Bac
   },
   create: (options, resolve) =>
     withIntrinsicReward(
-      new TrajectoryBalance(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), options),
+      new TrajectoryBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), options),
       options.intrinsic,
       resolve,
     ),
@@ -48,5 +46,5 @@ export const fmContribution: Contribution<Objective, FmOptions> = {
       logRewardClip: { type: 'number', default: -12, description: 'log R is clipped below at this value in training' },
     },
   },
-  create: (options, resolve) => new FlowMatching(resolve.get<Environment>(TOKENS.Environment), resolve.get<Estimator>(TOKENS.ForwardEstimator), options),
+  create: (options, resolve) => new FlowMatching(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), options),
 };

@@ -1,15 +1,12 @@
 import { RL_EVALUATORS, type RlEvaluator, type RlOptions, PolicyGradientGFlowNet, rlOptionProblems } from '../../algorithms/policy-based/rl.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator, EstimatorFactory } from '../../core/tensor/estimator.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import { providesGuide } from '../../core/policy/guide.js';
 import { isGymEnvFactory } from '../../core/gym/gym-env.js';
 import type { ObjectiveContribution } from '../../core/plugin/plugin.js';
-import type { Sampler } from '../../core/sampling/sampler.js';
 import { makeBackwardPolicy } from './backward-policy.js';
 import type { RlExploration } from '../../algorithms/policy-based/exploration-terms.js';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { commonObjectiveOptions } from './objectives.js';
 
 type RlConfig = Omit<RlOptions, 'lrB' | 'exploration' | 'evaluator' | 'subebLambda'> &
@@ -80,9 +77,9 @@ export const rlContribution: ObjectiveContribution<Objective, RlConfig> = {
       : []),
   ],
   create: (options, resolve) => {
-    const env = resolve.get<Environment>(TOKENS.Environment);
-    const forward = resolve.get<Estimator>(TOKENS.ForwardEstimator);
-    const makeEstimator = resolve.get<EstimatorFactory>(TOKENS.EstimatorFactory);
+    const env = resolve.get(TOKENS.Environment);
+    const forward = resolve.get(TOKENS.ForwardEstimator);
+    const makeEstimator = resolve.get(TOKENS.EstimatorFactory);
     const valueNet = (role: string): Estimator => makeEstimator({ role, inputDim: env.obsDim, outputDim: 1, overrides: { hidden: options.value.hidden } });
     const learned = options.backward !== 'uniform';
     const subeb = options.evaluator === 'subeb';
@@ -94,8 +91,8 @@ export const rlContribution: ObjectiveContribution<Objective, RlConfig> = {
         value: valueNet('value'),
         ...(learned && !subeb ? { backwardValue: valueNet('backward-value') } : {}),
         ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
-        sampler: resolve.get<Sampler>(TOKENS.Sampler),
-        behaviour: resolve.get<ResolvedConfig>(TOKENS.Config).sampler,
+        sampler: resolve.get(TOKENS.Sampler),
+        behaviour: resolve.get(TOKENS.Config).sampler,
       },
       {
         ...options,

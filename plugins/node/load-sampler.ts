@@ -3,7 +3,6 @@ import { createRunContainer } from '../../core/run/container.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
-import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import type { Plugin } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
 import { Sampler } from '../../core/sampling/sampler.js';
@@ -64,10 +63,10 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
   const container = createRunContainer(config, opened.registry, backend, environment);
   // what was built so far is freed when loading fails; the error that stopped it is the one reported
   const { env, forward } = freeingOnFailure(() => {
-    if (!container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+    if (!container.get(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
     // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
-    const env = container.get<Environment>(TOKENS.EvaluationEnvironment);
-    const forward = container.get<Estimator>(TOKENS.ForwardEstimator);
+    const env = container.get(TOKENS.EvaluationEnvironment);
+    const forward = container.get(TOKENS.ForwardEstimator);
     loadVariables(forward.variables, opened.checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
     return { env, forward };
   }, () => container.dispose());

@@ -1,8 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Subscription } from 'rxjs';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 
 /**
@@ -16,8 +14,8 @@ export const progressSubscriber: SubscriberContribution = {
   name: 'progress',
   description: 'progress bar on a TTY, periodic plain lines otherwise (stderr)',
   attach: (resolve) => {
-    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-    const bus = resolve.get<EventBus>(TOKENS.EventBus);
+    const config = resolve.get(TOKENS.Config);
+    const bus = resolve.get(TOKENS.EventBus);
     const mode = config.logging.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : config.logging.progress;
     const subs = new Subscription();
     // the headline evaluation number: TV (exact) or the log p̂ / log R rank correlation (sampled)

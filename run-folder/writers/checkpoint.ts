@@ -1,11 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { filter, Subscription } from 'rxjs';
 import { type RunServices, captureRunState } from '../../core/training/run-state.js';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EventBus } from '../../core/events/bus.js';
 import type { Resolver, SubscriberContribution } from '../../core/plugin/plugin.js';
-import type { Trainer } from '../../core/training/trainer.js';
 import type { AtomicWriteOps } from '../atomic-write.js';
 import { writeCheckpoint } from '../checkpoint-file.js';
 import { CHECKPOINT_FILE } from '../layout.js';
@@ -22,7 +19,7 @@ export interface CheckpointSubscriberOptions {
 /** The container services a checkpoint reads, from a resolver (a token that is not bound throws). */
 function services(resolve: Resolver): RunServices {
   return {
-    get: <T>(token: symbol) => resolve.get<T>(token),
+    get: (token) => resolve.get(token),
     isBound: (token) => {
       try {
         resolve.get(token);
@@ -48,9 +45,9 @@ export function createCheckpointSubscriber(options: CheckpointSubscriberOptions 
     name: options.name ?? 'checkpoint',
     description: `runs/<name>/${CHECKPOINT_FILE} every checkpoint.every iterations and at the end (resume with gfn train --resume)`,
     attach: (resolve) => {
-      const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-      const bus = resolve.get<EventBus>(TOKENS.EventBus);
-      const backend = resolve.get<string>(TOKENS.BackendName);
+      const config = resolve.get(TOKENS.Config);
+      const bus = resolve.get(TOKENS.EventBus);
+      const backend = resolve.get(TOKENS.BackendName);
       const dir = runDirectory(config);
       let lastWritten = -1;
       let failed = false;
@@ -67,7 +64,7 @@ export function createCheckpointSubscriber(options: CheckpointSubscriberOptions 
         } catch (err) {
           failed = true;
           bus.error$.next(new Error(`checkpoint write to ${dir} failed: ${(err as Error).message}; stopping the run (the previous checkpoint is intact)`));
-          resolve.get<Trainer>(TOKENS.Trainer).stop();
+          resolve.get(TOKENS.Trainer).stop();
         }
       };
       const every = config.checkpoint.every;

@@ -1,9 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subscription } from 'rxjs';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EventBus } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { VIEWS_DIR, type ViewFile, viewFileIteration, viewFileName } from '../layout.js';
@@ -29,8 +27,8 @@ export const evaluationViewsSubscriber: SubscriberContribution = {
   name: 'evaluation-views',
   description: `runs/<name>/${VIEWS_DIR}/<iteration>.json: the environment's view at each evaluation (for gfn dashboard)`,
   attach: (resolve) => {
-    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-    const bus = resolve.get<EventBus>(TOKENS.EventBus);
+    const config = resolve.get(TOKENS.Config);
+    const bus = resolve.get(TOKENS.EventBus);
     const dir = viewsPath(runDirectory(config));
     const history = new ViewHistory();
     let broken = false;

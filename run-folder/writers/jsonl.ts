@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
-import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EvaluationEvent, EventBus, IterationEvent, RunFinished, RunStarted } from '../../core/events/bus.js';
+import type { EvaluationEvent, IterationEvent, RunFinished, RunStarted } from '../../core/events/bus.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { CONFIG_FILE, METRICS_FILE } from '../layout.js';
@@ -22,8 +21,8 @@ export const jsonlSubscriber: SubscriberContribution = {
   name: 'jsonl',
   description: `runs/<name>/${CONFIG_FILE} and runs/<name>/${METRICS_FILE}`,
   attach: (resolve) => {
-    const config = resolve.get<ResolvedConfig>(TOKENS.Config);
-    const bus = resolve.get<EventBus>(TOKENS.EventBus);
+    const config = resolve.get(TOKENS.Config);
+    const bus = resolve.get(TOKENS.EventBus);
     const dir = runDirectory(config);
     const log = new MetricsWriter(dir);
     const subs = new Subscription();

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective } from '../../core/objectives/objective.js';
-import { definePlugin, PluginRegistry } from '../../core/plugin/plugin.js';
+import { definePlugin, PluginRegistry, type Resolver } from '../../core/plugin/plugin.js';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
@@ -26,9 +24,9 @@ function breakingTb(kind: 'param' | 'loss') {
     name: `tb-nan-${kind}`,
     description: 'TB-U that produces a NaN at a fixed iteration (tests)',
     schema: { properties: {} },
-    create: (_o: object, resolve: { get<T>(t: symbol): T }): Objective => {
-      const env = resolve.get<Environment>(TOKENS.Environment);
-      const tb = new TrajectoryBalance(env, resolve.get<Estimator>(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0, logRewardClip: -12 });
+    create: (_o: object, resolve: Resolver): Objective => {
+      const env = resolve.get(TOKENS.Environment);
+      const tb = new TrajectoryBalance(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0, logRewardClip: -12 });
       return {
         name: `tb-nan-${kind}`,
         update: (batch) => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Trainer } from '../../core/training/trainer.js';
 import { train } from '../../core/run/run.js';
 import type { PluginRegistry } from '../../core/plugin/plugin.js';
 import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
@@ -36,7 +35,7 @@ export async function straightAndResumed(config: ResolvedConfig, registry: Plugi
   const split = { ...config, name: `${config.name}-split` };
   await train(split, registry, {
     subscribers: QUIET,
-    beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === stopAfter && container.get<Trainer>(TOKENS.Trainer).stop()),
+    beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === stopAfter && container.get(TOKENS.Trainer).stop()),
   });
   const resumed = join(config.logging.dir, split.name);
   const checkpoint = readCheckpoint(resumed);

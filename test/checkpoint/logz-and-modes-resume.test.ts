@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Trainer } from '../../core/training/trainer.js';
 import { train } from '../../core/run/run.js';
 import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 import { registry, smallConfig } from '../training/run-helpers.js';
@@ -42,7 +41,7 @@ describe('logZInit auto and checkpoints', () => {
     const split = { ...config, name: 'split' };
     await train(split, registry, {
       subscribers: QUIET,
-      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 10 && container.get<Trainer>(TOKENS.Trainer).stop()),
+      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 10 && container.get(TOKENS.Trainer).stop()),
     });
     const doc = readCheckpoint(join(dir, 'split'));
     const extra = doc.state.objective!.extra as Record<string, unknown>;
@@ -64,7 +63,7 @@ describe('run-wide modes and older checkpoints', () => {
     const split = join(dir, 'old');
     await train({ ...config, name: 'old' }, registry, {
       subscribers: QUIET,
-      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 20 && container.get<Trainer>(TOKENS.Trainer).stop()),
+      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 20 && container.get(TOKENS.Trainer).stop()),
     });
     const doc = readCheckpoint(split);
     const evaluator = doc.state.extras!.evaluator as Record<string, unknown>;

@@ -41,7 +41,7 @@ const probe = definePlugin({
       name: 'needy',
       description: 'an environment that asks the container for the run seed',
       schema: { properties: {} },
-      create: (_options, resolve) => new HyperGrid({ ndim: 2, height: 4 + (resolve.get<number>(TOKENS.Rng) ? 0 : 1), R0: 0.1, R1: 0.5, R2: 2, rewardCos: false }),
+      create: (_options, resolve) => new HyperGrid({ ndim: 2, height: 4 + (resolve.get(TOKENS.Rng) ? 0 : 1), R0: 0.1, R1: 0.5, R2: 2, rewardCos: false }),
     },
   ],
   estimators: [
@@ -168,11 +168,11 @@ describe('one preflight: every rule about a config, before any tensor work', () 
   it('builds the environment once and hands it to the run', async () => {
     const environments = built.environments;
     const seen: Environment[] = [];
-    await train(resolveConfig(raw(), registry), registry, { subscribers: [], beforeRun: (container) => void seen.push(container.get<Environment>(TOKENS.Environment)) });
+    await train(resolveConfig(raw(), registry), registry, { subscribers: [], beforeRun: (container) => void seen.push(container.get(TOKENS.Environment)) });
     expect(built.environments).toBe(environments + 1);
     // gfn train's way: the preflight's environment passed on, none built again
     const checked = preflight(raw(), registry);
-    await train(checked.config, registry, { subscribers: [], environment: checked.environment, beforeRun: (container) => void seen.push(container.get<Environment>(TOKENS.Environment)) });
+    await train(checked.config, registry, { subscribers: [], environment: checked.environment, beforeRun: (container) => void seen.push(container.get(TOKENS.Environment)) });
     expect(built.environments).toBe(environments + 2);
     expect(seen[1]).toBe(checked.environment);
   });

@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readRawConfig } from '../../plugins/node/config-file.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator } from '../../core/tensor/estimator.js';
 import { evaluatePolicy } from '../../core/gym/evaluate-policy.js';
-import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
-import type { Trainer } from '../../core/training/trainer.js';
 import { train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
@@ -25,12 +22,12 @@ describe('PPO solves CartPole (configs/cartpole-ppo.json, seed 0)', () => {
           stepsPerSecond = e.environmentSteps! / (e.elapsedMs / 1000);
           if (reachedAt === undefined && (e.metrics.episodeReturnMean ?? 0) >= 475) {
             reachedAt = e.environmentSteps;
-            container.get<Trainer>(TOKENS.Trainer).stop();
+            container.get(TOKENS.Trainer).stop();
           }
         });
         // evaluated before the run frees its networks
         bus.runFinished$.subscribe(() => {
-          evaluation = evaluatePolicy(container.get<GymEnvFactory>(TOKENS.GymEnvFactory), container.get<Estimator>(TOKENS.ForwardEstimator), { episodes: 20, seed: 1000, greedy: true });
+          evaluation = evaluatePolicy(container.get(TOKENS.GymEnvFactory), container.get(TOKENS.ForwardEstimator), { episodes: 20, seed: 1000, greedy: true });
         });
       },
     });

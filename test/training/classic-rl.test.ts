@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../core/config/validate.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Estimator } from '../../core/tensor/estimator.js';
 import type { IterationEvent } from '../../core/events/bus.js';
 import { train } from '../../core/run/run.js';
 import { recordRun, registry, smallConfig } from './run-helpers.js';
@@ -169,7 +168,7 @@ describe('the trained policy is the forward estimator', () => {
     let after: Float32Array | undefined;
     await recordRun(smallConfig({ iterations: 1, objective: { name: 'ppo', nSteps: 128, epochs: 1 } }), {
       beforeRun: (c, bus) => {
-        const forward = c.get<Estimator>(TOKENS.ForwardEstimator);
+        const forward = c.get(TOKENS.ForwardEstimator);
         before = forward.variables[0]!.dataSync().slice() as Float32Array;
         bus.runFinished$.subscribe(() => (after = forward.variables[0]!.dataSync().slice() as Float32Array));
       },

@@ -4,11 +4,8 @@ import { ConfigError } from '../../core/base/errors.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { createRunContainer } from '../../core/run/container.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Environment } from '../../core/env/environment.js';
-import type { Estimator } from '../../core/tensor/estimator.js';
 import { ExactTerminatingDistribution } from '../../core/evaluation/exact.js';
 import { totalVariation } from '../../core/evaluation/metrics.js';
-import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { train } from '../../core/run/run.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { loadSampler } from '../../plugins/index.js';
@@ -84,7 +81,7 @@ describe('rewardNoise in training', () => {
     const run = await recordRun(tiny({ rewardNoise: { scale: 1 } }), {
       beforeRun: (container, bus) =>
         bus.evaluation$.subscribe(() => {
-          const pT = new ExactTerminatingDistribution(clean).compute(container.get<Estimator>(TOKENS.ForwardEstimator));
+          const pT = new ExactTerminatingDistribution(clean).compute(container.get(TOKENS.ForwardEstimator));
           recomputed.push(totalVariation(pT, target));
         }),
     });
@@ -94,13 +91,13 @@ describe('rewardNoise in training', () => {
 
   it('the training environment and its Gym view (ppo, reinforce) are noisy; the evaluation environment is not', () => {
     const container = createRunContainer(tiny({ rewardNoise: { scale: 1 } }), registry, 'wasm');
-    const truth = container.get<Environment>(TOKENS.EvaluationEnvironment);
+    const truth = container.get(TOKENS.EvaluationEnvironment);
     const states = (truth as HyperGrid).allStates();
     const clean = Array.from(new HyperGrid({ ndim: 2, height: 8, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false }).logReward(states));
     expect(Array.from(truth.logReward(states))).toEqual(clean);
-    expect(Array.from(container.get<Environment>(TOKENS.Environment).logReward(states))).not.toEqual(clean);
-    expect(Array.from(container.get<GymEnvFactory>(TOKENS.GymEnvFactory).gflownet!.logReward(states))).not.toEqual(clean);
-    container.get<Estimator>(TOKENS.ForwardEstimator).dispose();
+    expect(Array.from(container.get(TOKENS.Environment).logReward(states))).not.toEqual(clean);
+    expect(Array.from(container.get(TOKENS.GymEnvFactory).gflownet!.logReward(states))).not.toEqual(clean);
+    container.get(TOKENS.ForwardEstimator).dispose();
   });
 
   it('resumes the noise stream: 2 x 20 iterations with a resume = 40 straight', async () => {

@@ -3,7 +3,6 @@ import { resolveConfig } from '../../core/config/validate.js';
 import type { EvaluationEvent, IterationEvent } from '../../core/events/bus.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
-import type { Trainer } from '../../core/training/trainer.js';
 import { type TrainOptions, train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
@@ -45,7 +44,7 @@ export async function recordRun(config: ResolvedConfig, options: TrainOptions & 
       bus.iteration$.subscribe((e) => rec.iterations.push(e));
       bus.evaluation$.subscribe((e) => {
         rec.evaluations.push(e);
-        if (options.stopBelowTv !== undefined && e.metrics.tv! < options.stopBelowTv) container.get<Trainer>(TOKENS.Trainer).stop();
+        if (options.stopBelowTv !== undefined && e.metrics.tv! < options.stopBelowTv) container.get(TOKENS.Trainer).stop();
       });
       options.beforeRun?.(container, bus);
     },

@@ -4,7 +4,6 @@
  */
 import {
   type Environment,
-  type Estimator,
   type Objective,
   TOKENS,
   UniformBackwardPolicy,
@@ -39,8 +38,8 @@ export default definePlugin({
         },
       },
       create: (options: { lr: number; logRewardClip: number }, resolve): Objective => {
-        const env = resolve.get<Environment>(TOKENS.Environment);
-        return new VarGrad(env, resolve.get<Estimator>(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), options);
+        const env = resolve.get(TOKENS.Environment);
+        return new VarGrad(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), options);
       },
     },
   ],

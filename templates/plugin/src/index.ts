@@ -3,7 +3,7 @@
  * bounds, defaults, descriptions — `npx gfn list --plugin dist/index.js` shows them) and the factory
  * that builds it for a run. A config selects them by name (`env.name`, `objective.name`).
  */
-import { type Environment, type Estimator, type Objective, TOKENS, UniformBackwardPolicy, definePlugin } from 'gflownet-ts';
+import { type Environment, type Objective, TOKENS, UniformBackwardPolicy, definePlugin } from 'gflownet-ts';
 import { SubsetsEnv, type SubsetsOptions } from './subsets-env.js';
 import { TrajectoryBalance, type TrajectoryBalanceOptions } from './tb-objective.js';
 
@@ -36,8 +36,8 @@ export default definePlugin({
         },
       },
       create: (options: TrajectoryBalanceOptions, resolve): Objective => {
-        const env = resolve.get<Environment>(TOKENS.Environment);
-        return new TrajectoryBalance(env, resolve.get<Estimator>(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), options);
+        const env = resolve.get(TOKENS.Environment);
+        return new TrajectoryBalance(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), options);
       },
     },
   ],

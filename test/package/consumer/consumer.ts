@@ -29,7 +29,27 @@ export const myPlugin: Plugin = definePlugin({
       name: 'mine',
       description: 'an environment of a plugin',
       schema: { properties: {} },
-      create: (_options, resolve): Environment => resolve.get<Environment>(TOKENS.Environment),
+      create: (_options, resolve): Environment => resolve.get(TOKENS.Environment),
+    },
+  ],
+});
+
+// the tokens are typed: what a resolver returns needs no type argument, and is checked
+export const listenerPlugin: Plugin = definePlugin({
+  name: 'listener',
+  subscribers: [
+    {
+      name: 'listener',
+      description: 'a subscriber of a plugin',
+      attach: (resolve) => {
+        const bus = resolve.get(TOKENS.EventBus);
+        // @ts-expect-error the event bus is not a number
+        const wrong: number = resolve.get(TOKENS.EventBus);
+        void wrong;
+        return bus.iteration$.subscribe((e) => {
+          if (e.iteration >= 10) resolve.get(TOKENS.Trainer).stop();
+        });
+      },
     },
   ],
 });

@@ -1,0 +1,14 @@
+import type { Checkpointable } from '../checkpoint/checkpointable.js';
+import type { RunFinished } from '../events/bus.js';
+
+/**
+ * What `TOKENS.Trainer` resolves to: the run's training loop, seen from outside (the run, the
+ * checkpoint writer, time budgets and early stopping). The trainer implements it one layer up;
+ * its counters are part of a checkpoint.
+ */
+export interface TrainingLoop extends Checkpointable {
+  /** Runs the configured iterations (or until {@link stop}); resolves with the run summary. */
+  run(): Promise<RunFinished>;
+  /** Asks the loop to stop after the current iteration. */
+  stop(): void;
+}
