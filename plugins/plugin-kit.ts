@@ -20,6 +20,8 @@ export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
 export type { Contribution, JsonSchema, ObjectiveContribution, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution, ValidationContext } from '../core/plugin/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin/plugin.js';
+export { defineContribution, defineObjective, type WithSchema } from '../core/plugin/define-contribution.js';
+export { Defaulted, type Resolved, type TDefaulted } from '../core/base/typed-schema.js';
 export { type Token, TOKENS } from '../core/di/tokens.js';
 export type { TrainingLoop } from '../core/di/training-loop.js';
 export type { RunContainer } from '../core/run/run-container.js';

@@ -1,23 +1,9 @@
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { field } from '../checkpoint/checkpointable.js';
-import type { JsonSchema } from '../base/json-schema.js';
+import { Type } from 'typebox';
+import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { Rng } from '../base/rng.js';
 import type { Environment } from './environment.js';
-
-/**
- * The optional `rewardNoise` section of the run config: training sees a noisy reward
- * R̃ = R·exp(σ·ε − c), ε ~ N(0, 1) drawn fresh per query, i.e. log R̃ = log R + σ·ε − c.
- */
-export interface RewardNoiseConfig {
-  /** σ, the standard deviation of the noise added to log R (≥ 0; 0 = a noise-free run). */
-  scale: number;
-  /**
-   * Which mean the noise leaves unchanged. `log` (c = 0): E[log R̃] = log R, so the log-domain
-   * losses see unbiased targets and a learned log Z stays comparable to the true one. `reward`
-   * (c = σ²/2): E[R̃] = R, the reward itself is unbiased, and log R̃ is low by σ²/2 on average.
-   */
-  center: 'log' | 'reward';
-}
 
 /** Valid values of {@link RewardNoiseConfig.center}. */
 export const REWARD_NOISE_CENTERS = ['log', 'reward'] as const;
@@ -26,15 +12,25 @@ export const REWARD_NOISE_CENTERS = ['log', 'reward'] as const;
  * Schema of the `rewardNoise` section. It has no default: a config without the section resolves
  * to exactly what it did before the option existed (same run identity, no extra random stream).
  */
-export const REWARD_NOISE_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['scale'],
-  properties: {
-    scale: { type: 'number', minimum: 0, description: 'σ: training sees log R + σ·ε, ε ~ N(0,1) fresh per reward query; evaluation always uses the true R' },
-    center: { enum: [...REWARD_NOISE_CENTERS], default: 'log', description: 'log: E[log R̃] = log R; reward: subtract σ²/2 so that E[R̃] = R' },
+export const REWARD_NOISE_SCHEMA = Type.Object(
+  {
+    /** σ, the standard deviation of the noise added to log R (≥ 0; 0 = a noise-free run). */
+    scale: Type.Number({ minimum: 0, description: 'σ: training sees log R + σ·ε, ε ~ N(0,1) fresh per reward query; evaluation always uses the true R' }),
+    /**
+     * Which mean the noise leaves unchanged. `log` (c = 0): E[log R̃] = log R, so the log-domain
+     * losses see unbiased targets and a learned log Z stays comparable to the true one. `reward`
+     * (c = σ²/2): E[R̃] = R, the reward itself is unbiased, and log R̃ is low by σ²/2 on average.
+     */
+    center: Defaulted(Type.Enum(REWARD_NOISE_CENTERS, { description: 'log: E[log R̃] = log R; reward: subtract σ²/2 so that E[R̃] = R' }), 'log'),
   },
-};
+  { additionalProperties: false },
+);
+
+/**
+ * The optional `rewardNoise` section of the run config: training sees a noisy reward
+ * R̃ = R·exp(σ·ε − c), ε ~ N(0, 1) drawn fresh per query, i.e. log R̃ = log R + σ·ε − c.
+ */
+export type RewardNoiseConfig = Resolved<typeof REWARD_NOISE_SCHEMA>;
 
 /**
  * Multiplicative log-normal reward noise, drawn from a random stream of its own (so that the noise

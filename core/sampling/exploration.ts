@@ -1,20 +1,32 @@
+import { Type } from 'typebox';
+import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { ExplorationOptions } from '../policy/categorical.js';
+
+/** Schema of the `sampler` config section. */
+export const EXPLORATION_SCHEMA = Defaulted(
+  Type.Object(
+    {
+      /** ε at iteration 0. */
+      epsilon: Defaulted(Type.Number({ minimum: 0, maximum: 1, description: 'probability of a uniform action instead of P_F (at iteration 0)' }), 0),
+      /** ε from iteration `epsilonDecayIterations` on; absent = `epsilon` (no decay). */
+      // no default: it defaults to epsilon, which a schema default cannot say
+      epsilonFinal: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'ε after the decay (default: epsilon)' })),
+      /** Iterations of the linear decay; 0 = ε stays at `epsilon`. */
+      epsilonDecayIterations: Defaulted(Type.Integer({ minimum: 0, description: 'iterations of the linear decay from epsilon to epsilonFinal; 0 = constant' }), 0),
+      /** Logits are divided by this before the softmax. */
+      temperature: Defaulted(Type.Number({ exclusiveMinimum: 0 }), 1),
+    },
+    { additionalProperties: false },
+  ),
+  {},
+);
 
 /**
  * The behaviour-policy schedule of the `sampler` config section: ε decays linearly from `epsilon`
  * to `epsilonFinal` over `epsilonDecayIterations` iterations and stays there; temperature is
  * constant.
  */
-export interface ExplorationSchedule {
-  /** ε at iteration 0. */
-  epsilon: number;
-  /** ε from iteration `epsilonDecayIterations` on; absent = `epsilon` (no decay). */
-  epsilonFinal?: number;
-  /** Iterations of the linear decay; 0 = ε stays at `epsilon`. */
-  epsilonDecayIterations: number;
-  /** Logits are divided by this before the softmax. */
-  temperature: number;
-}
+export type ExplorationSchedule = Resolved<typeof EXPLORATION_SCHEMA>;
 
 /** The ε and temperature to sample with at `iteration` (0-based). A pure function of its inputs. */
 export function explorationAt(schedule: ExplorationSchedule, iteration: number): ExplorationOptions {

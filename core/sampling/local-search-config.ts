@@ -1,37 +1,33 @@
-import type { JsonSchema } from '../base/json-schema.js';
+import { Type } from 'typebox';
+import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { LocalSearchOptions } from './local-search.js';
 import { type ReplayConfig, replayCount } from './replay.js';
 
-/** The `localSearch` section of the run config. */
-export interface LocalSearchConfig {
-  /**
-   * Refined trajectories made per iteration, as a fraction of `batchSize`, in [0, 1); 0 = off.
-   * They are produced by chained rounds from the fresh trajectories (each round refines every
-   * fresh trajectory once), the first round first.
-   */
-  share: number;
-  /** Steps to go back from x (exclusive with `backRatio`). */
-  backSteps?: number;
-  /** Fraction of x's backward path to go back, rounded up; used when `backSteps` is absent (default 0.5). */
-  backRatio?: number;
-  acceptance: 'mh' | 'greedy';
-  /** `batch`: refined trajectories take their share of the training batch; `replay`: they go to the replay buffer instead. */
-  into: 'batch' | 'replay';
-}
-
 /** Schema of the `localSearch` section. */
-export const LOCAL_SEARCH_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  default: {},
-  properties: {
-    share: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'refined trajectories per iteration as a fraction of batchSize; 0 = no local search' },
-    backSteps: { type: 'integer', minimum: 1, description: 'steps to go back under P_B from each terminal state (exclusive with backRatio)' },
-    backRatio: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'fraction of the backward path to go back, rounded up (default 0.5 when backSteps is absent)' },
-    acceptance: { enum: ['mh', 'greedy'], default: 'mh', description: 'Metropolis–Hastings on the reward with the proposal ratio, or greedy (accept iff R(x\') ≥ R(x))' },
-    into: { enum: ['batch', 'replay'], default: 'batch', description: 'refined trajectories join the training batch, or the replay buffer' },
-  },
-};
+export const LOCAL_SEARCH_SCHEMA = Defaulted(
+  Type.Object(
+    {
+      /**
+       * Refined trajectories made per iteration, as a fraction of `batchSize`, in [0, 1); 0 = off.
+       * They are produced by chained rounds from the fresh trajectories (each round refines every
+       * fresh trajectory once), the first round first.
+       */
+      share: Defaulted(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'refined trajectories per iteration as a fraction of batchSize; 0 = no local search' }), 0),
+      /** Steps to go back from x (exclusive with `backRatio`). */
+      backSteps: Type.Optional(Type.Integer({ minimum: 1, description: 'steps to go back under P_B from each terminal state (exclusive with backRatio)' })),
+      /** Fraction of x's backward path to go back, rounded up; used when `backSteps` is absent (default 0.5). */
+      backRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'fraction of the backward path to go back, rounded up (default 0.5 when backSteps is absent)' })),
+      acceptance: Defaulted(Type.Enum(['mh', 'greedy'], { description: 'Metropolis–Hastings on the reward with the proposal ratio, or greedy (accept iff R(x\') ≥ R(x))' }), 'mh'),
+      /** `batch`: refined trajectories take their share of the training batch; `replay`: they go to the replay buffer instead. */
+      into: Defaulted(Type.Enum(['batch', 'replay'], { description: 'refined trajectories join the training batch, or the replay buffer' }), 'batch'),
+    },
+    { additionalProperties: false },
+  ),
+  {},
+);
+
+/** The `localSearch` section of the run config. */
+export type LocalSearchConfig = Resolved<typeof LOCAL_SEARCH_SCHEMA>;
 
 /** The {@link LocalSearch} options a config section asks for. */
 export function localSearchOptions(config: LocalSearchConfig): LocalSearchOptions {

@@ -1,23 +1,35 @@
+import { Type } from 'typebox';
 import type { Rng } from '../base/rng.js';
+import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { Trajectories } from './trajectories.js';
 
 /** What a replay buffer keeps and how it draws (`none` = no buffer). */
-export type ReplayKind = 'none' | 'uniform' | 'prioritized' | 'terminal';
+export const REPLAY_KINDS = ['none', 'uniform', 'prioritized', 'terminal'] as const;
+export type ReplayKind = (typeof REPLAY_KINDS)[number];
+
+/** Schema of the `replay` config section. */
+export const REPLAY_SCHEMA = Defaulted(
+  Type.Object(
+    {
+      /**
+       * `uniform` / `prioritized`: complete forward trajectories, drawn uniformly or with
+       * P(i) ∝ R(x_i)^α; `terminal`: terminal states and their log R, replayed as fresh backward walks.
+       */
+      kind: Defaulted(Type.Enum(REPLAY_KINDS, { description: 'what the buffer keeps and how it draws' }), 'none'),
+      /** Most items kept; the oldest is evicted first. */
+      capacity: Defaulted(Type.Integer({ minimum: 1, description: 'most items kept; the oldest is evicted first' }), 10000),
+      /** Fraction of each training batch drawn from the buffer, in [0, 1). */
+      ratio: Defaulted(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'fraction of each batch drawn from the buffer' }), 0.5),
+      /** α of prioritized replay. */
+      priorityExponent: Defaulted(Type.Number({ minimum: 0, description: 'α of prioritized replay: P(i) ∝ R(x_i)^α' }), 1),
+    },
+    { additionalProperties: false },
+  ),
+  {},
+);
 
 /** The `replay` section of the run config. */
-export interface ReplayConfig {
-  /**
-   * `uniform` / `prioritized`: complete forward trajectories, drawn uniformly or with
-   * P(i) ∝ R(x_i)^α; `terminal`: terminal states and their log R, replayed as fresh backward walks.
-   */
-  kind: ReplayKind;
-  /** Most items kept; the oldest is evicted first. */
-  capacity: number;
-  /** Fraction of each training batch drawn from the buffer, in [0, 1). */
-  ratio: number;
-  /** α of prioritized replay. */
-  priorityExponent: number;
-}
+export type ReplayConfig = Resolved<typeof REPLAY_SCHEMA>;
 
 /** How a buffer picks items: uniformly, or with P(i) ∝ exp(α · log R_i). */
 export type ReplayDraw = { kind: 'uniform' } | { kind: 'prioritized'; exponent: number };

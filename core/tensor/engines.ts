@@ -1,24 +1,47 @@
+import { Type } from 'typebox';
 import { ConfigError } from '../base/errors.js';
+import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { DenseChainKernels, Engine, KernelsChoice } from './dense-chain.js';
+
+/** Schema of the config's `engine` section. */
+export const ENGINE_SCHEMA = Defaulted(
+  Type.Object(
+    {
+      /**
+       * `auto`: the first engine the plugins contribute that can run here, else the tensor backend;
+       * `backend`: the tensor backend for every pass; an engine's name: that engine wherever it has
+       * the passes (one without training kernels runs exact evaluation only).
+       */
+      name: Defaulted(
+        Type.String({
+          minLength: 1,
+          description:
+            'where the MLPs\' passes run, in training and exact evaluation — "backend" (the tensor backend), an engine a plugin contributes ("onnxruntime": native, needs the optional onnxruntime-node), "auto" = the first that can run here',
+        }),
+        'auto',
+      ),
+      /**
+       * Threads the engine may use: `auto` = one for training's passes (small matrices: one thread is
+       * fastest, measured) and every core for exact evaluation's large pass; a number = that many for
+       * both, 0 = every core.
+       */
+      threads: Defaulted(
+        Type.Union([Type.Integer({ minimum: 0 }), Type.Enum(['auto'])], {
+          description: 'threads of the engine: "auto" = 1 in training (fastest for its small matrices) and every core in exact evaluation; a number = that many for both, 0 = every core',
+        }),
+        'auto',
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  {},
+);
 
 /**
  * The config's `engine` section: where the dense networks' passes run, in training (sampling, the
  * loss's forward and backward passes) and in exact evaluation (the pass over every state).
  */
-export interface EngineConfig {
-  /**
-   * `auto`: the first engine the plugins contribute that can run here, else the tensor backend;
-   * `backend`: the tensor backend for every pass; an engine's name: that engine wherever it has
-   * the passes (one without training kernels runs exact evaluation only).
-   */
-  name: string;
-  /**
-   * Threads the engine may use: `auto` = one for training's passes (small matrices: one thread is
-   * fastest, measured) and every core for exact evaluation's large pass; a number = that many for
-   * both, 0 = every core.
-   */
-  threads: 'auto' | number;
-}
+export type EngineConfig = Resolved<typeof ENGINE_SCHEMA>;
 
 /** `engine.name` values that name no engine. */
 export const ENGINE_KEYWORDS = ['auto', 'backend'] as const;

@@ -1,17 +1,18 @@
 import { TOKENS } from '../../core/di/tokens.js';
 import { type BackwardPolicy, LearnedBackwardPolicy, UniformBackwardPolicy } from '../../core/policy/backward.js';
-import type { JsonSchema, Resolver } from '../../core/plugin/plugin.js';
+import type { Resolver } from '../../core/plugin/plugin.js';
+import { Type } from 'typebox';
+import { Defaulted } from '../../core/base/typed-schema.js';
 
 /** Backward-policy choices of the value-based objectives. */
 export const BACKWARD_POLICIES = ['uniform', 'learned', 'shared'] as const;
 export type BackwardPolicyKind = (typeof BACKWARD_POLICIES)[number];
 
 /** The `backward` option of every objective that uses P_B. */
-export const backwardPolicyOption: JsonSchema = {
-  enum: [...BACKWARD_POLICIES],
-  default: 'uniform',
-  description: 'P_B: uniform over parents (-U), a learned separate network (-B), or learned on a trunk shared with P_F',
-};
+export const backwardPolicyOption = Defaulted(
+  Type.Enum(BACKWARD_POLICIES, { description: 'P_B: uniform over parents (-U), a learned separate network (-B), or learned on a trunk shared with P_F' }),
+  'uniform',
+);
 
 /** The backward policy an objective's `backward` option names. */
 export function makeBackwardPolicy(kind: BackwardPolicyKind, resolve: Resolver): BackwardPolicy {
