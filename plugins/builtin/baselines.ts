@@ -1,41 +1,42 @@
-import { Ppo, type PpoOptions } from '../../algorithms/baselines/ppo.js';
-import { Reinforce, type ReinforceOptions } from '../../algorithms/baselines/reinforce.js';
+import { Type } from 'typebox';
+import { Ppo } from '../../algorithms/baselines/ppo.js';
+import { Reinforce } from '../../algorithms/baselines/reinforce.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { GymEnvFactory } from '../../core/gym/gym-env.js';
 import { boxSize } from '../../core/gym/spaces.js';
-import type { ObjectiveTraits, SelfCollectingObjective } from '../../core/objectives/objective.js';
-import type { JsonSchema, ObjectiveContribution, Resolver } from '../../core/plugin/plugin.js';
+import type { ObjectiveTraits } from '../../core/objectives/objective.js';
+import { defineObjective } from '../../core/plugin/define-contribution.js';
+import type { Resolver } from '../../core/plugin/plugin.js';
 import { Rng } from '../../core/base/rng.js';
-import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
+import { Defaulted, type Resolved } from '../../core/base/typed-schema.js';
+import { ACTIVATIONS } from '../../core/tensor/dense.js';
 
 /** Offsets of the baselines' random streams from the run seed (arbitrary odd constants). */
 const PPO_STREAM = 0x2545f491;
 const REINFORCE_STREAM = 0x68e31da5;
 
-interface ValueNetOptions {
-  value: { hidden: number[]; activation: Activation };
-}
+const valueNetOption = Defaulted(
+  Type.Object(
+    {
+      hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'value network hidden widths' }), [64, 64]),
+      activation: Defaulted(Type.Enum(ACTIVATIONS, { description: 'value network activation' }), 'tanh'),
+    },
+    { additionalProperties: false },
+  ),
+  {},
+);
 
-const valueNetOption: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  default: {},
-  properties: {
-    hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [64, 64], description: 'value network hidden widths' },
-    activation: { enum: [...ACTIVATIONS], default: 'tanh', description: 'value network activation' },
-  },
-};
-
-const gammaOption: JsonSchema = {
-  type: 'number',
-  minimum: 0,
-  maximum: 1,
-  description: 'discount γ (default: 0.99 on classic environments; 1 on GFlowNet environments, whose only reward is log R(x) at exit — discounting would favour short trajectories)',
-};
+const gammaOption = Type.Optional(
+  Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'discount γ (default: 0.99 on classic environments; 1 on GFlowNet environments, whose only reward is log R(x) at exit — discounting would favour short trajectories)',
+  }),
+);
 
 /** What both baselines need from the container: environment, policy (the forward estimator), a value network, a random stream. */
-function baselineParts(resolve: Resolver, value: ValueNetOptions['value'], stream: number): { env: GymEnvFactory; policy: Estimator; value: Estimator; rng: Rng; seed: number; gamma: number } {
+function baselineParts(resolve: Resolver, value: Resolved<typeof valueNetOption>, stream: number): { env: GymEnvFactory; policy: Estimator; value: Estimator; rng: Rng; seed: number; gamma: number } {
   const config = resolve.get(TOKENS.Config);
   const env = resolve.get(TOKENS.GymEnvFactory);
   const policy = resolve.get(TOKENS.ForwardEstimator);
@@ -46,56 +47,48 @@ function baselineParts(resolve: Resolver, value: ValueNetOptions['value'], strea
 /** Both collect their own experience with the current policy: exploration and replay settings are refused. */
 const BASELINE_TRAITS: ObjectiveTraits = { collectsOwnExperience: true, onPolicy: true };
 
-type PpoConfig = Omit<PpoOptions, 'gamma'> & { gamma?: number } & ValueNetOptions;
-
-export const ppoContribution: ObjectiveContribution<SelfCollectingObjective, PpoConfig> = {
+export const ppoContribution = defineObjective({
   name: 'ppo',
   description: 'PPO (clipped surrogate, GAE, minibatch epochs), Stable-Baselines3 defaults; collects its own experience (classic environments, or GFlowNet ones through the Gym adapter with reward log R at exit)',
-  schema: {
-    properties: {
-      lr: { type: 'number', exclusiveMinimum: 0, default: 3e-4, description: 'Adam learning rate of policy and value networks' },
-      nSteps: { type: 'integer', minimum: 1, default: 2048, description: 'steps per environment copy per iteration' },
-      nEnvs: { type: 'integer', minimum: 1, default: 1, description: 'environment copies stepped together' },
-      minibatchSize: { type: 'integer', minimum: 1, default: 64, description: 'steps per minibatch' },
-      epochs: { type: 'integer', minimum: 1, default: 10, description: 'passes over each rollout' },
-      gamma: gammaOption,
-      lambda: { type: 'number', minimum: 0, maximum: 1, default: 0.95, description: 'GAE λ' },
-      clipRange: { type: 'number', exclusiveMinimum: 0, default: 0.2, description: 'ε of the clipped surrogate' },
-      vfCoef: { type: 'number', minimum: 0, default: 0.5, description: 'weight of the value loss' },
-      entCoef: { type: 'number', minimum: 0, default: 0, description: 'weight of the entropy bonus' },
-      maxGradNorm: { type: 'number', exclusiveMinimum: 0, default: 0.5, description: 'global gradient-norm limit' },
-      normalizeAdvantages: { type: 'boolean', default: true, description: 'normalise advantages per minibatch' },
-      adamEpsilon: { type: 'number', exclusiveMinimum: 0, default: 1e-5, description: 'Adam ε' },
-      value: valueNetOption,
-    },
-  },
+  schema: Type.Object({
+    lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of policy and value networks' }), 3e-4),
+    nSteps: Defaulted(Type.Integer({ minimum: 1, description: 'steps per environment copy per iteration' }), 2048),
+    nEnvs: Defaulted(Type.Integer({ minimum: 1, description: 'environment copies stepped together' }), 1),
+    minibatchSize: Defaulted(Type.Integer({ minimum: 1, description: 'steps per minibatch' }), 64),
+    epochs: Defaulted(Type.Integer({ minimum: 1, description: 'passes over each rollout' }), 10),
+    gamma: gammaOption,
+    lambda: Defaulted(Type.Number({ minimum: 0, maximum: 1, description: 'GAE λ' }), 0.95),
+    clipRange: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'ε of the clipped surrogate' }), 0.2),
+    vfCoef: Defaulted(Type.Number({ minimum: 0, description: 'weight of the value loss' }), 0.5),
+    entCoef: Defaulted(Type.Number({ minimum: 0, description: 'weight of the entropy bonus' }), 0),
+    maxGradNorm: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'global gradient-norm limit' }), 0.5),
+    normalizeAdvantages: Defaulted(Type.Boolean({ description: 'normalise advantages per minibatch' }), true),
+    adamEpsilon: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam ε' }), 1e-5),
+    value: valueNetOption,
+  }),
   traits: () => BASELINE_TRAITS,
   create: (options, resolve) => {
     const { gamma, ...parts } = baselineParts(resolve, options.value, PPO_STREAM);
     return new Ppo(parts, { ...options, gamma: options.gamma ?? gamma });
   },
-};
+});
 
-type ReinforceConfig = Omit<ReinforceOptions, 'gamma' | 'episodes'> & { gamma?: number; episodes?: number } & ValueNetOptions;
-
-export const reinforceContribution: ObjectiveContribution<SelfCollectingObjective, ReinforceConfig> = {
+export const reinforceContribution = defineObjective({
   name: 'reinforce',
   description: 'REINFORCE with a learned baseline: complete episodes per iteration, one Adam step; collects its own experience',
-  schema: {
-    properties: {
-      lr: { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'Adam learning rate of the policy' },
-      lrV: { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'Adam learning rate of the baseline' },
-      episodes: { type: 'integer', minimum: 1, description: 'complete episodes per iteration (default: batchSize)' },
-      gamma: gammaOption,
-      vfCoef: { type: 'number', minimum: 0, default: 0.5, description: 'weight of the baseline loss' },
-      maxEpisodeSteps: { type: 'integer', minimum: 1, default: 100000, description: 'longest episode accepted (guard against environments that never end)' },
-      value: valueNetOption,
-    },
-  },
+  schema: Type.Object({
+    lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of the policy' }), 1e-3),
+    lrV: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of the baseline' }), 1e-3),
+    episodes: Type.Optional(Type.Integer({ minimum: 1, description: 'complete episodes per iteration (default: batchSize)' })),
+    gamma: gammaOption,
+    vfCoef: Defaulted(Type.Number({ minimum: 0, description: 'weight of the baseline loss' }), 0.5),
+    maxEpisodeSteps: Defaulted(Type.Integer({ minimum: 1, description: 'longest episode accepted (guard against environments that never end)' }), 100000),
+    value: valueNetOption,
+  }),
   traits: () => BASELINE_TRAITS,
   create: (options, resolve) => {
     const { gamma, ...parts } = baselineParts(resolve, options.value, REINFORCE_STREAM);
     const episodes = options.episodes ?? resolve.get(TOKENS.Config).batchSize;
     return new Reinforce(parts, { ...options, gamma: options.gamma ?? gamma, episodes });
   },
-};
+});

@@ -1,41 +1,39 @@
+import { Type } from 'typebox';
 import { ConfigError } from '../../core/base/errors.js';
+import { Defaulted, type Resolved } from '../../core/base/typed-schema.js';
 import type { Environment } from '../../core/env/environment.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
 import type { EstimatorFactory } from '../../core/tensor/estimator.js';
 import { isGymEnvFactory } from '../../core/gym/gym-env.js';
-import type { Contribution, Resolver } from '../../core/plugin/plugin.js';
-import { ACTIVATIONS, type Activation } from '../../core/tensor/dense.js';
+import { defineContribution } from '../../core/plugin/define-contribution.js';
+import type { Resolver } from '../../core/plugin/plugin.js';
+import { ACTIVATIONS } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SigmoidExitPolicy } from '../../core/policy/sigmoid-exit.js';
-import { Transformer, TRANSFORMER_READOUTS, type TransformerReadout } from '../../core/tensor/transformer.js';
-
-interface MlpOptions {
-  hidden: number[];
-  activation: Activation;
-  exitHead: ExitHead;
-}
+import { Transformer, TRANSFORMER_READOUTS } from '../../core/tensor/transformer.js';
 
 /** How the policy networks (roles `forward` and `target`) give the exit action its probability. */
 const EXIT_HEADS = ['softmax', 'sigmoid'] as const;
-type ExitHead = (typeof EXIT_HEADS)[number];
 const POLICY_ROLES = new Set(['forward', 'target']);
 
-export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
+const mlpSchema = Type.Object({
+  hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'hidden layer widths' }), [256, 256, 256, 256]),
+  activation: Defaulted(Type.Enum(ACTIVATIONS, { description: 'activation of the hidden layers' }), 'relu'),
+  exitHead: Defaulted(
+    Type.Enum(EXIT_HEADS, {
+      description: "P_F's exit action (the last): 'softmax' = one logit among all actions; 'sigmoid' = P(exit) = σ(z_exit), the other actions share 1 − P(exit) by a softmax (DAG-GFlowNet's policy; see docs/dag-mdb.md)",
+    }),
+    'softmax',
+  ),
+});
+type MlpOptions = Resolved<typeof mlpSchema>;
+
+export const mlpContribution = defineContribution({
   name: 'mlp',
   description: 'multi-layer perceptron with explicit-transpose dense layers (PyTorch-style uniform init)',
-  schema: {
-    properties: {
-      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256, 256, 256], description: 'hidden layer widths' },
-      activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the hidden layers' },
-      exitHead: {
-        enum: [...EXIT_HEADS],
-        default: 'softmax',
-        description: "P_F's exit action (the last): 'softmax' = one logit among all actions; 'sigmoid' = P(exit) = σ(z_exit), the other actions share 1 − P(exit) by a softmax (DAG-GFlowNet's policy; see docs/dag-mdb.md)",
-      },
-    },
-  },
-  create: (options, resolve) => {
+  schema: mlpSchema,
+  create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
     const { kernels } = resolve.get(TOKENS.Kernels);
     return ({ role, inputDim, outputDim, overrides }) => {
@@ -45,17 +43,24 @@ export const mlpContribution: Contribution<EstimatorFactory, MlpOptions> = {
       return o.exitHead === 'sigmoid' && POLICY_ROLES.has(role) ? new SigmoidExitPolicy(mlp) : mlp;
     };
   },
-};
+});
 
-interface TransformerOptions {
-  layers: number;
-  heads: number;
-  width: number;
+const transformerSchema = Type.Object({
+  layers: Defaulted(Type.Integer({ minimum: 1, description: 'encoder blocks' }), 3),
+  heads: Defaulted(Type.Integer({ minimum: 1, description: 'attention heads per block; must divide width' }), 8),
+  width: Defaulted(Type.Integer({ minimum: 1, description: 'token width (embedding and residual stream)' }), 64),
   /** Absent: 4 · width. */
-  ffWidth?: number;
-  activation: Activation;
-  readout: TransformerReadout;
-}
+  ffWidth: Type.Optional(Type.Integer({ minimum: 1, description: 'hidden width of the feed-forward networks (default: 4 · width)' })),
+  activation: Defaulted(Type.Enum(ACTIVATIONS, { description: 'activation of the feed-forward networks' }), 'relu'),
+  readout: Defaulted(
+    Type.Enum(TRANSFORMER_READOUTS, {
+      description:
+        "linear readout of the concatenated tokens ('flatten'), of their mean ('mean', cheaper), or per position ('position': each position's logits from its own token, exit from their mean; only for action spaces positions x vocabulary (+ exit))",
+    }),
+    'flatten',
+  ),
+});
+type TransformerOptions = Resolved<typeof transformerSchema>;
 
 /** Options a request may override (a value network of another shape); MLP-only ones (`hidden`) are ignored. */
 const TRANSFORMER_OVERRIDABLE = ['layers', 'heads', 'width', 'ffWidth'] as const;
@@ -65,29 +70,16 @@ const TRANSFORMER_OVERRIDABLE = ['layers', 'heads', 'width', 'ffWidth'] as const
  * environment's token layout (environments with `tokenLayout()`; any other is a config error
  * before training). See docs/transformer.md.
  */
-export const transformerContribution: Contribution<EstimatorFactory, TransformerOptions> = {
+export const transformerContribution = defineContribution({
   name: 'transformer',
   description: 'Transformer encoder over the tokens of a sequence observation (token + position embeddings, pre-LN multi-head self-attention blocks, linear readout)',
-  schema: {
-    properties: {
-      layers: { type: 'integer', minimum: 1, default: 3, description: 'encoder blocks' },
-      heads: { type: 'integer', minimum: 1, default: 8, description: 'attention heads per block; must divide width' },
-      width: { type: 'integer', minimum: 1, default: 64, description: 'token width (embedding and residual stream)' },
-      ffWidth: { type: 'integer', minimum: 1, description: 'hidden width of the feed-forward networks (default: 4 · width)' },
-      activation: { enum: [...ACTIVATIONS], default: 'relu', description: 'activation of the feed-forward networks' },
-      readout: {
-        enum: [...TRANSFORMER_READOUTS],
-        default: 'flatten',
-        description: "linear readout of the concatenated tokens ('flatten'), of their mean ('mean', cheaper), or per position ('position': each position's logits from its own token, exit from their mean; only for action spaces positions x vocabulary (+ exit))",
-      },
-    },
-  },
+  schema: transformerSchema,
   validate: (o, { environment }) => [
     ...(o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
     // the environment, once the preflight built it, must read as tokens
     ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment) ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }] : []),
   ],
-  create: (options, resolve) => {
+  create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
     const layout = tokenLayoutOf(resolve);
     return ({ role, inputDim, outputDim, overrides }) => {
@@ -106,7 +98,7 @@ export const transformerContribution: Contribution<EstimatorFactory, Transformer
       return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation, readout: o.readout }, rng, role);
     };
   },
-};
+});
 
 function readsAsTokens(env: Environment | undefined): boolean {
   return env !== undefined && hasTokenLayout(env);

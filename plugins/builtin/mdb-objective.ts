@@ -1,36 +1,33 @@
-import { MDB_LOSSES, type MdbOptions, ModifiedDetailedBalance } from '../../algorithms/value-based/mdb.js';
+import { Type } from 'typebox';
+import { MDB_LOSSES, ModifiedDetailedBalance } from '../../algorithms/value-based/mdb.js';
 import { TargetNetwork } from '../../algorithms/value-based/target-network.js';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { Objective } from '../../core/objectives/objective.js';
-import type { ObjectiveContribution } from '../../core/plugin/plugin.js';
+import { defineObjective } from '../../core/plugin/define-contribution.js';
 import { Rng } from '../../core/base/rng.js';
+import { Defaulted } from '../../core/base/typed-schema.js';
 
 /** Offset of the replay draws' random stream from the run seed (an arbitrary odd constant). */
 const MDB_STREAM = 0x3c6ef373;
-
-type MdbConfig = MdbOptions & { targetEvery: number; targetTau: number };
 
 /**
  * Modified detailed balance with a transition replay buffer and a target network. Defaults are the
  * published DAG-GFlowNet settings (see docs/dag-mdb.md): Adam 1e-5, Huber δ = 1, 32 transitions
  * per step, 100,000 kept, a hard target copy every 1,000 steps.
  */
-export const mdbContribution: ObjectiveContribution<Objective, MdbConfig> = {
+export const mdbContribution = defineObjective({
   name: 'mdb',
   description: 'modified detailed balance (DAG-GFlowNet) for environments where every state can terminate: transitions from a replay buffer, a target network for log P_F(s_f|s\'), uniform P_B, no flow network',
-  schema: {
-    properties: {
-      lr: { type: 'number', exclusiveMinimum: 0, default: 1e-5, description: 'Adam learning rate of P_F (published: 1e-5)' },
-      loss: { enum: [...MDB_LOSSES], default: 'huber', description: 'huber (published) or squared residuals' },
-      huberDelta: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'δ of the Huber loss' },
-      transitionBatch: { type: 'integer', minimum: 1, default: 32, description: 'transitions per gradient step' },
-      updatesPerIteration: { type: 'integer', minimum: 1, default: 1, description: 'gradient steps per iteration once the buffer is prefilled' },
-      replayCapacity: { type: 'integer', minimum: 1, default: 100000, description: 'transitions kept (oldest overwritten first)' },
-      prefill: { type: 'integer', minimum: 1, default: 8000, description: 'transitions stored before the first gradient step (published: 1,000 iterations of 8 environments)' },
-      targetEvery: { type: 'integer', minimum: 1, default: 1000, description: 'gradient steps between target-network updates' },
-      targetTau: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'target ← τ·P_F + (1 − τ)·target at each update: 1 = hard copy (published), < 1 = Polyak' },
-    },
-  },
+  schema: Type.Object({
+    lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of P_F (published: 1e-5)' }), 1e-5),
+    loss: Defaulted(Type.Enum(MDB_LOSSES, { description: 'huber (published) or squared residuals' }), 'huber'),
+    huberDelta: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'δ of the Huber loss' }), 1),
+    transitionBatch: Defaulted(Type.Integer({ minimum: 1, description: 'transitions per gradient step' }), 32),
+    updatesPerIteration: Defaulted(Type.Integer({ minimum: 1, description: 'gradient steps per iteration once the buffer is prefilled' }), 1),
+    replayCapacity: Defaulted(Type.Integer({ minimum: 1, description: 'transitions kept (oldest overwritten first)' }), 100000),
+    prefill: Defaulted(Type.Integer({ minimum: 1, description: 'transitions stored before the first gradient step (published: 1,000 iterations of 8 environments)' }), 8000),
+    targetEvery: Defaulted(Type.Integer({ minimum: 1, description: 'gradient steps between target-network updates' }), 1000),
+    targetTau: Defaulted(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'target ← τ·P_F + (1 − τ)·target at each update: 1 = hard copy (published), < 1 = Polyak' }), 1),
+  }),
   // its transitions are its own replay: the trainer's trajectory replay would mix replayed
   // trajectories into what it stores as fresh experience
   traits: () => ({ keepsOwnReplay: true }),
@@ -46,4 +43,4 @@ export const mdbContribution: ObjectiveContribution<Objective, MdbConfig> = {
     const target = new TargetNetwork(forward, copy, options.targetEvery, options.targetTau);
     return new ModifiedDetailedBalance(env, forward, target, options, new Rng(config.seed + MDB_STREAM));
   },
-};
+});
