@@ -36,7 +36,7 @@ export class JsonlFollower {
 
   async read(): Promise<FollowedChunk> {
     const none = (reset: boolean): FollowedChunk => ({ reset, records: [], skipped: 0, offset: this.offset, more: false });
-    let st;
+    let st: Awaited<ReturnType<typeof stat>>;
     try {
       st = await stat(this.path);
     } catch {

@@ -72,6 +72,7 @@ export const BENCH_SCHEMA: JsonSchema = {
         type: 'object',
         // an entry is either a bare env section or {label, env, overrides}
         if: { required: ['env'] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON-schema keyword, not a thenable
         then: { additionalProperties: false, required: ['label', 'env'], properties: { label: LABEL, env: SECTION, overrides: OVERRIDES } },
         else: SECTION,
       },

@@ -141,7 +141,10 @@ export class AdamWorkspace {
   step(p: number, g: number, m: number, v: number, n: number, c: AdamConstants): void {
     const padded = Math.ceil(n / 4) * 4;
     const constants = [c.beta1, c.beta2, c.oneMinusBeta1, c.oneMinusBeta2, c.correction1, c.correction2, c.epsilon, c.negLearningRate];
-    if (this.simd) return this.simd(p * 4, g * 4, m * 4, v * 4, padded, ...constants);
+    if (this.simd) {
+      this.simd(p * 4, g * 4, m * 4, v * 4, padded, ...constants);
+      return;
+    }
     const all = new Float32Array(this.memory.buffer);
     const [b1, b2, c1, c2, o1, o2, eps, negLr] = constants.map(f32) as [number, number, number, number, number, number, number, number];
     for (let k = 0; k < padded; k++) {

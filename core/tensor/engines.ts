@@ -98,7 +98,7 @@ export function startEngines(config: EngineConfig, engines: readonly Engine[]): 
   const evaluation = chooseEngine(config, engines, 'evaluation');
   let kernels: DenseChainKernels | undefined;
   try {
-    kernels = training?.kernels!({ threads: engineThreads(config, 'training') });
+    kernels = training?.kernels?.({ threads: engineThreads(config, 'training') });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new ConfigError([`field "engine.name" = ${JSON.stringify(config.name)}: ${training!.name} could not start (${why}); "backend" runs every pass on the tensor backend`]);

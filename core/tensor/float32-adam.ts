@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, encodeArray, type SavedTensor } from '../checkpoint/encoding.js';
 import { type AdamConstants, AdamWorkspace } from './adam-kernel.js';

@@ -18,7 +18,7 @@ export function globalNormClip(grad: ArrayLike<number>, maxNorm: number): { norm
   for (let i = 0; i < grad.length; i++) ss += grad[i]! * grad[i]!;
   const norm = Math.sqrt(ss);
   const scale = maxNorm / (norm + 1e-6);
-  return { norm, scale: scale < 1 ? scale : 1 };
+  return { norm, scale: Math.min(scale, 1) };
 }
 
 /**

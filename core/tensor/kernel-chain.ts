@@ -73,7 +73,7 @@ export class KernelChain {
   private current(): Snapshot {
     const dataIds = this.layers.flatMap((l) => [l.weight.dataId, l.bias.dataId]);
     const previous = this.snapshot;
-    if (previous && previous.dataIds.every((id, i) => id === dataIds[i])) return previous;
+    if (previous?.dataIds.every((id, i) => id === dataIds[i])) return previous;
     // outside every gradient computation no backward pass can come any more (tfjs runs a tape's
     // gradient functions before the computation returns; those it prunes never run)
     const reuse = previous !== undefined && (previous.pending === 0 || tf.engine().state.gradientDepth === 0);

@@ -30,7 +30,7 @@ export async function renderBenchPage(container: HTMLElement, id: string): Promi
     const env = heading.textContent?.trim() ?? '';
     let table = heading.nextElementSibling;
     while (table && table.tagName !== 'TABLE' && table.tagName !== 'H2') table = table.nextElementSibling;
-    if (!table || table.tagName !== 'TABLE') continue;
+    if (table?.tagName !== 'TABLE') continue;
     table.querySelector('thead tr')?.append(el('th', {}, 'runs'));
     for (const row of table.querySelectorAll('tbody tr')) {
       const objective = row.querySelector('td')?.textContent?.trim() ?? '';

@@ -39,7 +39,7 @@ describe('DAG enumeration', () => {
     const d2 = 16;
     for (let s = 0; s < env.nStates; s++) {
       const row = all.subarray(s * d2, s * d2 + d2);
-      const acts = Int32Array.from(row.reduce<number[]>((acc, v, k) => (v ? [...acc, k] : acc), []));
+      const acts = Int32Array.from(Array.from(row).flatMap((v, k) => (v ? [k] : [])));
       if (acts.length === 0) continue;
       const parents = env.backwardStep(Int32Array.from({ length: acts.length * d2 }, (_, k) => row[k % d2]!), acts);
       for (const p of env.stateIndex(parents)) expect(p).toBeLessThan(s);

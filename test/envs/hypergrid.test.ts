@@ -141,6 +141,7 @@ describe('HyperGrid reward', () => {
     // factor(a) = (cos(50a) + 1) · φ(5a), φ the standard normal density:
     //   a = 0.5:  (cos 25 + 1) · φ(2.5)        = 1.9912028118634736 · 0.01752830049356854
     //   a = 5/14: (cos(250/14) + 1) · φ(25/14) = 1.5466708805396365 · 0.08099836673270841
+    // biome-ignore lint/correctness/noPrecisionLoss: the digits as the comment above derives them
     const f0 = 1.9912028118634736 * 0.01752830049356854;
     const f1 = 1.5466708805396365 * 0.08099836673270841;
     expect(cosEnv.reward([0, 1])).toBeCloseTo(0.1 + 0.5 * f0 * f1, 12);

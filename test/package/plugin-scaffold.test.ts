@@ -41,6 +41,9 @@ beforeAll(() => {
   run('npm', ['run', 'build'], project);
 }, 900_000);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's colour codes, which start with ESC
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 describe('gfn new-plugin: a plugin project outside the repository', () => {
   it('writes a module package that depends on gflownet-ts and shares its tensor engine as a peer', () => {
     expect(written).toMatch(/^wrote 10 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json, vitest\.config\.ts\n/);
@@ -58,7 +61,7 @@ describe('gfn new-plugin: a plugin project outside the repository', () => {
 
   it("the template's own tests pass: the conformance kit on its environment and objective", () => {
     // vitest colours its summary when the parent run does: compare the plain text
-    const out = run('npm', ['test'], project).replace(/\x1b\[[0-9;]*m/g, '');
+    const out = run('npm', ['test'], project).replace(ANSI_COLOUR, '');
     expect(out).toMatch(/Tests\s+3 passed \(3\)/);
   });
 
@@ -97,7 +100,7 @@ describe('gfn new-plugin: a plugin project outside the repository', () => {
     expect(readFileSync(join(second, 'src', 'subsets-env.ts'), 'utf8')).toBe(readFileSync(join(project, 'src', 'subsets-env.ts'), 'utf8'));
     run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], second);
     run('npm', ['run', 'build'], second);
-    expect(run('npm', ['test'], second).replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(run('npm', ['test'], second).replace(ANSI_COLOUR, '')).toMatch(/Tests\s+3 passed \(3\)/);
   }, 600_000);
 
   it('refuses a folder that is not empty', () => {

@@ -204,7 +204,7 @@ export function buildNetworks(ref: HypergridReference = loadHypergridReference()
 
 /** Flattens a (T+1) x N x d state tensor into our row-major Int32Array. */
 export function flattenStates(states: readonly (readonly (readonly number[])[])[]): Int32Array {
-  return Int32Array.from(states.flatMap((row) => row.flatMap((s) => s)));
+  return Int32Array.from(states.flatMap((row) => row.flat()));
 }
 
 /** Flattens a `[t][i]` matrix row-major (time-major). */

@@ -43,8 +43,8 @@ describe('runState', () => {
 
   it('a last line truncated by a crash is not an ending, even after a finished or error record', () => {
     expect(stateOf(start + iteration(1) + iteration(2).slice(0, 25))).toBe('interrupted');
-    expect(stateOf(start + finished + '{"type":"fini', { checkpoint: true })).toBe('resumable');
-    expect(stateOf(start + error + 'garbage\n')).toBe('interrupted');
+    expect(stateOf(`${start}${finished}{"type":"fini`, { checkpoint: true })).toBe('resumable');
+    expect(stateOf(`${start}${error}garbage\n`)).toBe('interrupted');
   });
 
   it('a crash recorded for the run (appendRunError) makes it failed, on a line of its own after a torn one', () => {

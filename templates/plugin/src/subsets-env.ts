@@ -139,7 +139,7 @@ export class SubsetsEnv implements Environment, Enumerable {
 
   /** log R over `allStates()`, −∞ where exit is not allowed. */
   private terminalLogRewards(): Float64Array {
-    const { n, k } = this.options;
+    const { k } = this.options;
     const logR = this.logReward(this.states);
     return logR.map((v, r) => (this.size(this.states, r) === k ? v : -Infinity));
   }

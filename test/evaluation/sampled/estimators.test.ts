@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Enumerable, type Environment } from '../../../core/env/environment.js';
+import type { Enumerable, Environment } from '../../../core/env/environment.js';
 import type { Estimator } from '../../../core/tensor/estimator.js';
 import { ExactTerminatingDistribution } from '../../../core/evaluation/exact.js';
 import { pearson, ranks, spearman, varianceOfDifference } from '../../../core/evaluation/sampled/correlation.js';
