@@ -9,7 +9,7 @@ import { resolveConfig } from '../../core/config/validate.js';
 import { defineContribution } from '../../core/plugin/define-contribution.js';
 import { PluginRegistry, SECTION_KINDS, type SectionName } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
-import { rlContribution } from '../../plugins/builtin/rl.js';
+import type { rlContribution } from '../../plugins/builtin/rl.js';
 
 const registry = new PluginRegistry([builtinPlugin]);
 
