@@ -27,14 +27,20 @@ const CORE_LAYERS = [
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
 
 const layerRules = CORE_LAYERS.flatMap((layer, i) => {
-  const below = CORE_LAYERS.slice(0, i + 1).flat().join(', ');
+  const below = CORE_LAYERS.slice(0, i + 1)
+    .flat()
+    .join(', ');
   const above = CORE_LAYERS.slice(i + 1).flat();
   return layer.flatMap((name) => {
     const peers = layer.filter((other) => other !== name);
     const from = { path: `^core/${name}/` };
     return [
-      ...(above.length > 0 ? [forbid(`core-${name}-imports-downwards`, `core/${name}/ imports only from ${below}`, from, { path: `^core/(${above.join('|')})/` })] : []),
-      ...(peers.length > 0 ? [forbid(`core-${name}-not-peers`, `core/${name}/ does not import its peers ${peers.join(', ')}`, from, { path: `^core/(${peers.join('|')})/` })] : []),
+      ...(above.length > 0
+        ? [forbid(`core-${name}-imports-downwards`, `core/${name}/ imports only from ${below}`, from, { path: `^core/(${above.join('|')})/` })]
+        : []),
+      ...(peers.length > 0
+        ? [forbid(`core-${name}-not-peers`, `core/${name}/ does not import its peers ${peers.join(', ')}`, from, { path: `^core/(${peers.join('|')})/` })]
+        : []),
     ];
   });
 });
@@ -46,14 +52,44 @@ module.exports = {
   forbidden: [
     forbid('no-circular', 'no import circles anywhere', {}, { circular: true }),
     forbid('core-is-layered', `every file of core/ sits in one of its layers (${coreFolders})`, { path: '^core/', pathNot: `^core/(${coreFolders})/` }, {}),
-    forbid('core-is-layered-imported', `nothing imports a file of core/ outside its layers (${coreFolders})`, {}, { path: '^core/', pathNot: `^core/(${coreFolders})/` }),
-    forbid('no-orphans', 'a source file nothing imports and that imports nothing is dead (entry points excepted)', { orphan: true, pathNot: ['\\.d\\.ts$', '^(bin|bench|examples|scripts)/', '(^|/)index\\.ts$'] }, {}),
-    forbid('core-imports-only-core', 'the kernel knows no concrete environment, objective, command or adapter', { path: '^core/' }, { path: '^(algorithms|envs|plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin|run-folder)/' }),
-    forbid('envs-and-algorithms-import-only-core', 'environments and algorithms are plugins of the core: they import core/ and nothing beside it', { path: '^(envs|algorithms)/' }, { path: '^(plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin|run-folder)/' }),
+    forbid(
+      'core-is-layered-imported',
+      `nothing imports a file of core/ outside its layers (${coreFolders})`,
+      {},
+      { path: '^core/', pathNot: `^core/(${coreFolders})/` },
+    ),
+    forbid(
+      'no-orphans',
+      'a source file nothing imports and that imports nothing is dead (entry points excepted)',
+      { orphan: true, pathNot: ['\\.d\\.ts$', '^(bin|bench|examples|scripts)/', '(^|/)index\\.ts$'] },
+      {},
+    ),
+    forbid(
+      'core-imports-only-core',
+      'the kernel knows no concrete environment, objective, command or adapter',
+      { path: '^core/' },
+      { path: '^(algorithms|envs|plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin|run-folder)/' },
+    ),
+    forbid(
+      'envs-and-algorithms-import-only-core',
+      'environments and algorithms are plugins of the core: they import core/ and nothing beside it',
+      { path: '^(envs|algorithms)/' },
+      { path: '^(plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin|run-folder)/' },
+    ),
     forbid('envs-not-algorithms', '', { path: '^envs/' }, { path: '^algorithms/' }),
     forbid('algorithms-not-envs', '', { path: '^algorithms/' }, { path: '^envs/' }),
-    forbid('run-folder-below-everything-that-reads-it', 'run-folder/ (layout, records, writer, reader of a run folder) imports only core/', { path: '^run-folder/' }, { path: '^(algorithms|envs|plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin)/' }),
-    forbid('harness-below-plugins', 'the bench harness runs configs through the core; commands and adapters sit above it', { path: '^harness/' }, { path: '^(plugins|cli|dashboard|examples|bench)/' }),
+    forbid(
+      'run-folder-below-everything-that-reads-it',
+      'run-folder/ (layout, records, writer, reader of a run folder) imports only core/',
+      { path: '^run-folder/' },
+      { path: '^(algorithms|envs|plugins|cli|harness|dashboard|examples|bench|scripts|templates|test|bin)/' },
+    ),
+    forbid(
+      'harness-below-plugins',
+      'the bench harness runs configs through the core; commands and adapters sit above it',
+      { path: '^harness/' },
+      { path: '^(plugins|cli|dashboard|examples|bench)/' },
+    ),
     forbid('nothing-imports-cli', 'cli/ is the top: only its launcher (bin/) and the tests import it', { pathNot: '^(cli|bin|test)/' }, { path: '^cli/' }),
     ...layerRules,
   ],

@@ -27,7 +27,7 @@ const program = new Command()
   .option('--seed <n>', 'data seed', '0')
   .option('--samples <n>', 'observations', '100')
   .option('--noise-std <x>', 'noise standard deviation', '0.1')
-  .option('--local-scores <n>', 'MCMC budget in local scores (default: the run\'s)')
+  .option('--local-scores <n>', "MCMC budget in local scores (default: the run's)")
   .option('--thin <n>', 'keep one state every thin proposals', '10')
   .option('--chain-seed <n>', 'seed of the chain', '0')
   .parse();
@@ -40,7 +40,9 @@ if (o.run) {
   const config = JSON.parse(readFileSync(configPath(o.run), 'utf8')) as { env: typeof env & { name: string } };
   if (config.env.name !== 'dag') throw new Error(`--run ${o.run}: env.name is '${config.env.name}', not 'dag'`);
   env = { d: config.env.d, seed: config.env.seed, samples: config.env.samples, noiseStd: config.env.noiseStd };
-  const last = readMetricsLog(o.run)?.records.filter((r) => r.type === 'evaluation').pop();
+  const last = readMetricsLog(o.run)
+    ?.records.filter((r) => r.type === 'evaluation')
+    .pop();
   if (!last) throw new Error(`--run ${o.run}: no evaluation in its metrics log`);
   gfn = { iteration: last.iteration, ...recordMetrics(last) };
   if (Number.isNaN(budget)) budget = Number(gfn.localScoreCalls);
@@ -71,5 +73,14 @@ console.log('| sampler | E-SHD | edge AUROC | mean log R | notes |');
 console.log('|---|---|---|---|---|');
 console.log(row('empty graph', empty, 'AUROC undefined for one graph; ½ by convention'));
 console.log(row('true graph', data.trueAdjacency));
-console.log(row('structure MCMC (MC³)', after, `${chain.steps} proposals, acceptance ${chain.acceptanceRate.toFixed(3)}, ${after.length / (d * d)} states kept, ${seconds.toFixed(1)} s`));
-if (gfn) console.log(`| GFlowNet run (${o.run}, iteration ${gfn.iteration}) | ${gfn.expectedShd?.toFixed(2)} | ${gfn.edgeAuroc?.toFixed(3)} | ${gfn.meanLogReward?.toFixed(1)} | last evaluation |`);
+console.log(
+  row(
+    'structure MCMC (MC³)',
+    after,
+    `${chain.steps} proposals, acceptance ${chain.acceptanceRate.toFixed(3)}, ${after.length / (d * d)} states kept, ${seconds.toFixed(1)} s`,
+  ),
+);
+if (gfn)
+  console.log(
+    `| GFlowNet run (${o.run}, iteration ${gfn.iteration}) | ${gfn.expectedShd?.toFixed(2)} | ${gfn.edgeAuroc?.toFixed(3)} | ${gfn.meanLogReward?.toFixed(1)} | last evaluation |`,
+  );

@@ -51,36 +51,48 @@ export class Profiler {
   install(): this {
     const engine = tf.engine() as unknown as Record<string, AnyFn>;
     const self = this;
-    this.wrap(engine, 'runKernelFunc', (original) =>
-      function (this: unknown, params: unknown) {
-        // customGrad ops also pass through here; only registered kernels are dispatches
-        const name = (params as { kernelName?: string }).kernelName;
-        if (name === undefined) return original.call(this, params);
-        const t0 = performance.now();
-        try {
-          return original.call(this, params);
-        } finally {
-          self.countKernel(name, performance.now() - t0);
-        }
-      },
+    this.wrap(
+      engine,
+      'runKernelFunc',
+      (original) =>
+        function (this: unknown, params: unknown) {
+          // customGrad ops also pass through here; only registered kernels are dispatches
+          const name = (params as { kernelName?: string }).kernelName;
+          if (name === undefined) return original.call(this, params);
+          const t0 = performance.now();
+          try {
+            return original.call(this, params);
+          } finally {
+            self.countKernel(name, performance.now() - t0);
+          }
+        },
     );
-    this.wrap(engine, 'makeTensor', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        self.uploads += 1;
-        return original.apply(this, args);
-      },
+    this.wrap(
+      engine,
+      'makeTensor',
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          self.uploads += 1;
+          return original.apply(this, args);
+        },
     );
-    this.wrap(engine, 'readSync', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        self.reads += 1;
-        return original.apply(this, args);
-      },
+    this.wrap(
+      engine,
+      'readSync',
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          self.reads += 1;
+          return original.apply(this, args);
+        },
     );
-    this.wrap(engine, 'tidy', (original) =>
-      function (this: unknown, nameOrFn: unknown, fn?: unknown) {
-        if (nameOrFn === 'forward' || nameOrFn === 'backward') return self.timed(nameOrFn, () => original.call(this, nameOrFn, fn));
-        return original.call(this, nameOrFn, fn);
-      },
+    this.wrap(
+      engine,
+      'tidy',
+      (original) =>
+        function (this: unknown, nameOrFn: unknown, fn?: unknown) {
+          if (nameOrFn === 'forward' || nameOrFn === 'backward') return self.timed(nameOrFn, () => original.call(this, nameOrFn, fn));
+          return original.call(this, nameOrFn, fn);
+        },
     );
     return this;
   }
@@ -88,10 +100,13 @@ export class Profiler {
   /** Charges the time spent in `target[key]` (a method) to `phase`. */
   timeMethod(target: object, key: string, phase: Phase): this {
     const self = this;
-    this.wrap(target as Record<string, AnyFn>, key, (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        return self.timed(phase, () => original.apply(this, args));
-      },
+    this.wrap(
+      target as Record<string, AnyFn>,
+      key,
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          return self.timed(phase, () => original.apply(this, args));
+        },
     );
     return this;
   }
@@ -115,7 +130,14 @@ export class Profiler {
 
   /** A copy of the counters so far. */
   snapshot(): ProfileSnapshot {
-    return { ms: { ...this.ms }, kernels: this.kernels, uploads: this.uploads, reads: this.reads, byKernel: new Map(this.byKernel), kernelMs: new Map(this.kernelMs) };
+    return {
+      ms: { ...this.ms },
+      kernels: this.kernels,
+      uploads: this.uploads,
+      reads: this.reads,
+      byKernel: new Map(this.byKernel),
+      kernelMs: new Map(this.kernelMs),
+    };
   }
 
   /** Restores every wrapped method. */

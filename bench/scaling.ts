@@ -70,7 +70,9 @@ for (const ndim of opts.dims.split(',').map(Number)) {
   });
   backendUsed = backend;
   const states = Number(opts.height) ** ndim;
-  rows.push(`| ${ndim} | ${states.toExponential(1)} | ${(steps / trajectories).toFixed(1)} | ${median(iterationMs).toFixed(1)} | ${(median(iterationMs) / (steps / trajectories)).toFixed(2)} | ${(peakRss / MiB).toFixed(0)} |`);
+  rows.push(
+    `| ${ndim} | ${states.toExponential(1)} | ${(steps / trajectories).toFixed(1)} | ${median(iterationMs).toFixed(1)} | ${(median(iterationMs) / (steps / trajectories)).toFixed(2)} | ${(peakRss / MiB).toFixed(0)} |`,
+  );
   process.stderr.write(`${rows.at(-1)}\n`);
 }
 process.stdout.write(
@@ -87,9 +89,13 @@ if (long > 0) {
     beforeRun: (_c, bus) =>
       bus.iteration$.subscribe((e) => {
         if (e.iteration % Math.max(1, Math.floor(long / 10)) === 0) {
-          points.push(`| ${e.iteration} | ${(process.memoryUsage().rss / MiB).toFixed(0)} | ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} | ${tf.memory().numTensors} |`);
+          points.push(
+            `| ${e.iteration} | ${(process.memoryUsage().rss / MiB).toFixed(0)} | ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} | ${tf.memory().numTensors} |`,
+          );
         }
       }),
   });
-  process.stdout.write(`\nRSS over a ${long}-iteration run (ndim 8, height ${opts.height}):\n\n| iteration | RSS (MiB) | JS heap (MiB) | live tensors |\n|---|---|---|---|\n${points.join('\n')}\n`);
+  process.stdout.write(
+    `\nRSS over a ${long}-iteration run (ndim 8, height ${opts.height}):\n\n| iteration | RSS (MiB) | JS heap (MiB) | live tensors |\n|---|---|---|---|\n${points.join('\n')}\n`,
+  );
 }

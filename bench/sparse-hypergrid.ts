@@ -76,7 +76,11 @@ function table(points: Point[]): string {
   for (const env of envs) {
     const here = points.filter((p) => p.env === env);
     const total = here.find((p) => Number.isFinite(p.regionsTotal))?.regionsTotal ?? Number.NaN;
-    out.push(`### ${env}`, '', `| method | TV (final) | \\|log Ẑ − log Z\\| (final) | regions kept (final, per seed) | regions found (any evaluation, per seed) | all ${total} first covered (iteration, per seed) | iterations |`);
+    out.push(
+      `### ${env}`,
+      '',
+      `| method | TV (final) | \\|log Ẑ − log Z\\| (final) | regions kept (final, per seed) | regions found (any evaluation, per seed) | all ${total} first covered (iteration, per seed) | iterations |`,
+    );
     out.push('|---|---|---|---|---|---|---|');
     for (const objective of [...new Set(here.map((p) => p.objective))]) {
       const runs = [...new Set(here.filter((p) => p.objective === objective).map((p) => p.seed))].map((seed) =>
@@ -87,7 +91,13 @@ function table(points: Point[]): string {
       const found = runs.map((r) => Math.max(...r.map((p) => p.regionsCovered)));
       const all = runs.map((r) => r.find((p) => p.regionsCovered === total)?.iterations);
       out.push(
-        `| ${objective} | ${fmt(last.map((p) => p.tv), 3)} | ${fmt(last.map((p) => p.logZError), 2)} | ${kept.join(', ')} | ${found.join(', ')} | ${all.map((a) => a ?? '—').join(', ')} | ${last.map((p) => p.iterations).join(', ')} |`,
+        `| ${objective} | ${fmt(
+          last.map((p) => p.tv),
+          3,
+        )} | ${fmt(
+          last.map((p) => p.logZError),
+          2,
+        )} | ${kept.join(', ')} | ${found.join(', ')} | ${all.map((a) => a ?? '—').join(', ')} | ${last.map((p) => p.iterations).join(', ')} |`,
       );
     }
     out.push('');

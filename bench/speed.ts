@@ -65,8 +65,23 @@ interface EvaluationSetting {
 }
 type Setting = TrainingSetting | EvaluationSetting;
 
-const rl = (backward: string, optimizer = 'adam'): Record<string, unknown> => ({ name: 'rl', backward, optimizer, lr: 0.001, lrZ: 0.1, lrV: 0.005, lambda: 0.99 });
-const hg = (label: string, objective: Record<string, unknown>, iterations = 100, height = 16, batchSize = 16): TrainingSetting => ({ kind: 'training', label, height, batchSize, iterations, objective });
+const rl = (backward: string, optimizer = 'adam'): Record<string, unknown> => ({
+  name: 'rl',
+  backward,
+  optimizer,
+  lr: 0.001,
+  lrZ: 0.1,
+  lrV: 0.005,
+  lambda: 0.99,
+});
+const hg = (label: string, objective: Record<string, unknown>, iterations = 100, height = 16, batchSize = 16): TrainingSetting => ({
+  kind: 'training',
+  label,
+  height,
+  batchSize,
+  iterations,
+  objective,
+});
 
 const SETTINGS: Record<string, Setting> = {
   'tb-u': hg('TB-U, H=16, batch 16', { name: 'tb', backward: 'uniform' }),
@@ -80,9 +95,26 @@ const SETTINGS: Record<string, Setting> = {
   'rl-t': hg('RL-T (uniform P_B), H=16, batch 16', rl('uniform', 'trpo'), 50),
   'tb-u-b128': hg('TB-U, H=16, batch 128', { name: 'tb', backward: 'uniform' }, 50, 16, 128),
   'rl-u-h64': hg('RL-U, H=64, batch 16', rl('uniform'), 100, 64),
-  'exact-tfbind8': { kind: 'evaluation', label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256, tensor backend', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256] },
-  'exact-tfbind8-onnx1': { kind: 'evaluation', label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime 1 thread', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256], onnxThreads: 1 },
-  'exact-tfbind8-onnx': { kind: 'evaluation', label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime every core', env: () => createTfBind8({ files: nodeFileAccess }), hidden: [256, 256, 256, 256], onnxThreads: 0 },
+  'exact-tfbind8': {
+    kind: 'evaluation',
+    label: 'exact evaluation, TFbind8 (390,625 states), MLP 4x256, tensor backend',
+    env: () => createTfBind8({ files: nodeFileAccess }),
+    hidden: [256, 256, 256, 256],
+  },
+  'exact-tfbind8-onnx1': {
+    kind: 'evaluation',
+    label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime 1 thread',
+    env: () => createTfBind8({ files: nodeFileAccess }),
+    hidden: [256, 256, 256, 256],
+    onnxThreads: 1,
+  },
+  'exact-tfbind8-onnx': {
+    kind: 'evaluation',
+    label: 'exact evaluation, TFbind8, MLP 4x256, onnxruntime every core',
+    env: () => createTfBind8({ files: nodeFileAccess }),
+    hidden: [256, 256, 256, 256],
+    onnxThreads: 0,
+  },
 };
 
 const program = new Command()
@@ -91,12 +123,22 @@ const program = new Command()
   .option('--warmup <n>', 'training iterations before measuring', '10')
   .option('--evaluations <n>', 'exact evaluations per evaluation setting', '1')
   .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
-  .option('--engine <name>', 'where training\'s MLP passes run (config field engine.name): auto | backend | onnxruntime', 'auto')
+  .option('--engine <name>', "where training's MLP passes run (config field engine.name): auto | backend | onnxruntime", 'auto')
   .option('--kernels <k>', 'also print the k kernels that took the most time in each setting', '0')
   .option('--json <file>', 'also write the results as JSON')
   .option('--list', 'list the settings and exit')
   .parse();
-const opts = program.opts<{ only?: string; iterations?: string; warmup: string; evaluations: string; backend: string; engine: string; kernels: string; json?: string; list?: boolean }>();
+const opts = program.opts<{
+  only?: string;
+  iterations?: string;
+  warmup: string;
+  evaluations: string;
+  backend: string;
+  engine: string;
+  kernels: string;
+  json?: string;
+  list?: boolean;
+}>();
 
 if (opts.list) {
   for (const [id, s] of Object.entries(SETTINGS)) process.stdout.write(`${id.padEnd(14)} ${s.label}\n`);
@@ -176,7 +218,14 @@ async function timeTraining(id: string, s: TrainingSetting, profiled: boolean): 
   }
   if (!start || !end) throw new Error('no iteration was measured');
   const count = warmup === 0 ? measured - 1 : measured;
-  return { id, label: s.label, count, wallMs: (end.wall - start.wall) / count, cpuMs: (end.cpu - start.cpu) / count, profile: perUnit(difference(end.snap, start.snap), count) };
+  return {
+    id,
+    label: s.label,
+    count,
+    wallMs: (end.wall - start.wall) / count,
+    cpuMs: (end.cpu - start.cpu) / count,
+    profile: perUnit(difference(end.snap, start.snap), count),
+  };
 }
 
 async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> {
@@ -196,7 +245,8 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
     dispose: () => mlp.dispose(),
   };
   // on ONNX Runtime the network pass is loading the session plus the runner's calls
-  const accelerated = s.onnxThreads === undefined ? undefined : { engine: timedEngine(onnxRuntimeEngine, profiler), options: { threads: s.onnxThreads }, minRows: 0 };
+  const accelerated =
+    s.onnxThreads === undefined ? undefined : { engine: timedEngine(onnxRuntimeEngine, profiler), options: { threads: s.onnxThreads }, minRows: 0 };
   const n = Number(opts.evaluations);
   // no warm-up evaluation: one takes seconds, kernel set-up milliseconds
   const first = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
@@ -207,7 +257,15 @@ async function runEvaluation(id: string, s: EvaluationSetting): Promise<Result> 
   }
   const last = { snap: profiler.snapshot(), wall: performance.now(), cpu: cpuMs() };
   mlp.dispose();
-  return { id, label: s.label, count: n, wallMs: (last.wall - first.wall) / n, cpuMs: (last.cpu - first.cpu) / n, profile: perUnit(difference(last.snap, first.snap), n), setupMs };
+  return {
+    id,
+    label: s.label,
+    count: n,
+    wallMs: (last.wall - first.wall) / n,
+    cpuMs: (last.cpu - first.cpu) / n,
+    profile: perUnit(difference(last.snap, first.snap), n),
+    setupMs,
+  };
 }
 
 /** The engine with its loading and the waits for its outputs charged to the network pass. */
@@ -219,7 +277,12 @@ function timedEngine(engine: Engine, p: Profiler): Engine {
     load: (chain, options) => {
       const runner = p.timed('network', () => engine.load(chain, options));
       // batches are queued ahead: the main thread's share of the pass is the wait in collect()
-      return { ...runner, submit: (x, rows) => runner.submit(x, rows), collect: () => p.timed('network', () => runner.collect()), dispose: () => runner.dispose() };
+      return {
+        ...runner,
+        submit: (x, rows) => runner.submit(x, rows),
+        collect: () => p.timed('network', () => runner.collect()),
+        dispose: () => runner.dispose(),
+      };
     },
   };
 }
@@ -257,7 +320,9 @@ for (const id of ids) {
   const k = Number(opts.kernels);
   if (k > 0) {
     const top = [...r.profile.kernelMs].sort((a, b) => b[1] - a[1]).slice(0, k);
-    process.stderr.write(`  kernels by time (count, ms per unit): ${top.map(([name, ms]) => `${name} ${f1(r.profile.byKernel.get(name)!)} ${ms.toFixed(2)}`).join(', ')}\n`);
+    process.stderr.write(
+      `  kernels by time (count, ms per unit): ${top.map(([name, ms]) => `${name} ${f1(r.profile.byKernel.get(name)!)} ${ms.toFixed(2)}`).join(', ')}\n`,
+    );
   }
 }
 
@@ -284,16 +349,24 @@ if (training.length > 0) {
   lines.push('');
 }
 if (evaluations.length > 0) {
-  lines.push('| setting | evaluations | ms/evaluation | CPU ms | % network pass | % rest (DP, encoding) | kernels | uploads | reads | transition table (once) ms |', '|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| setting | evaluations | ms/evaluation | CPU ms | % network pass | % rest (DP, encoding) | kernels | uploads | reads | transition table (once) ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const r of evaluations) {
     const m = r.profile.ms;
     const pct = (x: number): string => `${f0((100 * x) / r.wallMs)}%`;
-    lines.push(`| ${r.label} | ${r.count} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${pct(m.network)} | ${pct(r.wallMs - m.network)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} | ${f0(r.setupMs ?? 0)} |`);
+    lines.push(
+      `| ${r.label} | ${r.count} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${pct(m.network)} | ${pct(r.wallMs - m.network)} | ${f0(r.profile.kernels)} | ${f0(r.profile.uploads)} | ${f0(r.profile.reads)} | ${f0(r.setupMs ?? 0)} |`,
+    );
   }
   lines.push('');
 }
 process.stdout.write(lines.join('\n'));
 if (opts.json) {
-  const plain = results.map((r) => ({ ...r, profile: { ...r.profile, byKernel: Object.fromEntries(r.profile.byKernel), kernelMs: Object.fromEntries(r.profile.kernelMs) } }));
+  const plain = results.map((r) => ({
+    ...r,
+    profile: { ...r.profile, byKernel: Object.fromEntries(r.profile.byKernel), kernelMs: Object.fromEntries(r.profile.kernelMs) },
+  }));
   writeFileSync(opts.json, `${JSON.stringify({ backend, engine, results: plain }, null, 2)}\n`);
 }

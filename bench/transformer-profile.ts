@@ -26,7 +26,11 @@ engine.runKernelFunc = function (params) {
   const name = params.kernelName;
   if (!name) return original.call(this, params);
   const products = ['Transpose', 'BatchMatMul', '_FusedMatMul'].includes(name);
-  const key = products ? `${name}[${Object.values(params.inputs ?? {}).map((t) => t?.shape?.join('x')).join(', ')}] ${JSON.stringify(params.attrs ?? {})}` : name;
+  const key = products
+    ? `${name}[${Object.values(params.inputs ?? {})
+        .map((t) => t?.shape?.join('x'))
+        .join(', ')}] ${JSON.stringify(params.attrs ?? {})}`
+    : name;
   const t0 = process.cpuUsage();
   try {
     return original.call(this, params);
@@ -43,7 +47,11 @@ const readout = (process.env.READOUT ?? 'flatten') as TransformerReadout;
 const net: Estimator =
   process.env.NET === 'mlp'
     ? new Mlp({ inputDim: P * V, hidden: [256, 256, 256, 256], outputDim, activation: 'relu' }, new Rng(0), 'mlp')
-    : new Transformer({ layout: { positions: P, vocabulary: V }, outputDim, layers: 3, heads: 8, width: 64, ffWidth: 256, activation: 'relu', readout }, new Rng(0), 'transformer');
+    : new Transformer(
+        { layout: { positions: P, vocabulary: V }, outputDim, layers: 3, heads: 8, width: 64, ffWidth: 256, activation: 'relu', readout },
+        new Rng(0),
+        'transformer',
+      );
 
 /** `rows` observations with about a third of the positions empty. */
 function observations(rows: number): tf.Tensor2D {

@@ -50,7 +50,10 @@ async function runOne(request: WorkerRequest): Promise<void> {
         bus.checkpoint$.subscribe(() => void send({ type: 'checkpoint' }));
         if (request.stopAfterSeconds !== undefined) {
           const trainer = container.get(TOKENS.Trainer);
-          attachTimeBudget(bus, () => trainer.stop(), { seconds: Math.max(0, request.stopAfterSeconds - spentMs / 1000), atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none' });
+          attachTimeBudget(bus, () => trainer.stop(), {
+            seconds: Math.max(0, request.stopAfterSeconds - spentMs / 1000),
+            atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none',
+          });
         }
       },
     });

@@ -47,13 +47,16 @@ export interface BenchCommandLine {
  * (connected and checked before any work, so a bad URL or password fails at once).
  */
 export async function benchLauncher(opts: Pick<BenchCommandLine, 'queue' | 'retries' | 'workers'>): Promise<RunLauncher> {
-  if (opts.queue !== undefined && opts.workers !== undefined) throw new Error('--workers applies to local runs; with --queue, the workers are `gfn worker` processes (each with its --concurrency)');
+  if (opts.queue !== undefined && opts.workers !== undefined)
+    throw new Error('--workers applies to local runs; with --queue, the workers are `gfn worker` processes (each with its --concurrency)');
   if (opts.queue === undefined) {
-    if (opts.retries !== undefined) throw new Error('--retries applies to --queue runs (a local run that fails is kept as failed; --retry-failed runs it again)');
+    if (opts.retries !== undefined)
+      throw new Error('--retries applies to --queue runs (a local run that fails is kept as failed; --retry-failed runs it again)');
     return workerPoolLauncher(BENCH_WORKER);
   }
   const retries = opts.retries === undefined ? undefined : Number(opts.retries);
-  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new Error(`--retries ${JSON.stringify(opts.retries)}: expected an integer ≥ 0`);
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0))
+    throw new Error(`--retries ${JSON.stringify(opts.retries)}: expected an integer ≥ 0`);
   return queueLauncher({ connection: await connectRedis(opts.queue), url: opts.queue, ...(retries !== undefined ? { retries } : {}) });
 }
 
@@ -65,7 +68,8 @@ export async function benchCommand(configPath: string, opts: BenchCommandLine): 
   process.once('SIGTERM', interrupt);
   try {
     const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers ${JSON.stringify(opts.workers)}: expected a positive integer`);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+      throw new Error(`--workers ${JSON.stringify(opts.workers)}: expected a positive integer`);
     const outcome = await benchWithBuiltins(configPath, {
       launcher: await benchLauncher(opts),
       reporter: benchReporter(),

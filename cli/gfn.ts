@@ -22,17 +22,20 @@ program
   .option('--dashboard-host <host>', 'interface of --dashboard', '127.0.0.1')
   .action(async (config: string | undefined, opts: { set: string[]; resume?: string; dashboard?: boolean; dashboardPort: string; dashboardHost: string }) => {
     const { trainCommand } = await import('./train.js');
-    await trainCommand(config, opts.set, { ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.dashboard ? { dashboard: { port: opts.dashboardPort, host: opts.dashboardHost } } : {}) });
+    await trainCommand(config, opts.set, {
+      ...(opts.resume ? { resume: opts.resume } : {}),
+      ...(opts.dashboard ? { dashboard: { port: opts.dashboardPort, host: opts.dashboardHost } } : {}),
+    });
   });
 
 program
   .command('sample')
-  .description('draw terminal objects and their log-rewards from a checkpointed run\'s forward policy')
+  .description("draw terminal objects and their log-rewards from a checkpointed run's forward policy")
   .requiredOption('-c, --checkpoint <run-dir>', `folder of the run (runs/<name>) or its ${CHECKPOINT_FILE}`)
   .option('-n, --n <count>', 'number of samples', '10000')
   .requiredOption('-o, --out <file>', 'output file')
   .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
-  .option('--seed <seed>', 'seed of the sampling stream (default: the run\'s seed)')
+  .option('--seed <seed>', "seed of the sampling stream (default: the run's seed)")
   .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => {
     const { sampleCommand } = await import('./sample.js');
     await sampleCommand(opts);
@@ -40,7 +43,9 @@ program
 
 program
   .command('list')
-  .description("list the built-in environments, objectives and estimators with their options; or a plugin's (--plugin <path>), or those of the plugins a config lists")
+  .description(
+    "list the built-in environments, objectives and estimators with their options; or a plugin's (--plugin <path>), or those of the plugins a config lists",
+  )
   .argument('[config]', 'a config file: list the contributions of the plugins in its "plugins"')
   .option('-p, --plugin <path>', 'a plugin module (path or package name) whose contributions to list (repeatable)', collect, [])
   .action(async (config: string | undefined, opts: { plugin: string[] }) => {
@@ -53,7 +58,10 @@ program
   .description('write a ready plugin project (environment, objective, config, conformance test) into a new folder')
   .argument('<dir>', 'folder to create')
   .option('--name <name>', 'npm name of the plugin (default: the folder name)')
-  .option('--library <spec>', 'dependency spec of gflownet-ts, e.g. ^0.1.0 (the npm registry), a git URL or file:../gflownet-ts-0.1.0.tgz (default: this gflownet-ts, packed into the new folder)')
+  .option(
+    '--library <spec>',
+    'dependency spec of gflownet-ts, e.g. ^0.1.0 (the npm registry), a git URL or file:../gflownet-ts-0.1.0.tgz (default: this gflownet-ts, packed into the new folder)',
+  )
   .action(async (dir: string, opts: { name?: string; library?: string }) => {
     const { newPluginCommand } = await import('./new-plugin.js');
     process.stdout.write(newPluginCommand(dir, opts));
@@ -63,7 +71,7 @@ program
   .command('bench')
   .description('run a benchmark grid (environments x objectives x seeds) in parallel; writes results.csv, summary.md and plots')
   .argument('<bench-config>', 'path to a bench config (e.g. bench/paper-hypergrid-small.json)')
-  .option('-w, --workers <n>', 'parallel runs (default: the config\'s workers, else the number of cores)')
+  .option('-w, --workers <n>', "parallel runs (default: the config's workers, else the number of cores)")
   .option('-o, --out <dir>', 'output folder (default: bench/<name>)')
   .option('--retry-failed', 're-run runs recorded as failed')
   .option('-q, --queue <url>', 'run the grid through the job queue at redis://[user:password@]host:port[/db] (or rediss://) on `gfn worker`s')

@@ -24,7 +24,10 @@ export async function listCommand(options: ListOptions = {}): Promise<string> {
   const { builtinPlugin } = await import('../plugins/builtin/index.js');
   const specs = [...(options.plugins ?? [])];
   // `--plugin my-plugin/index.ts` means the file when it exists, as a shell user would expect
-  const loaded = await loadPlugins(specs.map((s) => (existsSync(s) ? resolvePath(s) : s)), process.cwd());
+  const loaded = await loadPlugins(
+    specs.map((s) => (existsSync(s) ? resolvePath(s) : s)),
+    process.cwd(),
+  );
   if (options.config) {
     const raw = readRawConfig(options.config);
     const listed = Array.isArray(raw.plugins) ? raw.plugins.map(String) : [];
@@ -65,7 +68,11 @@ function listPlugin(plugin: Plugin, spec: string): string {
     if (!list || list.length === 0) continue;
     lines.push(`  ${title}:`, ...contributionLines(list).map((l) => `  ${l}`));
   }
-  if (plugin.subscribers?.length) lines.push('  subscribers (attached to every run of a config that lists the plugin):', ...plugin.subscribers.map((s) => `    ${s.name} — ${s.description}`));
+  if (plugin.subscribers?.length)
+    lines.push(
+      '  subscribers (attached to every run of a config that lists the plugin):',
+      ...plugin.subscribers.map((s) => `    ${s.name} — ${s.description}`),
+    );
   if (plugin.engines?.length) lines.push('  engines (config "engine.name"):', ...engineLines(plugin.engines).map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }
@@ -96,7 +103,10 @@ function describeOption(schema: JsonSchema, required: boolean): string {
   if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((v) => JSON.stringify(v)).join(' | ')}`);
   else if (schema.type) parts.push(String(schema.type));
   // alternatives such as logZInit's: a number | "auto"
-  else if (Array.isArray(schema.anyOf)) parts.push((schema.anyOf as JsonSchema[]).map((b) => (Array.isArray(b.enum) ? b.enum.map((v) => JSON.stringify(v)).join(' | ') : String(b.type))).join(' | '));
+  else if (Array.isArray(schema.anyOf))
+    parts.push(
+      (schema.anyOf as JsonSchema[]).map((b) => (Array.isArray(b.enum) ? b.enum.map((v) => JSON.stringify(v)).join(' | ') : String(b.type))).join(' | '),
+    );
   if (schema.minimum !== undefined) parts.push(`>= ${String(schema.minimum)}`);
   if (schema.exclusiveMinimum !== undefined) parts.push(`> ${String(schema.exclusiveMinimum)}`);
   if (schema.maximum !== undefined) parts.push(`<= ${String(schema.maximum)}`);

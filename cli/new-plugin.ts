@@ -107,6 +107,9 @@ function copyTemplate(from: string, to: string, name: string, prefix = ''): stri
 
 /** A valid npm package name from a folder name. */
 function npmName(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '');
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '');
   return name || 'gfn-plugin';
 }

@@ -22,11 +22,19 @@ export function packLibrary(dir: string, version: string): PackedLibrary {
   const checkout = existsSync(join(from, 'tsconfig.build.json'));
   const args = ['pack', '--pack-destination', dir, '--loglevel', 'error', ...(checkout ? [] : ['--ignore-scripts'])];
   if (checkout) process.stderr.write(`new-plugin: packing gflownet-ts from ${from} (npm pack builds dist/ first)\n`);
-  const result = spawnSync('npm', args, { cwd: from, encoding: 'utf8', shell: process.platform === 'win32', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('npm', args, {
+    cwd: from,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const file = `gflownet-ts-${version}.tgz`;
   if (result.status !== 0 || !existsSync(join(dir, file))) {
     const why = result.error?.message ?? (result.stderr.trim().split('\n').slice(-5).join('\n') || `exit code ${result.status}`);
-    throw new Error(`new-plugin: could not pack gflownet-ts from ${from} with npm pack (${why}); name the library yourself with --library <spec>, e.g. a tarball file:/path/to/gflownet-ts-${version}.tgz or a git URL`);
+    throw new Error(
+      `new-plugin: could not pack gflownet-ts from ${from} with npm pack (${why}); name the library yourself with --library <spec>, e.g. a tarball file:/path/to/gflownet-ts-${version}.tgz or a git URL`,
+    );
   }
   return { file, from };
 }

@@ -21,8 +21,14 @@ import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.
  * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
  * `--set` overrides applied, e.g. `iterations=2000` to train longer).
  */
-export async function trainCommand(configPath: string | undefined, overrides: readonly string[], options: { resume?: string; dashboard?: DashboardCliOptions } = {}): Promise<void> {
-  const { config, registry, resume, environment } = options.resume ? await fromCheckpoint(options.resume, overrides, configPath) : await fromConfig(configPath, overrides);
+export async function trainCommand(
+  configPath: string | undefined,
+  overrides: readonly string[],
+  options: { resume?: string; dashboard?: DashboardCliOptions } = {},
+): Promise<void> {
+  const { config, registry, resume, environment } = options.resume
+    ? await fromCheckpoint(options.resume, overrides, configPath)
+    : await fromConfig(configPath, overrides);
   const dashboard = options.dashboard ? await serveDashboard(config, options.dashboard) : undefined;
   try {
     await trainAndReport(config, registry, resume, environment);
@@ -34,7 +40,12 @@ export async function trainCommand(configPath: string | undefined, overrides: re
   }
 }
 
-async function trainAndReport(config: ResolvedConfig, registry: PluginRegistry, resume: CheckpointDocument | undefined, environment: Environment | GymEnvFactory | undefined): Promise<void> {
+async function trainAndReport(
+  config: ResolvedConfig,
+  registry: PluginRegistry,
+  resume: CheckpointDocument | undefined,
+  environment: Environment | GymEnvFactory | undefined,
+): Promise<void> {
   let episodes = '';
   const { finished } = await train(config, registry, {
     ...(resume ? { resume } : {}),
@@ -43,7 +54,8 @@ async function trainAndReport(config: ResolvedConfig, registry: PluginRegistry, 
     beforeRun: (_c, bus) =>
       bus.iteration$.subscribe((e) => {
         const m = e.metrics;
-        if (m.episodeReturnMean !== undefined) episodes = `episode return ${m.episodeReturnMean.toPrecision(4)} ± ${(m.episodeReturnStd ?? 0).toPrecision(4)} (last ${config.logging.episodeWindow} episodes)`;
+        if (m.episodeReturnMean !== undefined)
+          episodes = `episode return ${m.episodeReturnMean.toPrecision(4)} ± ${(m.episodeReturnStd ?? 0).toPrecision(4)} (last ${config.logging.episodeWindow} episodes)`;
       }),
   });
   const ev = finished.lastEvaluation;
@@ -58,7 +70,11 @@ async function serveDashboard(config: ResolvedConfig, options: DashboardCliOptio
   mkdirSync(config.logging.dir, { recursive: true });
   // loaded only when asked for: a plain `gfn train` does not start the web server's modules
   const { startDashboard } = await import('../dashboard/server.js');
-  const dashboard = await startDashboard({ root: config.logging.dir, port: parsePort(options.port, '--dashboard-port'), ...(options.host ? { host: options.host } : {}) });
+  const dashboard = await startDashboard({
+    root: config.logging.dir,
+    port: parsePort(options.port, '--dashboard-port'),
+    ...(options.host ? { host: options.host } : {}),
+  });
   process.stdout.write(`dashboard: ${dashboard.url}#/?select=${encodeURIComponent(config.name)}\n`);
   return dashboard;
 }
@@ -88,8 +104,12 @@ async function fromCheckpoint(runDir: string, overrides: readonly string[], conf
   const { config, registry, checkpoint } = await openCheckpointedRun(runDir, overrides);
   if (checkpoint.notResumable) throw new Error(`cannot resume ${runDir}: ${checkpoint.notResumable}`);
   if (checkpoint.iterations >= config.iterations) {
-    throw new Error(`run ${runDir} already completed ${checkpoint.iterations} of ${config.iterations} iterations; to train longer, add --set iterations=<more>`);
+    throw new Error(
+      `run ${runDir} already completed ${checkpoint.iterations} of ${config.iterations} iterations; to train longer, add --set iterations=<more>`,
+    );
   }
-  process.stderr.write(`[gfn] resuming '${config.name}' at iteration ${checkpoint.iterations} of ${config.iterations} (checkpoint from backend ${checkpoint.backend})\n`);
+  process.stderr.write(
+    `[gfn] resuming '${config.name}' at iteration ${checkpoint.iterations} of ${config.iterations} (checkpoint from backend ${checkpoint.backend})\n`,
+  );
   return { config, registry, resume: checkpoint };
 }

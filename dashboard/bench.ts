@@ -18,7 +18,9 @@ const MAX_BENCH_FILE_BYTES = 1024 * 1024;
 
 function labels(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.map((e) => (typeof e === 'object' && e !== null ? ((e as { label?: unknown; name?: unknown }).label ?? (e as { name?: unknown }).name) : undefined)).filter((l): l is string => typeof l === 'string');
+  return list
+    .map((e) => (typeof e === 'object' && e !== null ? ((e as { label?: unknown; name?: unknown }).label ?? (e as { name?: unknown }).name) : undefined))
+    .filter((l): l is string => typeof l === 'string');
 }
 
 /**

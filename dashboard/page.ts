@@ -19,6 +19,10 @@ export function registerPage(app: FastifyInstance, log: (message: string) => voi
   if (existsSync(join(folder, 'app.js'))) return;
   const script = import('./client-bundle.js').then(({ clientBundle }) => clientBundle());
   // bundling starts now and the first page load waits for it; a failure is logged when it happens
-  script.catch((err: Error) => log(`the page script could not be bundled from ${fileURLToPath(new URL('./client/', import.meta.url))} (\`npm run build\` writes it to dist/dashboard/public/app.js): ${err.message}`));
+  script.catch((err: Error) =>
+    log(
+      `the page script could not be bundled from ${fileURLToPath(new URL('./client/', import.meta.url))} (\`npm run build\` writes it to dist/dashboard/public/app.js): ${err.message}`,
+    ),
+  );
   app.get('/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await script));
 }

@@ -52,7 +52,8 @@ function hostName(header: string | undefined): string {
  * are refused, so that a web page cannot reach the dashboard through a rebound domain name.
  */
 export function buildDashboard(options: DashboardOptions): FastifyInstance {
-  if (!existsSync(options.root) || !statSync(options.root).isDirectory()) throw new Error(`dashboard: runs folder ${options.root} does not exist (train a run first, or name the folder that holds runs)`);
+  if (!existsSync(options.root) || !statSync(options.root).isDirectory())
+    throw new Error(`dashboard: runs folder ${options.root} does not exist (train a run first, or name the folder that holds runs)`);
   const root = realpathSync(options.root);
   const host = options.host ?? '127.0.0.1';
   const reader = options.reader ?? fileReader;
@@ -82,7 +83,12 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
     if (dir === undefined) return reply.code(404).send({ error: `no run '${run}'` });
     const views = resolveInside(root, join(run, VIEWS_DIR));
     const names = views ? readdirSync(views) : [];
-    return { iterations: names.map(viewFileIteration).filter((i): i is number => i !== undefined).sort((a, b) => a - b) };
+    return {
+      iterations: names
+        .map(viewFileIteration)
+        .filter((i): i is number => i !== undefined)
+        .sort((a, b) => a - b),
+    };
   });
   app.get('/api/bench', async (request, reply) => {
     const id = String((request.query as { id?: unknown }).id ?? '');
@@ -118,7 +124,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   } catch (err) {
     await app.close();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new Error(`dashboard: port ${options.port ?? 8080} on ${host} is in use; choose another with --port (0 = any free port)`);
+    if (e.code === 'EADDRINUSE')
+      throw new Error(`dashboard: port ${options.port ?? 8080} on ${host} is in use; choose another with --port (0 = any free port)`);
     throw err;
   }
   const address = app.server.address();

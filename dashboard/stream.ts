@@ -32,7 +32,12 @@ export function registerStream(app: FastifyInstance, root: string): void {
     }
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-content-type-options': 'nosniff',
+    });
     const send = (event: string, data: unknown): boolean => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     let closed = false;
     let timer: NodeJS.Timeout | undefined;

@@ -34,8 +34,14 @@ export function hyperGridFactors(options: FactorOptions): {
   maxRewardCells(ndim: number): number;
 } {
   const { height, R0, R1, R2, rewardCos } = options;
-  const table = (pick: (f: ReturnType<typeof coordinateFactors>) => number): Float64Array => Float64Array.from({ length: height }, (_, i) => pick(coordinateFactors(i, height)));
-  const terms = rewardCos ? [{ weight: R1, factor: table((f) => f.cos) }] : [{ weight: R1, factor: table((f) => f.outer) }, { weight: R2, factor: table((f) => f.ring) }];
+  const table = (pick: (f: ReturnType<typeof coordinateFactors>) => number): Float64Array =>
+    Float64Array.from({ length: height }, (_, i) => pick(coordinateFactors(i, height)));
+  const terms = rewardCos
+    ? [{ weight: R1, factor: table((f) => f.cos) }]
+    : [
+        { weight: R1, factor: table((f) => f.outer) },
+        { weight: R2, factor: table((f) => f.ring) },
+      ];
   const sum = (f: Float64Array): number => f.reduce((x, y) => x + y, 0);
   return {
     terms,
@@ -52,7 +58,13 @@ export function hyperGridFactors(options: FactorOptions): {
       return R0 + (outer ? R1 : 0) + (ring ? R2 : 0);
     },
     maxRewardCells: (ndim) => {
-      const best = rewardCos ? terms[0]!.factor : sum(terms[1]!.factor) > 0 ? terms[1]!.factor : sum(terms[0]!.factor) > 0 ? terms[0]!.factor : Float64Array.from({ length: height }, () => 1);
+      const best = rewardCos
+        ? terms[0]!.factor
+        : sum(terms[1]!.factor) > 0
+          ? terms[1]!.factor
+          : sum(terms[0]!.factor) > 0
+            ? terms[0]!.factor
+            : Float64Array.from({ length: height }, () => 1);
       const top = Math.max(...best);
       return best.filter((v) => v === top).length ** ndim;
     },

@@ -30,7 +30,18 @@ export interface HyperGridOptions {
  * s_d < H−1); action ndim is exit (always allowed). Backward action d decrements coordinate d
  * (allowed while s_d > 0). Observations are K-hot: x[d·H + s_d] = 1.
  */
-export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet, WithEvaluationView, WithExactMetrics {
+export class HyperGrid
+  implements
+    Environment,
+    Enumerable,
+    GuideProvider,
+    WithKnownLogPartition,
+    WithModeThreshold,
+    WithTerminalDistance,
+    WithTestSet,
+    WithEvaluationView,
+    WithExactMetrics
+{
   readonly name = 'hypergrid';
   readonly stateDim: number;
   readonly nActions: number;
@@ -102,7 +113,6 @@ export class HyperGrid implements Environment, Enumerable, GuideProvider, WithKn
   isInitial(states: Int32Array): Uint8Array {
     return rowsEqual(states, this.s0);
   }
-
 
   /**
    * log Z in closed form at any size: R is R0 plus per-coordinate products, so

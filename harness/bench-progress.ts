@@ -10,7 +10,10 @@ import { type BenchProgress, type BenchReporter, formatDuration } from './harnes
  */
 export function benchReporter(stream: NodeJS.WriteStream = process.stderr, tty = stream.isTTY === true): BenchReporter {
   if (!tty) return { line: (text) => void stream.write(`${text}\n`), progress: () => {}, close: () => {} };
-  const multi = new MultiBar({ format: '{label} |{bar}| {percentage}% | {detail}', stream, hideCursor: true, clearOnComplete: false, etaBuffer: 1000 }, Presets.shades_classic);
+  const multi = new MultiBar(
+    { format: '{label} |{bar}| {percentage}% | {detail}', stream, hideCursor: true, clearOnComplete: false, etaBuffer: 1000 },
+    Presets.shades_classic,
+  );
   let bar: SingleBar | undefined;
   const runBars = new Map<string, SingleBar>();
   const payload = (s: BenchProgress): Record<string, string> => ({

@@ -129,9 +129,20 @@ export function validateBenchConfig(raw: unknown): BenchConfig {
   const derived = environmentLabels(bare.filter((s): s is BenchSection => s !== undefined));
   let k = 0;
   const environments: BenchEnvironment[] = d.environments.map((e, i) =>
-    bare[i] ? { label: derived[k++]!, env: bare[i]!, overrides: {} } : { label: String(e.label), env: e.env as BenchSection, overrides: (e.overrides as Record<string, unknown>) ?? {} },
+    bare[i]
+      ? { label: derived[k++]!, env: bare[i]!, overrides: {} }
+      : { label: String(e.label), env: e.env as BenchSection, overrides: (e.overrides as Record<string, unknown>) ?? {} },
   );
-  const problems = [...duplicates('environments', environments.map((e) => e.label)), ...duplicates('objectives', d.objectives.map((o) => o.label))];
+  const problems = [
+    ...duplicates(
+      'environments',
+      environments.map((e) => e.label),
+    ),
+    ...duplicates(
+      'objectives',
+      d.objectives.map((o) => o.label),
+    ),
+  ];
   if (problems.length > 0) throw new BenchConfigError(problems);
   return { ...(d as unknown as BenchConfig), environments, objectives: d.objectives.map((o) => ({ ...o, overrides: o.overrides ?? {} })) };
 }
@@ -172,7 +183,9 @@ function describe(errors: readonly ErrorObject[], data: unknown): string[] {
     if (e.keyword === 'additionalProperties') {
       const field = String((e.params as { additionalProperty: string }).additionalProperty);
       const valid = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      out.add(`field "${at(field)}" = ${show((value as Record<string, unknown>)[field])}: unknown field; valid fields${path ? ` of ${path}` : ''}: ${valid.join(', ')}`);
+      out.add(
+        `field "${at(field)}" = ${show((value as Record<string, unknown>)[field])}: unknown field; valid fields${path ? ` of ${path}` : ''}: ${valid.join(', ')}`,
+      );
     } else if (e.keyword === 'required') {
       out.add(`field "${at(String((e.params as { missingProperty: string }).missingProperty))}" is required`);
     } else if (path === 'budget' && (e.keyword === 'minProperties' || e.keyword === 'maxProperties')) {

@@ -15,7 +15,18 @@ export function resultsCsv(results: readonly RunResult[]): string {
   const rows = [header.join(',')];
   for (const r of results) {
     for (const p of r.log.points) {
-      const cells = [r.env, r.objective, r.seed, r.id, r.log.state, p.iterations, p.trajectories, round(p.elapsedSeconds), ...metrics.map((m) => p.metrics[m]), p.loss];
+      const cells = [
+        r.env,
+        r.objective,
+        r.seed,
+        r.id,
+        r.log.state,
+        p.iterations,
+        p.trajectories,
+        round(p.elapsedSeconds),
+        ...metrics.map((m) => p.metrics[m]),
+        p.loss,
+      ];
       rows.push(cells.map(cell).join(','));
     }
   }

@@ -52,7 +52,8 @@ export function loadBase(bench: BenchConfig, benchDir: string): BenchBase {
     } catch (err) {
       throw new BenchConfigError([`field "base" = ${JSON.stringify(bench.base)}: cannot read the run config ${path}: ${(err as Error).message}`]);
     }
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new BenchConfigError([`field "base" = ${JSON.stringify(bench.base)}: ${path} is not a JSON object`]);
+    if (typeof config !== 'object' || config === null || Array.isArray(config))
+      throw new BenchConfigError([`field "base" = ${JSON.stringify(bench.base)}: ${path} is not a JSON object`]);
     dir = dirname(path);
   } else {
     config = structuredClone(bench.base);
@@ -118,7 +119,13 @@ export function expandGrid(bench: BenchConfig, base: Record<string, unknown>, ou
  * Validates every run config of the grid (with the plugins the base loads) and fills in defaults.
  * A bad grid fails here, before any run starts, with each problem prefixed by the runs it concerns.
  */
-export function validateGrid(bench: BenchConfig, runs: readonly RawRun[], registry: PluginRegistry, outDir: string, earlier: readonly string[] = []): RunSpec[] {
+export function validateGrid(
+  bench: BenchConfig,
+  runs: readonly RawRun[],
+  registry: PluginRegistry,
+  outDir: string,
+  earlier: readonly string[] = [],
+): RunSpec[] {
   const problems = new Map<string, Set<string>>();
   const add = (cell: string, p: string): void => {
     if (!problems.has(p)) problems.set(p, new Set());
@@ -131,13 +138,16 @@ export function validateGrid(bench: BenchConfig, runs: readonly RawRun[], regist
     try {
       config = resolveConfig(run.raw, registry);
     } catch (err) {
-      const lines = 'problems' in (err as object) ? ((err as { problems: string[] }).problems) : [(err as Error).message];
+      const lines = 'problems' in (err as object) ? (err as { problems: string[] }).problems : [(err as Error).message];
       for (const line of lines) add(cell, line);
       continue;
     }
     if ('trajectories' in bench.budget) config.iterations = iterationsForTrajectories(bench.budget.trajectories, config.batchSize);
     if (run.stopAfterSeconds !== undefined && config.evaluation.every === 0) {
-      add(cell, 'field "evaluation.every" = 0: a seconds budget stops a run at its first evaluation after the deadline; set "evaluation": { "every": k } in the bench config');
+      add(
+        cell,
+        'field "evaluation.every" = 0: a seconds budget stops a run at its first evaluation after the deadline; set "evaluation": { "every": k } in the bench config',
+      );
     }
     const { raw: _raw, ...rest } = run;
     specs.push({ ...rest, dir: join(resolve(outDir, BENCH_RUNS_DIR), run.id), config });

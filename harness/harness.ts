@@ -112,7 +112,15 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     const elapsed = (performance.now() - start) / 1000;
     const eta = work > 0 ? (elapsed * (pending.length - work)) / work : undefined;
     const runs = [...running.values()].map((r) => ({ ...r }));
-    return { done: skipped + completed, total: specs.length, value: skipped + work, running: running.size, failed, runs, ...(eta !== undefined ? { etaSeconds: eta } : {}) };
+    return {
+      done: skipped + completed,
+      total: specs.length,
+      value: skipped + work,
+      running: running.size,
+      failed,
+      runs,
+      ...(eta !== undefined ? { etaSeconds: eta } : {}),
+    };
   };
   report.progress(state());
   try {
@@ -139,7 +147,9 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       completed++;
       if (log.state === 'failed') failed++;
       const s = state();
-      report.line(`[bench] ${s.done}/${s.total} ${spec.id}: ${describeOutcome(log)}${s.etaSeconds !== undefined && s.done < s.total ? ` | ETA ${formatDuration(s.etaSeconds)}` : ''}`);
+      report.line(
+        `[bench] ${s.done}/${s.total} ${spec.id}: ${describeOutcome(log)}${s.etaSeconds !== undefined && s.done < s.total ? ` | ETA ${formatDuration(s.etaSeconds)}` : ''}`,
+      );
       report.progress(s);
     });
   } finally {

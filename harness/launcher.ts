@@ -114,7 +114,12 @@ export function workerPoolLauncher(workerModule: string): RunLauncher {
         child.on('message', onMessage);
         child.once('exit', onExit);
         signal.addEventListener('abort', onAbort, { once: true });
-        const request: WorkerRequest = { type: 'run', config: spec.config, ...(spec.stopAfterSeconds !== undefined ? { stopAfterSeconds: spec.stopAfterSeconds } : {}), ...(resume ? { resume: true } : {}) };
+        const request: WorkerRequest = {
+          type: 'run',
+          config: spec.config,
+          ...(spec.stopAfterSeconds !== undefined ? { stopAfterSeconds: spec.stopAfterSeconds } : {}),
+          ...(resume ? { resume: true } : {}),
+        };
         child.send(request, (err) => (err ? finish(`cannot reach the worker: ${err.message}`, false) : progress(0)));
       }),
     close: () => {

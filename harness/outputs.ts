@@ -39,7 +39,12 @@ export async function writeBenchOutputs(bench: BenchConfig, results: readonly Ru
       plots[env.label]!.push(rel);
     }
   }
-  const stats = gridStats(results, bench.environments.map((e) => e.label), objectives, bench.tvThresholds);
+  const stats = gridStats(
+    results,
+    bench.environments.map((e) => e.label),
+    objectives,
+    bench.tvThresholds,
+  );
   const backends = [...new Set(results.map((r) => r.log.backend).filter((b): b is string => b !== undefined))];
   write(BENCH_SUMMARY_FILE, summaryMarkdown({ bench, stats, backends, plots }));
   return written;

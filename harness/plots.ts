@@ -47,7 +47,15 @@ export function aggregateSeries(results: readonly RunResult[], env: string, obje
         const values = points.map((p) => p.metrics[key]).filter((v): v is number => v !== undefined && Number.isFinite(v));
         // a linear axis shows 0 (no mode found yet) and negative correlations; a log axis cannot
         if (values.length < points.length || (scale !== 'linear' && values.some((v) => v <= 0))) continue;
-        out.push({ objective, metric: key, iterations, seconds: mean(points.map((p) => p.elapsedSeconds)), mean: mean(values), lo: Math.min(...values), hi: Math.max(...values) });
+        out.push({
+          objective,
+          metric: key,
+          iterations,
+          seconds: mean(points.map((p) => p.elapsedSeconds)),
+          mean: mean(values),
+          lo: Math.min(...values),
+          hi: Math.max(...values),
+        });
       }
     }
   }
@@ -62,7 +70,12 @@ export function aggregateSeries(results: readonly RunResult[], env: string, obje
 export function plotSpec(points: readonly SeriesPoint[], objectives: readonly string[], axis: PlotAxis, title: string): TopLevelSpec {
   const metrics = PLOTTED_METRICS.filter((m) => points.some((p) => p.metric === m.key));
   const xTitle = axis === 'iterations' ? 'iterations' : 'wall-clock seconds';
-  const color = { field: 'objective', type: 'nominal', scale: { domain: [...objectives] }, legend: { title: 'objective', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 } } as const;
+  const color = {
+    field: 'objective',
+    type: 'nominal',
+    scale: { domain: [...objectives] },
+    legend: { title: 'objective', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+  } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -73,8 +86,14 @@ export function plotSpec(points: readonly SeriesPoint[], objectives: readonly st
       transform: [{ filter: { field: 'metric', equal: m.key } }],
       encoding: { x: { field: axis, type: 'quantitative', title: xTitle }, color },
       layer: [
-        { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, y2: { field: 'hi' } } },
-        { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'mean', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, description: { field: 'objective' } } },
+        {
+          mark: { type: 'area', opacity: 0.18 },
+          encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, y2: { field: 'hi' } },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 1.8 },
+          encoding: { y: { field: 'mean', type: 'quantitative', scale: { type: m.scale ?? 'log' }, title: m.title }, description: { field: 'objective' } },
+        },
       ],
     })),
     // the default font list names no font the headless renderer must measure; sans-serif is everywhere

@@ -82,6 +82,20 @@ export function objectiveStats(env: string, objective: string, runs: readonly Ru
 }
 
 /** Statistics for every cell of the grid, environments and objectives in config order. */
-export function gridStats(results: readonly RunResult[], envs: readonly string[], objectives: readonly string[], tvThresholds: readonly number[]): ObjectiveStats[] {
-  return envs.flatMap((env) => objectives.map((o) => objectiveStats(env, o, results.filter((r) => r.env === env && r.objective === o), tvThresholds)));
+export function gridStats(
+  results: readonly RunResult[],
+  envs: readonly string[],
+  objectives: readonly string[],
+  tvThresholds: readonly number[],
+): ObjectiveStats[] {
+  return envs.flatMap((env) =>
+    objectives.map((o) =>
+      objectiveStats(
+        env,
+        o,
+        results.filter((r) => r.env === env && r.objective === o),
+        tvThresholds,
+      ),
+    ),
+  );
 }

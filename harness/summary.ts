@@ -51,7 +51,7 @@ export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput)
     `${bench.environments.length} environment(s) × ${bench.objectives.length} objective(s) × ${bench.seeds.length} seed(s) (${bench.seeds.join(', ')}) = ${nRuns} runs; ` +
       `budget: ${describeBudget(bench.budget)}; backend: ${backends.length > 0 ? backends.join(', ') : 'unknown'}.`,
     '',
-    'Final values are each finished run\'s last evaluation, as mean ± sample std over seeds. ' +
+    "Final values are each finished run's last evaluation, as mean ± sample std over seeds. " +
       '"TV ≤ t": trajectories and seconds until the first evaluation with TV ≤ t, averaged over the seeds that reached it; "—" when none did.',
   ];
   for (const env of bench.environments) {
@@ -70,11 +70,16 @@ export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput)
 
 /** The table of an environment evaluated exactly: TV, JSD, |log Ẑ − log Z|, it/s and the TV thresholds. */
 function exactTable(rows: readonly ObjectiveStats[], seeds: number, tvThresholds: readonly number[]): string[] {
-  const out = [`| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`, `|---|---|---|---|---|---|${tvThresholds.map(() => '---|').join('')}`];
+  const out = [
+    `| objective | seeds | TV | JSD | \\|log Ẑ − log Z\\| | it/s | ${tvThresholds.map((t) => `TV ≤ ${t}`).join(' | ')} |`,
+    `|---|---|---|---|---|---|${tvThresholds.map(() => '---|').join('')}`,
+  ];
   for (const s of rows) {
     const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
     const thresholds = s.thresholds.map((t) => formatThreshold(t, s.finished));
-    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${formatIterationsPerSecond(s)} | ${thresholds.join(' | ')} |`);
+    out.push(
+      `| ${s.objective} | ${s.finished}/${seeds} | ${f('tv')} | ${f('jsd')} | ${f('logZError')} | ${formatIterationsPerSecond(s)} | ${thresholds.join(' | ')} |`,
+    );
   }
   return out;
 }
@@ -91,7 +96,9 @@ function sampledTable(rows: readonly ObjectiveStats[], seeds: number): string[] 
   ];
   for (const s of rows) {
     const f = (k: string): string => formatMeanStd(s.final[k] ?? []);
-    out.push(`| ${s.objective} | ${s.finished}/${seeds} | ${f('testSpearman')} | ${f('testPearson')} | ${f('logZIsError')} | ${f('modesFound')} | ${f('trajectoriesTo50pct')} | ${f('topKReward')} | ${f('topKDiversity')} | ${formatIterationsPerSecond(s)} |`);
+    out.push(
+      `| ${s.objective} | ${s.finished}/${seeds} | ${f('testSpearman')} | ${f('testPearson')} | ${f('logZIsError')} | ${f('modesFound')} | ${f('trajectoriesTo50pct')} | ${f('topKReward')} | ${f('topKDiversity')} | ${formatIterationsPerSecond(s)} |`,
+    );
   }
   return out;
 }

@@ -21,8 +21,11 @@ export function moduleTypeHint(file: string, err: unknown): string {
       } catch {
         return '';
       }
-      return type === 'module' ? '' : ` (cause: the plugin is an ES module, but ${manifest}, the package.json that decides how Node loads it, does not declare "type": "module"; add it)`;
+      return type === 'module'
+        ? ''
+        : ` (cause: the plugin is an ES module, but ${manifest}, the package.json that decides how Node loads it, does not declare "type": "module"; add it)`;
     }
-    if (dirname(dir) === dir) return ` (cause: the plugin is an ES module, but no package.json above it declares "type": "module"; add one next to it: {"type": "module"})`;
+    if (dirname(dir) === dir)
+      return ` (cause: the plugin is an ES module, but no package.json above it declares "type": "module"; add one next to it: {"type": "module"})`;
   }
 }

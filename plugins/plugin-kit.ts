@@ -8,9 +8,24 @@ export type { Enumerable, Environment, WithExactMetrics, WithModes } from '../co
 export { batchSize, hasExactMetrics, hasModes, isEnumerable } from '../core/env/environment.js';
 export type { EvaluationView, HeatmapsView, TableView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 export { evaluationViewOf, hasEvaluationView } from '../core/env/view.js';
-export type { WithKnownLogPartition, WithModeRadius, WithModeThreshold, WithSampleMetrics, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
+export type {
+  WithKnownLogPartition,
+  WithModeRadius,
+  WithModeThreshold,
+  WithSampleMetrics,
+  WithTerminalDistance,
+  WithTestSet,
+} from '../core/env/capabilities.js';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization, OutputGram, WorkEstimate } from '../core/tensor/estimator.js';
-export type { AnyObjective, CollectedExperience, Objective, ObjectiveTraits, SelfCollectedIteration, SelfCollectingObjective, TrainingBatch } from '../core/objectives/objective.js';
+export type {
+  AnyObjective,
+  CollectedExperience,
+  Objective,
+  ObjectiveTraits,
+  SelfCollectedIteration,
+  SelfCollectingObjective,
+  TrainingBatch,
+} from '../core/objectives/objective.js';
 export { collectsOwnExperience } from '../core/objectives/objective.js';
 export type { GymEnv, GymEnvFactory, Info, ResetOptions, StepResult } from '../core/gym/gym-env.js';
 export { isGymEnvFactory } from '../core/gym/gym-env.js';
@@ -18,7 +33,17 @@ export { type Box, box, boxSize, contains, type Discrete, discrete, type Space }
 export { VectorEnv, type VectorStepResult } from '../core/gym/vector-env.js';
 export { GFlowNetGymEnv, gymEnvFactoryOf } from '../core/gym/gflownet-adapter.js';
 export { evaluatePolicy, type PolicyEvaluationOptions } from '../core/gym/evaluate-policy.js';
-export type { Contribution, JsonSchema, ObjectiveContribution, OptionProblem, OptionsSchema, Plugin, Resolver, SubscriberContribution, ValidationContext } from '../core/plugin/plugin.js';
+export type {
+  Contribution,
+  JsonSchema,
+  ObjectiveContribution,
+  OptionProblem,
+  OptionsSchema,
+  Plugin,
+  Resolver,
+  SubscriberContribution,
+  ValidationContext,
+} from '../core/plugin/plugin.js';
 export { definePlugin, PluginRegistry } from '../core/plugin/plugin.js';
 export { defineContribution, defineObjective, type WithSchema } from '../core/plugin/define-contribution.js';
 export { Defaulted, type Resolved, type TDefaulted } from '../core/base/typed-schema.js';
@@ -51,7 +76,18 @@ export type { CheckpointEvent } from '../core/events/bus.js';
 export { CheckpointRegistry } from '../core/checkpoint/registry.js';
 export type { MlpShape } from '../core/tensor/mlp.js';
 export type { Dense } from '../core/tensor/dense.js';
-export type { ChainRunner, ChainRunnerOptions, DenseChainGradients, DenseChainKernels, DenseChainValues, DenseKernelsOptions, DenseLayerValues, Engine, EvaluationEngine, KernelsChoice } from '../core/tensor/dense-chain.js';
+export type {
+  ChainRunner,
+  ChainRunnerOptions,
+  DenseChainGradients,
+  DenseChainKernels,
+  DenseChainValues,
+  DenseKernelsOptions,
+  DenseLayerValues,
+  Engine,
+  EvaluationEngine,
+  KernelsChoice,
+} from '../core/tensor/dense-chain.js';
 export type { EngineConfig } from '../core/tensor/engines.js';
 export type { Section } from '../core/config/schema.js';
 export type { ReplayConfig, ReplayKind } from '../core/sampling/replay.js';

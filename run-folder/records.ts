@@ -91,7 +91,10 @@ type FieldType = 'number' | 'string';
 const SHAPES: Record<MetricsRecordType, { required: Record<string, FieldType>; optional: Record<string, FieldType> }> = {
   start: { required: { backend: 'string', iterations: 'number', time: 'string' }, optional: { kernels: 'string' } },
   resume: { required: { backend: 'string', iterations: 'number', startIteration: 'number', time: 'string' }, optional: { kernels: 'string' } },
-  iteration: { required: { iteration: 'number', trajectories: 'number', sampleMs: 'number', updateMs: 'number', elapsedMs: 'number' }, optional: { environmentSteps: 'number', evaluationMs: 'number' } },
+  iteration: {
+    required: { iteration: 'number', trajectories: 'number', sampleMs: 'number', updateMs: 'number', elapsedMs: 'number' },
+    optional: { environmentSteps: 'number', evaluationMs: 'number' },
+  },
   evaluation: { required: { iteration: 'number', method: 'string' }, optional: { durationMs: 'number' } },
   finished: { required: { iterations: 'number', elapsedMs: 'number' }, optional: { evaluationMs: 'number', trainingMs: 'number' } },
   error: { required: { message: 'string' }, optional: {} },

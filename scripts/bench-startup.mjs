@@ -36,10 +36,20 @@ function time(args) {
   return { walls, cpus };
 }
 
-console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 for (const args of [['--help'], ['list']]) {
   const { walls, cpus } = time(args);
   const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
-  console.log(`gfn ${args.join(' ').padEnd(7)} wall median ${s(median(walls))} (min ${s(Math.min(...walls))}), CPU median ${s(median(cpus))} over ${runs} runs`);
+  console.log(
+    `gfn ${args.join(' ').padEnd(7)} wall median ${s(median(walls))} (min ${s(Math.min(...walls))}), CPU median ${s(median(cpus))} over ${runs} runs`,
+  );
 }
-console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load average after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

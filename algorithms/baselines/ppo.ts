@@ -74,7 +74,9 @@ export class Ppo implements SelfCollectingObjective {
   ) {
     const { env, policy, value } = parts;
     if (policy.inputDim !== value.inputDim || policy.outputDim !== env.actionSpace.n || value.outputDim !== 1) {
-      throw new Error(`ppo: networks do not fit the environment (policy ${policy.inputDim}→${policy.outputDim}, value ${value.inputDim}→${value.outputDim}, ${env.actionSpace.n} actions)`);
+      throw new Error(
+        `ppo: networks do not fit the environment (policy ${policy.inputDim}→${policy.outputDim}, value ${value.inputDim}→${value.outputDim}, ${env.actionSpace.n} actions)`,
+      );
     }
     // one optimiser over both networks, so gradient clipping sees one global norm (as in Stable-Baselines3)
     this.optimizer = new HostAdam([...policy.variables, ...value.variables], { learningRate: options.lr, epsilon: options.adamEpsilon });
@@ -133,7 +135,10 @@ export class Ppo implements SelfCollectingObjective {
     let parts: tf.Tensor | undefined;
     const { value: total, grads } = tf.variableGrads(() => {
       const x = tf.tensor2d(obs, [m, r.obsDim]);
-      const terms = ppoLoss({ logits: policy.apply(x), values: tf.reshape(value.apply(x), [m]) as tf.Tensor1D, masks, actions, oldLogProbs, advantages, returns }, this.options);
+      const terms = ppoLoss(
+        { logits: policy.apply(x), values: tf.reshape(value.apply(x), [m]) as tf.Tensor1D, masks, actions, oldLogProbs, advantages, returns },
+        this.options,
+      );
       parts = tf.keep(tf.stack([terms.total, terms.policy, terms.value, terms.entropy, terms.approxKl, terms.clipFraction]));
       return terms.total;
     }, [...this.optimizer.variables]);

@@ -109,7 +109,8 @@ export class Reinforce implements SelfCollectingObjective {
     const returns = new Float64Array(n);
     let live = Array.from({ length: n }, (_, i) => i);
     while (live.length > 0) {
-      if (steps.length >= this.options.maxEpisodeSteps) throw new Error(`reinforce: an episode of '${this.parts.env.name}' exceeded maxEpisodeSteps ${this.options.maxEpisodeSteps}`);
+      if (steps.length >= this.options.maxEpisodeSteps)
+        throw new Error(`reinforce: an episode of '${this.parts.env.name}' exceeded maxEpisodeSteps ${this.options.maxEpisodeSteps}`);
       const obs = new Float32Array(live.length * d);
       const mask = new Uint8Array(live.length * nA);
       live.forEach((i, k) => {
@@ -160,9 +161,18 @@ export class Reinforce implements SelfCollectingObjective {
       n,
       maxSteps: T,
       lengths,
-      observations: concat(steps.map((s) => s.obs), (l) => new Float32Array(l)),
-      masks: concat(steps.map((s) => s.mask), (l) => new Uint8Array(l)),
-      actions: concat(steps.map((s) => s.actions), (l) => new Int32Array(l)),
+      observations: concat(
+        steps.map((s) => s.obs),
+        (l) => new Float32Array(l),
+      ),
+      masks: concat(
+        steps.map((s) => s.mask),
+        (l) => new Uint8Array(l),
+      ),
+      actions: concat(
+        steps.map((s) => s.actions),
+        (l) => new Int32Array(l),
+      ),
       rewards: paddedRewards,
       bootstrap,
       returns: Array.from(returns),
@@ -186,7 +196,16 @@ export class Reinforce implements SelfCollectingObjective {
         }
       }
     }
-    const { targets } = generalizedAdvantages({ nTraj: ep.n, maxSteps: ep.maxSteps, lengths: ep.lengths, rewards: ep.rewards, values: padded, gamma: this.options.gamma, lambda: 1, bootstrapValues: ep.bootstrap });
+    const { targets } = generalizedAdvantages({
+      nTraj: ep.n,
+      maxSteps: ep.maxSteps,
+      lengths: ep.lengths,
+      rewards: ep.rewards,
+      values: padded,
+      gamma: this.options.gamma,
+      lambda: 1,
+      bootstrapValues: ep.bootstrap,
+    });
     const returnsToGo = Float32Array.from(order, (k) => targets[k]!);
     const advantages = Float32Array.from(order, (k, j) => targets[k]! - v[j]!);
     let parts: tf.Tensor | undefined;

@@ -114,7 +114,22 @@ export class RolloutCollector {
     }
     const lastValues = readValues(() => this.value.predict(tf.tensor2d(this.observations!, [n, d])));
     const { advantages, returns } = segmentAdvantages({ nSteps, nEnvs: n, rewards, values, ends, truncationValues, lastValues, gamma, lambda });
-    return { nSteps, nEnvs: n, obsDim: d, nActions: nA, observations, masks, actions, logProbs, values, rewards, advantages, returns, episodeReturns, episodeLengths };
+    return {
+      nSteps,
+      nEnvs: n,
+      obsDim: d,
+      nActions: nA,
+      observations,
+      masks,
+      actions,
+      logProbs,
+      values,
+      rewards,
+      advantages,
+      returns,
+      episodeReturns,
+      episodeLengths,
+    };
   }
 
   /** Policy logits and values of `n` observations in one call. */
@@ -178,7 +193,16 @@ export function segmentAdvantages(input: SegmentInput): { advantages: Float64Arr
       const len = t - start + 1;
       const segRewards = Float64Array.from({ length: len }, (_, j) => rewards[(start + j) * n + e]!);
       const segValues = Float64Array.from({ length: len }, (_, j) => values[(start + j) * n + e]!);
-      const out = generalizedAdvantages({ nTraj: 1, maxSteps: len, lengths: [len], rewards: segRewards, values: segValues, gamma, lambda, bootstrapValues: [bootstrap] });
+      const out = generalizedAdvantages({
+        nTraj: 1,
+        maxSteps: len,
+        lengths: [len],
+        rewards: segRewards,
+        values: segValues,
+        gamma,
+        lambda,
+        bootstrapValues: [bootstrap],
+      });
       for (let j = 0; j < len; j++) {
         const row = (start + j) * n + e;
         advantages[row] = out.advantages[j]!;

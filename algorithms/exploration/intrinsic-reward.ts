@@ -76,7 +76,6 @@ export class IntrinsicRewardObjective implements Objective {
     return { ...metrics, intrinsicWeight: beta, intrinsicBonus: meanBonus, rndLoss };
   }
 
-
   /** The wrapped objective's parts plus the RND networks and the predictor's Adam state. */
   checkpointParts(): ObjectiveStateParts {
     const parts = this.inner.checkpointParts?.();

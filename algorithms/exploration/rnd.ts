@@ -31,7 +31,8 @@ export class RandomNetworkDistillation implements Checkpointable {
     readonly predictor: Estimator,
     lr: number,
   ) {
-    if (target.outputDim !== predictor.outputDim) throw new Error(`rnd: target and predictor output sizes differ (${target.outputDim}, ${predictor.outputDim})`);
+    if (target.outputDim !== predictor.outputDim)
+      throw new Error(`rnd: target and predictor output sizes differ (${target.outputDim}, ${predictor.outputDim})`);
     this.optimizer = new GroupedAdam([{ name: 'rnd-predictor', variables: predictor.variables, learningRate: lr }]);
   }
 

@@ -97,10 +97,16 @@ export function rlOptionProblems(o: RlChoices): OptionProblem[] {
   if (o.evaluator !== 'subeb') return [];
   const problems: OptionProblem[] = [];
   if (o.backward === 'guided') {
-    problems.push({ field: 'backward', value: o.backward, reason: `evaluator 'subeb' trains P_B on its own residuals and needs backward 'uniform' or 'coupled', not backward 'guided'` });
+    problems.push({
+      field: 'backward',
+      value: o.backward,
+      reason: `evaluator 'subeb' trains P_B on its own residuals and needs backward 'uniform' or 'coupled', not backward 'guided'`,
+    });
   }
-  if ((o.entropyBonus ?? 0) > 0) problems.push({ field: 'entropyBonus', value: o.entropyBonus, reason: `evaluator 'subeb' has no entropy bonus yet; valid choice: 0` });
-  if (o.importanceWeights) problems.push({ field: 'importanceWeights', value: o.importanceWeights, reason: `evaluator 'subeb' has no importance weights yet; valid choice: false` });
+  if ((o.entropyBonus ?? 0) > 0)
+    problems.push({ field: 'entropyBonus', value: o.entropyBonus, reason: `evaluator 'subeb' has no entropy bonus yet; valid choice: 0` });
+  if (o.importanceWeights)
+    problems.push({ field: 'importanceWeights', value: o.importanceWeights, reason: `evaluator 'subeb' has no importance weights yet; valid choice: false` });
   return problems;
 }
 
@@ -144,7 +150,7 @@ export class PolicyGradientGFlowNet implements Objective {
     private readonly options: RlOptions,
   ) {
     this.correctsExploration = options.exploration?.importanceWeights === true;
-    if (this.correctsExploration && !parts.behaviour) throw new Error('rl: importance weights need the sampler\'s behaviour schedule');
+    if (this.correctsExploration && !parts.behaviour) throw new Error("rl: importance weights need the sampler's behaviour schedule");
     const { forward, backward, value, backwardValue, env } = parts;
     this.evaluator = options.evaluator ?? 'td';
     const subeb = this.evaluator === 'subeb';
@@ -232,7 +238,17 @@ export class PolicyGradientGFlowNet implements Objective {
         const logits = estimatorOutputs(env, forward, tr.states);
         const logPF = takenLogProbs(logits, forwardMask, tr.actions);
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
-        const q = forwardStepQuantities(batch, tr, logPF.dataSync(), logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
+        const q = forwardStepQuantities(
+          batch,
+          tr,
+          logPF.dataSync(),
+          logPB,
+          v.dataSync(),
+          logR,
+          this.logZ(),
+          this.options.lambda,
+          this.options.centerAdvantages,
+        );
         if (weights) for (let m = 0; m < tr.count; m++) q.rowAdvantages[m]! *= weights[tr.traj[m]!]!;
         computed = q;
         const meanCost = q.trajectoryCosts.reduce((a, b, i) => a + b * (weights ? weights[i]! : 1), 0) / n;

@@ -55,7 +55,12 @@ export interface SubEbTerms {
  * The N x (T+1) potential matrix of Sub-EB: entry [b][i] − entry [b][j] is d_ij of trajectory b.
  * `sinkTargets` holds log R̃ − log Ẑ per trajectory (a constant: log Ẑ is detached here).
  */
-export function subEbPotentials(tr: Pick<Transitions, 'count' | 'traj' | 'time'>, lengths: ArrayLike<number>, terms: SubEbTerms, sinkTargets: Float32Array): tf.Tensor2D {
+export function subEbPotentials(
+  tr: Pick<Transitions, 'count' | 'traj' | 'time'>,
+  lengths: ArrayLike<number>,
+  terms: SubEbTerms,
+  sinkTargets: Float32Array,
+): tf.Tensor2D {
   return balancePotentials(tr, lengths, terms.logPF, terms.logPB, terms.v, sinkTargets);
 }
 

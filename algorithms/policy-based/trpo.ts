@@ -91,7 +91,8 @@ export class TrustRegionStep {
     private readonly policy: Estimator,
     private readonly options: TrpoOptions,
   ) {
-    if (!policy.linearize) throw new Error("RL-T (optimizer 'trpo') needs an estimator that can be linearised (Jacobian products); the 'mlp' and 'transformer' estimators can");
+    if (!policy.linearize)
+      throw new Error("RL-T (optimizer 'trpo') needs an estimator that can be linearised (Jacobian products); the 'mlp' and 'transformer' estimators can");
   }
 
   /** ∇ of the surrogate at the current parameters, flattened in `policy.variables` order. */
@@ -201,7 +202,8 @@ export class TrustRegionStep {
     const { cgIterations, cgTolerance, damping } = this.options;
     const nA = this.env.nActions;
     const gram = at.lin.gram;
-    if (solver === 'output-space' && !gram) throw new Error("the 'output-space' CG solver needs an estimator whose linearisation offers `gram` (the 'mlp' estimator's does)");
+    if (solver === 'output-space' && !gram)
+      throw new Error("the 'output-space' CG solver needs an estimator whose linearisation offers `gram` (the 'mlp' estimator's does)");
     const rows = gram && solver !== 'matrix-free' ? outputRows(at.mask, nA) : undefined;
     if (!gram || !rows || (solver === 'auto' && !preferOutputSpace(gram, rows, parameterCount(this.policy.variables), cgIterations))) {
       const g = this.gradientAt(at, batch);
@@ -290,7 +292,12 @@ export class TrustRegionStep {
    * Surrogate and mean KL of the policy whose probabilities at the distinct states are `p`,
    * relative to `oldLogProbs` (full per-row log-distributions); without it, `p` is the old policy.
    */
-  private surrogateAndKl(batch: TrpoBatch, inverse: Int32Array, p: Float64Array, oldLogProbs?: Float64Array): { surrogate: number; kl: number; logProbs: Float64Array } {
+  private surrogateAndKl(
+    batch: TrpoBatch,
+    inverse: Int32Array,
+    p: Float64Array,
+    oldLogProbs?: Float64Array,
+  ): { surrogate: number; kl: number; logProbs: Float64Array } {
     const nA = this.env.nActions;
     const rows = batch.actions.length;
     const logProbs = new Float64Array(rows * nA);

@@ -26,7 +26,13 @@ export interface DbOptions {
 export class DetailedBalance extends FlowBalanceObjective {
   readonly name = 'db';
 
-  constructor(env: Environment, forward: Estimator, backward: BackwardPolicy, flow: Estimator, private readonly options: DbOptions) {
+  constructor(
+    env: Environment,
+    forward: Estimator,
+    backward: BackwardPolicy,
+    flow: Estimator,
+    private readonly options: DbOptions,
+  ) {
     super(env, forward, backward, flow, options.lr);
   }
 

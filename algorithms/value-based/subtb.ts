@@ -33,7 +33,13 @@ export interface SubTbOptions {
 export class SubTrajectoryBalance extends FlowBalanceObjective {
   readonly name = 'subtb';
 
-  constructor(env: Environment, forward: Estimator, backward: BackwardPolicy, flow: Estimator, private readonly options: SubTbOptions) {
+  constructor(
+    env: Environment,
+    forward: Estimator,
+    backward: BackwardPolicy,
+    flow: Estimator,
+    private readonly options: SubTbOptions,
+  ) {
     super(env, forward, backward, flow, options.lr);
   }
 

@@ -25,7 +25,7 @@ export class TargetNetwork implements Checkpointable {
   ) {
     if (!Number.isInteger(every) || every < 1) throw new Error(`target network: every must be an integer >= 1, got ${every}`);
     if (!(tau > 0 && tau <= 1)) throw new Error(`target network: tau must be in (0, 1], got ${tau}`);
-    if (online.variables.length !== target.variables.length) throw new Error('target network: the target must have the online estimator\'s architecture');
+    if (online.variables.length !== target.variables.length) throw new Error("target network: the target must have the online estimator's architecture");
     this.blend(1);
   }
 

@@ -27,7 +27,10 @@ export class TransitionReplay implements Checkpointable {
   private next = 0;
   private stored = 0;
 
-  constructor(readonly capacity: number, readonly stateDim: number) {
+  constructor(
+    readonly capacity: number,
+    readonly stateDim: number,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`transition replay: capacity must be an integer >= 1, got ${capacity}`);
     this.states = new Uint8Array(capacity * stateDim);
     this.actions = new Int32Array(capacity);
@@ -47,7 +50,8 @@ export class TransitionReplay implements Checkpointable {
       const slot = this.next;
       for (let c = 0; c < dim; c++) {
         const v = states[k * dim + c]!;
-        if (v < 0 || v > 255) throw new Error(`transition replay: state entry ${v} does not fit a byte (this buffer stores states of entries 0..255, such as adjacency matrices)`);
+        if (v < 0 || v > 255)
+          throw new Error(`transition replay: state entry ${v} does not fit a byte (this buffer stores states of entries 0..255, such as adjacency matrices)`);
         this.states[slot * dim + c] = v;
       }
       this.actions[slot] = actions[k]!;
@@ -95,9 +99,11 @@ export class TransitionReplay implements Checkpointable {
 
   loadState(state: StateRecord): void {
     const stored = field<number>(state, 'stored', 'the transition replay');
-    if (!Number.isInteger(stored) || stored < 0 || stored > this.capacity) throw new Error(`checkpoint: the transition replay holds ${stored} transitions, capacity here ${this.capacity} (was the config changed?)`);
+    if (!Number.isInteger(stored) || stored < 0 || stored > this.capacity)
+      throw new Error(`checkpoint: the transition replay holds ${stored} transitions, capacity here ${this.capacity} (was the config changed?)`);
     const states = decodeArray(field<EncodedArray>(state, 'states', 'the transition replay'), 'uint8', 'transition replay states');
-    if (states.length !== stored * this.stateDim) throw new Error(`checkpoint: transition replay states have ${states.length} entries, expected ${stored} x ${this.stateDim}`);
+    if (states.length !== stored * this.stateDim)
+      throw new Error(`checkpoint: transition replay states have ${states.length} entries, expected ${stored} x ${this.stateDim}`);
     this.states.fill(0).set(states);
     this.actions.fill(0).set(decodeArray(field<EncodedArray>(state, 'actions', 'the transition replay'), 'int32', 'transition replay actions'));
     this.deltas.fill(0).set(decodeArray(field<EncodedArray>(state, 'deltas', 'the transition replay'), 'float64', 'transition replay deltas'));

@@ -27,6 +27,4 @@ type Flat<T> = { [K in keyof T]: T[K] } & {};
  * inside `anyOf` and the like are not filled in by the validator, so only objects recurse.
  */
 export type Resolved<S extends TSchema> =
-  S extends TObject<infer P>
-    ? Flat<{ [K in PresentKeys<P>]: Resolved<P[K]> } & { [K in Exclude<keyof P, PresentKeys<P>>]?: Resolved<P[K]> }>
-    : Static<S>;
+  S extends TObject<infer P> ? Flat<{ [K in PresentKeys<P>]: Resolved<P[K]> } & { [K in Exclude<keyof P, PresentKeys<P>>]?: Resolved<P[K]> }> : Static<S>;

@@ -29,7 +29,8 @@ export function encodeArray(a: StoredArray): EncodedArray {
 
 /** Decodes {@link encodeArray}'s output; `expected` names the element type the caller needs. */
 export function decodeArray<K extends DType>(e: EncodedArray, expected: K, what: string): InstanceType<(typeof CONSTRUCTORS)[K]> {
-  if (e?.dtype !== expected || typeof e.base64 !== 'string') throw new Error(`checkpoint: ${what} must be an encoded ${expected} array, got ${JSON.stringify(e?.dtype)}`);
+  if (e?.dtype !== expected || typeof e.base64 !== 'string')
+    throw new Error(`checkpoint: ${what} must be an encoded ${expected} array, got ${JSON.stringify(e?.dtype)}`);
   let bytes: Uint8Array;
   try {
     bytes = base64ToBytes(e.base64);
@@ -37,7 +38,8 @@ export function decodeArray<K extends DType>(e: EncodedArray, expected: K, what:
     throw new Error(`checkpoint: ${what} is not valid base64 (the file is damaged)`);
   }
   const Ctor = CONSTRUCTORS[expected];
-  if (bytes.byteLength !== e.length * Ctor.BYTES_PER_ELEMENT) throw new Error(`checkpoint: ${what} holds ${bytes.byteLength} bytes, expected ${e.length} x ${Ctor.BYTES_PER_ELEMENT}`);
+  if (bytes.byteLength !== e.length * Ctor.BYTES_PER_ELEMENT)
+    throw new Error(`checkpoint: ${what} holds ${bytes.byteLength} bytes, expected ${e.length} x ${Ctor.BYTES_PER_ELEMENT}`);
   // copy into a fresh buffer of the element type (alignment)
   const out = new Ctor(e.length);
   new Uint8Array(out.buffer).set(bytes);
@@ -63,7 +65,9 @@ export function saveTensors(tensors: ReadonlyArray<{ name: string; tensor: tf.Te
  */
 export function loadVariables(variables: readonly tf.Variable[], saved: readonly SavedTensor[], owner: string): void {
   if (!Array.isArray(saved) || saved.length !== variables.length) {
-    throw new Error(`checkpoint: ${owner} has ${variables.length} variables, the checkpoint ${Array.isArray(saved) ? saved.length : 'none'} (was the config changed?)`);
+    throw new Error(
+      `checkpoint: ${owner} has ${variables.length} variables, the checkpoint ${Array.isArray(saved) ? saved.length : 'none'} (was the config changed?)`,
+    );
   }
   variables.forEach((v, i) => {
     const s: SavedTensor = saved[i]!;

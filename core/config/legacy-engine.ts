@@ -45,7 +45,9 @@ export function migrateLegacyEngine(config: Record<string, unknown>, warn: (mess
   delete evaluation.inference;
   delete evaluation.inferenceThreads;
   if (config.engine !== undefined) {
-    return given.map(([field, v]) => `field "${field}" = ${JSON.stringify(v)}: replaced by the "engine" section, which this config also has; give "engine" only`);
+    return given.map(
+      ([field, v]) => `field "${field}" = ${JSON.stringify(v)}: replaced by the "engine" section, which this config also has; give "engine" only`,
+    );
   }
   const engine: Record<string, unknown> = {};
   const notes: string[] = [];
@@ -62,6 +64,8 @@ export function migrateLegacyEngine(config: Record<string, unknown>, warn: (mess
   }
   config.engine = engine;
   const fields = given.map(([field]) => `"${field}"`).join(', ');
-  warn(`config field${given.length > 1 ? 's' : ''} ${fields} ${given.length > 1 ? 'are' : 'is'} deprecated; read as "engine": ${JSON.stringify(engine)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''} — see docs/config.md`);
+  warn(
+    `config field${given.length > 1 ? 's' : ''} ${fields} ${given.length > 1 ? 'are' : 'is'} deprecated; read as "engine": ${JSON.stringify(engine)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''} — see docs/config.md`,
+  );
   return [];
 }

@@ -37,7 +37,9 @@ export function preflight(raw: unknown, registry: PluginRegistry, environment?: 
 function buildEnvironment(section: Section, registry: PluginRegistry): Environment | GymEnvFactory {
   const refuse: Resolver = {
     get: (token: symbol) => {
-      throw new Error(`environment '${section.name}' asked for ${String(token)}; an environment is built by the preflight, before the run's container exists, from its options alone`);
+      throw new Error(
+        `environment '${section.name}' asked for ${String(token)}; an environment is built by the preflight, before the run's container exists, from its options alone`,
+      );
     },
   };
   return registry.section('env').get(section.name)!.create(section, refuse);

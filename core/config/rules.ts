@@ -45,20 +45,27 @@ function objectiveTraitProblems(config: ResolvedConfig, { registry }: RuleContex
     );
   }
   if (traits.keepsOwnReplay && config.replay.kind !== 'none') {
-    problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${name}' keeps its own replay buffer; valid choice: "none" (size it with the objective's own options)`);
+    problems.push(
+      `field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${name}' keeps its own replay buffer; valid choice: "none" (size it with the objective's own options)`,
+    );
   }
   if (!traits.onPolicy) return problems;
   // an on-policy gradient is only unbiased for trajectories from the current P_F itself
   const { epsilon, epsilonFinal, epsilonDecayIterations, temperature } = config.sampler;
   if (isExploratory(config.sampler) && !traits.correctsExploration) {
-    const schedule = epsilonDecayIterations > 0 ? `epsilon ${epsilon} → epsilonFinal ${epsilonFinal ?? epsilon} over ${epsilonDecayIterations} iterations` : `epsilon ${epsilon}`;
+    const schedule =
+      epsilonDecayIterations > 0
+        ? `epsilon ${epsilon} → epsilonFinal ${epsilonFinal ?? epsilon} over ${epsilonDecayIterations} iterations`
+        : `epsilon ${epsilon}`;
     const [field, value] = temperature !== 1 ? ['temperature', temperature] : epsilon > 0 ? ['epsilon', epsilon] : ['epsilonFinal', epsilonFinal];
     problems.push(
       `field "sampler.${field}" = ${value}: objective '${name}' is on-policy: sampler.epsilon (and sampler.epsilonFinal) must be 0 and sampler.temperature 1 (got ${schedule}, temperature ${temperature}), unless the objective corrects for exploration (rl: importanceWeights true)`,
     );
   }
   if (config.replay.kind !== 'none') {
-    problems.push(`field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${name}' is on-policy and cannot train on replayed trajectories; valid choice: "none"`);
+    problems.push(
+      `field "replay.kind" = ${JSON.stringify(config.replay.kind)}: objective '${name}' is on-policy and cannot train on replayed trajectories; valid choice: "none"`,
+    );
   }
   if (config.localSearch.share > 0 && !traits.acceptsLocalSearch) {
     problems.push(

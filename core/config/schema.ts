@@ -55,7 +55,10 @@ export const CORE_SCHEMA = Type.Object(
           every: Defaulted(Type.Integer({ minimum: 1, description: 'plain progress line every k iterations when not on a TTY' }), 50),
           progress: Defaulted(Type.Enum(['auto', 'bar', 'lines', 'none']), 'auto'),
           /** Finished episodes the episode-return metrics average over (objectives that collect their own experience). */
-          episodeWindow: Defaulted(Type.Integer({ minimum: 1, description: 'episode-return mean and std are over the last N finished episodes (ppo, reinforce)' }), 100),
+          episodeWindow: Defaulted(
+            Type.Integer({ minimum: 1, description: 'episode-return mean and std are over the last N finished episodes (ppo, reinforce)' }),
+            100,
+          ),
         },
         { additionalProperties: false },
       ),
@@ -65,7 +68,10 @@ export const CORE_SCHEMA = Type.Object(
     checkpoint: Defaulted(
       Type.Object(
         {
-          every: Defaulted(Type.Integer({ minimum: 0, description: 'write runs/<name>/checkpoint.json every k iterations and at the end; 0 = only at the end' }), 100),
+          every: Defaulted(
+            Type.Integer({ minimum: 0, description: 'write runs/<name>/checkpoint.json every k iterations and at the end; 0 = only at the end' }),
+            100,
+          ),
         },
         { additionalProperties: false },
       ),

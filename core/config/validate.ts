@@ -1,7 +1,15 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Environment } from '../env/environment.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
-import { type Contribution, type OptionProblem, type OptionsSchema, type PluginRegistry, SECTION_KINDS, type SectionName, type ValidationContext } from '../plugin/plugin.js';
+import {
+  type Contribution,
+  type OptionProblem,
+  type OptionsSchema,
+  type PluginRegistry,
+  SECTION_KINDS,
+  type SectionName,
+  type ValidationContext,
+} from '../plugin/plugin.js';
 import { ConfigError } from '../base/errors.js';
 import { migrateLegacyEngine } from './legacy-engine.js';
 import { CONFIG_RULES } from './rules.js';
@@ -62,7 +70,11 @@ export function checkConfig(raw: unknown, registry: PluginRegistry, environment?
       try {
         context.environment = environment(resolved.env);
       } catch (err) {
-        problems.push(...(err instanceof ConfigError ? err.problems : [`field "env.name" = ${JSON.stringify(resolved.env.name)}: the environment could not be built: ${(err as Error).message}`]));
+        problems.push(
+          ...(err instanceof ConfigError
+            ? err.problems
+            : [`field "env.name" = ${JSON.stringify(resolved.env.name)}: the environment could not be built: ${(err as Error).message}`]),
+        );
       }
     }
   }
@@ -77,7 +89,12 @@ export function checkConfig(raw: unknown, registry: PluginRegistry, environment?
  * The problems of one section: an unknown name, its options against the contribution's schema,
  * then its `validate`; `typed` when the options passed the schema (so they have its types).
  */
-function checkSection(name: SectionName, config: Record<string, unknown>, registry: PluginRegistry, context: ValidationContext): { problems: string[]; typed: boolean } {
+function checkSection(
+  name: SectionName,
+  config: Record<string, unknown>,
+  registry: PluginRegistry,
+  context: ValidationContext,
+): { problems: string[]; typed: boolean } {
   const sectionData = config[name] as Record<string, unknown> | undefined;
   // a section that is no object, or has no name, is the core schema's problem
   if (typeof sectionData !== 'object' || sectionData === null || typeof sectionData.name !== 'string') return { problems: [], typed: false };
@@ -85,7 +102,10 @@ function checkSection(name: SectionName, config: Record<string, unknown>, regist
   const contribution = choices.get(String(sectionData.name));
   if (!contribution) {
     const valid = [...choices.keys()].sort().join(', ') || '(none registered)';
-    return { problems: [`field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${valid}`], typed: false };
+    return {
+      problems: [`field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${valid}`],
+      typed: false,
+    };
   }
   const validate = sectionValidator(contribution.schema);
   const label = SECTION_KINDS[name].label;

@@ -36,7 +36,15 @@ export function checkEnumerable(env: Environment & Enumerable, walks: WalkRecord
     if (target.length !== n) out.push(`trueDistribution() has ${target.length} entries, nStates is ${n}`);
     return out;
   });
-  const later = ['state-index-inverts-all-states', 'all-states-covers-reachable', 'parents-before-children', 'true-distribution-sums-to-one', 'true-distribution-zero-where-no-exit', 'true-distribution-matches-reward', 'log-partition'];
+  const later = [
+    'state-index-inverts-all-states',
+    'all-states-covers-reachable',
+    'parents-before-children',
+    'true-distribution-sums-to-one',
+    'true-distribution-zero-where-no-exit',
+    'true-distribution-matches-reward',
+    'log-partition',
+  ];
   if (!all || !target || all.length !== n * d || target.length !== n) {
     for (const c of later) report.skipped(c, 'allStates() or trueDistribution() has the wrong size');
     return;
@@ -55,7 +63,8 @@ export function checkEnumerable(env: Environment & Enumerable, walks: WalkRecord
     for (let i = 0; i < index.length; i++) {
       const k = index[i]!;
       const row = showRow(walks.states, d, i);
-      if (!(Number.isInteger(k) && k >= 0 && k < n) || showRow(states, d, k) !== row) out.push(`reachable state ${row} has stateIndex ${k}, where allStates() holds ${k >= 0 && k < n ? showRow(states, d, k) : 'nothing'}`);
+      if (!(Number.isInteger(k) && k >= 0 && k < n) || showRow(states, d, k) !== row)
+        out.push(`reachable state ${row} has stateIndex ${k}, where allStates() holds ${k >= 0 && k < n ? showRow(states, d, k) : 'nothing'}`);
     }
     return out;
   });
@@ -80,7 +89,8 @@ export function checkEnumerable(env: Environment & Enumerable, walks: WalkRecord
   const exits = exitRows(mask, nA);
   report.run('true-distribution-zero-where-no-exit', () => {
     const out: string[] = [];
-    for (let i = 0; i < n; i++) if (!mask[i * nA + nA - 1] && p[i] !== 0) out.push(`trueDistribution()[${i}] = ${p[i]} at ${showRow(states, d, i)}, where exit is not allowed`);
+    for (let i = 0; i < n; i++)
+      if (!mask[i * nA + nA - 1] && p[i] !== 0) out.push(`trueDistribution()[${i}] = ${p[i]} at ${showRow(states, d, i)}, where exit is not allowed`);
     return out;
   });
   const logR = env.logReward(selectRows(states, d, exits));
@@ -89,13 +99,16 @@ export function checkEnumerable(env: Environment & Enumerable, walks: WalkRecord
     const out: string[] = [];
     exits.forEach((i, r) => {
       const expected = Math.exp(logR[r]! - logZ);
-      if (!(Math.abs(p[i]! - expected) <= TOLERANCE * expected + 1e-12)) out.push(`trueDistribution()[${i}] = ${p[i]} at ${showRow(states, d, i)}, but R/Z = ${expected}`);
+      if (!(Math.abs(p[i]! - expected) <= TOLERANCE * expected + 1e-12))
+        out.push(`trueDistribution()[${i}] = ${p[i]} at ${showRow(states, d, i)}, but R/Z = ${expected}`);
     });
     return out;
   });
   report.run('log-partition', () => {
     const got = env.logPartition();
-    return Math.abs(got - logZ) <= TOLERANCE * Math.max(1, Math.abs(logZ)) ? [] : [`logPartition() = ${got}, but log Σ R over the states where exit is allowed = ${logZ}`];
+    return Math.abs(got - logZ) <= TOLERANCE * Math.max(1, Math.abs(logZ))
+      ? []
+      : [`logPartition() = ${got}, but log Σ R over the states where exit is allowed = ${logZ}`];
   });
 }
 
@@ -106,7 +119,8 @@ function everyTransition(env: Environment, states: Int32Array): { parents: Int32
   const mask = env.forwardMask(states);
   const parents: number[] = [];
   const actions: number[] = [];
-  for (let i = 0; i < states.length / d; i++) for (let a = 0; a < nA - 1; a++) if (mask[i * nA + a]) (parents.push(...states.subarray(i * d, i * d + d)), actions.push(a));
+  for (let i = 0; i < states.length / d; i++)
+    for (let a = 0; a < nA - 1; a++) if (mask[i * nA + a]) parents.push(...states.subarray(i * d, i * d + d)), actions.push(a);
   const from = Int32Array.from(parents);
   const acts = Int32Array.from(actions);
   return { parents: from, actions: acts, children: acts.length > 0 ? env.step(from, acts) : new Int32Array(0) };
@@ -131,7 +145,9 @@ function longestTrajectoryProblems(env: Environment & Enumerable, states: Int32A
   let longest = 0;
   let at = 0;
   for (const i of exitRows(mask, nA)) if (depth[i]! + 1 > longest) (longest = depth[i]! + 1), (at = i);
-  return longest <= env.maxTrajectoryLength ? [] : [`a trajectory to ${showRow(states, d, at)} takes ${longest} actions (exit included), maxTrajectoryLength is ${env.maxTrajectoryLength}`];
+  return longest <= env.maxTrajectoryLength
+    ? []
+    : [`a trajectory to ${showRow(states, d, at)} takes ${longest} actions (exit included), maxTrajectoryLength is ${env.maxTrajectoryLength}`];
 }
 
 /** Transitions whose child does not come after its parent in `allStates()`. */
@@ -142,7 +158,8 @@ function orderProblems(env: Environment & Enumerable, parents: Int32Array, actio
   const ic = env.stateIndex(children);
   const out: string[] = [];
   for (let i = 0; i < actions.length; i++) {
-    if (!(ic[i]! > ip[i]!)) out.push(`step(${showRow(parents, d, i)}, ${actions[i]}) = ${showRow(children, d, i)} has index ${ic[i]}, not after its parent's ${ip[i]}`);
+    if (!(ic[i]! > ip[i]!))
+      out.push(`step(${showRow(parents, d, i)}, ${actions[i]}) = ${showRow(children, d, i)} has index ${ic[i]}, not after its parent's ${ip[i]}`);
   }
   return out;
 }

@@ -50,7 +50,16 @@ export function checkEnvironment(env: Environment, options: EnvironmentCheckOpti
     return [];
   });
   if (!walks) {
-    for (const c of ['shapes', 'initial-state', 'no-dead-ends', 'trajectory-length', 'step-inverse', 'backward-step-inverse', 'backward-reaches-s0', 'exit-reward']) {
+    for (const c of [
+      'shapes',
+      'initial-state',
+      'no-dead-ends',
+      'trajectory-length',
+      'step-inverse',
+      'backward-step-inverse',
+      'backward-reaches-s0',
+      'exit-reward',
+    ]) {
       report.skipped(c, 'the random walks from s0 failed');
     }
     return report.report();
@@ -129,7 +138,7 @@ function backwardStepInverseProblems(env: Environment, states: Int32Array): stri
   const mask = env.backwardMask(states);
   const rows: number[] = [];
   const acts: number[] = [];
-  for (let i = 0; i < states.length / d; i++) for (let a = 0; a < nB; a++) if (mask[i * nB + a]) (rows.push(i), acts.push(a));
+  for (let i = 0; i < states.length / d; i++) for (let a = 0; a < nB; a++) if (mask[i * nB + a]) rows.push(i), acts.push(a);
   if (rows.length === 0) return out;
   const from = selectRows(states, d, rows);
   const actions = Int32Array.from(acts);
@@ -138,10 +147,14 @@ function backwardStepInverseProblems(env: Environment, states: Int32Array): stri
   const allowed = rows.map((_, r) => fmask[r * nA + actions[r]!] === 1);
   const keep = rows.map((_, r) => r).filter((r) => allowed[r]);
   for (let r = 0; r < rows.length; r++) {
-    if (!allowed[r]) out.push(`backwardStep(${showRow(from, d, r)}, ${actions[r]}) = ${showRow(parents, d, r)} but forwardMask there does not allow action ${actions[r]}`);
+    if (!allowed[r])
+      out.push(`backwardStep(${showRow(from, d, r)}, ${actions[r]}) = ${showRow(parents, d, r)} but forwardMask there does not allow action ${actions[r]}`);
   }
   if (keep.length === 0) return out;
-  const children = env.step(selectRows(parents, d, keep), Int32Array.from(keep, (r) => actions[r]!));
+  const children = env.step(
+    selectRows(parents, d, keep),
+    Int32Array.from(keep, (r) => actions[r]!),
+  );
   keep.forEach((r, k) => {
     if (showRow(children, d, k) !== showRow(from, d, r)) {
       out.push(`backwardStep(${showRow(from, d, r)}, ${actions[r]}) = ${showRow(parents, d, r)} but step(…, ${actions[r]}) = ${showRow(children, d, k)}`);
@@ -162,7 +175,8 @@ function backwardWalkProblems(env: Environment, terminals: Int32Array, rng: Rng)
     for (let i = 0; i < initial.length; i++) if (!initial[i]) moving.push(i);
     if (moving.length === 0) break;
     if (t >= env.maxTrajectoryLength - 1) {
-      for (const i of moving) out.push(`backward walk from ${showRow(origin, d, i)} not at s0 after ${t} actions (maxTrajectoryLength ${env.maxTrajectoryLength} counts exit)`);
+      for (const i of moving)
+        out.push(`backward walk from ${showRow(origin, d, i)} not at s0 after ${t} actions (maxTrajectoryLength ${env.maxTrajectoryLength} counts exit)`);
       break;
     }
     const from = selectRows(current, d, moving);
@@ -171,7 +185,13 @@ function backwardWalkProblems(env: Environment, terminals: Int32Array, rng: Rng)
     const ok = Array.from(chosen.keys()).filter((r) => chosen[r]! >= 0);
     for (let r = 0; r < chosen.length; r++) if (chosen[r]! < 0) out.push(`${showRow(from, d, r)} (not s0) allows no backward action`);
     origin = selectRows(from0, d, ok);
-    current = ok.length > 0 ? env.backwardStep(selectRows(from, d, ok), Int32Array.from(ok, (r) => chosen[r]!)) : new Int32Array(0);
+    current =
+      ok.length > 0
+        ? env.backwardStep(
+            selectRows(from, d, ok),
+            Int32Array.from(ok, (r) => chosen[r]!),
+          )
+        : new Int32Array(0);
   }
   return out;
 }

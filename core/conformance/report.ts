@@ -63,7 +63,10 @@ export class ReportBuilder {
 /** Renders a report as text: one line per failed check (or a line saying all passed). */
 export function formatReport(report: ConformanceReport): string {
   if (report.ok) return `${report.subject}: all ${report.checks.length} checks passed (${report.checks.join(', ')})`;
-  return [`${report.subject}: ${report.failures.length} of ${report.checks.length} checks failed`, ...report.failures.map((f) => `  ${f.check}: ${f.message}`)].join('\n');
+  return [
+    `${report.subject}: ${report.failures.length} of ${report.checks.length} checks failed`,
+    ...report.failures.map((f) => `  ${f.check}: ${f.message}`),
+  ].join('\n');
 }
 
 /** Throws an error listing every failed check of `report`; returns it unchanged when all passed. */

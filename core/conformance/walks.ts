@@ -67,7 +67,8 @@ export function randomWalks(env: Environment, walks: number, rng: Rng): WalkReco
   for (let t = 0; active > 0; t++) {
     for (let i = 0; i < active; i++) visit(current, i);
     if (t >= env.maxTrajectoryLength) {
-      for (let i = 0; i < active; i++) overlong.push(`walk still at ${showRow(current, d, i)} after ${t} actions (maxTrajectoryLength ${env.maxTrajectoryLength})`);
+      for (let i = 0; i < active; i++)
+        overlong.push(`walk still at ${showRow(current, d, i)} after ${t} actions (maxTrajectoryLength ${env.maxTrajectoryLength})`);
       break;
     }
     const mask = env.forwardMask(current);

@@ -10,17 +10,31 @@ export const EVALUATION_SCHEMA = Defaulted(
     {
       /** `auto`: exact when the environment is enumerable with at most `exactMaxStates` states, sampled otherwise. */
       mode: Defaulted(
-        Type.Enum(['auto', 'exact', 'sampled', 'none'], { description: 'exact (enumerable environments up to exactMaxStates states), sampled (any size), none; auto = exact when it can, sampled otherwise' }),
+        Type.Enum(['auto', 'exact', 'sampled', 'none'], {
+          description: 'exact (enumerable environments up to exactMaxStates states), sampled (any size), none; auto = exact when it can, sampled otherwise',
+        }),
         'auto',
       ),
       every: Defaulted(Type.Integer({ minimum: 0, description: 'evaluate every k iterations and at the end; 0 = only at the end' }), 10),
-      samples: Defaulted(Type.Integer({ minimum: 1, description: 'terminal states drawn from P_T per evaluation (exact: mode discovery; sampled: log Z estimates, top-k)' }), 1000),
+      samples: Defaulted(
+        Type.Integer({ minimum: 1, description: 'terminal states drawn from P_T per evaluation (exact: mode discovery; sampled: log Z estimates, top-k)' }),
+        1000,
+      ),
       /** Largest state count exact evaluation may enumerate. */
-      exactMaxStates: Defaulted(Type.Integer({ minimum: 1, description: 'most states exact evaluation may enumerate; auto switches to sampled above it' }), EXACT_MAX_STATES_DEFAULT),
+      exactMaxStates: Defaulted(
+        Type.Integer({ minimum: 1, description: 'most states exact evaluation may enumerate; auto switches to sampled above it' }),
+        EXACT_MAX_STATES_DEFAULT,
+      ),
       /** Sampled evaluation: backward trajectories K per terminal state for log p̂(x). */
-      backwardSamples: Defaulted(Type.Integer({ minimum: 1, description: 'sampled: backward trajectories K per state for the importance-sampled log p(x)' }), 10),
+      backwardSamples: Defaulted(
+        Type.Integer({ minimum: 1, description: 'sampled: backward trajectories K per state for the importance-sampled log p(x)' }),
+        10,
+      ),
       /** Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). */
-      maxTestStates: Defaulted(Type.Integer({ minimum: 2, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' }), 256),
+      maxTestStates: Defaulted(
+        Type.Integer({ minimum: 2, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' }),
+        256,
+      ),
       /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
       topK: Defaulted(Type.Integer({ minimum: 1, description: 'sampled: the k best samples for top-k mean reward and diversity' }), 100),
       /** Also evaluate at iteration 0, before the first update. */

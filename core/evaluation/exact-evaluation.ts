@@ -46,7 +46,12 @@ export function exactEvaluation(
   return {
     evaluate: () => {
       const pT = exact.compute(forward, accelerated);
-      const metrics: Record<string, number> = { tv: totalVariation(pT, target), jsd: jensenShannon(pT, target), kl: klDivergence(target, pT), rewardRatio: rewardRatio(pT, target) };
+      const metrics: Record<string, number> = {
+        tv: totalVariation(pT, target),
+        jsd: jensenShannon(pT, target),
+        kl: klDivergence(target, pT),
+        rewardRatio: rewardRatio(pT, target),
+      };
       Object.assign(metrics, learnedLogZMetrics(learnedLogZ(), logZ));
       if (hasExactMetrics(env)) Object.assign(metrics, env.exactMetrics(pT));
       let drawn: Int32Array | undefined;

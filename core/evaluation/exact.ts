@@ -118,7 +118,12 @@ export class ExactTerminatingDistribution {
     } else {
       for (const [start, end] of this.ranges(this.chunkSize)) {
         const obs = this.encodeChoiceStates(start, end);
-        this.scatter(readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim]))), start, end, logits);
+        this.scatter(
+          readValues(() => estimator.predict(tf.tensor2d(obs, [end - start, env.obsDim]))),
+          start,
+          end,
+          logits,
+        );
         advance(reached(end));
       }
     }

@@ -40,7 +40,8 @@ export class ModeTracker implements Checkpointable {
   loadState(state: StateRecord): void {
     const found = state.found;
     const reachedAt = state.reachedAt;
-    if (!Array.isArray(found) || !Array.isArray(reachedAt) || reachedAt.length !== this.reachedAt.length) throw new Error('checkpoint: the mode tracker state is malformed');
+    if (!Array.isArray(found) || !Array.isArray(reachedAt) || reachedAt.length !== this.reachedAt.length)
+      throw new Error('checkpoint: the mode tracker state is malformed');
     this.found.clear();
     for (const k of found) this.found.add(String(k));
     reachedAt.forEach((v, m) => (this.reachedAt[m] = Number(v)));

@@ -74,7 +74,10 @@ export function attachEvaluation(
   let pendingState: StateRecord | undefined;
   const build = (): PeriodicEvaluation => {
     if (!evaluation) {
-      evaluation = method === 'exact' && isEnumerable(env) ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerated) : sampledEvaluation(env, forward, objective, schedule, rng);
+      evaluation =
+        method === 'exact' && isEnumerable(env)
+          ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerated)
+          : sampledEvaluation(env, forward, objective, schedule, rng);
       if (pendingState) evaluation.loadState(pendingState);
     }
     return evaluation;
@@ -82,7 +85,10 @@ export function attachEvaluation(
   // self-collecting objectives (PPO, REINFORCE) publish no trajectories: nothing to count
   const tracker = collectsOwnExperience(objective) ? undefined : lazyModeTracker(env);
   checkpoints?.register('evaluator', {
-    saveState: () => ({ ...(evaluation ? evaluation.saveState() : (pendingState ?? { rng: rng.getState() })), ...(tracker?.get() ? { modeTracker: tracker.get()!.saveState() } : {}) }),
+    saveState: () => ({
+      ...(evaluation ? evaluation.saveState() : (pendingState ?? { rng: rng.getState() })),
+      ...(tracker?.get() ? { modeTracker: tracker.get()!.saveState() } : {}),
+    }),
     loadState: (state) => {
       pendingState = state;
       rng.setState(state.rng as number[]);
@@ -124,7 +130,13 @@ function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyO
     forward,
     backward,
     () => objective.logZ?.(),
-    { samples: schedule.samples, backwardSamples: schedule.backwardSamples, maxTestStates: schedule.maxTestStates, topK: schedule.topK, ...SAMPLED_EVALUATION_INTERNALS },
+    {
+      samples: schedule.samples,
+      backwardSamples: schedule.backwardSamples,
+      maxTestStates: schedule.maxTestStates,
+      topK: schedule.topK,
+      ...SAMPLED_EVALUATION_INTERNALS,
+    },
     rng,
   );
   return {

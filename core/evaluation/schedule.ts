@@ -23,7 +23,8 @@ export function evaluationDue(iteration: number, every: number, totalIterations:
 export function evaluationModeProblems(env: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): string[] {
   const { mode, exactMaxStates } = config;
   if (mode !== 'exact') return [];
-  if (!isEnumerable(env)) return [`field "evaluation.mode" = "exact": environment '${env.name}' cannot be enumerated; valid choices: "auto", "sampled", "none"`];
+  if (!isEnumerable(env))
+    return [`field "evaluation.mode" = "exact": environment '${env.name}' cannot be enumerated; valid choices: "auto", "sampled", "none"`];
   if (env.nStates <= exactMaxStates) return [];
   return [
     `field "evaluation.mode" = "exact": environment '${env.name}' has ${env.nStates.toLocaleString('en-US')} states, above evaluation.exactMaxStates = ${exactMaxStates.toLocaleString('en-US')}; use "sampled" (or "auto"), or raise evaluation.exactMaxStates`,

@@ -62,5 +62,7 @@ export interface GymEnvFactory {
 
 /** Type guard: a classic environment contribution (a Gym factory) rather than a GFlowNet {@link Environment}. */
 export function isGymEnvFactory(env: unknown): env is GymEnvFactory {
-  return typeof env === 'object' && env !== null && (env as Partial<GymEnvFactory>).kind === 'gym' && typeof (env as Partial<GymEnvFactory>).make === 'function';
+  return (
+    typeof env === 'object' && env !== null && (env as Partial<GymEnvFactory>).kind === 'gym' && typeof (env as Partial<GymEnvFactory>).make === 'function'
+  );
 }

@@ -93,9 +93,18 @@ export class LogZInitialiser implements Checkpointable {
     if (this.setting !== 'auto') return { logZInit: this.setting };
     const n = Math.min(fresh ?? batch.nTraj, batch.nTraj);
     if (n === 0) throw new Error('logZInit auto: the first training batch has no freshly sampled trajectory to estimate log Z from');
-    const own = n === batch.nTraj ? batch : selectTrajectories(batch, Array.from({ length: n }, (_, i) => i));
+    const own =
+      n === batch.nTraj
+        ? batch
+        : selectTrajectories(
+            batch,
+            Array.from({ length: n }, (_, i) => i),
+          );
     const estimate = logMeanExp(trajectoryLogWeights(parts.env, parts.forward, parts.backward, own, parts.logRewardClip));
-    if (!Number.isFinite(estimate)) throw new Error(`logZInit auto: the estimate from the first batch is ${estimate} (every trajectory has log R = −∞ or log P_F = −∞); set logZInit to a number`);
+    if (!Number.isFinite(estimate))
+      throw new Error(
+        `logZInit auto: the estimate from the first batch is ${estimate} (every trajectory has log R = −∞ or log P_F = −∞); set logZInit to a number`,
+      );
     // float32, as the variable stores it: the metric is then the exact starting value
     const value = tf.scalar(estimate);
     logZ.assign(value);
@@ -108,7 +117,8 @@ export class LogZInitialiser implements Checkpointable {
   }
 
   loadState(state: StateRecord): void {
-    if (typeof state.initialised !== 'boolean') throw new Error(`checkpoint: log Z initialiser state 'initialised' = ${JSON.stringify(state.initialised)} is not a boolean`);
+    if (typeof state.initialised !== 'boolean')
+      throw new Error(`checkpoint: log Z initialiser state 'initialised' = ${JSON.stringify(state.initialised)} is not a boolean`);
     this.initialised = state.initialised;
   }
 

@@ -17,7 +17,9 @@ export function defineContribution<T, S extends TObject>(contribution: WithSchem
 }
 
 /** {@link defineContribution} for an objective: its `traits` also receive the options the schema yields. */
-export function defineObjective<T extends AnyObjective, S extends TObject>(contribution: WithSchema<ObjectiveContribution<T, Resolved<S>>, S>): ObjectiveContribution<T, Resolved<S>> {
+export function defineObjective<T extends AnyObjective, S extends TObject>(
+  contribution: WithSchema<ObjectiveContribution<T, Resolved<S>>, S>,
+): ObjectiveContribution<T, Resolved<S>> {
   return { ...contribution, schema: optionsSchema(contribution.schema) };
 }
 

@@ -102,7 +102,13 @@ export interface Plugin {
 export function definePlugin(plugin: Plugin): Plugin {
   if (!plugin.name) throw new Error('definePlugin: a plugin needs a name');
   const envs = [...(plugin.envs ?? []), ...(plugin.classicEnvs ?? [])];
-  for (const [kind, list] of Object.entries({ envs, objectives: plugin.objectives, estimators: plugin.estimators, subscribers: plugin.subscribers, engines: plugin.engines })) {
+  for (const [kind, list] of Object.entries({
+    envs,
+    objectives: plugin.objectives,
+    estimators: plugin.estimators,
+    subscribers: plugin.subscribers,
+    engines: plugin.engines,
+  })) {
     const seen = new Set<string>();
     for (const c of list ?? []) {
       if (seen.has(c.name)) throw new Error(`plugin '${plugin.name}': duplicate ${kind} name '${c.name}'`);

@@ -6,7 +6,13 @@ import type { ExplorationOptions } from './categorical.js';
  * distribution {@link sampleMaskedCategorical} draws from. Float64 throughout, so that importance
  * weights built from it are as exact as the logits.
  */
-export function behaviourLogProbs(logits: ArrayLike<number>, mask: Uint8Array, nActions: number, actions: ArrayLike<number>, exploration: ExplorationOptions): Float64Array {
+export function behaviourLogProbs(
+  logits: ArrayLike<number>,
+  mask: Uint8Array,
+  nActions: number,
+  actions: ArrayLike<number>,
+  exploration: ExplorationOptions,
+): Float64Array {
   const rows = actions.length;
   const out = new Float64Array(rows);
   const invT = 1 / exploration.temperature;

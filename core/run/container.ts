@@ -35,14 +35,28 @@ const REWARD_NOISE_STREAM = 0x27d4eb2f;
  * start here; everything else is created when first resolved. The container owns what it builds:
  * `dispose()` frees it (and a failure while assembling frees what was built so far).
  */
-export function createRunContainer(config: ResolvedConfig, registry: PluginRegistry, backendName: string, environment?: Environment | GymEnvFactory): RunContainer {
+export function createRunContainer(
+  config: ResolvedConfig,
+  registry: PluginRegistry,
+  backendName: string,
+  environment?: Environment | GymEnvFactory,
+): RunContainer {
   const container = new RunContainer({ defaultScope: 'Singleton' });
-  freeingOnFailure(() => bindRun(container, config, registry, backendName, environment), () => container.dispose());
+  freeingOnFailure(
+    () => bindRun(container, config, registry, backendName, environment),
+    () => container.dispose(),
+  );
   return container;
 }
 
 /** The bindings of {@link createRunContainer}. */
-function bindRun(container: RunContainer, config: ResolvedConfig, registry: PluginRegistry, backendName: string, environment: Environment | GymEnvFactory | undefined): void {
+function bindRun(
+  container: RunContainer,
+  config: ResolvedConfig,
+  registry: PluginRegistry,
+  backendName: string,
+  environment: Environment | GymEnvFactory | undefined,
+): void {
   const resolver = resolverOf(container);
   const contribution = <S extends SectionName>(section: S) => {
     const c = registry.section(section).get(config[section].name);
@@ -83,14 +97,18 @@ function bindRun(container: RunContainer, config: ResolvedConfig, registry: Plug
     container.bind(TOKENS.EvaluationEnvironment).toConstantValue(created);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
   }
-  container.bind(TOKENS.ForwardEstimator).toDynamicValue(() => {
-    // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
-    // (obsDim, nActions), so this is the P_F the sampler and the exact evaluator use
-    const gym = container.get(TOKENS.GymEnvFactory);
-    return container.get(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
-  }).onActivation(container.teardown.owns('the forward estimator'));
+  container
+    .bind(TOKENS.ForwardEstimator)
+    .toDynamicValue(() => {
+      // the policy network of every objective; on a GFlowNet environment the adapter's spaces are
+      // (obsDim, nActions), so this is the P_F the sampler and the exact evaluator use
+      const gym = container.get(TOKENS.GymEnvFactory);
+      return container.get(TOKENS.EstimatorFactory)({ role: 'forward', inputDim: boxSize(gym.observationSpace), outputDim: gym.actionSpace.n });
+    })
+    .onActivation(container.teardown.owns('the forward estimator'));
   if (!isGymEnvFactory(created)) bindSampling(container, config);
-  container.bind(TOKENS.Objective)
+  container
+    .bind(TOKENS.Objective)
     .toDynamicValue(() => contribution('objective').create(config.objective, resolver))
     .onActivation(container.teardown.owns(`objective '${config.objective.name}'`));
   container.bind(TOKENS.Trainer).to(Trainer);
@@ -111,10 +129,17 @@ function bindSampling(container: RunContainer, config: ResolvedConfig): void {
   );
   if (config.localSearch.share > 0) {
     // its own stream: turning local search on leaves the fresh samples unchanged
-    container.bind(TOKENS.LocalSearch).toDynamicValue(
-      () =>
-        new LocalSearch(container.get(TOKENS.Environment), container.get(TOKENS.Sampler), new Rng(config.seed + LOCAL_SEARCH_STREAM), localSearchOptions(config.localSearch)),
-    );
+    container
+      .bind(TOKENS.LocalSearch)
+      .toDynamicValue(
+        () =>
+          new LocalSearch(
+            container.get(TOKENS.Environment),
+            container.get(TOKENS.Sampler),
+            new Rng(config.seed + LOCAL_SEARCH_STREAM),
+            localSearchOptions(config.localSearch),
+          ),
+      );
   }
   const { replay } = config;
   if (replay.kind !== 'none') {
@@ -123,7 +148,8 @@ function bindSampling(container: RunContainer, config: ResolvedConfig): void {
       // replay draws from a stream of its own: turning replay on leaves the sampler's stream (and
       // so the first, all-fresh batch) unchanged
       const rng = new Rng(config.seed + REPLAY_STREAM);
-      if (replay.kind === 'terminal') return new TerminalBuffer(env, container.get(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
+      if (replay.kind === 'terminal')
+        return new TerminalBuffer(env, container.get(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
       const draw = replay.kind === 'prioritized' ? { kind: 'prioritized' as const, exponent: replay.priorityExponent } : { kind: 'uniform' as const };
       return new TrajectoryBuffer({ capacity: replay.capacity, maxSteps: env.maxTrajectoryLength, stateDim: env.stateDim, draw }, rng);
     });

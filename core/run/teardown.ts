@@ -111,7 +111,8 @@ export function suppressedErrors(error: unknown): readonly Error[] {
 /** Throws when a teardown failed: its one failure itself, several as an `AggregateError`. */
 export function throwIfFailed(failures: readonly Error[]): void {
   if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `freeing the run's resources failed ${failures.length} times: ${failures.map((f) => f.message).join('; ')}`);
+  if (failures.length > 1)
+    throw new AggregateError(failures, `freeing the run's resources failed ${failures.length} times: ${failures.map((f) => f.message).join('; ')}`);
 }
 
 /** The failures of `teardown`, including its own throw (a teardown that throws instead of reporting). */

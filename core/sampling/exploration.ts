@@ -12,7 +12,10 @@ export const EXPLORATION_SCHEMA = Defaulted(
       // no default: it defaults to epsilon, which a schema default cannot say
       epsilonFinal: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'ε after the decay (default: epsilon)' })),
       /** Iterations of the linear decay; 0 = ε stays at `epsilon`. */
-      epsilonDecayIterations: Defaulted(Type.Integer({ minimum: 0, description: 'iterations of the linear decay from epsilon to epsilonFinal; 0 = constant' }), 0),
+      epsilonDecayIterations: Defaulted(
+        Type.Integer({ minimum: 0, description: 'iterations of the linear decay from epsilon to epsilonFinal; 0 = constant' }),
+        0,
+      ),
       /** Logits are divided by this before the softmax. */
       temperature: Defaulted(Type.Number({ exclusiveMinimum: 0 }), 1),
     },

@@ -12,12 +12,24 @@ export const LOCAL_SEARCH_SCHEMA = Defaulted(
        * They are produced by chained rounds from the fresh trajectories (each round refines every
        * fresh trajectory once), the first round first.
        */
-      share: Defaulted(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'refined trajectories per iteration as a fraction of batchSize; 0 = no local search' }), 0),
+      share: Defaulted(
+        Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'refined trajectories per iteration as a fraction of batchSize; 0 = no local search' }),
+        0,
+      ),
       /** Steps to go back from x (exclusive with `backRatio`). */
       backSteps: Type.Optional(Type.Integer({ minimum: 1, description: 'steps to go back under P_B from each terminal state (exclusive with backRatio)' })),
       /** Fraction of x's backward path to go back, rounded up; used when `backSteps` is absent (default 0.5). */
-      backRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'fraction of the backward path to go back, rounded up (default 0.5 when backSteps is absent)' })),
-      acceptance: Defaulted(Type.Enum(['mh', 'greedy'], { description: 'Metropolis–Hastings on the reward with the proposal ratio, or greedy (accept iff R(x\') ≥ R(x))' }), 'mh'),
+      backRatio: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 1,
+          description: 'fraction of the backward path to go back, rounded up (default 0.5 when backSteps is absent)',
+        }),
+      ),
+      acceptance: Defaulted(
+        Type.Enum(['mh', 'greedy'], { description: "Metropolis–Hastings on the reward with the proposal ratio, or greedy (accept iff R(x') ≥ R(x))" }),
+        'mh',
+      ),
       /** `batch`: refined trajectories take their share of the training batch; `replay`: they go to the replay buffer instead. */
       into: Defaulted(Type.Enum(['batch', 'replay'], { description: 'refined trajectories join the training batch, or the replay buffer' }), 'batch'),
     },
@@ -61,14 +73,18 @@ export function localSearchProblems(config: LocalSearchConfig, batchSize: number
   if (config.share === 0) return [];
   const problems: string[] = [];
   if (config.backSteps !== undefined && config.backRatio !== undefined) {
-    problems.push(`field "localSearch.backRatio" = ${config.backRatio}: give either localSearch.backSteps (= ${config.backSteps}) or localSearch.backRatio, not both`);
+    problems.push(
+      `field "localSearch.backRatio" = ${config.backRatio}: give either localSearch.backSteps (= ${config.backSteps}) or localSearch.backRatio, not both`,
+    );
   }
   if (config.into === 'replay' && replay.kind === 'none') {
     problems.push('field "localSearch.into" = "replay": there is no replay buffer (replay.kind is "none"); set replay.kind or use "batch"');
   }
   const plan = localSearchPlan(config, batchSize, replayCount(replay, batchSize));
   if (plan.fresh < 1) {
-    problems.push(`field "localSearch.share" = ${config.share}: with batchSize ${batchSize} and replay.ratio ${replay.ratio} no fresh trajectory is left to refine`);
+    problems.push(
+      `field "localSearch.share" = ${config.share}: with batchSize ${batchSize} and replay.ratio ${replay.ratio} no fresh trajectory is left to refine`,
+    );
   }
   return problems;
 }

@@ -83,7 +83,8 @@ export class LocalSearch implements Checkpointable {
   ) {
     const o = options as Partial<{ backSteps: number; backRatio: number }>;
     if ((o.backSteps === undefined) === (o.backRatio === undefined)) throw new Error('local search: give exactly one of backSteps and backRatio');
-    if (o.backSteps !== undefined && !(Number.isInteger(o.backSteps) && o.backSteps >= 1)) throw new Error(`local search: backSteps = ${o.backSteps} must be an integer ≥ 1`);
+    if (o.backSteps !== undefined && !(Number.isInteger(o.backSteps) && o.backSteps >= 1))
+      throw new Error(`local search: backSteps = ${o.backSteps} must be an integer ≥ 1`);
     if (o.backRatio !== undefined && !(o.backRatio > 0 && o.backRatio <= 1)) throw new Error(`local search: backRatio = ${o.backRatio} must be in (0, 1]`);
     this.uniformBackward = new UniformBackwardPolicy(env);
   }

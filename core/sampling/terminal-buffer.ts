@@ -43,7 +43,8 @@ export class TerminalBuffer implements ReplayBuffer, Checkpointable {
     private readonly options: TerminalBufferOptions,
     private readonly rng: Rng,
   ) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) throw new Error(`TerminalBuffer: capacity must be a positive integer, got ${options.capacity}`);
+    if (!Number.isInteger(options.capacity) || options.capacity < 1)
+      throw new Error(`TerminalBuffer: capacity must be a positive integer, got ${options.capacity}`);
     this.capacity = options.capacity;
     this.d = env.stateDim;
     // one state per slot is small: allocate the whole capacity at once
@@ -90,7 +91,8 @@ export class TerminalBuffer implements ReplayBuffer, Checkpointable {
   loadState(state: StateRecord): void {
     const terminals = decodeArray(state.terminals as EncodedArray, 'int32', 'replay terminal states');
     const logRewards = decodeArray(state.logRewards as EncodedArray, 'float64', 'replay log-rewards');
-    if (terminals.length !== this.terminals.length || logRewards.length !== this.logRewards.length) throw new Error('checkpoint: terminal replay buffer size differs from capacity x stateDim (was the config changed?)');
+    if (terminals.length !== this.terminals.length || logRewards.length !== this.logRewards.length)
+      throw new Error('checkpoint: terminal replay buffer size differs from capacity x stateDim (was the config changed?)');
     this.terminals.set(terminals);
     this.logRewards.set(logRewards);
     this.count = Number(state.count);

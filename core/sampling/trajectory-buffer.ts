@@ -40,7 +40,8 @@ export class TrajectoryBuffer implements ReplayBuffer, Checkpointable {
     private readonly options: TrajectoryBufferOptions,
     private readonly rng: Rng,
   ) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) throw new Error(`TrajectoryBuffer: capacity must be a positive integer, got ${options.capacity}`);
+    if (!Number.isInteger(options.capacity) || options.capacity < 1)
+      throw new Error(`TrajectoryBuffer: capacity must be a positive integer, got ${options.capacity}`);
     this.capacity = options.capacity;
     this.T = options.maxSteps;
     this.d = options.stateDim;
@@ -97,9 +98,11 @@ export class TrajectoryBuffer implements ReplayBuffer, Checkpointable {
 
   loadState(state: StateRecord): void {
     const slots = Number(state.slots);
-    if (!(slots >= 1 && slots <= this.capacity)) throw new Error(`checkpoint: replay buffer state has ${slots} slots, capacity is ${this.capacity} (was the config changed?)`);
+    if (!(slots >= 1 && slots <= this.capacity))
+      throw new Error(`checkpoint: replay buffer state has ${slots} slots, capacity is ${this.capacity} (was the config changed?)`);
     const states = decodeArray(state.states as EncodedArray, 'int32', 'replay states');
-    if (states.length !== slots * (this.T + 1) * this.d) throw new Error('checkpoint: replay buffer states do not match maxSteps x stateDim (was the config changed?)');
+    if (states.length !== slots * (this.T + 1) * this.d)
+      throw new Error('checkpoint: replay buffer states do not match maxSteps x stateDim (was the config changed?)');
     this.states = states;
     this.actions = decodeArray(state.actions as EncodedArray, 'int32', 'replay actions');
     this.lengths = decodeArray(state.lengths as EncodedArray, 'int32', 'replay lengths');

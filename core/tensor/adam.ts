@@ -17,7 +17,12 @@ export interface ParamGroup {
 export class GroupedAdam implements Checkpointable {
   private readonly optimizers: Array<{ group: ParamGroup; opt: Float32Adam }>;
 
-  constructor(groups: readonly ParamGroup[], readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
+  constructor(
+    groups: readonly ParamGroup[],
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = 1e-8,
+  ) {
     this.optimizers = groups.map((group) => ({ group, opt: new Float32Adam(group.learningRate, beta1, beta2, epsilon) }));
   }
 
@@ -42,7 +47,11 @@ export class GroupedAdam implements Checkpointable {
   applyGradients(grads: tf.NamedTensorMap): void {
     for (const { group, opt } of this.optimizers) {
       const variables = group.variables.filter((v) => grads[v.name] !== undefined);
-      if (variables.length > 0) opt.applyGradients(variables, variables.map((v) => grads[v.name]!));
+      if (variables.length > 0)
+        opt.applyGradients(
+          variables,
+          variables.map((v) => grads[v.name]!),
+        );
     }
     tf.dispose(Object.values(grads));
   }

@@ -36,7 +36,8 @@ export function linearizeByAutodiff(net: Differentiable, x: tf.Tensor2D): Linear
     outputs,
     vjp,
     jvp: (tangents) => {
-      if (tangents.length !== variables.length) throw new Error(`linearisation: expected ${variables.length} tangents (one per variable), got ${tangents.length}`);
+      if (tangents.length !== variables.length)
+        throw new Error(`linearisation: expected ${variables.length} tangents (one per variable), got ${tangents.length}`);
       return tf.tidy(() => {
         const atZero = tf.zeros(outputs.shape) as tf.Tensor2D;
         return tf.grad((u: tf.Tensor) => tf.addN(vjp(u as tf.Tensor2D).map((g, i) => tf.sum(tf.mul(g, tangents[i]!)))) as tf.Scalar)(atZero) as tf.Tensor2D;

@@ -27,7 +27,8 @@ export const ENGINE_SCHEMA = Defaulted(
        */
       threads: Defaulted(
         Type.Union([Type.Integer({ minimum: 0 }), Type.Enum(['auto'])], {
-          description: 'threads of the engine: "auto" = 1 in training (fastest for its small matrices) and every core in exact evaluation; a number = that many for both, 0 = every core',
+          description:
+            'threads of the engine: "auto" = 1 in training (fastest for its small matrices) and every core in exact evaluation; a number = that many for both, 0 = every core',
         }),
         'auto',
       ),
@@ -101,7 +102,9 @@ export function startEngines(config: EngineConfig, engines: readonly Engine[]): 
     kernels = training?.kernels?.({ threads: engineThreads(config, 'training') });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([`field "engine.name" = ${JSON.stringify(config.name)}: ${training!.name} could not start (${why}); "backend" runs every pass on the tensor backend`]);
+    throw new ConfigError([
+      `field "engine.name" = ${JSON.stringify(config.name)}: ${training!.name} could not start (${why}); "backend" runs every pass on the tensor backend`,
+    ]);
   }
   return {
     kernels,

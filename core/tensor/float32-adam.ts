@@ -71,7 +71,9 @@ export class Float32Adam {
       const slot = this.slot(i, variable);
       const gradient = gradients[i]!;
       if (gradient.size !== slot.size || variable.size !== slot.size) {
-        throw new Error(`Adam: variable '${variable.name}' (${variable.size} values, gradient ${gradient.size}) does not fit its moment slot ${i} ('${slot.name}', ${slot.size} values)`);
+        throw new Error(
+          `Adam: variable '${variable.name}' (${variable.size} values, gradient ${gradient.size}) does not fit its moment slot ${i} ('${slot.name}', ${slot.size} values)`,
+        );
       }
       const gOffset = this.gradientBuffer(slot.size);
       if (!slot.holds || slot.holds.variable !== variable || slot.holds.dataId !== variable.dataId) {
@@ -109,7 +111,12 @@ export class Float32Adam {
     const scalar = (name: string, x: number): SavedTensor => ({ name, shape: [], values: encodeArray(Float32Array.of(x)) });
     const moments = (key: 'm' | 'v'): SavedTensor[] =>
       this.slots.map((s) => ({ name: `${s.name}/${key}`, shape: [...s.shape], values: encodeArray(this.workspace.view(s[key], s.size).slice()) }));
-    return { iterations: this.iterations, accBetas: [scalar('accBeta1', this.accBeta1), scalar('accBeta2', this.accBeta2)], firstMoments: moments('m'), secondMoments: moments('v') };
+    return {
+      iterations: this.iterations,
+      accBetas: [scalar('accBeta1', this.accBeta1), scalar('accBeta2', this.accBeta2)],
+      firstMoments: moments('m'),
+      secondMoments: moments('v'),
+    };
   }
 
   /** Restores {@link saveState}'s output; `owner` names the optimiser in errors. */
@@ -118,7 +125,8 @@ export class Float32Adam {
     const second = state.secondMoments as SavedTensor[];
     const betas = state.accBetas as SavedTensor[];
     if (!Array.isArray(first) || !Array.isArray(second) || first.length !== second.length) throw new Error(`checkpoint: ${owner} has malformed Adam moments`);
-    if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`checkpoint: ${owner} must hold 2 β accumulators, got ${Array.isArray(betas) ? betas.length : 'none'}`);
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new Error(`checkpoint: ${owner} must hold 2 β accumulators, got ${Array.isArray(betas) ? betas.length : 'none'}`);
     const [acc1, acc2] = betas.map((b, k) => {
       const values = decodeArray(b.values, 'float32', `${owner} β accumulator ${k + 1}`);
       if (values.length !== 1) throw new Error(`checkpoint: ${owner} β accumulator ${k + 1} must be a scalar, got ${values.length} values`);
@@ -128,7 +136,8 @@ export class Float32Adam {
       const m = decodeArray(s.values, 'float32', `${owner} (first moments) '${s.name}'`);
       const v = decodeArray(second[i]!.values, 'float32', `${owner} (second moments) '${second[i]!.name}'`);
       const size = s.shape.reduce((a, b) => a * b, 1);
-      if (m.length !== size || v.length !== size) throw new Error(`checkpoint: ${owner} moment slot ${i} ('${s.name}') holds ${m.length} and ${v.length} values for shape [${s.shape}]`);
+      if (m.length !== size || v.length !== size)
+        throw new Error(`checkpoint: ${owner} moment slot ${i} ('${s.name}') holds ${m.length} and ${v.length} values for shape [${s.shape}]`);
       return { name: s.name.replace(/\/m$/, ''), shape: [...s.shape], m, v };
     });
     const previous = this.slots.splice(0);

@@ -36,7 +36,13 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
     const kept = { inputs, inputsT, derivatives, weightsT, outputs: h };
     return kept;
   });
-  const all = [...cache.inputs.slice(1), ...cache.inputsT, ...cache.weightsT, ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined), cache.outputs];
+  const all = [
+    ...cache.inputs.slice(1),
+    ...cache.inputsT,
+    ...cache.weightsT,
+    ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined),
+    cache.outputs,
+  ];
   return {
     outputs: cache.outputs,
     gram: denseOutputGram(layers, cache),

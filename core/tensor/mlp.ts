@@ -28,7 +28,12 @@ export class Mlp implements Estimator {
    * @param kernels optional engine of the whole network's passes (`apply`, `predict`), e.g. native
    *   code (config field `kernels`); without it every pass runs on the tensor backend
    */
-  constructor(readonly shape: MlpShape, rng: Rng, name: string, kernels?: DenseChainKernels) {
+  constructor(
+    readonly shape: MlpShape,
+    rng: Rng,
+    name: string,
+    kernels?: DenseChainKernels,
+  ) {
     const dims = [shape.inputDim, ...shape.hidden, shape.outputDim];
     this.layers = [];
     for (let i = 0; i + 1 < dims.length; i++) {
@@ -73,7 +78,12 @@ export class Mlp implements Estimator {
     if (this.layers.length < 2) throw new Error('an MLP without hidden layers has no trunk to share');
     const head = new Dense(this.layers[this.layers.length - 2]!.outDim, outputDim, 'linear', rng, `${role}/head`);
     return sharedTrunkEstimator(
-      { inputDim: this.inputDim, trunkApply: (x) => this.trunkApply(x), trunkPredict: (x) => this.trunkPredict(x), trunkVariables: () => this.layers.slice(0, -1).flatMap((l) => l.variables) },
+      {
+        inputDim: this.inputDim,
+        trunkApply: (x) => this.trunkApply(x),
+        trunkPredict: (x) => this.trunkPredict(x),
+        trunkVariables: () => this.layers.slice(0, -1).flatMap((l) => l.variables),
+      },
       head,
       outputDim,
     );
@@ -87,7 +97,13 @@ export class Mlp implements Estimator {
   /** The layers' current parameters as host arrays (for an inference accelerator). */
   denseChain(): DenseChainValues {
     return {
-      layers: this.layers.map((l) => ({ inDim: l.inDim, outDim: l.outDim, activation: l.activation, weight: l.weight.dataSync() as Float32Array, bias: l.bias.dataSync() as Float32Array })),
+      layers: this.layers.map((l) => ({
+        inDim: l.inDim,
+        outDim: l.outDim,
+        activation: l.activation,
+        weight: l.weight.dataSync() as Float32Array,
+        bias: l.bias.dataSync() as Float32Array,
+      })),
     };
   }
 

@@ -35,7 +35,13 @@ export class TokenEmbedding {
     name: string,
   ) {
     const table = (rows: number, label: string): tf.Variable<tf.Rank.R2> =>
-      ownedVariable(tf.tensor2d(Float32Array.from({ length: rows * width }, () => rng.normal()), [rows, width]), `${name}/${label}`);
+      ownedVariable(
+        tf.tensor2d(
+          Float32Array.from({ length: rows * width }, () => rng.normal()),
+          [rows, width],
+        ),
+        `${name}/${label}`,
+      );
     this.token = table(layout.vocabulary, 'token');
     this.empty = table(1, 'empty');
     this.position = table(layout.positions, 'position');

@@ -47,7 +47,13 @@ export class TransformerBlock {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.attentionNorm.variables, ...this.attention.variables, ...this.feedForwardNorm.variables, ...this.hidden.variables, ...this.output.variables];
+    return [
+      ...this.attentionNorm.variables,
+      ...this.attention.variables,
+      ...this.feedForwardNorm.variables,
+      ...this.hidden.variables,
+      ...this.output.variables,
+    ];
   }
 
   dispose(): void {

@@ -115,7 +115,11 @@ export class Transformer implements Estimator {
    */
   withSharedTrunk(outputDim: number, rng: Rng, role: string): Estimator {
     const head = new Dense(this.trunkDim, outputDim, 'linear', rng, `${role}/readout`);
-    return sharedTrunkEstimator({ inputDim: this.inputDim, trunkApply: (x) => this.trunkApply(x), trunkPredict: (x) => this.trunkPredict(x), trunkVariables: () => this.trunkVariables }, head, outputDim);
+    return sharedTrunkEstimator(
+      { inputDim: this.inputDim, trunkApply: (x) => this.trunkApply(x), trunkPredict: (x) => this.trunkPredict(x), trunkVariables: () => this.trunkVariables },
+      head,
+      outputDim,
+    );
   }
 
   /**
@@ -144,7 +148,9 @@ export class Transformer implements Estimator {
 
   private trunk(x: tf.Tensor2D, block: (b: TransformerBlock, h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
     if (x.shape[1] !== this.inputDim) {
-      throw new Error(`transformer: observations have ${x.shape[1]} columns, the token layout ${this.shape.layout.positions} positions x ${this.shape.layout.vocabulary} symbols = ${this.inputDim}`);
+      throw new Error(
+        `transformer: observations have ${x.shape[1]} columns, the token layout ${this.shape.layout.positions} positions x ${this.shape.layout.vocabulary} symbols = ${this.inputDim}`,
+      );
     }
     const batch = x.shape[0];
     // the wasm transpose of the attention fails on empty tensors; no rows, no tokens to mix

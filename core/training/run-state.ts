@@ -46,7 +46,8 @@ function objectiveParts(objective: AnyObjective): ObjectiveStateParts | string {
   }
 }
 
-const saveAll = (parts: Readonly<Record<string, Checkpointable>> = {}): StateRecord => Object.fromEntries(Object.entries(parts).map(([k, c]) => [k, c.saveState()]));
+const saveAll = (parts: Readonly<Record<string, Checkpointable>> = {}): StateRecord =>
+  Object.fromEntries(Object.entries(parts).map(([k, c]) => [k, c.saveState()]));
 
 /** Snapshots a run after `iterations` completed iterations (call between iterations). */
 export function captureRunState(run: RunServices, backend: string): CheckpointDocument {
@@ -128,7 +129,9 @@ export function parseCheckpoint(text: string, source: string): CheckpointDocumen
     throw new Error(`checkpoint ${source} is not valid JSON (a partial write?): ${(err as Error).message}`);
   }
   if (doc?.format !== CHECKPOINT_FORMAT) throw new Error(`${source} is not a gflownet-ts checkpoint`);
-  if (doc.version !== CHECKPOINT_VERSION) throw new Error(`checkpoint ${source} has version ${doc.version}; this gflownet-ts reads version ${CHECKPOINT_VERSION}`);
-  if (!doc.config || !doc.forward || !doc.state || typeof doc.iterations !== 'number') throw new Error(`checkpoint ${source} is incomplete (config, forward, state and iterations are required)`);
+  if (doc.version !== CHECKPOINT_VERSION)
+    throw new Error(`checkpoint ${source} has version ${doc.version}; this gflownet-ts reads version ${CHECKPOINT_VERSION}`);
+  if (!doc.config || !doc.forward || !doc.state || typeof doc.iterations !== 'number')
+    throw new Error(`checkpoint ${source} is incomplete (config, forward, state and iterations are required)`);
   return doc as CheckpointDocument;
 }

@@ -122,7 +122,8 @@ export class Trainer implements TrainingLoop {
           if (!Number.isFinite(v)) throw new Error(`objective '${objective.name}' produced ${k} = ${v} at iteration ${n}`);
         }
         const broken = firstNonFiniteVariable(this.trainedVariables());
-        if (broken !== undefined) throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
+        if (broken !== undefined)
+          throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
         iteration = n;
         this.counters = { iterations: n, trajectoriesSeen, stepsSeen };
         bus.iteration$.next({
@@ -137,7 +138,12 @@ export class Trainer implements TrainingLoop {
         // let timers (progress redraws, signal handlers, a page's rendering) run between iterations
         await yieldToEventLoop();
       }
-      const finished: RunFinished = { iterations: iteration, elapsedMs: performance.now() - start, evaluationMs, ...(lastEvaluation ? { lastEvaluation } : {}) };
+      const finished: RunFinished = {
+        iterations: iteration,
+        elapsedMs: performance.now() - start,
+        evaluationMs,
+        ...(lastEvaluation ? { lastEvaluation } : {}),
+      };
       bus.runFinished$.next(finished);
       return finished;
     } catch (err) {
@@ -193,7 +199,10 @@ export class Trainer implements TrainingLoop {
    * search, the fresh share shrinks by the refined trajectories (into `batch`), which follow the
    * fresh ones round by round; with `into: replay` they are returned for the buffer instead.
    */
-  private composeBatch(completed: number, objective: Objective): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
+  private composeBatch(
+    completed: number,
+    objective: Objective,
+  ): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
     const { config, replay, sampler, localSearch } = this;
     if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
     const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
@@ -207,7 +216,13 @@ export class Trainer implements TrainingLoop {
     if (localSearch && plan && plan.refined > 0) {
       const rounds = localSearch.refine(fresh, plan.rounds, objective.backwardPolicy?.());
       const all = rounds.map((r) => r.trajectories).reduce((a, b) => concatTrajectories(a, b));
-      refined = all.nTraj === plan.refined ? all : selectTrajectories(all, Array.from({ length: plan.refined }, (_, k) => k));
+      refined =
+        all.nTraj === plan.refined
+          ? all
+          : selectTrajectories(
+              all,
+              Array.from({ length: plan.refined }, (_, k) => k),
+            );
       let accepted = 0;
       for (const r of rounds) for (const a of r.accepted) accepted += a;
       refineMetrics.localSearchAcceptance = accepted / (rounds.length * fresh.nTraj);

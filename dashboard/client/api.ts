@@ -7,7 +7,11 @@ export type { BenchDetails };
 
 /** URL of a file under the dashboard's root, from path pieces ('' pieces are dropped). */
 export function fileUrl(...pieces: string[]): string {
-  const segments = pieces.filter((p) => p !== '').join('/').split('/').filter((s) => s !== '' && s !== '.');
+  const segments = pieces
+    .filter((p) => p !== '')
+    .join('/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   return `/files/${segments.map(encodeURIComponent).join('/')}`;
 }
 
@@ -18,7 +22,11 @@ export async function getJson<T>(url: string): Promise<T> {
 }
 
 /** An element with attributes and children (strings become text, never HTML). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);

@@ -36,7 +36,10 @@ export async function renderBenchPage(container: HTMLElement, id: string): Promi
       const objective = row.querySelector('td')?.textContent?.trim() ?? '';
       const runs = details.runs[env]?.[objective] ?? [];
       const cell = el('td');
-      if (runs.length > 0) cell.append(el('a', { href: `#/?select=${runs.map(encodeURIComponent).join(',')}`, class: 'bench-runs' }, `${runs.length} run${runs.length > 1 ? 's' : ''}`));
+      if (runs.length > 0)
+        cell.append(
+          el('a', { href: `#/?select=${runs.map(encodeURIComponent).join(',')}`, class: 'bench-runs' }, `${runs.length} run${runs.length > 1 ? 's' : ''}`),
+        );
       row.append(cell);
     }
   }

@@ -55,7 +55,15 @@ export class MetricChart {
 
   async update(rows: readonly ChartRow[]): Promise<void> {
     const { view } = await this.embedded;
-    await view.change('points', vega.changeset().remove(() => true).insert(rows)).runAsync();
+    await view
+      .change(
+        'points',
+        vega
+          .changeset()
+          .remove(() => true)
+          .insert(rows),
+      )
+      .runAsync();
     this.element.dataset.points = String(rows.length);
     this.element.dataset.maxX = String(rows.reduce((m, r) => Math.max(m, r.x), 0));
   }

@@ -1,7 +1,8 @@
 import type { RunSummary } from '../run-summary.js';
 import { el } from './api.js';
 
-const fmt = (v: number | undefined, digits = 3): string => (v === undefined || !Number.isFinite(v) ? '' : Number.isInteger(v) ? String(v) : v.toPrecision(digits));
+const fmt = (v: number | undefined, digits = 3): string =>
+  v === undefined || !Number.isFinite(v) ? '' : Number.isInteger(v) ? String(v) : v.toPrecision(digits);
 
 function age(ms: number): string {
   const s = Math.max(0, (Date.now() - ms) / 1000);
@@ -11,7 +12,24 @@ function age(ms: number): string {
   return `${Math.round(s / 86400)} d ago`;
 }
 
-const COLUMNS = ['', 'run', 'status', 'env', 'objective', 'backward', 'seed', 'iteration', 'loss', 'TV', 'JSD', '|log Ẑ − log Z|', 'modes', 'reward ratio', 'it/s', 'updated'];
+const COLUMNS = [
+  '',
+  'run',
+  'status',
+  'env',
+  'objective',
+  'backward',
+  'seed',
+  'iteration',
+  'loss',
+  'TV',
+  'JSD',
+  '|log Ẑ − log Z|',
+  'modes',
+  'reward ratio',
+  'it/s',
+  'updated',
+];
 
 /**
  * The run list: one row per run with its status, config summary and latest metrics, and a check
@@ -24,10 +42,28 @@ export function runTable(runs: readonly RunSummary[], selected: ReadonlySet<stri
     box.checked = selected.has(r.id);
     box.addEventListener('change', () => onToggle(r.id, box.checked));
     const m = r.latest;
-    const progress = r.iteration === undefined ? '' : `${r.iteration}${r.totalIterations !== undefined && r.totalIterations < 1e9 ? ` / ${r.totalIterations}` : ''}`;
+    const progress =
+      r.iteration === undefined ? '' : `${r.iteration}${r.totalIterations !== undefined && r.totalIterations < 1e9 ? ` / ${r.totalIterations}` : ''}`;
     const status = el('span', { class: `status status-${r.status}`, ...(r.error ? { title: r.error } : {}) }, r.status);
     const modes = m.modesFound === undefined ? '' : `${m.modesFound}${m.modesTotal !== undefined ? ` / ${m.modesTotal}` : ''}`;
-    const cells = [box, r.id, status, r.env ?? '', r.objective ?? '', r.backward ?? '', fmt(r.seed), progress, fmt(m.loss), fmt(m.tv), fmt(m.jsd), fmt(m.logZError), modes, fmt(m.rewardRatio), fmt(r.itPerSec, 3), r.updatedMs ? age(r.updatedMs) : ''];
+    const cells = [
+      box,
+      r.id,
+      status,
+      r.env ?? '',
+      r.objective ?? '',
+      r.backward ?? '',
+      fmt(r.seed),
+      progress,
+      fmt(m.loss),
+      fmt(m.tv),
+      fmt(m.jsd),
+      fmt(m.logZError),
+      modes,
+      fmt(m.rewardRatio),
+      fmt(r.itPerSec, 3),
+      r.updatedMs ? age(r.updatedMs) : '',
+    ];
     return el('tr', { 'data-run': r.id, class: selected.has(r.id) ? 'selected' : '' }, ...cells.map((c) => el('td', {}, c)));
   });
   return el('table', { class: 'runs' }, el('thead', {}, head), el('tbody', {}, ...rows));

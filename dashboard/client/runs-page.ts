@@ -79,7 +79,14 @@ export class RunsPage {
     );
     this.benchBox.replaceChildren(
       ...(listing.benches.length > 0
-        ? [el('section', {}, el('h2', {}, 'Benchmarks'), el('ul', {}, ...listing.benches.map((b) => el('li', {}, el('a', { href: `#/bench?id=${encodeURIComponent(b.id)}` }, b.name)))))]
+        ? [
+            el(
+              'section',
+              {},
+              el('h2', {}, 'Benchmarks'),
+              el('ul', {}, ...listing.benches.map((b) => el('li', {}, el('a', { href: `#/bench?id=${encodeURIComponent(b.id)}` }, b.name)))),
+            ),
+          ]
         : []),
     );
     // a selected run that appeared since (a run just started) is followed now
@@ -97,7 +104,9 @@ export class RunsPage {
   private selectionChanged(): void {
     this.saveAddress();
     const colours = runColours(this.selected);
-    this.legend.replaceChildren(...this.selected.map((r) => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${colours.get(r)}` }), r || '.')));
+    this.legend.replaceChildren(
+      ...this.selected.map((r) => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${colours.get(r)}` }), r || '.')),
+    );
     this.views.setRuns(this.selected);
     this.rebuildCharts();
     this.follow();
@@ -130,7 +139,10 @@ export class RunsPage {
     this.charts.clear();
     this.chartKeys = this.metricKeys();
     this.chartsBox.replaceChildren();
-    if (this.chartKeys.length === 0) this.chartsBox.append(el('p', {}, this.selected.length === 0 ? 'Tick runs in the list to plot their curves.' : 'Waiting for the first lines of the selected runs…'));
+    if (this.chartKeys.length === 0)
+      this.chartsBox.append(
+        el('p', {}, this.selected.length === 0 ? 'Tick runs in the list to plot their curves.' : 'Waiting for the first lines of the selected runs…'),
+      );
     for (const key of this.chartKeys) {
       const box = el('div', { class: 'chart', 'data-metric': key });
       this.chartsBox.append(box);

@@ -21,7 +21,13 @@ export class ViewsPanel {
   private loading = Promise.resolve();
 
   constructor() {
-    this.element = el('section', { id: 'views' }, el('h2', {}, 'Environment view'), el('div', { class: 'view-controls' }, this.picker, this.slider, this.label), this.canvas);
+    this.element = el(
+      'section',
+      { id: 'views' },
+      el('h2', {}, 'Environment view'),
+      el('div', { class: 'view-controls' }, this.picker, this.slider, this.label),
+      this.canvas,
+    );
     this.picker.addEventListener('change', () => this.setRun(this.picker.value));
     this.slider.addEventListener('input', () => this.show(this.iterations[Number(this.slider.value)]));
   }
@@ -76,7 +82,8 @@ export class ViewsPanel {
       .then(async () => {
         let file = await this.fetchView(run, wanted);
         // the newest view is replaced when the next evaluation comes: fall back to the ones kept before it
-        for (let k = this.iterations.indexOf(wanted) - 1; !file && k >= 0 && k >= this.iterations.length - 4; k--) file = await this.fetchView(run, this.iterations[k]!);
+        for (let k = this.iterations.indexOf(wanted) - 1; !file && k >= 0 && k >= this.iterations.length - 4; k--)
+          file = await this.fetchView(run, this.iterations[k]!);
         if (!file || this.shown !== key) return;
         this.chart?.finalize();
         this.chart = await renderView(this.canvas, file.view);

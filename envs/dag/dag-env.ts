@@ -80,7 +80,8 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
     const out = states.slice();
     for (let r = 0; r < n; r++) {
       const a = actions[r]!;
-      if (!Number.isInteger(a) || a < 0 || a >= d2) throw new Error(`dag.step: action ${a} in row ${r} is not an edge i·d + j < ${d2} (exit is handled by the sampler)`);
+      if (!Number.isInteger(a) || a < 0 || a >= d2)
+        throw new Error(`dag.step: action ${a} in row ${r} is not an edge i·d + j < ${d2} (exit is handled by the sampler)`);
       const i = Math.floor(a / d);
       const j = a % d;
       if (out[r * d2 + a]) throw new Error(`dag.step: edge ${i}→${j} is already present in row ${r}`);
@@ -151,7 +152,8 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
     const out = new Float64Array(n);
     for (let r = 0; r < n; r++) {
       const a = actions[r]!;
-      if (!Number.isInteger(a) || a < 0 || a >= d2 || states[r * d2 + a]) throw new Error(`dag.logRewardDelta: action ${a} in row ${r} does not add an absent edge`);
+      if (!Number.isInteger(a) || a < 0 || a >= d2 || states[r * d2 + a])
+        throw new Error(`dag.logRewardDelta: action ${a} in row ${r} does not add an absent edge`);
       out[r] = this.bge.addEdgeDelta(states, Math.floor(a / d), a % d, r * d2);
     }
     return out;
@@ -165,7 +167,6 @@ export class DagEnv implements Environment, GuideProvider, WithSampleMetrics, Wi
   isInitial(states: Int32Array): Uint8Array {
     return rowsEqual(states, this.s0);
   }
-
 
   /**
    * Against the data-generating graph, when known: `expectedShd` (structural Hamming distance,

@@ -23,7 +23,9 @@ export class EnumerableDagEnv extends DagEnv implements Enumerable, WithExactMet
 
   constructor(options: DagEnvOptions) {
     if (!(options.d <= MAX_ENUMERABLE_NODES)) {
-      throw new Error(`dag: exact enumeration (the Enumerable capability) supports d ≤ ${MAX_ENUMERABLE_NODES}, got d = ${options.d}; use DagEnv (createDagEnv) for larger graphs`);
+      throw new Error(
+        `dag: exact enumeration (the Enumerable capability) supports d ≤ ${MAX_ENUMERABLE_NODES}, got d = ${options.d}; use DagEnv (createDagEnv) for larger graphs`,
+      );
     }
     super(options);
     this.nStates = DAG_COUNTS[this.d]!;
@@ -80,7 +82,8 @@ export class EnumerableDagEnv extends DagEnv implements Enumerable, WithExactMet
    * (length nStates), as a row-major d x d matrix (the diagonal is 0).
    */
   edgeMarginals(distribution: Float64Array): Float64Array {
-    if (distribution.length !== this.nStates) throw new Error(`dag.edgeMarginals: distribution has ${distribution.length} entries, expected nStates = ${this.nStates}`);
+    if (distribution.length !== this.nStates)
+      throw new Error(`dag.edgeMarginals: distribution has ${distribution.length} entries, expected nStates = ${this.nStates}`);
     const d2 = this.stateDim;
     const { states } = this.all;
     const out = new Float64Array(d2);

@@ -37,5 +37,11 @@ export function createDagTask(options: DagTaskOptions, files: FileAccess): DagEn
     source = synthetic;
     trueAdjacency = synthetic.trueAdjacency;
   }
-  return createDagEnv({ d: source.d, data: source.data, nSamples: source.nSamples, guideLogRewardThreshold: options.guideLogRewardThreshold, ...(trueAdjacency ? { trueAdjacency } : {}) });
+  return createDagEnv({
+    d: source.d,
+    data: source.data,
+    nSamples: source.nSamples,
+    guideLogRewardThreshold: options.guideLogRewardThreshold,
+    ...(trueAdjacency ? { trueAdjacency } : {}),
+  });
 }

@@ -45,7 +45,8 @@ export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayou
     for (let i = 0; i < n; i++) {
       const a = actions[i]!;
       const k = this.filled(states, i);
-      if (!Number.isInteger(a) || a < 0 || a >= this.nbase) throw new Error(`${this.name}.step: action ${a} in row ${i} is not a symbol in [0, ${this.nbase}) (exit is handled by the sampler)`);
+      if (!Number.isInteger(a) || a < 0 || a >= this.nbase)
+        throw new Error(`${this.name}.step: action ${a} in row ${i} is not a symbol in [0, ${this.nbase}) (exit is handled by the sampler)`);
       if (k === this.ndim) throw new Error(`${this.name}.step: row ${i} is already full`);
       out[i * this.ndim + k] = a;
     }
@@ -57,7 +58,8 @@ export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayou
     const out = states.slice();
     for (let i = 0; i < n; i++) {
       const k = this.filled(states, i);
-      if (k === 0 || states[i * this.ndim + k - 1] !== actions[i]) throw new Error(`${this.name}.backwardStep: action ${actions[i]} does not remove the last symbol of row ${i}`);
+      if (k === 0 || states[i * this.ndim + k - 1] !== actions[i])
+        throw new Error(`${this.name}.backwardStep: action ${actions[i]} does not remove the last symbol of row ${i}`);
       out[i * this.ndim + k - 1] = -1;
     }
     return out;

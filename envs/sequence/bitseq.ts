@@ -30,7 +30,18 @@ export interface BitSeqOptions {
 }
 
 /** Defaults: with n = 8, 64 of the 256 sequences are modes and R falls by e per bit away from them. */
-export const BITSEQ_DEFAULTS: BitSeqOptions = { ndim: 8, alpha: 1, codebook: 'groups', groups: 4, modesPerGroup: 16, nModes: 60, wordBits: 1, variant: 'insert', modeRadius: 0, seed: 0 };
+export const BITSEQ_DEFAULTS: BitSeqOptions = {
+  ndim: 8,
+  alpha: 1,
+  codebook: 'groups',
+  groups: 4,
+  modesPerGroup: 16,
+  nModes: 60,
+  wordBits: 1,
+  variant: 'insert',
+  modeRadius: 0,
+  seed: 0,
+};
 
 /**
  * The `groups` codebook (the paper code's convention): with step = floor((2^n − groups·modesPerGroup) /
@@ -41,7 +52,9 @@ export const BITSEQ_DEFAULTS: BitSeqOptions = { ndim: 8, alpha: 1, codebook: 'gr
 export function bitSeqCodebook(ndim: number, groups: number, modesPerGroup: number): Int32Array {
   const size = 2 ** ndim;
   if (groups * modesPerGroup > size) {
-    throw new Error(`bitseq: groups·modesPerGroup = ${groups}·${modesPerGroup} = ${groups * modesPerGroup} modes do not fit the 2^${ndim} = ${size} sequences; lower groups or modesPerGroup, or raise ndim`);
+    throw new Error(
+      `bitseq: groups·modesPerGroup = ${groups}·${modesPerGroup} = ${groups * modesPerGroup} modes do not fit the 2^${ndim} = ${size} sequences; lower groups or modesPerGroup, or raise ndim`,
+    );
   }
   const step = Math.floor((size - groups * modesPerGroup) / (groups + 1));
   const modes = new Set<number>();
@@ -65,7 +78,8 @@ export class BitSeqTask implements RowSequenceReward {
     const int = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
     if (!int(ndim, 1)) throw new Error(`bitseq: ndim must be an integer >= 1, got ${ndim}`);
     if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new Error(`bitseq: alpha must be a finite number >= 0, got ${alpha}`);
-    if (!int(wordBits, 1) || wordBits > 16 || ndim % wordBits !== 0) throw new Error(`bitseq: wordBits must be an integer in [1, 16] dividing ndim ${ndim}, got ${wordBits}`);
+    if (!int(wordBits, 1) || wordBits > 16 || ndim % wordBits !== 0)
+      throw new Error(`bitseq: wordBits must be an integer in [1, 16] dividing ndim ${ndim}, got ${wordBits}`);
     if (!(modeRadius >= 0)) throw new Error(`bitseq: modeRadius must be >= 0, got ${modeRadius}`);
     this.positions = ndim / wordBits;
     this.nbase = 2 ** wordBits;
@@ -78,7 +92,15 @@ export class BitSeqTask implements RowSequenceReward {
       if (!int(modesPerGroup, 1)) throw new Error(`bitseq: modesPerGroup must be an integer >= 1, got ${modesPerGroup}`);
       const book = bitSeqCodebook(ndim, groups, modesPerGroup);
       this.modeBits = new Uint8Array(book.length * ndim);
-      book.forEach((v, m) => this.modeBits.set(symbolsToBits(Array.from({ length: ndim }, (_, b) => (v >>> (ndim - 1 - b)) & 1), 1), m * ndim));
+      book.forEach((v, m) =>
+        this.modeBits.set(
+          symbolsToBits(
+            Array.from({ length: ndim }, (_, b) => (v >>> (ndim - 1 - b)) & 1),
+            1,
+          ),
+          m * ndim,
+        ),
+      );
     }
   }
 

@@ -44,7 +44,9 @@ export function readVerifiedFile(spec: DataFileSpec, files: FileAccess, path: st
   }
   const found = bytesToHex(sha256(bytes));
   if (found !== spec.sha256) {
-    throw new Error(`data file ${spec.file} at ${path}: expected sha256 ${spec.sha256}, found ${found} (the content is corrupted or a different version); ${fix}`);
+    throw new Error(
+      `data file ${spec.file} at ${path}: expected sha256 ${spec.sha256}, found ${found} (the content is corrupted or a different version); ${fix}`,
+    );
   }
   return bytes;
 }

@@ -64,7 +64,11 @@ export class SequenceReplayGuide implements Guide {
       const idx = Int32Array.from(fallback);
       const sub = selectRows(states, ndim, idx);
       const lp = readValues(() =>
-        takenLogProbs(this.forward.predict(tf.tensor2d(this.env.encode(sub), [idx.length, this.env.obsDim])), this.env.forwardMask(sub), selectRows(actions, 1, idx)),
+        takenLogProbs(
+          this.forward.predict(tf.tensor2d(this.env.encode(sub), [idx.length, this.env.obsDim])),
+          this.env.forwardMask(sub),
+          selectRows(actions, 1, idx),
+        ),
       );
       idx.forEach((r, k) => (out[r] = lp[k]!));
     }

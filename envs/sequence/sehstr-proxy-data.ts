@@ -4,9 +4,17 @@ import { parseTreeEnsemble, TreeEnsembleProxy } from './seh-proxy.js';
 import { type FileAccess, tableOf } from '../../core/base/file-access.js';
 
 /** The boosted-tree sEH proxy (100 trees over 6 positions × 18 blocks; see envs/data/README.md). */
-export const SEHSTR_MODEL: DataFileSpec = { file: 'sehstr.gbtr.json', bytes: 227611, sha256: '99064743af5f6917697a408d106472ce6c0b046ad950c25bc16621cc18e7fa0b' };
+export const SEHSTR_MODEL: DataFileSpec = {
+  file: 'sehstr.gbtr.json',
+  bytes: 227611,
+  sha256: '99064743af5f6917697a408d106472ce6c0b046ad950c25bc16621cc18e7fa0b',
+};
 /** Names and SMILES of the 18 building blocks. */
-export const SEHSTR_BLOCKS: DataFileSpec = { file: 'sehstr.blocks.json', bytes: 1068, sha256: 'ea866ee94d8e56a91d72e5dafe10dd7cc00cfcbc7d1bd040224c14507d513776' };
+export const SEHSTR_BLOCKS: DataFileSpec = {
+  file: 'sehstr.blocks.json',
+  bytes: 1068,
+  sha256: 'ea866ee94d8e56a91d72e5dafe10dd7cc00cfcbc7d1bd040224c14507d513776',
+};
 
 /** The characters naming the 18 blocks, in block order. */
 export const SEHSTR_ALPHABET = '0123456789abcdefgh';

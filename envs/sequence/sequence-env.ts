@@ -106,7 +106,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     const exit = this.nActions - 1;
     for (let i = 0; i < n; i++) {
       const a = actions[i]!;
-      if (!Number.isInteger(a) || a < 0 || a >= exit) throw new Error(`${this.name}.step: action ${a} in row ${i} is not an insertion in [0, ${exit}) (exit is handled by the sampler)`);
+      if (!Number.isInteger(a) || a < 0 || a >= exit)
+        throw new Error(`${this.name}.step: action ${a} in row ${i} is not an insertion in [0, ${exit}) (exit is handled by the sampler)`);
       const symbol = Math.floor(a / d);
       const k = i * d + (a - symbol * d);
       if (out[k] !== -1) throw new Error(`${this.name}.step: position ${a - symbol * d} is already filled (symbol ${out[k]}) in row ${i}`);
@@ -167,7 +168,6 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     return rowsEqual(states, this.s0);
   }
 
-
   encode(states: Int32Array): Float32Array {
     return encodeSequences(this.name, states, this.ndim, this.nbase);
   }
@@ -187,7 +187,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
       let idx = 0;
       for (let p = 0; p < d; p++) {
         const v = states[i * d + p]!;
-        if (v < 0 || v >= this.nbase) throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${v}); only full sequences terminate`);
+        if (v < 0 || v >= this.nbase)
+          throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${v}); only full sequences terminate`);
         idx = idx * this.nbase + v;
       }
       out[i] = idx;
@@ -202,7 +203,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     const out = new Int32Array(indices.length * d);
     for (let i = 0; i < indices.length; i++) {
       const idx = indices[i]!;
-      if (!Number.isInteger(idx) || idx < 0 || idx >= this.nSequences) throw new Error(`${this.name}: sequence index ${idx} is outside [0, ${this.nSequences})`);
+      if (!Number.isInteger(idx) || idx < 0 || idx >= this.nSequences)
+        throw new Error(`${this.name}: sequence index ${idx} is outside [0, ${this.nSequences})`);
       let rest = idx;
       for (let p = d - 1; p >= 0; p--) {
         out[i * d + p] = rest % this.nbase;
@@ -220,7 +222,9 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const row = states.subarray(i * d, i * d + d);
-        for (let p = 0; p < d; p++) if (row[p]! < 0 || row[p]! >= this.nbase) throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${row[p]}); only full sequences terminate`);
+        for (let p = 0; p < d; p++)
+          if (row[p]! < 0 || row[p]! >= this.nbase)
+            throw new Error(`${this.name}: row ${i} is not a full sequence (position ${p} holds ${row[p]}); only full sequences terminate`);
         out[i] = reward.logRewardOfSequence(row);
       }
       return out;
@@ -233,7 +237,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   /** Sequence indices exist only while nbase^ndim fits 32 bits (exact evaluation sizes). */
   private requireIndices(): void {
-    if (this.nSequences > 2 ** 31 - 1) throw new Error(`${this.name}: nbase^ndim = ${this.nbase}^${this.ndim} sequences do not fit 32-bit indices (only exact evaluation needs them)`);
+    if (this.nSequences > 2 ** 31 - 1)
+      throw new Error(`${this.name}: nbase^ndim = ${this.nbase}^${this.ndim} sequences do not fit 32-bit indices (only exact evaluation needs them)`);
   }
 
   /** log R of every full sequence, by base-nbase index (computed once). */
@@ -273,7 +278,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
       let code = 0;
       for (let p = 0; p < d; p++) {
         const v = states[i * d + p]!;
-        if (v < -1 || v >= this.nbase) throw new Error(`${this.name}.stateIndex: value ${v} at position ${p} of row ${i} is not −1 or a symbol in [0, ${this.nbase})`);
+        if (v < -1 || v >= this.nbase)
+          throw new Error(`${this.name}.stateIndex: value ${v} at position ${p} of row ${i} is not −1 or a symbol in [0, ${this.nbase})`);
         code = code * radix + v + 1;
       }
       out[i] = rank[code]!;
@@ -322,7 +328,9 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
   private stateOrder(): StateOrder {
     if (!this.order) {
       if (this.nStates > MAX_ENUMERABLE_STATES) {
-        throw new Error(`${this.name}: (nbase+1)^ndim = ${this.nStates} states are too many to enumerate for exact evaluation (limit ${MAX_ENUMERABLE_STATES})`);
+        throw new Error(
+          `${this.name}: (nbase+1)^ndim = ${this.nStates} states are too many to enumerate for exact evaluation (limit ${MAX_ENUMERABLE_STATES})`,
+        );
       }
       this.order = buildStateOrder(this.ndim, this.nbase);
     }

@@ -6,7 +6,11 @@ import { SequenceEnv, type SequenceReward } from './sequence-env.js';
 /** The binding scores of all 4^8 DNA 8-mers (see envs/data/README.md). */
 export const TFBIND8_SCORES = float32FileSpec('tfbind8.y.f32', 4 ** 8, '17319284d6cc6725a6396280ba29e1918ba508943a4759927c08426ddd80391a');
 /** The 328 mode sequences of the paper's TFbind8 task. */
-export const TFBIND8_MODES: DataFileSpec = { file: 'tfbind8.modes.json', bytes: 2266, sha256: 'dac677df3681629edd366fa878c0340eecc40c3403ded05d22f6e2e0ce502da5' };
+export const TFBIND8_MODES: DataFileSpec = {
+  file: 'tfbind8.modes.json',
+  bytes: 2266,
+  sha256: 'dac677df3681629edd366fa878c0340eecc40c3403ded05d22f6e2e0ce502da5',
+};
 
 /** Options of {@link createTfBind8}. */
 export interface TfBind8Options {

@@ -42,9 +42,16 @@ export function bestSequencesView(task: SequenceTask, source: ViewSource): Table
     else distinct.set(key, { row: i, count: 1 });
   }
   const entries = [...distinct.entries()];
-  const rows = selectRows(samples, d, entries.map(([, { row }]) => row));
+  const rows = selectRows(
+    samples,
+    d,
+    entries.map(([, { row }]) => row),
+  );
   const logR = task.logReward(rows);
-  const order = entries.map((_, k) => k).sort((a, b) => logR[b]! - logR[a]! || (entries[a]![0] < entries[b]![0] ? -1 : 1)).slice(0, BEST_SEQUENCES_SHOWN);
+  const order = entries
+    .map((_, k) => k)
+    .sort((a, b) => logR[b]! - logR[a]! || (entries[a]![0] < entries[b]![0] ? -1 : 1))
+    .slice(0, BEST_SEQUENCES_SHOWN);
   const pT = source.terminating;
   const logZ = pT ? task.logPartition() : 0;
   const best = selectRows(rows, d, order);
@@ -53,11 +60,6 @@ export function bestSequencesView(task: SequenceTask, source: ViewSource): Table
     kind: 'table',
     title: `Best of ${distinct.size} distinct sequences among ${n} samples`,
     columns: ['sequence', 'log R', 'times drawn', ...(pT ? ['P_T(x)', 'R(x)/Z'] : [])],
-    rows: order.map((k, j) => [
-      entries[k]![0],
-      logR[k]!,
-      entries[k]![1].count,
-      ...(pT ? [pT[stateIdx![j]!]!, Math.exp(logR[k]! - logZ)] : []),
-    ]),
+    rows: order.map((k, j) => [entries[k]![0], logR[k]!, entries[k]![1].count, ...(pT ? [pT[stateIdx![j]!]!, Math.exp(logR[k]! - logZ)] : [])]),
   };
 }

@@ -21,7 +21,8 @@ const element = <T extends HTMLElement>(id: string): T => document.getElementByI
 const statusLine = element<HTMLDivElement>('status');
 const show = (): void => {
   const tv = status.tv === undefined ? '—' : status.tv.toFixed(4);
-  statusLine.textContent = status.error ?? `backend ${status.backend ?? '…'} · iteration ${status.iteration}/${iterations} · TV ${tv}${status.done ? ' · done' : ''}`;
+  statusLine.textContent =
+    status.error ?? `backend ${status.backend ?? '…'} · iteration ${status.iteration}/${iterations} · TV ${tv}${status.done ? ' · done' : ''}`;
 };
 
 async function main(): Promise<void> {

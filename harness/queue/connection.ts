@@ -30,7 +30,8 @@ export function validateRedisUrl(url: string): void {
   } catch {
     throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: not a URL; ${form}`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: scheme "${u.protocol.replace(/:$/, '')}" is not supported; ${form}`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: scheme "${u.protocol.replace(/:$/, '')}" is not supported; ${form}`);
   if (!u.hostname) throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: no host; ${form}`);
   const db = u.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: database "${db}" is not a number; ${form}`);

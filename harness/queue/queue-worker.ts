@@ -80,12 +80,15 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     // publications go one after another, in order: a later one never overtakes an earlier one
     let published = Promise.resolve();
     const publish = (): void => {
-      published = published.then(() => store.save(jobId, spec.dir, shared)).catch((err: Error) => log(`[worker ${name}] ${job.data.id}: publishing its files failed: ${err.message}`));
+      published = published
+        .then(() => store.save(jobId, spec.dir, shared))
+        .catch((err: Error) => log(`[worker ${name}] ${job.data.id}: publishing its files failed: ${err.message}`));
     };
     const outcome = await runs.launch(spec, {
       signal: stopping.signal,
       ...(resume ? { resume: true } : {}),
-      progress: (fraction, iterations) => void job.updateProgress({ fraction, ...(iterations !== undefined ? { iterations } : {}) } satisfies RunJobProgress).catch(() => {}),
+      progress: (fraction, iterations) =>
+        void job.updateProgress({ fraction, ...(iterations !== undefined ? { iterations } : {}) } satisfies RunJobProgress).catch(() => {}),
       checkpoint: publish,
     });
     if (stopping.signal.aborted) return new Promise<never>(() => {}); // left to lapse and be taken over

@@ -58,7 +58,8 @@ export class RunFileStore {
     const stored = await this.redis.hgetall(this.key(jobId));
     const dir = stored[DIR_FIELD];
     if (dir !== undefined) {
-      if (!existsSync(dir)) throw new Error(`the files of job ${jobId} are in ${dir}, a shared folder this machine does not see (mount it at the same path here)`);
+      if (!existsSync(dir))
+        throw new Error(`the files of job ${jobId} are in ${dir}, a shared folder this machine does not see (mount it at the same path here)`);
       const files = RUN_FILES.filter((f) => existsSync(join(dir, f)));
       if (dir !== runDir) {
         mkdirSync(runDir, { recursive: true });

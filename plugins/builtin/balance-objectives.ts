@@ -30,7 +30,13 @@ export const dbContribution = defineContribution({
   }),
   create: (options, resolve) =>
     withIntrinsicReward(
-      new DetailedBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      new DetailedBalance(
+        resolve.get(TOKENS.Environment),
+        resolve.get(TOKENS.ForwardEstimator),
+        makeBackwardPolicy(options.backward, resolve),
+        stateFlow(resolve),
+        options,
+      ),
       options.intrinsic,
       resolve,
     ),
@@ -43,13 +49,22 @@ export const subtbContribution = defineContribution({
     backward: backwardPolicyOption,
     lr,
     lambda: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'geometric weight λ^(length−1) of sub-trajectories' }), 0.99),
-    weighting: Defaulted(Type.Enum(SUBTB_WEIGHTINGS, { description: 'geometric within each trajectory; tb = full trajectories only; db = single steps only' }), 'geometric'),
+    weighting: Defaulted(
+      Type.Enum(SUBTB_WEIGHTINGS, { description: 'geometric within each trajectory; tb = full trajectories only; db = single steps only' }),
+      'geometric',
+    ),
     logRewardClip,
     intrinsic: intrinsicOption,
   }),
   create: (options, resolve) =>
     withIntrinsicReward(
-      new SubTrajectoryBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), stateFlow(resolve), options),
+      new SubTrajectoryBalance(
+        resolve.get(TOKENS.Environment),
+        resolve.get(TOKENS.ForwardEstimator),
+        makeBackwardPolicy(options.backward, resolve),
+        stateFlow(resolve),
+        options,
+      ),
       options.intrinsic,
       resolve,
     ),

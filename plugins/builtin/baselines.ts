@@ -31,16 +31,26 @@ const gammaOption = Type.Optional(
   Type.Number({
     minimum: 0,
     maximum: 1,
-    description: 'discount γ (default: 0.99 on classic environments; 1 on GFlowNet environments, whose only reward is log R(x) at exit — discounting would favour short trajectories)',
+    description:
+      'discount γ (default: 0.99 on classic environments; 1 on GFlowNet environments, whose only reward is log R(x) at exit — discounting would favour short trajectories)',
   }),
 );
 
 /** What both baselines need from the container: environment, policy (the forward estimator), a value network, a random stream. */
-function baselineParts(resolve: Resolver, value: Resolved<typeof valueNetOption>, stream: number): { env: GymEnvFactory; policy: Estimator; value: Estimator; rng: Rng; seed: number; gamma: number } {
+function baselineParts(
+  resolve: Resolver,
+  value: Resolved<typeof valueNetOption>,
+  stream: number,
+): { env: GymEnvFactory; policy: Estimator; value: Estimator; rng: Rng; seed: number; gamma: number } {
   const config = resolve.get(TOKENS.Config);
   const env = resolve.get(TOKENS.GymEnvFactory);
   const policy = resolve.get(TOKENS.ForwardEstimator);
-  const valueNet = resolve.get(TOKENS.EstimatorFactory)({ role: 'value', inputDim: boxSize(env.observationSpace), outputDim: 1, overrides: { hidden: value.hidden, activation: value.activation } });
+  const valueNet = resolve.get(TOKENS.EstimatorFactory)({
+    role: 'value',
+    inputDim: boxSize(env.observationSpace),
+    outputDim: 1,
+    overrides: { hidden: value.hidden, activation: value.activation },
+  });
   return { env, policy, value: valueNet, rng: new Rng(config.seed + stream), seed: config.seed, gamma: env.gflownet ? 1 : 0.99 };
 }
 
@@ -49,7 +59,8 @@ const BASELINE_TRAITS: ObjectiveTraits = { collectsOwnExperience: true, onPolicy
 
 export const ppoContribution = defineObjective({
   name: 'ppo',
-  description: 'PPO (clipped surrogate, GAE, minibatch epochs), Stable-Baselines3 defaults; collects its own experience (classic environments, or GFlowNet ones through the Gym adapter with reward log R at exit)',
+  description:
+    'PPO (clipped surrogate, GAE, minibatch epochs), Stable-Baselines3 defaults; collects its own experience (classic environments, or GFlowNet ones through the Gym adapter with reward log R at exit)',
   schema: Type.Object({
     lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of policy and value networks' }), 3e-4),
     nSteps: Defaulted(Type.Integer({ minimum: 1, description: 'steps per environment copy per iteration' }), 2048),

@@ -2,7 +2,15 @@ import type { FileAccess } from '../../core/base/file-access.js';
 import type { Plugin } from '../../core/plugin/plugin.js';
 import { dbContribution, subtbContribution } from './balance-objectives.js';
 import { ppoContribution, reinforceContribution } from './baselines.js';
-import { bitseqContribution, cartpoleContribution, dagContribution, hypergridContribution, qm9strContribution, sehstrContribution, tfbind8Contribution } from './envs.js';
+import {
+  bitseqContribution,
+  cartpoleContribution,
+  dagContribution,
+  hypergridContribution,
+  qm9strContribution,
+  sehstrContribution,
+  tfbind8Contribution,
+} from './envs.js';
 import { mlpContribution, transformerContribution } from './estimators.js';
 import { mdbContribution } from './mdb-objective.js';
 import { fmContribution, tbContribution } from './objectives.js';

@@ -30,16 +30,24 @@ export const hypergridContribution = defineContribution({
  * its shipped data read through `files`.
  */
 const sequenceTask =
-  (name: string, description: string, paperExponent: number, create: (options: { exponent: number; files: FileAccess }) => Environment) => (files: FileAccess) =>
+  (name: string, description: string, paperExponent: number, create: (options: { exponent: number; files: FileAccess }) => Environment) =>
+  (files: FileAccess) =>
     defineContribution({
       name,
       description,
-      schema: Type.Object({ exponent: Defaulted(Type.Number({ exclusiveMinimum: 0, description: `reward exponent β (the paper uses ${paperExponent})` }), paperExponent) }),
+      schema: Type.Object({
+        exponent: Defaulted(Type.Number({ exclusiveMinimum: 0, description: `reward exponent β (the paper uses ${paperExponent})` }), paperExponent),
+      }),
       create: (options) => create({ exponent: options.exponent, files }),
     });
 
 /** TFbind8. */
-export const tfbind8Contribution = sequenceTask('tfbind8', 'DNA 8-mers (4 symbols) inserted anywhere; R = max(binding score, 1e-3)^exponent · 10 / max; 328 modes', 3, createTfBind8);
+export const tfbind8Contribution = sequenceTask(
+  'tfbind8',
+  'DNA 8-mers (4 symbols) inserted anywhere; R = max(binding score, 1e-3)^exponent · 10 / max; 328 modes',
+  3,
+  createTfBind8,
+);
 
 /** qm9str. */
 export const qm9strContribution = sequenceTask(
@@ -53,10 +61,14 @@ export const qm9strContribution = sequenceTask(
 export const sehstrContribution = (files: FileAccess) =>
   defineContribution({
     name: 'sehstr',
-    description: 'strings of 6 of 18 molecular building blocks inserted anywhere; R = max(sEH proxy, 1e-3)^exponent · 10 / max; 34,013 modes; evaluated by sampling',
+    description:
+      'strings of 6 of 18 molecular building blocks inserted anywhere; R = max(sEH proxy, 1e-3)^exponent · 10 / max; 34,013 modes; evaluated by sampling',
     schema: Type.Object({
       exponent: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'reward exponent β (the papers use 6)' }), 6),
-      testPerSource: Defaulted(Type.Integer({ minimum: 1, description: 'test-set strings drawn from R/Z, and as many uniformly (log p̂ vs log R correlations)' }), 128),
+      testPerSource: Defaulted(
+        Type.Integer({ minimum: 1, description: 'test-set strings drawn from R/Z, and as many uniformly (log p̂ vs log R correlations)' }),
+        128,
+      ),
     }),
     create: (options) => createSehStr({ exponent: options.exponent, testPerSource: options.testPerSource, files }),
   });
@@ -66,28 +78,48 @@ export const bitseqContribution = defineContribution({
   description: 'synthetic bit sequences built from k-bit words, inserted anywhere or appended; log R = −alpha · Hamming distance to the nearest mode',
   schema: Type.Object({
     ndim: Defaulted(
-      Type.Integer({ minimum: 1, description: 'sequence length n in bits (exact evaluation enumerates (2^k+1)^(n/k) states; evaluation.mode auto switches to sampled above evaluation.exactMaxStates)' }),
+      Type.Integer({
+        minimum: 1,
+        description:
+          'sequence length n in bits (exact evaluation enumerates (2^k+1)^(n/k) states; evaluation.mode auto switches to sampled above evaluation.exactMaxStates)',
+      }),
       BITSEQ_DEFAULTS.ndim,
     ),
-    alpha: Defaulted(Type.Number({ minimum: 0, description: 'log-reward lost per bit of distance to the nearest mode (β/n for R = exp(−β·d/n))' }), BITSEQ_DEFAULTS.alpha),
+    alpha: Defaulted(
+      Type.Number({ minimum: 0, description: 'log-reward lost per bit of distance to the nearest mode (β/n for R = exp(−β·d/n))' }),
+      BITSEQ_DEFAULTS.alpha,
+    ),
     codebook: Defaulted(
       Type.Enum(['groups', 'words'], {
-        description: 'groups: evenly spaced runs of integers (ndim ≤ 30); words: nModes concatenations of the 8-bit words 00000000, 11111111, 11110000, 00001111, 00111100 (Malkin et al. 2022)',
+        description:
+          'groups: evenly spaced runs of integers (ndim ≤ 30); words: nModes concatenations of the 8-bit words 00000000, 11111111, 11110000, 00001111, 00111100 (Malkin et al. 2022)',
       }),
       BITSEQ_DEFAULTS.codebook,
     ),
     groups: Defaulted(Type.Integer({ minimum: 1, description: 'groups codebook: groups of consecutive mode integers' }), BITSEQ_DEFAULTS.groups),
-    modesPerGroup: Defaulted(Type.Integer({ minimum: 1, description: 'groups codebook: modes per group (groups·modesPerGroup ≤ 2^ndim)' }), BITSEQ_DEFAULTS.modesPerGroup),
+    modesPerGroup: Defaulted(
+      Type.Integer({ minimum: 1, description: 'groups codebook: modes per group (groups·modesPerGroup ≤ 2^ndim)' }),
+      BITSEQ_DEFAULTS.modesPerGroup,
+    ),
     nModes: Defaulted(Type.Integer({ minimum: 1, description: 'words codebook: number of modes' }), BITSEQ_DEFAULTS.nModes),
     wordBits: Defaulted(Type.Integer({ minimum: 1, maximum: 16, description: 'bits per action k (nbase = 2^k); must divide ndim' }), BITSEQ_DEFAULTS.wordBits),
     variant: Defaulted(Type.Enum(['insert', 'append'], { description: 'insert: fill any empty position; append: left to right' }), BITSEQ_DEFAULTS.variant),
-    modeRadius: Defaulted(Type.Number({ minimum: 0, description: 'a mode counts as found by a sample within this many bits δ (sampled evaluation)' }), BITSEQ_DEFAULTS.modeRadius),
+    modeRadius: Defaulted(
+      Type.Number({ minimum: 0, description: 'a mode counts as found by a sample within this many bits δ (sampled evaluation)' }),
+      BITSEQ_DEFAULTS.modeRadius,
+    ),
     seed: Defaulted(Type.Integer({ minimum: 0, description: 'seed of the words codebook and of the test set' }), BITSEQ_DEFAULTS.seed),
   }),
   validate: ({ ndim, codebook, groups, modesPerGroup, wordBits }) => [
     ...(ndim % wordBits !== 0 ? [{ field: 'wordBits', value: wordBits, reason: `must divide ndim = ${ndim}` }] : []),
     ...(codebook === 'groups' && groups * modesPerGroup > 2 ** ndim
-      ? [{ field: 'modesPerGroup', value: modesPerGroup, reason: `groups·modesPerGroup = ${groups * modesPerGroup} modes do not fit the 2^ndim = ${2 ** ndim} sequences; lower groups or modesPerGroup, or raise ndim` }]
+      ? [
+          {
+            field: 'modesPerGroup',
+            value: modesPerGroup,
+            reason: `groups·modesPerGroup = ${groups * modesPerGroup} modes do not fit the 2^ndim = ${2 ** ndim} sequences; lower groups or modesPerGroup, or raise ndim`,
+          },
+        ]
       : []),
   ],
   create: (options) => createBitSeq(options),
@@ -97,21 +129,29 @@ export const bitseqContribution = defineContribution({
 export const dagContribution = (files: FileAccess) =>
   defineContribution({
     name: 'dag',
-    description: 'Bayesian-network structure learning: add edges to a DAG over d variables; log R = BGe(G | data) − BGe(empty graph); synthetic linear-Gaussian data from a seed, or a CSV file',
+    description:
+      'Bayesian-network structure learning: add edges to a DAG over d variables; log R = BGe(G | data) − BGe(empty graph); synthetic linear-Gaussian data from a seed, or a CSV file',
     schema: Type.Object({
       d: Defaulted(
         Type.Integer({
           minimum: 2,
           maximum: 30,
-          description: 'number of variables (exact evaluation only for d ≤ 5: 29,281 DAGs at d = 5; sampled evaluation reports expected SHD and edge AUROC against the generating graph)',
+          description:
+            'number of variables (exact evaluation only for d ≤ 5: 29,281 DAGs at d = 5; sampled evaluation reports expected SHD and edge AUROC against the generating graph)',
         }),
         5,
       ),
-      seed: Defaulted(Type.Integer({ minimum: 0, description: 'seed of the synthetic data: Erdős–Rényi graph with d edges expected, N(0,1) weights, samples' }), 0),
+      seed: Defaulted(
+        Type.Integer({ minimum: 0, description: 'seed of the synthetic data: Erdős–Rényi graph with d edges expected, N(0,1) weights, samples' }),
+        0,
+      ),
       samples: Defaulted(Type.Integer({ minimum: 1, description: 'number of synthetic samples (unused with csv)' }), 100),
       noiseStd: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'noise standard deviation of the synthetic data (unused with csv)' }), 0.1),
       csv: Type.Optional(
-        Type.String({ minLength: 1, description: 'CSV file of observations, one column per variable, header optional; replaces the synthetic data; its column count must equal d' }),
+        Type.String({
+          minLength: 1,
+          description: 'CSV file of observations, one column per variable, header optional; replaces the synthetic data; its column count must equal d',
+        }),
       ),
       guideLogRewardThreshold: Defaulted(Type.Number({ description: 'RL-G guide: exit logit capped at log 1e-5 in graphs whose log R is below this' }), 0),
     }),

@@ -22,7 +22,8 @@ const mlpSchema = Type.Object({
   activation: Defaulted(Type.Enum(ACTIVATIONS, { description: 'activation of the hidden layers' }), 'relu'),
   exitHead: Defaulted(
     Type.Enum(EXIT_HEADS, {
-      description: "P_F's exit action (the last): 'softmax' = one logit among all actions; 'sigmoid' = P(exit) = σ(z_exit), the other actions share 1 − P(exit) by a softmax (DAG-GFlowNet's policy; see docs/dag-mdb.md)",
+      description:
+        "P_F's exit action (the last): 'softmax' = one logit among all actions; 'sigmoid' = P(exit) = σ(z_exit), the other actions share 1 − P(exit) by a softmax (DAG-GFlowNet's policy; see docs/dag-mdb.md)",
     }),
     'softmax',
   ),
@@ -72,12 +73,17 @@ const TRANSFORMER_OVERRIDABLE = ['layers', 'heads', 'width', 'ffWidth'] as const
  */
 export const transformerContribution = defineContribution({
   name: 'transformer',
-  description: 'Transformer encoder over the tokens of a sequence observation (token + position embeddings, pre-LN multi-head self-attention blocks, linear readout)',
+  description:
+    'Transformer encoder over the tokens of a sequence observation (token + position embeddings, pre-LN multi-head self-attention blocks, linear readout)',
   schema: transformerSchema,
   validate: (o, { environment }) => [
-    ...(o.width % o.heads === 0 ? [] : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
+    ...(o.width % o.heads === 0
+      ? []
+      : [{ field: 'width', value: o.width, reason: `must be a multiple of heads = ${o.heads} (each head reads width / heads columns)` }]),
     // the environment, once the preflight built it, must read as tokens
-    ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment) ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }] : []),
+    ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment)
+      ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }]
+      : []),
   ],
   create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
@@ -86,7 +92,9 @@ export const transformerContribution = defineContribution({
       const o: TransformerOptions = { ...options };
       for (const key of TRANSFORMER_OVERRIDABLE) if (overrides?.[key] !== undefined) o[key] = overrides[key] as number;
       if (inputDim !== layout.positions * layout.vocabulary) {
-        throw new Error(`estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`);
+        throw new Error(
+          `estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`,
+        );
       }
       const tokens = layout.positions * layout.vocabulary;
       if (o.readout === 'position' && outputDim !== tokens && outputDim !== tokens + 1) {
@@ -95,7 +103,20 @@ export const transformerContribution = defineContribution({
         );
       }
       if (o.width % o.heads !== 0) throw new Error(`estimator 'transformer' (${role}): width ${o.width} must be a multiple of heads ${o.heads}`);
-      return new Transformer({ layout, outputDim, layers: o.layers, heads: o.heads, width: o.width, ffWidth: o.ffWidth ?? 4 * o.width, activation: o.activation, readout: o.readout }, rng, role);
+      return new Transformer(
+        {
+          layout,
+          outputDim,
+          layers: o.layers,
+          heads: o.heads,
+          width: o.width,
+          ffWidth: o.ffWidth ?? 4 * o.width,
+          activation: o.activation,
+          readout: o.readout,
+        },
+        rng,
+        role,
+      );
     };
   },
 });

@@ -4,7 +4,8 @@ import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 
 export const evaluatorSubscriber: SubscriberContribution = {
   name: 'evaluator',
-  description: 'every evaluation.every iterations, at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
+  description:
+    'every evaluation.every iterations, at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
   attach: (resolve) => {
     const config = resolve.get(TOKENS.Config);
     // classic environments (CartPole) have no evaluation
@@ -16,7 +17,13 @@ export const evaluatorSubscriber: SubscriberContribution = {
       resolve.get(TOKENS.EvaluationEnvironment),
       resolve.get(TOKENS.ForwardEstimator),
       resolve.get(TOKENS.Objective),
-      { ...config.evaluation, totalIterations: config.iterations, seed: config.seed, trainingRewardsNoisy: config.rewardNoise !== undefined, ...(engine ? { engine } : {}) },
+      {
+        ...config.evaluation,
+        totalIterations: config.iterations,
+        seed: config.seed,
+        trainingRewardsNoisy: config.rewardNoise !== undefined,
+        ...(engine ? { engine } : {}),
+      },
       resolve.get(TOKENS.Checkpoints),
     );
   },

@@ -16,7 +16,8 @@ const MDB_STREAM = 0x3c6ef373;
  */
 export const mdbContribution = defineObjective({
   name: 'mdb',
-  description: 'modified detailed balance (DAG-GFlowNet) for environments where every state can terminate: transitions from a replay buffer, a target network for log P_F(s_f|s\'), uniform P_B, no flow network',
+  description:
+    "modified detailed balance (DAG-GFlowNet) for environments where every state can terminate: transitions from a replay buffer, a target network for log P_F(s_f|s'), uniform P_B, no flow network",
   schema: Type.Object({
     lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'Adam learning rate of P_F (published: 1e-5)' }), 1e-5),
     loss: Defaulted(Type.Enum(MDB_LOSSES, { description: 'huber (published) or squared residuals' }), 'huber'),
@@ -24,15 +25,23 @@ export const mdbContribution = defineObjective({
     transitionBatch: Defaulted(Type.Integer({ minimum: 1, description: 'transitions per gradient step' }), 32),
     updatesPerIteration: Defaulted(Type.Integer({ minimum: 1, description: 'gradient steps per iteration once the buffer is prefilled' }), 1),
     replayCapacity: Defaulted(Type.Integer({ minimum: 1, description: 'transitions kept (oldest overwritten first)' }), 100000),
-    prefill: Defaulted(Type.Integer({ minimum: 1, description: 'transitions stored before the first gradient step (published: 1,000 iterations of 8 environments)' }), 8000),
+    prefill: Defaulted(
+      Type.Integer({ minimum: 1, description: 'transitions stored before the first gradient step (published: 1,000 iterations of 8 environments)' }),
+      8000,
+    ),
     targetEvery: Defaulted(Type.Integer({ minimum: 1, description: 'gradient steps between target-network updates' }), 1000),
-    targetTau: Defaulted(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'target ← τ·P_F + (1 − τ)·target at each update: 1 = hard copy (published), < 1 = Polyak' }), 1),
+    targetTau: Defaulted(
+      Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'target ← τ·P_F + (1 − τ)·target at each update: 1 = hard copy (published), < 1 = Polyak' }),
+      1,
+    ),
   }),
   // its transitions are its own replay: the trainer's trajectory replay would mix replayed
   // trajectories into what it stores as fresh experience
   traits: () => ({ keepsOwnReplay: true }),
   validate: ({ transitionBatch, replayCapacity, prefill }) => [
-    ...(prefill > replayCapacity ? [{ field: 'prefill', value: prefill, reason: `exceeds replayCapacity = ${replayCapacity}: training would never start` }] : []),
+    ...(prefill > replayCapacity
+      ? [{ field: 'prefill', value: prefill, reason: `exceeds replayCapacity = ${replayCapacity}: training would never start` }]
+      : []),
     ...(transitionBatch > replayCapacity ? [{ field: 'transitionBatch', value: transitionBatch, reason: `exceeds replayCapacity = ${replayCapacity}` }] : []),
   ],
   create: (options, resolve) => {

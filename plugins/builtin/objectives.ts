@@ -13,7 +13,8 @@ export const commonObjectiveOptions = {
   lrZ: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'learning rate of log Z' }), 0.1),
   logZInit: Defaulted(
     Type.Union([Type.Number(), Type.Enum(['auto'])], {
-      description: 'initial log Z: a number, or "auto" = the log-mean-exp of log R − log P_F + log P_B over the first batch under the untrained policy, set before the first step',
+      description:
+        'initial log Z: a number, or "auto" = the log-mean-exp of log R − log P_F + log P_B over the first batch under the untrained policy, set before the first step',
     }),
     'auto',
   ),
@@ -39,7 +40,7 @@ export const tbContribution = defineContribution({
 /** Flow matching; it has no backward policy and no log Z (the flows are the model). */
 export const fmContribution = defineContribution({
   name: 'fm',
-  description: 'flow matching: the forward network outputs log edge flows log F(s → s\'), P_F ∝ F (small discrete environments)',
+  description: "flow matching: the forward network outputs log edge flows log F(s → s'), P_F ∝ F (small discrete environments)",
   schema: Type.Object({
     lr: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'learning rate of the edge-flow network' }), 1e-3),
     logRewardClip: Defaulted(Type.Number({ description: 'log R is clipped below at this value in training' }), -12),

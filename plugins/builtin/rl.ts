@@ -12,10 +12,13 @@ import { commonObjectiveOptions } from './objectives.js';
 /** The paper's objective family: RL-U / RL-B / RL-G by `backward`, RL-T by `optimizer: "trpo"`. */
 export const rlContribution = defineObjective({
   name: 'rl',
-  description: 'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T; evaluator subeb = Sub-EB-U / Sub-EB-B',
+  description:
+    'policy-gradient GFlowNet training: backward uniform = RL-U, coupled = RL-B, guided = RL-G; optimizer trpo = RL-T; evaluator subeb = Sub-EB-U / Sub-EB-B',
   schema: Type.Object({
     backward: Defaulted(
-      Type.Enum(['uniform', 'coupled', 'guided'], { description: 'P_B: uniform (RL-U), learned coupled to P_F (RL-B), learned towards the environment guide (RL-G)' }),
+      Type.Enum(['uniform', 'coupled', 'guided'], {
+        description: 'P_B: uniform (RL-U), learned coupled to P_F (RL-B), learned towards the environment guide (RL-G)',
+      }),
       'uniform',
     ),
     optimizer: Defaulted(Type.Enum(['adam', 'trpo'], { description: 'forward policy update; trpo = RL-T' }), 'adam'),
@@ -27,19 +30,25 @@ export const rlContribution = defineObjective({
     entropyBonus: Defaulted(Type.Number({ minimum: 0, description: 'α of an entropy bonus −α·Σ_t H(P_F(·|s_t))/N on the forward loss; 0 = none' }), 0),
     entropyDecayIterations: Defaulted(Type.Integer({ minimum: 0, description: 'iterations over which α decays linearly to 0; 0 = constant' }), 0),
     importanceWeights: Defaulted(
-      Type.Boolean({ description: "reweight each trajectory by P_F(τ)/q(τ), q = the sampler's ε / temperature behaviour, so that sampler exploration is allowed" }),
+      Type.Boolean({
+        description: "reweight each trajectory by P_F(τ)/q(τ), q = the sampler's ε / temperature behaviour, so that sampler exploration is allowed",
+      }),
       false,
     ),
     evaluator: Defaulted(
       Type.Enum(RL_EVALUATORS, {
-        description: 'how V is learned: td = cost-to-go regression (the paper); subeb = subtrajectory evaluation balance (Sub-EB; with backward coupled, P_B is trained on the same residuals)',
+        description:
+          'how V is learned: td = cost-to-go regression (the paper); subeb = subtrajectory evaluation balance (Sub-EB; with backward coupled, P_B is trained on the same residuals)',
       }),
       'td',
     ),
     subebLambda: Defaulted(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Sub-EB: λ of the geometric-within sub-trajectory weights' }), 0.9),
     guideReplayCapacity: Defaulted(Type.Integer({ minimum: 1, description: 'RL-G on sequences: terminal sequences kept by the guide' }), 100000),
     value: Defaulted(
-      Type.Object({ hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'value network hidden widths' }), [256, 256]) }, { additionalProperties: false }),
+      Type.Object(
+        { hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'value network hidden widths' }), [256, 256]) },
+        { additionalProperties: false },
+      ),
       {},
     ),
     trpo: Defaulted(
@@ -63,7 +72,13 @@ export const rlContribution = defineObjective({
   validate: (options, { environment }) => [
     ...rlOptionProblems(options),
     ...(options.backward === 'guided' && environment && !isGymEnvFactory(environment) && !providesGuide(environment)
-      ? [{ field: 'backward', value: options.backward, reason: `needs a guide, and environment '${environment.name}' does not provide one; valid choices: "coupled", "uniform"` }]
+      ? [
+          {
+            field: 'backward',
+            value: options.backward,
+            reason: `needs a guide, and environment '${environment.name}' does not provide one; valid choices: "coupled", "uniform"`,
+          },
+        ]
       : []),
   ],
   create: (options, resolve) => {
@@ -87,7 +102,11 @@ export const rlContribution = defineObjective({
       {
         ...options,
         lrB: options.lrB ?? options.lr,
-        exploration: { entropyBonus: options.entropyBonus, entropyDecayIterations: options.entropyDecayIterations, importanceWeights: options.importanceWeights },
+        exploration: {
+          entropyBonus: options.entropyBonus,
+          entropyDecayIterations: options.entropyDecayIterations,
+          importanceWeights: options.importanceWeights,
+        },
       },
     );
   },

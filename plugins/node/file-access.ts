@@ -11,6 +11,5 @@ export const nodeFileAccess: FileAccess = {
     const b = readFileSync(location);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   },
-  cachedTable: (spec) =>
-    loadOrComputeTable(spec, undefined, (note) => process.stderr.write(`[gfn] ${note}\n`)).table,
+  cachedTable: (spec) => loadOrComputeTable(spec, undefined, (note) => process.stderr.write(`[gfn] ${note}\n`)).table,
 };

@@ -58,18 +58,25 @@ const CHUNK = 4096;
 export async function loadSampler(runDir: string, options: LoadSamplerOptions = {}): Promise<CheckpointSampler> {
   const opened = await openCheckpointedRun(runDir, [], options.plugins);
   const engine = options.engine ?? options.kernels;
-  const { config, environment } = preflight(engine === undefined ? opened.config : { ...opened.config, engine: { ...opened.config.engine, name: engine } }, opened.registry);
+  const { config, environment } = preflight(
+    engine === undefined ? opened.config : { ...opened.config, engine: { ...opened.config.engine, name: engine } },
+    opened.registry,
+  );
   const backend = await selectBackend(options.backend ?? config.backend, opened.registry.tensorHost);
   const container = createRunContainer(config, opened.registry, backend, environment);
   // what was built so far is freed when loading fails; the error that stopped it is the one reported
-  const { env, forward } = freeingOnFailure(() => {
-    if (!container.get(TOKENS.GymEnvFactory).gflownet) throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
-    // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
-    const env = container.get(TOKENS.EvaluationEnvironment);
-    const forward = container.get(TOKENS.ForwardEstimator);
-    loadVariables(forward.variables, opened.checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
-    return { env, forward };
-  }, () => container.dispose());
+  const { env, forward } = freeingOnFailure(
+    () => {
+      if (!container.get(TOKENS.GymEnvFactory).gflownet)
+        throw new Error(`environment '${config.env.name}' is a classic (Gym) environment: it has no terminal states to sample`);
+      // samples report the true reward, also for a run trained on a noisy one (rewardNoise)
+      const env = container.get(TOKENS.EvaluationEnvironment);
+      const forward = container.get(TOKENS.ForwardEstimator);
+      loadVariables(forward.variables, opened.checkpoint.forward.variables as SavedTensor[], 'the forward estimator');
+      return { env, forward };
+    },
+    () => container.dispose(),
+  );
   const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));
   const d = env.stateDim;
   return {

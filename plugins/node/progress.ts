@@ -69,7 +69,13 @@ export const progressSubscriber: SubscriberContribution = {
       subs.add(
         bus.iteration$.subscribe((e) => {
           rate = trainingRate(e);
-          bar.update(e.iteration, { rate: rate.toFixed(1), loss: fmt(e.metrics.loss ?? NaN), tv: headline, evaluation: evalPart(), episodes: returns(e.metrics) });
+          bar.update(e.iteration, {
+            rate: rate.toFixed(1),
+            loss: fmt(e.metrics.loss ?? NaN),
+            tv: headline,
+            evaluation: evalPart(),
+            episodes: returns(e.metrics),
+          });
         }),
       );
       // the evaluation at iteration 0 arrives while the run starts, before the bar does
@@ -80,7 +86,8 @@ export const progressSubscriber: SubscriberContribution = {
       return subs;
     }
 
-    const line = (): string => `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`;
+    const line = (): string =>
+      `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`;
     subs.add(
       bus.iteration$.subscribe((e) => {
         lastIteration = e.iteration;
@@ -94,7 +101,9 @@ export const progressSubscriber: SubscriberContribution = {
       bus.runFinished$.subscribe((e) => {
         if (lastIteration % config.logging.every !== 0 && lastIteration > firstIteration) process.stderr.write(line());
         const evaluation = (e.evaluationMs ?? 0) / 1000;
-        process.stderr.write(`[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s (training ${(e.elapsedMs / 1000 - evaluation).toFixed(1)} s, evaluation ${evaluation.toFixed(1)} s)\n`);
+        process.stderr.write(
+          `[gfn] finished ${e.iterations} iterations in ${(e.elapsedMs / 1000).toFixed(1)} s (training ${(e.elapsedMs / 1000 - evaluation).toFixed(1)} s, evaluation ${evaluation.toFixed(1)} s)\n`,
+        );
       }),
     );
     return subs;

@@ -11,7 +11,8 @@ import { ViewHistory } from './view-history.js';
 /** Significant digits of the numbers in a view file (a picture, not a result). */
 const VIEW_DIGITS = 4;
 
-const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(VIEW_DIGITS)) : v);
+const roundNumbers = (_key: string, v: unknown): unknown =>
+  typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(VIEW_DIGITS)) : v;
 
 /**
  * Writes the environment's view of each evaluation that carries one to the run folder's

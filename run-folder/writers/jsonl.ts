@@ -72,11 +72,23 @@ function iterationRecord(e: IterationEvent): IterationRecord {
 }
 
 function evaluationRecord(e: EvaluationEvent): EvaluationRecord {
-  return { type: 'evaluation', iteration: e.iteration, method: e.method, ...e.metrics, ...(e.durationMs === undefined ? {} : { durationMs: round(e.durationMs) }) };
+  return {
+    type: 'evaluation',
+    iteration: e.iteration,
+    method: e.method,
+    ...e.metrics,
+    ...(e.durationMs === undefined ? {} : { durationMs: round(e.durationMs) }),
+  };
 }
 
 function finishedRecord(e: RunFinished): FinishedRecord {
-  return { type: 'finished', iterations: e.iterations, elapsedMs: round(e.elapsedMs), evaluationMs: round(e.evaluationMs ?? 0), trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)) };
+  return {
+    type: 'finished',
+    iterations: e.iterations,
+    elapsedMs: round(e.elapsedMs),
+    evaluationMs: round(e.evaluationMs ?? 0),
+    trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)),
+  };
 }
 
 function round(ms: number): number {

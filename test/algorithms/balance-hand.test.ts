@@ -61,7 +61,8 @@ function batchOf(ps: number[][][]): Trajectories {
 }
 const batch = batchOf(paths);
 
-const outputs = (m: Mlp, s: number[]): number[] => tf.tidy(() => Array.from(m.predict(tf.tensor2d(env.encode(Int32Array.from(s)), [1, env.obsDim])).dataSync()));
+const outputs = (m: Mlp, s: number[]): number[] =>
+  tf.tidy(() => Array.from(m.predict(tf.tensor2d(env.encode(Int32Array.from(s)), [1, env.obsDim])).dataSync()));
 function logSoftmaxAt(logits: number[], mask: Uint8Array, a: number): number {
   const allowed = logits.filter((_, k) => mask[k]);
   const max = Math.max(...allowed);
@@ -88,7 +89,8 @@ function residual(p: number[][], r: number, e: number, learned: boolean, clip: b
 /** Σ_i Σ_{r ≤ e} weight(n_i, length) · residual². */
 function handLoss(weight: (n: number, length: number) => number, learned: boolean, clip: boolean): number {
   let loss = 0;
-  for (const p of paths) for (let r = 0; r < p.length; r++) for (let e = r; e < p.length; e++) loss += weight(p.length, e - r + 1) * residual(p, r, e, learned, clip) ** 2;
+  for (const p of paths)
+    for (let r = 0; r < p.length; r++) for (let e = r; e < p.length; e++) loss += weight(p.length, e - r + 1) * residual(p, r, e, learned, clip) ** 2;
   return loss;
 }
 

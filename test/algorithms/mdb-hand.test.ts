@@ -89,9 +89,12 @@ function handResiduals(): number[] {
 afterAll(() => made.forEach((m) => m.dispose()));
 
 describe('MDB by hand on d = 3', () => {
-  it('the allowed-action lists above are the environment\'s', () => {
+  it("the allowed-action lists above are the environment's", () => {
     for (const c of cases) {
-      for (const [state, list] of [[c.s, c.allowed], [c.next, c.allowedNext]] as const) {
+      for (const [state, list] of [
+        [c.s, c.allowed],
+        [c.next, c.allowedNext],
+      ] as const) {
         const mask = env.forwardMask(Int32Array.from(state));
         expect([...mask].flatMap((m, k) => (m ? [k] : []))).toEqual(list);
       }
@@ -123,14 +126,16 @@ describe('MDB by hand on d = 3', () => {
     const lossAt = (dw: number): number => {
       const w = online.w.slice();
       w[1 * 10 + EXIT]! += dw;
-      return cases
-        .map((c) => {
-          const z = logits(w, online.b, c.s);
-          const zt = logits(targetNet.w, targetNet.b, c.next);
-          const d = env.bge.score(c.next) - env.bge.score(c.s);
-          return (d + c.logPB + logProb(z, c.allowed, EXIT) - logProb(z, c.allowed, c.a) - logProb(zt, c.allowedNext, EXIT)) ** 2;
-        })
-        .reduce((a, b) => a + b) / 2;
+      return (
+        cases
+          .map((c) => {
+            const z = logits(w, online.b, c.s);
+            const zt = logits(targetNet.w, targetNet.b, c.next);
+            const d = env.bge.score(c.next) - env.bge.score(c.s);
+            return (d + c.logPB + logProb(z, c.allowed, EXIT) - logProb(z, c.allowed, c.a) - logProb(zt, c.allowedNext, EXIT)) ** 2;
+          })
+          .reduce((a, b) => a + b) / 2
+      );
     };
     const h = 1e-5;
     expect(g).toBeCloseTo((lossAt(h) - lossAt(-h)) / (2 * h), 3);
@@ -144,7 +149,16 @@ describe('MDB by hand on d = 3', () => {
     const mdb = objective({ prefill: 3, transitionBatch: 2, lr: 1e-2 });
     // one trajectory ∅ → {0→1} → {0→1, 1→2} → exit: two transitions stored per update
     const pad = Array.from({ length: 9 }, () => -1);
-    const forward = new Trajectories('forward', 1, 3, 9, Int32Array.from([...S2, ...S1, ...S1n, ...pad]), Int32Array.from([1, 5, EXIT]), Int32Array.of(3), Float64Array.of(0));
+    const forward = new Trajectories(
+      'forward',
+      1,
+      3,
+      9,
+      Int32Array.from([...S2, ...S1, ...S1n, ...pad]),
+      Int32Array.from([1, 5, EXIT]),
+      Int32Array.of(3),
+      Float64Array.of(0),
+    );
     const before = tf.memory().numTensors;
     const w0 = Array.from(online.net.variables[0]!.dataSync());
     expect(mdb.update({ iteration: 1, forward })).toEqual({ loss: 0, replaySize: 2 });

@@ -52,7 +52,14 @@ const mlp = (outputDim: number, seed: number, name: string): Mlp =>
 type RowLogProbs = (states: Int32Array, actions: Int32Array) => tf.Tensor1D;
 
 /** ∇ of Σ_m w_m · log π(a_m|s_m) / n. */
-function weightedScore(logProbs: RowLogProbs, states: Int32Array, actions: Int32Array, weights: ArrayLike<number>, n: number, vars: readonly tf.Variable[]): Float64Array {
+function weightedScore(
+  logProbs: RowLogProbs,
+  states: Int32Array,
+  actions: Int32Array,
+  weights: ArrayLike<number>,
+  n: number,
+  vars: readonly tf.Variable[],
+): Float64Array {
   return gradient(() => tf.div(tf.sum(tf.mul(logProbs(states, actions), tf.tensor1d(Float32Array.from(weights)))), n) as tf.Scalar, vars);
 }
 
@@ -158,13 +165,21 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
     };
     const plain = expectation(new Float32Array(allTr.count));
     const baselined = expectation(hostValues(value, allTr.states));
-    console.log(`forward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`);
+    console.log(
+      `forward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`,
+    );
     expect(relativeError(plain.grad, exact)).toBeLessThan(1e-4);
     expect(relativeError(baselined.grad, exact)).toBeLessThan(1e-4);
     // the baseline changes the advantages substantially, yet not the expectation
     expect(maxAbsDifference(plain.advantages, baselined.advantages)).toBeGreaterThan(0.05);
 
-    const predicted = predictedRelativeError(perPathGradients(logPF, allTr, all.nTraj, plain.advantages, forward.variables), probs, lists.map(() => 0), N_FORWARD, exact);
+    const predicted = predictedRelativeError(
+      perPathGradients(logPF, allTr, all.nTraj, plain.advantages, forward.variables),
+      probs,
+      lists.map(() => 0),
+      N_FORWARD,
+      exact,
+    );
     console.log(`forward, no baseline: predicted rms relative error at N = ${N_FORWARD}: ${predicted.toFixed(4)}`);
     expect(predicted).toBeLessThan(0.025);
   });
@@ -186,7 +201,10 @@ describe('forward policy gradient of RL (P_F) against the exact ∇J_F', () => {
     expect(cos).toBeGreaterThan(0.99);
     expect(rel).toBeLessThan(0.05);
 
-    const rl = new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, exactRlOptions('uniform'));
+    const rl = new PolicyGradientGFlowNet(
+      { env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) },
+      exactRlOptions('uniform'),
+    );
     try {
       const before = tf.memory().numTensors;
       const { loss, quantities } = rl.forwardLoss(batch);
@@ -221,7 +239,10 @@ describe('backward policy gradient of RL-B (P_B) against the exact ∇J_B', () =
     // a sharper fixed P_G (output layer x 5): ∇J_B of a near-uniform target is tiny next to the
     // per-trajectory noise, which would need millions of samples for a 5 % check
     const out = pg.layers[1]!;
-    out.assign(Float32Array.from(out.weight.dataSync(), (v) => 5 * v), Float32Array.from(out.bias.dataSync(), (v) => 5 * v));
+    out.assign(
+      Float32Array.from(out.weight.dataSync(), (v) => 5 * v),
+      Float32Array.from(out.bias.dataSync(), (v) => 5 * v),
+    );
     pbNet = mlp(env.nActions - 1, 505, 'pb');
     valueB = mlp(1, 606, 'value-b');
     pb = new LearnedBackwardPolicy(env, pbNet);
@@ -277,7 +298,9 @@ describe('backward policy gradient of RL-B (P_B) against the exact ∇J_B', () =
     };
     const plain = expectation(new Float32Array(allTr.count));
     const baselined = expectation(hostValues(valueB, allTr.states));
-    console.log(`backward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`);
+    console.log(
+      `backward expectation: no baseline ${relativeError(plain.grad, exact).toExponential(2)}, value baseline ${relativeError(baselined.grad, exact).toExponential(2)}`,
+    );
     expect(relativeError(plain.grad, exact)).toBeLessThan(1e-4);
     expect(relativeError(baselined.grad, exact)).toBeLessThan(1e-4);
     expect(maxAbsDifference(plain.advantages, baselined.advantages)).toBeGreaterThan(0.05);
@@ -317,7 +340,10 @@ describe('backward policy gradient of RL-B (P_B) against the exact ∇J_B', () =
     // RL-B with P_G = P_F = pg: backwardLoss's gradient w.r.t. P_B is the same estimate.
     // The objective disposes its backward policy: give it a view that does not own pbNet.
     const view: BackwardPolicy = { kind: pb.kind, variables: pb.variables, logProbs: logPB, samplingLogits: (s) => pb.samplingLogits(s), dispose: () => {} };
-    const rl = new PolicyGradientGFlowNet({ env, forward: pg, backward: view, value: mlp(1, 808, 'value-f'), backwardValue: valueB, sampler: new Sampler(env, pg, new Rng(2)) }, exactRlOptions('coupled'));
+    const rl = new PolicyGradientGFlowNet(
+      { env, forward: pg, backward: view, value: mlp(1, 808, 'value-f'), backwardValue: valueB, sampler: new Sampler(env, pg, new Rng(2)) },
+      exactRlOptions('coupled'),
+    );
     try {
       const before = tf.memory().numTensors;
       const { loss, quantities } = rl.backwardLoss(bwd, terminals);

@@ -60,7 +60,10 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
     const batch = new Sampler(env, forward, new Rng(303)).sampleForward(N, BEHAVIOUR);
     const value = mlp(1, 202, 'value');
     const make = (weights: boolean): PolicyGradientGFlowNet =>
-      new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)), behaviour: BEHAVIOUR }, options(weights));
+      new PolicyGradientGFlowNet(
+        { env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)), behaviour: BEHAVIOUR },
+        options(weights),
+      );
     const corrected = make(true);
     const plain = make(false);
     try {
@@ -71,7 +74,9 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
       const est = gradient(withWeights.loss, forward.variables);
       const biased = gradient(plain.forwardLoss(batch, true, 0).loss, forward.variables);
       expect(tf.memory().numTensors).toBe(before);
-      console.log(`importance-corrected: cosine ${cosine(est, exactGrad).toFixed(4)}, relative error ${relativeError(est, exactGrad).toFixed(4)}; uncorrected: ${relativeError(biased, exactGrad).toFixed(4)} (‖∇J‖ ${norm(exactGrad).toFixed(4)})`);
+      console.log(
+        `importance-corrected: cosine ${cosine(est, exactGrad).toFixed(4)}, relative error ${relativeError(est, exactGrad).toFixed(4)}; uncorrected: ${relativeError(biased, exactGrad).toFixed(4)} (‖∇J‖ ${norm(exactGrad).toFixed(4)})`,
+      );
       expect(cosine(est, exactGrad)).toBeGreaterThan(0.99);
       expect(relativeError(est, exactGrad)).toBeLessThan(0.05);
       expect(relativeError(biased, exactGrad)).toBeGreaterThan(0.2);
@@ -109,7 +114,10 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
     const value = mlp(1, 203, 'value-2');
     const alpha = 0.3;
     const make = (bonus: number): PolicyGradientGFlowNet =>
-      new PolicyGradientGFlowNet({ env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) }, options(false, bonus));
+      new PolicyGradientGFlowNet(
+        { env, forward, backward: new UniformBackwardPolicy(env), value, sampler: new Sampler(env, forward, new Rng(1)) },
+        options(false, bonus),
+      );
     const withBonus = make(alpha);
     const without = make(0);
     try {
@@ -133,7 +141,12 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
       const gA = gradient(withBonus.forwardLoss(batch).loss, forward.variables);
       const g0 = gradient(without.forwardLoss(batch).loss, forward.variables);
       const gH = gradient(() => tf.mul(-alpha / batch.nTraj, entropy()) as tf.Scalar, forward.variables);
-      expect(relativeError(gA.map((v, k) => v - g0[k]!), gH)).toBeLessThan(1e-3);
+      expect(
+        relativeError(
+          gA.map((v, k) => v - g0[k]!),
+          gH,
+        ),
+      ).toBeLessThan(1e-3);
     } finally {
       without.dispose();
       withBonus.dispose();
@@ -144,11 +157,18 @@ describe('rl with a tempered, ε-mixed behaviour policy and importance weights',
 describe('the trainer lets rl explore only with importance weights', () => {
   it('rl with importanceWeights trains under ε and temperature; without them it is refused', async () => {
     const exploring = { sampler: { epsilon: 0.2, temperature: 1.5 }, evaluation: { every: 0 } };
-    const run: RecordedRun = await recordRun(smallConfig({ iterations: 3, objective: { name: 'rl', backward: 'uniform', importanceWeights: true }, ...exploring }));
+    const run: RecordedRun = await recordRun(
+      smallConfig({ iterations: 3, objective: { name: 'rl', backward: 'uniform', importanceWeights: true }, ...exploring }),
+    );
     expect(run.iterations).toHaveLength(3);
     expect(() => smallConfig({ iterations: 3, objective: { name: 'rl', backward: 'uniform' }, ...exploring })).toThrow(/on-policy.*importanceWeights/);
-    expect(() => smallConfig({ iterations: 3, objective: { name: 'rl', backward: 'uniform', importanceWeights: true }, localSearch: { share: 0.5 }, evaluation: { every: 0 } })).toThrow(
-      /field "localSearch\.share" = 0\.5: objective 'rl' is on-policy/,
-    );
+    expect(() =>
+      smallConfig({
+        iterations: 3,
+        objective: { name: 'rl', backward: 'uniform', importanceWeights: true },
+        localSearch: { share: 0.5 },
+        evaluation: { every: 0 },
+      }),
+    ).toThrow(/field "localSearch\.share" = 0\.5: objective 'rl' is on-policy/);
   });
 });

@@ -79,7 +79,12 @@ describe('Sub-EB fixed point v = log F − log Z on the 2-D H = 3 grid', () => {
       const backward = new UniformBackwardPolicy(env);
       const { value: loss, grads } = tf.variableGrads(() => {
         const t = stepTerms(env, forward, backward, value, tr);
-        const h = subEbPotentials(tr, batch.lengths, { logPF: t.logPF, logPB: t.logPB, v: t.logF }, sinkTargets(Float32Array.from(batch.logRewards), exact.logZ));
+        const h = subEbPotentials(
+          tr,
+          batch.lengths,
+          { logPF: t.logPF, logPB: t.logPB, v: t.logF },
+          sinkTargets(Float32Array.from(batch.logRewards), exact.logZ),
+        );
         return subEbLoss(h, batch.lengths, LAMBDA);
       }, [value.table]);
       const out = { loss: loss.dataSync()[0]!, grad: grads[value.table.name]!.dataSync() as Float32Array };

@@ -89,7 +89,16 @@ function tbLoss64(shape: TransformerShape, params: ArrayLike<number>, paths: num
 describe('TB gradient through the transformer on bitseq trajectories', () => {
   it.each(['flatten', 'position'] as const)('equals central differences of the float64 TB loss for every variable, %s readout', (readout) => {
     expect(env.tokenLayout()).toEqual({ positions: P, vocabulary: V });
-    const shape: TransformerShape = { layout: { positions: P, vocabulary: V }, outputDim: EXIT + 1, layers: 2, heads: 2, width: 8, ffWidth: 16, activation: 'relu', readout };
+    const shape: TransformerShape = {
+      layout: { positions: P, vocabulary: V },
+      outputDim: EXIT + 1,
+      layers: 2,
+      heads: 2,
+      width: 8,
+      ffWidth: 16,
+      activation: 'relu',
+      readout,
+    };
     const net = new Transformer(shape, new Rng(21), `tbfd-${readout}`);
     const { paths, actions } = randomTrajectories(5, new Rng(22));
     const batch = buildBatch(paths, actions);

@@ -80,7 +80,10 @@ describe('output rows', () => {
     }
     // rowGram picks the rows' slots out of the block-layout matrix
     const n = rows.blocks * env.nStates;
-    const k = rowGram(rows, Float64Array.from({ length: n * n }, (_, i) => Math.floor(i / n) * 1000 + (i % n)));
+    const k = rowGram(
+      rows,
+      Float64Array.from({ length: n * n }, (_, i) => Math.floor(i / n) * 1000 + (i % n)),
+    );
     for (let r = 0; r < rows.count; r++) for (let t = 0; t < rows.count; t++) expect(k[r * rows.count + t]).toBe(rows.slot[r]! * 1000 + rows.slot[t]!);
     const rng = new Rng(5);
     const y = new Float64Array(env.nStates * nA);
@@ -154,8 +157,14 @@ describe('TrustRegionStep.searchDirection', () => {
       fisher.map((f, k) => (k % (n + 1) === 0 ? f + damping : f)),
       gradient,
     );
-    const errors = [relativeError(outputSpace.direction, exact), relativeError(matrixFree.direction, exact), relativeError(outputSpace.direction, matrixFree.direction)];
-    console.log(`damped: output space vs dense ${errors[0]!.toExponential(2)}, matrix-free vs dense ${errors[1]!.toExponential(2)}, output space vs matrix-free ${errors[2]!.toExponential(2)}`);
+    const errors = [
+      relativeError(outputSpace.direction, exact),
+      relativeError(matrixFree.direction, exact),
+      relativeError(outputSpace.direction, matrixFree.direction),
+    ];
+    console.log(
+      `damped: output space vs dense ${errors[0]!.toExponential(2)}, matrix-free vs dense ${errors[1]!.toExponential(2)}, output space vs matrix-free ${errors[2]!.toExponential(2)}`,
+    );
     // float32 logits, Jacobian products and Gram entries (~1e-7 relative), condition number ≲ 10²
     for (const e of errors) expect(e).toBeLessThan(1e-5);
     const sg = exact.reduce((s, v, k) => s + v * gradient[k]!, 0);
@@ -187,7 +196,11 @@ describe('TrustRegionStep.searchDirection', () => {
 
 describe('preferOutputSpace', () => {
   /** The Gram estimates of a 4x256 MLP with `nOut` outputs linearised at `rows` inputs of width `inputDim`. */
-  function gramOf(inputDim: number, nOut: number, rows: number): { gram: NonNullable<ReturnType<Mlp['linearize']>['gram']>; parameters: number; dispose(): void } {
+  function gramOf(
+    inputDim: number,
+    nOut: number,
+    rows: number,
+  ): { gram: NonNullable<ReturnType<Mlp['linearize']>['gram']>; parameters: number; dispose(): void } {
     const mlp = new Mlp({ inputDim, hidden: [256, 256, 256, 256], outputDim: nOut, activation: 'relu' }, new Rng(41), 'trpo-output-space-test/choice');
     const x = tf.zeros([rows, inputDim]) as tf.Tensor2D;
     const lin = mlp.linearize(x);

@@ -33,7 +33,8 @@ function sampledBatch(policy: Mlp, n: number, seed: number): TrpoBatch {
   const logPF = new Float32Array(tr.count);
   const logits = tf.tidy(() => policy.predict(tf.tensor2d(env.encode(tr.states), [tr.count, env.obsDim])).dataSync());
   const mask = env.forwardMask(tr.states);
-  for (let m = 0; m < tr.count; m++) logPF[m] = Math.log(maskedSoftmax(logits.subarray(m * nA, m * nA + nA), mask.subarray(m * nA, m * nA + nA))[tr.actions[m]!]!);
+  for (let m = 0; m < tr.count; m++)
+    logPF[m] = Math.log(maskedSoftmax(logits.subarray(m * nA, m * nA + nA), mask.subarray(m * nA, m * nA + nA))[tr.actions[m]!]!);
   const logPB = Float32Array.from({ length: tr.count }, (_, m) => (tr.isExit[m] ? 0 : uniformLogPB(env, tr.nextStates.subarray(m * d, m * d + d))));
   const q = forwardStepQuantities(batch, tr, logPF, logPB, new Float32Array(tr.count), batch.logRewards, 0, 1, true);
   return { states: tr.states, actions: tr.actions, advantages: q.rowAdvantages, nTraj: batch.nTraj };
@@ -236,7 +237,9 @@ describe('TrustRegionStep.step', () => {
       const now = flattenValues(mlp.variables);
       const { kl, surrogate } = klAndSurrogate(oldP, rowPolicies(mlp, batch), batch);
       const surrogateBefore = batch.advantages.reduce((a, b) => a + b, 0) / batch.nTraj;
-      console.log(`round ${round}: accepted ${result.accepted} after ${result.backtracks} halvings, KL ${kl.toExponential(3)} (δ ${delta}), surrogate ${surrogateBefore.toExponential(3)} → ${surrogate.toExponential(3)}`);
+      console.log(
+        `round ${round}: accepted ${result.accepted} after ${result.backtracks} halvings, KL ${kl.toExponential(3)} (δ ${delta}), surrogate ${surrogateBefore.toExponential(3)} → ${surrogate.toExponential(3)}`,
+      );
       expect(kl).toBeLessThanOrEqual(delta);
       expect(surrogate).toBeLessThanOrEqual(surrogateBefore + 1e-7);
       expect(Math.abs(result.surrogateBefore - surrogateBefore)).toBeLessThan(1e-6);
@@ -252,7 +255,10 @@ describe('TrustRegionStep.step', () => {
       const scale = maxLength * 0.5 ** result.backtracks;
       const expected = old.map((t, k) => t - scale * s[k]!);
       const moved = now.map((t, k) => t - old[k]!);
-      const directionError = relativeError(moved, expected.map((t, k) => t - old[k]!));
+      const directionError = relativeError(
+        moved,
+        expected.map((t, k) => t - old[k]!),
+      );
       console.log(`round ${round}: step vs −${scale.toExponential(3)}·s: relative error ${directionError.toExponential(2)}`);
       expect(directionError).toBeLessThan(1e-5);
     }
@@ -309,7 +315,11 @@ describe('TrustRegionStep.step', () => {
     nets.push(mlp);
     const batches = [sampledBatch(mlp, 200, 82), sampledBatch(mlp, 200, 83)];
     const zero: TrpoBatch = { ...batches[0]!, advantages: new Float32Array(batches[0]!.advantages.length) };
-    const steps = [new TrustRegionStep(env, mlp, options()), new TrustRegionStep(env, mlp, options({ delta: 1e-12, backtrackSteps: 1 })), new TrustRegionStep(env, mlp, options({ delta: 1e-12, backtrackSteps: 3 }))];
+    const steps = [
+      new TrustRegionStep(env, mlp, options()),
+      new TrustRegionStep(env, mlp, options({ delta: 1e-12, backtrackSteps: 1 })),
+      new TrustRegionStep(env, mlp, options({ delta: 1e-12, backtrackSteps: 3 })),
+    ];
     steps[0]!.step(batches[0]!); // warm-up: kernels and backend state
     const before = tf.memory().numTensors;
     const outcomes: boolean[] = [];

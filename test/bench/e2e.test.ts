@@ -14,7 +14,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const base = { backend: 'wasm', batchSize: 8, estimator: { name: 'mlp', hidden: [16, 16] }, objective: { name: 'tb' } };
 const env = { label: 'grid6', env: { name: 'hypergrid', ndim: 2, height: 6, R0: 0.1 } };
-const lineLabels = (svg: string): string[] => [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="line mark"/g)].map((m) => m[1]!);
+const lineLabels = (svg: string): string[] =>
+  [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="line mark"/g)].map((m) => m[1]!);
 
 describe('gfn bench end to end', () => {
   it('2 objectives x 2 seeds x 30 iterations: logs, results.csv, summary.md and plots', async () => {
@@ -37,7 +38,12 @@ describe('gfn bench end to end', () => {
     expect(outcome.ran).toBe(4);
     for (const r of outcome.results) {
       expect(r.log.state, r.log.error).toBe('finished');
-      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([[0, 0], [10, 80], [20, 160], [30, 240]]);
+      expect(r.log.points.map((p) => [p.iterations, p.trajectories])).toEqual([
+        [0, 0],
+        [10, 80],
+        [20, 160],
+        [30, 240],
+      ]);
     }
     expect(reporter.lines.filter((l) => /^\[bench\] \d\/4 grid6-(tb|rl)-u-s[01]: finished 30 iterations/.test(l))).toHaveLength(4);
 

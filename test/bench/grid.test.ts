@@ -86,7 +86,12 @@ describe('bench grid', () => {
   });
 
   it('takes the base from a path relative to the bench config, with its plugin paths made absolute', () => {
-    writeJson(join(tmp, 'configs'), 'base.json', { backend: 'wasm', objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, plugins: ['./my-plugin.js', 'some-package'] });
+    writeJson(join(tmp, 'configs'), 'base.json', {
+      backend: 'wasm',
+      objective: { name: 'tb' },
+      estimator: { name: 'mlp', hidden: [8] },
+      plugins: ['./my-plugin.js', 'some-package'],
+    });
     const config = validateBenchConfig(bench({ base: 'configs/base.json' }));
     const base = loadBase(config, tmp);
     expect(base.config.plugins).toEqual([join(tmp, 'configs', 'my-plugin.js'), 'some-package']);
@@ -95,13 +100,21 @@ describe('bench grid', () => {
 
   it('labels environments: explicit labels, or the name plus the fields that differ', () => {
     const config: BenchConfig = validateBenchConfig(
-      bench({ environments: [{ label: 'small', env: { name: 'hypergrid', height: 4 } }, { name: 'hypergrid', height: 8, R0: 0.1 }, { name: 'hypergrid', height: 8 }] }),
+      bench({
+        environments: [
+          { label: 'small', env: { name: 'hypergrid', height: 4 } },
+          { name: 'hypergrid', height: 8, R0: 0.1 },
+          { name: 'hypergrid', height: 8 },
+        ],
+      }),
     );
     expect(config.environments.map((e) => e.label)).toEqual(['small', 'hypergrid-R00.1', 'hypergrid-R0default']);
   });
 
   it('rejects a bad bench config naming the field, the value and what is valid', () => {
-    const p = problemsOf(() => validateBenchConfig(bench({ budget: { iterations: 10, seconds: 5 }, colour: 'red', seeds: [1, 1], objectives: [{ label: 'a b' }] })));
+    const p = problemsOf(() =>
+      validateBenchConfig(bench({ budget: { iterations: 10, seconds: 5 }, colour: 'red', seeds: [1, 1], objectives: [{ label: 'a b' }] })),
+    );
     expect(p).toContain('field "budget" = {"iterations":10,"seconds":5}: give exactly one of "iterations", "trajectories", "seconds"');
     expect(p.some((l) => l.startsWith('field "colour" = "red": unknown field; valid fields: name, description, base'))).toBe(true);
     expect(p.some((l) => l.startsWith('field "seeds" = [1,1]: must NOT have duplicate items'))).toBe(true);
@@ -110,17 +123,28 @@ describe('bench grid', () => {
     expect(problemsOf(() => validateBenchConfig(bench({ objectives: [{ label: 'x' }, { label: 'x' }] })))).toEqual([
       'field "objectives.1.label" = "x": duplicate label; labels must be unique (give entries distinct "label"s)',
     ]);
-    expect(problemsOf(() => validateBenchConfig(bench({ environments: [{ label: 'e', env: { height: 3 } }] })))).toEqual(['field "environments.0.env.name" is required']);
+    expect(problemsOf(() => validateBenchConfig(bench({ environments: [{ label: 'e', env: { height: 3 } }] })))).toEqual([
+      'field "environments.0.env.name" is required',
+    ]);
   });
 
   it('a bad grid fails before any run, naming the runs, the field, the value and the choices', () => {
     const p = problemsOf(() =>
-      grid(bench({ objectives: [{ label: 'tb-u', objective: { name: 'tb' }, overrides: { 'objective.lr': -1 } }, { label: 'zz', objective: { name: 'tbb' } }] })),
+      grid(
+        bench({
+          objectives: [
+            { label: 'tb-u', objective: { name: 'tb' }, overrides: { 'objective.lr': -1 } },
+            { label: 'zz', objective: { name: 'tbb' } },
+          ],
+        }),
+      ),
     );
     expect(p).toHaveLength(2);
     expect(p[0]).toMatch(/^hypergrid-height16-tb-u, hypergrid-height32-tb-u: field "objective.lr" = -1: must be > 0/);
     expect(p[1]).toMatch(/^hypergrid-height16-zz, hypergrid-height32-zz: field "objective.name" = "tbb": unknown objective; valid choices: .*\btb\b/);
-    const seconds = problemsOf(() => grid(bench({ budget: { seconds: 1 }, evaluation: undefined, base: { backend: 'wasm', objective: { name: 'tb' }, evaluation: { every: 0 } } })));
+    const seconds = problemsOf(() =>
+      grid(bench({ budget: { seconds: 1 }, evaluation: undefined, base: { backend: 'wasm', objective: { name: 'tb' }, evaluation: { every: 0 } } })),
+    );
     expect(seconds[0]).toContain('field "evaluation.every" = 0: a seconds budget stops a run at its first evaluation after the deadline');
     const badKey = problemsOf(() => grid(bench({ objectives: [{ label: 't', objective: { name: 'tb' }, overrides: { 'batchSize.x': 1 } }] })));
     expect(badKey[0]).toMatch(/^hypergrid-height16-t: --set "batchSize.x=1": "batchSize" is not an object/);

@@ -37,11 +37,28 @@ export interface FakePoint {
 export function fakeMetricsJsonl(points: readonly FakePoint[], end: { finished: { iterations: number; seconds: number } } | { error: string } | 'cut'): string {
   const lines: unknown[] = [{ type: 'start', backend: 'wasm', iterations: 100, time: '2020-01-01T00:00:00.000Z' }];
   for (const p of points) {
-    const metrics: Record<string, number> = { tv: p.tv, ...(p.jsd !== undefined ? { jsd: p.jsd } : {}), ...(p.logZError !== undefined ? { logZError: p.logZError } : {}) };
+    const metrics: Record<string, number> = {
+      tv: p.tv,
+      ...(p.jsd !== undefined ? { jsd: p.jsd } : {}),
+      ...(p.logZError !== undefined ? { logZError: p.logZError } : {}),
+    };
     lines.push({ type: 'evaluation', iteration: p.iterations - 1, method: 'exact', ...metrics });
-    lines.push({ type: 'iteration', iteration: p.iterations - 1, trajectories: p.trajectories, loss: 1, sampleMs: 1, updateMs: 1, elapsedMs: p.seconds * 1000 });
+    lines.push({
+      type: 'iteration',
+      iteration: p.iterations - 1,
+      trajectories: p.trajectories,
+      loss: 1,
+      sampleMs: 1,
+      updateMs: 1,
+      elapsedMs: p.seconds * 1000,
+    });
   }
-  if (end !== 'cut') lines.push('finished' in end ? { type: 'finished', iterations: end.finished.iterations, elapsedMs: end.finished.seconds * 1000 } : { type: 'error', message: end.error });
+  if (end !== 'cut')
+    lines.push(
+      'finished' in end
+        ? { type: 'finished', iterations: end.finished.iterations, elapsedMs: end.finished.seconds * 1000 }
+        : { type: 'error', message: end.error },
+    );
   return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
 }
 

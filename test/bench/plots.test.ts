@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { aggregateSeries, plotSpec, renderSvg } from '../../harness/plots.js';
 import { fakeResult } from './helpers.js';
 
-const point = (iterations: number, seconds: number, tv: number, jsd: number) => ({ iterations, trajectories: iterations * 8, elapsedSeconds: seconds, metrics: { tv, jsd, logZError: tv * 2 } });
+const point = (iterations: number, seconds: number, tv: number, jsd: number) => ({
+  iterations,
+  trajectories: iterations * 8,
+  elapsedSeconds: seconds,
+  metrics: { tv, jsd, logZError: tv * 2 },
+});
 const finished = { iterations: 20, elapsedSeconds: 2 };
 const results = [
   fakeResult('g', 'a', 0, { state: 'finished', finished, points: [point(10, 1, 0.5, 0.2), point(20, 2, 0.3, 0.1)] }),

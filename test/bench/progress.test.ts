@@ -29,7 +29,18 @@ describe('bench progress display', () => {
   it('on a TTY: a live bar with runs done / total, running and failed runs and the ETA, a bar per running run, lines above it', () => {
     const c = capture(true);
     const r = benchReporter(c.stream);
-    r.progress({ done: 1, total: 4, value: 2, running: 2, failed: 0, runs: [{ id: 'grid-tb-s0', fraction: 0.25, iterations: 50 }, { id: 'grid-db-s0', fraction: 0.75 }], etaSeconds: 125 });
+    r.progress({
+      done: 1,
+      total: 4,
+      value: 2,
+      running: 2,
+      failed: 0,
+      runs: [
+        { id: 'grid-tb-s0', fraction: 0.25, iterations: 50 },
+        { id: 'grid-db-s0', fraction: 0.75 },
+      ],
+      etaSeconds: 125,
+    });
     r.line('[bench] 2/4 x: finished');
     r.progress({ done: 2, total: 4, value: 2, running: 1, failed: 1, runs: [{ id: 'grid-tb-s0', fraction: 0.5, iterations: 100 }], etaSeconds: 125 });
     r.close();

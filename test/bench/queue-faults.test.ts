@@ -60,7 +60,10 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wron
     expect(survivor.output()).toMatch(new RegExp(`resuming ${tbId} \\(job ${runJobId(outcome.specs[0]!)}, attempt 1\\)`));
     const tb = outcome.results.find((r) => r.id === tbId)!;
     expect(tb.log.state, tb.log.error).toBe('finished');
-    const records = readFileSync(metricsPath(outcome.specs[0]!.dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; startIteration?: number });
+    const records = readFileSync(metricsPath(outcome.specs[0]!.dir), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; startIteration?: number });
     const resumed = records.find((r) => r.type === 'resume')!;
     expect(resumed.startIteration! % 10).toBe(0);
     expect(resumed.startIteration).toBeGreaterThanOrEqual(20);
@@ -83,7 +86,11 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue when things go wron
     expect(reporter.lines.some((l) => l.startsWith(`[bench] `) && l.includes(`grid6-nan-s0: FAILED: ${message}`))).toBe(true);
 
     // --retry-failed: the failed job runs again (its attempts afresh); the finished one is kept
-    const again = await benchWithBuiltins(configPath, { outDir: out, retryFailed: true, launcher: queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, retries: 1, pollMs: 100 }) });
+    const again = await benchWithBuiltins(configPath, {
+      outDir: out,
+      retryFailed: true,
+      launcher: queueLauncher({ connection: await connectRedis(fx.redis.url), url: fx.redis.url, retries: 1, pollMs: 100 }),
+    });
     expect(again.ran).toBe(1);
     expect(again.results.find((r) => r.id === nanSpec.id)!.log).toMatchObject({ state: 'failed', error: message });
     expect(workers.map((w) => w.output().match(/starting grid6-nan-s0/g)?.length ?? 0).reduce((a, b) => a + b)).toBe(4);

@@ -50,7 +50,19 @@ export interface TestRedis {
 export async function startRedis(binary: string, password?: string): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gfn-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    ...(password ? ['--requirepass', password] : []),
+  ];
   const server = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   server.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,7 +101,10 @@ export interface TestWorker {
  * files in `tmp` (a worker killed with SIGKILL cannot clean up its own).
  */
 export function startWorker(url: string, extra: readonly string[], tmp: string): TestWorker {
-  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
+  });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return {

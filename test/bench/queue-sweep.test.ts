@@ -58,7 +58,13 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
     const outcome = await second.outcome;
     expect(outcome.results.map((r) => [r.id, r.log.state])).toEqual(outcome.specs.map((s) => [s.id, 'finished']));
     expect(outcome.skipped + outcome.ran).toBe(4);
-    expect(await fx.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({ completed: 4, failed: 0, waiting: 0, active: 0, delayed: 0 });
+    expect(await fx.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({
+      completed: 4,
+      failed: 0,
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+    });
 
     // both workers took runs, every run was trained exactly once, from the start
     expect(trainedBy().sort()).toEqual(outcome.specs.map((s) => `starting ${s.id}`).sort());
@@ -72,7 +78,10 @@ describe.runIf(redisServer !== undefined)('gfn bench --queue with two gfn worker
     const redisRuns = [...workers[0]!.output().matchAll(/starting \S+ \(job (\S+),/g)].map((m) => m[1]!);
     for (const job of redisRuns) expect((await hkeys(`gfn-bench:files:${job}`)).sort()).toEqual(['checkpoint.json', 'config.json', 'metrics.jsonl']);
     for (const s of outcome.specs) {
-      const records = readFileSync(metricsPath(s.dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+      const records = readFileSync(metricsPath(s.dir), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string });
       expect(records.filter((r) => r.type === 'start' || r.type === 'resume')).toHaveLength(1);
       const job = (await fx.queue.getJob(runJobId(s)))!;
       expect(job.attemptsMade).toBe(1);

@@ -38,7 +38,16 @@ function fakeLauncher(failWith: Record<string, string> = {}): RunLauncher & { la
       if (failWith[spec.id]) return { error: failWith[spec.id] };
       writeJson(spec.dir, 'config.json', spec.config);
       const tv = 0.5 - 0.1 * spec.seed;
-      writeFileSync(metricsPath(spec.dir), fakeMetricsJsonl([{ iterations: 10, trajectories: 160, seconds: 1, tv: tv + 0.1 }, { iterations: 20, trajectories: 320, seconds: 2, tv }], { finished: { iterations: 20, seconds: 2 } }));
+      writeFileSync(
+        metricsPath(spec.dir),
+        fakeMetricsJsonl(
+          [
+            { iterations: 10, trajectories: 160, seconds: 1, tv: tv + 0.1 },
+            { iterations: 20, trajectories: 320, seconds: 2, tv },
+          ],
+          { finished: { iterations: 20, seconds: 2 } },
+        ),
+      );
       progress(1);
       return {};
     },
@@ -80,7 +89,9 @@ describe('bench resumption', () => {
     expect(readFileSync(metricsPath(dir('grid-tb-u-s0')), 'utf8')).toBe(kept);
     expect(statSync(metricsPath(dir('grid-tb-u-s0'))).mtimeMs).toBe(keptMtime);
     expect(outcome.results.every((r) => r.log.state === 'finished')).toBe(true);
-    const csv = readFileSync(join(tmp, 'out', 'results.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(tmp, 'out', 'results.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv).toHaveLength(1 + 4 * 2);
     expect(reporter.states.at(-1)).toMatchObject({ done: 4, total: 4, running: 0 });
   });
@@ -105,7 +116,9 @@ describe('bench resumption', () => {
     const kept = bench(again);
     await kept.run;
     expect(again.launched).toEqual([]);
-    expect(kept.reporter.lines).toContain('[bench] grid-tb-b-s1: keeping the recorded failure (worker exited with signal SIGKILL); --retry-failed runs it again');
+    expect(kept.reporter.lines).toContain(
+      '[bench] grid-tb-b-s1: keeping the recorded failure (worker exited with signal SIGKILL); --retry-failed runs it again',
+    );
 
     const retry = fakeLauncher();
     const retried = await bench(retry, true).run;

@@ -10,7 +10,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const lines = (records: unknown[]): string => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 // iteration n = after n updates (counted from 1)
-const iteration = (i: number, elapsedMs: number): object => ({ type: 'iteration', iteration: i, trajectories: 8 * i, loss: 1, sampleMs: 1, updateMs: 1, elapsedMs });
+const iteration = (i: number, elapsedMs: number): object => ({
+  type: 'iteration',
+  iteration: i,
+  trajectories: 8 * i,
+  loss: 1,
+  sampleMs: 1,
+  updateMs: 1,
+  elapsedMs,
+});
 const evaluation = (i: number, tv: number): object => ({ type: 'evaluation', iteration: i, method: 'exact', tv });
 
 describe('run log of a resumed run', () => {

@@ -5,13 +5,33 @@ import { firstReach, mean, objectiveStats, std } from '../../harness/statistics.
 import { formatMeanStd, summaryMarkdown } from '../../harness/summary.js';
 import { fakeResult } from './helpers.js';
 
-const point = (iterations: number, tv: number, extra: Record<string, number> = {}) => ({ iterations, trajectories: iterations * 16, elapsedSeconds: iterations / 10, metrics: { tv, ...extra } });
+const point = (iterations: number, tv: number, extra: Record<string, number> = {}) => ({
+  iterations,
+  trajectories: iterations * 16,
+  elapsedSeconds: iterations / 10,
+  metrics: { tv, ...extra },
+});
 
 // three seeds of one objective; final TV 0.1, 0.2, 0.3 → mean 0.2, sample std 0.1
 const seeds = [
-  fakeResult('grid', 'tb-u', 0, { state: 'finished', backend: 'wasm', points: [point(10, 0.5), point(20, 0.09), point(30, 0.1, { jsd: 0.01, logZError: 1 })], finished: { iterations: 30, elapsedSeconds: 3 } }),
-  fakeResult('grid', 'tb-u', 1, { state: 'finished', backend: 'wasm', points: [point(10, 0.4), point(20, 0.3), point(30, 0.2, { jsd: 0.03, logZError: 2 })], finished: { iterations: 30, elapsedSeconds: 6 } }),
-  fakeResult('grid', 'tb-u', 2, { state: 'finished', backend: 'wasm', points: [point(10, 0.04), point(20, 0.2), point(30, 0.3, { jsd: 0.05, logZError: 6 })], finished: { iterations: 30, elapsedSeconds: 2 } }),
+  fakeResult('grid', 'tb-u', 0, {
+    state: 'finished',
+    backend: 'wasm',
+    points: [point(10, 0.5), point(20, 0.09), point(30, 0.1, { jsd: 0.01, logZError: 1 })],
+    finished: { iterations: 30, elapsedSeconds: 3 },
+  }),
+  fakeResult('grid', 'tb-u', 1, {
+    state: 'finished',
+    backend: 'wasm',
+    points: [point(10, 0.4), point(20, 0.3), point(30, 0.2, { jsd: 0.03, logZError: 2 })],
+    finished: { iterations: 30, elapsedSeconds: 6 },
+  }),
+  fakeResult('grid', 'tb-u', 2, {
+    state: 'finished',
+    backend: 'wasm',
+    points: [point(10, 0.04), point(20, 0.2), point(30, 0.3, { jsd: 0.05, logZError: 6 })],
+    finished: { iterations: 30, elapsedSeconds: 2 },
+  }),
 ];
 const failed = fakeResult('grid', 'rl-u', 0, { state: 'failed', error: "objective 'rl' produced loss = NaN at iteration 12", points: [point(10, 0.6)] });
 const partial = fakeResult('grid', 'rl-u', 1, { state: 'interrupted', points: [point(10, 0.5)] });
@@ -87,12 +107,21 @@ describe('bench statistics', () => {
       fakeResult('bits', 'tb-u', seed, {
         state: 'finished',
         backend: 'wasm',
-        points: [{ iterations: 30, trajectories: 480, elapsedSeconds: 3, metrics: { testSpearman: rho, testPearson: rho / 2, modesFound: 4 * seed + 2, trajectoriesTo50pct: 100, topKReward: 0.5, topKDiversity: 10 } }],
+        points: [
+          {
+            iterations: 30,
+            trajectories: 480,
+            elapsedSeconds: 3,
+            metrics: { testSpearman: rho, testPearson: rho / 2, modesFound: 4 * seed + 2, trajectoriesTo50pct: 100, topKReward: 0.5, topKDiversity: 10 },
+          },
+        ],
         finished: { iterations: 30, elapsedSeconds: 3 },
       });
     const stats = [objectiveStats('bits', 'tb-u', [sampled(0, 0.4), sampled(1, 0.6)], bench.tvThresholds)];
     const md = summaryMarkdown({ bench, stats, backends: ['wasm'], plots: {} });
-    expect(md).toContain('| objective | seeds | Spearman (test) | Pearson (test) | \\|log Ẑ_IS − log Z\\| | modes found | traj. to 50% modes | top-k reward | top-k diversity | it/s |');
+    expect(md).toContain(
+      '| objective | seeds | Spearman (test) | Pearson (test) | \\|log Ẑ_IS − log Z\\| | modes found | traj. to 50% modes | top-k reward | top-k diversity | it/s |',
+    );
     // modes found (2, 6): mean 4, sample std 2.83; no closed-form log Z: —
     expect(md).toContain('| tb-u | 2/2 | 0.5 ± 0.141 | 0.25 ± 0.0707 | — | 4 ± 2.83 | 100 ± 0 | 0.5 ± 0 | 10 ± 0 | 10.0 |');
     expect(md).not.toContain('| TV |');

@@ -5,7 +5,8 @@ import { attachTimeBudget } from '../../core/training/time-budget.js';
 let now = 0;
 afterEach(() => vi.restoreAllMocks());
 
-const iteration = (bus: EventBus, i: number): void => bus.iteration$.next({ iteration: i, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: i, elapsedMs: now });
+const iteration = (bus: EventBus, i: number): void =>
+  bus.iteration$.next({ iteration: i, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: i, elapsedMs: now });
 const evaluation = (bus: EventBus, i: number): void => bus.evaluation$.next({ iteration: i, metrics: { tv: 1 }, method: 'exact' });
 
 describe('time budget subscriber', () => {

@@ -14,8 +14,12 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.
 const TV_THRESHOLD = 0.1;
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 
-if (!CHROMIUM && process.env.GFN_REQUIRE_CHROMIUM) throw new Error('GFN_REQUIRE_CHROMIUM is set (.ci/run) but no Chromium binary was found at /usr/bin/chromium');
-if (!CHROMIUM) console.warn('[browser test] skipped: no Chromium binary at /usr/bin/chromium or /usr/bin/chromium-browser (set CHROMIUM_PATH); install it with `apt-get install -y chromium`');
+if (!CHROMIUM && process.env.GFN_REQUIRE_CHROMIUM)
+  throw new Error('GFN_REQUIRE_CHROMIUM is set (.ci/run) but no Chromium binary was found at /usr/bin/chromium');
+if (!CHROMIUM)
+  console.warn(
+    '[browser test] skipped: no Chromium binary at /usr/bin/chromium or /usr/bin/chromium-browser (set CHROMIUM_PATH); install it with `apt-get install -y chromium`',
+  );
 
 describe.skipIf(!CHROMIUM)('the browser example (examples/browser/)', () => {
   let server: ExampleServer;
@@ -49,7 +53,9 @@ describe.skipIf(!CHROMIUM)('the browser example (examples/browser/)', () => {
     const status = (await page.evaluate(() => (window as unknown as { gfnDemo: DemoStatus }).gfnDemo)) as DemoStatus;
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'browser-example.png') });
-    console.log(`[browser test] backend ${status.backend}, TV ${status.tv} after ${status.iteration} iterations (${status.evaluations} evaluations); screenshot test-artifacts/browser-example.png`);
+    console.log(
+      `[browser test] backend ${status.backend}, TV ${status.tv} after ${status.iteration} iterations (${status.evaluations} evaluations); screenshot test-artifacts/browser-example.png`,
+    );
     expect(problems).toEqual([]);
     expect(status.error).toBeUndefined();
     expect(status.backend).toBe('wasm');

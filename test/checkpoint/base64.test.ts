@@ -21,6 +21,8 @@ describe('portable base64 of checkpoints', () => {
 
 describe('decoding a damaged array', () => {
   it('names the array', () => {
-    expect(() => decodeArray({ dtype: 'float32', length: 2, base64: 'AAAA*AAA' }, 'float32', "variable 'w'")).toThrow("checkpoint: variable 'w' is not valid base64 (the file is damaged)");
+    expect(() => decodeArray({ dtype: 'float32', length: 2, base64: 'AAAA*AAA' }, 'float32', "variable 'w'")).toThrow(
+      "checkpoint: variable 'w' is not valid base64 (the file is damaged)",
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('gfn train --resume', () => {
     expect(resumed.code, resumed.out).toBe(0);
     expect(resumed.out).toContain('final (iteration 40)');
     expect(metricRecords(join(dir, 'legs'))).toEqual(metricRecords(join(dir, 'straight')));
-    const types = readFileSync(join(dir, 'legs', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = readFileSync(join(dir, 'legs', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types.filter((t) => t === 'start' || t === 'resume' || t === 'finished')).toEqual(['start', 'finished', 'resume', 'finished']);
   });
 });

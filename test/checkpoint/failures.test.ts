@@ -26,7 +26,12 @@ function breakingTb(kind: 'param' | 'loss') {
     schema: { properties: {} },
     create: (_o: object, resolve: Resolver): Objective => {
       const env = resolve.get(TOKENS.Environment);
-      const tb = new TrajectoryBalance(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0, logRewardClip: -12 });
+      const tb = new TrajectoryBalance(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), {
+        lr: 1e-3,
+        lrZ: 0.1,
+        logZInit: 0,
+        logRewardClip: -12,
+      });
       return {
         name: `tb-nan-${kind}`,
         update: (batch) => {
@@ -63,13 +68,20 @@ const crashy = createCheckpointSubscriber({
   },
 });
 
-
 const testPlugin = definePlugin({ name: 'checkpoint-tests', objectives: [breakingTb('param'), breakingTb('loss'), opaque], subscribers: [crashy] });
 const registry = new PluginRegistry([builtinPlugin, testPlugin]);
 
 /** TB-U on a 2-D H=8 HyperGrid (MLP 2x64), with `patch` applied. */
 function smallConfig(patch: Record<string, unknown>): ResolvedConfig {
-  const base = { name: 'test', seed: 0, backend: 'wasm', batchSize: 16, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [64, 64] } };
+  const base = {
+    name: 'test',
+    seed: 0,
+    backend: 'wasm',
+    batchSize: 16,
+    env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 },
+    objective: { name: 'tb' },
+    estimator: { name: 'mlp', hidden: [64, 64] },
+  };
   return resolveConfig({ ...base, ...patch }, registry);
 }
 
@@ -83,7 +95,11 @@ describe('checkpoints under failure', () => {
     expect(readCheckpoint(runDir).iterations).toBe(10);
     const errors: string[] = [];
     const resumedFrom = readCheckpoint(runDir);
-    await train(config, registry, { subscribers: ['crashy-checkpoint'], resume: resumedFrom, beforeRun: (_c, bus) => bus.error$.subscribe((e) => errors.push(e.message)) });
+    await train(config, registry, {
+      subscribers: ['crashy-checkpoint'],
+      resume: resumedFrom,
+      beforeRun: (_c, bus) => bus.error$.subscribe((e) => errors.push(e.message)),
+    });
     expect(errors.join('\n')).toMatch(/checkpoint write to .* failed: simulated crash before rename/);
     // the half-written temporary file is there, the checkpoint is the old one, whole
     expect(readdirSync(runDir).some((f) => f.endsWith('.tmp'))).toBe(true);
@@ -98,8 +114,17 @@ describe('checkpoints under failure', () => {
   for (const kind of ['param', 'loss'] as const) {
     it(`a NaN ${kind === 'param' ? 'parameter' : 'loss'} stops the run naming objective and iteration; the checkpoint from before stays loadable`, async () => {
       const dir = tempRunsDir();
-      const config = smallConfig({ name: 'nan', iterations: 50, checkpoint: { every: 10 }, logging: { dir, progress: 'none' }, objective: { name: `tb-nan-${kind}` } });
-      const message = kind === 'param' ? /objective 'tb-nan-param' produced a non-finite parameter \(NaN or Inf in variable 'tb\/logZ#\d+'\) at iteration 25/ : /objective 'tb-nan-loss' produced loss = NaN at iteration 25/;
+      const config = smallConfig({
+        name: 'nan',
+        iterations: 50,
+        checkpoint: { every: 10 },
+        logging: { dir, progress: 'none' },
+        objective: { name: `tb-nan-${kind}` },
+      });
+      const message =
+        kind === 'param'
+          ? /objective 'tb-nan-param' produced a non-finite parameter \(NaN or Inf in variable 'tb\/logZ#\d+'\) at iteration 25/
+          : /objective 'tb-nan-loss' produced loss = NaN at iteration 25/;
       await expect(train(config, registry, { subscribers: ['jsonl', 'checkpoint'] })).rejects.toThrow(message);
       const runDir = join(dir, 'nan');
       const checkpoint = readCheckpoint(runDir);

@@ -55,7 +55,14 @@ describe('logZInit auto and checkpoints', () => {
 describe('run-wide modes and older checkpoints', () => {
   it('an exact-evaluation checkpoint without the mode tracker (older format) resumes: the evaluator keeps its own draws, training modes count from the resume on', async () => {
     const dir = tempRunsDir();
-    const config = smallConfig({ name: 'run', iterations: 40, env: { name: 'bitseq', ndim: 6 }, evaluation: { every: 10, samples: 3 }, checkpoint: { every: 0 }, logging: { dir, progress: 'none' } });
+    const config = smallConfig({
+      name: 'run',
+      iterations: 40,
+      env: { name: 'bitseq', ndim: 6 },
+      evaluation: { every: 10, samples: 3 },
+      checkpoint: { every: 0 },
+      logging: { dir, progress: 'none' },
+    });
     const { straight, resumed } = await straightAndResumed(config, registry, 20);
     const evaluations = (run: string) => metricRecords(run).filter((r) => r.type === 'evaluation');
     // current format: everything continues exactly

@@ -32,7 +32,7 @@ describe('mdb: checkpoint and resume', () => {
     expect(metricRecords(resumed)).toEqual(a);
   });
 
-  it('refuses the trainer\'s trajectory replay in the config: MDB keeps its own transitions', () => {
+  it("refuses the trainer's trajectory replay in the config: MDB keeps its own transitions", () => {
     const config = (): unknown =>
       smallConfig({
         iterations: 5,

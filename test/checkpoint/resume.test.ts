@@ -10,7 +10,10 @@ import { registry, smallConfig } from '../training/run-helpers.js';
 describe('resume from a checkpoint', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['TB-U', { objective: { name: 'tb', backward: 'uniform' } }],
-    ['TB-U with prioritized replay and ε-exploration', { objective: { name: 'tb', backward: 'uniform' }, replay: { kind: 'prioritized', capacity: 200, ratio: 0.5 }, sampler: { epsilon: 0.1 } }],
+    [
+      'TB-U with prioritized replay and ε-exploration',
+      { objective: { name: 'tb', backward: 'uniform' }, replay: { kind: 'prioritized', capacity: 200, ratio: 0.5 }, sampler: { epsilon: 0.1 } },
+    ],
     ['TB-B with terminal replay', { objective: { name: 'tb', backward: 'learned' }, replay: { kind: 'terminal', capacity: 100, ratio: 0.25 } }],
     ['RL-B', { objective: { name: 'rl', backward: 'coupled', value: { hidden: [32] } } }],
     // exact evaluation: its own P_T draws (evalModesFound) are counted over all evaluations so far, so
@@ -18,7 +21,13 @@ describe('resume from a checkpoint', () => {
     // mode memory; modesFound (training's samples) on the restored run-wide tracker
     ['TB-U on bitseq with mode discovery', { env: { name: 'bitseq', ndim: 6 }, evaluation: { every: 10, samples: 3 } }],
     // sampled evaluation: its random stream and the modes found over the run are restored
-    ['TB-U on bitseq with sampled evaluation and run-wide mode discovery', { env: { name: 'bitseq', ndim: 10, groups: 4, modesPerGroup: 4 }, evaluation: { mode: 'sampled', every: 10, samples: 8, backwardSamples: 2, maxTestStates: 8, topK: 4 } }],
+    [
+      'TB-U on bitseq with sampled evaluation and run-wide mode discovery',
+      {
+        env: { name: 'bitseq', ndim: 10, groups: 4, modesPerGroup: 4 },
+        evaluation: { mode: 'sampled', every: 10, samples: 8, backwardSamples: 2, maxTestStates: 8, topK: 4 },
+      },
+    ],
   ];
   for (const [label, patch] of cases) {
     it(`${label}: 2 x 50 iterations with a resume = 100 straight`, async () => {

@@ -16,7 +16,9 @@ describe('sampling from a checkpoint', () => {
     const config = smallConfig({ name: 'trained', iterations: 300, checkpoint: { every: 0 }, logging: { dir, progress: 'none' } });
     await train(config, registry, { subscribers: ['evaluator', 'jsonl', 'checkpoint'] });
     const runDir = join(dir, 'trained');
-    const lastEvaluation = metricRecords(runDir).filter((r) => r.type === 'evaluation').at(-1)!;
+    const lastEvaluation = metricRecords(runDir)
+      .filter((r) => r.type === 'evaluation')
+      .at(-1)!;
     expect(lastEvaluation.iteration).toBe(300);
 
     const sampler = await loadSampler(runDir, { seed: 7 });

@@ -46,7 +46,16 @@ describe('resolveConfig', () => {
     expect(c.sampler).toEqual({ epsilon: 0, epsilonDecayIterations: 0, temperature: 1 });
     expect(c.replay).toEqual({ kind: 'none', capacity: 10000, ratio: 0.5, priorityExponent: 1 });
     expect(c.localSearch).toEqual({ share: 0, acceptance: 'mh', into: 'batch' });
-    expect(c.evaluation).toEqual({ mode: 'auto', every: 10, samples: 1000, atStart: true, exactMaxStates: 1_000_000, backwardSamples: 10, maxTestStates: 256, topK: 100 });
+    expect(c.evaluation).toEqual({
+      mode: 'auto',
+      every: 10,
+      samples: 1000,
+      atStart: true,
+      exactMaxStates: 1_000_000,
+      backwardSamples: 10,
+      maxTestStates: 256,
+      topK: 100,
+    });
     expect(c.engine).toEqual({ name: 'auto', threads: 'auto' });
     expect(c.logging).toEqual({ dir: 'runs', every: 50, progress: 'auto', episodeWindow: 100 });
     expect(c.plugins).toEqual([]);
@@ -105,7 +114,9 @@ describe('resolveConfig', () => {
   it('logZInit: a number or "auto"; anything else names the field, the value and both choices in one line', () => {
     const e = configError({ ...minimal(), objective: { name: 'tb', logZInit: 'guess' } });
     expect(e.problems).toEqual([expect.stringContaining('field "objective.logZInit" = "guess": must be a number or "auto"')]);
-    expect(configError({ ...minimal(), objective: { name: 'rl', logZInit: true } }).message).toContain('field "objective.logZInit" = true: must be a number or "auto"');
+    expect(configError({ ...minimal(), objective: { name: 'rl', logZInit: true } }).message).toContain(
+      'field "objective.logZInit" = true: must be a number or "auto"',
+    );
     expect(resolveConfig({ ...minimal(), objective: { name: 'rl', logZInit: 3.5 } }, registry).objective.logZInit).toBe(3.5);
     expect(resolveConfig({ ...minimal(), objective: { name: 'rl' } }, registry).objective.logZInit).toBe('auto');
   });

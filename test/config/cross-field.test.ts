@@ -61,7 +61,7 @@ describe('a contribution’s validate(options): cross-field rules next to the sc
     expect(found).toContain(`field "env.k" = 3: must be <= n = 2 (environment 'subsets' of plugin 'subsets-test')`);
   });
 
-  it("built-in bitseq: the modes must fit the sequences (groups·modesPerGroup <= 2^ndim)", () => {
+  it('built-in bitseq: the modes must fit the sequences (groups·modesPerGroup <= 2^ndim)', () => {
     expect(problems({ env: { name: 'bitseq', ndim: 3, groups: 3, modesPerGroup: 3 }, objective: { name: 'tb' } })).toEqual([
       `field "env.modesPerGroup" = 3: groups·modesPerGroup = 9 modes do not fit the 2^ndim = 8 sequences; lower groups or modesPerGroup, or raise ndim (environment 'bitseq' of plugin 'builtin')`,
     ]);

@@ -35,7 +35,11 @@ function unguidedGrid(options: HyperGridOptions): Environment {
 const probe = definePlugin({
   name: 'probe',
   envs: [
-    { ...hypergridContribution, name: 'counted-grid', create: (options, resolve) => (built.environments++, hypergridContribution.create(options as HyperGridOptions, resolve)) },
+    {
+      ...hypergridContribution,
+      name: 'counted-grid',
+      create: (options, resolve) => (built.environments++, hypergridContribution.create(options as HyperGridOptions, resolve)),
+    },
     { ...hypergridContribution, name: 'unguided-grid', create: (options) => unguidedGrid(options as HyperGridOptions) },
     {
       name: 'needy',
@@ -45,7 +49,13 @@ const probe = definePlugin({
     },
   ],
   estimators: [
-    { ...mlpContribution, name: 'counted-mlp', create: (options, resolve): EstimatorFactory => (built.estimators++, mlpContribution.create(options as Parameters<typeof mlpContribution.create>[0], resolve)) },
+    {
+      ...mlpContribution,
+      name: 'counted-mlp',
+      create: (options, resolve): EstimatorFactory => (
+        built.estimators++, mlpContribution.create(options as Parameters<typeof mlpContribution.create>[0], resolve)
+      ),
+    },
   ],
   engines: [notInstalled],
 });
@@ -106,15 +116,20 @@ describe('one preflight: every rule about a config, before any tensor work', () 
       }),
     );
     expect(found).toEqual([
-      expect.stringMatching(/^field "localSearch.share" = 0.5: objective 'rl' is on-policy and cannot train on locally searched trajectories .*valid choice: 0/),
+      expect.stringMatching(
+        /^field "localSearch.share" = 0.5: objective 'rl' is on-policy and cannot train on locally searched trajectories .*valid choice: 0/,
+      ),
       'field "engine.name" = "test-gpu": its native library is not installed; valid choices: "auto", "backend", "onnxruntime", "test-gpu"',
       'field "evaluation.mode" = "exact": environment \'hypergrid\' has 64 states, above evaluation.exactMaxStates = 10; use "sampled" (or "auto"), or raise evaluation.exactMaxStates',
     ]);
   });
 
-  it('reports them with the schema problems and a plugin factory\'s option rule, all at once', () => {
+  it("reports them with the schema problems and a plugin factory's option rule, all at once", () => {
     const attempt = (): unknown =>
-      preflight(raw({ iterations: 0, engine: { name: 'test-gpu' }, objective: { name: 'rl', backward: 'guided', evaluator: 'subeb' }, replay: { kind: 'uniform' } }), registry);
+      preflight(
+        raw({ iterations: 0, engine: { name: 'test-gpu' }, objective: { name: 'rl', backward: 'guided', evaluator: 'subeb' }, replay: { kind: 'uniform' } }),
+        registry,
+      );
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -122,7 +137,9 @@ describe('one preflight: every rule about a config, before any tensor work', () 
       const problems = (err as ConfigError).problems;
       expect(problems).toHaveLength(4);
       expect(problems[0]).toMatch(/^field "iterations" = 0: must be >= 1/);
-      expect(problems[1]).toMatch(/^field "objective.backward" = "guided": evaluator 'subeb' trains P_B on its own residuals .* \(objective 'rl' of plugin 'builtin'\)$/);
+      expect(problems[1]).toMatch(
+        /^field "objective.backward" = "guided": evaluator 'subeb' trains P_B on its own residuals .* \(objective 'rl' of plugin 'builtin'\)$/,
+      );
       // the objective's options have their types: its traits are checked too
       expect(problems[2]).toMatch(/^field "replay.kind" = "uniform": objective 'rl' is on-policy/);
       expect(problems[3]).toMatch(/^field "engine.name" = "test-gpu"/);
@@ -131,23 +148,91 @@ describe('one preflight: every rule about a config, before any tensor work', () 
 
   // each check that used to fire late, now in the preflight: train rejects before any work
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['an unknown engine (was: while the container was built)', { engine: { name: 'gpu' } }, /^field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "onnxruntime", "test-gpu"$/],
-    ['an engine that cannot run here (was: while the container was built, or when evaluation attached)', { engine: { name: 'test-gpu' } }, /^field "engine.name" = "test-gpu": its native library is not installed/],
-    ['exact evaluation above exactMaxStates (was: when evaluation attached)', { evaluation: { mode: 'exact', exactMaxStates: 63 } }, /^field "evaluation.mode" = "exact": environment 'hypergrid' has 64 states, above evaluation.exactMaxStates = 63/],
-    ['exact evaluation of a non-enumerable environment (was: when evaluation attached)', { env: { name: 'dag', d: 6 }, evaluation: { mode: 'exact' } }, /^field "evaluation.mode" = "exact": environment 'dag' cannot be enumerated; valid choices: "auto", "sampled", "none"$/],
-    ['an ε that never reaches epsilonFinal (was: the trainer)', { sampler: { epsilon: 0.1, epsilonFinal: 0 } }, /^field "sampler.epsilonFinal" = 0: differs from sampler.epsilon/],
-    ['local search into a missing replay buffer (was: the trainer)', { localSearch: { share: 0.5, into: 'replay' } }, /^field "localSearch.into" = "replay": there is no replay buffer/],
-    ['a replay buffer too small to start (was: the trainer)', { replay: { kind: 'uniform', capacity: 1 } }, /^field "replay.capacity" = 1: smaller than the 2 trajectories replayed per batch/],
-    ['an on-policy objective under exploration (was: the trainer)', { objective: { name: 'rl' }, sampler: { temperature: 2 } }, /^field "sampler.temperature" = 2: objective 'rl' is on-policy/],
-    ['an on-policy objective with replay (was: the trainer)', { objective: { name: 'reinforce' }, replay: { kind: 'uniform' } }, /^field "replay.kind" = "uniform": objective 'reinforce' is on-policy/],
-    ['an objective that keeps its own replay, with replay (was: the trainer)', { env: { name: 'dag', d: 3 }, objective: { name: 'mdb' }, replay: { kind: 'terminal' } }, /^field "replay.kind" = "terminal": objective 'mdb' keeps its own replay buffer/],
-    ['a GFlowNet objective on a classic environment (was: resolving the environment)', { env: { name: 'cartpole' } }, /^field "objective.name" = "tb": objective 'tb' needs a GFlowNet environment, and 'cartpole' is a classic \(Gym\) one/],
-    ['reward noise on a classic environment (was: while the container was built)', { env: { name: 'cartpole' }, objective: { name: 'ppo' }, rewardNoise: { scale: 0.1 } }, /^field "rewardNoise" = .*: environment 'cartpole' is a classic \(Gym\) one/],
-    ['rl: Sub-EB with backward guided (was: both rl factories)', { objective: { name: 'rl', backward: 'guided', evaluator: 'subeb' } }, /^field "objective.backward" = "guided": evaluator 'subeb'/],
-    ['rl: Sub-EB with an entropy bonus (was: the rl class)', { objective: { name: 'rl', evaluator: 'subeb', entropyBonus: 0.1 } }, /^field "objective.entropyBonus" = 0.1: evaluator 'subeb' has no entropy bonus yet; valid choice: 0/],
-    ['rl: backward guided on an environment without a guide (was: the rl factory)', { env: { name: 'unguided-grid' }, objective: { name: 'rl', backward: 'guided' } }, /^field "objective.backward" = "guided": needs a guide, and environment 'hypergrid' does not provide one; valid choices: "coupled", "uniform"/],
-    ['the transformer on an environment without tokens (was: the estimator factory)', { estimator: { name: 'transformer' } }, /^field "estimator.name" = "transformer": environment 'hypergrid' has no token layout/],
-    ['an environment that cannot be built (was: while the container was built)', { env: { name: 'dag', d: 3, csv: 'no-such-file.csv' } }, /^field "env.name" = "dag": the environment could not be built: /],
+    [
+      'an unknown engine (was: while the container was built)',
+      { engine: { name: 'gpu' } },
+      /^field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "onnxruntime", "test-gpu"$/,
+    ],
+    [
+      'an engine that cannot run here (was: while the container was built, or when evaluation attached)',
+      { engine: { name: 'test-gpu' } },
+      /^field "engine.name" = "test-gpu": its native library is not installed/,
+    ],
+    [
+      'exact evaluation above exactMaxStates (was: when evaluation attached)',
+      { evaluation: { mode: 'exact', exactMaxStates: 63 } },
+      /^field "evaluation.mode" = "exact": environment 'hypergrid' has 64 states, above evaluation.exactMaxStates = 63/,
+    ],
+    [
+      'exact evaluation of a non-enumerable environment (was: when evaluation attached)',
+      { env: { name: 'dag', d: 6 }, evaluation: { mode: 'exact' } },
+      /^field "evaluation.mode" = "exact": environment 'dag' cannot be enumerated; valid choices: "auto", "sampled", "none"$/,
+    ],
+    [
+      'an ε that never reaches epsilonFinal (was: the trainer)',
+      { sampler: { epsilon: 0.1, epsilonFinal: 0 } },
+      /^field "sampler.epsilonFinal" = 0: differs from sampler.epsilon/,
+    ],
+    [
+      'local search into a missing replay buffer (was: the trainer)',
+      { localSearch: { share: 0.5, into: 'replay' } },
+      /^field "localSearch.into" = "replay": there is no replay buffer/,
+    ],
+    [
+      'a replay buffer too small to start (was: the trainer)',
+      { replay: { kind: 'uniform', capacity: 1 } },
+      /^field "replay.capacity" = 1: smaller than the 2 trajectories replayed per batch/,
+    ],
+    [
+      'an on-policy objective under exploration (was: the trainer)',
+      { objective: { name: 'rl' }, sampler: { temperature: 2 } },
+      /^field "sampler.temperature" = 2: objective 'rl' is on-policy/,
+    ],
+    [
+      'an on-policy objective with replay (was: the trainer)',
+      { objective: { name: 'reinforce' }, replay: { kind: 'uniform' } },
+      /^field "replay.kind" = "uniform": objective 'reinforce' is on-policy/,
+    ],
+    [
+      'an objective that keeps its own replay, with replay (was: the trainer)',
+      { env: { name: 'dag', d: 3 }, objective: { name: 'mdb' }, replay: { kind: 'terminal' } },
+      /^field "replay.kind" = "terminal": objective 'mdb' keeps its own replay buffer/,
+    ],
+    [
+      'a GFlowNet objective on a classic environment (was: resolving the environment)',
+      { env: { name: 'cartpole' } },
+      /^field "objective.name" = "tb": objective 'tb' needs a GFlowNet environment, and 'cartpole' is a classic \(Gym\) one/,
+    ],
+    [
+      'reward noise on a classic environment (was: while the container was built)',
+      { env: { name: 'cartpole' }, objective: { name: 'ppo' }, rewardNoise: { scale: 0.1 } },
+      /^field "rewardNoise" = .*: environment 'cartpole' is a classic \(Gym\) one/,
+    ],
+    [
+      'rl: Sub-EB with backward guided (was: both rl factories)',
+      { objective: { name: 'rl', backward: 'guided', evaluator: 'subeb' } },
+      /^field "objective.backward" = "guided": evaluator 'subeb'/,
+    ],
+    [
+      'rl: Sub-EB with an entropy bonus (was: the rl class)',
+      { objective: { name: 'rl', evaluator: 'subeb', entropyBonus: 0.1 } },
+      /^field "objective.entropyBonus" = 0.1: evaluator 'subeb' has no entropy bonus yet; valid choice: 0/,
+    ],
+    [
+      'rl: backward guided on an environment without a guide (was: the rl factory)',
+      { env: { name: 'unguided-grid' }, objective: { name: 'rl', backward: 'guided' } },
+      /^field "objective.backward" = "guided": needs a guide, and environment 'hypergrid' does not provide one; valid choices: "coupled", "uniform"/,
+    ],
+    [
+      'the transformer on an environment without tokens (was: the estimator factory)',
+      { estimator: { name: 'transformer' } },
+      /^field "estimator.name" = "transformer": environment 'hypergrid' has no token layout/,
+    ],
+    [
+      'an environment that cannot be built (was: while the container was built)',
+      { env: { name: 'dag', d: 3, csv: 'no-such-file.csv' } },
+      /^field "env.name" = "dag": the environment could not be built: /,
+    ],
   ])('%s', async (_label, patch, message) => {
     const found = await trainProblems(raw(patch));
     expect(found).toHaveLength(1);
@@ -172,7 +257,11 @@ describe('one preflight: every rule about a config, before any tensor work', () 
     expect(built.environments).toBe(environments + 1);
     // gfn train's way: the preflight's environment passed on, none built again
     const checked = preflight(raw(), registry);
-    await train(checked.config, registry, { subscribers: [], environment: checked.environment, beforeRun: (container) => void seen.push(container.get(TOKENS.Environment)) });
+    await train(checked.config, registry, {
+      subscribers: [],
+      environment: checked.environment,
+      beforeRun: (container) => void seen.push(container.get(TOKENS.Environment)),
+    });
     expect(built.environments).toBe(environments + 2);
     expect(seen[1]).toBe(checked.environment);
   });

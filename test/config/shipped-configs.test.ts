@@ -58,7 +58,10 @@ describe('shipped configs', () => {
 
   it('there are Sub-EB paper configs (rl, evaluator subeb, λ 0.9, V 4x256; local search on sequences and DAGs) for every task, uniform and learned P_B', () => {
     for (const env of ['hypergrid', 'tfbind8', 'qm9str', 'dag5']) {
-      for (const [suffix, backward] of [['u', 'uniform'], ['b', 'coupled']] as const) {
+      for (const [suffix, backward] of [
+        ['u', 'uniform'],
+        ['b', 'coupled'],
+      ] as const) {
         const file = join('configs/paper', `${env}-rl-subeb-${suffix}.json`);
         expect(files).toContain(file);
         const c = resolveConfig(readRawConfig(file), new PluginRegistry([builtinPlugin]));

@@ -28,7 +28,10 @@ const at = (value: unknown, path: string): unknown => path.split('.').reduce<unk
 // The type assertions are checked by `tsc -p .` (the test files are part of the project).
 describe('schemas that yield their types', () => {
   it('a Defaulted field is optional in the JSON schema, carries its default, and is present in the resolved type', () => {
-    const schema = Type.Object({ a: Defaulted(Type.Integer({ minimum: 1 }), 3), b: Type.String(), c: Type.Optional(Type.Number()) }, { additionalProperties: false });
+    const schema = Type.Object(
+      { a: Defaulted(Type.Integer({ minimum: 1 }), 3), b: Type.String(), c: Type.Optional(Type.Number()) },
+      { additionalProperties: false },
+    );
     expect(JSON.parse(JSON.stringify(schema))).toEqual({
       type: 'object',
       required: ['b'],
@@ -44,7 +47,9 @@ describe('schemas that yield their types', () => {
   it('the resolved config has every field the core schema gives a default, as ResolvedConfig says', () => {
     const config = resolveConfig({ env: { name: 'hypergrid' }, objective: { name: 'tb' } }, registry);
     const paths = defaultedPaths(CORE_SCHEMA);
-    expect(paths).toEqual(expect.arrayContaining(['name', 'sampler.epsilon', 'evaluation.exactMaxStates', 'logging.episodeWindow', 'checkpoint.every', 'plugins']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['name', 'sampler.epsilon', 'evaluation.exactMaxStates', 'logging.episodeWindow', 'checkpoint.every', 'plugins']),
+    );
     for (const path of paths) expect(at(config, path), path).toBeDefined();
     expectTypeOf<ResolvedConfig['sampler']['epsilon']>().toEqualTypeOf<number>();
     // no default: it is epsilon unless given

@@ -58,7 +58,10 @@ function broken<E extends Environment>(env: E, overrides: Partial<Environment & 
   return Object.assign(Object.create(env) as E, overrides);
 }
 
-const failed = (env: Environment): string[] => checkEnvironment(env, { walks: 32 }).failures.map((f) => f.check).sort();
+const failed = (env: Environment): string[] =>
+  checkEnvironment(env, { walks: 32 })
+    .failures.map((f) => f.check)
+    .sort();
 
 describe('conformance kit: a broken environment fails with the names of the broken invariants', () => {
   const grid = (): HyperGrid => new HyperGrid({ ndim: 2, height: 4, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
@@ -68,12 +71,18 @@ describe('conformance kit: a broken environment fails with the names of the brok
     // a backward step that moves nothing
     const report = checkEnvironment(broken(env, { backwardStep: (s) => s.slice() }), { walks: 32 });
     expect(report.failures.map((f) => f.check).sort(), formatReport(report)).toEqual(['backward-reaches-s0', 'backward-step-inverse', 'step-inverse']);
-    expect(report.failures.find((f) => f.check === 'step-inverse')!.message).toMatch(/^step\(\[\d,\d\], \d\) = \[\d,\d\] but backwardStep\(…, \d\) = \[\d,\d\]/);
+    expect(report.failures.find((f) => f.check === 'step-inverse')!.message).toMatch(
+      /^step\(\[\d,\d\], \d\) = \[\d,\d\] but backwardStep\(…, \d\) = \[\d,\d\]/,
+    );
   });
 
   it('a backward mask that allows moves the forward mask does not undo', () => {
     const env = grid();
-    expect(failed(broken(env, { backwardMask: (s) => new Uint8Array((s.length / 2) * 2).fill(1) }))).toEqual(['backward-reaches-s0', 'backward-step-inverse', 'initial-state']);
+    expect(failed(broken(env, { backwardMask: (s) => new Uint8Array((s.length / 2) * 2).fill(1) }))).toEqual([
+      'backward-reaches-s0',
+      'backward-step-inverse',
+      'initial-state',
+    ]);
   });
 
   it('maxTrajectoryLength one action too small', () => {
@@ -93,7 +102,12 @@ describe('conformance kit: a broken environment fails with the names of the brok
       return m;
     };
     // the corner's probability mass now sits where exit is not allowed, which is reported too
-    expect(failed(broken(env, { forwardMask: mask }))).toEqual(['log-partition', 'no-dead-ends', 'true-distribution-matches-reward', 'true-distribution-zero-where-no-exit']);
+    expect(failed(broken(env, { forwardMask: mask }))).toEqual([
+      'log-partition',
+      'no-dead-ends',
+      'true-distribution-matches-reward',
+      'true-distribution-zero-where-no-exit',
+    ]);
   });
 
   it('true distribution not normalised, log Z not matching it', () => {
@@ -132,7 +146,14 @@ describe('conformance kit: a broken environment fails with the names of the brok
 
   it('a method that throws fails its own checks only, with the error message', () => {
     const env = grid();
-    const report = checkEnvironment(broken(env, { encode: () => { throw new Error('encode is broken'); } }), { walks: 8 });
+    const report = checkEnvironment(
+      broken(env, {
+        encode: () => {
+          throw new Error('encode is broken');
+        },
+      }),
+      { walks: 8 },
+    );
     expect(report.failures).toEqual([{ check: 'shapes', message: 'threw: encode is broken' }]);
   });
 });

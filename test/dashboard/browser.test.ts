@@ -21,72 +21,84 @@ describe('dashboard in a real browser', () => {
     training?.kill('SIGKILL');
   });
 
-  it.skipIf(!chromium)('follows a run started with gfn train --dashboard: the curves gain points while it trains, the HyperGrid heatmaps are drawn; a benchmark row opens its runs', async () => {
-    const root = tempDir();
-    writeBench(join(root, 'bench', 'tiny'));
-    const config = {
-      name: 'live',
-      seed: 0,
-      // far more than the test needs, on any machine: the test stops the run once it has seen enough
-      iterations: 20_000,
-      batchSize: 16,
-      env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 },
-      objective: { name: 'tb', backward: 'uniform' },
-      estimator: { name: 'mlp', hidden: [16, 16] },
-      evaluation: { every: 5 },
-      logging: { dir: root, progress: 'none' },
-    };
-    const configPath = join(root, 'live.json');
-    writeFileSync(configPath, JSON.stringify(config));
-    const started = await spawnUntil('node', ['bin/gfn.js', 'train', configPath, '--dashboard', '--dashboard-port', '0'], /dashboard: (http:\/\/\S+)/);
-    training = started.child;
-    const url = started.match[1]!;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/\?select=live$/);
+  it.skipIf(!chromium)(
+    'follows a run started with gfn train --dashboard: the curves gain points while it trains, the HyperGrid heatmaps are drawn; a benchmark row opens its runs',
+    async () => {
+      const root = tempDir();
+      writeBench(join(root, 'bench', 'tiny'));
+      const config = {
+        name: 'live',
+        seed: 0,
+        // far more than the test needs, on any machine: the test stops the run once it has seen enough
+        iterations: 20_000,
+        batchSize: 16,
+        env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 },
+        objective: { name: 'tb', backward: 'uniform' },
+        estimator: { name: 'mlp', hidden: [16, 16] },
+        evaluation: { every: 5 },
+        logging: { dir: root, progress: 'none' },
+      };
+      const configPath = join(root, 'live.json');
+      writeFileSync(configPath, JSON.stringify(config));
+      const started = await spawnUntil('node', ['bin/gfn.js', 'train', configPath, '--dashboard', '--dashboard-port', '0'], /dashboard: (http:\/\/\S+)/);
+      training = started.child;
+      const url = started.match[1]!;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/\?select=live$/);
 
-    browser = await puppeteer.launch({ executablePath: chromium!, args: ['--no-sandbox', '--headless'] });
-    const page = await browser.newPage();
-    // uncaught errors only: this run keeps its views for the newest and 32 earlier evaluations, so the
-    // page, following it, may ask for a view file pruned meanwhile (a 404 in the console)
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.setViewport({ width: 1280, height: 1300 });
-    await page.goto(url);
+      browser = await puppeteer.launch({ executablePath: chromium!, args: ['--no-sandbox', '--headless'] });
+      const page = await browser.newPage();
+      // uncaught errors only: this run keeps its views for the newest and 32 earlier evaluations, so the
+      // page, following it, may ask for a view file pruned meanwhile (a 404 in the console)
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setViewport({ width: 1280, height: 1300 });
+      await page.goto(url);
 
-    // the loss curve appears, then reaches further while the run trains (the run is not finished yet)
-    await waitForPoints(page, 'loss', 1);
-    const before = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
-    await waitForMaxXBeyond(page, 'loss', before.x + 5);
-    const after = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
-    expect(after.x).toBeGreaterThan(before.x);
-    expect(after.d).not.toBe(before.d);
-    expect(await page.$eval('tr[data-run="live"] .status', (e) => e.textContent)).toBe('running');
-    expect(await page.$eval('tr[data-run="live"] input', (e) => (e as HTMLInputElement).checked)).toBe(true);
+      // the loss curve appears, then reaches further while the run trains (the run is not finished yet)
+      await waitForPoints(page, 'loss', 1);
+      const before = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
+      await waitForMaxXBeyond(page, 'loss', before.x + 5);
+      const after = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
+      expect(after.x).toBeGreaterThan(before.x);
+      expect(after.d).not.toBe(before.d);
+      expect(await page.$eval('tr[data-run="live"] .status', (e) => e.textContent)).toBe('running');
+      expect(await page.$eval('tr[data-run="live"] input', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
-    // evaluation curves and the heatmaps of P_T and R/Z (two 8 x 8 panels)
-    await waitForPoints(page, 'tv', 2);
-    expect(await waitForHeatmaps(page, 128)).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
-    expect(await filledCells(page)).toBeGreaterThanOrEqual(128);
-    // the view follows the evaluations as they come
-    const firstView = Number(await page.$eval('#view', (e) => (e as HTMLElement).dataset.iteration));
-    await page.waitForFunction((first: number) => Number((document.querySelector('#view') as HTMLElement).dataset.iteration) > first, { timeout: 60_000 }, firstView);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
+      // evaluation curves and the heatmaps of P_T and R/Z (two 8 x 8 panels)
+      await waitForPoints(page, 'tv', 2);
+      expect(await waitForHeatmaps(page, 128)).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
+      expect(await filledCells(page)).toBeGreaterThanOrEqual(128);
+      // the view follows the evaluations as they come
+      const firstView = Number(await page.$eval('#view', (e) => (e as HTMLElement).dataset.iteration));
+      await page.waitForFunction(
+        (first: number) => Number((document.querySelector('#view') as HTMLElement).dataset.iteration) > first,
+        { timeout: 60_000 },
+        firstView,
+      );
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
 
-    // the benchmark page: its table, each row linking to its runs, and its plot from the run folder
-    await page.goto(`${new URL(url).origin}/#/bench?id=${encodeURIComponent('bench/tiny')}`);
-    await page.waitForSelector('a.bench-runs');
-    const links = await page.$$eval('a.bench-runs', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
-    expect(links).toEqual([
-      ['2 runs', `#/?select=${encodeURIComponent('bench/tiny/runs/hg-tb-s0')},${encodeURIComponent('bench/tiny/runs/hg-tb-s1')}`],
-      ['1 run', `#/?select=${encodeURIComponent('bench/tiny/runs/hg-db-s0')}`],
-    ]);
-    await page.waitForFunction(() => [...document.querySelectorAll('.bench-summary img')].some((i) => (i as HTMLImageElement).naturalWidth > 0));
-    expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
-    expect(await page.$$eval('.bench-summary a', (as) => as.filter((a) => (a.getAttribute('href') ?? '').startsWith('javascript')).length)).toBe(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'bench.png'), fullPage: true });
-    await page.click('a.bench-runs');
-    await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="tv"]') as HTMLElement | null)?.dataset.points ?? 0) === 4, { timeout: 30_000 });
-    expect(await page.$$eval('#legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual(['bench/tiny/runs/hg-tb-s0', 'bench/tiny/runs/hg-tb-s1']);
-    expect(errors).toEqual([]);
-  });
+      // the benchmark page: its table, each row linking to its runs, and its plot from the run folder
+      await page.goto(`${new URL(url).origin}/#/bench?id=${encodeURIComponent('bench/tiny')}`);
+      await page.waitForSelector('a.bench-runs');
+      const links = await page.$$eval('a.bench-runs', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+      expect(links).toEqual([
+        ['2 runs', `#/?select=${encodeURIComponent('bench/tiny/runs/hg-tb-s0')},${encodeURIComponent('bench/tiny/runs/hg-tb-s1')}`],
+        ['1 run', `#/?select=${encodeURIComponent('bench/tiny/runs/hg-db-s0')}`],
+      ]);
+      await page.waitForFunction(() => [...document.querySelectorAll('.bench-summary img')].some((i) => (i as HTMLImageElement).naturalWidth > 0));
+      expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
+      expect(await page.$$eval('.bench-summary a', (as) => as.filter((a) => (a.getAttribute('href') ?? '').startsWith('javascript')).length)).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'bench.png'), fullPage: true });
+      await page.click('a.bench-runs');
+      await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="tv"]') as HTMLElement | null)?.dataset.points ?? 0) === 4, {
+        timeout: 30_000,
+      });
+      expect(await page.$$eval('#legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual([
+        'bench/tiny/runs/hg-tb-s0',
+        'bench/tiny/runs/hg-tb-s1',
+      ]);
+      expect(errors).toEqual([]);
+    },
+  );
 });

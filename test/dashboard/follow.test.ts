@@ -8,7 +8,8 @@ import { type Dashboard, startDashboard } from '../../dashboard/server.js';
 import { tempDir, writeRun } from './helpers.js';
 
 const line = (r: Record<string, unknown>): string => `${JSON.stringify(r)}\n`;
-const iteration = (i: number, loss?: number): string => line({ type: 'iteration', iteration: i, trajectories: 8 * i, ...(loss === undefined ? {} : { loss }), sampleMs: 1, updateMs: 1, elapsedMs: 10 * i });
+const iteration = (i: number, loss?: number): string =>
+  line({ type: 'iteration', iteration: i, trajectories: 8 * i, ...(loss === undefined ? {} : { loss }), sampleMs: 1, updateMs: 1, elapsedMs: 10 * i });
 const it0 = iteration(0, 1);
 const it1 = iteration(1, 2);
 const it2 = iteration(2, 3);
@@ -65,7 +66,12 @@ describe('JsonlFollower', () => {
 });
 
 /** Reads server-sent events from a stream until `until` says stop. */
-function readEvents(url: string, path: string, until: (events: Array<{ event: string; data: Record<string, unknown> }>) => boolean, onOpen: () => void): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
+function readEvents(
+  url: string,
+  path: string,
+  until: (events: Array<{ event: string; data: Record<string, unknown> }>) => boolean,
+  onOpen: () => void,
+): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const events: Array<{ event: string; data: Record<string, unknown> }> = [];
@@ -125,7 +131,12 @@ describe('GET /api/stream', () => {
     // offsets let a reconnecting page continue: 'a' ends after the completed third line
     const lastA = events.filter((e) => e.data.run === 'a').at(-1)!;
     expect(lastA.data.offset).toBe(it0.length + it1.length + it2.length);
-    const resumed = await readEvents(dashboard.url, `/api/stream?run=a&from=${it0.length}`, (ev) => records(ev, 'a').length >= 2, () => undefined);
+    const resumed = await readEvents(
+      dashboard.url,
+      `/api/stream?run=a&from=${it0.length}`,
+      (ev) => records(ev, 'a').length >= 2,
+      () => undefined,
+    );
     expect(records(resumed, 'a')).toEqual([1, 2]);
   });
 });

@@ -9,7 +9,11 @@ export function tempDir(prefix = 'gfn-dash-'): string {
 }
 
 /** One GET with the path sent exactly as given (no client-side normalisation). */
-export function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+export function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, path, method: 'GET', headers }, (res) => {
@@ -46,7 +50,18 @@ export function runLines(n: number, every: number, end: Array<Record<string, unk
  */
 export function writeBench(dir: string): void {
   mkdirSync(join(dir, 'plots'), { recursive: true });
-  const bench = { name: 'tiny-bench', base: {}, environments: [{ label: 'hg', env: { name: 'hypergrid' }, overrides: {} }], objectives: [{ label: 'tb', overrides: {} }, { label: 'db', overrides: {} }], seeds: [0, 1], budget: { iterations: 10 }, tvThresholds: [0.5] };
+  const bench = {
+    name: 'tiny-bench',
+    base: {},
+    environments: [{ label: 'hg', env: { name: 'hypergrid' }, overrides: {} }],
+    objectives: [
+      { label: 'tb', overrides: {} },
+      { label: 'db', overrides: {} },
+    ],
+    seeds: [0, 1],
+    budget: { iterations: 10 },
+    tvThresholds: [0.5],
+  };
   writeFileSync(join(dir, 'bench.json'), JSON.stringify(bench, null, 2));
   writeFileSync(
     join(dir, 'summary.md'),
@@ -66,8 +81,15 @@ export function writeBench(dir: string): void {
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'plots', 'hg-iterations.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#4c78a8"/></svg>');
+  writeFileSync(
+    join(dir, 'plots', 'hg-iterations.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#4c78a8"/></svg>',
+  );
   for (const run of ['hg-tb-s0', 'hg-tb-s1', 'hg-db-s0']) {
-    writeRun(join(dir, 'runs', run), { name: run, env: { name: 'hypergrid' }, objective: { name: run.includes('tb') ? 'tb' : 'db' } }, runLines(10, 5, [{ type: 'finished', iterations: 10, elapsedMs: 1000 }]));
+    writeRun(
+      join(dir, 'runs', run),
+      { name: run, env: { name: 'hypergrid' }, objective: { name: run.includes('tb') ? 'tb' : 'db' } },
+      runLines(10, 5, [{ type: 'finished', iterations: 10, elapsedMs: 1000 }]),
+    );
   }
 }

@@ -39,8 +39,13 @@ function makeRuns(root: string): Map<string, (typeof KINDS)[number]> {
     const long = i >= 200;
     const id = `group${i % 4}/run-${String(i).padStart(3, '0')}`;
     const dir = join(root, id);
-    const end = kind === 'finished' ? [{ type: 'finished', iterations: 10, elapsedMs: 1000 }] : kind === 'failed' ? [{ type: 'error', message: `boom ${i}` }] : [];
-    writeRun(dir, { name: id, seed: i, iterations: 10, env: { name: 'hypergrid', ndim: 2 }, objective: { name: i % 2 ? 'tb' : 'rl', backward: 'uniform' } }, runLines(long ? 10_000 : 10, long ? 25 : 5, end));
+    const end =
+      kind === 'finished' ? [{ type: 'finished', iterations: 10, elapsedMs: 1000 }] : kind === 'failed' ? [{ type: 'error', message: `boom ${i}` }] : [];
+    writeRun(
+      dir,
+      { name: id, seed: i, iterations: 10, env: { name: 'hypergrid', ndim: 2 }, objective: { name: i % 2 ? 'tb' : 'rl', backward: 'uniform' } },
+      runLines(long ? 10_000 : 10, long ? 25 : 5, end),
+    );
     if (kind === 'torn') appendFileSync(join(dir, 'metrics.jsonl'), '{"type":"finished","itera');
     if (kind === 'resumable') writeFileSync(join(dir, 'checkpoint.json'), '{}');
     if (kind !== 'running') utimesSync(join(dir, 'metrics.jsonl'), HOUR_AGO, HOUR_AGO);

@@ -6,19 +6,31 @@ import type { Page } from 'puppeteer-core';
 const TIMEOUT_MS = 60_000;
 
 /** Largest x of a metric's chart (0 before it is drawn). */
-export const maxX = (page: Page, metric: string): Promise<number> => page.$eval(`.chart[data-metric="${metric}"]`, (e) => Number((e as HTMLElement).dataset.maxX ?? 0)).catch(() => 0);
+export const maxX = (page: Page, metric: string): Promise<number> =>
+  page.$eval(`.chart[data-metric="${metric}"]`, (e) => Number((e as HTMLElement).dataset.maxX ?? 0)).catch(() => 0);
 
 /** The SVG path of a metric's first line ('' before it is drawn). */
-export const linePath = (page: Page, metric: string): Promise<string> => page.$eval(`.chart[data-metric="${metric}"] .mark-line path`, (e) => e.getAttribute('d') ?? '').catch(() => '');
+export const linePath = (page: Page, metric: string): Promise<string> =>
+  page.$eval(`.chart[data-metric="${metric}"] .mark-line path`, (e) => e.getAttribute('d') ?? '').catch(() => '');
 
 /** Waits until a metric's chart has at least `points` points. */
 export async function waitForPoints(page: Page, metric: string, points: number, timeout = TIMEOUT_MS): Promise<void> {
-  await page.waitForFunction((m: string, n: number) => Number((document.querySelector(`.chart[data-metric="${m}"]`) as HTMLElement | null)?.dataset.points ?? 0) >= n, { timeout }, metric, points);
+  await page.waitForFunction(
+    (m: string, n: number) => Number((document.querySelector(`.chart[data-metric="${m}"]`) as HTMLElement | null)?.dataset.points ?? 0) >= n,
+    { timeout },
+    metric,
+    points,
+  );
 }
 
 /** Waits until a metric's chart reaches beyond x (a run being followed gains points). */
 export async function waitForMaxXBeyond(page: Page, metric: string, x: number, timeout = TIMEOUT_MS): Promise<void> {
-  await page.waitForFunction((m: string, beyond: number) => Number((document.querySelector(`.chart[data-metric="${m}"]`) as HTMLElement | null)?.dataset.maxX ?? 0) > beyond, { timeout }, metric, x);
+  await page.waitForFunction(
+    (m: string, beyond: number) => Number((document.querySelector(`.chart[data-metric="${m}"]`) as HTMLElement | null)?.dataset.maxX ?? 0) > beyond,
+    { timeout },
+    metric,
+    x,
+  );
 }
 
 /** Waits until the environment's view shows at least `cells` heatmap cells; returns its panels' titles. */
@@ -28,7 +40,8 @@ export async function waitForHeatmaps(page: Page, cells: number, timeout = TIMEO
 }
 
 /** Heatmap cells of the environment's view that are filled with a colour. */
-export const filledCells = (page: Page): Promise<number> => page.$$eval('#view .mark-rect path', (ps) => ps.filter((p) => /^#|rgb/.test(p.getAttribute('fill') ?? '')).length);
+export const filledCells = (page: Page): Promise<number> =>
+  page.$$eval('#view .mark-rect path', (ps) => ps.filter((p) => /^#|rgb/.test(p.getAttribute('fill') ?? '')).length);
 
 /**
  * Collects what goes wrong in the page from now on: uncaught exceptions, console errors, and

@@ -30,7 +30,9 @@ describe.each([
   const radius = 2;
   const env = createBitSeq({ ndim: N, codebook: 'words', nModes, wordBits, variant, alpha, modeRadius: radius, seed: 5 });
   if (!hasModes(env)) throw new Error('bitseq lists its modes');
-  const modeInts = Array.from({ length: nModes }, (_, m) => bitsToInt(symbolsToBits(env.modeStates().subarray((m * N) / wordBits, ((m + 1) * N) / wordBits), wordBits)));
+  const modeInts = Array.from({ length: nModes }, (_, m) =>
+    bitsToInt(symbolsToBits(env.modeStates().subarray((m * N) / wordBits, ((m + 1) * N) / wordBits), wordBits)),
+  );
   const all = new Int32Array(256 * (N / wordBits));
   for (let v = 0; v < 256; v++) all.set(intToSymbols(v, wordBits), (v * N) / wordBits);
   const minDistance = (v: number): number => Math.min(...modeInts.map((m) => popcount(v ^ m)));

@@ -85,7 +85,12 @@ describe('bitseq at the literature scale (n = 120, k = 8, 60 word modes)', () =>
       s = next;
     }
     const mask = env.forwardMask(s);
-    for (let i = 0; i < 3; i++) expect(Array.from(mask.subarray(i * 257, i * 257 + 257)).map((v, k) => (v ? k : -1)).filter((k) => k >= 0)).toEqual([256]);
+    for (let i = 0; i < 3; i++)
+      expect(
+        Array.from(mask.subarray(i * 257, i * 257 + 257))
+          .map((v, k) => (v ? k : -1))
+          .filter((k) => k >= 0),
+      ).toEqual([256]);
     expect(env.logReward(s).every((v) => v <= 0 && v >= -2)).toBe(true);
     expect(Array.from(env.isInitial(new Int32Array(15).fill(-1)))).toEqual([1]);
   });

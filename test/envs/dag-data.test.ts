@@ -53,7 +53,7 @@ describe('synthetic DAG data', () => {
     let lower = 0;
     for (let seed = 0; seed < 50; seed++) {
       const { trueAdjacency: adj } = syntheticDagData({ d: 4, seed, samples: 1 });
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (adj[i * 4 + j]) (i < j ? upper++ : lower++);
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (adj[i * 4 + j]) i < j ? upper++ : lower++;
     }
     expect(upper).toBeGreaterThan(20);
     expect(lower).toBeGreaterThan(20);

@@ -10,7 +10,7 @@ describe('dag logRewardDelta', () => {
   const data = syntheticDagData({ d, seed: 11 });
   const env = new DagEnv({ d, data: data.data, nSamples: data.nSamples });
 
-  it('equals logReward(s\') − logReward(s) for 200 random allowed additions', () => {
+  it("equals logReward(s') − logReward(s) for 200 random allowed additions", () => {
     const rng = new Rng(5);
     const states: number[] = [];
     const actions: number[] = [];

@@ -41,7 +41,10 @@ describe('DAG enumeration', () => {
       const row = all.subarray(s * d2, s * d2 + d2);
       const acts = Int32Array.from(Array.from(row).flatMap((v, k) => (v ? [k] : [])));
       if (acts.length === 0) continue;
-      const parents = env.backwardStep(Int32Array.from({ length: acts.length * d2 }, (_, k) => row[k % d2]!), acts);
+      const parents = env.backwardStep(
+        Int32Array.from({ length: acts.length * d2 }, (_, k) => row[k % d2]!),
+        acts,
+      );
       for (const p of env.stateIndex(parents)) expect(p).toBeLessThan(s);
     }
   });
@@ -152,8 +155,8 @@ describe('DagEnv transitions', () => {
       const f = Array.from({ length: d2 }, (_, a) => a).filter((a) => fmask[r * env.nActions + a]);
       const b = Array.from({ length: d2 }, (_, a) => a).filter((a) => bmask[r * d2 + a]);
       expect(b.length).toBe(states.subarray(r * d2, r * d2 + d2).reduce((x, y) => x + y, 0));
-      if (f.length) (fRows.push(r), fwd.push(f[rng.int(f.length)]!));
-      if (b.length) (bRows.push(r), bwd.push(b[rng.int(b.length)]!));
+      if (f.length) fRows.push(r), fwd.push(f[rng.int(f.length)]!);
+      if (b.length) bRows.push(r), bwd.push(b[rng.int(b.length)]!);
     }
     expect(fRows.length).toBeGreaterThan(100);
     expect(bRows.length).toBeGreaterThan(100);

@@ -130,7 +130,7 @@ describe('RL-G guide', () => {
     const guide = env.createGuide(mlp, { guideLogRewardThreshold: -Infinity });
     const rows: number[] = [];
     const acts: number[] = [];
-    for (let s = 0; s < env.nStates; s++) for (let a = 0; a < nA; a++) if (mask[s * nA + a]) (rows.push(s), acts.push(a));
+    for (let s = 0; s < env.nStates; s++) for (let a = 0; a < nA; a++) if (mask[s * nA + a]) rows.push(s), acts.push(a);
     const states = new Int32Array(rows.length * 9);
     rows.forEach((s, k) => states.set(all.subarray(s * 9, s * 9 + 9), k * 9));
     const lp = guide.logProbs(states, Int32Array.from(acts), states);

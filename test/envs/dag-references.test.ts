@@ -9,7 +9,7 @@ describe('dag sample metrics: references', () => {
   const data = syntheticDagData({ d, seed: 2 });
   const env = new DagEnv({ d, data: data.data, nSamples: data.nSamples, trueAdjacency: data.trueAdjacency });
 
-  it('emptyGraphShd is the empty graph\'s SHD, trueGraphLogReward the true graph\'s log R', () => {
+  it("emptyGraphShd is the empty graph's SHD, trueGraphLogReward the true graph's log R", () => {
     const m = env.sampleMetrics(new Int32Array(d * d));
     expect(m.emptyGraphShd).toBe(structuralHammingDistance(new Int32Array(d * d), data.trueAdjacency, d));
     expect(m.emptyGraphShd).toBeGreaterThan(0);

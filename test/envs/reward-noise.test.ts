@@ -75,7 +75,9 @@ describe('reward noise', () => {
     const a = noisy({ scale: 1, center: 'log' }, 3);
     const b = noisy({ scale: 1, center: 'log' }, 3);
     expect(Array.from(a.env.logReward(states))).toEqual(Array.from(b.env.logReward(states)));
-    expect(Array.from(noisy({ scale: 1, center: 'log' }, 4).env.logReward(states))).not.toEqual(Array.from(noisy({ scale: 1, center: 'log' }, 3).env.logReward(states)));
+    expect(Array.from(noisy({ scale: 1, center: 'log' }, 4).env.logReward(states))).not.toEqual(
+      Array.from(noisy({ scale: 1, center: 'log' }, 3).env.logReward(states)),
+    );
     const saved = a.noise.saveState();
     const next = Array.from(a.env.logReward(states));
     const c = noisy({ scale: 1, center: 'log' }, 99);

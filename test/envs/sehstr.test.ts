@@ -53,7 +53,6 @@ describe('sEH proxy: single predictions', () => {
 });
 
 describe('sEH proxy: the full table of 18^6 strings', () => {
-
   it('agrees with one tree walk per string on a sample of strings', () => {
     for (let k = 0; k < 5000; k++) {
       const i = (k * 6_802_447 + 12_345) % table.length;
@@ -205,7 +204,8 @@ describe('sehstr training with sampled evaluation', () => {
     const m = events[0]!.metrics;
     expect(m.logZTrue).toBe(17.552393997235);
     expect(m.modesTotal).toBe(34_013);
-    for (const k of ['testSpearman', 'testPearson', 'sampleSpearman', 'elbo', 'logZIs', 'ess', 'topKReward', 'modesFound']) expect(Number.isFinite(m[k]), k).toBe(true);
+    for (const k of ['testSpearman', 'testPearson', 'sampleSpearman', 'elbo', 'logZIs', 'ess', 'topKReward', 'modesFound'])
+      expect(Number.isFinite(m[k]), k).toBe(true);
     // the ELBO bounds log Z from below (up to sampling noise on 64 trajectories, it is far below)
     expect(m.elbo!).toBeLessThan(17.552393997235);
     expect(tableRequests).toBeGreaterThan(0);

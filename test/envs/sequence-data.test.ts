@@ -62,7 +62,9 @@ describe('TFbind8', () => {
 
   it('a truncated scores file fails naming the file, the sizes and the fix', () => {
     const path = damagedCopy('tfbind8.y.f32', truncate);
-    expect(() => createTfBind8({ files, scoresPath: path })).toThrow(/data file tfbind8\.y\.f32 at .*: expected 262144 bytes, found 262140 bytes .*git checkout -- envs\/data\/tfbind8\.y\.f32/);
+    expect(() => createTfBind8({ files, scoresPath: path })).toThrow(
+      /data file tfbind8\.y\.f32 at .*: expected 262144 bytes, found 262140 bytes .*git checkout -- envs\/data\/tfbind8\.y\.f32/,
+    );
   });
 
   it('a corrupted scores file (one byte flipped) fails naming both hashes and the fix', () => {
@@ -75,7 +77,9 @@ describe('TFbind8', () => {
   it('a corrupted modes file and a missing file fail clearly', () => {
     const path = damagedCopy('tfbind8.modes.json', flipByte);
     expect(() => createTfBind8({ files, modesPath: path })).toThrow(new RegExp(`tfbind8\\.modes\\.json at .*: expected sha256 ${TFBIND8_MODES.sha256}`));
-    expect(() => createTfBind8({ files, scoresPath: join(tmp, 'missing.f32') })).toThrow(/data file tfbind8\.y\.f32 could not be read at .*missing\.f32.*git checkout/);
+    expect(() => createTfBind8({ files, scoresPath: join(tmp, 'missing.f32') })).toThrow(
+      /data file tfbind8\.y\.f32 could not be read at .*missing\.f32.*git checkout/,
+    );
   });
 });
 
@@ -130,14 +134,16 @@ describe('bitseq', () => {
   it('rewards by hand', () => {
     // n = 4, one group of 2: step = floor((16 − 2) / 2) = 7, modes 0111 and 1000
     const env = createBitSeq({ ndim: 4, alpha: 0.7, groups: 1, modesPerGroup: 2 });
-    const rows = Int32Array.from([
-      [0, 1, 1, 1], // mode 7 → 0
-      [1, 0, 0, 0], // mode 8 → 0
-      [0, 0, 0, 0], // 1 bit from 1000
-      [0, 1, 0, 0], // 2 bits from both 0111 and 1000
-      [1, 1, 1, 1], // 1 bit from 0111
-      [0, 0, 1, 1], // 1 bit from 0111
-    ].flat());
+    const rows = Int32Array.from(
+      [
+        [0, 1, 1, 1], // mode 7 → 0
+        [1, 0, 0, 0], // mode 8 → 0
+        [0, 0, 0, 0], // 1 bit from 1000
+        [0, 1, 0, 0], // 2 bits from both 0111 and 1000
+        [1, 1, 1, 1], // 1 bit from 0111
+        [0, 0, 1, 1], // 1 bit from 0111
+      ].flat(),
+    );
     const lr = env.logReward(rows);
     expect(Array.from(lr)).toEqual([0, 0, -0.7, -1.4, -0.7, -0.7]);
     expect(Object.is(lr[0], 0)).toBe(true);

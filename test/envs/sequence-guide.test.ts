@@ -42,7 +42,8 @@ const env: Environment = {
     for (let r = 0; r < n; r++) for (let i = 0; i < ndim; i++) if (states[r * ndim + i]! >= 0) o[r * 6 + i * nbase + states[r * ndim + i]!] = 1;
     return o;
   },
-  isInitial: (states) => Uint8Array.from({ length: states.length / ndim }, (_, r) => (states.subarray(r * ndim, r * ndim + ndim).every((v) => v === -1) ? 1 : 0)),
+  isInitial: (states) =>
+    Uint8Array.from({ length: states.length / ndim }, (_, r) => (states.subarray(r * ndim, r * ndim + ndim).every((v) => v === -1) ? 1 : 0)),
 };
 
 describe('ReplayPatternIndex', () => {
@@ -79,7 +80,12 @@ describe('ReplayPatternIndex', () => {
     }
     const kept = seqs.slice(-5);
     const keptR = rewards.slice(-5);
-    for (const p of [[-1, -1, -1], [1, -1, -1], [-1, 0, 1], [1, 1, 1]]) {
+    for (const p of [
+      [-1, -1, -1],
+      [1, -1, -1],
+      [-1, 0, 1],
+      [1, 1, 1],
+    ]) {
       const m = kept.map((s, k) => (p.every((v, i) => v === -1 || v === s[i]) ? keptR[k]! : NaN)).filter((v) => !Number.isNaN(v));
       expect(big.meanReward(p)).toBeCloseTo(m.length ? m.reduce((a, b) => a + b) / m.length : 0, 12);
     }

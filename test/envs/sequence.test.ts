@@ -190,7 +190,6 @@ describe('SequenceEnv enumeration', () => {
   });
 });
 
-
 describe('exact terminating distribution on sequences', () => {
   const nets: Mlp[] = [];
   afterAll(() => nets.forEach((m) => m.dispose()));

@@ -43,24 +43,27 @@ describe('HyperGrid evaluation view', () => {
     [3, 5, false],
     [3, 6, true],
     [1, 9, false],
-  ])('factorised reward equals R(s) on every state, and the closed-form R/Z marginal equals the enumerated one (ndim %i, H %i, cos %s)', (ndim, height, cos) => {
-    const env = grid(ndim, height, cos);
-    const { constant, terms } = env.factorisedReward();
-    const all = env.allStates();
-    for (let s = 0; s < env.nStates; s++) {
-      const row = all.subarray(s * ndim, s * ndim + ndim);
-      const factorised = terms.reduce((acc, t) => acc + t.weight * Array.from(row).reduce((p, v) => p * t.factor[v]!, 1), constant);
-      expect(factorised).toBeCloseTo(env.reward(row), 12);
-    }
-    const pT = randomDistribution(env.nStates, 3);
-    const view = heatmaps(env.evaluationView({ terminating: pT }));
-    expect(view.panels.map((p) => p.title)).toEqual(['learned P_T', 'target R/Z']);
-    const learned = bruteMarginal(env, pT);
-    const target = bruteMarginal(env, env.trueDistribution());
-    view.panels[0]!.values.forEach((v, i) => expect(v).toBeCloseTo(learned[i]!, 12));
-    view.panels[1]!.values.forEach((v, i) => expect(v).toBeCloseTo(target[i]!, 12));
-    expect(view.rows * view.cols).toBe(ndim >= 2 ? height * height : height);
-  });
+  ])(
+    'factorised reward equals R(s) on every state, and the closed-form R/Z marginal equals the enumerated one (ndim %i, H %i, cos %s)',
+    (ndim, height, cos) => {
+      const env = grid(ndim, height, cos);
+      const { constant, terms } = env.factorisedReward();
+      const all = env.allStates();
+      for (let s = 0; s < env.nStates; s++) {
+        const row = all.subarray(s * ndim, s * ndim + ndim);
+        const factorised = terms.reduce((acc, t) => acc + t.weight * Array.from(row).reduce((p, v) => p * t.factor[v]!, 1), constant);
+        expect(factorised).toBeCloseTo(env.reward(row), 12);
+      }
+      const pT = randomDistribution(env.nStates, 3);
+      const view = heatmaps(env.evaluationView({ terminating: pT }));
+      expect(view.panels.map((p) => p.title)).toEqual(['learned P_T', 'target R/Z']);
+      const learned = bruteMarginal(env, pT);
+      const target = bruteMarginal(env, env.trueDistribution());
+      view.panels[0]!.values.forEach((v, i) => expect(v).toBeCloseTo(learned[i]!, 12));
+      view.panels[1]!.values.forEach((v, i) => expect(v).toBeCloseTo(target[i]!, 12));
+      expect(view.rows * view.cols).toBe(ndim >= 2 ? height * height : height);
+    },
+  );
 
   it('sums blocks of cells when the side exceeds the limit, keeping the total mass', () => {
     const height = 2 * MAX_VIEW_SIDE + 3; // blocks of 3, ceil(67 / 3) = 23 per side
@@ -93,7 +96,7 @@ describe('HyperGrid evaluation view', () => {
 });
 
 describe('DAG evaluation view', () => {
-  it('shows the edge marginals of P_T next to the exact posterior\'s, and sample frequencies', () => {
+  it("shows the edge marginals of P_T next to the exact posterior's, and sample frequencies", () => {
     const env = enumerableEnv(3, 1);
     const pT = randomDistribution(env.nStates, 5);
     const view = heatmaps(env.evaluationView({ terminating: pT }));

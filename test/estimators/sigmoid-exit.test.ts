@@ -39,7 +39,9 @@ describe('SigmoidExitPolicy', () => {
         const lp = logProbabilities(x as tf.Tensor2D);
         return tf.sub(tf.slice(lp, [0, 3], [1, 1]), tf.slice(lp, [0, a], [1, 1])).sum() as tf.Scalar;
       };
-      return tf.grad(f)(tf.tensor2d([z])).arraySync() as number[][];
+      return tf
+        .grad(f)(tf.tensor2d([z]))
+        .arraySync() as number[][];
     })[0]!;
     const h = 1e-4;
     z.forEach((_, k) => {
@@ -59,7 +61,10 @@ describe('SigmoidExitPolicy', () => {
     const policy = new SigmoidExitPolicy(mlp);
     expect(policy.variables).toEqual(mlp.variables);
     const before = tf.memory().numTensors;
-    const x = tf.tensor2d([[1, 0, 1], [0, 1, 1]]);
+    const x = tf.tensor2d([
+      [1, 0, 1],
+      [0, 1, 1],
+    ]);
     const got = tf.tidy(() => policy.predict(x).arraySync()) as number[][];
     const raw = tf.tidy(() => mlp.predict(x).arraySync()) as number[][];
     x.dispose();

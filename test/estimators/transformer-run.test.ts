@@ -11,7 +11,16 @@ const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length
 describe('transformer estimator in runs', () => {
   it('TB on bitseq (insert and append): the loss falls (seeded)', async () => {
     for (const variant of ['insert', 'append']) {
-      const run = await recordRun(smallConfig({ iterations: 60, batchSize: 16, env: { ...BITSEQ, variant }, estimator: SMALL, objective: { name: 'tb', lrZ: 0.1 }, evaluation: { mode: 'none' } }));
+      const run = await recordRun(
+        smallConfig({
+          iterations: 60,
+          batchSize: 16,
+          env: { ...BITSEQ, variant },
+          estimator: SMALL,
+          objective: { name: 'tb', lrZ: 0.1 },
+          evaluation: { mode: 'none' },
+        }),
+      );
       const losses = run.iterations.map((e) => e.metrics.loss!);
       const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
       console.log(`TB ${variant} with a 1x2x16 transformer: mean loss of iterations 1-10 ${first.toFixed(2)}, 51-60 ${last.toFixed(2)}`);
@@ -21,14 +30,33 @@ describe('transformer estimator in runs', () => {
   });
 
   it("readout 'position' trains TB on the insert variant and is a config error on the append variant (V + 1 outputs)", async () => {
-    const run = await recordRun(smallConfig({ iterations: 60, batchSize: 16, env: { ...BITSEQ, variant: 'insert' }, estimator: { ...SMALL, readout: 'position' }, objective: { name: 'tb', lrZ: 0.1 }, evaluation: { mode: 'none' } }));
+    const run = await recordRun(
+      smallConfig({
+        iterations: 60,
+        batchSize: 16,
+        env: { ...BITSEQ, variant: 'insert' },
+        estimator: { ...SMALL, readout: 'position' },
+        objective: { name: 'tb', lrZ: 0.1 },
+        evaluation: { mode: 'none' },
+      }),
+    );
     const losses = run.iterations.map((e) => e.metrics.loss!);
     const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
     console.log(`TB insert with a 1x2x16 transformer, position readout: mean loss of iterations 1-10 ${first.toFixed(2)}, 51-60 ${last.toFixed(2)}`);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(last).toBeLessThan(0.5 * first);
-    const append = recordRun(smallConfig({ iterations: 1, env: { ...BITSEQ, variant: 'append' }, estimator: { ...SMALL, readout: 'position' }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }));
-    await expect(append).rejects.toThrow(/field "estimator.readout" = "position": the .* network has 17 outputs, not the environment's 4 positions x 16 symbols \(\+ exit\) = 64 or 65; valid choices: flatten, mean, position/);
+    const append = recordRun(
+      smallConfig({
+        iterations: 1,
+        env: { ...BITSEQ, variant: 'append' },
+        estimator: { ...SMALL, readout: 'position' },
+        objective: { name: 'tb' },
+        evaluation: { mode: 'none' },
+      }),
+    );
+    await expect(append).rejects.toThrow(
+      /field "estimator.readout" = "position": the .* network has 17 outputs, not the environment's 4 positions x 16 symbols \(\+ exit\) = 64 or 65; valid choices: flatten, mean, position/,
+    );
   });
 
   it.each([
@@ -45,7 +73,9 @@ describe('transformer estimator in runs', () => {
     // FM on a task small enough to enumerate: the exact evaluator runs the transformer's predict over every state
     const fm = objective.name === 'fm';
     const env = fm ? { name: 'bitseq', ndim: 4, wordBits: 1, groups: 1, modesPerGroup: 2 } : { ...BITSEQ, variant: 'insert' };
-    const run = await recordRun(smallConfig({ iterations: 3, batchSize: 4, env, estimator: SMALL, objective, evaluation: fm ? { mode: 'exact', every: 3 } : { mode: 'none' } }));
+    const run = await recordRun(
+      smallConfig({ iterations: 3, batchSize: 4, env, estimator: SMALL, objective, evaluation: fm ? { mode: 'exact', every: 3 } : { mode: 'none' } }),
+    );
     expect(run.iterations.length).toBe(3);
     for (const e of run.iterations) for (const [k, v] of Object.entries(e.metrics)) expect(Number.isFinite(v), k).toBe(true);
     if (fm) expect(run.evaluations.map((e) => Number.isFinite(e.metrics.tv))).toEqual([true, true]);
@@ -53,7 +83,17 @@ describe('transformer estimator in runs', () => {
 
   it('a checkpoint saves and restores its variables: 2 x 10 iterations with a resume = 20 straight (TB-B)', async () => {
     const dir = tempRunsDir();
-    const config = smallConfig({ name: 'tr', iterations: 20, batchSize: 4, checkpoint: { every: 5 }, logging: { dir, progress: 'none' }, env: BITSEQ, estimator: SMALL, objective: { name: 'tb', backward: 'learned' }, evaluation: { mode: 'none' } });
+    const config = smallConfig({
+      name: 'tr',
+      iterations: 20,
+      batchSize: 4,
+      checkpoint: { every: 5 },
+      logging: { dir, progress: 'none' },
+      env: BITSEQ,
+      estimator: SMALL,
+      objective: { name: 'tb', backward: 'learned' },
+      evaluation: { mode: 'none' },
+    });
     const { straight, resumed } = await straightAndResumed(config, registry, 10);
     const a = metricRecords(straight);
     expect(a.filter((r) => r.type === 'iteration')).toHaveLength(20);
@@ -62,16 +102,22 @@ describe('transformer estimator in runs', () => {
 
   it('a non-sequence environment is a config error naming estimator.name, the environment and the supported ones', async () => {
     const iterations: number[] = [];
-    const attempt = recordRun(smallConfig({ iterations: 1, estimator: SMALL, evaluation: { mode: 'none' } }), { beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => iterations.push(e.iteration)) });
-    await expect(attempt).rejects.toThrow(/field "estimator.name" = "transformer": environment 'hypergrid' has no token layout.*sequence environments \(tfbind8, qm9str, sehstr, bitseq/);
+    const attempt = recordRun(smallConfig({ iterations: 1, estimator: SMALL, evaluation: { mode: 'none' } }), {
+      beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => iterations.push(e.iteration)),
+    });
+    await expect(attempt).rejects.toThrow(
+      /field "estimator.name" = "transformer": environment 'hypergrid' has no token layout.*sequence environments \(tfbind8, qm9str, sehstr, bitseq/,
+    );
     expect(iterations).toEqual([]);
-    const classic = recordRun(smallConfig({ iterations: 1, env: { name: 'cartpole' }, objective: { name: 'reinforce' }, estimator: SMALL, evaluation: { mode: 'none' } }));
+    const classic = recordRun(
+      smallConfig({ iterations: 1, env: { name: 'cartpole' }, objective: { name: 'reinforce' }, estimator: SMALL, evaluation: { mode: 'none' } }),
+    );
     await expect(classic).rejects.toThrow(/"estimator.name" = "transformer": environment 'cartpole'/);
   });
 
   it('width not a multiple of heads is refused at validation, naming the field and value', () => {
-    expect(() => resolveConfig({ name: 't', env: BITSEQ, objective: { name: 'tb' }, estimator: { name: 'transformer', heads: 3, width: 16 } }, registry)).toThrow(
-      /estimator.width.*16.*multiple of heads = 3/,
-    );
+    expect(() =>
+      resolveConfig({ name: 't', env: BITSEQ, objective: { name: 'tb' }, estimator: { name: 'transformer', heads: 3, width: 16 } }, registry),
+    ).toThrow(/estimator.width.*16.*multiple of heads = 3/);
   });
 });

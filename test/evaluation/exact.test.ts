@@ -10,7 +10,6 @@ function grid(ndim: number, height: number): HyperGrid {
   return new HyperGrid({ ndim, height, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 }
 
-
 function multinomial(counts: number[]): number {
   const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
   return fact(counts.reduce((a, b) => a + b, 0)) / counts.reduce((a, c) => a * fact(c), 1);

@@ -34,7 +34,9 @@ function fakeEngine(reloads: boolean): { engine: Engine; calls: { load: number; 
   return { engine, calls };
 }
 
-const chain = (b: number): DenseChainValues => ({ layers: [{ inDim: 1, outDim: 1, activation: 'linear', weight: Float32Array.of(1), bias: Float32Array.of(b) }] });
+const chain = (b: number): DenseChainValues => ({
+  layers: [{ inDim: 1, outDim: 1, activation: 'linear', weight: Float32Array.of(1), bias: Float32Array.of(b) }],
+});
 
 /** One pass as exact evaluation runs it: load, one batch, dispose. */
 function pass(engine: Engine, b: number): number {
@@ -57,7 +59,7 @@ describe('keepRunner: one runner for every pass of a run', () => {
     expect(calls.dispose).toBe(1);
   });
 
-  it('gives a new runner per pass when the engine\'s runners cannot reload', () => {
+  it("gives a new runner per pass when the engine's runners cannot reload", () => {
     const { engine, calls } = fakeEngine(false);
     const kept = keepRunner(engine);
     expect([1, 2].map((b) => pass(kept.engine, b))).toEqual([1, 2]);

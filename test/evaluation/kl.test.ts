@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { klDivergence, totalVariation } from '../../core/evaluation/metrics.js';
 import { recordRun, smallConfig } from '../training/run-helpers.js';
 
-describe('klDivergence (the suite\'s KL(target ‖ P_T))', () => {
+describe("klDivergence (the suite's KL(target ‖ P_T))", () => {
   it('matches Σ p·log(p/(q + 1e-9)) term by term, skipping p = 0', () => {
     const p = [0.5, 0.3, 0.2, 0];
     const q = [0.25, 0.25, 0.4, 0.1];
@@ -22,7 +22,7 @@ describe('klDivergence (the suite\'s KL(target ‖ P_T))', () => {
     expect(() => klDivergence([1], [0.5, 0.5])).toThrow(/length/);
   });
 
-  it('the exact evaluator reports kl beside tv, within Pinsker\'s bound KL ≥ 2·TV²', async () => {
+  it("the exact evaluator reports kl beside tv, within Pinsker's bound KL ≥ 2·TV²", async () => {
     const run = await recordRun(smallConfig({ iterations: 2, evaluation: { every: 1 } }));
     expect(run.evaluations).toHaveLength(3);
     for (const e of run.evaluations) {

@@ -17,7 +17,12 @@ import { recordRun, smallConfig } from '../training/run-helpers.js';
 type IsMode = (x: Int32Array, logR: number) => number[];
 
 /** Brute-force modes found and milestones over batches of terminals, batch k ending at trajectory count seen[k]. */
-function bruteForce(batches: Array<{ terminals: Int32Array; logR: ArrayLike<number>; seen: number }>, d: number, total: number, isMode: IsMode): Record<string, number> {
+function bruteForce(
+  batches: Array<{ terminals: Int32Array; logR: ArrayLike<number>; seen: number }>,
+  d: number,
+  total: number,
+  isMode: IsMode,
+): Record<string, number> {
   const found = new Set<number>();
   const out: Record<string, number> = { modesTotal: total };
   for (const b of batches) {

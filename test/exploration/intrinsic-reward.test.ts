@@ -9,7 +9,8 @@ import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 
 const env = new HyperGrid({ ndim: 2, height: 8, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
-const net = (seed: number, name: string): Mlp => new Mlp({ inputDim: env.obsDim, hidden: [32], outputDim: 8, activation: 'relu' }, new Rng(seed), `rnd-test/${name}`);
+const net = (seed: number, name: string): Mlp =>
+  new Mlp({ inputDim: env.obsDim, hidden: [32], outputDim: 8, activation: 'relu' }, new Rng(seed), `rnd-test/${name}`);
 
 /** The states of the grid with s_0 + s_1 ≤ 4 (visited) and ≥ 10 (never visited). */
 function regions(): { visited: Int32Array; unvisited: Int32Array } {
@@ -60,7 +61,11 @@ describe('intrinsic-reward objective', () => {
     const inner: Objective = { name: 'tb', update: (b) => (seen.push(b), { loss: 0 }), logZ: () => 1.5, dispose: () => {} };
     const rnd = new RandomNetworkDistillation(env, net(3, 'target'), net(4, 'predictor'), 1e-2);
     const wrapped = new IntrinsicRewardObjective(env, inner, rnd, { weight: 0.2, decayIterations: 100 });
-    const batch = new Sampler(env, new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'relu' }, new Rng(6), 'rnd-test/pf'), new Rng(7)).sampleForward(32);
+    const batch = new Sampler(
+      env,
+      new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'relu' }, new Rng(6), 'rnd-test/pf'),
+      new Rng(7),
+    ).sampleForward(32);
     // by hand: β = 0.2 · (1 − 25/100) = 0.15 after 25 updates, i.e. for update number 26
     const beta = intrinsicWeightAt({ weight: 0.2, decayIterations: 100 }, 25);
     expect(beta).toBeCloseTo(0.15, 12);

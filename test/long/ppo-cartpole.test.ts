@@ -32,7 +32,9 @@ describe('PPO solves CartPole (configs/cartpole-ppo.json, seed 0)', () => {
       },
     });
     const mean = evaluation!.returns.reduce((a, b) => a + b, 0) / evaluation!.returns.length;
-    console.log(`PPO CartPole: training mean return ≥ 475 after ${reachedAt} environment steps (${stepsPerSecond.toFixed(0)} steps/s incl. updates); evaluation over 20 episodes: mean ${mean.toFixed(1)}, min ${Math.min(...evaluation!.returns)}`);
+    console.log(
+      `PPO CartPole: training mean return ≥ 475 after ${reachedAt} environment steps (${stepsPerSecond.toFixed(0)} steps/s incl. updates); evaluation over 20 episodes: mean ${mean.toFixed(1)}, min ${Math.min(...evaluation!.returns)}`,
+    );
     expect(reachedAt).toBeDefined();
     expect(evaluation!.returns.length).toBe(20);
     expect(mean).toBeGreaterThanOrEqual(475);

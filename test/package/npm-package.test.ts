@@ -15,7 +15,8 @@ afterAll(() => project && rmSync(project, { recursive: true, force: true }), 300
 
 let packed: PackReport;
 
-const run = (command: string, args: string[], cwd: string): string => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+const run = (command: string, args: string[], cwd: string): string =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 
 beforeAll(() => {
   ({ project, report: packed } = installPacked('gfn-package-'));
@@ -26,7 +27,20 @@ beforeAll(() => {
 describe('the npm package', () => {
   it('holds the compiled library, its declarations, the configs, the shipped data, README and LICENSE, and no tests or sources', () => {
     const paths = packed.files.map((f) => f.path);
-    for (const p of ['dist/plugins/index.js', 'dist/plugins/index.d.ts', 'dist/plugins/index.js.map', 'dist/plugins/plugin-kit.d.ts', 'dist/plugins/browser.js', 'dist/cli/gfn.js', 'configs/default.json', 'envs/data/tfbind8.y.f32', 'envs/data/qm9str.y.f32', 'README.md', 'LICENSE', 'package.json']) {
+    for (const p of [
+      'dist/plugins/index.js',
+      'dist/plugins/index.d.ts',
+      'dist/plugins/index.js.map',
+      'dist/plugins/plugin-kit.d.ts',
+      'dist/plugins/browser.js',
+      'dist/cli/gfn.js',
+      'configs/default.json',
+      'envs/data/tfbind8.y.f32',
+      'envs/data/qm9str.y.f32',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(paths).toContain(p);
     }
     // the dashboard's page, built: its script bundled, not its browser modules one by one
@@ -36,7 +50,9 @@ describe('the npm package', () => {
     const library = paths.filter((p) => !p.startsWith('templates/'));
     expect(library.filter((p) => p.startsWith('test/') || p.includes('.test.') || (p.endsWith('.ts') && !p.endsWith('.d.ts')))).toEqual([]);
     expect(paths).toContain('templates/plugin/src/index.ts');
-    console.log(`[package] ${packed.filename}: ${paths.length} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked`);
+    console.log(
+      `[package] ${packed.filename}: ${paths.length} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked`,
+    );
   });
 
   it('plain Node imports the library, trains a tiny HyperGrid run, saves it, loads it with loadSampler and samples', () => {
@@ -57,15 +73,44 @@ describe('the npm package', () => {
     const gfn = join(project, 'node_modules', '.bin', 'gfn');
     const list = run(gfn, ['list'], project);
     for (const name of ['hypergrid', 'tfbind8', 'dag', 'tb', 'rl', 'mlp']) expect(list).toMatch(new RegExp(`^  ${name} — `, 'm'));
-    writeFileSync(join(project, 'tiny.json'), JSON.stringify({ iterations: 20, batchSize: 8, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [16] }, evaluation: { every: 10 } }));
+    writeFileSync(
+      join(project, 'tiny.json'),
+      JSON.stringify({
+        iterations: 20,
+        batchSize: 8,
+        env: { name: 'hypergrid', ndim: 2, height: 4 },
+        objective: { name: 'tb' },
+        estimator: { name: 'mlp', hidden: [16] },
+        evaluation: { every: 10 },
+      }),
+    );
     const out = run(gfn, ['train', 'tiny.json', '--set', 'logging.progress=none'], project);
     expect(out).toMatch(/^final \(iteration 20\): tv [0-9.]+/m);
-    expect(JSON.parse(readFileSync(join(project, 'runs', 'tiny', 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!).type).toBe('finished');
+    expect(
+      JSON.parse(
+        readFileSync(join(project, 'runs', 'tiny', 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      ).type,
+    ).toBe('finished');
   });
 
   it("a bundler targeting browsers gets the browser entry through the 'browser' condition, with no Node-only module", async () => {
-    writeFileSync(join(project, 'page.mjs'), "import { builtinPlugin, PluginRegistry, setWasmPaths, train } from 'gflownet-ts';\nsetWasmPaths('./');\nexport const run = (config) => train(config, new PluginRegistry([builtinPlugin]));\n");
-    const result = await build({ absWorkingDir: project, entryPoints: ['page.mjs'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    writeFileSync(
+      join(project, 'page.mjs'),
+      "import { builtinPlugin, PluginRegistry, setWasmPaths, train } from 'gflownet-ts';\nsetWasmPaths('./');\nexport const run = (config) => train(config, new PluginRegistry([builtinPlugin]));\n",
+    );
+    const result = await build({
+      absWorkingDir: project,
+      entryPoints: ['page.mjs'],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('node_modules/gflownet-ts/dist/plugins/browser.js');
     expect(inputs.filter((p) => p.includes('gflownet-ts/dist/plugins/node/') || p.includes('gflownet-ts/dist/cli/'))).toEqual([]);
@@ -75,7 +120,10 @@ describe('the npm package', () => {
     const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
     // skipLibCheck off: the package's own .d.ts files are checked too; diagnostics inside
     // third-party declarations (tfjs's WebGPU and DOM typings) are not this package's to fix
-    const { stdout, status } = spawnSync('node', [tsc, '-p', 'tsconfig.json', '--skipLibCheck', 'false', '--pretty', 'false'], { cwd: project, encoding: 'utf8' });
+    const { stdout, status } = spawnSync('node', [tsc, '-p', 'tsconfig.json', '--skipLibCheck', 'false', '--pretty', 'false'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     const ours = stdout.split('\n').filter((line) => /^(consumer\.ts|node_modules\/gflownet-ts\/)[^(]*\(\d+,\d+\): error/.test(line));
     expect(ours).toEqual([]);
     // the check ran: either clean, or only third-party diagnostics

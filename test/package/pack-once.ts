@@ -31,7 +31,12 @@ export function packOnce(): { tarball: string; report: PackReport } {
     // another test file is packing
   }
   if (owner) {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     // npm prints the scripts' output before the JSON report
     const [report] = JSON.parse(out.slice(out.indexOf('\n[') + 1)) as PackReport[];
     writeFileSync(`${reportPath}.tmp`, JSON.stringify(report));
@@ -56,6 +61,10 @@ export function installPacked(prefix: string): { project: string; report: PackRe
   const { tarball, report } = packOnce();
   const project = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { project, report };
 }

@@ -46,13 +46,17 @@ const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 
 describe('gfn new-plugin: a plugin project outside the repository', () => {
   it('writes a module package that depends on gflownet-ts and shares its tensor engine as a peer', () => {
-    expect(written).toMatch(/^wrote 10 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json, vitest\.config\.ts\n/);
+    expect(written).toMatch(
+      /^wrote 10 files to .*my-plugin\/: \.gitignore, README\.md, config\.json, package\.json, src\/index\.ts, src\/subsets-env\.ts, src\/tb-objective\.ts, test\/plugin\.test\.ts, tsconfig\.json, vitest\.config\.ts\n/,
+    );
     expect(written).toContain(`gflownet-ts: "file:${packOnce().tarball}" in package.json (--library)`);
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
     expect(manifest.type).toBe('module');
     expect(manifest.name).toBe('my-plugin');
     expect(Object.keys(manifest.dependencies as object)).toEqual(['gflownet-ts']);
-    expect(manifest.peerDependencies).toEqual({ '@tensorflow/tfjs-core': JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).dependencies['@tensorflow/tfjs-core'] });
+    expect(manifest.peerDependencies).toEqual({
+      '@tensorflow/tfjs-core': JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).dependencies['@tensorflow/tfjs-core'],
+    });
     // the build type-checked the plugin against the shipped declarations and compiled only src/
     expect(existsSync(join(project, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(project, 'dist', 'index.d.ts'))).toBe(true);
@@ -91,9 +95,13 @@ describe('gfn new-plugin: a plugin project outside the repository', () => {
     const tarball = `gflownet-ts-${version}.tgz`;
     const out = gfn('new-plugin', second);
     expect(out).toMatch(new RegExp(`^wrote 11 files to .*second/: .*${tarball.replaceAll('.', '\\.')}`));
-    expect(out).toContain(`gflownet-ts: "file:${tarball}" in package.json: the copy this gfn runs from (${realpathSync(join(project, 'node_modules', 'gflownet-ts'))}), packed into the project\n`);
+    expect(out).toContain(
+      `gflownet-ts: "file:${tarball}" in package.json: the copy this gfn runs from (${realpathSync(join(project, 'node_modules', 'gflownet-ts'))}), packed into the project\n`,
+    );
     expect(out).toContain(`npm install                 # gflownet-ts (file:${tarball}), then builds dist/ from src/`);
-    expect((JSON.parse(readFileSync(join(second, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies).toEqual({ 'gflownet-ts': `file:${tarball}` });
+    expect((JSON.parse(readFileSync(join(second, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies).toEqual({
+      'gflownet-ts': `file:${tarball}`,
+    });
     // the same files as the tarball the running copy was installed from
     expect(tarFiles(join(second, tarball))).toEqual(tarFiles(packOnce().tarball));
     // the template ships in the package: the installed command writes the same project

@@ -30,7 +30,10 @@ function scan(file: string): { local: string[]; bare: string[]; globals: string[
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text)) {
       const p = node.parent;
-      const isMemberName = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertySignature(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node);
+      const isMemberName =
+        (ts.isPropertyAccessExpression(p) && p.name === node) ||
+        (ts.isPropertySignature(p) && p.name === node) ||
+        (ts.isPropertyAssignment(p) && p.name === node);
       if (!isMemberName) globals.push(node.text);
     }
     ts.forEachChild(node, visit);

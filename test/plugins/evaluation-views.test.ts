@@ -60,7 +60,10 @@ describe('evaluation views subscriber', () => {
     file.view.panels[1]!.values.forEach((v, i) => expect(Math.abs(v - target[i]!)).toBeLessThanOrEqual(5e-4 * target[i]!));
     expect(file.view.panels[0]!.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     // the final evaluation line of metrics.jsonl follows the view
-    const lines = readFileSync(join(dir, 'test', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = readFileSync(join(dir, 'test', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines.filter((l) => l.type === 'evaluation')).toHaveLength(4);
 
     seenBeforeLine.length = 0;
@@ -79,9 +82,17 @@ describe('evaluation views subscriber', () => {
     expect(readCheckpoint(runDir).iterations).toBe(20);
     writeFileSync(join(viewsDir, '25.json'), '{}\n');
     await train(config, registry, { subscribers, resume: readCheckpoint(runDir) });
-    expect(readdirSync(viewsDir).map(viewFileIteration).sort((a, b) => a! - b!)).toEqual([0, 10, 20, 30]);
+    expect(
+      readdirSync(viewsDir)
+        .map(viewFileIteration)
+        .sort((a, b) => a! - b!),
+    ).toEqual([0, 10, 20, 30]);
     // every evaluation line of the log has its view
-    const evaluations = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; iteration: number }).filter((l) => l.type === 'evaluation');
+    const evaluations = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; iteration: number })
+      .filter((l) => l.type === 'evaluation');
     expect(evaluations.map((e) => e.iteration)).toEqual([0, 10, 20, 30]);
   });
 });

@@ -21,7 +21,9 @@ describe('the example external plugin (examples/plugins/chain)', () => {
     expect(code, out).toBe(0);
     const tv = Number(/tv ([0-9.e-]+)/.exec(out)?.[1]);
     expect(tv).toBeLessThan(0.05);
-    const lines = readFileSync(join(dir, 'example-chain-vargrad', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dir, 'example-chain-vargrad', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(JSON.parse(lines.at(-1)!).type).toBe('finished');
   });
 

@@ -49,16 +49,31 @@ describe('DB against the reference code', () => {
     expectClose(scores, ref.per_transition_scores, 1e-4, `DB-${variant} scores`);
     const db = new DetailedBalance(env, nets.logit_PF, backward[variant], nets.logF, { lr: 1e-3, clipLogReward: false, logRewardClip: -12 });
     const before = tf.memory().numTensors;
-    expectClose(lossValue(() => db.loss(batch)), ref.loss, 1e-4, `DB-${variant} loss`);
+    expectClose(
+      lossValue(() => db.loss(batch)),
+      ref.loss,
+      1e-4,
+      `DB-${variant} loss`,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });
 
 describe('SubTB(0.99) against the reference code', () => {
   it.each(['U', 'B'] as const)('SubTB-%s loss', (variant) => {
-    const subtb = new SubTrajectoryBalance(env, nets.logit_PF, backward[variant], nets.logF, { lr: 1e-3, lambda: 0.99, weighting: 'geometric', logRewardClip: -12 });
+    const subtb = new SubTrajectoryBalance(env, nets.logit_PF, backward[variant], nets.logF, {
+      lr: 1e-3,
+      lambda: 0.99,
+      weighting: 'geometric',
+      logRewardClip: -12,
+    });
     const before = tf.memory().numTensors;
-    expectClose(lossValue(() => subtb.loss(batch)), fixture.SubTB[`SubTB_${variant}`].loss_with_float64_weights, 1e-4, `SubTB-${variant} loss`);
+    expectClose(
+      lossValue(() => subtb.loss(batch)),
+      fixture.SubTB[`SubTB_${variant}`].loss_with_float64_weights,
+      1e-4,
+      `SubTB-${variant} loss`,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -28,7 +28,6 @@ import {
 } from './load-reference.js';
 import { expectClose, range, scatterToTimeByTraj } from './expect-close.js';
 
-
 const TB_OPTIONS: TbOptions = { lr: 1e-3, lrZ: 0.1, logZInit: 0.5, logRewardClip: -12 };
 
 describe('HyperGrid reference vectors', () => {
@@ -111,9 +110,7 @@ describe('HyperGrid reference vectors', () => {
         const policy = make(env, nets);
         const tr = gatherTransitions(fwd, env.nActions - 1);
         const nonExit = range(tr.count).filter((k) => !tr.isExit[k]);
-        const lp = tf.tidy(() =>
-          policy.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit)).dataSync(),
-        );
+        const lp = tf.tidy(() => policy.logProbs(selectRows(tr.nextStates, env.stateDim, nonExit), selectRows(tr.actions, 1, nonExit)).dataSync());
         const m = scatterToTimeByTraj(tr, lp, nonExit, fwd.maxSteps, fwd.nTraj);
         expectClose(m, ref.log_probs[key], 1e-4, key);
       });

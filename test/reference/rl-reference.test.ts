@@ -222,7 +222,9 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
     for (const c of Object.values(cases)) c.rl.dispose();
     logitPF.dispose();
     if (process.env.GFN_REPORT_ERRORS) {
-      const rows = [...errorReport].map(([label, { maxRel, maxAbsOverScale }]) => `${label}: max rel ${maxRel.toExponential(2)}, max |diff|/max|expected| ${maxAbsOverScale.toExponential(2)}`);
+      const rows = [...errorReport].map(
+        ([label, { maxRel, maxAbsOverScale }]) => `${label}: max rel ${maxRel.toExponential(2)}, max |diff|/max|expected| ${maxAbsOverScale.toExponential(2)}`,
+      );
       console.info(`errors against the reference:\n${rows.join('\n')}`);
     }
   });
@@ -267,10 +269,13 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
         const logPF = tf.tidy(() => forwardLogProbs(env, logitPF, fwdTr.states, fwdTr.actions).dataSync());
         expectClose(scatterToTimeByTraj(fwdTr, logPF, range(fwdTr.count), fwd.maxSteps, fwd.nTraj), expected.log_pf, 1e-4, `${variant}.log_pf`);
         const nonExit = range(fwdTr.count).filter((k) => !fwdTr.isExit[k]);
-        const logPB = tf.tidy(() =>
-          backward.logProbs(selectRows(fwdTr.nextStates, env.stateDim, nonExit), selectRows(fwdTr.actions, 1, nonExit)).dataSync(),
+        const logPB = tf.tidy(() => backward.logProbs(selectRows(fwdTr.nextStates, env.stateDim, nonExit), selectRows(fwdTr.actions, 1, nonExit)).dataSync());
+        expectClose(
+          scatterToTimeByTraj(fwdTr, logPB, nonExit, fwd.maxSteps, fwd.nTraj),
+          expected.log_pb_before_exit_fill,
+          1e-4,
+          `${variant}.log_pb_before_exit_fill`,
         );
-        expectClose(scatterToTimeByTraj(fwdTr, logPB, nonExit, fwd.maxSteps, fwd.nTraj), expected.log_pb_before_exit_fill, 1e-4, `${variant}.log_pb_before_exit_fill`);
 
         const { loss, quantities } = rl.forwardLoss(fwd);
         const pfW0 = logitPF.layers[0]!.weight;
@@ -344,13 +349,23 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
     it('guide log-probs on the backward batch (forward action from s_{t+1}) match guided_log_pg_backward_batch', () => {
       const guide = cases.RL_G.guide!;
       const lp = guide.logProbs(bwdTr.nextStates, bwdTr.actions, selectRows(terminals, env.stateDim, bwdTr.traj));
-      expectClose(scatterToTimeByTraj(bwdTr, lp, range(bwdTr.count), bwd.maxSteps, bwd.nTraj), ref.RL_B_backward.guided_log_pg_backward_batch, 1e-4, 'guided_log_pg_backward_batch');
+      expectClose(
+        scatterToTimeByTraj(bwdTr, lp, range(bwdTr.count), bwd.maxSteps, bwd.nTraj),
+        ref.RL_B_backward.guided_log_pg_backward_batch,
+        1e-4,
+        'guided_log_pg_backward_batch',
+      );
     });
 
     it('guide log-probs on the forward batch (a_t from s_t, exit included) match guided_log_pg_forward_batch', () => {
       const guide = cases.RL_G.guide!;
       const lp = guide.logProbs(fwdTr.states, fwdTr.actions, selectRows(terminals, env.stateDim, fwdTr.traj));
-      expectClose(scatterToTimeByTraj(fwdTr, lp, range(fwdTr.count), fwd.maxSteps, fwd.nTraj), ref.RL_B_backward.guided_log_pg_forward_batch, 1e-4, 'guided_log_pg_forward_batch');
+      expectClose(
+        scatterToTimeByTraj(fwdTr, lp, range(fwdTr.count), fwd.maxSteps, fwd.nTraj),
+        ref.RL_B_backward.guided_log_pg_forward_batch,
+        1e-4,
+        'guided_log_pg_forward_batch',
+      );
     });
 
     it('RL-G backward scores are log P_B − log P_G', () => {
@@ -417,7 +432,12 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
         TRPO_OPTIONS.cgTolerance,
       );
       expect(pAp.length).toBe(ref.TRPO.cg_iterations_run);
-      expectClose(pAp, ref.TRPO.cg_trace.map((it) => it.pAp), 1e-4, 'TRPO.cg_trace.pAp (float64 products)');
+      expectClose(
+        pAp,
+        ref.TRPO.cg_trace.map((it) => it.pAp),
+        1e-4,
+        'TRPO.cg_trace.pAp (float64 products)',
+      );
       // "about 1e-5 relative" as a whole vector (observed 1.9e-5); single entries along
       // near-null directions of F (e.g. the output bias, which the softmax ignores up to a
       // constant) differ by up to 2e-4 relative between float64 implementations
@@ -426,8 +446,18 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       expect(dirError, 'TRPO.search_dir (float64 products): ‖x − search_dir‖ / ‖search_dir‖').toBeLessThan(1e-4);
       expectClose(Math.sqrt((2 * TRPO_OPTIONS.delta) / dot(x, ref.TRPO.sur_grads)), ref.TRPO.max_length, 1e-4, 'TRPO.max_length (float64 products)');
       // the fixture's own max_length and max_step follow from its search_dir and sur_grads
-      expectClose(Math.sqrt((2 * ref.TRPO.delta) / dot(ref.TRPO.search_dir, ref.TRPO.sur_grads)), ref.TRPO.max_length, 1e-12, 'TRPO.max_length (fixture formula)');
-      expectClose(ref.TRPO.search_dir.map((v) => ref.TRPO.max_length * v), ref.TRPO.max_step, 1e-12, 'TRPO.max_step (fixture formula)');
+      expectClose(
+        Math.sqrt((2 * ref.TRPO.delta) / dot(ref.TRPO.search_dir, ref.TRPO.sur_grads)),
+        ref.TRPO.max_length,
+        1e-12,
+        'TRPO.max_length (fixture formula)',
+      );
+      expectClose(
+        ref.TRPO.search_dir.map((v) => ref.TRPO.max_length * v),
+        ref.TRPO.max_step,
+        1e-12,
+        'TRPO.max_step (fixture formula)',
+      );
     });
 
     it('conjugate gradients with our float32 Fisher products: trace start, residual and max_length', () => {
@@ -456,7 +486,12 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
       // first iteration: p = g, p·Ap = g·Fg, alpha = g·g / g·Fg
       expectClose(pAp[0]!, trace[0]!.pAp, 1e-4, 'TRPO.cg_trace[0].pAp (float32 products)');
       expectClose(dot(g, g) / pAp[0]!, trace[0]!.alpha, 1e-4, 'TRPO.cg_trace[0].alpha (float32 products)');
-      expectClose(pAp.slice(0, 6), trace.slice(0, 6).map((it) => it.pAp), 1e-4, 'TRPO.cg_trace[0..5].pAp (float32 products)');
+      expectClose(
+        pAp.slice(0, 6),
+        trace.slice(0, 6).map((it) => it.pAp),
+        1e-4,
+        'TRPO.cg_trace[0..5].pAp (float32 products)',
+      );
       const fx = fvp(x);
       fvp.dispose();
       const residual = norm(fx.map((v, k) => v - g[k]!)) / norm(g);
@@ -500,7 +535,10 @@ describe('HyperGrid reference vectors: policy-gradient GFlowNets (RL) and TRPO',
         const result = own.step(batch);
         const after = flattenValues(policy.variables);
         expect(result.accepted).toBe(true);
-        const moved = toReferenceLayout(after.map((v, k) => v - before[k]!), perm);
+        const moved = toReferenceLayout(
+          after.map((v, k) => v - before[k]!),
+          perm,
+        );
         const expected = ref.TRPO.max_step.map((v) => -(0.5 ** result.backtracks) * v);
         const stepError = norm(moved.map((v, k) => v - expected[k]!)) / norm(expected);
         errorReport.set('TRPO step −0.5^k·max_step (relative L2)', { maxRel: stepError, maxAbsOverScale: stepError });

@@ -27,7 +27,15 @@ import type { HyperGrid } from '../../envs/hypergrid.js';
 import { stepTerms } from '../../algorithms/value-based/balance-terms.js';
 import { type ErrorRecord, expectClose as expectCloseShared, type Numeric, range, scatterToTimeByTraj } from './expect-close.js';
 import { flattenMatrix, referenceParamPermutation, toReferenceLayout } from './load-reference.js';
-import { buildSubEbBatch, buildSubEbEnv, buildSubEbMlp, loadSubEbReference, type SubEbCase, type SubEbGridTables, type SubEbReference } from './load-subeb-reference.js';
+import {
+  buildSubEbBatch,
+  buildSubEbEnv,
+  buildSubEbMlp,
+  loadSubEbReference,
+  type SubEbCase,
+  type SubEbGridTables,
+  type SubEbReference,
+} from './load-subeb-reference.js';
 
 const errorReport = new Map<string, ErrorRecord>();
 const expectClose = (actual: Numeric, expected: Numeric, label: string): void => expectCloseShared(actual, expected, 1e-4, label, errorReport);
@@ -70,7 +78,10 @@ function build(ref: SubEbReference, env: HyperGrid, learnedPB: boolean, optimize
   const pb = learnedPB ? buildSubEbMlp('PB', ref) : undefined;
   const backward = pb ? new LearnedBackwardPolicy(env, pb) : new UniformBackwardPolicy(env);
   const sampler = new Sampler(env, pf, new Rng(0));
-  const rl = new PolicyGradientGFlowNet({ env, forward: pf, backward, value: v, sampler }, { ...subEbOptions(ref, learnedPB ? 'coupled' : 'uniform'), optimizer });
+  const rl = new PolicyGradientGFlowNet(
+    { env, forward: pf, backward, value: v, sampler },
+    { ...subEbOptions(ref, learnedPB ? 'coupled' : 'uniform'), optimizer },
+  );
   return {
     rl,
     pf,
@@ -110,8 +121,14 @@ function gridTables(env: HyperGrid, pf: Mlp, backward: BackwardPolicy, v: Mlp): 
 /** Our tables against the fixture's: the same legal entries (the fixture's masked ones are null here), values close. */
 function expectTables(ours: ReturnType<typeof gridTables>, expected: SubEbGridTables, label: string): void {
   const legal = (x: number | null): boolean => x !== null && x > MASKED;
-  expect(ours.logPF.map((row) => row.map((x) => x !== null)), `${label}: legal forward actions`).toEqual(expected.log_pf_all_actions.map((row) => row.map(legal)));
-  expect(ours.logPB.map((row) => row.map((x) => x !== null)), `${label}: legal backward actions`).toEqual(expected.log_pb_all_bactions.map((row) => row.map(legal)));
+  expect(
+    ours.logPF.map((row) => row.map((x) => x !== null)),
+    `${label}: legal forward actions`,
+  ).toEqual(expected.log_pf_all_actions.map((row) => row.map(legal)));
+  expect(
+    ours.logPB.map((row) => row.map((x) => x !== null)),
+    `${label}: legal backward actions`,
+  ).toEqual(expected.log_pb_all_bactions.map((row) => row.map(legal)));
   const pick = (rows: readonly (readonly (number | null)[])[]): number[] => rows.flatMap((row) => row.filter(legal) as number[]);
   expectClose(pick(ours.logPF), pick(expected.log_pf_all_actions), `${label}.log_pf_all_actions`);
   expectClose(pick(ours.logPB), pick(expected.log_pb_all_bactions), `${label}.log_pb_all_bactions`);
@@ -130,7 +147,9 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
 
   afterAll(() => {
     if (process.env.GFN_REPORT_ERRORS) {
-      const rows = [...errorReport].map(([label, { maxRel, maxAbsOverScale }]) => `${label}: max rel ${maxRel.toExponential(2)}, max |diff|/max|expected| ${maxAbsOverScale.toExponential(2)}`);
+      const rows = [...errorReport].map(
+        ([label, { maxRel, maxAbsOverScale }]) => `${label}: max rel ${maxRel.toExponential(2)}, max |diff|/max|expected| ${maxAbsOverScale.toExponential(2)}`,
+      );
       console.info(`errors against the Sub-EB reference:\n${rows.join('\n')}`);
     }
   });
@@ -160,7 +179,11 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
       const after = gridTables(env, built.pf, built.backward, built.v);
       const expected = c.after_one_update_model;
       expectClose(after.logV, expected.logV, 'trpo.after_one_update_model.logV');
-      expectClose(after.logPB.flatMap((row) => row.filter((x): x is number => x !== null)), expected.log_pb_all_bactions.flatMap((row) => row.filter((x): x is number => x !== null && x > MASKED)), 'trpo.after_one_update_model.log_pb_all_bactions');
+      expectClose(
+        after.logPB.flatMap((row) => row.filter((x): x is number => x !== null)),
+        expected.log_pb_all_bactions.flatMap((row) => row.filter((x): x is number => x !== null && x > MASKED)),
+        'trpo.after_one_update_model.log_pb_all_bactions',
+      );
       expectClose(built.rl.logZ(), expected.logZ, 'trpo.after_one_update_model.logZ');
       expect(metrics.trpoAccepted).toBe(1);
       expect(metrics.trpoKl).toBeGreaterThan(0);
@@ -210,7 +233,11 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
           const expectedCount = Array.from(batch.lengths).reduce((s, L) => s + (L * (L + 1)) / 2, 0);
           expect(c.subeb_residuals.length, 'one residual per sub-trajectory').toBe(expectedCount);
           const ours = c.subeb_residuals.map((r) => h[r.traj]![r.start]! - h[r.traj]![r.start + r.n_actions]!);
-          expectClose(ours, c.subeb_residuals.map((r) => r.residual), `${name}.subeb_residuals.residual`);
+          expectClose(
+            ours,
+            c.subeb_residuals.map((r) => r.residual),
+            `${name}.subeb_residuals.residual`,
+          );
           expectClose(
             c.subeb_residuals.map((r) => weight(r.traj, r.n_actions)),
             c.subeb_residuals.map((r) => r.weight),
@@ -220,7 +247,12 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
 
           // the loss of one iteration, its quantities and its gradients
           const ctx = { env, forward: pf, backward, value: v, logZ: rl.logZVar };
-          const options = { subebLambda: ref.config.lamda_subeb, lambda: ref.config.lamb_gae, logRewardClip: ref.config.log_reward_clip_min, centerAdvantages: true };
+          const options = {
+            subebLambda: ref.config.lamda_subeb,
+            lambda: ref.config.lamb_gae,
+            logRewardClip: ref.config.log_reward_clip_min,
+            centerAdvantages: true,
+          };
           const { loss, quantities } = subEbTrainingLoss(ctx, batch, options);
           const variables = [rl.logZVar, ...pf.variables, ...v.variables, ...(pb?.variables ?? [])];
           const { value, grads } = tf.variableGrads(loss, variables);
@@ -228,7 +260,11 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
             const q = quantities();
             expectClose(q.scores, flattenMatrix(c.scores), `${name}.scores`);
             expectClose(q.trajectoryCosts, c.traj_score_sum, `${name}.traj_score_sum`);
-            expectClose(q.values, flattenMatrix(c.logV).map((x) => -x), `${name}.baseline U = −v`);
+            expectClose(
+              q.values,
+              flattenMatrix(c.logV).map((x) => -x),
+              `${name}.baseline U = −v`,
+            );
             expectClose(q.advantages, flattenMatrix(c.advantages), `${name}.advantages`);
             expectClose(q.subEbLoss, c.subeb_loss, `${name}.subeb_loss`);
             expectClose(q.zDiff, c.Z_diff, `${name}.Z_diff`);

@@ -18,17 +18,9 @@ const lengths = [3, 1, 2];
 const P = 99; // garbage reward in padding
 const Q = 77; // garbage value in padding
 // prettier-ignore
-const rewards = [
-  1, 4, -1,
-  2, P, 2,
-  3, P, P,
-];
+const rewards = [1, 4, -1, 2, P, 2, 3, P, P];
 // prettier-ignore
-const values = [
-  0.5, 1, 0,
-  1,   Q, 0.5,
-  2,   Q, Q,
-];
+const values = [0.5, 1, 0, 1, Q, 0.5, 2, Q, Q];
 
 /** [t][i] rows → flat time-major. */
 const flat = (rows: number[][]): number[] => rows.flat();
@@ -164,7 +156,16 @@ describe('generalizedAdvantages', () => {
   it.each(CASES.map((c) => [c.gamma, c.lambda, c.bootstrap ? `bootstrap ${c.bootstrap.join(',')}` : 'no bootstrap', c] as const))(
     'γ = %s, λ = %s, %s',
     (_g, _l, _b, c) => {
-      const out = generalizedAdvantages({ nTraj: N, maxSteps: T, lengths, rewards, values, gamma: c.gamma, lambda: c.lambda, ...(c.bootstrap ? { bootstrapValues: c.bootstrap } : {}) });
+      const out = generalizedAdvantages({
+        nTraj: N,
+        maxSteps: T,
+        lengths,
+        rewards,
+        values,
+        gamma: c.gamma,
+        lambda: c.lambda,
+        ...(c.bootstrap ? { bootstrapValues: c.bootstrap } : {}),
+      });
       expectClose(out.advantages, flat(c.advantages));
       expectClose(out.targets, flat(c.targets));
       // padding stays exactly 0
@@ -193,11 +194,14 @@ describe('generalizedAdvantages', () => {
   it('λ = 0 gives the one-step TD errors', () => {
     const out = generalizedAdvantages({ nTraj: N, maxSteps: T, lengths, rewards, values, gamma: 0.9, lambda: 0 });
     // δ by hand: i = 0: 1.4, 2.8, 1; i = 1: 3; i = 2: −0.55, 1.5
-    expectClose(out.advantages, flat([
-      [1.4, 3, -0.55],
-      [2.8, 0, 1.5],
-      [1, 0, 0],
-    ]));
+    expectClose(
+      out.advantages,
+      flat([
+        [1.4, 3, -0.55],
+        [2.8, 0, 1.5],
+        [1, 0, 0],
+      ]),
+    );
   });
 
   it('a trajectory without steps has no entries; an empty batch gives empty outputs', () => {
@@ -213,19 +217,24 @@ describe('generalizedAdvantages', () => {
 describe('centerValid', () => {
   it('subtracts the mean over valid entries only and leaves padding untouched', () => {
     // the γ = 1, λ = 1 advantages with garbage in the padding: valid mean = (5.5+4+1 + 3 + 1+1.5)/6 = 8/3
-    const perStep = Float64Array.from(flat([
-      [5.5, 3, 1],
-      [4, 1000, 1.5],
-      [1, -1000, 1000],
-    ]));
+    const perStep = Float64Array.from(
+      flat([
+        [5.5, 3, 1],
+        [4, 1000, 1.5],
+        [1, -1000, 1000],
+      ]),
+    );
     const out = centerValid(perStep, N, lengths);
     expect(out).toBe(perStep); // in place
     const m = 8 / 3;
-    expectClose(perStep, flat([
-      [5.5 - m, 3 - m, 1 - m],
-      [4 - m, 1000, 1.5 - m],
-      [1 - m, -1000, 1000],
-    ]));
+    expectClose(
+      perStep,
+      flat([
+        [5.5 - m, 3 - m, 1 - m],
+        [4 - m, 1000, 1.5 - m],
+        [1 - m, -1000, 1000],
+      ]),
+    );
     let sum = 0;
     for (let i = 0; i < N; i++) for (let t = 0; t < lengths[i]!; t++) sum += perStep[t * N + i]!;
     expect(Math.abs(sum)).toBeLessThan(1e-12);
@@ -236,11 +245,14 @@ describe('centerValid', () => {
     centerValid(advantages, N, lengths);
     // valid mean of the λ = 0.5 advantages: (3.25+3.5+1 + 3 + 0.25+1.5)/6 = 12.5/6
     const m = 12.5 / 6;
-    expectClose(advantages, flat([
-      [3.25 - m, 3 - m, 0.25 - m],
-      [3.5 - m, 0, 1.5 - m],
-      [1 - m, 0, 0],
-    ]));
+    expectClose(
+      advantages,
+      flat([
+        [3.25 - m, 3 - m, 0.25 - m],
+        [3.5 - m, 0, 1.5 - m],
+        [1 - m, 0, 0],
+      ]),
+    );
   });
 
   it('no valid entries: nothing changes', () => {

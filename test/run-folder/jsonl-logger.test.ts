@@ -39,8 +39,22 @@ describe('JSONL logger', () => {
     const { bus, config, dir } = attach('bytes');
     bus.runStarted$.next(started);
     bus.evaluation$.next({ iteration: 0, method: 'exact', metrics: { tv: 0.75, jsd: 0.5 }, durationMs: 1.23456 });
-    bus.iteration$.next({ iteration: 1, metrics: { loss: 2.5, logZ: 0.1 }, timings: { sampleMs: 1.00049, updateMs: 2 }, trajectoriesSeen: 16, elapsedMs: 3.5, evaluationMs: 1.5 });
-    bus.iteration$.next({ iteration: 2, metrics: { loss: Number.NaN }, timings: { sampleMs: 1, updateMs: 2 }, trajectoriesSeen: 32, environmentSteps: 96, elapsedMs: 7 });
+    bus.iteration$.next({
+      iteration: 1,
+      metrics: { loss: 2.5, logZ: 0.1 },
+      timings: { sampleMs: 1.00049, updateMs: 2 },
+      trajectoriesSeen: 16,
+      elapsedMs: 3.5,
+      evaluationMs: 1.5,
+    });
+    bus.iteration$.next({
+      iteration: 2,
+      metrics: { loss: Number.NaN },
+      timings: { sampleMs: 1, updateMs: 2 },
+      trajectoriesSeen: 32,
+      environmentSteps: 96,
+      elapsedMs: 7,
+    });
     bus.evaluation$.next({ iteration: 2, method: 'sampled', metrics: { testSpearman: 0.5 } });
     bus.runFinished$.next({ iterations: 2, elapsedMs: 8.25, evaluationMs: 1.5 });
     bus.error$.next(new Error('late failure'));
@@ -67,7 +81,8 @@ describe('JSONL logger', () => {
   it('a resumed run keeps the lines up to its checkpoint and appends a resume record', () => {
     const first = attach('resumed');
     first.bus.runStarted$.next({ ...started, iterations: 4 });
-    for (const i of [1, 2, 3]) first.bus.iteration$.next({ iteration: i, metrics: { loss: i }, timings: { sampleMs: 1, updateMs: 1 }, trajectoriesSeen: 8 * i, elapsedMs: 10 * i });
+    for (const i of [1, 2, 3])
+      first.bus.iteration$.next({ iteration: i, metrics: { loss: i }, timings: { sampleMs: 1, updateMs: 1 }, trajectoriesSeen: 8 * i, elapsedMs: 10 * i });
     expect(runState({ log: readMetricsLog(first.dir) })).toBe('interrupted');
     const second = attach('resumed');
     second.bus.runStarted$.next({ ...started, iterations: 4, startIteration: 2 });

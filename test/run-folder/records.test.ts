@@ -21,7 +21,18 @@ const records: MetricsRecord[] = [
   { type: 'start', backend: 'wasm', kernels: 'backend', iterations: 20, time: '2026-01-01T00:00:00.000Z' },
   { type: 'evaluation', iteration: 0, method: 'exact', tv: 0.9, jsd: 0.4, durationMs: 12.5 },
   { type: 'evaluation', iteration: 10, method: 'exact', tv: 0.5, jsd: 0.2 },
-  { type: 'iteration', iteration: 10, trajectories: 160, environmentSteps: 480, loss: 2.5, logZ: 1.25, sampleMs: 1.5, updateMs: 2, elapsedMs: 300, evaluationMs: 12.5 },
+  {
+    type: 'iteration',
+    iteration: 10,
+    trajectories: 160,
+    environmentSteps: 480,
+    loss: 2.5,
+    logZ: 1.25,
+    sampleMs: 1.5,
+    updateMs: 2,
+    elapsedMs: 300,
+    evaluationMs: 12.5,
+  },
   { type: 'resume', backend: 'tensorflow', kernels: 'onnx', iterations: 20, startIteration: 10, time: '2026-01-01T00:01:00.000Z' },
   { type: 'iteration', iteration: 11, trajectories: 176, loss: null, sampleMs: 1, updateMs: 2, elapsedMs: 30, evaluationMs: 0 },
   { type: 'finished', iterations: 20, elapsedMs: 600, evaluationMs: 25, trainingMs: 575 },
@@ -46,7 +57,9 @@ describe('metrics.jsonl records', () => {
     writer.clear();
     writer.append({ type: 'iteration', iteration: 3, trajectories: 48, loss: 1.5, sampleMs: 1, updateMs: 2, elapsedMs: 30, evaluationMs: 0 });
     writer.append({ type: 'error', message: 'a "quoted" message' });
-    expect(readFileSync(metricsPath(dir), 'utf8')).toBe('{"type":"iteration","iteration":3,"trajectories":48,"loss":1.5,"sampleMs":1,"updateMs":2,"elapsedMs":30,"evaluationMs":0}\n{"type":"error","message":"a \\"quoted\\" message"}\n');
+    expect(readFileSync(metricsPath(dir), 'utf8')).toBe(
+      '{"type":"iteration","iteration":3,"trajectories":48,"loss":1.5,"sampleMs":1,"updateMs":2,"elapsedMs":30,"evaluationMs":0}\n{"type":"error","message":"a \\"quoted\\" message"}\n',
+    );
   });
 
   it('reads logs of the first versions (no kernels, evaluationMs, durationMs or trainingMs)', () => {
@@ -66,7 +79,16 @@ describe('metrics.jsonl records', () => {
 
   it('skips lines that hold no record, without throwing: garbage, unknown kinds, missing or mistyped fields', () => {
     expect(asMetricsRecord({ type: 'iteration', iteration: 1, trajectories: 8, sampleMs: 1, updateMs: 1, elapsedMs: 5 })).toBeDefined();
-    for (const bad of [null, [], 'iteration', { no: 'type' }, { type: 'note', text: 'hi' }, { type: 'iteration', iteration: 1 }, { type: 'error', message: 3 }, { type: 'start', backend: 'wasm', iterations: 2, time: 't', kernels: 1 }]) {
+    for (const bad of [
+      null,
+      [],
+      'iteration',
+      { no: 'type' },
+      { type: 'note', text: 'hi' },
+      { type: 'iteration', iteration: 1 },
+      { type: 'error', message: 3 },
+      { type: 'start', backend: 'wasm', iterations: 2, time: 't', kernels: 1 },
+    ]) {
       expect(asMetricsRecord(bad), JSON.stringify(bad)).toBeUndefined();
     }
     const log = parseMetricsText('not json\n{"type":"note"}\n{"type":"error","message":"x"}\n\n');

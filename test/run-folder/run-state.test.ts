@@ -11,7 +11,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'gfn-run-state-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const start = '{"type":"start","backend":"wasm","iterations":3,"time":"2026-01-01T00:00:00.000Z"}\n';
-const iteration = (i: number): string => `{"type":"iteration","iteration":${i},"trajectories":${8 * i},"loss":1,"sampleMs":1,"updateMs":1,"elapsedMs":${10 * i}}\n`;
+const iteration = (i: number): string =>
+  `{"type":"iteration","iteration":${i},"trajectories":${8 * i},"loss":1,"sampleMs":1,"updateMs":1,"elapsedMs":${10 * i}}\n`;
 const finished = '{"type":"finished","iterations":3,"elapsedMs":30}\n';
 const error = '{"type":"error","message":"objective \'tb\' produced loss = NaN at iteration 2"}\n';
 
@@ -54,7 +55,9 @@ describe('runState', () => {
     const log = readMetricsLog(dir)!;
     expect(runState({ log })).toBe('failed');
     expect(log.records.at(-1)).toEqual({ type: 'error', message: 'worker exited with signal SIGKILL' });
-    expect(readFileSync(metricsPath(dir), 'utf8').endsWith(`${iteration(1).slice(0, 30)}\n{"type":"error","message":"worker exited with signal SIGKILL"}\n`)).toBe(true);
+    expect(
+      readFileSync(metricsPath(dir), 'utf8').endsWith(`${iteration(1).slice(0, 30)}\n{"type":"error","message":"worker exited with signal SIGKILL"}\n`),
+    ).toBe(true);
     // a folder that does not exist yet gets its log
     const fresh = join(tmp, 'never-started');
     appendRunError(fresh, 'cannot reach the worker');

@@ -25,9 +25,19 @@ const logR = (s: number[]): number => env.logReward(Int32Array.from(s))[0]!;
 
 /** n copies of the trajectory s0 → (1,0) → (2,0) → (2,1) → (2,2) → exit. */
 function cornerBatch(n: number): Trajectories {
-  const states = [[0, 0], [1, 0], [2, 0], [2, 1], [2, 2]].map((s) => Int32Array.from(s));
+  const states = [
+    [0, 0],
+    [1, 0],
+    [2, 0],
+    [2, 1],
+    [2, 2],
+  ].map((s) => Int32Array.from(s));
   const path = { states, actions: [0, 0, 1, 1, EXIT] };
-  return packForwardPaths(env, Array.from({ length: n }, () => path), new Float64Array(n).fill(logR([2, 2])));
+  return packForwardPaths(
+    env,
+    Array.from({ length: n }, () => path),
+    new Float64Array(n).fill(logR([2, 2])),
+  );
 }
 
 describe('local search', () => {
@@ -54,7 +64,10 @@ describe('local search', () => {
       expect(p.logPBDestroyed[i]).toBeCloseTo(Math.log(1 / 2), 6);
       expect(p.logPFDestroyed[i]).toBeCloseTo(Math.log(1 / 2), 6);
       expect(p.logPFRebuilt[i]).toBeCloseTo(Math.log(1 / 2), 6);
-      expect([[1, 2], [2, 1]]).toContainEqual(junction);
+      expect([
+        [1, 2],
+        [2, 1],
+      ]).toContainEqual(junction);
       if (xNew[0] === 2 && xNew[1] === 2) {
         expect(len).toBe(5);
         expect(p.logPBRebuilt[i]).toBeCloseTo(Math.log(1 / 2), 6);

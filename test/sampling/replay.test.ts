@@ -55,7 +55,10 @@ function distinctBatch(count: number, first = 0): Trajectories {
     const k = first + j;
     return [...new Array<number>(k % 5).fill(0), ...new Array<number>(Math.floor(k / 5) % 5).fill(1)].slice(0, T - 1);
   });
-  return forwardBatch(paths, Array.from({ length: count }, (_, j) => first + j));
+  return forwardBatch(
+    paths,
+    Array.from({ length: count }, (_, j) => first + j),
+  );
 }
 
 /** Pearson's χ² statistic of observed counts against expected probabilities. */
@@ -96,7 +99,14 @@ describe('batch utilities', () => {
     expect(Array.from(c.logRewards)).toEqual([1, 2, 3]);
     // by hand: a's trajectory (0,0) → (1,0) → (1,1) → exit, then padding up to 5 steps
     expect(row(c, 0)).toEqual({
-      states: [[0, 0], [1, 0], [1, 1], [-1, -1], [-1, -1], [-1, -1]],
+      states: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [-1, -1],
+        [-1, -1],
+        [-1, -1],
+      ],
       actions: [0, 1, EXIT, -1, -1],
       length: 3,
       logReward: 1,
@@ -112,11 +122,30 @@ describe('batch utilities', () => {
 
   it('concatTrajectories pads backward batches with their final state s0, and refuses mixed directions', () => {
     // backward (2,1) → (1,1) → (1,0) → (0,0) in 3 steps, maxSteps 3; another of 1 step in maxSteps 1
-    const long = new Trajectories('backward', 1, 3, D, Int32Array.from([2, 1, 1, 1, 1, 0, 0, 0]), Int32Array.from([0, 1, 0]), Int32Array.from([3]), Float64Array.from([5]));
+    const long = new Trajectories(
+      'backward',
+      1,
+      3,
+      D,
+      Int32Array.from([2, 1, 1, 1, 1, 0, 0, 0]),
+      Int32Array.from([0, 1, 0]),
+      Int32Array.from([3]),
+      Float64Array.from([5]),
+    );
     const short = new Trajectories('backward', 1, 1, D, Int32Array.from([0, 1, 0, 0]), Int32Array.from([1]), Int32Array.from([1]), Float64Array.from([6]));
     const c = concatTrajectories(short, long);
     expect(c.maxSteps).toBe(3);
-    expect(row(c, 0)).toEqual({ states: [[0, 1], [0, 0], [0, 0], [0, 0]], actions: [1, -1, -1], length: 1, logReward: 6 });
+    expect(row(c, 0)).toEqual({
+      states: [
+        [0, 1],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      actions: [1, -1, -1],
+      length: 1,
+      logReward: 6,
+    });
     expect(row(c, 1)).toEqual(row(long, 0));
     expect(() => concatTrajectories(short, forwardBatch([[0]], [0]))).toThrow(/backward and forward/);
   });
@@ -139,14 +168,32 @@ describe('batch utilities', () => {
     expect(fwd.direction).toBe('forward');
     expect(fwd.maxSteps).toBe(4);
     expect(row(fwd, 0)).toEqual({
-      states: [[0, 0], [1, 0], [1, 1], [2, 1], [-1, -1]],
+      states: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [2, 1],
+        [-1, -1],
+      ],
       actions: [0, 1, 0, EXIT],
       length: 4,
       logReward: -1.5,
     });
-    expect(row(fwd, 1)).toEqual({ states: [[0, 0], [-1, -1], [-1, -1], [-1, -1], [-1, -1]], actions: [EXIT, -1, -1, -1], length: 1, logReward: -2.5 });
+    expect(row(fwd, 1)).toEqual({
+      states: [
+        [0, 0],
+        [-1, -1],
+        [-1, -1],
+        [-1, -1],
+        [-1, -1],
+      ],
+      actions: [EXIT, -1, -1, -1],
+      length: 1,
+      logReward: -2.5,
+    });
     // each forward step is the environment's step
-    for (let t = 0; t < 3; t++) expect(Array.from(env.step(fwd.state(t, 0).slice(), Int32Array.from([fwd.action(t, 0)])))).toEqual(Array.from(fwd.state(t + 1, 0)));
+    for (let t = 0; t < 3; t++)
+      expect(Array.from(env.step(fwd.state(t, 0).slice(), Int32Array.from([fwd.action(t, 0)])))).toEqual(Array.from(fwd.state(t + 1, 0)));
     expect(() => reverseBackward(fwd, EXIT)).toThrow(/backward/);
   });
 });
@@ -218,7 +265,12 @@ describe('TrajectoryBuffer', () => {
     for (const alpha of [1, 2, 0.5]) {
       const buffer = new TrajectoryBuffer({ capacity: 6, maxSteps: T, stateDim: D, draw: { kind: 'prioritized', exponent: alpha } }, new Rng(5));
       const paths = Array.from({ length: 6 }, (_, k) => new Array<number>(k).fill(0).slice(0, 4));
-      buffer.add(forwardBatch(paths, [0, 1, 2, 3, 4, 5].map((k) => Math.log(k + 1))));
+      buffer.add(
+        forwardBatch(
+          paths,
+          [0, 1, 2, 3, 4, 5].map((k) => Math.log(k + 1)),
+        ),
+      );
       const drawn = buffer.sample(12_000);
       const counts = new Array<number>(6).fill(0);
       for (let i = 0; i < drawn.nTraj; i++) counts[Math.round(Math.exp(drawn.logRewards[i]!)) - 1]! += 1;

@@ -106,7 +106,12 @@ describe('Sampler.sampleForward', () => {
     // ε = 0.5: P(a) = ½ p(a) + ½ · ⅓
     const p = softmax([-5, -5, 5]);
     const mixed = new Sampler(env, exitHappy, new Rng(4)).sampleForward(n, { epsilon: 0.5, temperature: 1 });
-    expect(chiSquare(firstActionCounts(mixed, env.nActions), p.map((v) => 0.5 * v + 0.5 / 3))).toBeLessThan(CHI2_999[2]!);
+    expect(
+      chiSquare(
+        firstActionCounts(mixed, env.nActions),
+        p.map((v) => 0.5 * v + 0.5 / 3),
+      ),
+    ).toBeLessThan(CHI2_999[2]!);
   });
 
   it('temperature divides the logits', () => {

@@ -27,7 +27,9 @@ describe('uniqueRows', () => {
   ])('matches the text-key reference (dim %i, %i rows, values < %i)', (dim, n, range) => {
     const rng = new Rng(dim);
     // draw from a small pool of rows so that many repeat, plus -1 paddings and large values
-    const pool = Array.from({ length: 300 }, () => Int32Array.from({ length: dim }, () => (rng.uniform() < 0.05 ? -1 : rng.int(range) * (rng.uniform() < 0.01 ? 1e6 : 1))));
+    const pool = Array.from({ length: 300 }, () =>
+      Int32Array.from({ length: dim }, () => (rng.uniform() < 0.05 ? -1 : rng.int(range) * (rng.uniform() < 0.01 ? 1e6 : 1))),
+    );
     const states = new Int32Array(n * dim);
     for (let r = 0; r < n; r++) states.set(pool[rng.int(pool.length)]!, r * dim);
     const got = uniqueRows(states, dim);

@@ -68,7 +68,7 @@ function attend(qkv: Float64Array, P: number, d: number, heads: number): Float64
       }
       const m = Math.max(...s);
       let z = 0;
-      for (let j = 0; j < P; j++) z += (s[j] = Math.exp(s[j]! - m));
+      for (let j = 0; j < P; j++) z += s[j] = Math.exp(s[j]! - m);
       for (let c = 0; c < dk; c++) {
         let o = 0;
         for (let j = 0; j < P; j++) o += (s[j]! / z) * qkv[j * 3 * d + 2 * d + h * dk + c]!;

@@ -7,20 +7,24 @@ import { builtinPlugin } from '../../plugins/builtin/index.js';
 import { nodeTensorHost } from '../../plugins/node/tensor-host.js';
 
 describe('the tensor host: a contribution of the Node plugin, not a side effect of importing it', () => {
-  it('is the registry\'s when the Node plugin is registered, and nothing otherwise', () => {
+  it("is the registry's when the Node plugin is registered, and nothing otherwise", () => {
     expect(new PluginRegistry([builtinPlugin]).tensorHost).toBe(nodeTensorHost);
     // the Node plugin's modules are imported by this file: a registry without it has no host
     expect(new PluginRegistry([createBrowserPlugin()]).tensorHost).toEqual({});
   });
 
   it('gives native TensorFlow a loader: without a host it is not available, and the backend stays', async () => {
-    await expect(selectBackend('tensorflow')).rejects.toThrow(/backend 'tensorflow' is not available \(tensorflow: native TensorFlow is only available under Node with @tensorflow\/tfjs-node\)/);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(
+      /backend 'tensorflow' is not available \(tensorflow: native TensorFlow is only available under Node with @tensorflow\/tfjs-node\)/,
+    );
     expect(tf.getBackend()).toBe('wasm');
     const failing = { nativeBackend: () => Promise.reject(new Error('no binary')) };
     await expect(selectBackend('tensorflow', failing)).rejects.toThrow(/tensorflow: @tensorflow\/tfjs-node is not installed/);
   });
 
   it('is contributed by one plugin at most', () => {
-    expect(() => new PluginRegistry([builtinPlugin, definePlugin({ name: 'other-host', tensorHost: {} })])).toThrow(/plugin 'other-host': a tensor host is already contributed by plugin 'builtin'/);
+    expect(() => new PluginRegistry([builtinPlugin, definePlugin({ name: 'other-host', tensorHost: {} })])).toThrow(
+      /plugin 'other-host': a tensor host is already contributed by plugin 'builtin'/,
+    );
   });
 });

@@ -80,8 +80,16 @@ describe('Transformer estimator', () => {
     const net = new Transformer(SHAPE, new Rng(11), 'lin');
     const x = tf.tensor2d(OBS, [ROWS.length, 12]);
     const rng = new Rng(12);
-    const tangents = net.variables.map((v) => tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal()), v.shape));
-    const u = tf.tensor2d(Float32Array.from({ length: ROWS.length * 13 }, () => rng.normal()), [ROWS.length, 13]);
+    const tangents = net.variables.map((v) =>
+      tf.tensor(
+        Float32Array.from({ length: v.size }, () => rng.normal()),
+        v.shape,
+      ),
+    );
+    const u = tf.tensor2d(
+      Float32Array.from({ length: ROWS.length * 13 }, () => rng.normal()),
+      [ROWS.length, 13],
+    );
     const round = (): void => {
       const l = net.linearize(x);
       tf.dispose([l.jvp(tangents), ...l.vjp(u)]);
@@ -106,8 +114,18 @@ describe('Transformer estimator', () => {
       off += t.size;
     }
     const h = 1e-6;
-    const plus = transformer64(SHAPE, theta.map((t, k) => t + h * v[k]!), OBS, ROWS.length);
-    const minus = transformer64(SHAPE, theta.map((t, k) => t - h * v[k]!), OBS, ROWS.length);
+    const plus = transformer64(
+      SHAPE,
+      theta.map((t, k) => t + h * v[k]!),
+      OBS,
+      ROWS.length,
+    );
+    const minus = transformer64(
+      SHAPE,
+      theta.map((t, k) => t - h * v[k]!),
+      OBS,
+      ROWS.length,
+    );
     const got = jv.dataSync();
     plus.forEach((p, k) => {
       const fd = (p - minus[k]!) / (2 * h);
@@ -195,7 +213,9 @@ describe('Transformer estimator', () => {
 
   it('position readout refuses an action space that is not positions x vocabulary (+ exit)', () => {
     for (const outputDim of [1, 4, 11, 14]) {
-      expect(() => new Transformer({ ...SHAPE, outputDim, readout: 'position' }, new Rng(14), 'bad')).toThrow(new RegExp(`positions x vocabulary \\(\\+ exit\\) = 12 or 13 outputs, got ${outputDim}`));
+      expect(() => new Transformer({ ...SHAPE, outputDim, readout: 'position' }, new Rng(14), 'bad')).toThrow(
+        new RegExp(`positions x vocabulary \\(\\+ exit\\) = 12 or 13 outputs, got ${outputDim}`),
+      );
     }
   });
 

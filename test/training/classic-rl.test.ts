@@ -28,7 +28,9 @@ describe('PPO on CartPole (smoke, seeded)', () => {
     const run = await recordRun(cartpoleConfig(4));
     const first = run.iterations[0]!;
     const last = run.iterations.at(-1)!;
-    console.log(`PPO CartPole: mean return ${first.metrics.episodeReturnMean!.toFixed(1)} after 2048 steps → ${last.metrics.episodeReturnMean!.toFixed(1)} after ${last.environmentSteps} (window of 100)`);
+    console.log(
+      `PPO CartPole: mean return ${first.metrics.episodeReturnMean!.toFixed(1)} after 2048 steps → ${last.metrics.episodeReturnMean!.toFixed(1)} after ${last.environmentSteps} (window of 100)`,
+    );
     // a random policy averages about 22 steps; PPO's defaults roughly double that within 8k steps
     expect(first.metrics.episodeReturnMean).toBeLessThan(30);
     expect(last.metrics.episodeReturnMean!).toBeGreaterThan(1.6 * first.metrics.episodeReturnMean!);
@@ -36,7 +38,8 @@ describe('PPO on CartPole (smoke, seeded)', () => {
     // every CartPole reward is 1: returns are episode lengths
     expect(last.metrics.episodeReturnMean).toBe(last.metrics.episodeLengthMean);
     expect(last.metrics.episodeReturnStd).toBeGreaterThan(0);
-    for (const k of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction', 'gradNorm', 'explainedVariance']) expect(Number.isFinite(last.metrics[k])).toBe(true);
+    for (const k of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction', 'gradNorm', 'explainedVariance'])
+      expect(Number.isFinite(last.metrics[k])).toBe(true);
     // no exact evaluation on a classic environment
     expect(run.evaluations).toEqual([]);
   });
@@ -107,7 +110,9 @@ describe('one trainer for both families on HyperGrid', () => {
 
   it('on-policy baselines refuse exploration and replay settings like the rl objective', () => {
     expect(() => smallConfig({ objective: { name: 'ppo' }, sampler: { epsilon: 0.1 } })).toThrow(/'ppo' is on-policy/);
-    expect(() => smallConfig({ objective: { name: 'reinforce' }, replay: { kind: 'uniform' } })).toThrow(/field "replay\.kind" = "uniform": objective 'reinforce' is on-policy/);
+    expect(() => smallConfig({ objective: { name: 'reinforce' }, replay: { kind: 'uniform' } })).toThrow(
+      /field "replay\.kind" = "uniform": objective 'reinforce' is on-policy/,
+    );
   });
 });
 
@@ -115,7 +120,16 @@ describe('tensor leaks of the classic baselines', () => {
   const cases: Array<[string, () => ReturnType<typeof smallConfig>]> = [
     ['PPO on CartPole', () => cartpoleConfig(12, { nSteps: 64, minibatchSize: 16, epochs: 2, nEnvs: 2 })],
     ['REINFORCE on CartPole', () => cartpoleConfig(12, { name: 'reinforce' }, { batchSize: 4 })],
-    ['PPO on HyperGrid', () => smallConfig({ iterations: 12, objective: { name: 'ppo', nSteps: 64, minibatchSize: 16, epochs: 2 }, estimator: { name: 'mlp', hidden: [16, 16] }, evaluation: { every: 5 } })],
+    [
+      'PPO on HyperGrid',
+      () =>
+        smallConfig({
+          iterations: 12,
+          objective: { name: 'ppo', nSteps: 64, minibatchSize: 16, epochs: 2 },
+          estimator: { name: 'mlp', hidden: [16, 16] },
+          evaluation: { every: 5 },
+        }),
+    ],
   ];
 
   it.each(cases)('%s: tf.memory().numTensors is the same after iteration 2 and 12, and zero growth after the run', async (_label, make) => {

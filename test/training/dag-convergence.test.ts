@@ -14,7 +14,9 @@ describe('convergence on Bayesian-network structure learning (seeded, small)', (
     });
     const run = await recordRun(config, { stopBelowTv: 0.05 });
     const last = run.evaluations.at(-1)!;
-    console.log(`TB-U on DAG d=3: TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}, edge-marginal error ${last.metrics.edgeMarginalError!.toFixed(4)}`);
+    console.log(
+      `TB-U on DAG d=3: TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}, edge-marginal error ${last.metrics.edgeMarginalError!.toFixed(4)}`,
+    );
     expect(last.metrics.tv).toBeLessThan(0.05);
     expect(last.metrics.edgeMarginalError).toBeLessThan(0.05);
   });

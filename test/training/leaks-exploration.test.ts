@@ -5,7 +5,10 @@ import { recordRun, smallConfig } from './run-helpers.js';
 const cases: Array<[string, Record<string, unknown>]> = [
   ['TB-B with MH local search', { objective: { name: 'tb', backward: 'learned' }, localSearch: { share: 0.5, backRatio: 0.5 } }],
   ['SubTB-U with intrinsic reward', { objective: { name: 'subtb', backward: 'uniform', intrinsic: { weight: 0.5, hidden: [8] } } }],
-  ['RL-B with importance weights under ε and an entropy bonus', { objective: { name: 'rl', backward: 'coupled', value: { hidden: [8] }, importanceWeights: true, entropyBonus: 0.1 }, sampler: { epsilon: 0.2 } }],
+  [
+    'RL-B with importance weights under ε and an entropy bonus',
+    { objective: { name: 'rl', backward: 'coupled', value: { hidden: [8] }, importanceWeights: true, entropyBonus: 0.1 }, sampler: { epsilon: 0.2 } },
+  ],
 ];
 
 describe('tensor leaks of the exploration mechanisms', () => {

@@ -16,8 +16,12 @@ describe('local search in the trainer', () => {
     expect(localSearchProblems({ share: 0.5, backSteps: 2, backRatio: 0.5, acceptance: 'mh', into: 'batch' }, 16, NO_REPLAY)).toEqual([
       expect.stringMatching(/field "localSearch\.backRatio" = 0\.5: give either/),
     ]);
-    expect(localSearchProblems({ share: 0.5, acceptance: 'mh', into: 'replay' }, 16, NO_REPLAY)[0]).toMatch(/field "localSearch\.into" = "replay": there is no replay buffer/);
-    expect(localSearchProblems({ share: 0.99, acceptance: 'mh', into: 'batch' }, 16, { ...NO_REPLAY, kind: 'uniform', ratio: 0.5 })[0]).toMatch(/localSearch\.share" = 0\.99.*no fresh trajectory/);
+    expect(localSearchProblems({ share: 0.5, acceptance: 'mh', into: 'replay' }, 16, NO_REPLAY)[0]).toMatch(
+      /field "localSearch\.into" = "replay": there is no replay buffer/,
+    );
+    expect(localSearchProblems({ share: 0.99, acceptance: 'mh', into: 'batch' }, 16, { ...NO_REPLAY, kind: 'uniform', ratio: 0.5 })[0]).toMatch(
+      /localSearch\.share" = 0\.99.*no fresh trajectory/,
+    );
   });
 
   it('trains on the fresh trajectories followed by the refined rounds', async () => {
@@ -28,7 +32,8 @@ describe('local search in the trainer', () => {
     expect(batches.map((b) => b.nTraj)).toEqual([32, 32]);
     // fresh = 32 − 24 = 8, rounds = 3: row 8r + i continues row 8(r − 1) + i; it changes only where
     // a proposal was accepted, so the changed rows are at most the accepted ones
-    const key = (b: Trajectories, i: number): string => Array.from({ length: b.lengths[i]! }, (_, t) => `${b.state(t, i).join(',')}:${b.action(t, i)}`).join(' ');
+    const key = (b: Trajectories, i: number): string =>
+      Array.from({ length: b.lengths[i]! }, (_, t) => `${b.state(t, i).join(',')}:${b.action(t, i)}`).join(' ');
     batches.forEach((b, k) => {
       let changed = 0;
       for (let row = 8; row < 32; row++) if (key(b, row) !== key(b, row - 8)) changed++;

@@ -21,9 +21,18 @@ describe('iteration numbering', () => {
       return true;
     });
     const checkpoints: CheckpointEvent[] = [];
-    const config = smallConfig({ name: 'numbers', iterations: 6, evaluation: { every: 3 }, checkpoint: { every: 2 }, logging: { dir, every: 3, progress: 'lines' } });
+    const config = smallConfig({
+      name: 'numbers',
+      iterations: 6,
+      evaluation: { every: 3 },
+      checkpoint: { every: 2 },
+      logging: { dir, every: 3, progress: 'lines' },
+    });
     const { finished } = await train(config, registry, { beforeRun: (_c, bus) => bus.checkpoint$.subscribe((e) => checkpoints.push(e)) });
-    const records = readFileSync(join(dir, 'numbers', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; iteration?: number; iterations?: number });
+    const records = readFileSync(join(dir, 'numbers', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; iteration?: number; iterations?: number });
     expect(records.filter((r) => r.type === 'iteration').map((r) => r.iteration)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(records.filter((r) => r.type === 'evaluation').map((r) => r.iteration)).toEqual([0, 3, 6]);
     // the evaluation at 0 comes right after the start line, before any iteration
@@ -32,7 +41,10 @@ describe('iteration numbering', () => {
     expect(checkpoints.map((c) => c.iteration)).toEqual([2, 4, 6]);
     expect(finished.iterations).toBe(6);
     expect(finished.lastEvaluation?.iteration).toBe(6);
-    const progress = stderr.join('').split('\n').filter((l) => l.startsWith('[gfn] iter'));
+    const progress = stderr
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('[gfn] iter'));
     expect(progress.map((l) => /^\[gfn\] iter (\d+)\/6/.exec(l)?.[1])).toEqual(['0', '3', '6']);
     expect(progress[0]).toMatch(/^\[gfn\] iter 0\/6 \| before the first update \| TV 0\.\d+$/);
   });

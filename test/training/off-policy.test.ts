@@ -91,7 +91,9 @@ describe('replay in the trainer', () => {
     expect(a.iterations).toHaveLength(30);
     expect(a.evaluations.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
-    const c = numbers(await recordRun(smallConfig({ iterations: 30, seed: 6, replay: { kind, ratio: 0.5 }, sampler: { epsilon: 0.05 }, evaluation: { every: 10 } })));
+    const c = numbers(
+      await recordRun(smallConfig({ iterations: 30, seed: 6, replay: { kind, ratio: 0.5 }, sampler: { epsilon: 0.05 }, evaluation: { every: 10 } })),
+    );
     expect(c).not.toEqual(a);
   });
 
@@ -105,14 +107,20 @@ describe('replay in the trainer', () => {
   });
 
   it('a capacity below the replayed count per batch is a config error, naming the field', () => {
-    expect(() => smallConfig({ iterations: 5, replay: { kind: 'uniform', capacity: 3, ratio: 0.5 } })).toThrow(/field "replay\.capacity" = 3.*8 trajectories replayed/);
+    expect(() => smallConfig({ iterations: 5, replay: { kind: 'uniform', capacity: 3, ratio: 0.5 } })).toThrow(
+      /field "replay\.capacity" = 3.*8 trajectories replayed/,
+    );
   });
 });
 
 describe('on-policy objectives refuse off-policy data in the config', () => {
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['epsilon > 0', { sampler: { epsilon: 0.1 } }, /on-policy: sampler\.epsilon.*got epsilon 0\.1/],
-    ['a schedule that rises from 0', { sampler: { epsilon: 0, epsilonFinal: 0.2, epsilonDecayIterations: 50 } }, /on-policy: sampler\.epsilon.*epsilonFinal 0\.2/],
+    [
+      'a schedule that rises from 0',
+      { sampler: { epsilon: 0, epsilonFinal: 0.2, epsilonDecayIterations: 50 } },
+      /on-policy: sampler\.epsilon.*epsilonFinal 0\.2/,
+    ],
     ['temperature ≠ 1', { sampler: { temperature: 2 } }, /on-policy:.*sampler\.temperature 1.*temperature 2/],
     ['replay', { replay: { kind: 'terminal' } }, /field "replay\.kind" = "terminal": objective 'rl' is on-policy.*"none"/],
   ];
@@ -122,7 +130,14 @@ describe('on-policy objectives refuse off-policy data in the config', () => {
   });
 
   it('rl with a schedule that stays at ε = 0 trains', async () => {
-    const run = await recordRun(smallConfig({ iterations: 2, objective: { name: 'rl', backward: 'uniform' }, sampler: { epsilon: 0, epsilonFinal: 0, epsilonDecayIterations: 10 }, evaluation: { every: 0 } }));
+    const run = await recordRun(
+      smallConfig({
+        iterations: 2,
+        objective: { name: 'rl', backward: 'uniform' },
+        sampler: { epsilon: 0, epsilonFinal: 0, epsilonDecayIterations: 10 },
+        evaluation: { every: 0 },
+      }),
+    );
     expect(run.iterations).toHaveLength(2);
   });
 });
@@ -135,7 +150,9 @@ describe('off-policy convergence (2-D H=8 R0=0.1, MLP 2x64, batch 16, seed 0)', 
   ];
 
   it.each(cases)('%s reaches exact TV < 0.08', async (label, patch) => {
-    const run = await recordRun(smallConfig({ iterations: 1500, objective: { name: 'tb', backward: 'uniform' }, evaluation: { every: 10 }, ...patch }), { stopBelowTv: 0.08 });
+    const run = await recordRun(smallConfig({ iterations: 1500, objective: { name: 'tb', backward: 'uniform' }, evaluation: { every: 10 }, ...patch }), {
+      stopBelowTv: 0.08,
+    });
     const last = run.evaluations.at(-1)!;
     console.log(`${label}: TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}, |log Ẑ − log Z| ${last.metrics.logZError!.toFixed(4)}`);
     expect(last.metrics.tv).toBeLessThan(0.08);

@@ -119,7 +119,9 @@ describe('rewardNoise in training', () => {
 
   it('sampling from the checkpoint of a noisy run reports the true log R', async () => {
     const dir = tempRunsDir();
-    await train(tiny({ name: 'noisy', iterations: 5, checkpoint: { every: 0 }, logging: { dir, progress: 'none' }, rewardNoise: { scale: 1 } }), registry, { subscribers: ['checkpoint'] });
+    await train(tiny({ name: 'noisy', iterations: 5, checkpoint: { every: 0 }, logging: { dir, progress: 'none' }, rewardNoise: { scale: 1 } }), registry, {
+      subscribers: ['checkpoint'],
+    });
     const sampler = await loadSampler(join(dir, 'noisy'), { seed: 3 });
     const { states, logRewards } = sampler.sample(200);
     const clean = new HyperGrid({ ndim: 2, height: 8, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
@@ -141,7 +143,9 @@ describe('rewardNoise config', () => {
 
   it('names the field, the value and what is valid', () => {
     expect(problems({ rewardNoise: { scale: -0.5 } })).toMatch(/field "rewardNoise\.scale" = -0\.5: must be >= 0/);
-    expect(problems({ rewardNoise: { scale: 1, sigma: 2 } })).toMatch(/field "rewardNoise\.sigma" = 2: unknown field; valid fields of rewardNoise: scale, center/);
+    expect(problems({ rewardNoise: { scale: 1, sigma: 2 } })).toMatch(
+      /field "rewardNoise\.sigma" = 2: unknown field; valid fields of rewardNoise: scale, center/,
+    );
     expect(problems({ rewardNoise: { scale: 1, center: 'mean' } })).toMatch(/field "rewardNoise\.center" = "mean": must be one of "log", "reward"/);
     expect(problems({ rewardNoise: {} })).toMatch(/field "rewardNoise\.scale" is required/);
     expect(problems({ rewardNoise: { scale: 'big' } })).toMatch(/field "rewardNoise\.scale" = "big": must be number/);

@@ -11,7 +11,9 @@ describe('convergence on a tiny synthetic sequence task (seeded)', () => {
   ] as const)('%s reaches exact TV < 0.05 and finds every mode', async (label, objective) => {
     const run = await recordRun(smallConfig({ iterations: 1500, env: bitseq, objective, evaluation: { every: 20, samples: 1000 } }), { stopBelowTv: 0.05 });
     const last = run.evaluations.at(-1)!;
-    console.log(`${label} on bitseq(6): TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}, modes ${last.metrics.modesFound}/${last.metrics.modesTotal}`);
+    console.log(
+      `${label} on bitseq(6): TV ${last.metrics.tv!.toFixed(4)} at iteration ${last.iteration + 1}, modes ${last.metrics.modesFound}/${last.metrics.modesTotal}`,
+    );
     expect(last.metrics.tv).toBeLessThan(0.05);
     expect(last.metrics.modesFound).toBe(8);
     expect(last.metrics.modesTotal).toBe(8);

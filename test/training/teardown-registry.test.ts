@@ -27,12 +27,18 @@ describe('Teardown: what was built, freed last built first', () => {
     const disposable = (name: string) => ({ dispose: () => log.push(`freed ${name}`) });
     const [A, B, Unused] = [Symbol('A'), Symbol('B'), Symbol('Unused')];
     // bound in the order A, B, Unused; B depends on A, so A is built first
-    container.bind<{ dispose(): void }>(A).toDynamicValue(() => (log.push('built A'), disposable('A'))).onActivation(container.teardown.owns('A'));
+    container
+      .bind<{ dispose(): void }>(A)
+      .toDynamicValue(() => (log.push('built A'), disposable('A')))
+      .onActivation(container.teardown.owns('A'));
     container
       .bind<{ dispose(): void }>(B)
       .toDynamicValue((ctx) => (ctx.get(A), log.push('built B'), disposable('B')))
       .onActivation(container.teardown.owns('B'));
-    container.bind<{ dispose(): void }>(Unused).toDynamicValue(() => (log.push('built Unused'), disposable('Unused'))).onActivation(container.teardown.owns('Unused'));
+    container
+      .bind<{ dispose(): void }>(Unused)
+      .toDynamicValue(() => (log.push('built Unused'), disposable('Unused')))
+      .onActivation(container.teardown.owns('Unused'));
     container.get(B);
     container.get(B);
     expect(container.dispose()).toEqual([]);
@@ -64,9 +70,17 @@ describe('withTeardown and freeingOnFailure keep the error that ended the work',
   });
 
   it('a successful body: its result, or the teardown failure (several as an AggregateError)', async () => {
-    expect(await withTeardown(async () => 42, () => [])).toBe(42);
+    expect(
+      await withTeardown(
+        async () => 42,
+        () => [],
+      ),
+    ).toBe(42);
     await expect(withTeardown(async () => 42, failing('freeing x failed'))).rejects.toThrow(/^freeing x failed$/);
-    const several = await withTeardown(async () => 42, () => [new Error('one'), new Error('two')]).catch((e: unknown) => e);
+    const several = await withTeardown(
+      async () => 42,
+      () => [new Error('one'), new Error('two')],
+    ).catch((e: unknown) => e);
     expect(several).toBeInstanceOf(AggregateError);
     expect((several as AggregateError).errors.map((e: Error) => e.message)).toEqual(['one', 'two']);
   });

@@ -119,7 +119,12 @@ describe('one teardown: a run frees only what it built, last built first, and ke
 function gfnTrain(objective: Record<string, unknown>): { code: number; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gfn-teardown-'));
   const configPath = join(dir, 'config.json');
-  const config = { ...base, objective: { name: 'scripted', ...objective }, plugins: [resolve('test/training/teardown-plugin.ts')], logging: { dir, progress: 'none' } };
+  const config = {
+    ...base,
+    objective: { name: 'scripted', ...objective },
+    plugins: [resolve('test/training/teardown-plugin.ts')],
+    logging: { dir, progress: 'none' },
+  };
   writeFileSync(configPath, JSON.stringify(config));
   try {
     return { code: 0, out: execFileSync('node', ['bin/gfn.js', 'train', configPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
@@ -140,6 +145,8 @@ describe('gfn train on a run that fails', () => {
   it('in its update and then in freeing the objective: exits 1 printing the update error first, the freeing one after it', () => {
     const { code, out } = gfnTrain({ failUpdate: true, failDispose: true });
     expect(code, out).toBe(1);
-    expect(out).toContain("gfn: the scripted objective's update failed\ngfn: then, while cleaning up: freeing objective 'scripted' failed: the scripted objective's dispose failed\n");
+    expect(out).toContain(
+      "gfn: the scripted objective's update failed\ngfn: then, while cleaning up: freeing objective 'scripted' failed: the scripted objective's dispose failed\n",
+    );
   });
 });

@@ -90,7 +90,15 @@ export class SampledEvaluator {
 
   private likelihoodMetrics(prefix: string, states: Int32Array): Record<string, number> {
     const { env, options } = this;
-    const est = importanceLogLikelihood(env, this.forward, this.backward, this.sampler, states, { samples: options.backwardSamples, bootstrap: options.bootstrap, chunkTrajectories: options.chunkTrajectories }, this.rng);
+    const est = importanceLogLikelihood(
+      env,
+      this.forward,
+      this.backward,
+      this.sampler,
+      states,
+      { samples: options.backwardSamples, bootstrap: options.bootstrap, chunkTrajectories: options.chunkTrajectories },
+      this.rng,
+    );
     const logR = env.logReward(states);
     let se = 0;
     for (const v of est.standardError) se += v / est.standardError.length;
@@ -109,5 +117,9 @@ function capRows(states: Int32Array, d: number, max: number, rng: Rng): Int32Arr
   if (n <= max) return states;
   const picked = new Set<number>();
   while (picked.size < max) picked.add(rng.int(n));
-  return selectRows(states, d, [...picked].sort((a, b) => a - b));
+  return selectRows(
+    states,
+    d,
+    [...picked].sort((a, b) => a - b),
+  );
 }

@@ -47,10 +47,14 @@ export function trajectoryLogProbs(env: Environment, forward: Estimator, backwar
   const fActions = new Int32Array(k + n);
   fActions.set(moveActions);
   fActions.fill(exit, k);
-  const lpf = inChunks(env, fRows, fActions, (rows, actions) => maskedLogProbsOf(forwardLogits(env, forward, rows), env.forwardMask(rows), env.nActions, actions));
+  const lpf = inChunks(env, fRows, fActions, (rows, actions) =>
+    maskedLogProbsOf(forwardLogits(env, forward, rows), env.forwardMask(rows), env.nActions, actions),
+  );
   const bRows = new Int32Array(k * d);
   childStates.forEach((s, m) => bRows.set(s, m * d));
-  const lpb = inChunks(env, bRows, Int32Array.from(moveActions), (rows, actions) => maskedLogProbsOf(backward.samplingLogits(rows), env.backwardMask(rows), exit, actions));
+  const lpb = inChunks(env, bRows, Int32Array.from(moveActions), (rows, actions) =>
+    maskedLogProbsOf(backward.samplingLogits(rows), env.backwardMask(rows), exit, actions),
+  );
   const logPF = new Float64Array(n);
   const logPB = new Float64Array(n);
   for (let m = 0; m < k; m++) {
@@ -68,7 +72,12 @@ const CHUNK_FLOATS = 1 << 24;
  * Applies `logProbs` to row chunks of (states, actions) small enough that neither the observations
  * nor the logits of a chunk exceed {@link CHUNK_FLOATS} (wide action spaces have thousands of logits per row).
  */
-function inChunks(env: Environment, states: Int32Array, actions: Int32Array, logProbs: (states: Int32Array, actions: Int32Array) => Float32Array): Float32Array {
+function inChunks(
+  env: Environment,
+  states: Int32Array,
+  actions: Int32Array,
+  logProbs: (states: Int32Array, actions: Int32Array) => Float32Array,
+): Float32Array {
   const d = env.stateDim;
   const rows = actions.length;
   const per = Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(env.obsDim, env.nActions)));

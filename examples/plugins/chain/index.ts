@@ -2,13 +2,7 @@
  * An external plugin: a new environment (`chain`) and a new objective (`vargrad`), loaded by a
  * config's `"plugins": ["./index.ts"]` with no change to gflownet-ts. See docs/plugins.md.
  */
-import {
-  type Environment,
-  type Objective,
-  TOKENS,
-  UniformBackwardPolicy,
-  definePlugin,
-} from 'gflownet-ts';
+import { type Environment, type Objective, TOKENS, UniformBackwardPolicy, definePlugin } from 'gflownet-ts';
 import { ChainEnv, type ChainOptions } from './chain-env.js';
 import { VarGrad } from './vargrad.js';
 

@@ -14,7 +14,14 @@ import type { DenseLayerValues } from '../../../core/tensor/dense-chain.js';
  */
 const ONNX_SUBSET = {
   nested: {
-    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, producerName: { type: 'string', id: 2 }, graph: { type: 'GraphProto', id: 7 }, opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 } } },
+    ModelProto: {
+      fields: {
+        irVersion: { type: 'int64', id: 1 },
+        producerName: { type: 'string', id: 2 },
+        graph: { type: 'GraphProto', id: 7 },
+        opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+      },
+    },
     OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
     GraphProto: {
       fields: {
@@ -35,7 +42,14 @@ const ONNX_SUBSET = {
       },
     },
     AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, type: { type: 'int32', id: 20 } } },
-    TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, name: { type: 'string', id: 8 }, rawData: { type: 'bytes', id: 9 } } },
+    TensorProto: {
+      fields: {
+        dims: { rule: 'repeated', type: 'int64', id: 1 },
+        dataType: { type: 'int32', id: 2 },
+        name: { type: 'string', id: 8 },
+        rawData: { type: 'bytes', id: 9 },
+      },
+    },
     ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
     TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
     TensorTypeProto: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
@@ -89,7 +103,9 @@ export function forwardGraph(layers: readonly DenseLayerValues[], parameters: Pa
   layers.forEach((layer, l) => {
     if (parameters === 'embedded') {
       if (layer.weight.length !== layer.inDim * layer.outDim || layer.bias.length !== layer.outDim) {
-        throw new Error(`dense layer ${l}: weight has ${layer.weight.length} values and bias ${layer.bias.length}, expected ${layer.inDim}x${layer.outDim} and ${layer.outDim}`);
+        throw new Error(
+          `dense layer ${l}: weight has ${layer.weight.length} values and bias ${layer.bias.length}, expected ${layer.inDim}x${layer.outDim} and ${layer.outDim}`,
+        );
       }
       initializer.push(floatTensor(N.weight(l), [layer.inDim, layer.outDim], layer.weight), floatTensor(N.bias(l), [layer.outDim], layer.bias));
     } else {
@@ -97,7 +113,8 @@ export function forwardGraph(layers: readonly DenseLayerValues[], parameters: Pa
     }
     const affine = layer.activation === 'linear' ? N.output(l) : `z${l}`;
     node.push({ opType: 'Gemm', name: `gemm${l}`, input: [current, N.weight(l), N.bias(l)], output: [affine] });
-    if (layer.activation !== 'linear') node.push({ opType: layer.activation === 'relu' ? 'Relu' : 'Tanh', name: `act${l}`, input: [affine], output: [N.output(l)] });
+    if (layer.activation !== 'linear')
+      node.push({ opType: layer.activation === 'relu' ? 'Relu' : 'Tanh', name: `act${l}`, input: [affine], output: [N.output(l)] });
     if (parameters === 'inputs' || l === layers.length - 1) output.push(floatValue(N.output(l), ['rows', layer.outDim]));
     current = N.output(l);
   });

@@ -84,7 +84,8 @@ export function onnxKernels(runtimePath: string, options: DenseKernelsOptions): 
     backward: (layers, x, hidden, dy, rows): DenseChainGradients => {
       checkRows('input', x, rows, layers[0]!.inDim);
       checkRows('output gradient', dy, rows, layers[layers.length - 1]!.outDim);
-      if (hidden.length !== layers.length) throw new Error(`onnxruntime kernels: ${hidden.length} kept layer outputs for ${layers.length} layers (was the forward pass asked to keep them?)`);
+      if (hidden.length !== layers.length)
+        throw new Error(`onnxruntime kernels: ${hidden.length} kept layer outputs for ${layers.length} layers (was the forward pass asked to keep them?)`);
       const feeds: Record<string, OrtTensor> = { [N.x]: tensor(x, [rows, layers[0]!.inDim]), [N.dy]: tensor(dy, [rows, layers[layers.length - 1]!.outDim]) };
       layers.forEach((layer, l) => (feeds[N.output(l)] = tensor(hidden[l]!, [rows, layer.outDim])));
       parameterFeeds(layers, feeds, 1, false);

@@ -59,7 +59,12 @@ async function handle(request: OnnxWorkerRequest): Promise<OnnxWorkerReply> {
     // a reload replaces the network: the old session's memory goes first
     await session?.release();
     session = undefined;
-    session = await ort.InferenceSession.create(request.model, { intraOpNumThreads: request.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(request.model, {
+      intraOpNumThreads: request.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
     return { ok: true };
   }
   if (!session) throw new Error('no model loaded');
@@ -74,5 +79,7 @@ async function handle(request: OnnxWorkerRequest): Promise<OnnxWorkerReply> {
 // requests are handled one after the other, in arrival order, even though each awaits the runtime
 let queue = Promise.resolve();
 data.port.on('message', (request: OnnxWorkerRequest) => {
-  queue = queue.then(() => handle(request).then(reply, (error: unknown) => reply({ ok: false, error: error instanceof Error ? error.message : String(error) })));
+  queue = queue.then(() =>
+    handle(request).then(reply, (error: unknown) => reply({ ok: false, error: error instanceof Error ? error.message : String(error) })),
+  );
 });

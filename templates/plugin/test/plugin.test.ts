@@ -5,7 +5,11 @@ import { SubsetsEnv } from '../src/subsets-env.js';
 
 describe('the plugin conforms to the contracts gflownet-ts relies on', () => {
   it('environment: masks and steps are inverse, trajectories end in time, the exact distribution is right', () => {
-    for (const options of [{ n: 6, k: 3 }, { n: 4, k: 4 }, { n: 5, k: 1 }]) {
+    for (const options of [
+      { n: 6, k: 3 },
+      { n: 4, k: 4 },
+      { n: 5, k: 1 },
+    ]) {
       const report = checkEnvironment(new SubsetsEnv(options));
       expect(report.ok, formatReport(report)).toBe(true);
     }

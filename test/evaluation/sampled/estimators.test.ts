@@ -90,7 +90,15 @@ describe('importance-sampled log p̂(x)', () => {
     const rng = new Rng(1);
     const sampler = new Sampler(env, forward, rng);
     const terminals = Int32Array.from([0, 1, 2, 3, 4, 5]);
-    const est = importanceLogLikelihood(env, forward, new UniformBackwardPolicy(env), sampler, terminals, { samples: 3, bootstrap: 20, chunkTrajectories: 7 }, rng);
+    const est = importanceLogLikelihood(
+      env,
+      forward,
+      new UniformBackwardPolicy(env),
+      sampler,
+      terminals,
+      { samples: 3, bootstrap: 20, chunkTrajectories: 7 },
+      rng,
+    );
     const exact = exactLogPT(env, forward, terminals);
     for (let i = 0; i < 6; i++) {
       expect(est.logP[i]).toBeCloseTo(exact[i]!, 5);
@@ -103,7 +111,15 @@ describe('importance-sampled log p̂(x)', () => {
     const forward = mlp(env.obsDim, env.nActions, 21);
     const rng = new Rng(2);
     const test = env.testSet();
-    const est = importanceLogLikelihood(env, forward, new UniformBackwardPolicy(env), new Sampler(env, forward, rng), test, { samples: 64, bootstrap: 10, chunkTrajectories: 4096 }, rng);
+    const est = importanceLogLikelihood(
+      env,
+      forward,
+      new UniformBackwardPolicy(env),
+      new Sampler(env, forward, rng),
+      test,
+      { samples: 64, bootstrap: 10, chunkTrajectories: 4096 },
+      rng,
+    );
     const exact = exactLogPT(env, forward, test);
     const logR = env.logReward(test);
     expect(spearman(est.logP, logR)).toBeCloseTo(spearman(exact, logR), 1);

@@ -14,12 +14,31 @@ describe('modes over the run', () => {
       const x = Int32Array.from(cells.flat());
       tracker.observe(x, env.logReward(x), seen);
     };
-    see([[0, 0], [1, 1], [1, 1]], 3);
+    see(
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+      ],
+      3,
+    );
     expect(tracker.metrics()).toEqual({ modesFound: 1, modesTotal: 4, trajectoriesTo10pct: 3 });
-    see([[1, 6], [3, 3]], 5);
+    see(
+      [
+        [1, 6],
+        [3, 3],
+      ],
+      5,
+    );
     expect(tracker.metrics()).toEqual({ modesFound: 2, modesTotal: 4, trajectoriesTo10pct: 3, trajectoriesTo50pct: 5 });
     const saved = tracker.saveState();
-    see([[6, 1], [6, 6]], 9);
+    see(
+      [
+        [6, 1],
+        [6, 6],
+      ],
+      9,
+    );
     expect(tracker.metrics()).toEqual({ modesFound: 4, modesTotal: 4, trajectoriesTo10pct: 3, trajectoriesTo50pct: 5, trajectoriesTo100pct: 9 });
     const restored = new ModeTracker(modeCriterionOf(env)!);
     restored.loadState(JSON.parse(JSON.stringify(saved)));

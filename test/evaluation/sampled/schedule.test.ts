@@ -31,7 +31,7 @@ describe('evaluation.mode', () => {
     );
   });
 
-  it('evaluates every k iterations and at the last one (iterations counted from 1; 0 is atStart\'s)', () => {
+  it("evaluates every k iterations and at the last one (iterations counted from 1; 0 is atStart's)", () => {
     const due = (every: number, total: number): number[] => Array.from({ length: total + 1 }, (_, i) => i).filter((i) => evaluationDue(i, every, total));
     expect(due(3, 10)).toEqual([3, 6, 9, 10]);
     expect(due(0, 4)).toEqual([4]);
@@ -49,9 +49,21 @@ describe('the evaluator is built lazily', () => {
     const objective = { name: 'none', update: () => ({}), dispose: () => undefined };
     const published: string[] = [];
     bus.evaluation$.subscribe((e) => published.push(e.method));
-    const schedule = { mode: 'exact' as const, every: 2, samples: 10, exactMaxStates: 100, backwardSamples: 2, maxTestStates: 4, topK: 3, totalIterations: 4, seed: 0, atStart: false };
+    const schedule = {
+      mode: 'exact' as const,
+      every: 2,
+      samples: 10,
+      exactMaxStates: 100,
+      backwardSamples: 2,
+      maxTestStates: 4,
+      topK: 3,
+      totalIterations: 4,
+      seed: 0,
+      atStart: false,
+    };
     const sub = attachEvaluation(bus, env, forward, objective, schedule);
-    const tick = (iteration: number): void => bus.iteration$.next({ iteration, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: 0, elapsedMs: 0 });
+    const tick = (iteration: number): void =>
+      bus.iteration$.next({ iteration, metrics: {}, timings: { sampleMs: 0, updateMs: 0 }, trajectoriesSeen: 0, elapsedMs: 0 });
     expect(all).not.toHaveBeenCalled();
     expect(truth).not.toHaveBeenCalled();
     tick(1);
@@ -80,7 +92,8 @@ describe('training beyond enumeration', () => {
     const [e] = run.evaluations;
     expect(e!.method).toBe('sampled');
     expect(e!.durationMs).toBeGreaterThan(0);
-    for (const k of ['elbo', 'logZIs', 'ess', 'testSpearman', 'testPearson', 'testLogRatioVar', 'sampleSpearman', 'logZIsError', 'topKReward', 'modesFound']) expect(Number.isFinite(e!.metrics[k]), k).toBe(true);
+    for (const k of ['elbo', 'logZIs', 'ess', 'testSpearman', 'testPearson', 'testLogRatioVar', 'sampleSpearman', 'logZIsError', 'topKReward', 'modesFound'])
+      expect(Number.isFinite(e!.metrics[k]), k).toBe(true);
     // ring cells per coordinate at H = 16: 2, 13, and 12 (|12/15 − ½| evaluates to 0.30000000000000004 > 0.3)
     expect(e!.metrics.modesTotal).toBe(3 ** 12);
     // the evaluation after the last iteration is counted in the run's total, apart from training time
@@ -89,7 +102,9 @@ describe('training beyond enumeration', () => {
   });
 
   it('exact above the limit fails before the first iteration; none publishes nothing', async () => {
-    await expect(recordRun(smallConfig({ env: { name: 'hypergrid', ndim: 8, height: 8 }, evaluation: { mode: 'exact' } }))).rejects.toThrow(/16,777,216 states, above evaluation.exactMaxStates = 1,000,000/);
+    await expect(recordRun(smallConfig({ env: { name: 'hypergrid', ndim: 8, height: 8 }, evaluation: { mode: 'exact' } }))).rejects.toThrow(
+      /16,777,216 states, above evaluation.exactMaxStates = 1,000,000/,
+    );
     const run = await recordRun(smallConfig({ iterations: 3, evaluation: { mode: 'none' } }));
     expect(run.iterations.length).toBe(3);
     expect(run.evaluations.length).toBe(0);

@@ -32,14 +32,16 @@ sampler.dispose();
 // a data-backed environment reads the data files shipped in the package
 const tfbind8 = builtinPlugin.envs.find((e) => e.name === 'tfbind8').create({ exponent: 3 }, { get: () => undefined });
 
-console.log(JSON.stringify({
-  iterations: finished.iterations,
-  firstTv: tvs[0],
-  finalTv: finished.lastEvaluation.metrics.tv,
-  checkpointSaved: existsSync('runs/tiny/checkpoint.json'),
-  samples: logRewards.length,
-  stateDim,
-  statesInGrid: states.every((v) => v >= 0 && v < 4),
-  logRewardsMatch: logRewards.every((v, i) => v === recomputed[i]),
-  tfbind8LogZ: tfbind8.logPartition(),
-}));
+console.log(
+  JSON.stringify({
+    iterations: finished.iterations,
+    firstTv: tvs[0],
+    finalTv: finished.lastEvaluation.metrics.tv,
+    checkpointSaved: existsSync('runs/tiny/checkpoint.json'),
+    samples: logRewards.length,
+    stateDim,
+    statesInGrid: states.every((v) => v >= 0 && v < 4),
+    logRewardsMatch: logRewards.every((v, i) => v === recomputed[i]),
+    tfbind8LogZ: tfbind8.logPartition(),
+  }),
+);

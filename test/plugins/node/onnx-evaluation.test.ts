@@ -31,7 +31,7 @@ function randomInputs(rows: number, dim: number, seed: number): Float32Array {
   return Float32Array.from({ length: rows * dim }, () => 2 * rng.uniform() - 1);
 }
 
-describe.skipIf(missing !== undefined)('ONNX Runtime engine: exact evaluation\'s pass in a worker thread', () => {
+describe.skipIf(missing !== undefined)("ONNX Runtime engine: exact evaluation's pass in a worker thread", () => {
   const nets: Mlp[] = [];
   afterAll(() => nets.forEach((n) => n.dispose()));
   const mlp = (inputDim: number, hidden: number[], outputDim: number, activation: Activation, seed: number): Mlp => {
@@ -166,14 +166,29 @@ describe.skipIf(missing !== undefined)('ONNX Runtime engine: exact evaluation\'s
     expect(chooseEngine({ name: 'backend', threads: 'auto' }, engines, 'evaluation')).toBeUndefined();
   });
 
-  it('serves a training run\'s exact evaluations: the metrics of the backend pass, to rounding', async () => {
+  it("serves a training run's exact evaluations: the metrics of the backend pass, to rounding", async () => {
     // an engine without training kernels runs exact evaluation only: training stays on the backend,
     // so the two runs differ by their evaluations' pass alone
-    const evaluationOnly: Engine = { name: 'onnx-evaluation-only', description: 'test', unavailable: () => onnxRuntimeEngine.unavailable(), load: (chain, options) => onnxRuntimeEngine.load(chain, options) };
+    const evaluationOnly: Engine = {
+      name: 'onnx-evaluation-only',
+      description: 'test',
+      unavailable: () => onnxRuntimeEngine.unavailable(),
+      load: (chain, options) => onnxRuntimeEngine.load(chain, options),
+    };
     const registry = new PluginRegistry([builtinPlugin, definePlugin({ name: 'evaluation-only', engines: [evaluationOnly] })]);
     const metricsWith = async (engine: string): Promise<Array<Record<string, number>>> => {
       const config = resolveConfig(
-        { name: `onnx-${engine}`, seed: 3, iterations: 6, batchSize: 8, engine: { name: engine }, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [32, 32] }, evaluation: { every: 3 } },
+        {
+          name: `onnx-${engine}`,
+          seed: 3,
+          iterations: 6,
+          batchSize: 8,
+          engine: { name: engine },
+          env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 },
+          objective: { name: 'tb' },
+          estimator: { name: 'mlp', hidden: [32, 32] },
+          evaluation: { every: 3 },
+        },
         registry,
       );
       const seen: Array<Record<string, number>> = [];
@@ -206,11 +221,30 @@ describe.skipIf(missing !== undefined)('ONNX Runtime engine: exact evaluation\'s
       load: (chain, options) => {
         calls.load++;
         const runner = onnxRuntimeEngine.load(chain, options);
-        return { ...runner, inputDim: runner.inputDim, outputDim: runner.outputDim, reload: (next) => (calls.reload++, runner.reload!(next)), dispose: () => (calls.dispose++, runner.dispose()) };
+        return {
+          ...runner,
+          inputDim: runner.inputDim,
+          outputDim: runner.outputDim,
+          reload: (next) => (calls.reload++, runner.reload!(next)),
+          dispose: () => (calls.dispose++, runner.dispose()),
+        };
       },
     };
     const registry = new PluginRegistry([builtinPlugin, definePlugin({ name: 'counting', engines: [counting] })]);
-    const config = resolveConfig({ name: 'onnx-kept', seed: 4, iterations: 6, batchSize: 8, engine: { name: 'onnx-counting' }, env: { name: 'hypergrid', ndim: 2, height: 6 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [16] }, evaluation: { every: 2 } }, registry);
+    const config = resolveConfig(
+      {
+        name: 'onnx-kept',
+        seed: 4,
+        iterations: 6,
+        batchSize: 8,
+        engine: { name: 'onnx-counting' },
+        env: { name: 'hypergrid', ndim: 2, height: 6 },
+        objective: { name: 'tb' },
+        estimator: { name: 'mlp', hidden: [16] },
+        evaluation: { every: 2 },
+      },
+      registry,
+    );
     const tvs: number[] = [];
     await train(config, registry, { subscribers: ['evaluator'], beforeRun: (_c, bus) => void bus.evaluation$.subscribe((e) => tvs.push(e.metrics.tv!)) });
     // iterations 0, 2, 4 and 6, each on the snapshot of its moment (training changes P_F)
@@ -233,21 +267,34 @@ describe('engines as contributions', () => {
   });
 
   it('are registered once: a second plugin with the same engine name is refused, naming both', () => {
-    expect(() => new PluginRegistry([builtinPlugin, definePlugin({ name: 'copy', engines: [onnxRuntimeEngine] })])).toThrow(/plugin 'copy': engine 'onnxruntime' is already registered by plugin 'builtin'/);
+    expect(() => new PluginRegistry([builtinPlugin, definePlugin({ name: 'copy', engines: [onnxRuntimeEngine] })])).toThrow(
+      /plugin 'copy': engine 'onnxruntime' is already registered by plugin 'builtin'/,
+    );
   });
 });
 
 describe('engine.name choices', () => {
-  const absent: Engine = { name: 'test-absent', description: 'test', unavailable: () => 'its module is not installed', load: () => { throw new Error('not loadable'); } };
+  const absent: Engine = {
+    name: 'test-absent',
+    description: 'test',
+    unavailable: () => 'its module is not installed',
+    load: () => {
+      throw new Error('not loadable');
+    },
+  };
   const engines = [absent, onnxRuntimeEngine];
 
   it('refuses an unknown engine, naming the field, the value and the valid choices', () => {
-    expect(engineProblems({ name: 'gpu', threads: 'auto' }, engines)).toEqual(['field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "test-absent", "onnxruntime"']);
+    expect(engineProblems({ name: 'gpu', threads: 'auto' }, engines)).toEqual([
+      'field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "test-absent", "onnxruntime"',
+    ]);
     expect(() => chooseEngine({ name: 'gpu', threads: 'auto' }, engines, 'evaluation')).toThrow(ConfigError);
   });
 
   it('refuses an engine that cannot run here with the reason, and auto skips it', () => {
-    expect(engineProblems({ name: 'test-absent', threads: 'auto' }, engines)).toEqual([expect.stringMatching(/^field "engine.name" = "test-absent": its module is not installed; valid choices: /)]);
+    expect(engineProblems({ name: 'test-absent', threads: 'auto' }, engines)).toEqual([
+      expect.stringMatching(/^field "engine.name" = "test-absent": its module is not installed; valid choices: /),
+    ]);
     expect(chooseEngine({ name: 'auto', threads: 'auto' }, engines, 'evaluation')?.name).not.toBe('test-absent');
     expect(engineProblems({ name: 'auto', threads: 'auto' }, engines)).toEqual([]);
   });

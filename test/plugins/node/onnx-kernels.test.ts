@@ -122,7 +122,9 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
       changed.forEach((values, k) => expect(Array.from(values)).toEqual(Array.from(atForward[k + 1]!)));
       // and the next pass sees the new parameters
       const after = tf.tidy(() => onKernels.predict(x).dataSync());
-      const expected = tf.tidy(() => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, onKernels.layers[0]!.weight), onKernels.layers[0]!.bias)), layer.weight), layer.bias).dataSync());
+      const expected = tf.tidy(() =>
+        tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, onKernels.layers[0]!.weight), onKernels.layers[0]!.bias)), layer.weight), layer.bias).dataSync(),
+      );
       expect(relativeDifference(expected, after)).toBeLessThan(1e-5);
     } finally {
       x.dispose();
@@ -141,7 +143,17 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     const registry = new PluginRegistry([builtinPlugin]);
     const lossesWith = async (kernelsChoice: string): Promise<number[]> => {
       const config = resolveConfig(
-        { name: `kernels-${kernelsChoice}`, seed: 5, iterations: 25, batchSize: 8, engine: { name: kernelsChoice }, env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [64, 64] }, evaluation: { mode: 'none' } },
+        {
+          name: `kernels-${kernelsChoice}`,
+          seed: 5,
+          iterations: 25,
+          batchSize: 8,
+          engine: { name: kernelsChoice },
+          env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.01 },
+          objective: { name: 'tb' },
+          estimator: { name: 'mlp', hidden: [64, 64] },
+          evaluation: { mode: 'none' },
+        },
         registry,
       );
       const losses: number[] = [];
@@ -158,12 +170,24 @@ describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
-  it('names the engine in the run\'s start event and in the start record of metrics.jsonl', async () => {
+  it("names the engine in the run's start event and in the start record of metrics.jsonl", async () => {
     const registry = new PluginRegistry([builtinPlugin]);
     const dir = mkdtempSync(join(tmpdir(), 'gfn-kernels-'));
     const startOf = async (kernelsChoice: string): Promise<[string, unknown]> => {
       const name = `start-${kernelsChoice}`;
-      const config = resolveConfig({ name, iterations: 2, engine: { name: kernelsChoice }, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, evaluation: { mode: 'none' }, logging: { dir, progress: 'none' } }, registry);
+      const config = resolveConfig(
+        {
+          name,
+          iterations: 2,
+          engine: { name: kernelsChoice },
+          env: { name: 'hypergrid', ndim: 2, height: 4 },
+          objective: { name: 'tb' },
+          estimator: { name: 'mlp', hidden: [8] },
+          evaluation: { mode: 'none' },
+          logging: { dir, progress: 'none' },
+        },
+        registry,
+      );
       let published = '';
       await train(config, registry, { subscribers: ['jsonl'], beforeRun: (_c, bus) => void bus.runStarted$.subscribe((e) => (published = e.kernels)) });
       const first = JSON.parse(readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
@@ -212,7 +236,9 @@ describe('engine choices for training', () => {
   });
 
   it('refuses an engine that cannot run here with the reason, and auto skips it', () => {
-    expect(() => startEngines({ name: 'test-absent-kernels', threads: 'auto' }, engines)).toThrow(/field "engine.name" = "test-absent-kernels": its module is not installed/);
+    expect(() => startEngines({ name: 'test-absent-kernels', threads: 'auto' }, engines)).toThrow(
+      /field "engine.name" = "test-absent-kernels": its module is not installed/,
+    );
     // picking it would throw (its kernels cannot be made): auto takes an available engine or none
     expect(chooseEngine({ name: 'auto', threads: 'auto' }, [absent], 'training')).toBeUndefined();
   });
@@ -227,7 +253,11 @@ describe('engine choices for training', () => {
   it('gives training one thread and exact evaluation every core under threads "auto", a number to both', () => {
     const onBoth = (threads: 'auto' | number): unknown => {
       let asked: number | undefined;
-      const engine: Engine = { ...noKernels, name: 'counting', kernels: (o) => ((asked = o.threads), { name: 'counting', forward: fail, backward: fail, dispose: () => undefined }) };
+      const engine: Engine = {
+        ...noKernels,
+        name: 'counting',
+        kernels: (o) => ((asked = o.threads), { name: 'counting', forward: fail, backward: fail, dispose: () => undefined }),
+      };
       const started = startEngines({ name: 'counting', threads }, [engine]);
       return [asked, started.evaluation?.options.threads];
     };
@@ -237,9 +267,15 @@ describe('engine choices for training', () => {
 
   it('fails a run in its preflight, before any work, when its engine is unknown', async () => {
     const registry = new PluginRegistry([builtinPlugin]);
-    const config = resolveConfig({ name: 'kernels-bad', iterations: 1, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, evaluation: { mode: 'none' } }, registry);
+    const config = resolveConfig(
+      { name: 'kernels-bad', iterations: 1, env: { name: 'hypergrid', ndim: 2, height: 4 }, objective: { name: 'tb' }, evaluation: { mode: 'none' } },
+      registry,
+    );
     let iterations = 0;
-    const run = train({ ...config, engine: { name: 'gpu', threads: 'auto' } }, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe(() => iterations++) });
+    const run = train({ ...config, engine: { name: 'gpu', threads: 'auto' } }, registry, {
+      subscribers: [],
+      beforeRun: (_c, bus) => void bus.iteration$.subscribe(() => iterations++),
+    });
     await expect(run).rejects.toThrow(/field "engine.name" = "gpu": no plugin contributes this engine; valid choices: "auto", "backend", "onnxruntime"/);
     expect(iterations).toBe(0);
   });
