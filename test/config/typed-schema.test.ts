@@ -62,9 +62,10 @@ describe('schemas that yield their types', () => {
   });
 
   it("every built-in contribution's section has the fields its schema gives a default once resolved", () => {
-    const base = { env: { name: 'hypergrid' }, objective: { name: 'tb' } };
     for (const section of Object.keys(SECTION_KINDS) as SectionName[]) {
       for (const [name, contribution] of registry.section(section)) {
+        // a classic environment trains only objectives that collect their own experience
+        const base = { env: { name: 'hypergrid' }, objective: { name: registry.classicEnvs.has(name) ? 'ppo' : 'tb' } };
         const config = resolveConfig({ ...base, [section]: { name } }, registry);
         for (const path of defaultedPaths(contribution.schema)) expect(at(config[section], path), `${section} ${name}: ${path}`).toBeDefined();
       }
