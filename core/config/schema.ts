@@ -64,12 +64,12 @@ export const CORE_SCHEMA = Type.Object(
       ),
       {},
     ),
-    /** Checkpoints to `<logging.dir>/<name>/checkpoint.json`: every k iterations (0 = only at the end) and at the end. */
+    /** Checkpoints into the run folder `<logging.dir>/<name>/`: every k iterations (0 = only at the end) and at the end. */
     checkpoint: Defaulted(
       Type.Object(
         {
           every: Defaulted(
-            Type.Integer({ minimum: 0, description: 'write runs/<name>/checkpoint.json every k iterations and at the end; 0 = only at the end' }),
+            Type.Integer({ minimum: 0, description: "write the run folder's checkpoint every k iterations and at the end; 0 = only at the end" }),
             100,
           ),
         },
