@@ -43,6 +43,11 @@ export interface TrainResult {
  * `suppressedErrors`).
  */
 export async function train(resolved: ResolvedConfig, registry: PluginRegistry, options: TrainOptions = {}): Promise<TrainResult> {
+  // a wrong subscriber name is refused with the config's problems, before any tensor work
+  const names = options.subscribers ?? [...registry.subscribers.keys()];
+  for (const name of names) {
+    if (!registry.subscribers.has(name)) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
+  }
   const { config, environment } = preflight(resolved, registry, options.environment);
   const backend = await selectBackend(config.backend, registry.tensorHost);
   const container = createRunContainer(config, registry, backend, environment);
@@ -50,10 +55,6 @@ export async function train(resolved: ResolvedConfig, registry: PluginRegistry, 
   const bus = container.get(TOKENS.EventBus);
   const subscriptions: Subscription[] = [];
   const run = async (): Promise<TrainResult> => {
-    const names = options.subscribers ?? [...registry.subscribers.keys()];
-    for (const name of names) {
-      if (!registry.subscribers.has(name)) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
-    }
     // attached in the order of registration whatever the order of `names`: the order matters (the
     // log opens before the evaluation at iteration 0 is published on it)
     for (const [name, s] of registry.subscribers) {
