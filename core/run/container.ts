@@ -116,7 +116,7 @@ function bindRun(
 
 /** The run's reward noise, on a stream of its own, registered for checkpoints as `rewardNoise`. */
 function rewardNoise(options: RewardNoiseConfig, seed: number, checkpoints: CheckpointRegistry): RewardNoise {
-  const noise = new RewardNoise({ ...options, center: options.center ?? 'log' }, new Rng(seed + REWARD_NOISE_STREAM));
+  const noise = new RewardNoise(options, new Rng(seed + REWARD_NOISE_STREAM));
   checkpoints.register('rewardNoise', noise);
   return noise;
 }
