@@ -7,7 +7,7 @@ import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js
 import type { EstimatorFactory } from '../../core/tensor/estimator.js';
 import { isGymEnvFactory } from '../../core/gym/gym-env.js';
 import { defineContribution } from '../../core/plugin/define-contribution.js';
-import type { Resolver } from '../../core/plugin/plugin.js';
+import type { OptionProblem, Resolver } from '../../core/plugin/plugin.js';
 import { ACTIVATIONS } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { SigmoidExitPolicy } from '../../core/policy/sigmoid-exit.js';
@@ -16,6 +16,8 @@ import { Transformer, TRANSFORMER_READOUTS } from '../../core/tensor/transformer
 /** How the policy networks (roles `forward` and `target`) give the exit action its probability. */
 const EXIT_HEADS = ['softmax', 'sigmoid'] as const;
 const POLICY_ROLES = new Set(['forward', 'target']);
+/** The networks over the environment's actions: a `position` readout reads their logits per position. */
+const ACTION_ROLES = new Set(['forward', 'target', 'backward']);
 
 const mlpSchema = Type.Object({
   hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'hidden layer widths' }), [256, 256, 256, 256]),
@@ -56,7 +58,7 @@ const transformerSchema = Type.Object({
   readout: Defaulted(
     Type.Enum(TRANSFORMER_READOUTS, {
       description:
-        "linear readout of the concatenated tokens ('flatten'), of their mean ('mean', cheaper), or per position ('position': each position's logits from its own token, exit from their mean; only for action spaces positions x vocabulary (+ exit))",
+        "linear readout of the concatenated tokens ('flatten'), of their mean ('mean', cheaper), or per position ('position': each position's logits from its own token, exit from their mean; only for action spaces positions x vocabulary (+ exit); the run's other networks (state flows, values) then read out by 'flatten')",
     }),
     'flatten',
   ),
@@ -84,6 +86,9 @@ export const transformerContribution = defineContribution({
     ...(environment && !readsAsTokens(isGymEnvFactory(environment) ? environment.gflownet : environment)
       ? [{ field: 'name', value: 'transformer', reason: noTokenLayout(environment.name) }]
       : []),
+    ...(o.readout === 'position' && environment && !isGymEnvFactory(environment) && hasTokenLayout(environment)
+      ? positionReadoutProblems(environment.nActions, environment.tokenLayout())
+      : []),
   ],
   create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
@@ -96,12 +101,9 @@ export const transformerContribution = defineContribution({
           `estimator 'transformer' (${role}): input width ${inputDim} is not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols`,
         );
       }
-      const tokens = layout.positions * layout.vocabulary;
-      if (o.readout === 'position' && outputDim !== tokens && outputDim !== tokens + 1) {
-        throw new Error(
-          `field "estimator.readout" = "position": the ${role} network has ${outputDim} outputs, not the environment's ${layout.positions} positions x ${layout.vocabulary} symbols (+ exit) = ${tokens} or ${tokens + 1}; valid choices: ${TRANSFORMER_READOUTS.join(', ')} ('position' only for insert-anywhere policies)`,
-        );
-      }
+      // the preflight checked the action space; a network of another output (a state flow, a
+      // value) reads out its scalar from all tokens
+      if (o.readout === 'position' && !ACTION_ROLES.has(role)) o.readout = 'flatten';
       if (o.width % o.heads !== 0) throw new Error(`estimator 'transformer' (${role}): width ${o.width} must be a multiple of heads ${o.heads}`);
       return new Transformer(
         {
@@ -120,6 +122,23 @@ export const transformerContribution = defineContribution({
     };
   },
 });
+
+/**
+ * The `position` readout gives one logit per (position, symbol), plus exit: the environment's
+ * forward actions must be exactly that (the insert-anywhere variants), checked before any work.
+ */
+function positionReadoutProblems(nActions: number, layout: TokenLayout): OptionProblem[] {
+  const tokens = layout.positions * layout.vocabulary;
+  // exit is always the last action, so P_B then has exactly one logit per (position, symbol)
+  if (nActions === tokens + 1) return [];
+  return [
+    {
+      field: 'readout',
+      value: 'position',
+      reason: `the environment has ${nActions} actions, not its ${layout.positions} positions x ${layout.vocabulary} symbols + exit = ${tokens + 1} ('position' is only for insert-anywhere policies; valid choices: ${TRANSFORMER_READOUTS.join(', ')})`,
+    },
+  ];
+}
 
 function readsAsTokens(env: Environment | undefined): boolean {
   return env !== undefined && hasTokenLayout(env);

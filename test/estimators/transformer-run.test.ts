@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../core/base/errors.js';
+import { preflight } from '../../core/config/preflight.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from '../checkpoint/helpers.js';
 import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
@@ -45,18 +47,35 @@ describe('transformer estimator in runs', () => {
     console.log(`TB insert with a 1x2x16 transformer, position readout: mean loss of iterations 1-10 ${first.toFixed(2)}, 51-60 ${last.toFixed(2)}`);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(last).toBeLessThan(0.5 * first);
-    const append = recordRun(
+    // the append variant's V + 1 actions are refused by the preflight, before any network is built
+    const append = smallConfig({
+      iterations: 1,
+      env: { ...BITSEQ, variant: 'append' },
+      estimator: { ...SMALL, readout: 'position' },
+      objective: { name: 'tb' },
+      evaluation: { mode: 'none' },
+    });
+    expect(() => preflight(append, registry)).toThrow(ConfigError);
+    expect(() => preflight(append, registry)).toThrow(
+      /field "estimator.readout" = "position": the environment has 17 actions, not its 4 positions x 16 symbols \+ exit = 65 \('position' is only for insert-anywhere policies; valid choices: flatten, mean, position\)/,
+    );
+    await expect(recordRun(append)).rejects.toThrow(/the environment has 17 actions/);
+  });
+
+  it("readout 'position' with a learned state flow (DB): the policies read per position, the flow network reads out its scalar by 'flatten'", async () => {
+    const run = await recordRun(
       smallConfig({
-        iterations: 1,
-        env: { ...BITSEQ, variant: 'append' },
+        iterations: 40,
+        batchSize: 16,
+        env: { ...BITSEQ, variant: 'insert' },
         estimator: { ...SMALL, readout: 'position' },
-        objective: { name: 'tb' },
+        objective: { name: 'db', backward: 'learned' },
         evaluation: { mode: 'none' },
       }),
     );
-    await expect(append).rejects.toThrow(
-      /field "estimator.readout" = "position": the .* network has 17 outputs, not the environment's 4 positions x 16 symbols \(\+ exit\) = 64 or 65; valid choices: flatten, mean, position/,
-    );
+    const losses = run.iterations.map((e) => e.metrics.loss!);
+    expect(losses).toHaveLength(40);
+    expect(losses.every(Number.isFinite)).toBe(true);
   });
 
   it.each([
