@@ -8,7 +8,8 @@ import type { Resolver } from '../plugin/plugin.js';
 
 /** Identifies checkpoint files (and their layout version). */
 export const CHECKPOINT_FORMAT = 'gflownet-ts-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** Version 2 files end with a sha256 checksum; version 1 (no checksum) is still read (`run-folder/checkpoint-codec.ts`). */
+export const CHECKPOINT_VERSION = 2;
 
 /**
  * Everything a run needs to continue exactly where it was, in one JSON document: the resolved
@@ -118,20 +119,4 @@ export function restoreRunState(run: RunServices, doc: CheckpointDocument): void
   }
   loadAll(run.get(TOKENS.Checkpoints).entries(), state.extras, 'subscriber');
   loadAll({ trainer: run.get(TOKENS.Trainer) }, state, 'the');
-}
-
-/** Parses and checks a checkpoint file's text; `source` names it in errors. */
-export function parseCheckpoint(text: string, source: string): CheckpointDocument {
-  let doc: Partial<CheckpointDocument>;
-  try {
-    doc = JSON.parse(text) as Partial<CheckpointDocument>;
-  } catch (err) {
-    throw new Error(`checkpoint ${source} is not valid JSON (a partial write?): ${(err as Error).message}`);
-  }
-  if (doc?.format !== CHECKPOINT_FORMAT) throw new Error(`${source} is not a gflownet-ts checkpoint`);
-  if (doc.version !== CHECKPOINT_VERSION)
-    throw new Error(`checkpoint ${source} has version ${doc.version}; this gflownet-ts reads version ${CHECKPOINT_VERSION}`);
-  if (!doc.config || !doc.forward || !doc.state || typeof doc.iterations !== 'number')
-    throw new Error(`checkpoint ${source} is incomplete (config, forward, state and iterations are required)`);
-  return doc as CheckpointDocument;
 }

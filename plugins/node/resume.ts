@@ -6,7 +6,7 @@ import { resolveConfig } from '../../core/config/validate.js';
 import { type Plugin, PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../builtin/index.js';
 import { loadPlugins } from '../loader.js';
-import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
+import { checkpointFileOf, readCheckpoint } from '../../run-folder/checkpoint-file.js';
 
 /** A run rebuilt from its checkpoint: the config (with any overrides), its plugins and the saved state. */
 export interface CheckpointedRun {
@@ -23,7 +23,7 @@ export interface CheckpointedRun {
  */
 export async function openCheckpointedRun(runDir: string, overrides: readonly string[] = [], plugins: readonly Plugin[] = []): Promise<CheckpointedRun> {
   const checkpoint = readCheckpoint(runDir);
-  const dir = resolvePath(runDir.endsWith('.json') ? dirname(runDir) : runDir);
+  const dir = dirname(resolvePath(checkpointFileOf(runDir)));
   const raw = applyOverrides(structuredClone(checkpoint.config) as unknown as Record<string, unknown>, overrides);
   const logging = (raw.logging ?? {}) as Record<string, unknown>;
   raw.logging = { ...logging, dir: dirname(dir) };
