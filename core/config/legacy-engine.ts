@@ -1,3 +1,5 @@
+import { warnOnce } from '../base/warn-once.js';
+
 /**
  * The config fields that chose the engines before the `engine` section: `kernels` and
  * `kernelThreads` (training's passes, threads 1 by default) and `evaluation.inference` and
@@ -8,15 +10,6 @@
 
 /** Under the old fields' defaults (1 and 0) the threads were what `engine.threads: "auto"` means now. */
 const OLD_THREAD_DEFAULTS = { kernelThreads: 1, inferenceThreads: 0 };
-
-const printed = new Set<string>();
-
-/** Prints `message` on the console the first time this process sees it. */
-export function warnOnce(message: string): void {
-  if (printed.has(message)) return;
-  printed.add(message);
-  console.warn(`[gfn] ${message}`);
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -103,9 +103,37 @@ export interface Engine {
   readonly name: string;
   /** One line for `gfn list`: what it runs on, what it needs. */
   readonly description: string;
-  /** Why it cannot run here (e.g. its module is not installed), or undefined when it can. */
+  /**
+   * Why it cannot run here (e.g. its module is not installed), or undefined when it can: a cheap
+   * look (`gfn list` asks every engine), which loads no native code.
+   */
   unavailable(): string | undefined;
+  /**
+   * Optional: the thorough look, once per process — loads what the engine needs and checks it (its
+   * version, the shape of what it calls). The preflight asks it of the engine a config names,
+   * `auto` of each candidate, `gfn doctor` of every engine. Without it, {@link unavailable} is all
+   * that is known, and an engine it refuses counts as not installed.
+   */
+  check?(): EngineCheck;
   load(chain: DenseChainValues, options: ChainRunnerOptions): ChainRunner;
   /** Optional: kernels for training's passes as well; without them training stays on the tensor backend. */
   kernels?(options: DenseKernelsOptions): DenseChainKernels;
+}
+
+/** What an engine found about itself here ({@link Engine.check}). */
+export interface EngineCheck {
+  /** Why it cannot run here; undefined when it can. */
+  problem?: string;
+  /**
+   * True when the problem is only that what it needs is not installed: `auto` then passes over it
+   * without a word. Any other problem (installed but broken, or not what the engine expects) is
+   * said once when `auto` passes over it.
+   */
+  notInstalled?: boolean;
+  /** What to do about `problem` or `warning`: a command, a config change. */
+  fix?: string;
+  /** What it found, e.g. `onnxruntime-node 1.30.0 at /path`; named in messages about it. */
+  found?: string;
+  /** A concern that does not stop it (e.g. a version outside the tested range), said once when it is used. */
+  warning?: string;
 }

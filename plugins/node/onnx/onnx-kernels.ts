@@ -1,29 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { DenseChainGradients, DenseChainKernels, DenseKernelsOptions, DenseLayerValues } from '../../../core/tensor/dense-chain.js';
+import type { NativeRuntime, NativeSession, OrtTensor } from './onnx-binding.js';
 import { backwardGraph, forwardGraph, GRAPH_NAMES as N } from './onnx-graph.js';
-
-/** The part of onnxruntime-node's tensor class these kernels use. */
-interface OrtTensor {
-  readonly data: Float32Array;
-}
-type OrtTensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
-
-/**
- * onnxruntime-node's native session object: its `run` is synchronous (the package's public
- * `InferenceSession.run` only defers it to a later turn of the event loop and returns a promise).
- * Training calls the network from synchronous code (inside the gradient tape) a few hundred times
- * per iteration, where a worker thread's round trip would cost about as much as the work.
- */
-interface NativeSession {
-  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: Record<string, unknown>): void;
-  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: Record<string, unknown>): Record<string, OrtTensor>;
-  dispose(): void;
-}
-interface NativeBinding {
-  binding: { InferenceSession: new () => NativeSession };
-  initOrt(): void;
-}
 
 /** A network shape's two sessions. */
 interface ChainSessions {
@@ -32,21 +9,18 @@ interface ChainSessions {
 }
 
 /**
- * {@link DenseChainKernels} on ONNX Runtime's native CPU kernels, in this thread: one forward and
- * one backward session per network shape, made on first use. The parameters are graph inputs
- * (read from the caller's arrays, not copied into the graph), so an update costs nothing here.
+ * {@link DenseChainKernels} on ONNX Runtime's native CPU kernels, in this thread, through the
+ * synchronous native session ({@link NativeSession}): one forward and one backward session per
+ * network shape, made on first use. The parameters are graph inputs (read from the caller's
+ * arrays, not copied into the graph), so an update costs nothing here.
  *
- * @param runtimePath where `onnxruntime-node` resolves (its main module)
+ * @param ort the runtime's native session and tensor classes, loaded and checked (`loadNativeRuntime`)
  */
-export function onnxKernels(runtimePath: string, options: DenseKernelsOptions): DenseChainKernels {
-  const load = createRequire(runtimePath);
-  const ort = load(runtimePath) as { Tensor: OrtTensorConstructor };
-  const native = load(join(dirname(runtimePath), 'binding.js')) as NativeBinding;
-  native.initOrt();
+export function onnxKernels(ort: NativeRuntime, options: DenseKernelsOptions): DenseChainKernels {
   const sessions = new Map<string, ChainSessions>();
   const sessionOptions = { intraOpNumThreads: options.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
   const open = (model: Uint8Array): NativeSession => {
-    const session = new native.binding.InferenceSession();
+    const session = new ort.InferenceSession();
     session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, sessionOptions);
     return session;
   };

@@ -14,6 +14,7 @@ import { Mlp } from '../../../core/tensor/mlp.js';
 import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
 import { onnxRuntimeEngine } from '../../../plugins/node/onnx/onnx-engine.js';
+import { hostKernels } from '../../helpers/host-kernels.js';
 
 // onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
 const missing = onnxRuntimeEngine.unavailable();
@@ -256,7 +257,8 @@ describe('engine choices for training', () => {
       const engine: Engine = {
         ...noKernels,
         name: 'counting',
-        kernels: (o) => ((asked = o.threads), { name: 'counting', forward: fail, backward: fail, dispose: () => undefined }),
+        // correct kernels: they pass the self-test the engine is started with
+        kernels: (o) => ((asked = o.threads), hostKernels('counting')),
       };
       const started = startEngines({ name: 'counting', threads }, [engine]);
       return [asked, started.evaluation?.options.threads];
