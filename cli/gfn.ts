@@ -54,6 +54,17 @@ program
   });
 
 program
+  .command('doctor')
+  .description('say which tensor backend and which engine a run would use here and why, with the fix for each missing piece')
+  .argument('[config]', 'a config file: what a run of it would get (default: the defaults)')
+  .action(async (config: string | undefined) => {
+    const { doctorCommand } = await import('./doctor.js');
+    const { text, ok } = await doctorCommand(config);
+    process.stdout.write(text);
+    if (!ok) process.exitCode = 1;
+  });
+
+program
   .command('new-plugin')
   .description('write a ready plugin project (environment, objective, config, conformance test) into a new folder')
   .argument('<dir>', 'folder to create')

@@ -48,11 +48,32 @@ function loadModule(name: BackendName, host: TensorHost): Promise<string | undef
   if (!attempt) {
     attempt = load().then(
       () => undefined,
-      (err: unknown) => (name === 'tensorflow' ? '@tensorflow/tfjs-node is not installed' : `cannot load its module (${(err as Error).message})`),
+      (err: unknown) => (name === 'tensorflow' && isMissing(err) ? '@tensorflow/tfjs-node is not installed' : `cannot load its module (${firstLine(err)})`),
     );
     attempts.set(load, attempt);
   }
   return attempt;
+}
+
+/** Whether `err` says the module itself is not installed (rather than installed and failing, e.g. a native library missing). */
+function isMissing(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
+}
+
+/** The order in which `auto` tries the backends. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Whether each backend's module loads here, in {@link AUTO_ORDER}: why not, or undefined (`gfn
+ * doctor`; each module loads once per process, and none is activated).
+ */
+export async function probeBackends(host: TensorHost = {}): Promise<Array<{ name: BackendName; problem: string | undefined }>> {
+  return Promise.all(AUTO_ORDER.map(async (name) => ({ name, problem: await loadModule(name, host) })));
 }
 
 /**
@@ -62,7 +83,7 @@ function loadModule(name: BackendName, host: TensorHost): Promise<string | undef
  */
 export async function selectBackend(choice: BackendChoice, host: TensorHost = {}): Promise<BackendName> {
   await ensureGradients(host);
-  const order: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
+  const order: readonly BackendName[] = choice === 'auto' ? AUTO_ORDER : [choice];
   const failures: string[] = [];
   for (const name of order) {
     const problem = await loadModule(name, host);

@@ -18,8 +18,15 @@ describe('the tensor host: a contribution of the Node plugin, not a side effect 
       /backend 'tensorflow' is not available \(tensorflow: native TensorFlow is only available under Node with @tensorflow\/tfjs-node\)/,
     );
     expect(tf.getBackend()).toBe('wasm');
-    const failing = { nativeBackend: () => Promise.reject(new Error('no binary')) };
-    await expect(selectBackend('tensorflow', failing)).rejects.toThrow(/tensorflow: @tensorflow\/tfjs-node is not installed/);
+    const absent = {
+      nativeBackend: () => Promise.reject(Object.assign(new Error("Cannot find package '@tensorflow/tfjs-node'"), { code: 'ERR_MODULE_NOT_FOUND' })),
+    };
+    await expect(selectBackend('tensorflow', absent)).rejects.toThrow(/tensorflow: @tensorflow\/tfjs-node is not installed/);
+    // installed, but its native addon is missing (its install script could not download it): said so, not "not installed"
+    const broken = { nativeBackend: () => Promise.reject(new Error('The Node.js native addon module (tfjs_binding.node) can not be found\nmore')) };
+    await expect(selectBackend('tensorflow', broken)).rejects.toThrow(
+      /tensorflow: cannot load its module \(The Node.js native addon module \(tfjs_binding.node\) can not be found\)\)$/,
+    );
   });
 
   it('is contributed by one plugin at most', () => {
