@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,13 +14,42 @@ export interface PackReport {
 const repo = resolve(import.meta.dirname, '../..');
 const WAIT_MS = 600_000;
 
+const PACK_PREFIX = 'gflownet-ts-pack-';
+
+/**
+ * The folder where the forks of the vitest process `vitestPid` share the tarball; the global
+ * teardown (`test/global-setup.ts`) removes it when the run ends.
+ */
+export function packFolder(vitestPid: number): string {
+  return join(tmpdir(), `${PACK_PREFIX}${vitestPid}`);
+}
+
+/** Whether process `pid` is alive (a process of another user counts: signalling it is refused, not failed). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the pack folders of test runs that were killed before their teardown (their process is gone). */
+function removeStalePackFolders(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(name.slice(PACK_PREFIX.length));
+    if (name.startsWith(PACK_PREFIX) && Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 /**
  * Packs the project once per test run (`npm pack` builds dist/ through `prepare`: about a minute)
  * and shares the tarball between the test files that install it, which run in parallel forks of
- * one vitest process: the first to take the lock packs, the others wait for its report.
+ * one vitest process: the first to take the lock packs (and first removes the folders of earlier
+ * runs that were killed), the others wait for its report.
  */
 export function packOnce(): { tarball: string; report: PackReport } {
-  const dir = join(tmpdir(), `gflownet-ts-pack-${process.ppid}`);
+  const dir = packFolder(process.ppid);
   const reportPath = join(dir, 'report.json');
   mkdirSync(dir, { recursive: true });
   let owner = false;
@@ -31,6 +60,7 @@ export function packOnce(): { tarball: string; report: PackReport } {
     // another test file is packing
   }
   if (owner) {
+    removeStalePackFolders();
     const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
       cwd: repo,
       encoding: 'utf8',
