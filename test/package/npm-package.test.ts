@@ -129,4 +129,20 @@ describe('the npm package', () => {
     // the check ran: either clean, or only third-party diagnostics
     expect(status === 0 || / error TS/.test(stdout)).toBe(true);
   });
+
+  // last: it adds onnxruntime-node to the project
+  it('the installed gfn doctor says the native engine is missing and how to get it; following that gives a working engine', () => {
+    const gfn = join(project, 'node_modules', '.bin', 'gfn');
+    expect(run(gfn, ['doctor'], project)).toMatch(
+      /^ {2}onnxruntime {3}cannot run here: the optional package onnxruntime-node is not installed\n {16}fix: npm install onnxruntime-node@"(.+)" --ignore-scripts/m,
+    );
+    // what the fix says (the install script would download CUDA libraries from outside the npm registry)
+    const range = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies[
+      'onnxruntime-node'
+    ]!;
+    run('npm', ['install', `onnxruntime-node@${range}`, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], project);
+    const doctor = run(gfn, ['doctor'], project);
+    expect(doctor).toMatch(/^ {2}onnxruntime {3}runs here \(onnxruntime-node [\d.]+ at .*; checks passed, self-test against \w+ passed\)$/m);
+    expect(doctor).toMatch(/^→ network passes \(training and exact evaluation\): onnxruntime$/m);
+  });
 });

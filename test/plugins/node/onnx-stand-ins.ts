@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { RuntimePackage } from '../../../plugins/node/onnx/onnx-package.js';
+import { locateRuntime, type RuntimePackage } from '../../../plugins/node/onnx/onnx-package.js';
 
 /**
  * Stand-ins for a future `onnxruntime-node` whose private module changed: packages of that name,
@@ -40,9 +39,12 @@ export function standIn(root: string, kind: keyof typeof STAND_INS, version: str
   return writePackage(root, version, TENSOR, STAND_INS[kind]);
 }
 
-/** The installed onnxruntime-node under another version number: the real runtime, relabelled. */
+/**
+ * The onnxruntime-node this process uses (the one `GFN_ONNXRUNTIME_NODE` names, else the installed
+ * one: a process cannot load two versions' native libraries) under another version number.
+ */
 export function relabelled(root: string, version: string): RuntimePackage {
-  const main = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const { main } = locateRuntime()!;
   return writePackage(
     root,
     version,
