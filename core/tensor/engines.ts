@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ConfigError } from '../base/errors.js';
+import { didYouMean } from '../base/suggest.js';
 import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { DenseChainKernels, Engine, KernelsChoice } from './dense-chain.js';
 
@@ -66,9 +67,10 @@ export function engineThreads(config: EngineConfig, use: EngineUse): number {
 export function engineProblems(config: EngineConfig, engines: readonly Engine[]): string[] {
   const { name } = config;
   if ((ENGINE_KEYWORDS as readonly string[]).includes(name)) return [];
-  const valid = [...ENGINE_KEYWORDS, ...engines.map((e) => e.name)].map((v) => JSON.stringify(v)).join(', ');
+  const names = [...ENGINE_KEYWORDS, ...engines.map((e) => e.name)];
+  const valid = names.map((v) => JSON.stringify(v)).join(', ');
   const engine = engines.find((e) => e.name === name);
-  if (!engine) return [`field "engine.name" = ${JSON.stringify(name)}: no plugin contributes this engine; valid choices: ${valid}`];
+  if (!engine) return [`field "engine.name" = ${JSON.stringify(name)}: no plugin contributes this engine; valid choices: ${valid}${didYouMean(name, names)}`];
   const why = engine.unavailable();
   return why === undefined ? [] : [`field "engine.name" = ${JSON.stringify(name)}: ${why}; valid choices: ${valid}`];
 }
