@@ -1,6 +1,7 @@
 import { ConfigError } from '../base/errors.js';
 import type { Environment } from '../env/environment.js';
-import type { GymEnvFactory } from '../gym/gym-env.js';
+import { checkedEnvironment } from '../env/checked-environment.js';
+import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
 import type { PluginRegistry, Resolver } from '../plugin/plugin.js';
 import type { ResolvedConfig, Section } from './schema.js';
 import { checkConfig } from './validate.js';
@@ -42,5 +43,7 @@ function buildEnvironment(section: Section, registry: PluginRegistry): Environme
       );
     },
   };
-  return registry.section('env').get(section.name)!.create(section, refuse);
+  const created = registry.section('env').get(section.name)!.create(section, refuse);
+  // the sizes it declares are checked now, as a problem of the config; its outputs as the run uses them
+  return isGymEnvFactory(created) ? created : checkedEnvironment(created, registry.origin('environment', section.name));
 }

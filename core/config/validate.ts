@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { Environment } from '../env/environment.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
 import {
@@ -11,11 +11,14 @@ import {
   type ValidationContext,
 } from '../plugin/plugin.js';
 import { ConfigError } from '../base/errors.js';
+import { didYouMean } from '../base/suggest.js';
+import { describeSchemaErrors, show } from './schema-problems.js';
 import { migrateLegacyEngine } from './legacy-engine.js';
 import { CONFIG_RULES } from './rules.js';
 import { CORE_SCHEMA, type ResolvedConfig, type Section } from './schema.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });
+// strictNumbers: NaN and ±Infinity are no numbers (JSON's 1e999 parses to Infinity; the API takes NaN)
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false, strictNumbers: true });
 const coreValidator = ajv.compile(CORE_SCHEMA);
 const sectionValidators = new WeakMap<OptionsSchema, ValidateFunction>();
 
@@ -50,13 +53,16 @@ export function resolveConfig(raw: unknown, registry: PluginRegistry): ResolvedC
  */
 export function checkConfig(raw: unknown, registry: PluginRegistry, environment?: EnvironmentSource): CheckedConfig {
   const config = structuredClone(raw) as Record<string, unknown>;
-  const problems = typeof config === 'object' && config !== null && !Array.isArray(config) ? migrateLegacyEngine(config) : [];
+  const isObject = typeof config === 'object' && config !== null && !Array.isArray(config);
+  const problems = isObject ? migrateLegacyEngine(config) : [];
   const invalid = new Set<string>();
   if (!coreValidator(config)) {
     const errors = coreValidator.errors ?? [];
-    problems.push(...describe(errors, config, ''));
+    problems.push(...describeSchemaErrors(errors, config, ''));
     for (const e of errors) invalid.add(e.instancePath.split('/')[1] ?? String((e.params as { missingProperty?: string }).missingProperty ?? ''));
   }
+  // a config that is no object has no fields for the sections and rules to read
+  if (!isObject) return { config: config as unknown as ResolvedConfig, problems };
   const resolved = config as unknown as ResolvedConfig;
   const context: ValidationContext = {};
   // sections are checked even when core fields are bad, so that one run reports every problem; the
@@ -73,7 +79,9 @@ export function checkConfig(raw: unknown, registry: PluginRegistry, environment?
         problems.push(
           ...(err instanceof ConfigError
             ? err.problems
-            : [`field "env.name" = ${JSON.stringify(resolved.env.name)}: the environment could not be built: ${(err as Error).message}`]),
+            : [
+                `field "env.name" = ${JSON.stringify(resolved.env.name)}: the environment could not be built: ${oneLine(err)} (from the options ${show(resolved.env)})`,
+              ]),
         );
       }
     }
@@ -102,15 +110,16 @@ function checkSection(
   const contribution = choices.get(String(sectionData.name));
   if (!contribution) {
     const valid = [...choices.keys()].sort().join(', ') || '(none registered)';
+    const hint = didYouMean(sectionData.name, choices.keys());
     return {
-      problems: [`field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${valid}`],
+      problems: [`field "${name}.name" = ${JSON.stringify(sectionData.name)}: unknown ${SECTION_KINDS[name].label}; valid choices: ${valid}${hint}`],
       typed: false,
     };
   }
   const validate = sectionValidator(contribution.schema);
   const label = SECTION_KINDS[name].label;
-  const origin = ` (${label} '${contribution.name}' of plugin '${registry.ownerOf(label, contribution.name) ?? 'unknown'}')`;
-  if (!validate(sectionData)) return { problems: describe(validate.errors ?? [], sectionData, name).map((p) => p + origin), typed: false };
+  const origin = ` (${registry.origin(label, contribution.name)})`;
+  if (!validate(sectionData)) return { problems: describeSchemaErrors(validate.errors ?? [], sectionData, name).map((p) => p + origin), typed: false };
   // cross-field rules only run on options that passed the schema, so they may trust its types
   return { problems: crossFieldProblems(contribution, sectionData, name, context).map((p) => p + origin), typed: true };
 }
@@ -122,7 +131,7 @@ function crossFieldProblems(contribution: Contribution<unknown>, options: Record
   try {
     found = contribution.validate(options, context);
   } catch (err) {
-    return [`section "${section}": its validate() threw: ${(err as Error).message}`];
+    return [`field "${section}.name" = ${show(options.name)}: its validate() threw: ${oneLine(err)}`];
   }
   return found.map((p) => `field "${section}.${p.field}" = ${show(p.value)}: ${p.reason}`);
 }
@@ -141,49 +150,7 @@ function sectionValidator(schema: OptionsSchema): ValidateFunction {
   return v;
 }
 
-/** Turns ajv errors into one line per problem: field path, offending value, what is valid. */
-function describe(errors: readonly ErrorObject[], data: unknown, prefix: string): string[] {
-  const out = new Set<string>();
-  for (const e of errors) {
-    const path = [prefix, ...e.instancePath.split('/').slice(1)].filter(Boolean).join('.');
-    // a field with alternatives (e.g. a number or "auto"): one line naming them all, not one per branch
-    if (e.schemaPath.includes('/anyOf/')) continue;
-    if (e.keyword === 'anyOf') {
-      out.add(`field "${path}" = ${show(e.data)}: must be ${alternatives(e.schema as unknown[]).join(' or ')}`);
-    } else if (e.keyword === 'additionalProperty' || e.keyword === 'additionalProperties') {
-      const field = String((e.params as { additionalProperty: string }).additionalProperty);
-      const full = path ? `${path}.${field}` : field;
-      const valid = Object.keys(((e.parentSchema as { properties?: object }).properties ?? {}) as object).filter((k) => k !== '$schema');
-      out.add(`field "${full}" = ${show(valueAt(data, e.instancePath, field))}: unknown field; valid fields${path ? ` of ${path}` : ''}: ${valid.join(', ')}`);
-    } else if (e.keyword === 'required') {
-      const field = String((e.params as { missingProperty: string }).missingProperty);
-      out.add(`field "${path ? `${path}.${field}` : field}" is required`);
-    } else if (e.keyword === 'enum') {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
-      out.add(`field "${path}" = ${show(e.data)}: must be one of ${allowed}`);
-    } else {
-      out.add(`field "${path || '(root)'}" = ${show(e.data)}: ${e.message ?? e.keyword}`);
-    }
-  }
-  return [...out];
-}
-
-/** The branches of an `anyOf`, in words: `a number`, `"auto"`. */
-function alternatives(branches: readonly unknown[]): string[] {
-  return branches.map((b) => {
-    const branch = b as { type?: string; enum?: unknown[] };
-    if (branch.enum) return branch.enum.map((v) => JSON.stringify(v)).join(' or ');
-    return branch.type ? `a ${branch.type}` : JSON.stringify(b);
-  });
-}
-
-function valueAt(data: unknown, pointer: string, field: string): unknown {
-  let v = data;
-  for (const key of pointer.split('/').slice(1)) v = (v as Record<string, unknown>)?.[key];
-  return (v as Record<string, unknown>)?.[field];
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+/** What a plugin threw, as one line of a problem (it may throw anything, with any line breaks). */
+function oneLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).replace(/\s*\n\s*/g, ' ');
 }

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { Rng } from '../base/rng.js';
 import type { Environment } from './environment.js';
+import { environmentView } from './environment-view.js';
 
 /** Valid values of {@link RewardNoiseConfig.center}. */
 export const REWARD_NOISE_CENTERS = ['log', 'reward'] as const;
@@ -70,27 +71,10 @@ export class RewardNoise implements Checkpointable {
 
 /**
  * The environment as training sees it: `logReward` returns {@link RewardNoise.perturb} of the true
- * log-reward, everything else is the environment itself. A proxy rather than a class that lists
- * the contract's methods, so that optional capabilities (enumeration, modes, guides, test sets)
- * stay visible to the type guards of training code. Every other method runs on the environment
- * itself, so what it computes from its own reward (its exact distribution, a guide's low-reward
- * test) uses the true reward: only queries of `logReward` through this view are noisy.
+ * log-reward, everything else is the environment itself ({@link environmentView}): what it
+ * computes from its own reward (its exact distribution, a guide's low-reward test) uses the true
+ * reward; only queries of `logReward` through this view are noisy.
  */
 export function withRewardNoise<E extends Environment>(env: E, noise: RewardNoise): E {
-  const bound = new Map<PropertyKey, unknown>();
-  const noisyLogReward = (states: Int32Array): Float64Array => noise.perturb(env.logReward(states));
-  return new Proxy(env, {
-    get(target, key) {
-      if (key === 'logReward') return noisyLogReward;
-      const value: unknown = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
-      // methods run with the environment itself as `this` (private fields, and the true reward)
-      let fn = bound.get(key);
-      if (fn === undefined) {
-        fn = (value as (...args: unknown[]) => unknown).bind(target);
-        bound.set(key, fn);
-      }
-      return fn;
-    },
-  });
+  return environmentView(env, { logReward: (states: Int32Array): Float64Array => noise.perturb(env.logReward(states)) });
 }

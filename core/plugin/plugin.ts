@@ -179,6 +179,11 @@ export class PluginRegistry {
     return this.owner.get(`${kind}:${name}`);
   }
 
+  /** How messages name a contribution: `<kind> '<name>' of plugin '<plugin>'`. */
+  origin(kind: string, name: string): string {
+    return `${kind} '${name}' of plugin '${this.ownerOf(kind, name) ?? 'unknown'}'`;
+  }
+
   /** The contributions that a config section can name. */
   section<S extends SectionName>(name: S): Map<string, Contribution<SectionServices[S]>> {
     type Section = Map<string, Contribution<SectionServices[S]>>;

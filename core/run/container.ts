@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { EventBus } from '../events/bus.js';
 import { gymEnvFactoryOf } from '../gym/gflownet-adapter.js';
+import { checkedEnvironment } from '../env/checked-environment.js';
 import type { Environment } from '../env/environment.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
 import { boxSize } from '../gym/spaces.js';
@@ -79,7 +80,9 @@ function bindRun(
   // A classic (Gym) environment gets no Environment, Sampler or replay buffer — only the objectives
   // that collect their own experience can train on it; a GFlowNet environment gets all of them plus
   // the Gym adapter, so that those objectives run on it too.
-  const created = environment ?? contribution('env').create(config.env, resolver);
+  const built = environment ?? contribution('env').create(config.env, resolver);
+  // a plugin's broken output is reported as the plugin's, where it is consumed (once: the preflight's is already checked)
+  const created = isGymEnvFactory(built) ? built : checkedEnvironment(built, registry.origin('environment', config.env.name));
   if (isGymEnvFactory(created)) {
     container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
     const notGFlowNet = (): never => {

@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import { didYouMean } from '../base/suggest.js';
 import { type CheckpointDocument, restoreRunState } from '../training/run-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { preflight } from '../config/preflight.js';
@@ -46,7 +47,9 @@ export async function train(resolved: ResolvedConfig, registry: PluginRegistry, 
   // a wrong subscriber name is refused with the config's problems, before any tensor work
   const names = options.subscribers ?? [...registry.subscribers.keys()];
   for (const name of names) {
-    if (!registry.subscribers.has(name)) throw new Error(`unknown subscriber '${name}'; registered: ${[...registry.subscribers.keys()].join(', ')}`);
+    if (registry.subscribers.has(name)) continue;
+    const registered = [...registry.subscribers.keys()];
+    throw new Error(`unknown subscriber '${name}'; registered: ${registered.join(', ')}${didYouMean(name, registered)}`);
   }
   const { config, environment } = preflight(resolved, registry, options.environment);
   const backend = await selectBackend(config.backend, registry.tensorHost);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ConfigError } from '../base/errors.js';
+import { didYouMean } from '../base/suggest.js';
 import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import { warnOnce } from '../base/warn-once.js';
 import type { DenseChainKernels, DenseKernelsOptions, Engine, EngineCheck, KernelsChoice } from './dense-chain.js';
@@ -82,9 +83,10 @@ function explain(check: EngineCheck): string {
 export function engineProblems(config: EngineConfig, engines: readonly Engine[]): string[] {
   const { name } = config;
   if ((ENGINE_KEYWORDS as readonly string[]).includes(name)) return [];
-  const valid = [...ENGINE_KEYWORDS, ...engines.map((e) => e.name)].map((v) => JSON.stringify(v)).join(', ');
+  const names = [...ENGINE_KEYWORDS, ...engines.map((e) => e.name)];
+  const valid = names.map((v) => JSON.stringify(v)).join(', ');
   const engine = engines.find((e) => e.name === name);
-  if (!engine) return [`field "engine.name" = ${JSON.stringify(name)}: no plugin contributes this engine; valid choices: ${valid}`];
+  if (!engine) return [`field "engine.name" = ${JSON.stringify(name)}: no plugin contributes this engine; valid choices: ${valid}${didYouMean(name, names)}`];
   const check = checkEngine(engine);
   return check.problem === undefined ? [] : [`field "engine.name" = ${JSON.stringify(name)}: ${explain(check)}; valid choices: ${valid}`];
 }

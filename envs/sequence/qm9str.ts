@@ -27,12 +27,10 @@ export interface Qm9StrOptions {
  */
 export class Qm9StrReward implements SequenceReward {
   private readonly logRewards: Float64Array;
-  private readonly modes: Int32Array;
+  private modes: Int32Array | undefined;
 
   constructor(options: Qm9StrOptions) {
     this.logRewards = scaledLogRewards(loadFloat32File(QM9STR_SCORES, options.files, options.scoresPath), options.exponent);
-    const k = Math.floor(QM9STR_MODE_FRACTION * this.logRewards.length);
-    this.modes = topIndices(this.logRewards, k).sort();
   }
 
   logRewardOfIndex(index: number): number {
@@ -40,6 +38,9 @@ export class Qm9StrReward implements SequenceReward {
   }
 
   modeIndices(): Int32Array {
+    // sorting the 161,051 rewards takes a quarter of a second: done on first use, not when the
+    // preflight builds the environment to check a config
+    this.modes ??= topIndices(this.logRewards, Math.floor(QM9STR_MODE_FRACTION * this.logRewards.length)).sort();
     return this.modes.slice();
   }
 }
