@@ -6,7 +6,7 @@
  * Type-only imports count: a contract that names a type from a higher layer is a knot too.
  */
 const CORE_LAYERS = [
-  ['base'], //        errors, seeded randomness, JSON-schema type and typed-schema helpers, token type, file access: imports nothing of ours
+  ['base'], //        errors, seeded randomness, JSON-schema type and typed-schema helpers, token type, file access, tensor types: imports nothing of ours
   ['checkpoint'], //  the checkpoint codec: Checkpointable, tensor/array encoding, the registry of saved parts
   ['tensor'], //      tensor backends, dense chains, MLP and transformer estimators, optimizers, the Estimator contract
   ['env'], //         the Environment contract, optional capabilities, reward noise, evaluation views

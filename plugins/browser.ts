@@ -12,7 +12,7 @@ import { preloadedFiles } from './preloaded-files.js';
 
 export * from './plugin-kit.js';
 export { preloadedFiles } from './preloaded-files.js';
-export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+export { setWasmPaths, type WasmBinaryName } from './wasm-paths.js';
 
 /**
  * The bundled environments, objectives and estimators, with the exact evaluator as the only

@@ -16,6 +16,9 @@ export type {
   WithTerminalDistance,
   WithTestSet,
 } from '../core/env/capabilities.js';
+// the tensor types the declarations name: self-contained ones by default, TensorFlow.js's own under
+// the `gflownet-ts-tfjs` condition (core/base/tensor-types.ts, docs/package.md)
+export type { DataType, NamedTensorMap, Rank, Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '#tensor-types';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization, OutputGram, WorkEstimate } from '../core/tensor/estimator.js';
 export type {
   AnyObjective,

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D, Tensor2D } from '#tensor-types';
 import { maskedLogSoftmax } from '../../core/policy/categorical.js';
 
 /** One minibatch of PPO: network outputs at the current parameters and what the rollout recorded. */
 export interface PpoLossInputs {
   /** Policy logits of the minibatch's observations, M x A (differentiable). */
-  logits: tf.Tensor2D;
+  logits: Tensor2D;
   /** Value estimates V(s) of the same observations, M (differentiable). */
-  values: tf.Tensor1D;
+  values: Tensor1D;
   /** Allowed actions, M x A, 1 = allowed. */
   masks: Uint8Array;
   /** Actions taken. */
@@ -34,17 +35,17 @@ export interface PpoLossOptions {
 /** The loss and its parts (scalars, all means over the minibatch). */
 export interface PpoLossTerms {
   /** policy − entCoef · entropy + vfCoef · value: what the optimiser descends. */
-  total: tf.Scalar;
+  total: Scalar;
   /** −mean min(A·ρ, A·clip(ρ, 1 − ε, 1 + ε)), ρ = π(a|s)/π_old(a|s). */
-  policy: tf.Scalar;
+  policy: Scalar;
   /** mean (return − V(s))². */
-  value: tf.Scalar;
+  value: Scalar;
   /** Mean entropy of the masked policy. */
-  entropy: tf.Scalar;
+  entropy: Scalar;
   /** mean((ρ − 1) − log ρ), an estimate of KL(π_old ‖ π) (not differentiated through in practice). */
-  approxKl: tf.Scalar;
+  approxKl: Scalar;
   /** Fraction of rows with |ρ − 1| > ε. */
-  clipFraction: tf.Scalar;
+  clipFraction: Scalar;
 }
 
 /**
@@ -82,15 +83,15 @@ export function ppoLoss(inputs: PpoLossInputs, options: PpoLossOptions): PpoLoss
   const ratio = tf.exp(logRatio);
   const unclipped = tf.mul(adv, ratio);
   const clipped = tf.mul(adv, tf.clipByValue(ratio, 1 - eps, 1 + eps));
-  const policy = tf.neg(tf.mean(tf.minimum(unclipped, clipped))) as tf.Scalar;
-  const value = tf.mean(tf.square(tf.sub(tf.tensor1d(Float32Array.from(inputs.returns)), inputs.values))) as tf.Scalar;
+  const policy = tf.neg(tf.mean(tf.minimum(unclipped, clipped))) as Scalar;
+  const value = tf.mean(tf.square(tf.sub(tf.tensor1d(Float32Array.from(inputs.returns)), inputs.values))) as Scalar;
   // disallowed actions: p = exp(≈ −1e9) = 0 exactly, and 0 · (−1e9) = 0
-  const entropy = tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logpAll), logpAll), 1))) as tf.Scalar;
+  const entropy = tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logpAll), logpAll), 1))) as Scalar;
   // without an entropy bonus the entropy stays out of the loss, and so out of the backward pass
   const weighted = [policy, tf.mul(options.vfCoef, value), ...(options.entCoef !== 0 ? [tf.mul(-options.entCoef, entropy)] : [])];
-  const total = tf.addN(weighted) as tf.Scalar;
-  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
-  const clipFraction = tf.div(tf.sum(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')), m) as tf.Scalar;
+  const total = tf.addN(weighted) as Scalar;
+  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as Scalar;
+  const clipFraction = tf.div(tf.sum(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')), m) as Scalar;
   return { total, policy, value, entropy, approxKl, clipFraction };
 }
 

@@ -9,6 +9,7 @@
  * and an exploration weight means the same across environments.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import { uniqueRows } from '../../core/policy/unique-states.js';
@@ -37,7 +38,7 @@ export class RandomNetworkDistillation implements Checkpointable {
   }
 
   /** Every variable (the target's too: a resumed run must see the same random target). */
-  get variables(): readonly tf.Variable[] {
+  get variables(): readonly Variable[] {
     return [...this.target.variables, ...this.predictor.variables];
   }
 
@@ -70,17 +71,17 @@ export class RandomNetworkDistillation implements Checkpointable {
   train(states: Int32Array): number {
     const { unique } = uniqueRows(states, this.env.stateDim);
     if (unique.length === 0) return 0;
-    return this.optimizer.minimize(() => tf.mean(this.errors(unique, true)) as tf.Scalar);
+    return this.optimizer.minimize(() => tf.mean(this.errors(unique, true)) as Scalar);
   }
 
   /** Per-state squared error between predictor and target (differentiable in the predictor when `train`). */
-  private errors(states: Int32Array, train = false): tf.Tensor1D {
+  private errors(states: Int32Array, train = false): Tensor1D {
     const n = states.length / this.env.stateDim;
     return tf.tidy(() => {
       const x = tf.tensor2d(this.env.encode(states), [n, this.env.obsDim]);
       const f = this.target.predict(x);
       const g = train ? this.predictor.apply(x) : this.predictor.predict(x);
-      return tf.mean(tf.square(tf.sub(g, f)), 1) as tf.Tensor1D;
+      return tf.mean(tf.square(tf.sub(g, f)), 1) as Tensor1D;
     });
   }
 

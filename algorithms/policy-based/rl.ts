@@ -23,6 +23,7 @@
  * the same residuals instead of by backward trajectories.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Scalar, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
@@ -127,7 +128,7 @@ export interface RlParts {
 
 /** A loss closure and, once it has run, the host quantities it computed. */
 export interface LossWithQuantities {
-  loss: () => tf.Scalar;
+  loss: () => Scalar;
   /** The batch's valid steps, gathered once (rows of the quantities' per-row arrays). */
   transitions: Transitions;
   quantities: () => StepQuantities;
@@ -135,7 +136,7 @@ export interface LossWithQuantities {
 
 export class PolicyGradientGFlowNet implements Objective {
   readonly name = 'rl';
-  readonly logZVar: tf.Variable<tf.Rank.R0>;
+  readonly logZVar: Variable<Rank.R0>;
   private readonly forwardOptimizer: GroupedAdam;
   private readonly backwardOptimizer?: GroupedAdam;
   private readonly trpo?: TrustRegionStep;
@@ -232,7 +233,7 @@ export class PolicyGradientGFlowNet implements Objective {
     const weights = this.importanceWeights(tr, forwardMask, n, iteration);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
-    const loss = (): tf.Scalar =>
+    const loss = (): Scalar =>
       tf.tidy(() => {
         // one P_F network call serves the taken log-probabilities and the entropy bonus
         const logits = estimatorOutputs(env, forward, tr.states);
@@ -258,7 +259,7 @@ export class PolicyGradientGFlowNet implements Objective {
           const entropy = maskedEntropy(logits, forwardMask);
           total = tf.sub(total, tf.mul(alpha / n, tf.sum(entropy)));
         }
-        return total as tf.Scalar;
+        return total as Scalar;
       });
     return {
       loss,
@@ -343,14 +344,14 @@ export class PolicyGradientGFlowNet implements Objective {
     const logPG = this.guideLogProbs(tr, terminalsPerTrajectory);
     const n = bwd.nTraj;
     let computed: StepQuantities | undefined;
-    const loss = (): tf.Scalar =>
+    const loss = (): Scalar =>
       tf.tidy(() => {
         const logPB = backward.logProbs(tr.states, tr.actions);
         const v = tf.reshape(estimatorOutputs(env, backwardValue!, tr.states), [tr.count]);
         const q = backwardStepQuantities(bwd, tr, logPB.dataSync(), logPG, v.dataSync(), this.options.centerAdvantages);
         computed = q;
         const policy = tf.div(tf.sum(tf.mul(logPB, tf.tensor1d(q.rowAdvantages))), n);
-        return tf.add(policy, tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n)) as tf.Scalar;
+        return tf.add(policy, tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n)) as Scalar;
       });
     return {
       loss,

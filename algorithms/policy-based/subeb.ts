@@ -31,6 +31,7 @@
  * difference of two of its entries.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Scalar, Tensor1D, Tensor2D, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
@@ -44,11 +45,11 @@ import { forwardStepQuantities, type StepQuantities } from './costs.js';
 /** The per-step terms of L_SubEB, one entry per gathered step; detach a term to keep its gradient out. */
 export interface SubEbTerms {
   /** log P_F(a_t|s_t). */
-  logPF: tf.Tensor1D;
+  logPF: Tensor1D;
   /** log P_B(s_t|s_{t+1}); 0 at exit steps. */
-  logPB: tf.Tensor1D;
+  logPB: Tensor1D;
   /** v(s_t) of each step's start state (the terminal object x at the exit step). */
-  v: tf.Tensor1D;
+  v: Tensor1D;
 }
 
 /**
@@ -60,7 +61,7 @@ export function subEbPotentials(
   lengths: ArrayLike<number>,
   terms: SubEbTerms,
   sinkTargets: Float32Array,
-): tf.Tensor2D {
+): Tensor2D {
   return balancePotentials(tr, lengths, terms.logPF, terms.logPB, terms.v, sinkTargets);
 }
 
@@ -71,7 +72,7 @@ export function subEbWeight(lengths: ArrayLike<number>, lambda: number): (traj: 
 }
 
 /** L_SubEB = Σ_b Σ_{i<j} w d_ij² from a potential matrix (differentiable through it). */
-export function subEbLoss(potentials: tf.Tensor2D, lengths: ArrayLike<number>, lambda: number): tf.Scalar {
+export function subEbLoss(potentials: Tensor2D, lengths: ArrayLike<number>, lambda: number): Scalar {
   return pairwiseBalanceLoss(potentials, lengths, subEbWeight(lengths, lambda));
 }
 
@@ -86,7 +87,7 @@ export interface SubEbContext {
   forward: Estimator;
   backward: BackwardPolicy;
   value: Estimator;
-  logZ: tf.Variable<tf.Rank.R0>;
+  logZ: Variable<Rank.R0>;
 }
 
 /** Options of the Sub-EB training loss (a subset of the `rl` objective's). */
@@ -107,13 +108,13 @@ export interface SubEbQuantities extends StepQuantities {
 
 /** A loss closure and, once it has run, the host quantities it computed. */
 export interface SubEbTrainingLoss {
-  loss: () => tf.Scalar;
+  loss: () => Scalar;
   transitions: Transitions;
   quantities: () => SubEbQuantities;
 }
 
 /** A copy of `x` that carries no gradient (sg(·)). */
-function detached(x: tf.Tensor1D): tf.Tensor1D {
+function detached(x: Tensor1D): Tensor1D {
   return tf.tensor1d(x.dataSync());
 }
 
@@ -131,7 +132,7 @@ export function subEbTrainingLoss(ctx: SubEbContext, batch: Trajectories, option
   const logZ = logZVar.dataSync()[0]!;
   const n = batch.nTraj;
   let computed: SubEbQuantities | undefined;
-  const loss = (): tf.Scalar =>
+  const loss = (): Scalar =>
     tf.tidy(() => {
       const { logPF, logPB, logF: v } = stepTerms(env, forward, backward, value, tr);
       const lF = detached(logPF);
@@ -145,7 +146,7 @@ export function subEbTrainingLoss(ctx: SubEbContext, batch: Trajectories, option
       computed = { ...q, subEbLoss: evaluation.dataSync()[0]!, zDiff: zDiff.dataSync()[0]! };
       let total = tf.add(evaluation, zDiff);
       if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
-      return total as tf.Scalar;
+      return total as Scalar;
     });
   return {
     loss,

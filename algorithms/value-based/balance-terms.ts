@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
@@ -10,11 +11,11 @@ import { selectRows } from '../../core/sampling/transitions.js';
 /** The per-step terms of the balance losses, one entry per gathered step (differentiable). */
 export interface StepTerms {
   /** log P_F(a_t | s_t). */
-  logPF: tf.Tensor1D;
+  logPF: Tensor1D;
   /** log P_B(s_t | s_{t+1}); 0 at exit steps. */
-  logPB: tf.Tensor1D;
+  logPB: Tensor1D;
   /** log F(s_t) of each step's start state. */
-  logF: tf.Tensor1D;
+  logF: Tensor1D;
 }
 
 /**
@@ -25,14 +26,14 @@ export function stepTerms(env: Environment, forward: Estimator, backward: Backwa
   const nonExit: number[] = [];
   for (let m = 0; m < tr.count; m++) if (!tr.isExit[m]) nonExit.push(m);
   const logPF = forwardLogProbs(env, forward, tr.states, tr.actions);
-  const logF = tf.reshape(estimatorOutputs(env, flow, tr.states), [tr.count]) as tf.Tensor1D;
-  if (nonExit.length === 0) return { logPF, logPB: tf.zeros([tr.count]) as tf.Tensor1D, logF };
+  const logF = tf.reshape(estimatorOutputs(env, flow, tr.states), [tr.count]) as Tensor1D;
+  if (nonExit.length === 0) return { logPF, logPB: tf.zeros([tr.count]) as Tensor1D, logF };
   const rows = Int32Array.from(nonExit);
   const lpb = backward.logProbs(selectRows(tr.nextStates, env.stateDim, rows), selectRows(tr.actions, 1, rows));
   // place the non-exit values at their rows, 0 at the exits: a 0/1 M x M' matrix product
   const place = new Float32Array(tr.count * rows.length);
   rows.forEach((m, k) => (place[m * rows.length + k] = 1));
-  const logPB = tf.reshape(tf.matMul(tf.tensor2d(place, [tr.count, rows.length]), tf.reshape(lpb, [rows.length, 1])), [tr.count]) as tf.Tensor1D;
+  const logPB = tf.reshape(tf.matMul(tf.tensor2d(place, [tr.count, rows.length]), tf.reshape(lpb, [rows.length, 1])), [tr.count]) as Tensor1D;
   return { logPF, logPB, logF };
 }
 

@@ -12,6 +12,7 @@
  * because tfjs's cumsum gradient is only right along the last axis.)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '#tensor-types';
 import type { Transitions } from '../../core/sampling/transitions.js';
 import { gatherRows } from '../../core/policy/unique-states.js';
 
@@ -23,11 +24,11 @@ import { gatherRows } from '../../core/policy/unique-states.js';
 export function balancePotentials(
   tr: Pick<Transitions, 'count' | 'traj' | 'time'>,
   lengths: ArrayLike<number>,
-  logPF: tf.Tensor1D,
-  logPB: tf.Tensor1D,
-  logF: tf.Tensor1D,
+  logPF: Tensor1D,
+  logPB: Tensor1D,
+  logF: Tensor1D,
   terminalLogRewards: Float32Array,
-): tf.Tensor2D {
+): Tensor2D {
   const n = lengths.length;
   let T = 0;
   for (let i = 0; i < n; i++) T = Math.max(T, lengths[i]!);
@@ -43,11 +44,11 @@ export function balancePotentials(
   for (let i = 0; i < n; i++) potentialIndex[i * w + lengths[i]!] = m + i;
   return tf.tidy(() => {
     const stepCost = tf.concat([tf.sub(logPF, logPB), tf.zeros([1])]);
-    const perStep = tf.reshape(gatherRows(tf.reshape(stepCost, [m + 1, 1]) as tf.Tensor2D, stepIndex), [n, w]);
+    const perStep = tf.reshape(gatherRows(tf.reshape(stepCost, [m + 1, 1]) as Tensor2D, stepIndex), [n, w]);
     const cumulative = tf.cumsum(perStep, 1, true);
     const g = tf.concat([logF, tf.tensor1d(terminalLogRewards), tf.zeros([1])]);
-    const potentials = tf.reshape(gatherRows(tf.reshape(g, [m + n + 1, 1]) as tf.Tensor2D, potentialIndex), [n, w]);
-    return tf.sub(potentials, cumulative) as tf.Tensor2D;
+    const potentials = tf.reshape(gatherRows(tf.reshape(g, [m + n + 1, 1]) as Tensor2D, potentialIndex), [n, w]);
+    return tf.sub(potentials, cumulative) as Tensor2D;
   });
 }
 
@@ -57,10 +58,10 @@ export function balancePotentials(
  * (O(N·T²) arithmetic, no tensor per sub-trajectory). `weight(i, length)` is the weight of a
  * sub-trajectory of `length` steps of trajectory i.
  */
-export function pairwiseBalanceLoss(h: tf.Tensor2D, lengths: ArrayLike<number>, weight: (traj: number, length: number) => number): tf.Scalar {
+export function pairwiseBalanceLoss(h: Tensor2D, lengths: ArrayLike<number>, weight: (traj: number, length: number) => number): Scalar {
   const [n, cols] = h.shape;
   const op = tf.customGrad((...args: unknown[]) => {
-    const input = args[0] as tf.Tensor2D;
+    const input = args[0] as Tensor2D;
     const hv = input.dataSync();
     const grad = new Float64Array(n * cols);
     let loss = 0;
@@ -79,10 +80,10 @@ export function pairwiseBalanceLoss(h: tf.Tensor2D, lengths: ArrayLike<number>, 
     }
     return {
       value: tf.scalar(loss),
-      gradFunc: (dy: tf.Tensor) => [tf.mul(dy, tf.tensor2d(Float32Array.from(grad), [n, cols]))],
+      gradFunc: (dy: Tensor) => [tf.mul(dy, tf.tensor2d(Float32Array.from(grad), [n, cols]))],
     };
   });
-  return (op as unknown as (x: tf.Tensor2D) => tf.Scalar)(h);
+  return (op as unknown as (x: Tensor2D) => Scalar)(h);
 }
 
 /**

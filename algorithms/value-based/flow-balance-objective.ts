@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
@@ -37,7 +38,7 @@ export abstract class FlowBalanceObjective implements Objective {
   abstract weight(length: number, n: number, nTraj: number): number;
 
   /** The loss of a batch at the current parameters (differentiable). */
-  loss(batch: Trajectories): tf.Scalar {
+  loss(batch: Trajectories): Scalar {
     const tr = gatherTransitions(batch, this.env.nActions - 1);
     const logR = this.terminalLogRewards(batch);
     return tf.tidy(() => {

@@ -24,6 +24,7 @@
  * the trajectories were sampled, so FM is off-policy: exploration and replay are allowed.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor2D } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
@@ -125,7 +126,7 @@ export class FlowMatching implements Objective {
   }
 
   /** The FM loss of a batch at the current parameters (differentiable); see the module doc. */
-  loss(batch: Trajectories): tf.Scalar {
+  loss(batch: Trajectories): Scalar {
     const { env } = this;
     const nA = env.nActions;
     const nB = nA - 1;
@@ -138,16 +139,16 @@ export class FlowMatching implements Objective {
       const logFlows = this.forward.apply(tf.tensor2d(env.encode(states), [p.nUnique, env.obsDim]));
       const logOutflow = tf.logSumExp(tf.add(logFlows, tf.tensor2d(maskPenalty(env.forwardMask(states)), [p.nUnique, nA])), 1, true);
       // column A holds each state's log outflow, so one gather serves outflows, edges and exits
-      const table = tf.concat([logFlows, logOutflow], 1) as tf.Tensor2D;
+      const table = tf.concat([logFlows, logOutflow], 1) as Tensor2D;
       const entries = tf.sum(tf.mul(gatherRows(table, p.rows), tf.tensor2d(p.pick, [p.rows.length, nA + 1])), 1);
       const exitFlows = tf.slice(entries, [k + k * nB], [n]);
       const terminalTerm = tf.mean(tf.square(tf.sub(exitFlows, tf.tensor1d(logR))));
-      if (k === 0) return terminalTerm as tf.Scalar;
+      if (k === 0) return terminalTerm as Scalar;
       const outflow = tf.slice(entries, [0], [k]);
       const edgeFlows = tf.reshape(tf.slice(entries, [k], [k * nB]), [k, nB]);
       const inflow = tf.logSumExp(tf.add(edgeFlows, tf.tensor2d(p.inflowPenalty, [k, nB])), 1);
       const stateTerm = tf.sum(tf.mul(tf.tensor1d(p.weights), tf.square(tf.sub(inflow, outflow))));
-      return tf.add(stateTerm, terminalTerm) as tf.Scalar;
+      return tf.add(stateTerm, terminalTerm) as Scalar;
     });
   }
 

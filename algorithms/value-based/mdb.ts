@@ -16,6 +16,7 @@
  * Adam steps.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D } from '#tensor-types';
 import type { Checkpointable } from '../../core/checkpoint/checkpointable.js';
 import type { Environment } from '../../core/env/environment.js';
 import { logRewardDeltas } from '../../core/env/log-reward-delta.js';
@@ -71,7 +72,7 @@ export class ModifiedDetailedBalance implements Objective {
    * The residual δ of each transition (differentiable in P_F's parameters; the target's term is a
    * constant). Call inside a gradient scope or tidy.
    */
-  residuals(batch: TransitionBatch): tf.Tensor1D {
+  residuals(batch: TransitionBatch): Tensor1D {
     const { env, exit } = this;
     const n = batch.count;
     const next = env.step(batch.states, batch.actions);
@@ -93,19 +94,19 @@ export class ModifiedDetailedBalance implements Objective {
       pick[k * nA + batch.actions[k]!] -= 1;
     }
     const logProbs = maskedLogSoftmax(estimatorOutputs(env, this.forward, batch.states), env.forwardMask(batch.states));
-    return tf.add(tf.sum(tf.mul(logProbs, tf.tensor2d(pick, [n, nA])), 1), tf.tensor1d(constant)) as tf.Tensor1D;
+    return tf.add(tf.sum(tf.mul(logProbs, tf.tensor2d(pick, [n, nA])), 1), tf.tensor1d(constant)) as Tensor1D;
   }
 
   /** The loss of a batch of transitions at the current parameters (differentiable). */
-  loss(batch: TransitionBatch): tf.Scalar {
+  loss(batch: TransitionBatch): Scalar {
     return tf.tidy(() => {
       const r = this.residuals(batch);
-      if (this.options.loss === 'squared') return tf.mean(tf.square(r)) as tf.Scalar;
+      if (this.options.loss === 'squared') return tf.mean(tf.square(r)) as Scalar;
       const delta = this.options.huberDelta;
       const abs = tf.abs(r);
       const quadratic = tf.minimum(abs, delta);
       // ½q² + δ(|r| − q): ½r² within δ, δ(|r| − ½δ) beyond
-      return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, tf.sub(abs, quadratic)))) as tf.Scalar;
+      return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, tf.sub(abs, quadratic)))) as Scalar;
     });
   }
 

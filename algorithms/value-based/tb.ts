@@ -8,6 +8,7 @@
  * One P_F network call and (for TB-B) one P_B call per batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Scalar, Tensor1D, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
@@ -34,7 +35,7 @@ export interface TbOptions {
 
 export class TrajectoryBalance implements Objective {
   readonly name = 'tb';
-  readonly logZVar: tf.Variable<tf.Rank.R0>;
+  readonly logZVar: Variable<Rank.R0>;
   private readonly optimizer: GroupedAdam;
   private readonly logZStart: LogZInitialiser;
 
@@ -54,7 +55,7 @@ export class TrajectoryBalance implements Objective {
   }
 
   /** Per-trajectory TB residuals log Z + Σ log P_F − log R − Σ log P_B (differentiable). */
-  scores(batch: Trajectories): tf.Tensor1D {
+  scores(batch: Trajectories): Tensor1D {
     const { env } = this;
     const tr = gatherTransitions(batch, env.nActions - 1);
     const nonExit = Int32Array.from(tr.isExit.reduce<number[]>((acc, e, m) => (e ? acc : (acc.push(m), acc)), []));
@@ -69,13 +70,13 @@ export class TrajectoryBalance implements Objective {
         const sumB = tf.matMul(tf.tensor2d(seg, [n, nonExit.length]), tf.reshape(lpb, [nonExit.length, 1]));
         residual = tf.sub(residual, tf.reshape(sumB, [n]));
       }
-      return tf.sub(residual, tf.tensor1d(clippedLogRewards(batch.logRewards, this.options.logRewardClip))) as tf.Tensor1D;
+      return tf.sub(residual, tf.tensor1d(clippedLogRewards(batch.logRewards, this.options.logRewardClip))) as Tensor1D;
     });
   }
 
   /** The TB loss of a batch at the current parameters (differentiable). */
-  loss(batch: Trajectories): tf.Scalar {
-    return tf.tidy(() => tf.mean(tf.square(this.scores(batch))) as tf.Scalar);
+  loss(batch: Trajectories): Scalar {
+    return tf.tidy(() => tf.mean(tf.square(this.scores(batch))) as Scalar);
   }
 
   update(batch: TrainingBatch): Record<string, number> {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '#tensor-types';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import type { StateRecord } from './checkpointable.js';
 
@@ -54,7 +55,7 @@ export interface SavedTensor {
 }
 
 /** The values of `tensors` (read synchronously: checkpoints are written between iterations). */
-export function saveTensors(tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>): SavedTensor[] {
+export function saveTensors(tensors: ReadonlyArray<{ name: string; tensor: Tensor }>): SavedTensor[] {
   return tensors.map(({ name, tensor }) => ({ name, shape: [...tensor.shape], values: encodeArray(Float32Array.from(tensor.dataSync() as Float32Array)) }));
 }
 
@@ -63,7 +64,7 @@ export function saveTensors(tensors: ReadonlyArray<{ name: string; tensor: tf.Te
  * (see `core/tensor/names.ts`), so a resumed run's names differ; the order and shapes, fixed by
  * the config, are what must match.
  */
-export function loadVariables(variables: readonly tf.Variable[], saved: readonly SavedTensor[], owner: string): void {
+export function loadVariables(variables: readonly Variable[], saved: readonly SavedTensor[], owner: string): void {
   if (!Array.isArray(saved) || saved.length !== variables.length) {
     throw new Error(
       `checkpoint: ${owner} has ${variables.length} variables, the checkpoint ${Array.isArray(saved) ? saved.length : 'none'} (was the config changed?)`,
@@ -81,6 +82,6 @@ export function loadVariables(variables: readonly tf.Variable[], saved: readonly
 }
 
 /** The state of a set of variables (an estimator's, an objective's). */
-export function variablesState(variables: readonly tf.Variable[]): StateRecord {
+export function variablesState(variables: readonly Variable[]): StateRecord {
   return { variables: saveTensors(variables.map((v) => ({ name: v.name, tensor: v }))) };
 }

@@ -9,6 +9,7 @@
  * iterations climbing and the policy learns from a wrong offset meanwhile.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Variable } from '#tensor-types';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
@@ -87,7 +88,7 @@ export class LogZInitialiser implements Checkpointable {
    * replayed ones that follow are not samples of P_F). Returns `{ logZInit }` — the value the run
    * starts from, a number's too — on that first update and `{}` afterwards.
    */
-  apply(logZ: tf.Variable<tf.Rank.R0>, batch: Trajectories, fresh: number | undefined, parts: LogZEstimateParts): Record<string, number> {
+  apply(logZ: Variable<Rank.R0>, batch: Trajectories, fresh: number | undefined, parts: LogZEstimateParts): Record<string, number> {
     if (this.initialised) return {};
     this.initialised = true;
     if (this.setting !== 'auto') return { logZInit: this.setting };

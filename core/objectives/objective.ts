@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { Variable } from '#tensor-types';
 import type { Checkpointable } from '../checkpoint/checkpointable.js';
 import type { BackwardPolicy } from '../policy/backward.js';
 import type { Trajectories } from '../sampling/trajectories.js';
@@ -10,7 +10,7 @@ import type { Trajectories } from '../sampling/trajectories.js';
  */
 export interface ObjectiveStateParts {
   /** Every variable the objective trains (P_F's included), in an order fixed by the config. */
-  variables: readonly tf.Variable[];
+  variables: readonly Variable[];
   /** Its optimisers, by names fixed by the config. */
   optimizers: Readonly<Record<string, Checkpointable>>;
   /** Any other state (e.g. a guide's memory), by names fixed by the config. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Variable } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
@@ -12,12 +13,12 @@ export interface BackwardPolicy {
   /** `uniform`, `learned`, … — for logs and errors. */
   readonly kind: string;
   /** Trainable variables (empty for a fixed policy). */
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
   /**
    * log P_B of the backward `actions` taken from `states` (M rows), differentiable in the
    * policy's variables.
    */
-  logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D;
+  logProbs(states: Int32Array, actions: Int32Array): Tensor1D;
   /** Logits over backward actions for sampling (rows x (nActions − 1)), host memory. */
   samplingLogits(states: Int32Array): Float32Array;
   /** Frees the policy's tensors (its owner, the objective, calls this). */
@@ -27,11 +28,11 @@ export interface BackwardPolicy {
 /** P_B uniform over the allowed backward actions (the `-U` variants). */
 export class UniformBackwardPolicy implements BackwardPolicy {
   readonly kind = 'uniform';
-  readonly variables: readonly tf.Variable[] = [];
+  readonly variables: readonly Variable[] = [];
 
   constructor(private readonly env: Environment) {}
 
-  logProbs(states: Int32Array, _actions: Int32Array): tf.Tensor1D {
+  logProbs(states: Int32Array, _actions: Int32Array): Tensor1D {
     const nb = this.env.nActions - 1;
     const mask = this.env.backwardMask(states);
     const rows = mask.length / nb;
@@ -60,11 +61,11 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
     readonly estimator: Estimator,
   ) {}
 
-  get variables(): readonly tf.Variable[] {
+  get variables(): readonly Variable[] {
     return this.estimator.variables;
   }
 
-  logProbs(states: Int32Array, actions: Int32Array): tf.Tensor1D {
+  logProbs(states: Int32Array, actions: Int32Array): Tensor1D {
     return tf.tidy(() => takenLogProbs(estimatorOutputs(this.env, this.estimator, states), this.env.backwardMask(states), actions));
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 
 /**
@@ -20,20 +21,20 @@ export function maskPenalty(mask: Uint8Array): Float32Array {
  * The taken logit is picked with a one-hot product rather than `gather`, whose gradient needs a
  * kernel (UnsortedSegmentSum) that the wasm backend lacks.
  */
-export function takenLogProbs(logits: tf.Tensor2D, mask: Uint8Array, actions: Int32Array): tf.Tensor1D {
+export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32Array): Tensor1D {
   return tf.tidy(() => {
     const [m, a] = logits.shape;
     const oneHot = new Float32Array(m * a);
     for (let k = 0; k < m; k++) oneHot[k * a + actions[k]!] = 1;
     const masked = tf.add(logits, tf.tensor2d(maskPenalty(mask), [m, a]));
     const picked = tf.sum(tf.mul(logits, tf.tensor2d(oneHot, [m, a])), 1);
-    return tf.sub(picked, tf.logSumExp(masked, 1)) as tf.Tensor1D;
+    return tf.sub(picked, tf.logSumExp(masked, 1)) as Tensor1D;
   });
 }
 
 /** Differentiable masked log-softmax of all actions, M x A (masked entries ≈ {@link MASKED_LOGIT}). */
-export function maskedLogSoftmax(logits: tf.Tensor2D, mask: Uint8Array): tf.Tensor2D {
-  return tf.tidy(() => tf.logSoftmax(tf.add(logits, tf.tensor2d(maskPenalty(mask), logits.shape))) as tf.Tensor2D);
+export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
+  return tf.tidy(() => tf.logSoftmax(tf.add(logits, tf.tensor2d(maskPenalty(mask), logits.shape))) as Tensor2D);
 }
 
 /** Options of the behaviour policy used for sampling. */
@@ -114,11 +115,11 @@ export function sampleUniformAllowed(mask: Uint8Array, nActions: number, rng: Rn
 }
 
 /** Differentiable entropy of each row's masked softmax, M (disallowed actions contribute 0). */
-export function maskedEntropy(logits: tf.Tensor2D, mask: Uint8Array): tf.Tensor1D {
+export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
   return tf.tidy(() => {
     const logp = maskedLogSoftmax(logits, mask);
     // disallowed: p = exp(≈ −1e9) = 0 exactly, and 0 · (−1e9) = 0
-    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
+    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as Tensor1D;
   });
 }
 

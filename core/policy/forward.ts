@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
@@ -9,7 +10,7 @@ import { estimatorOutputs } from './unique-states.js';
  * distinct states of the gathered matrix; always recomputed from the current parameters, so off-policy batches are
  * handled correctly.
  */
-export function forwardLogProbs(env: Environment, estimator: Estimator, states: Int32Array, actions: Int32Array): tf.Tensor1D {
+export function forwardLogProbs(env: Environment, estimator: Estimator, states: Int32Array, actions: Int32Array): Tensor1D {
   return tf.tidy(() => {
     return takenLogProbs(estimatorOutputs(env, estimator, states), env.forwardMask(states), actions);
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Variable } from '#tensor-types';
 import type { Estimator } from '../tensor/estimator.js';
 
 /**
@@ -25,15 +26,15 @@ export class SigmoidExitPolicy implements Estimator {
     this.outputDim = inner.outputDim;
   }
 
-  get variables(): readonly tf.Variable[] {
+  get variables(): readonly Variable[] {
     return this.inner.variables;
   }
 
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     return tf.tidy(() => logProbabilities(this.inner.apply(x)));
   }
 
-  predict(x: tf.Tensor2D): tf.Tensor2D {
+  predict(x: Tensor2D): Tensor2D {
     return tf.tidy(() => logProbabilities(this.inner.predict(x)));
   }
 
@@ -43,11 +44,11 @@ export class SigmoidExitPolicy implements Estimator {
 }
 
 /** [log σ(−z_e) + log softmax(z_actions), log σ(z_e)] of raw outputs z (rows x A). */
-export function logProbabilities(z: tf.Tensor2D): tf.Tensor2D {
+export function logProbabilities(z: Tensor2D): Tensor2D {
   const a = z.shape[1] - 1;
   const actions = tf.slice(z, [0, 0], [-1, a]);
   const exit = tf.slice(z, [0, a], [-1, 1]);
   // log σ(x) = −softplus(−x) (tf.logSigmoid's gradient fails on this backend set-up)
   const moves = tf.sub(tf.logSoftmax(actions), tf.softplus(exit));
-  return tf.concat([moves, tf.neg(tf.softplus(tf.neg(exit)))], 1) as tf.Tensor2D;
+  return tf.concat([moves, tf.neg(tf.softplus(tf.neg(exit)))], 1) as Tensor2D;
 }

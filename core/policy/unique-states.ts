@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 
@@ -51,7 +52,7 @@ const DEDUPLICATE_BELOW = 0.9;
  * Differentiable estimator outputs for a batch of states (rows x outputDim), evaluating the
  * network once per distinct state.
  */
-export function estimatorOutputs(env: Environment, estimator: Estimator, states: Int32Array): tf.Tensor2D {
+export function estimatorOutputs(env: Environment, estimator: Estimator, states: Int32Array): Tensor2D {
   const rows = states.length / env.stateDim;
   const { unique, inverse } = uniqueRows(states, env.stateDim);
   const nUnique = unique.length / env.stateDim;
@@ -66,13 +67,13 @@ export function estimatorOutputs(env: Environment, estimator: Estimator, states:
  * out[r] = x[inverse[r]] with a gradient that sums rows back (a segment sum in host memory: the
  * wasm backend lacks the UnsortedSegmentSum kernel that gather's built-in gradient needs).
  */
-export function gatherRows(x: tf.Tensor2D, inverse: Int32Array): tf.Tensor2D {
+export function gatherRows(x: Tensor2D, inverse: Int32Array): Tensor2D {
   const [nUnique, cols] = x.shape;
   const op = tf.customGrad((...args: unknown[]) => {
-    const input = args[0] as tf.Tensor2D;
+    const input = args[0] as Tensor2D;
     return {
-      value: tf.gather(input, tf.tensor1d(inverse, 'int32')) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor) => {
+      value: tf.gather(input, tf.tensor1d(inverse, 'int32')) as Tensor2D,
+      gradFunc: (dy: Tensor) => {
         const g = dy.dataSync();
         const acc = new Float32Array(nUnique * cols);
         for (let r = 0; r < inverse.length; r++) {
@@ -83,5 +84,5 @@ export function gatherRows(x: tf.Tensor2D, inverse: Int32Array): tf.Tensor2D {
       },
     };
   });
-  return (op as unknown as (t: tf.Tensor2D) => tf.Tensor2D)(x);
+  return (op as unknown as (t: Tensor2D) => Tensor2D)(x);
 }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Scalar, Variable } from '#tensor-types';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { Float32Adam } from './float32-adam.js';
 
 /** A set of variables trained with one learning rate. */
 export interface ParamGroup {
   name: string;
-  variables: readonly tf.Variable[];
+  variables: readonly Variable[];
   learningRate: number;
 }
 
@@ -27,7 +28,7 @@ export class GroupedAdam implements Checkpointable {
   }
 
   /** All variables of all groups. */
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return this.optimizers.flatMap(({ group }) => [...group.variables]);
   }
 
@@ -35,7 +36,7 @@ export class GroupedAdam implements Checkpointable {
    * Minimises the scalar returned by `loss` by one Adam step and returns its value.
    * Tensors created inside `loss` are disposed.
    */
-  minimize(loss: () => tf.Scalar): number {
+  minimize(loss: () => Scalar): number {
     const { value, grads } = tf.variableGrads(loss, this.variables);
     this.applyGradients(grads);
     const v = value.dataSync()[0]!;
@@ -44,7 +45,7 @@ export class GroupedAdam implements Checkpointable {
   }
 
   /** Applies (and disposes) gradients keyed by variable name; variables without a gradient are skipped. */
-  applyGradients(grads: tf.NamedTensorMap): void {
+  applyGradients(grads: NamedTensorMap): void {
     for (const { group, opt } of this.optimizers) {
       const variables = group.variables.filter((v) => grads[v.name] !== undefined);
       if (variables.length > 0)

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Tensor3D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import { Dense } from './dense.js';
 
@@ -34,17 +35,17 @@ export class MultiHeadSelfAttention {
   }
 
   /** Differentiable pass: `x` is `[batch·positions, width]`, so is the result. */
-  apply(x: tf.Tensor2D, positions: number): tf.Tensor2D {
+  apply(x: Tensor2D, positions: number): Tensor2D {
     return this.out.apply(this.mix(this.qkv.apply(x), positions));
   }
 
   /** Inference pass (fused dense kernels, no gradient bookkeeping). */
-  predict(x: tf.Tensor2D, positions: number): tf.Tensor2D {
+  predict(x: Tensor2D, positions: number): Tensor2D {
     return this.out.predict(this.mix(this.qkv.predict(x), positions));
   }
 
   /** Attention of the projected queries, keys and values (`[rows, 3·width]`): the concatenated heads. */
-  private mix(qkv: tf.Tensor2D, positions: number): tf.Tensor2D {
+  private mix(qkv: Tensor2D, positions: number): Tensor2D {
     const { width, heads, headWidth } = this;
     const rows = qkv.shape[0];
     const batch = rows / positions;
@@ -53,13 +54,13 @@ export class MultiHeadSelfAttention {
     // slower than the two (measured at 256 sequences x 15 positions x 64 wide: 70 ms vs 1.8 + 0.8 ms)
     const byHead = tf.transpose(tf.reshape(qkv, [batch, positions, 3 * heads, headWidth]), [0, 2, 1, 3]);
     const split = tf.reshape(tf.transpose(tf.reshape(byHead, [batch, 3, heads * positions * headWidth]), [1, 0, 2]), [3, batch * heads, positions, headWidth]);
-    const [q, k, v] = tf.unstack(split, 0) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+    const [q, k, v] = tf.unstack(split, 0) as [Tensor3D, Tensor3D, Tensor3D];
     const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headWidth));
     const mixed = tf.matMul(tf.softmax(scores), v);
     return tf.reshape(tf.transpose(tf.reshape(mixed, [batch, heads, positions, headWidth]), [0, 2, 1, 3]), [rows, width]);
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [...this.qkv.variables, ...this.out.variables];
   }
 

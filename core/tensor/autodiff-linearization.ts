@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Linearization } from './estimator.js';
 
 /** What {@link linearizeByAutodiff} needs of a network: its differentiable pass, inference pass and variables. */
 export interface Differentiable {
-  apply(x: tf.Tensor2D): tf.Tensor2D;
-  predict(x: tf.Tensor2D): tf.Tensor2D;
-  readonly variables: readonly tf.Variable[];
+  apply(x: Tensor2D): Tensor2D;
+  predict(x: Tensor2D): Tensor2D;
+  readonly variables: readonly Variable[];
 }
 
 /**
@@ -22,10 +23,10 @@ export interface Differentiable {
  * costs about one training step's forward and backward pass (J·v about twice that). No `gram`:
  * a trust-region step runs its matrix-free conjugate gradients.
  */
-export function linearizeByAutodiff(net: Differentiable, x: tf.Tensor2D): Linearization {
+export function linearizeByAutodiff(net: Differentiable, x: Tensor2D): Linearization {
   const outputs = net.predict(x);
   const variables = [...net.variables];
-  const vjp = (u: tf.Tensor2D): tf.Tensor[] =>
+  const vjp = (u: Tensor2D): Tensor[] =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), u)), variables);
       value.dispose();
@@ -39,8 +40,8 @@ export function linearizeByAutodiff(net: Differentiable, x: tf.Tensor2D): Linear
       if (tangents.length !== variables.length)
         throw new Error(`linearisation: expected ${variables.length} tangents (one per variable), got ${tangents.length}`);
       return tf.tidy(() => {
-        const atZero = tf.zeros(outputs.shape) as tf.Tensor2D;
-        return tf.grad((u: tf.Tensor) => tf.addN(vjp(u as tf.Tensor2D).map((g, i) => tf.sum(tf.mul(g, tangents[i]!)))) as tf.Scalar)(atZero) as tf.Tensor2D;
+        const atZero = tf.zeros(outputs.shape) as Tensor2D;
+        return tf.grad((u: Tensor) => tf.addN(vjp(u as Tensor2D).map((g, i) => tf.sum(tf.mul(g, tangents[i]!)))) as Scalar)(atZero) as Tensor2D;
       });
     },
     dispose: () => outputs.dispose(),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import { ownedVariable } from './names.js';
 
@@ -15,11 +16,11 @@ export type Activation = (typeof ACTIVATIONS)[number];
  * activation's derivative into dz from the saved output (relu: y > 0, tanh: 1 − y²).
  */
 export class Dense {
-  readonly weight: tf.Variable<tf.Rank.R2>;
-  readonly bias: tf.Variable<tf.Rank.R1>;
-  private readonly op: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  readonly weight: Variable<Rank.R2>;
+  readonly bias: Variable<Rank.R1>;
+  private readonly op: (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;
   /** The weight as [1, in, out] for the fused kernel, and the weight data it views. */
-  private weightView?: { dataId: object; tensor: tf.Tensor3D };
+  private weightView?: { dataId: object; tensor: Tensor3D };
 
   /**
    * @param inDim input width
@@ -52,10 +53,10 @@ export class Dense {
    * The weight as a rank-3 view (the fused kernel's operand), made once per weight value: a
    * reshape is a kernel dispatch, and sampling calls each layer once per time step.
    */
-  weight3(): tf.Tensor3D {
+  weight3(): Tensor3D {
     if (this.weightView?.dataId !== this.weight.dataId) {
       this.weightView?.tensor.dispose();
-      const tensor = tf.keep(tf.reshape(this.weight, [1, this.inDim, this.outDim]) as tf.Tensor3D);
+      const tensor = tf.keep(tf.reshape(this.weight, [1, this.inDim, this.outDim]) as Tensor3D);
       this.weightView = { dataId: this.weight.dataId, tensor };
     }
     return this.weightView.tensor;
@@ -66,12 +67,12 @@ export class Dense {
    * With `inputGradient` false (a network's first layer: observations are constants) the
    * gradient w.r.t. x — one of the three matMuls of the backward pass — is not computed.
    */
-  apply(x: tf.Tensor2D, inputGradient = true): tf.Tensor2D {
+  apply(x: Tensor2D, inputGradient = true): Tensor2D {
     return inputGradient ? this.op(x, this.weight, this.bias) : makeParamOnlyDenseOp(x, this.activation, () => this.weight3())(this.weight, this.bias);
   }
 
   /** Forward pass without gradient bookkeeping (sampling, evaluation): one fused kernel. */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
+  predict(x: Tensor2D): Tensor2D {
     return inferenceChain([this], x);
   }
 
@@ -83,7 +84,7 @@ export class Dense {
     });
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [this.weight, this.bias];
   }
 
@@ -94,22 +95,22 @@ export class Dense {
   }
 }
 
-function makeDenseOp(activation: Activation, weight3: () => tf.Tensor3D): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+function makeDenseOp(activation: Activation, weight3: () => Tensor3D): (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D {
   const fn = tf.customGrad((...args: unknown[]) => {
-    const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [x, w, b, save] = args as [Tensor2D, Tensor2D, Tensor1D, tf.GradSaveFunc];
     const y = affine(x, weight3(), b, activation);
     save([x, w, y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dz = activationGrad(activation, dy as tf.Tensor2D, ys);
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ws, ys] = saved as [Tensor2D, Tensor2D, Tensor2D];
+        const dz = activationGrad(activation, dy as Tensor2D, ys);
         const { dx, db } = inputAndBiasGradients(dz, ws);
         return [dx, tf.matMul(tf.transpose(xs), dz), db];
       },
     };
   });
-  return fn as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  return fn as unknown as (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;
 }
 
 /**
@@ -118,11 +119,11 @@ function makeDenseOp(activation: Activation, weight3: () => tf.Tensor3D): (x: tf
  * are those `tf.fused.matMul` uses outside gradient computations, so the outputs are bit for bit
  * those of a layer-by-layer pass of `tf.fused.matMul`.
  */
-export function inferenceChain(layers: readonly Dense[], x: tf.Tensor2D): tf.Tensor2D {
+export function inferenceChain(layers: readonly Dense[], x: Tensor2D): Tensor2D {
   return tf.tidy(() => {
-    let h = tf.reshape(x, [1, x.shape[0], x.shape[1]]) as tf.Tensor3D;
+    let h = tf.reshape(x, [1, x.shape[0], x.shape[1]]) as Tensor3D;
     for (const layer of layers) h = fusedKernel(h, layer.weight3(), layer.bias, layer.activation);
-    return tf.reshape(h, [x.shape[0], h.shape[2]]) as tf.Tensor2D;
+    return tf.reshape(h, [x.shape[0], h.shape[2]]) as Tensor2D;
   });
 }
 
@@ -132,9 +133,9 @@ export function inferenceChain(layers: readonly Dense[], x: tf.Tensor2D): tf.Ten
  * operands and the output on every call — on wasm several times the kernel's own cost at the
  * batch sizes of sampling (measured: a 4x256 MLP on 16 rows, 1.06 ms layer by layer vs 0.49 ms).
  */
-function fusedKernel(x: tf.Tensor3D, w3: tf.Tensor3D, b: tf.Tensor1D, activation: Activation): tf.Tensor3D {
+function fusedKernel(x: Tensor3D, w3: Tensor3D, b: Tensor1D, activation: Activation): Tensor3D {
   const attrs = { transposeA: false, transposeB: false, activation: activation === 'relu' ? 'relu' : 'linear' };
-  const y = tf.engine().runKernel('_FusedMatMul', { a: x, b: w3, bias: b }, attrs) as tf.Tensor3D;
+  const y = tf.engine().runKernel('_FusedMatMul', { a: x, b: w3, bias: b }, attrs) as Tensor3D;
   return activation === 'tanh' ? tf.tanh(y) : y;
 }
 
@@ -145,30 +146,30 @@ function fusedKernel(x: tf.Tensor3D, w3: tf.Tensor3D, b: tf.Tensor1D, activation
  * fused where `tf.fused.matMul` would fall back to matMul, add and activation kernels inside a
  * gradient computation; the backend also reuses the weights it packed for sampling.
  */
-function affine(x: tf.Tensor2D, w3: tf.Tensor3D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+function affine(x: Tensor2D, w3: Tensor3D, b: Tensor1D, activation: Activation): Tensor2D {
   return tf.tidy(() => {
     const y = fusedKernel(tf.reshape(x, [1, x.shape[0], x.shape[1]]), w3, b, activation);
-    return tf.reshape(y, [x.shape[0], w3.shape[2]]) as tf.Tensor2D;
+    return tf.reshape(y, [x.shape[0], w3.shape[2]]) as Tensor2D;
   });
 }
 
 /** The dense op with x closed over: gradients for W and b only. */
-function makeParamOnlyDenseOp(x: tf.Tensor2D, activation: Activation, weight3: () => tf.Tensor3D): (w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+function makeParamOnlyDenseOp(x: Tensor2D, activation: Activation, weight3: () => Tensor3D): (w: Tensor2D, b: Tensor1D) => Tensor2D {
   const fn = tf.customGrad((...args: unknown[]) => {
-    const [, b, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [, b, save] = args as [Tensor2D, Tensor1D, tf.GradSaveFunc];
     const y = affine(x, weight3(), b, activation);
     // x is saved too: the caller's tidy may dispose it before the backward pass runs
     save([y, x]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dz = activationGrad(activation, dy as tf.Tensor2D, ys);
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [ys, xs] = saved as [Tensor2D, Tensor2D];
+        const dz = activationGrad(activation, dy as Tensor2D, ys);
         return [tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
       },
     };
   });
-  return fn as unknown as (w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  return fn as unknown as (w: Tensor2D, b: Tensor1D) => Tensor2D;
 }
 
 /**
@@ -180,7 +181,7 @@ function makeParamOnlyDenseOp(x: tf.Tensor2D, activation: Activation, weight3: (
  * input first, so this saves that transpose. Both forms accumulate over the same index in the
  * same order: the results are bit for bit equal.
  */
-function inputAndBiasGradients(dz: tf.Tensor2D, w: tf.Tensor2D): { dx: tf.Tensor2D; db: tf.Tensor1D } {
+function inputAndBiasGradients(dz: Tensor2D, w: Tensor2D): { dx: Tensor2D; db: Tensor1D } {
   const [inDim, outDim] = w.shape;
   if (dz.shape[0] * (inDim + outDim) < 2 * inDim * outDim) {
     const dzT = tf.transpose(dz);
@@ -189,7 +190,7 @@ function inputAndBiasGradients(dz: tf.Tensor2D, w: tf.Tensor2D): { dx: tf.Tensor
   return { dx: tf.matMul(dz, tf.transpose(w)), db: tf.sum(dz, 0) };
 }
 
-function activationGrad(activation: Activation, dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+function activationGrad(activation: Activation, dy: Tensor2D, y: Tensor2D): Tensor2D {
   switch (activation) {
     case 'relu':
       return tf.mul(dy, tf.step(y));

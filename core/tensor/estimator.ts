@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import type { DenseChainValues } from './dense-chain.js';
 
@@ -9,16 +9,16 @@ import type { DenseChainValues } from './dense-chain.js';
 export interface Estimator {
   readonly inputDim: number;
   readonly outputDim: number;
-  apply(x: tf.Tensor2D): tf.Tensor2D;
-  predict(x: tf.Tensor2D): tf.Tensor2D;
-  readonly variables: readonly tf.Variable[];
+  apply(x: Tensor2D): Tensor2D;
+  predict(x: Tensor2D): Tensor2D;
+  readonly variables: readonly Variable[];
   /**
    * Optional forward-mode derivative along `tangents` (one per variable): outputs and J·v.
    * Needed by second-order methods (TRPO's Fisher-vector products).
    */
-  jvp?(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D };
+  jvp?(x: Tensor2D, tangents: readonly Tensor[]): { value: Tensor2D; tangent: Tensor2D };
   /** Optional: the linearisation at inputs `x` (cached for many Jacobian products). */
-  linearize?(x: tf.Tensor2D): Linearization;
+  linearize?(x: Tensor2D): Linearization;
   /**
    * Optional: a new estimator sharing this one's hidden layers, with its own output layer of
    * `outputDim` (a P_B with a trunk shared with P_F). Its variables include the shared ones.
@@ -41,11 +41,11 @@ export interface Linearization {
    * The outputs at the linearisation's inputs (owned: freed by `dispose`): `predict`'s, bit for bit
    * when both run on the tensor backend, to float32 rounding when `predict` runs on kernels.
    */
-  readonly outputs: tf.Tensor2D;
+  readonly outputs: Tensor2D;
   /** J·v for per-variable tangents v: the outputs' directional derivative. */
-  jvp(tangents: readonly tf.Tensor[]): tf.Tensor2D;
+  jvp(tangents: readonly Tensor[]): Tensor2D;
   /** Jᵀ·u: the gradient of Σ outputs ⊙ u w.r.t. each variable. */
-  vjp(u: tf.Tensor2D): tf.Tensor[];
+  vjp(u: Tensor2D): Tensor[];
   /** Optional: Gram matrices of Jacobian rows, for methods that work in output space. */
   readonly gram?: OutputGram;
   dispose(): void;

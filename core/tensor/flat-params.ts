@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Tensor, Variable } from '#tensor-types';
 import { tensorOfReusedValues, withFloatValues } from './read.js';
 
 /** Total number of scalars in `variables`. */
-export function parameterCount(variables: readonly tf.Variable[]): number {
+export function parameterCount(variables: readonly Variable[]): number {
   return variables.reduce((n, v) => n + v.size, 0);
 }
 
@@ -10,7 +11,7 @@ export function parameterCount(variables: readonly tf.Variable[]): number {
  * The variables' values concatenated (each tensor row-major, in the given order), as float64:
  * written into `into` when given (it must hold exactly that many values), else into a new array.
  */
-export function flattenValues(variables: readonly tf.Variable[], into?: Float64Array): Float64Array {
+export function flattenValues(variables: readonly Variable[], into?: Float64Array): Float64Array {
   const n = parameterCount(variables);
   if (into && into.length !== n) throw new Error(`flattenValues: ${into.length} places for ${n} values`);
   const out = into ?? new Float64Array(n);
@@ -23,7 +24,7 @@ export function flattenValues(variables: readonly tf.Variable[], into?: Float64A
 }
 
 /** Flattens a gradient map (by variable name) in `variables` order; missing gradients are 0. */
-export function flattenGradients(variables: readonly tf.Variable[], grads: tf.NamedTensorMap): Float64Array {
+export function flattenGradients(variables: readonly Variable[], grads: NamedTensorMap): Float64Array {
   const out = new Float64Array(parameterCount(variables));
   let off = 0;
   for (const v of variables) {
@@ -42,7 +43,7 @@ let conversion = new Float32Array(0);
  * conversion goes through one buffer kept between calls: TRPO's line search and its Fisher products
  * split a parameter-sized vector several times per step.
  */
-export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<number>): tf.Tensor[] {
+export function unflatten(variables: readonly Variable[], flat: ArrayLike<number>): Tensor[] {
   const n = parameterCount(variables);
   if (flat.length !== n) throw new Error(`unflatten: ${flat.length} values for ${n} parameters`);
   if (conversion.length < n) conversion = new Float32Array(n);
@@ -57,7 +58,7 @@ export function unflatten(variables: readonly tf.Variable[], flat: ArrayLike<num
 }
 
 /** Assigns a flat vector to `variables`. */
-export function assignFlat(variables: readonly tf.Variable[], flat: ArrayLike<number>): void {
+export function assignFlat(variables: readonly Variable[], flat: ArrayLike<number>): void {
   const parts = unflatten(variables, flat);
   variables.forEach((v, k) => v.assign(parts[k]!));
   tf.dispose(parts);

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '#tensor-types';
 import type { StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, encodeArray, type SavedTensor } from '../checkpoint/encoding.js';
 import { type AdamConstants, AdamWorkspace } from './adam-kernel.js';
@@ -16,7 +16,7 @@ interface Slot {
   v: number;
   p: number;
   /** The variable and tensor data whose values `p` holds, if any. */
-  holds?: { variable: tf.Variable; dataId: object };
+  holds?: { variable: Variable; dataId: object };
 }
 
 /**
@@ -56,7 +56,7 @@ export class Float32Adam {
   }
 
   /** One step with `gradients[i]` for `variables[i]` (the gradients are not disposed). */
-  applyGradients(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[]): void {
+  applyGradients(variables: readonly Variable[], gradients: readonly Tensor[]): void {
     const constants: AdamConstants = {
       beta1: f32(this.beta1),
       beta2: f32(this.beta2),
@@ -91,7 +91,7 @@ export class Float32Adam {
     this.iterations++;
   }
 
-  private slot(i: number, variable: tf.Variable): Slot {
+  private slot(i: number, variable: Variable): Slot {
     if (!this.slots[i]) this.slots[i] = this.newSlot(variable.name, [...variable.shape]);
     return this.slots[i]!;
   }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Variable } from '#tensor-types';
 import { assignFlat, flattenGradients, flattenValues, parameterCount } from './flat-params.js';
 
 /** Options of {@link HostAdam}. */
@@ -39,7 +40,7 @@ export class HostAdam {
   private readonly epsilon: number;
 
   constructor(
-    readonly variables: readonly tf.Variable[],
+    readonly variables: readonly Variable[],
     private readonly options: HostAdamOptions,
   ) {
     const n = parameterCount(variables);
@@ -54,7 +55,7 @@ export class HostAdam {
    * One step from gradients keyed by variable name (missing ones count as 0), which it disposes,
    * after scaling them so that their global norm is at most `maxNorm`. Returns the norm before clipping.
    */
-  applyGradients(grads: tf.NamedTensorMap, maxNorm = Infinity): number {
+  applyGradients(grads: NamedTensorMap, maxNorm = Infinity): number {
     const g = flattenGradients(this.variables, grads);
     tf.dispose(Object.values(grads));
     const { norm, scale } = globalNormClip(g, maxNorm);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Dense } from './dense.js';
 import type { DenseChainKernels, DenseLayerValues } from './dense-chain.js';
 import { withFloatValues } from './read.js';
@@ -27,7 +28,7 @@ export class KernelChain {
   ) {}
 
   /** Forward pass for inference. */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
+  predict(x: Tensor2D): Tensor2D {
     const rows = x.shape[0];
     const { y } = this.kernels.forward(this.current().layers, floats(x), rows, false);
     return tf.tensor2d(y, [rows, this.outDim]);
@@ -38,7 +39,7 @@ export class KernelChain {
    * The hidden outputs are kept on the host for the backward pass, which the gradient tape runs
    * with the same parameter values the forward pass used.
    */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     const rows = x.shape[0];
     const input = floats(x);
     const snapshot = this.current();
@@ -50,13 +51,13 @@ export class KernelChain {
       if (recorded) snapshot.pending += 1;
       return {
         value: tf.tensor2d(y, [rows, this.outDim]),
-        gradFunc: (dy: tf.Tensor) => {
+        gradFunc: (dy: Tensor) => {
           const grads = this.kernels.backward(snapshot.layers, input, hidden, dy.dataSync() as Float32Array, rows);
           snapshot.pending -= 1;
           return this.layers.flatMap((l, i) => [tf.tensor2d(grads.weights[i]!, [l.inDim, l.outDim]), tf.tensor1d(grads.biases[i]!)]);
         },
       };
-    }) as unknown as (...vars: tf.Variable[]) => tf.Tensor2D;
+    }) as unknown as (...vars: Variable[]) => Tensor2D;
     // the custom gradient's arguments are the variables, so that the tape reaches them
     return op(...variables);
   }
@@ -90,7 +91,7 @@ export class KernelChain {
 }
 
 /** A tensor's values as float32 (observations may come as integers). */
-function floats(x: tf.Tensor): Float32Array {
+function floats(x: Tensor): Float32Array {
   const values = x.dataSync();
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }

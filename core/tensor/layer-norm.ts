@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Tensor1D, Tensor2D, Variable } from '#tensor-types';
 import { ownedVariable } from './names.js';
 
 /** ε inside the square root of the variance (PyTorch's `nn.LayerNorm` default). */
@@ -11,8 +12,8 @@ export const LAYER_NORM_EPSILON = 1e-5;
  * automatic one: the op is elementwise apart from two row reductions, cheap next to the products.
  */
 export class LayerNorm {
-  readonly gain: tf.Variable<tf.Rank.R1>;
-  readonly bias: tf.Variable<tf.Rank.R1>;
+  readonly gain: Variable<Rank.R1>;
+  readonly bias: Variable<Rank.R1>;
 
   /**
    * @param width size of the normalised axis
@@ -22,20 +23,20 @@ export class LayerNorm {
     readonly width: number,
     name: string,
   ) {
-    this.gain = ownedVariable(tf.ones([width]) as tf.Tensor1D, `${name}/gain`);
-    this.bias = ownedVariable(tf.zeros([width]) as tf.Tensor1D, `${name}/bias`);
+    this.gain = ownedVariable(tf.ones([width]) as Tensor1D, `${name}/gain`);
+    this.bias = ownedVariable(tf.zeros([width]) as Tensor1D, `${name}/bias`);
   }
 
   /** Normalised rows (differentiable). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(x, 1, true);
       const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON)));
-      return tf.add(tf.mul(normalised, this.gain), this.bias) as tf.Tensor2D;
+      return tf.add(tf.mul(normalised, this.gain), this.bias) as Tensor2D;
     });
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [this.gain, this.bias];
   }
 

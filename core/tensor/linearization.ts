@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '#tensor-types';
 import type { Linearization } from './estimator.js';
 import type { Dense } from './dense.js';
 import { denseOutputGram } from './output-gram.js';
@@ -9,25 +10,25 @@ import { denseOutputGram } from './output-gram.js';
  * and transposed operands computed once and reused by every product. TRPO's conjugate gradients
  * ask for ~20 such products per step at the same x, so caching them halves the work.
  */
-export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linearization {
+export function linearizeDense(layers: readonly Dense[], x: Tensor2D): Linearization {
   const cache = tf.tidy(() => {
-    const inputsT: tf.Tensor2D[] = [];
-    const inputs: tf.Tensor2D[] = [];
-    const derivatives: Array<tf.Tensor2D | undefined> = [];
-    const weightsT: tf.Tensor2D[] = [];
+    const inputsT: Tensor2D[] = [];
+    const inputs: Tensor2D[] = [];
+    const derivatives: Array<Tensor2D | undefined> = [];
+    const weightsT: Tensor2D[] = [];
     let h = x;
     for (const layer of layers) {
       inputs.push(h);
       inputsT.push(tf.transpose(h));
       weightsT.push(tf.transpose(layer.weight));
       // the fused kernel of `predict`, so that the outputs are bit for bit the inference outputs
-      const z = tf.fused.matMul({ a: h, b: layer.weight, bias: layer.bias }) as tf.Tensor2D;
+      const z = tf.fused.matMul({ a: h, b: layer.weight, bias: layer.bias }) as Tensor2D;
       if (layer.activation === 'relu') {
-        derivatives.push(tf.step(z) as tf.Tensor2D);
+        derivatives.push(tf.step(z) as Tensor2D);
         h = tf.relu(z);
       } else if (layer.activation === 'tanh') {
         h = tf.tanh(z);
-        derivatives.push(tf.sub(1, tf.square(h)) as tf.Tensor2D);
+        derivatives.push(tf.sub(1, tf.square(h)) as Tensor2D);
       } else {
         derivatives.push(undefined);
         h = z;
@@ -40,7 +41,7 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
     ...cache.inputs.slice(1),
     ...cache.inputsT,
     ...cache.weightsT,
-    ...cache.derivatives.filter((d): d is tf.Tensor2D => d !== undefined),
+    ...cache.derivatives.filter((d): d is Tensor2D => d !== undefined),
     cache.outputs,
   ];
   return {
@@ -48,22 +49,22 @@ export function linearizeDense(layers: readonly Dense[], x: tf.Tensor2D): Linear
     gram: denseOutputGram(layers, cache),
     jvp: (tangents) =>
       tf.tidy(() => {
-        let dh: tf.Tensor2D | undefined;
+        let dh: Tensor2D | undefined;
         layers.forEach((layer, l) => {
-          let dz = tf.add(tf.matMul(cache.inputs[l]!, tangents[2 * l] as tf.Tensor2D), tangents[2 * l + 1]!) as tf.Tensor2D;
+          let dz = tf.add(tf.matMul(cache.inputs[l]!, tangents[2 * l] as Tensor2D), tangents[2 * l + 1]!) as Tensor2D;
           if (dh) dz = tf.add(dz, tf.matMul(dh, layer.weight));
           const d = cache.derivatives[l];
-          dh = d ? (tf.mul(dz, d) as tf.Tensor2D) : dz;
+          dh = d ? (tf.mul(dz, d) as Tensor2D) : dz;
         });
         return dh!;
       }),
     vjp: (u) =>
       tf.tidy(() => {
-        const grads: tf.Tensor[] = new Array(layers.length * 2);
-        let g: tf.Tensor2D = u;
+        const grads: Tensor[] = new Array(layers.length * 2);
+        let g: Tensor2D = u;
         for (let l = layers.length - 1; l >= 0; l--) {
           const d = cache.derivatives[l];
-          const gz = d ? (tf.mul(g, d) as tf.Tensor2D) : g;
+          const gz = d ? (tf.mul(g, d) as Tensor2D) : g;
           grads[2 * l] = tf.matMul(cache.inputsT[l]!, gz);
           grads[2 * l + 1] = tf.sum(gz, 0);
           if (l > 0) g = tf.matMul(gz, cache.weightsT[l]!);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import type { Estimator, Linearization } from './estimator.js';
 import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
@@ -52,20 +53,20 @@ export class Mlp implements Estimator {
   }
 
   /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.apply(x);
     return this.layers[this.layers.length - 1]!.apply(this.trunkApply(x));
   }
 
   /** Differentiable output of the last hidden layer (the trunk a shared head sits on). */
-  trunkApply(x: tf.Tensor2D): tf.Tensor2D {
+  trunkApply(x: Tensor2D): Tensor2D {
     let h = x;
     this.layers.slice(0, -1).forEach((layer, i) => (h = layer.apply(h, i > 0)));
     return h;
   }
 
   /** Inference output of the last hidden layer. */
-  trunkPredict(x: tf.Tensor2D): tf.Tensor2D {
+  trunkPredict(x: Tensor2D): Tensor2D {
     return inferenceChain(this.layers.slice(0, -1), x);
   }
 
@@ -90,7 +91,7 @@ export class Mlp implements Estimator {
   }
 
   /** The linearisation at inputs `x` (see linearization.ts). */
-  linearize(x: tf.Tensor2D): Linearization {
+  linearize(x: Tensor2D): Linearization {
     return linearizeDense(this.layers, x);
   }
 
@@ -108,7 +109,7 @@ export class Mlp implements Estimator {
   }
 
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
+  predict(x: Tensor2D): Tensor2D {
     if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.predict(x);
     return inferenceChain(this.layers, x);
   }
@@ -118,23 +119,23 @@ export class Mlp implements Estimator {
    * (one tensor per variable, in {@link variables} order) — J·v without finite differences.
    * Used for exact Fisher-vector products (TRPO).
    */
-  jvp(x: tf.Tensor2D, tangents: readonly tf.Tensor[]): { value: tf.Tensor2D; tangent: tf.Tensor2D } {
+  jvp(x: Tensor2D, tangents: readonly Tensor[]): { value: Tensor2D; tangent: Tensor2D } {
     if (tangents.length !== this.layers.length * 2) throw new Error(`Mlp.jvp: expected ${this.layers.length * 2} tangents, got ${tangents.length}`);
     return tf.tidy(() => {
-      let h: tf.Tensor2D = x;
-      let dh: tf.Tensor2D | undefined;
+      let h: Tensor2D = x;
+      let dh: Tensor2D | undefined;
       this.layers.forEach((layer, i) => {
-        const dW = tangents[2 * i] as tf.Tensor2D;
-        const db = tangents[2 * i + 1] as tf.Tensor1D;
-        const z: tf.Tensor2D = tf.add(tf.matMul(h, layer.weight), layer.bias);
-        let dz: tf.Tensor2D = tf.add(tf.matMul(h, dW), db);
+        const dW = tangents[2 * i] as Tensor2D;
+        const db = tangents[2 * i + 1] as Tensor1D;
+        const z: Tensor2D = tf.add(tf.matMul(h, layer.weight), layer.bias);
+        let dz: Tensor2D = tf.add(tf.matMul(h, dW), db);
         if (dh) dz = tf.add(dz, tf.matMul(dh, layer.weight));
         if (layer.activation === 'relu') {
           h = tf.relu(z);
           dh = tf.mul(dz, tf.step(z));
         } else if (layer.activation === 'tanh') {
           h = tf.tanh(z);
-          dh = tf.mul(dz, tf.sub(1, tf.square(h))) as tf.Tensor2D;
+          dh = tf.mul(dz, tf.sub(1, tf.square(h))) as Tensor2D;
         } else {
           h = z;
           dh = dz;
@@ -144,7 +145,7 @@ export class Mlp implements Estimator {
     });
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return this.layers.flatMap((l) => l.variables);
   }
 

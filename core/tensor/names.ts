@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Variable } from '#tensor-types';
 
 let counter = 0;
 
@@ -15,7 +16,7 @@ export function uniqueVariableName(base: string): string {
  * A trainable variable initialised from `initial`, which it takes over: `tf.variable` adds its own
  * reference to the data, so the initial tensor must be disposed or it outlives the variable.
  */
-export function ownedVariable<R extends tf.Rank>(initial: tf.Tensor<R>, base: string): tf.Variable<R> {
+export function ownedVariable<R extends Rank>(initial: Tensor<R>, base: string): Variable<R> {
   const v = tf.variable(initial, true, uniqueVariableName(base));
   initial.dispose();
   return v;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D } from '#tensor-types';
 import type { OutputGram, WorkEstimate } from './estimator.js';
 import type { Dense } from './dense.js';
 import { withFloatValues } from './read.js';
@@ -6,12 +7,12 @@ import { withFloatValues } from './read.js';
 /** What a dense chain's linearisation caches at its inputs (see `linearizeDense`). */
 export interface DenseChainCache {
   /** Each layer's input (M x inDim) and its transpose. */
-  inputs: readonly tf.Tensor2D[];
-  inputsT: readonly tf.Tensor2D[];
+  inputs: readonly Tensor2D[];
+  inputsT: readonly Tensor2D[];
   /** Each layer's activation derivative at its pre-activation (undefined: linear). */
-  derivatives: ReadonlyArray<tf.Tensor2D | undefined>;
+  derivatives: ReadonlyArray<Tensor2D | undefined>;
   /** Each layer's transposed weight. */
-  weightsT: readonly tf.Tensor2D[];
+  weightsT: readonly Tensor2D[];
 }
 
 /**
@@ -54,11 +55,11 @@ export function denseOutputGram(layers: readonly Dense[], cache: DenseChainCache
     matrix: (seeds, blocks) => {
       const n = blocks * M;
       const gram = new Float64Array(n * n);
-      let signal: tf.Tensor2D = tf.tensor2d(seeds, [n, outDim]);
+      let signal: Tensor2D = tf.tensor2d(seeds, [n, outDim]);
       for (let l = L - 1; l >= 0; l--) {
         const d = cache.derivatives[l];
         const width = layers[l]!.outDim;
-        const delta = d ? tf.tidy(() => tf.reshape(tf.mul(tf.reshape(signal, [blocks, M, width]), d), [n, width]) as tf.Tensor2D) : signal;
+        const delta = d ? tf.tidy(() => tf.reshape(tf.mul(tf.reshape(signal, [blocks, M, width]), d), [n, width]) as Tensor2D) : signal;
         const signalGram = tf.tidy(() => tf.matMul(delta, tf.transpose(delta)));
         const inputGram = tf.matMul(cache.inputs[l]!, cache.inputsT[l]!);
         // read in place (no tensor is made while the views are held): host copies of these
@@ -76,7 +77,7 @@ export function denseOutputGram(layers: readonly Dense[], cache: DenseChainCache
         );
         signalGram.dispose();
         inputGram.dispose();
-        const next = l > 0 ? (tf.matMul(delta, cache.weightsT[l]!) as tf.Tensor2D) : undefined;
+        const next = l > 0 ? (tf.matMul(delta, cache.weightsT[l]!) as Tensor2D) : undefined;
         if (delta !== signal) delta.dispose();
         signal.dispose();
         if (next) signal = next;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import { Dense } from './dense.js';
 import type { TokenLayout } from './token-embedding.js';
@@ -42,16 +43,16 @@ export class PositionReadout {
   }
 
   /** Differentiable outputs from the flattened `[batch, positions · width]` tokens. */
-  apply(tokens: tf.Tensor2D): tf.Tensor2D {
+  apply(tokens: Tensor2D): Tensor2D {
     return this.read(tokens, (d, x) => d.apply(x));
   }
 
   /** Inference outputs. */
-  predict(tokens: tf.Tensor2D): tf.Tensor2D {
+  predict(tokens: Tensor2D): Tensor2D {
     return tf.tidy(() => this.read(tokens, (d, x) => d.predict(x)));
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [...this.head.variables, ...(this.exit?.variables ?? [])];
   }
 
@@ -60,15 +61,15 @@ export class PositionReadout {
     this.exit?.dispose();
   }
 
-  private read(tokens: tf.Tensor2D, dense: (d: Dense, x: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+  private read(tokens: Tensor2D, dense: (d: Dense, x: Tensor2D) => Tensor2D): Tensor2D {
     const { positions: P, vocabulary: V } = this.layout;
     const batch = tokens.shape[0];
     if (batch === 0) return tf.zeros([0, this.outputDim]);
-    const perToken = dense(this.head, tf.reshape(tokens, [batch * P, this.width]) as tf.Tensor2D);
+    const perToken = dense(this.head, tf.reshape(tokens, [batch * P, this.width]) as Tensor2D);
     // [batch, P, V] → [batch, V, P]: action a = symbol·P + position
-    const logits = tf.reshape(tf.transpose(tf.reshape(perToken, [batch, P, V]), [0, 2, 1]), [batch, V * P]) as tf.Tensor2D;
+    const logits = tf.reshape(tf.transpose(tf.reshape(perToken, [batch, P, V]), [0, 2, 1]), [batch, V * P]) as Tensor2D;
     if (!this.exit) return logits;
-    const pooled = tf.mean(tf.reshape(tokens, [batch, P, this.width]), 1) as tf.Tensor2D;
+    const pooled = tf.mean(tf.reshape(tokens, [batch, P, this.width]), 1) as Tensor2D;
     return tf.concat([logits, dense(this.exit, pooled)], 1);
   }
 }

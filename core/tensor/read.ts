@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '#tensor-types';
 
 /**
  * Runs `compute` in a tidy scope and returns a host copy of the tensor it produced, freeing
@@ -6,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * key by key, and a returned typed array makes that a per-element walk (~0.7 µs per value,
  * 45 ms for a 256x256 result).
  */
-export function readValues(compute: () => tf.Tensor): Float32Array {
+export function readValues(compute: () => Tensor): Float32Array {
   const t = tf.tidy(compute);
   const values = t.dataSync() as Float32Array;
   t.dispose();
@@ -31,7 +32,7 @@ function heapBackend(): HeapBackend | undefined {
  * move); elsewhere `dataSync()`'s array. Why: a training step reads every parameter's gradient,
  * and a fresh copy per read is megabytes of garbage per iteration that the collector must follow.
  */
-export function withFloatValues<T>(t: tf.Tensor, use: (values: Float32Array) => T): T {
+export function withFloatValues<T>(t: Tensor, use: (values: Float32Array) => T): T {
   if (t.dtype !== 'float32') throw new Error(`withFloatValues: a float32 tensor is needed, got ${t.dtype}`);
   const heap = heapBackend();
   return use((heap ? heap.typedArrayFromHeap(t) : t.dataSync()) as Float32Array);
@@ -42,6 +43,6 @@ export function withFloatValues<T>(t: tf.Tensor, use: (values: Float32Array) => 
  * values into its heap when it makes the tensor, so they are passed as they are; other backends
  * may keep the array as the tensor's storage, so they get a copy.
  */
-export function tensorOfReusedValues(values: Float32Array, shape: readonly number[]): tf.Tensor {
+export function tensorOfReusedValues(values: Float32Array, shape: readonly number[]): Tensor {
   return tf.tensor(heapBackend() ? values : values.slice(), [...shape], 'float32');
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Variable } from '#tensor-types';
 import type { Estimator } from './estimator.js';
 import type { Dense } from './dense.js';
 
@@ -6,11 +7,11 @@ import type { Dense } from './dense.js';
 export interface SharedTrunk {
   readonly inputDim: number;
   /** Differentiable trunk output (the head's input needs a gradient: the trunk trains through it). */
-  trunkApply(x: tf.Tensor2D): tf.Tensor2D;
+  trunkApply(x: Tensor2D): Tensor2D;
   /** Inference trunk output. */
-  trunkPredict(x: tf.Tensor2D): tf.Tensor2D;
+  trunkPredict(x: Tensor2D): Tensor2D;
   /** The trunk's variables, read at each call (they may be replaced by a checkpoint load). */
-  trunkVariables(): readonly tf.Variable[];
+  trunkVariables(): readonly Variable[];
 }
 
 /**

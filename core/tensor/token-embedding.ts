@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import { ownedVariable } from './names.js';
 
@@ -24,9 +25,9 @@ export interface TokenLayout {
  * drawn from N(0, 1) (PyTorch's `nn.Embedding` default), in the order token, empty, position.
  */
 export class TokenEmbedding {
-  readonly token: tf.Variable<tf.Rank.R2>;
-  readonly empty: tf.Variable<tf.Rank.R2>;
-  readonly position: tf.Variable<tf.Rank.R2>;
+  readonly token: Variable<Rank.R2>;
+  readonly empty: Variable<Rank.R2>;
+  readonly position: Variable<Rank.R2>;
 
   constructor(
     readonly layout: TokenLayout,
@@ -34,7 +35,7 @@ export class TokenEmbedding {
     rng: Rng,
     name: string,
   ) {
-    const table = (rows: number, label: string): tf.Variable<tf.Rank.R2> =>
+    const table = (rows: number, label: string): Variable<Rank.R2> =>
       ownedVariable(
         tf.tensor2d(
           Float32Array.from({ length: rows * width }, () => rng.normal()),
@@ -48,19 +49,19 @@ export class TokenEmbedding {
   }
 
   /** Token vectors of `x` (differentiable in the three tables; the observations are data). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     return tf.tidy(() => {
       const { positions, vocabulary } = this.layout;
       const batch = x.shape[0];
-      const onehot = tf.reshape(x, [batch * positions, vocabulary]) as tf.Tensor2D;
+      const onehot = tf.reshape(x, [batch * positions, vocabulary]) as Tensor2D;
       const vacant = tf.sub(1, tf.sum(onehot, 1, true));
       const tokens = tf.add(constantTimesParameter(onehot)(this.token), tf.mul(vacant, this.empty));
       const placed = tf.add(tf.reshape(tokens, [batch, positions, this.width]), this.position);
-      return tf.reshape(placed, [batch * positions, this.width]) as tf.Tensor2D;
+      return tf.reshape(placed, [batch * positions, this.width]) as Tensor2D;
     });
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [this.token, this.empty, this.position];
   }
 
@@ -74,12 +75,12 @@ export class TokenEmbedding {
  * transpose: the automatic gradient of a product would also compute dx (unused: observations are
  * data) and uses transposed-operand products, which are the slow ones on wasm (see `dense.ts`).
  */
-function constantTimesParameter(x: tf.Tensor2D): (w: tf.Tensor2D) => tf.Tensor2D {
+function constantTimesParameter(x: Tensor2D): (w: Tensor2D) => Tensor2D {
   const fn = tf.customGrad((...args: unknown[]) => {
-    const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const [w, save] = args as [Tensor2D, tf.GradSaveFunc];
     // x is saved: the caller's tidy may dispose it before the backward pass runs
     save([x]);
-    return { value: tf.matMul(x, w), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0]!), dy as tf.Tensor2D)] };
+    return { value: tf.matMul(x, w), gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.matMul(tf.transpose(saved[0]!), dy as Tensor2D)] };
   });
-  return fn as unknown as (w: tf.Tensor2D) => tf.Tensor2D;
+  return fn as unknown as (w: Tensor2D) => Tensor2D;
 }

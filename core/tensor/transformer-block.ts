@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Variable } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
 import { MultiHeadSelfAttention } from './attention.js';
 import { type Activation, Dense } from './dense.js';
@@ -35,18 +36,18 @@ export class TransformerBlock {
   }
 
   /** Differentiable pass over `[batch·positions, width]` tokens. */
-  apply(h: tf.Tensor2D, positions: number): tf.Tensor2D {
-    const attended: tf.Tensor2D = tf.add(h, this.attention.apply(this.attentionNorm.apply(h), positions));
-    return tf.add<tf.Tensor2D>(attended, this.output.apply(this.hidden.apply(this.feedForwardNorm.apply(attended))));
+  apply(h: Tensor2D, positions: number): Tensor2D {
+    const attended: Tensor2D = tf.add(h, this.attention.apply(this.attentionNorm.apply(h), positions));
+    return tf.add<Tensor2D>(attended, this.output.apply(this.hidden.apply(this.feedForwardNorm.apply(attended))));
   }
 
   /** Inference pass (fused dense kernels). */
-  predict(h: tf.Tensor2D, positions: number): tf.Tensor2D {
-    const attended: tf.Tensor2D = tf.add(h, this.attention.predict(this.attentionNorm.apply(h), positions));
-    return tf.add<tf.Tensor2D>(attended, this.output.predict(this.hidden.predict(this.feedForwardNorm.apply(attended))));
+  predict(h: Tensor2D, positions: number): Tensor2D {
+    const attended: Tensor2D = tf.add(h, this.attention.predict(this.attentionNorm.apply(h), positions));
+    return tf.add<Tensor2D>(attended, this.output.predict(this.hidden.predict(this.feedForwardNorm.apply(attended))));
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [
       ...this.attentionNorm.variables,
       ...this.attention.variables,

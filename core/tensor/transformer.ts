@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Variable } from '#tensor-types';
 import type { Estimator, Linearization } from './estimator.js';
 import { linearizeByAutodiff } from './autodiff-linearization.js';
 import type { Rng } from '../base/rng.js';
@@ -89,22 +90,22 @@ export class Transformer implements Estimator {
   }
 
   /** Differentiable forward pass (no gradient w.r.t. the observations). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  apply(x: Tensor2D): Tensor2D {
     return this.readout.apply(this.trunkApply(x));
   }
 
   /** Forward pass for inference. */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
+  predict(x: Tensor2D): Tensor2D {
     return tf.tidy(() => this.readout.predict(this.trunkPredict(x)));
   }
 
   /** Differentiable `[batch, trunkDim]` output of the final LayerNorm (flattened or averaged). */
-  trunkApply(x: tf.Tensor2D): tf.Tensor2D {
+  trunkApply(x: Tensor2D): Tensor2D {
     return this.trunk(x, (block, h) => block.apply(h, this.shape.layout.positions));
   }
 
   /** Inference output of the final LayerNorm. */
-  trunkPredict(x: tf.Tensor2D): tf.Tensor2D {
+  trunkPredict(x: Tensor2D): Tensor2D {
     return this.trunk(x, (block, h) => block.predict(h, this.shape.layout.positions));
   }
 
@@ -126,16 +127,16 @@ export class Transformer implements Estimator {
    * The linearisation at inputs `x` (Jacobian products for RL-T), by automatic differentiation:
    * see `autodiff-linearization.ts`.
    */
-  linearize(x: tf.Tensor2D): Linearization {
+  linearize(x: Tensor2D): Linearization {
     return linearizeByAutodiff(this, x);
   }
 
   /** Variables of the embeddings, blocks and final norm (all but the readout). */
-  get trunkVariables(): tf.Variable[] {
+  get trunkVariables(): Variable[] {
     return [...this.embedding.variables, ...this.blocks.flatMap((b) => b.variables), ...this.finalNorm.variables];
   }
 
-  get variables(): tf.Variable[] {
+  get variables(): Variable[] {
     return [...this.trunkVariables, ...this.readout.variables];
   }
 
@@ -146,7 +147,7 @@ export class Transformer implements Estimator {
     this.readout.dispose();
   }
 
-  private trunk(x: tf.Tensor2D, block: (b: TransformerBlock, h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+  private trunk(x: Tensor2D, block: (b: TransformerBlock, h: Tensor2D) => Tensor2D): Tensor2D {
     if (x.shape[1] !== this.inputDim) {
       throw new Error(
         `transformer: observations have ${x.shape[1]} columns, the token layout ${this.shape.layout.positions} positions x ${this.shape.layout.vocabulary} symbols = ${this.inputDim}`,

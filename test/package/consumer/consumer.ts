@@ -1,9 +1,11 @@
-// Type-checked against the declarations shipped in the package (no sources): the library entry,
-// the plugin author's kit and the browser entry. Each @ts-expect-error proves that a type is real:
-// were a declaration missing (any), the directive itself would be the error.
+// Type-checked against the declarations shipped in the package (no sources), as a strict project
+// gets them (tsconfig.json: nodenext, no skipLibCheck): the library entry, the plugin author's kit
+// and the browser entry. Each @ts-expect-error proves that a type is real: were a declaration
+// missing (any), the directive itself would be the error.
 import { builtinPlugin, type CheckpointSampler, loadSampler, PluginRegistry, resolveConfig, train } from 'gflownet-ts';
-import { createBrowserPlugin, preloadedFiles } from 'gflownet-ts/browser';
-import { definePlugin, type Environment, type Plugin, TOKENS } from 'gflownet-ts/plugin';
+import { createBrowserPlugin, preloadedFiles, setWasmPaths } from 'gflownet-ts/browser';
+import { Defaulted, defineContribution, definePlugin, type Environment, type Plugin, TOKENS, type Variable } from 'gflownet-ts/plugin';
+import { Type } from 'typebox';
 
 export async function sampleFrom(dir: string): Promise<Int32Array> {
   const sampler: CheckpointSampler = await loadSampler(dir, { seed: 3 });
@@ -54,4 +56,45 @@ export const listenerPlugin: Plugin = definePlugin({
   ],
 });
 
+// a contribution declared from a TypeBox schema: create receives the options it yields
+export const schemaPlugin: Plugin = definePlugin({
+  name: 'schema',
+  envs: [
+    defineContribution({
+      name: 'schema-env',
+      description: 'an environment with typed options',
+      schema: Type.Object({ height: Defaulted(Type.Integer({ minimum: 2 }), 8) }),
+      validate: (o) => (o.height % 2 === 0 ? [] : [{ field: 'height', value: o.height, reason: 'must be even' }]),
+      create: (o, resolve): Environment => {
+        // @ts-expect-error height is a number
+        const wrong: string = o.height;
+        void wrong;
+        return resolve.get(TOKENS.Environment);
+      },
+    }),
+  ],
+});
+
+// the tensors the package hands out are typed without TensorFlow.js's declarations: their shape,
+// element type and names can be read, and freed
+export function variableNames(plugin: Plugin): Plugin {
+  return definePlugin({
+    name: `${plugin.name}-names`,
+    subscribers: [
+      {
+        name: 'names',
+        description: 'logs the names and shapes of the policy’s variables',
+        attach: (resolve) =>
+          resolve.get(TOKENS.EventBus).runStarted$.subscribe(() => {
+            const variables: readonly Variable[] = resolve.get(TOKENS.ForwardEstimator).variables;
+            console.log(variables.map((v) => `${v.name}: [${v.shape.join(', ')}] ${v.dtype}`));
+          }),
+      },
+    ],
+  });
+}
+
 export const pagePlugin: Plugin = createBrowserPlugin(preloadedFiles({ 'envs/data/tfbind8.y.f32': new Uint8Array(4) }));
+setWasmPaths({ 'tfjs-backend-wasm.wasm': '/wasm/tfjs-backend-wasm.wasm' });
+// @ts-expect-error the wasm backend has no such binary
+setWasmPaths({ 'backend.wasm': '/wasm/backend.wasm' });
