@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPacked, type PackReport } from './pack-once.js';
 
@@ -14,6 +15,7 @@ let project = '';
 afterAll(() => project && rmSync(project, { recursive: true, force: true }), 300_000);
 
 let packed: PackReport;
+let installLog = '';
 
 /**
  * The repository's TypeScript compiler on the consumer project's `tsconfig`: the lines of its
@@ -31,7 +33,7 @@ const run = (command: string, args: string[], cwd: string): string =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 
 beforeAll(() => {
-  ({ project, report: packed } = installPacked('gfn-package-'));
+  ({ project, report: packed, installLog } = installPacked('gfn-package-'));
   for (const f of ['train-and-sample.mjs', 'consumer.ts', 'tsconfig.json', 'tensor-consumer.ts', 'tsconfig.tensors.json'])
     copyFileSync(join(consumerFiles, f), join(project, f));
   // packing builds dist/ and the install copies ~170 packages: minutes on a loaded machine
@@ -66,6 +68,16 @@ describe('the npm package', () => {
     console.log(
       `[package] ${packed.filename}: ${paths.length} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked`,
     );
+  });
+
+  it('installs without an EBADENGINE warning on a Node that engines.node admits, and warns about itself on one it does not', () => {
+    const warned = [...installLog.matchAll(/EBADENGINE\s+package: '(.+?)@[^@']+'/g)].map((m) => m[1]);
+    const engines = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    // npm runs on the `node` of PATH, which need not be the one running this test
+    const npmNode = run('node', ['--version'], project).trim();
+    if (semver.satisfies(npmNode, engines)) expect(warned, installLog).toEqual([]);
+    // below the floor (the machine's Node 20 in CI) gflownet-ts itself must say so, not only its dependencies
+    else expect(warned, installLog).toContain('gflownet-ts');
   });
 
   it('plain Node imports the library, trains a tiny HyperGrid run, saves it, loads it with loadSampler and samples', () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,20 +81,31 @@ export function packOnce(): { tarball: string; report: PackReport } {
   return { tarball: join(dir, report.filename), report };
 }
 
+/** A project with the packed tarball installed, and what npm printed while installing it. */
+export interface InstalledPackage {
+  project: string;
+  report: PackReport;
+  /** npm's stdout and stderr (its warnings, e.g. EBADENGINE, go to stderr). */
+  installLog: string;
+}
+
 /**
  * An empty project (a fresh temporary folder) with the packed tarball installed, as a user gets
  * it: the npm cache is warm after the repository's own install (--prefer-offline); optional
  * dependencies are left out and install scripts skipped, because @tensorflow/tfjs-node's would
- * download a TensorFlow binary. Returns the project's folder; the caller removes it.
+ * download a TensorFlow binary. Returns the project's folder (the caller removes it) and npm's output.
  */
-export function installPacked(prefix: string): { project: string; report: PackReport } {
+export function installPacked(prefix: string): InstalledPackage {
   const { tarball, report } = packOnce();
   const project = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
+  const npm = spawnSync('npm', ['install', '--prefer-offline', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
     cwd: project,
+    encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { project, report };
+  const installLog = `${npm.stdout}${npm.stderr}`;
+  if (npm.status !== 0) throw new Error(`npm install ${tarball} in ${project} failed (${npm.error?.message ?? `exit ${npm.status}`}):\n${installLog}`);
+  return { project, report, installLog };
 }
