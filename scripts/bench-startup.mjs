@@ -3,15 +3,17 @@
 // `gfn --help` and `gfn list`, each run several times in a fresh process; prints the median wall
 // wall time, the median CPU time of the process (about the wall time on an idle machine: start-up
 // is single-threaded) and the load average (wall times on a busy machine are longer). Build
-// first: `npm run build`.
+// first: `npm run build`. `--json` prints the figures as one JSON object instead (for
+// `npm run docs:check`).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const gfn = fileURLToPath(new URL('../dist/cli/gfn.js', import.meta.url));
-const runs = Number(process.argv[2] ?? 7);
+const json = process.argv.includes('--json');
+const runs = Number(process.argv.slice(2).find((a) => a !== '--json') ?? 7);
 if (!existsSync(gfn)) {
   console.error(`bench:startup: ${gfn} is missing; run \`npm run build\` first`);
   process.exit(1);
@@ -36,20 +38,26 @@ function time(args) {
   return { walls, cpus };
 }
 
-console.log(
-  `load average before: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}`,
-);
-for (const args of [['--help'], ['list']]) {
-  const { walls, cpus } = time(args);
-  const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
+const loadBefore = loadavg();
+const commands = [['--help'], ['list']].map((args) => ({ args, ...time(args) }));
+const loadAfter = loadavg();
+if (json) {
+  const figures = commands.map(({ args, walls, cpus }) => ({
+    command: `gfn ${args.join(' ')}`,
+    wallMedianS: median(walls) / 1000,
+    cpuMedianS: median(cpus) / 1000,
+    cpuMinS: Math.min(...cpus) / 1000,
+    runs,
+  }));
+  console.log(JSON.stringify({ cores: availableParallelism(), loadBefore: loadBefore[0], loadAfter: loadAfter[0], figures }));
+  process.exit(0);
+}
+const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
+const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
+console.log(`load average before: ${load(loadBefore)}`);
+for (const { args, walls, cpus } of commands) {
   console.log(
     `gfn ${args.join(' ').padEnd(7)} wall median ${s(median(walls))} (min ${s(Math.min(...walls))}), CPU median ${s(median(cpus))} over ${runs} runs`,
   );
 }
-console.log(
-  `load average after: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}`,
-);
+console.log(`load average after: ${load(loadAfter)}`);
