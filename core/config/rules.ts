@@ -7,6 +7,7 @@ import { isExploratory, scheduleProblems } from '../sampling/exploration.js';
 import { localSearchProblems } from '../sampling/local-search-config.js';
 import { replayCount } from '../sampling/replay.js';
 import { engineProblems } from '../tensor/engines.js';
+import { memoryProblems } from './memory-rule.js';
 import type { ResolvedConfig } from './schema.js';
 
 /** What a rule may look at besides the config. */
@@ -108,4 +109,5 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
   { reads: ['engine'], check: (config, { registry }) => engineProblems(config.engine, [...registry.engines.values()]) },
   { reads: ['evaluation', 'env'], check: evaluationProblems },
+  { reads: ['evaluation', 'env', 'batchSize', 'replay', 'iterations'], check: memoryProblems },
 ];

@@ -16,6 +16,17 @@ const ACCELERATED_CHUNK = 8192;
  */
 export const AUTO_ACCELERATION_MIN_ROWS = ACCELERATED_CHUNK;
 
+/**
+ * Bytes per state that {@link ExactTerminatingDistribution} holds for an environment: every state
+ * (`stateDim` int32), its forward mask (`nActions` bytes), child table (`nActions − 1` int32) and
+ * logits (`nActions` float32), the flow, P_T and the target (float64 each), and the index of states
+ * with a choice. A lower bound, for the preflight's check of `evaluation.exactMaxStates` against
+ * the machine's memory.
+ */
+export function exactEvaluationBytesPerState(env: Pick<Environment, 'stateDim' | 'nActions'>): number {
+  return env.stateDim * 4 + env.nActions + (env.nActions - 1) * 4 + env.nActions * 4 + 3 * 8 + 4;
+}
+
 /** Where the network pass may run instead of the tensor backend, and from what size on. */
 export interface AcceleratedPass {
   engine: Engine;

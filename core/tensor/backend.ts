@@ -18,6 +18,11 @@ export interface TensorHost {
   gradients?: () => Promise<unknown>;
   /** Loads native TensorFlow (`@tensorflow/tfjs-node`); absent = `tensorflow` is not available here. */
   nativeBackend?: () => Promise<unknown>;
+  /**
+   * The machine's memory in bytes, against which the preflight checks the memory a config's sizes
+   * imply (`evaluation.exactMaxStates`, `replay.capacity`, …); absent = a documented default limit.
+   */
+  memoryBytes?: () => number;
 }
 
 /**
