@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { suppressedErrors } from '../core/run/teardown.js';
+import { reportError } from './report-error.js';
 import { CHECKPOINT_FILE } from '../run-folder/layout.js';
 
 // Each command's modules are imported when the command runs: `gfn --help` loads nothing else, and
 // `gfn list` no tensor backend (start-up time: `npm run bench:startup`).
 
 const program = new Command();
-program.name('gfn').description('gflownet-ts: train and compare GFlowNets and RL baselines').showHelpAfterError();
+program
+  .name('gfn')
+  .description('gflownet-ts: train and compare GFlowNets and RL baselines')
+  .option('--verbose', 'on an error, print its stack after the one-line message')
+  .showHelpAfterError();
+const verbose = (): boolean => program.opts<{ verbose?: boolean }>().verbose === true;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -23,6 +28,7 @@ program
   .action(async (config: string | undefined, opts: { set: string[]; resume?: string; dashboard?: boolean; dashboardPort: string; dashboardHost: string }) => {
     const { trainCommand } = await import('./train.js');
     await trainCommand(config, opts.set, {
+      verbose: verbose(),
       ...(opts.resume ? { resume: opts.resume } : {}),
       ...(opts.dashboard ? { dashboard: { port: opts.dashboardPort, host: opts.dashboardHost } } : {}),
     });
@@ -118,8 +124,6 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`gfn: ${(err as Error).message}\n`);
-  // the error that ended the run comes first; failures while freeing its resources after it are noted
-  for (const later of suppressedErrors(err)) process.stderr.write(`gfn: then, while cleaning up: ${later.message}\n`);
+  reportError(err, verbose());
   process.exitCode = 1;
 }

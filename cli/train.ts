@@ -12,42 +12,55 @@ import type { Dashboard } from '../dashboard/server.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { openCheckpointedRun } from '../plugins/node/resume.js';
 import { loadPlugins } from '../plugins/loader.js';
-import { runDirectory } from '../run-folder/paths.js';
+import { checkpointPath, runDirectory } from '../run-folder/paths.js';
 import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
+import { guardRun } from './train-guard.js';
 
 /**
  * `gfn train <config>`: check everything first (`preflight`: every problem of the config in one
  * error, before any tensor work), then train and print the final evaluation.
  * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
  * `--set` overrides applied, e.g. `iterations=2000` to train longer).
+ * SIGINT / SIGTERM stop the run after the current iteration with a checkpoint and a `stopped`
+ * record, and the process exits 130 / 143 (see `guardRun`); a failure anywhere in the run ends it
+ * with an `error` record and rejects (`gfn` prints one line and exits 1).
  */
 export async function trainCommand(
   configPath: string | undefined,
   overrides: readonly string[],
-  options: { resume?: string; dashboard?: DashboardCliOptions } = {},
+  options: { resume?: string; dashboard?: DashboardCliOptions; verbose?: boolean } = {},
 ): Promise<void> {
   const { config, registry, resume, environment } = options.resume
     ? await fromCheckpoint(options.resume, overrides, configPath)
     : await fromConfig(configPath, overrides);
   const dashboard = options.dashboard ? await serveDashboard(config, options.dashboard) : undefined;
+  const guard = guardRun(runDirectory(config), options.verbose === true);
+  let stopped = false;
   try {
-    await trainAndReport(config, registry, resume, environment);
+    stopped = await trainAndReport(config, registry, resume, environment, guard.signal);
   } finally {
-    if (dashboard) {
+    guard.dispose();
+    // a run stopped by a signal exits with its code, and takes its dashboard with it
+    if (stopped) process.exitCode = guard.exitCode() ?? 1;
+    if (dashboard && stopped) await dashboard.close();
+    else if (dashboard) {
       process.stdout.write(`dashboard still serving at ${dashboard.url} (Ctrl-C to stop)\n`);
       closeOnSignal(dashboard);
     }
   }
 }
 
+/** Trains and prints the outcome; true when the run was stopped by a signal. */
 async function trainAndReport(
   config: ResolvedConfig,
   registry: PluginRegistry,
   resume: CheckpointDocument | undefined,
   environment: Environment | GymEnvFactory | undefined,
-): Promise<void> {
+  signal: AbortSignal,
+): Promise<boolean> {
   let episodes = '';
   const { finished } = await train(config, registry, {
+    signal,
     ...(resume ? { resume } : {}),
     ...(environment ? { environment } : {}),
     // objectives that collect their own experience report episode returns (CartPole has no evaluation)
@@ -58,11 +71,22 @@ async function trainAndReport(
           episodes = `episode return ${m.episodeReturnMean.toPrecision(4)} ± ${(m.episodeReturnStd ?? 0).toPrecision(4)} (last ${config.logging.episodeWindow} episodes)`;
       }),
   });
+  const dir = runDirectory(config);
+  if (finished.stopped !== undefined) {
+    // the checkpoint holds the state at the stop (written now, or the one a resumed run started from)
+    const next =
+      finished.iterations > 0
+        ? `checkpoint ${checkpointPath(dir)}; continue it with: gfn train --resume ${dir}`
+        : 'it made no update, nothing to resume: train it again';
+    process.stderr.write(`[gfn] stopped by ${finished.stopped} at iteration ${finished.iterations} of ${config.iterations}; ${next}\n`);
+    return true;
+  }
   const ev = finished.lastEvaluation;
   const parts = ev ? Object.entries(ev.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`) : ['no evaluation'];
   if (episodes) parts.push(episodes);
   process.stdout.write(`final (iteration ${finished.iterations}): ${parts.join(', ')}\n`);
-  process.stdout.write(`outputs: ${runDirectory(config)}/\n`);
+  process.stdout.write(`outputs: ${dir}/\n`);
+  return false;
 }
 
 /** `--dashboard`: the dashboard of the runs folder, opened on this run, before training starts. */

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
 import { metricsPath } from './paths.js';
-import { formatMetricsLine, type MetricsRecord, parseMetricsLine } from './records.js';
+import { type ErrorRecord, errorRecord, formatMetricsLine, type MetricsRecord, parseMetricsLine } from './records.js';
 
 /**
  * The one writer of a run's metrics log. Each record is one append of one complete line, so a
@@ -47,12 +47,13 @@ export class MetricsWriter {
 /**
  * Records a failure the run could not record itself (a worker that crashed, or failed before
  * training started): appends an `error` record, so that the log ends the way a failed run's does.
- * A last line torn by a kill keeps its place; the error starts on a line of its own.
+ * A last line torn by a kill keeps its place; the error starts on a line of its own. `context`: where
+ * and at which iteration it failed, when known.
  */
-export function appendRunError(runDir: string, message: string): void {
+export function appendRunError(runDir: string, message: string, context: Pick<ErrorRecord, 'where' | 'iteration'> = {}): void {
   mkdirSync(runDir, { recursive: true });
   const writer = new MetricsWriter(runDir);
   const torn = existsSync(writer.path) && !/(^|\n)$/.test(readFileSync(writer.path, 'utf8'));
   if (torn) appendFileSync(writer.path, '\n');
-  writer.append({ type: 'error', message });
+  writer.append(errorRecord(message, context));
 }

@@ -2,7 +2,7 @@
  * The records of a run's metrics log (`METRICS_FILE` in `layout.ts`): one JSON object per line,
  * told apart by `type`. The writer (the JSONL logger) builds them, the harness, the job queue and
  * the dashboard read them. Fields every version of the writer wrote are required; those added
- * later (`kernels`, `evaluationMs`, `trainingMs`, `durationMs`) are optional, so that old run
+ * later (`kernels`, `evaluationMs`, `trainingMs`, `durationMs`, an error's `where` and `iteration`) are optional, so that old run
  * folders still read. Nothing here touches the file system: the dashboard's page uses these types.
  */
 
@@ -73,14 +73,39 @@ export interface FinishedRecord {
   readonly trainingMs?: number;
 }
 
+/**
+ * The run was interrupted (a signal) after `iterations` iterations, before its last: it wrote a
+ * checkpoint (when it made an update) and `gfn train --resume` continues it.
+ */
+export interface StoppedRecord {
+  readonly type: 'stopped';
+  /** Iterations completed: the checkpoint's, where the resumed run continues. */
+  readonly iterations: number;
+  /** What interrupted it (`SIGINT`, `SIGTERM`, …). */
+  readonly reason: string;
+  readonly elapsedMs: number;
+  readonly evaluationMs?: number;
+  readonly trainingMs?: number;
+}
+
 /** The run failed (its last record): published by the run, or appended for it by whoever saw it die. */
 export interface ErrorRecord {
   readonly type: 'error';
   readonly message: string;
+  /** The part of the run that failed (`objective 'tb'`, `environment 'hypergrid'`, `subscriber 'evaluator'`, …), when known. */
+  readonly where?: string;
+  /** The iteration the run was working on when it failed (0 = before the first update), when known. */
+  readonly iteration?: number;
+}
+
+/** The `error` record of a failure: its message, and where and at which iteration it happened when known. */
+export function errorRecord(message: string, context: { where?: string | undefined; iteration?: number | undefined } = {}): ErrorRecord {
+  const { where, iteration } = context;
+  return { type: 'error', message, ...(where === undefined ? {} : { where }), ...(iteration === undefined ? {} : { iteration }) };
 }
 
 /** One line of a run's metrics log. */
-export type MetricsRecord = StartRecord | ResumeRecord | IterationRecord | EvaluationRecord | FinishedRecord | ErrorRecord;
+export type MetricsRecord = StartRecord | ResumeRecord | IterationRecord | EvaluationRecord | FinishedRecord | StoppedRecord | ErrorRecord;
 
 /** The kinds of record. */
 export type MetricsRecordType = MetricsRecord['type'];
@@ -97,7 +122,8 @@ const SHAPES: Record<MetricsRecordType, { required: Record<string, FieldType>; o
   },
   evaluation: { required: { iteration: 'number', method: 'string' }, optional: { durationMs: 'number' } },
   finished: { required: { iterations: 'number', elapsedMs: 'number' }, optional: { evaluationMs: 'number', trainingMs: 'number' } },
-  error: { required: { message: 'string' }, optional: {} },
+  stopped: { required: { iterations: 'number', reason: 'string', elapsedMs: 'number' }, optional: { evaluationMs: 'number', trainingMs: 'number' } },
+  error: { required: { message: 'string' }, optional: { where: 'string', iteration: 'number' } },
 };
 
 /**

@@ -4,6 +4,8 @@ import type { MetricsLog } from './metrics-reader.js';
  * Where a run stands, from its folder:
  * - `missing`: no metrics log (never started here);
  * - `finished` / `failed`: the log's last line is a `finished` / `error` record;
+ * - a log whose last line is a `stopped` record (an interrupted run that said so) has not ended and
+ *   is no longer written: `resumable` with a checkpoint, else `interrupted`;
  * - otherwise the log has not ended, and the run is `running` when its log is still being written,
  *   `resumable` when a checkpoint lets `gfn train --resume` (or a queue worker) continue it, else
  *   `interrupted` (stopped without a checkpoint, or nobody asked about one).
@@ -27,7 +29,7 @@ export function runState({ log, active = false, checkpoint = false }: RunEvidenc
   const last = log.torn ? undefined : log.records.at(-1);
   if (last?.type === 'finished') return 'finished';
   if (last?.type === 'error') return 'failed';
-  if (active) return 'running';
+  if (active && last?.type !== 'stopped') return 'running';
   return checkpoint ? 'resumable' : 'interrupted';
 }
 

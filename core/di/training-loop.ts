@@ -9,6 +9,11 @@ import type { RunFinished } from '../events/bus.js';
 export interface TrainingLoop extends Checkpointable {
   /** Runs the configured iterations (or until {@link stop}); resolves with the run summary. */
   run(): Promise<RunFinished>;
-  /** Asks the loop to stop after the current iteration. */
+  /** Asks the loop to stop after the current iteration: the run ends early, as finished (early stopping, time budgets). */
   stop(): void;
+  /**
+   * Asks the loop to stop after the current iteration because it was interrupted (`reason`, e.g.
+   * `SIGTERM`): the run ends on `runStopped$` rather than `runFinished$`, to be resumed later.
+   */
+  interrupt(reason: string): void;
 }

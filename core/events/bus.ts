@@ -1,4 +1,6 @@
-import { ReplaySubject, Subject } from 'rxjs';
+import type { ReplaySubject, Subject } from 'rxjs';
+import { attributedBus } from './attributed-bus.js';
+import { RunFailures, RunReplaySubject, RunSubject, synchronously } from './run-subjects.js';
 import type { EvaluationView } from '../env/view.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
@@ -82,26 +84,90 @@ export interface RunFinished {
   /** The part of `elapsedMs` spent in evaluations. */
   evaluationMs?: number;
   lastEvaluation?: EvaluationEvent;
+  /**
+   * Set when the run was interrupted before its last iteration (what interrupted it, e.g.
+   * `SIGTERM`): it was published on `runStopped$`, not `runFinished$`, and can be resumed.
+   */
+  stopped?: string;
 }
+
+/** Published once, instead of `runFinished$`, when the run was interrupted (a signal) after an iteration and before its last. */
+export type RunStopped = RunFinished & { stopped: string };
 
 /**
  * The trainer's event streams. Everything around the training loop (progress bars, loggers,
  * evaluators, checkpointers, early stopping, benchmark collectors) subscribes to these; the trainer
  * never calls any of them directly.
+ *
+ * One error path for the whole run: an exception thrown by a subscriber does not escape to RxJS
+ * (which would rethrow it from a timer, out of the run's reach); it becomes the run's failure
+ * ({@link failure}), and publishing then throws it to the publisher, so the trainer stops, reports
+ * it on `error$` and rejects with it. A subscriber attached through {@link attributedTo} is named
+ * in the failure (`failureContext(err).where`) and is not called again once the run has failed.
  */
 export class EventBus {
-  readonly runStarted$ = new ReplaySubject<RunStarted>(1);
-  readonly iteration$ = new Subject<IterationEvent>();
-  readonly trajectories$ = new Subject<TrajectoriesEvent>();
-  readonly evaluation$ = new Subject<EvaluationEvent>();
-  readonly checkpoint$ = new Subject<CheckpointEvent>();
-  readonly runFinished$ = new ReplaySubject<RunFinished>(1);
-  readonly error$ = new Subject<Error>();
+  private readonly failures = new RunFailures();
+  readonly runStarted$: ReplaySubject<RunStarted> = new RunReplaySubject<RunStarted>({ name: 'runStarted$', failures: this.failures }, 1);
+  readonly iteration$: Subject<IterationEvent> = new RunSubject<IterationEvent>({ name: 'iteration$', failures: this.failures });
+  readonly trajectories$: Subject<TrajectoriesEvent> = new RunSubject<TrajectoriesEvent>({ name: 'trajectories$', failures: this.failures });
+  readonly evaluation$: Subject<EvaluationEvent> = new RunSubject<EvaluationEvent>({ name: 'evaluation$', failures: this.failures });
+  readonly checkpoint$: Subject<CheckpointEvent> = new RunSubject<CheckpointEvent>({ name: 'checkpoint$', failures: this.failures });
+  readonly runFinished$: ReplaySubject<RunFinished> = new RunReplaySubject<RunFinished>({ name: 'runFinished$', failures: this.failures }, 1);
+  readonly runStopped$: ReplaySubject<RunStopped> = new RunReplaySubject<RunStopped>({ name: 'runStopped$', failures: this.failures }, 1);
+  /** The run's failure, published once by the trainer as it stops (see `failureContext` for where and at which iteration). */
+  readonly error$: Subject<Error> = new RunSubject<Error>({ name: 'error$', failures: this.failures, reportsFailures: true });
 
-  /** Completes every stream (subscribers run their `complete` handlers). */
+  /** The failure that ended the run (the first recorded), once there is one. */
+  get failure(): Error | undefined {
+    return this.failures.first;
+  }
+
+  /** Failures recorded after the run's own (while it was being reported). */
+  get laterFailures(): readonly Error[] {
+    return this.failures.later;
+  }
+
+  /** Records `error` as the run's failure (the first recorded stays the run's); returns it as an Error. */
+  fail(error: unknown): Error {
+    return this.failures.record(error);
+  }
+
+  /** Throws the run's failure, if it has one (a subscriber's promise may have rejected since the last publication). */
+  throwIfFailed(): void {
+    this.failures.throwIfFailed();
+  }
+
+  /**
+   * This bus as the part of the run named `where` sees it (e.g. `subscriber 'evaluator'`): what it
+   * subscribes is guarded, so that its exceptions fail the run naming it (see `attributedBus`).
+   */
+  attributedTo(where: string): EventBus {
+    return attributedBus(this, where, this.failures);
+  }
+
+  /**
+   * Completes every stream (subscribers run their `complete` handlers), each even when completing
+   * another throws; then throws the first such exception.
+   */
   complete(): void {
-    for (const s of [this.runStarted$, this.iteration$, this.trajectories$, this.evaluation$, this.checkpoint$, this.runFinished$, this.error$]) {
-      s.complete();
+    const failures: unknown[] = [];
+    const streams = [
+      this.runStarted$,
+      this.iteration$,
+      this.trajectories$,
+      this.evaluation$,
+      this.checkpoint$,
+      this.runFinished$,
+      this.runStopped$,
+      this.error$,
+    ];
+    for (const s of streams) {
+      try {
+        synchronously(() => s.complete());
+      } catch (err) {
+        failures.push(err);
+      }
     }
+    if (failures.length > 0) throw failures[0];
   }
 }

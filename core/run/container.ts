@@ -18,6 +18,7 @@ import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
 import { startEngines } from '../tensor/engines.js';
 import { TOKENS } from '../di/tokens.js';
+import { attributed, attributedObject } from '../events/failure.js';
 import { resolverOf } from '../di/typed-container.js';
 import { RunContainer } from './run-container.js';
 import { freeingOnFailure } from './teardown.js';
@@ -33,7 +34,9 @@ const REWARD_NOISE_STREAM = 0x27d4eb2f;
  * Assembles the object graph of one run from a validated config: the only place where the
  * concrete classes chosen by the config meet. Everything is a singleton within the run.
  * The environment is the one the preflight built (`environment`), or is created here; the engines
- * start here; everything else is created when first resolved. The container owns what it builds:
+ * start here; everything else is created when first resolved. The environment, the objective, the
+ * sampler, the local search and the replay buffer are bound as views (`attributedObject`) that name
+ * them in what they throw, so that a run's failure says where it happened. The container owns what it builds:
  * `dispose()` frees it (and a failure while assembling frees what was built so far).
  */
 export function createRunContainer(
@@ -65,6 +68,11 @@ function bindRun(
     return c;
   };
   const rng = new Rng(config.seed);
+  // a failure names the part of the run it came from, and the plugin that contributed it
+  const named = (kind: 'environment' | 'objective', name: string): string => {
+    const owner = registry.ownerOf(kind, name);
+    return `${kind} '${name}'${owner && owner !== 'builtin' ? ` of plugin '${owner}'` : ''}`;
+  };
 
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.BackendName).toConstantValue(backendName);
@@ -93,11 +101,12 @@ function bindRun(
     container.bind(TOKENS.Environment).toDynamicValue(notGFlowNet);
     container.bind(TOKENS.EvaluationEnvironment).toDynamicValue(notGFlowNet);
   } else {
+    const env = attributedObject(created, named('environment', config.env.name));
     // training (sampler, replay, local search, objectives, the Gym view for ppo / reinforce) sees
     // the noisy reward; evaluation sees the environment itself
-    const training = config.rewardNoise ? withRewardNoise(created, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : created;
+    const training = config.rewardNoise ? withRewardNoise(env, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : env;
     container.bind(TOKENS.Environment).toConstantValue(training);
-    container.bind(TOKENS.EvaluationEnvironment).toConstantValue(created);
+    container.bind(TOKENS.EvaluationEnvironment).toConstantValue(env);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
   }
   container
@@ -112,7 +121,13 @@ function bindRun(
   if (!isGymEnvFactory(created)) bindSampling(container, config);
   container
     .bind(TOKENS.Objective)
-    .toDynamicValue(() => contribution('objective').create(config.objective, resolver))
+    .toDynamicValue(() => {
+      const where = named('objective', config.objective.name);
+      return attributedObject(
+        attributed(where, () => contribution('objective').create(config.objective, resolver)),
+        where,
+      );
+    })
     .onActivation(container.teardown.owns(`objective '${config.objective.name}'`));
   container.bind(TOKENS.Trainer).to(Trainer);
 }
@@ -128,25 +143,31 @@ function rewardNoise(options: RewardNoiseConfig, seed: number, checkpoints: Chec
 function bindSampling(container: RunContainer, config: ResolvedConfig): void {
   container.bind(TOKENS.Sampler).toDynamicValue(
     // the sampler draws from its own stream so that adding a network does not shift the samples
-    () => new Sampler(container.get(TOKENS.Environment), container.get(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
+    () =>
+      attributedObject(
+        new Sampler(container.get(TOKENS.Environment), container.get(TOKENS.ForwardEstimator), new Rng(config.seed + 0x9e3779b9)),
+        'the sampler',
+      ),
   );
   if (config.localSearch.share > 0) {
     // its own stream: turning local search on leaves the fresh samples unchanged
     container
       .bind(TOKENS.LocalSearch)
-      .toDynamicValue(
-        () =>
+      .toDynamicValue(() =>
+        attributedObject(
           new LocalSearch(
             container.get(TOKENS.Environment),
             container.get(TOKENS.Sampler),
             new Rng(config.seed + LOCAL_SEARCH_STREAM),
             localSearchOptions(config.localSearch),
           ),
+          'the local search',
+        ),
       );
   }
   const { replay } = config;
   if (replay.kind !== 'none') {
-    container.bind(TOKENS.ReplayBuffer).toDynamicValue((): ReplayBuffer => {
+    const replayBuffer = (): ReplayBuffer => {
       const env = container.get(TOKENS.Environment);
       // replay draws from a stream of its own: turning replay on leaves the sampler's stream (and
       // so the first, all-fresh batch) unchanged
@@ -155,6 +176,7 @@ function bindSampling(container: RunContainer, config: ResolvedConfig): void {
         return new TerminalBuffer(env, container.get(TOKENS.Sampler), { capacity: replay.capacity, draw: { kind: 'uniform' } }, rng);
       const draw = replay.kind === 'prioritized' ? { kind: 'prioritized' as const, exponent: replay.priorityExponent } : { kind: 'uniform' as const };
       return new TrajectoryBuffer({ capacity: replay.capacity, maxSteps: env.maxTrajectoryLength, stateDim: env.stateDim, draw }, rng);
-    });
+    };
+    container.bind(TOKENS.ReplayBuffer).toDynamicValue(() => attributedObject(replayBuffer(), `replay buffer '${replay.kind}'`));
   }
 }

@@ -9,7 +9,8 @@ import { firstNonFiniteVariable } from '../checkpoint/finite.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { TOKENS } from '../di/tokens.js';
 import type { Estimator } from '../tensor/estimator.js';
-import type { EvaluationEvent, EventBus, RunFinished } from '../events/bus.js';
+import type { EvaluationEvent, EventBus, RunFinished, RunStopped } from '../events/bus.js';
+import { withFailureContext } from '../events/failure.js';
 import { type AnyObjective, collectsOwnExperience, type Objective, type SelfCollectingObjective } from '../objectives/objective.js';
 import { EpisodeWindow } from '../objectives/episode-window.js';
 import { concatTrajectories, selectTrajectories } from '../sampling/batch-ops.js';
@@ -43,6 +44,10 @@ interface IterationResult {
  *
  * A loss or parameter that is NaN or ±Inf stops the run with an error naming the objective and the
  * iteration, before that iteration is published (so no checkpoint of the broken state is written).
+ * So does any exception, wherever it is thrown — the objective, the environment, the sampler, a
+ * subscriber of the bus (see `EventBus`): the trainer attaches the iteration it was working on
+ * (`failureContext`), publishes the failure on `error$` and rejects with it.
+ * {@link interrupt} (a signal) ends the run after the current iteration on `runStopped$` instead.
  * Iterations are numbered by the updates made: iteration n is the state after n updates (the first
  * update makes iteration 1; an evaluation before any update is at iteration 0).
  * Its counters are {@link Checkpointable}: a resumed run continues with update saved iterations + 1.
@@ -50,6 +55,8 @@ interface IterationResult {
 @injectable()
 export class Trainer implements TrainingLoop {
   private stopRequested = false;
+  /** What interrupted the run (see {@link interrupt}), once something did. */
+  private interruption: string | undefined;
   /** Iterations completed (= the next iteration's index) and what they saw; restored on resume. */
   private counters = { iterations: 0, trajectoriesSeen: 0, stepsSeen: 0 };
 
@@ -90,7 +97,15 @@ export class Trainer implements TrainingLoop {
     this.stopRequested = true;
   }
 
-  /** Runs `config.iterations` iterations (or until {@link stop}); resolves with the run summary. */
+  /** Asks the loop to stop after the current iteration because it was interrupted: the run ends on `runStopped$`. */
+  interrupt(reason: string): void {
+    this.interruption ??= reason;
+  }
+
+  /**
+   * Runs `config.iterations` iterations (or until {@link stop} or {@link interrupt}); resolves with
+   * the run summary (`stopped` set when interrupted before the last iteration).
+   */
   async run(): Promise<RunFinished> {
     const { config, bus, objective } = this;
     let lastEvaluation: EvaluationEvent | undefined;
@@ -103,6 +118,8 @@ export class Trainer implements TrainingLoop {
     const episodes = new EpisodeWindow(config.logging.episodeWindow);
     let { trajectoriesSeen, stepsSeen, iterations: iteration } = this.counters;
     const startIteration = iteration;
+    // the iteration being worked on, for a failure's context (0 while the run starts)
+    let current = startIteration;
     try {
       bus.runStarted$.next({
         runName: config.name,
@@ -113,17 +130,17 @@ export class Trainer implements TrainingLoop {
         ...(startIteration > 0 ? { startIteration } : {}),
       });
       // iteration n = the state after n updates: the update made now is number `iteration + 1`
-      while (iteration < config.iterations && !this.stopRequested) {
+      while (iteration < config.iterations && !this.stopRequested && this.interruption === undefined) {
         const n = iteration + 1;
+        current = n;
         const result = collectsOwnExperience(objective) ? this.selfCollectedIteration(objective, n, episodes) : this.batchIteration(objective, n);
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
         for (const [k, v] of Object.entries(result.metrics)) {
-          if (!Number.isFinite(v)) throw new Error(`objective '${objective.name}' produced ${k} = ${v} at iteration ${n}`);
+          if (!Number.isFinite(v)) throw this.objectiveFailure(`produced ${k} = ${v} at iteration ${n}`);
         }
         const broken = firstNonFiniteVariable(this.trainedVariables());
-        if (broken !== undefined)
-          throw new Error(`objective '${objective.name}' produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
+        if (broken !== undefined) throw this.objectiveFailure(`produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
         iteration = n;
         this.counters = { iterations: n, trajectoriesSeen, stepsSeen };
         bus.iteration$.next({
@@ -137,21 +154,37 @@ export class Trainer implements TrainingLoop {
         });
         // let timers (progress redraws, signal handlers, a page's rendering) run between iterations
         await yieldToEventLoop();
+        // a subscriber's promise may have rejected meanwhile
+        bus.throwIfFailed();
       }
+      current = iteration;
       const finished: RunFinished = {
         iterations: iteration,
         elapsedMs: performance.now() - start,
         evaluationMs,
         ...(lastEvaluation ? { lastEvaluation } : {}),
       };
+      if (this.interruption !== undefined && iteration < config.iterations) {
+        const stopped: RunStopped = { ...finished, stopped: this.interruption };
+        bus.runStopped$.next(stopped);
+        return stopped;
+      }
       bus.runFinished$.next(finished);
       return finished;
     } catch (err) {
-      bus.error$.next(err as Error);
-      throw err;
+      // the run's failure is the first recorded: a subscriber's, rethrown to the trainer by the bus, or this one
+      bus.fail(withFailureContext(err, { iteration: current }));
+      const failure = withFailureContext(bus.failure!, { iteration: current });
+      bus.error$.next(failure);
+      throw failure;
     } finally {
       evalSub.unsubscribe();
     }
+  }
+
+  /** An error of the objective (`what` it did), naming it. */
+  private objectiveFailure(what: string): Error {
+    return withFailureContext(new Error(`objective '${this.objective.name}' ${what}`), { where: `objective '${this.objective.name}'` });
   }
 
   /** The variables the objective trains (P_F's alone for objectives that do not list theirs). */

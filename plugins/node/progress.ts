@@ -82,6 +82,7 @@ export const progressSubscriber: SubscriberContribution = {
       subs.add(bus.evaluation$.subscribe(() => started && bar.update({ tv: headline, evaluation: evalPart() })));
       const stop = (): void => bar.stop();
       subs.add(bus.runFinished$.subscribe(stop));
+      subs.add(bus.runStopped$.subscribe(stop));
       subs.add(bus.error$.subscribe(stop));
       return subs;
     }

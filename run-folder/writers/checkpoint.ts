@@ -32,45 +32,46 @@ function services(resolve: Resolver): RunServices {
 }
 
 /**
- * Writes the run folder's checkpoint file after every `checkpoint.every`-th iteration (0 = none) and
- * when the run finishes, then publishes `checkpoint$`. A run that fails (a NaN, an exception) gets
- * no final checkpoint: the last one written, from before the failure, stays as it is.
- * Subscribed after the evaluator, so a checkpoint taken at an iteration includes that iteration's
- * evaluation draws. A write that fails (disk full, a crash simulated in tests) is published on
- * `error$` and stops the run after the current iteration: training on without checkpoints would
- * risk more work than the failure costs. The previous checkpoint stays intact (atomic writes).
+ * Writes the run folder's checkpoint file after every `checkpoint.every`-th iteration (0 = none),
+ * when the run finishes, and when it is interrupted (a signal) after an update of its own, then
+ * publishes `checkpoint$`. A run that fails (a NaN, an exception anywhere) gets no further
+ * checkpoint: the last one written, from before the failure, stays as it is. Subscribed after the
+ * evaluator, so a checkpoint taken at an iteration includes that iteration's evaluation draws. A
+ * write that fails (disk full, a crash simulated in tests) fails the run, naming the folder: training
+ * on without checkpoints would risk more work than the failure costs. The previous checkpoint stays
+ * intact (atomic writes).
  */
 export function createCheckpointSubscriber(options: CheckpointSubscriberOptions = {}): SubscriberContribution {
   return {
     name: options.name ?? 'checkpoint',
-    description: `runs/<name>/${CHECKPOINT_FILE} every checkpoint.every iterations and at the end (resume with gfn train --resume)`,
+    description: `runs/<name>/${CHECKPOINT_FILE} every checkpoint.every iterations, at the end and when interrupted (resume with gfn train --resume)`,
     attach: (resolve) => {
       const config = resolve.get(TOKENS.Config);
       const bus = resolve.get(TOKENS.EventBus);
       const backend = resolve.get(TOKENS.BackendName);
       const dir = runDirectory(config);
       let lastWritten = -1;
-      let failed = false;
+      let startIteration = 0;
       const write = (): void => {
-        if (failed) return;
-        // rxjs reports a subscriber's exception asynchronously, out of the trainer's reach: handle it here
+        const doc = captureRunState(services(resolve), backend);
+        if (doc.iterations === lastWritten) return;
+        mkdirSync(dir, { recursive: true });
+        let path: string;
         try {
-          const doc = captureRunState(services(resolve), backend);
-          if (doc.iterations === lastWritten) return;
-          mkdirSync(dir, { recursive: true });
-          const path = writeCheckpoint(dir, doc, options.ops);
-          lastWritten = doc.iterations;
-          bus.checkpoint$.next({ iteration: doc.iterations, path });
+          path = writeCheckpoint(dir, doc, options.ops);
         } catch (err) {
-          failed = true;
-          bus.error$.next(new Error(`checkpoint write to ${dir} failed: ${(err as Error).message}; stopping the run (the previous checkpoint is intact)`));
-          resolve.get(TOKENS.Trainer).stop();
+          throw new Error(`checkpoint write to ${dir} failed: ${(err as Error).message}; the previous checkpoint is intact`, { cause: err });
         }
+        lastWritten = doc.iterations;
+        bus.checkpoint$.next({ iteration: doc.iterations, path });
       };
       const every = config.checkpoint.every;
       const subs = new Subscription();
+      subs.add(bus.runStarted$.subscribe((e) => (startIteration = e.startIteration ?? 0)));
       subs.add(bus.iteration$.pipe(filter(({ iteration }) => every > 0 && iteration % every === 0)).subscribe(write));
       subs.add(bus.runFinished$.subscribe(write));
+      // interrupted before its first update: the state on disk (a resumed run's checkpoint, or none) is already this one
+      subs.add(bus.runStopped$.subscribe((e) => e.iterations > startIteration && write()));
       return subs;
     },
   };

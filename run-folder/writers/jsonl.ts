@@ -1,19 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { TOKENS } from '../../core/di/tokens.js';
-import type { EvaluationEvent, IterationEvent, RunFinished, RunStarted } from '../../core/events/bus.js';
+import type { EvaluationEvent, IterationEvent, RunFinished, RunStarted, RunStopped } from '../../core/events/bus.js';
+import { failureContext } from '../../core/events/failure.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { CONFIG_FILE, METRICS_FILE } from '../layout.js';
 import { configPath, runDirectory } from '../paths.js';
 import { MetricsWriter } from '../metrics-writer.js';
-import type { EvaluationRecord, FinishedRecord, IterationRecord, ResumeRecord, StartRecord } from '../records.js';
+import {
+  errorRecord,
+  type EvaluationRecord,
+  type FinishedRecord,
+  type IterationRecord,
+  type ResumeRecord,
+  type StartRecord,
+  type StoppedRecord,
+} from '../records.js';
 
 /**
  * Writes the run folder's {@link CONFIG_FILE} (the resolved config, atomically) and appends one
  * record per iteration, evaluation and run end to its {@link METRICS_FILE} (see `records.ts`),
  * through the {@link MetricsWriter}. Iterations are numbered by updates made (iteration n = after n
- * updates; an evaluation at 0 is before any update). A resumed run (from a checkpoint at iteration k) appends:
+ * updates; an evaluation at 0 is before any update). A run ends on a `finished` record, a `stopped`
+ * one (interrupted, resumable) or an `error` one (the run's failure, with where and at which
+ * iteration it happened). A resumed run (from a checkpoint at iteration k) appends:
  * it keeps the earlier records up to iteration k, drops any later ones (written after that
  * checkpoint by the interrupted process, which the resumed run repeats) and adds a `resume` record.
  */
@@ -42,7 +53,8 @@ export const jsonlSubscriber: SubscriberContribution = {
     subs.add(bus.iteration$.subscribe((e) => log.append(iterationRecord(e))));
     subs.add(bus.evaluation$.subscribe((e) => log.append(evaluationRecord(e))));
     subs.add(bus.runFinished$.subscribe((e) => log.append(finishedRecord(e))));
-    subs.add(bus.error$.subscribe((err) => log.append({ type: 'error', message: err.message })));
+    subs.add(bus.runStopped$.subscribe((e) => log.append(stoppedRecord(e))));
+    subs.add(bus.error$.subscribe((err) => log.append(errorRecord(err.message, failureContext(err)))));
     return subs;
   },
 };
@@ -89,6 +101,11 @@ function finishedRecord(e: RunFinished): FinishedRecord {
     evaluationMs: round(e.evaluationMs ?? 0),
     trainingMs: round(e.elapsedMs - (e.evaluationMs ?? 0)),
   };
+}
+
+function stoppedRecord(e: RunStopped): StoppedRecord {
+  const { type: _, iterations, ...times } = finishedRecord(e);
+  return { type: 'stopped', iterations, reason: e.stopped, ...times };
 }
 
 function round(ms: number): number {

@@ -2,11 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
-import { TOKENS } from '../../core/di/tokens.js';
 import type { Objective } from '../../core/objectives/objective.js';
 import { definePlugin, PluginRegistry, type Resolver } from '../../core/plugin/plugin.js';
-import { UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
@@ -14,6 +11,9 @@ import { loadSampler } from '../../plugins/node/load-sampler.js';
 import { createCheckpointSubscriber } from '../../run-folder/writers/checkpoint.js';
 import type { ResolvedConfig } from '../../core/config/schema.js';
 import { resolveConfig } from '../../core/config/validate.js';
+import { failureContext } from '../../core/events/failure.js';
+import { readMetricsLog } from '../../run-folder/metrics-reader.js';
+import { tbUniform } from '../training/fault-plugin.js';
 import { tempRunsDir } from './helpers.js';
 
 const BREAK_AT = 25;
@@ -25,13 +25,7 @@ function breakingTb(kind: 'param' | 'loss') {
     description: 'TB-U that produces a NaN at a fixed iteration (tests)',
     schema: { properties: {} },
     create: (_o: object, resolve: Resolver): Objective => {
-      const env = resolve.get(TOKENS.Environment);
-      const tb = new TrajectoryBalance(env, resolve.get(TOKENS.ForwardEstimator), new UniformBackwardPolicy(env), {
-        lr: 1e-3,
-        lrZ: 0.1,
-        logZInit: 0,
-        logRewardClip: -12,
-      });
+      const tb = tbUniform(resolve);
       return {
         name: `tb-nan-${kind}`,
         update: (batch) => {
@@ -86,21 +80,24 @@ function smallConfig(patch: Record<string, unknown>): ResolvedConfig {
 }
 
 describe('checkpoints under failure', () => {
-  it('an interrupted checkpoint write leaves the previous checkpoint intact and loadable', async () => {
+  it('an interrupted checkpoint write fails the run (error record naming the subscriber) and leaves the previous checkpoint intact and loadable', async () => {
     const dir = tempRunsDir();
     const config = smallConfig({ name: 'crash', iterations: 50, checkpoint: { every: 10 }, logging: { dir, progress: 'none' } });
     // a good checkpoint after 10 iterations; then the run continues and its next write is cut short
     await train({ ...config, iterations: 10 }, registry, { subscribers: ['checkpoint'] });
     const runDir = join(dir, 'crash');
     expect(readCheckpoint(runDir).iterations).toBe(10);
-    const errors: string[] = [];
     const resumedFrom = readCheckpoint(runDir);
-    await train(config, registry, {
-      subscribers: ['crashy-checkpoint'],
-      resume: resumedFrom,
-      beforeRun: (_c, bus) => bus.error$.subscribe((e) => errors.push(e.message)),
-    });
-    expect(errors.join('\n')).toMatch(/checkpoint write to .* failed: simulated crash before rename/);
+    const failure = await train(config, registry, { subscribers: ['jsonl', 'crashy-checkpoint'], resume: resumedFrom }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(String(failure)).toMatch(/checkpoint write to .* failed: simulated crash before rename; the previous checkpoint is intact/);
+    expect(failureContext(failure)).toEqual({ where: "subscriber 'crashy-checkpoint'", iteration: 20 });
+    // the run stopped at the failed write: its log ends on the error, after iteration 20
+    const records = readMetricsLog(runDir)!.records;
+    expect(records.at(-1)).toEqual({ type: 'error', message: (failure as Error).message, where: "subscriber 'crashy-checkpoint'", iteration: 20 });
+    expect(records.filter((r) => r.type === 'iteration').at(-1)).toMatchObject({ iteration: 20 });
     // the half-written temporary file is there, the checkpoint is the old one, whole
     expect(readdirSync(runDir).some((f) => f.endsWith('.tmp'))).toBe(true);
     const after = readCheckpoint(runDir);

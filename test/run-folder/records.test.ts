@@ -35,8 +35,10 @@ const records: MetricsRecord[] = [
   },
   { type: 'resume', backend: 'tensorflow', kernels: 'onnx', iterations: 20, startIteration: 10, time: '2026-01-01T00:01:00.000Z' },
   { type: 'iteration', iteration: 11, trajectories: 176, loss: null, sampleMs: 1, updateMs: 2, elapsedMs: 30, evaluationMs: 0 },
+  { type: 'stopped', iterations: 15, reason: 'SIGTERM', elapsedMs: 450, evaluationMs: 20, trainingMs: 430 },
   { type: 'finished', iterations: 20, elapsedMs: 600, evaluationMs: 25, trainingMs: 575 },
   { type: 'error', message: 'boom' },
+  { type: 'error', message: 'step failed', where: "environment 'grid'", iteration: 7 },
 ];
 
 describe('metrics.jsonl records', () => {
@@ -87,6 +89,8 @@ describe('metrics.jsonl records', () => {
       { type: 'note', text: 'hi' },
       { type: 'iteration', iteration: 1 },
       { type: 'error', message: 3 },
+      { type: 'error', message: 'x', iteration: '7' },
+      { type: 'stopped', iterations: 3, elapsedMs: 5 },
       { type: 'start', backend: 'wasm', iterations: 2, time: 't', kernels: 1 },
     ]) {
       expect(asMetricsRecord(bad), JSON.stringify(bad)).toBeUndefined();

@@ -42,6 +42,16 @@ describe('runState', () => {
     expect(stateOf(inProgress + iteration(3).slice(0, 20), { active: true })).toBe('running');
   });
 
+  it('a run that recorded its interruption (stopped) is resumable with a checkpoint, never running, and has not ended', () => {
+    const stopped = '{"type":"stopped","iterations":2,"reason":"SIGTERM","elapsedMs":20}\n';
+    const log = start + iteration(1) + iteration(2) + stopped;
+    expect(stateOf(log, { active: true, checkpoint: true })).toBe('resumable');
+    expect(stateOf(log, { active: true })).toBe('interrupted');
+    expect(hasEnded('resumable')).toBe(false);
+    // resumed after the stop, it runs again
+    expect(stateOf(`${log}{"type":"resume","backend":"wasm","iterations":3,"startIteration":2,"time":"t"}\n`, { active: true })).toBe('running');
+  });
+
   it('a last line truncated by a crash is not an ending, even after a finished or error record', () => {
     expect(stateOf(start + iteration(1) + iteration(2).slice(0, 25))).toBe('interrupted');
     expect(stateOf(`${start}${finished}{"type":"fini`, { checkpoint: true })).toBe('resumable');

@@ -138,7 +138,8 @@ describe('gfn train on a run that fails', () => {
   it('in its objective factory: exits 1 printing the factory error (not an error from freeing)', () => {
     const { code, out } = gfnTrain({ failCreate: true });
     expect(code, out).toBe(1);
-    expect(out).toContain("gfn: the scripted objective's factory failed (call 1)\n");
+    // the one line names the part of the run that failed, and the plugin that contributed it
+    expect(out).toContain("gfn: the scripted objective's factory failed (call 1) (in objective 'scripted' of plugin 'teardown-test')\n");
     expect(out).not.toMatch(/call 2|freeing/);
   });
 
@@ -146,7 +147,7 @@ describe('gfn train on a run that fails', () => {
     const { code, out } = gfnTrain({ failUpdate: true, failDispose: true });
     expect(code, out).toBe(1);
     expect(out).toContain(
-      "gfn: the scripted objective's update failed\ngfn: then, while cleaning up: freeing objective 'scripted' failed: the scripted objective's dispose failed\n",
+      "gfn: the scripted objective's update failed (in objective 'scripted' of plugin 'teardown-test', at iteration 1)\ngfn: then, while cleaning up: freeing objective 'scripted' failed: the scripted objective's dispose failed\n",
     );
   });
 });
