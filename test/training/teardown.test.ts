@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -12,6 +12,8 @@ import { suppressedErrors } from '../../core/run/teardown.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 import { checkObjective } from '../../plugins/conformance.js';
 import { loadSampler } from '../../plugins/index.js';
+import { encodeCheckpoint } from '../../run-folder/checkpoint-codec.js';
+import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 import teardownPlugin, { factoryCalls, lifecycle, resetLifecycle } from './teardown-plugin.js';
 
 const registry = new PluginRegistry([builtinPlugin, teardownPlugin]);
@@ -105,10 +107,11 @@ describe('one teardown: a run frees only what it built, last built first, and ke
     const dir = mkdtempSync(join(tmpdir(), 'gfn-teardown-'));
     const config = resolveConfig({ ...base, objective: { name: 'tb' }, estimator: { name: 'mlp', hidden: [8] }, logging: { dir, progress: 'none' } }, registry);
     await train(config, registry, { subscribers: ['checkpoint'] });
-    const checkpoint = JSON.parse(readFileSync(join(dir, 'teardown', 'checkpoint.json'), 'utf8')) as { forward: { variables: unknown[] } };
-    checkpoint.forward.variables.pop();
+    const checkpoint = readCheckpoint(join(dir, 'teardown'));
+    checkpoint.forward.variables = (checkpoint.forward.variables as unknown[]).slice(0, -1);
+    // a whole file (its checksum matches) whose network does not fit
     const broken = join(dir, 'broken.json');
-    writeFileSync(broken, JSON.stringify(checkpoint));
+    writeFileSync(broken, encodeCheckpoint(checkpoint));
     const before = tf.memory().numTensors;
     await expect(loadSampler(broken)).rejects.toThrow(/checkpoint: the forward estimator has 4 variables, the checkpoint 3/);
     expect(tf.memory().numTensors).toBe(before);
