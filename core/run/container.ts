@@ -68,11 +68,6 @@ function bindRun(
     return c;
   };
   const rng = new Rng(config.seed);
-  // a failure names the part of the run it came from, and the plugin that contributed it
-  const named = (kind: 'environment' | 'objective', name: string): string => {
-    const owner = registry.ownerOf(kind, name);
-    return `${kind} '${name}'${owner && owner !== 'builtin' ? ` of plugin '${owner}'` : ''}`;
-  };
 
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.BackendName).toConstantValue(backendName);
@@ -101,7 +96,7 @@ function bindRun(
     container.bind(TOKENS.Environment).toDynamicValue(notGFlowNet);
     container.bind(TOKENS.EvaluationEnvironment).toDynamicValue(notGFlowNet);
   } else {
-    const env = attributedObject(created, named('environment', config.env.name));
+    const env = attributedObject(created, registry.origin('environment', config.env.name));
     // training (sampler, replay, local search, objectives, the Gym view for ppo / reinforce) sees
     // the noisy reward; evaluation sees the environment itself
     const training = config.rewardNoise ? withRewardNoise(env, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : env;
@@ -122,7 +117,8 @@ function bindRun(
   container
     .bind(TOKENS.Objective)
     .toDynamicValue(() => {
-      const where = named('objective', config.objective.name);
+      // a failure names the part of the run it came from, and the plugin that contributed it
+      const where = registry.origin('objective', config.objective.name);
       return attributedObject(
         attributed(where, () => contribution('objective').create(config.objective, resolver)),
         where,

@@ -76,7 +76,7 @@ export async function train(resolved: ResolvedConfig, registry: PluginRegistry, 
     // log opens before the evaluation at iteration 0 is published on it)
     for (const [name, s] of registry.subscribers) {
       if (!names.includes(name)) continue;
-      const where = `subscriber '${name}'`;
+      const where = registry.origin('subscriber', name);
       const sub = attributed(where, () => s.attach(seenBy(resolver, bus.attributedTo(where))));
       if (sub) subscriptions.push(sub);
     }

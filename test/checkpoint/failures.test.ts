@@ -93,10 +93,15 @@ describe('checkpoints under failure', () => {
       (err: unknown) => err,
     );
     expect(String(failure)).toMatch(/checkpoint write to .* failed: simulated crash before rename; the previous checkpoint is intact/);
-    expect(failureContext(failure)).toEqual({ where: "subscriber 'crashy-checkpoint'", iteration: 20 });
+    expect(failureContext(failure)).toEqual({ where: "subscriber 'crashy-checkpoint' of plugin 'checkpoint-tests'", iteration: 20 });
     // the run stopped at the failed write: its log ends on the error, after iteration 20
     const records = readMetricsLog(runDir)!.records;
-    expect(records.at(-1)).toEqual({ type: 'error', message: (failure as Error).message, where: "subscriber 'crashy-checkpoint'", iteration: 20 });
+    expect(records.at(-1)).toEqual({
+      type: 'error',
+      message: (failure as Error).message,
+      where: "subscriber 'crashy-checkpoint' of plugin 'checkpoint-tests'",
+      iteration: 20,
+    });
     expect(records.filter((r) => r.type === 'iteration').at(-1)).toMatchObject({ iteration: 20 });
     // the half-written temporary file is there, the checkpoint is the old one, whole
     expect(readdirSync(runDir).some((f) => f.endsWith('.tmp'))).toBe(true);

@@ -32,12 +32,13 @@ const gfnLines = (text: string): string[] => text.split('\n').filter((l) => l.st
 /**
  * `gfn train` failed the way every failure of a run must: exit 1, one `gfn:` line naming where
  * and when (no stack, no glue code), the error as the log's last record, the checkpoint from
- * before the failure intact.
+ * before the failure intact. `line`: the `gfn:` line, when it is not `gfn: <message> (in <where>, at
+ * iteration <iteration>)` (a message that names where already).
  */
-function expectCleanFailure(outcome: Outcome, message: string, where: string, iteration: number, checkpointAt: number): void {
+function expectCleanFailure(outcome: Outcome, message: string, where: string, iteration: number, checkpointAt: number, line?: string): void {
   const { code, stdout, stderr, runDir } = outcome;
   expect(code, stdout + stderr).toBe(1);
-  expect(gfnLines(stderr)).toEqual([`gfn: ${message} (in ${where}, at iteration ${iteration})`]);
+  expect(gfnLines(stderr)).toEqual([line ?? `gfn: ${message} (in ${where}, at iteration ${iteration})`]);
   expect(stderr).not.toMatch(/^\s+at /m);
   expect(stderr.length).toBeLessThan(1000);
   expect(readMetricsLog(runDir)!.records.at(-1)).toEqual({ type: 'error', message, where, iteration });
@@ -62,18 +63,21 @@ describe.concurrent('gfn train: a failure anywhere in the run is one gfn: line, 
     const iteration = readMetricsLog(outcome.runDir)!.records.at(-1)!;
     expect(iteration.type).toBe('error');
     const at = (iteration as { iteration: number }).iteration;
+    const message = "environment 'faulty-grid' of plugin 'faults': step threw: faulty-grid: step call 90 failed (a scripted fault)";
+    // the message names the environment and its plugin already: the line adds the iteration only
     expectCleanFailure(
       outcome,
-      'faulty-grid: step call 90 failed (a scripted fault)',
+      message,
       "environment 'faulty-grid' of plugin 'faults'",
       at,
       Math.floor((at - 1) / 5) * 5,
+      `gfn: ${message} (at iteration ${at})`,
     );
   });
 
   it('in a logger (a subscriber of a plugin)', async () => {
     const outcome = await gfnTrain({}, { env: { FAULT_LOGGER_AT: '7' } });
-    expectCleanFailure(outcome, 'faults: the scripted logger fault', "subscriber 'faults'", 7, 5);
+    expectCleanFailure(outcome, 'faults: the scripted logger fault', "subscriber 'faults' of plugin 'faults'", 7, 5);
   });
 
   it('in the evaluator', async () => {
@@ -83,7 +87,7 @@ describe.concurrent('gfn train: a failure anywhere in the run is one gfn: line, 
     });
     expect(outcome.stderr).toMatch(/allStates\(\) is not in parents-first order/);
     const message = (readMetricsLog(outcome.runDir)!.records.at(-1) as { message: string }).message;
-    expectCleanFailure(outcome, message, "subscriber 'evaluator'", 10, 5);
+    expectCleanFailure(outcome, message, "subscriber 'evaluator' of plugin 'builtin'", 10, 5);
   });
 
   it('in a timer nothing catches: recorded and reported the same way', async () => {

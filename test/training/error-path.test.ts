@@ -108,7 +108,7 @@ describe('one error path: an exception anywhere stops the run with an error reco
   it('in the environment, whoever called it', async () => {
     const { config, runDir } = run({ env: { name: 'faulty-grid', ndim: 2, height: 8, failAtStep: 60 } });
     const error = await failureOf(train(config, registry, withLog()));
-    expect(error.message).toBe('faulty-grid: step call 60 failed (a scripted fault)');
+    expect(error.message).toBe("environment 'faulty-grid' of plugin 'faults': step threw: faulty-grid: step call 60 failed (a scripted fault)");
     const { iteration } = failureContext(error);
     expect(iteration).toBeGreaterThan(0);
     expectRecordedFailure(runDir, error, "environment 'faulty-grid' of plugin 'faults'", iteration!, Math.floor((iteration! - 1) / 5) * 5);
@@ -121,7 +121,7 @@ describe('one error path: an exception anywhere stops the run with an error reco
     });
     const error = await failureOf(train(config, registry, withLog()));
     expect(error.message).toMatch(/allStates\(\) is not in parents-first order/);
-    expectRecordedFailure(runDir, error, "subscriber 'evaluator'", 10, 5);
+    expectRecordedFailure(runDir, error, "subscriber 'evaluator' of plugin 'builtin'", 10, 5);
   });
 
   for (const name of ['thrower', 'pipe-thrower', 'async-rejecter']) {
@@ -129,7 +129,7 @@ describe('one error path: an exception anywhere stops the run with an error reco
       const { config, runDir } = run();
       const error = await failureOf(train(config, registry, withLog(name)));
       expect(error.message).toBe(`${name}: a scripted fault`);
-      expectRecordedFailure(runDir, error, `subscriber '${name}'`, FAIL_AT, 5);
+      expectRecordedFailure(runDir, error, `subscriber '${name}' of plugin 'failing-subscribers'`, FAIL_AT, 5);
     });
   }
 
@@ -150,7 +150,7 @@ describe('one error path: an exception anywhere stops the run with an error reco
   it('in a subscriber as it attaches: the run never starts, the error names it', async () => {
     const { config, runDir } = run();
     const error = await failureOf(train(config, registry, withLog('attach-thrower')));
-    expect(failureContext(error)).toEqual({ where: "subscriber 'attach-thrower'" });
+    expect(failureContext(error)).toEqual({ where: "subscriber 'attach-thrower' of plugin 'failing-subscribers'" });
     expect(readMetricsLog(runDir)).toBeUndefined();
   });
 });
