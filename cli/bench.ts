@@ -7,6 +7,7 @@ import { PluginRegistry } from '../core/plugin/plugin.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { benchReporter } from '../harness/bench-progress.js';
 import { loadPlugins } from '../plugins/loader.js';
+import { parseRedisWait } from './redis-wait.js';
 
 /**
  * The worker module each run is forked from: the compiled sibling in the package, the tsx launcher
@@ -40,24 +41,39 @@ export interface BenchCommandLine {
   queue?: string;
   /** With `--queue`: retries of a run that crashes. */
   retries?: string;
+  /** With `--queue`: seconds to wait for a Redis server that is down, at start and whenever the connection is lost. */
+  redisWaitSeconds?: string;
 }
 
 /**
  * Where `gfn bench` runs go: local worker processes, or with `--queue` the BullMQ queue at that URL
- * (connected and checked before any work, so a bad URL or password fails at once).
+ * (connected and checked before any work, so a bad URL or password fails at once; a server that is
+ * down is waited for, up to `--redis-wait-seconds`, with its lines going to `log`).
  */
-export async function benchLauncher(opts: Pick<BenchCommandLine, 'queue' | 'retries' | 'workers'>): Promise<RunLauncher> {
+export async function benchLauncher(
+  opts: Pick<BenchCommandLine, 'queue' | 'retries' | 'workers' | 'redisWaitSeconds'>,
+  log: (line: string) => void = () => {},
+): Promise<RunLauncher> {
   if (opts.queue !== undefined && opts.workers !== undefined)
     throw new Error('--workers applies to local runs; with --queue, the workers are `gfn worker` processes (each with its --concurrency)');
   if (opts.queue === undefined) {
     if (opts.retries !== undefined)
       throw new Error('--retries applies to --queue runs (a local run that fails is kept as failed; --retry-failed runs it again)');
+    if (opts.redisWaitSeconds !== undefined) throw new Error('--redis-wait-seconds applies to --queue runs (local runs need no Redis)');
     return workerPoolLauncher(BENCH_WORKER);
   }
   const retries = opts.retries === undefined ? undefined : Number(opts.retries);
   if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0))
     throw new Error(`--retries ${JSON.stringify(opts.retries)}: expected an integer ≥ 0`);
-  return queueLauncher({ connection: await connectRedis(opts.queue), url: opts.queue, ...(retries !== undefined ? { retries } : {}) });
+  const redisWaitSeconds = parseRedisWait(opts.redisWaitSeconds);
+  const say = (line: string): void => log(`[bench] ${line}`);
+  return queueLauncher({
+    connection: await connectRedis(opts.queue, { waitSeconds: redisWaitSeconds, log: say }),
+    url: opts.queue,
+    redisWaitSeconds,
+    log: say,
+    ...(retries !== undefined ? { retries } : {}),
+  });
 }
 
 /** `gfn bench <config>`: progress on stderr, where the outputs are on stdout; Ctrl-C leaves a resumable benchmark. */
@@ -70,9 +86,10 @@ export async function benchCommand(configPath: string, opts: BenchCommandLine): 
     const workers = opts.workers === undefined ? undefined : Number(opts.workers);
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
       throw new Error(`--workers ${JSON.stringify(opts.workers)}: expected a positive integer`);
+    const reporter = benchReporter();
     const outcome = await benchWithBuiltins(configPath, {
-      launcher: await benchLauncher(opts),
-      reporter: benchReporter(),
+      launcher: await benchLauncher(opts, reporter.line),
+      reporter,
       signal: controller.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(opts.out !== undefined ? { outDir: opts.out } : {}),

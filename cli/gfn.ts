@@ -93,6 +93,7 @@ program
   .option('--retry-failed', 're-run runs recorded as failed')
   .option('-q, --queue <url>', 'run the grid through the job queue at redis://[user:password@]host:port[/db] (or rediss://) on `gfn worker`s')
   .option('--retries <n>', 'with --queue: times a run that crashes is retried before it is recorded as failed (default 2)')
+  .option('--redis-wait-seconds <s>', 'with --queue: how long a Redis server that is down is waited for, at start and after each loss (default 60)')
   .action(async (config: string, opts: import('./bench.js').BenchCommandLine) => {
     const { benchCommand } = await import('./bench.js');
     await benchCommand(config, opts);
@@ -105,6 +106,7 @@ program
   .option('-c, --concurrency <n>', 'runs trained at once', '1')
   .option('--results <dir>', 'a folder every machine mounts at the same path: run files go there instead of through Redis')
   .option('--lock-seconds <s>', 'a run whose worker stops renewing its lock this long is taken over by another worker', '30')
+  .option('--redis-wait-seconds <s>', 'how long a Redis server that is down is waited for, at start and after each loss, before the worker fails (default 60)')
   .action(async (opts: import('./worker.js').WorkerCommandLine) => {
     const { workerCommand } = await import('./worker.js');
     await workerCommand(opts);

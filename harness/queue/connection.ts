@@ -1,7 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 
 /** Seconds to wait for Redis to answer before giving up with an error (never a hang). */
 export const CONNECT_TIMEOUT_MS = 3000;
+
+/**
+ * Seconds a queue command waits for its Redis server by default: at the first connection, and
+ * again each time the connection is lost, before it fails (`--redis-wait-seconds`).
+ */
+export const DEFAULT_REDIS_WAIT_SECONDS = 60;
+
+/** The longest pause between two tries to reach Redis: the retries back off from 0.1 s, doubling up to this. */
+export const MAX_RETRY_DELAY_MS = 2000;
+
+/** The pause before try number `attempt` (from 1) to reach Redis again: 0.1 s, 0.2 s, 0.4 s, … up to {@link MAX_RETRY_DELAY_MS}. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(100 * 2 ** Math.min(attempt - 1, 16), MAX_RETRY_DELAY_MS);
+}
+
+/** Options of {@link connectRedis}. */
+export interface RedisWaitOptions {
+  /** Seconds to keep trying to reach a server that is down (default {@link DEFAULT_REDIS_WAIT_SECONDS}; 0 = fail at once). */
+  waitSeconds?: number;
+  /** Where the line saying that it waits, and the one when the server answers, go (default: nowhere). */
+  log?: (line: string) => void;
+}
 
 /**
  * The URL with its password replaced by `***`, for messages and logs: a queue URL may carry a
@@ -37,24 +60,66 @@ export function validateRedisUrl(url: string): void {
   if (db !== '' && !/^\d+$/.test(db)) throw new Error(`--queue ${JSON.stringify(maskRedisUrl(url))}: database "${db}" is not a number; ${form}`);
 }
 
+/** Network failures that a later try may not meet (the server restarting, a network blip), as opposed to a wrong password or host name. */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']);
+
 /**
- * Opens a connection for BullMQ and makes sure it works before anything else happens: a server
- * that is unreachable, refuses the password or does not answer within {@link CONNECT_TIMEOUT_MS}
- * gives an error naming the masked URL and Redis's own reason. Once established, the connection
- * reconnects by itself after a network blip (BullMQ needs `maxRetriesPerRequest: null`).
+ * Whether a failure to reach Redis may pass by itself: the server is down or restarting (refused,
+ * reset, no answer, still loading its data), as opposed to one that waiting cannot mend (a wrong
+ * password, an unknown host name, a database index out of range).
  */
-export async function connectRedis(url: string): Promise<Redis> {
+export function isTransientRedisError(err: unknown): boolean {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  const text = typeof message === 'string' ? message : '';
+  return /^no answer within|^LOADING|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(text);
+}
+
+/**
+ * Opens a connection for BullMQ and makes sure it works before anything else happens. A server
+ * that is down (refused, reset, no answer within {@link CONNECT_TIMEOUT_MS}) is tried again, backing
+ * off ({@link retryDelayMs}), for up to `waitSeconds`, with one line when the waiting starts and one
+ * when it ends; then, or at once for a failure waiting cannot mend (a wrong password), the error
+ * names the masked URL and Redis's own reason. Once established, the connection reconnects by
+ * itself with the same back-off whenever it is lost (see `watchRedis` for how long that may last).
+ */
+export async function connectRedis(url: string, options: RedisWaitOptions = {}): Promise<Redis> {
   validateRedisUrl(url);
+  const masked = maskRedisUrl(url);
+  const waitMs = Math.max(0, (options.waitSeconds ?? DEFAULT_REDIS_WAIT_SECONDS) * 1000);
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const client = await connectOnce(url);
+      if (attempt > 1) log(`the Redis server at ${masked} answered after ${seconds(performance.now() - started)} s`);
+      return client;
+    } catch (err) {
+      const waited = performance.now() - started;
+      const reason = (err as Error).message;
+      if (!isTransientRedisError(err) || waited >= waitMs) {
+        const bound = attempt > 1 ? ` (tried for ${seconds(waitMs)} s; --redis-wait-seconds sets how long)` : '';
+        throw new Error(`cannot use the Redis server at ${masked}: ${reason}${bound}`);
+      }
+      if (attempt === 1) log(`waiting for the Redis server at ${masked} (${reason}); trying again for up to ${seconds(waitMs)} s`);
+      await sleep(Math.min(retryDelayMs(attempt), waitMs - waited));
+    }
+  }
+}
+
+/** One try: connect and PING; rejects with Redis's own error (its `code` kept, so that it can be classified). */
+async function connectOnce(url: string): Promise<Redis> {
   let lastError: Error | undefined;
   let connected = false;
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: null,
-    // before the first success a failure is final: report it rather than retry forever
-    retryStrategy: (times) => (connected ? Math.min(times * 200, 2000) : null),
+    // before the first success a failure ends this try (connectRedis decides whether to try again)
+    retryStrategy: (times) => (connected ? retryDelayMs(times) : null),
     ...(url.startsWith('rediss:') ? { tls: {} } : {}),
   });
+  // the connection's errors are handled here and by watchRedis: never an unhandled 'error' event
   client.on('error', (err: Error) => {
     lastError = err;
   });
@@ -65,9 +130,13 @@ export async function connectRedis(url: string): Promise<Redis> {
     return client;
   } catch (err) {
     client.disconnect();
-    const reason = lastError?.message ?? (err as Error).message;
-    throw new Error(`cannot use the Redis server at ${maskRedisUrl(url)}: ${reason}`);
+    throw lastError ?? err;
   }
+}
+
+/** Milliseconds as seconds for a message: `4.2`, `60`. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

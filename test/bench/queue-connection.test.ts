@@ -21,21 +21,38 @@ describe('job queue URL', () => {
     await expect(benchLauncher({ queue: 'localhost:6379' })).rejects.toThrow('expected redis://');
     await expect(benchLauncher({ queue: 'redis://localhost', retries: '-1' })).rejects.toThrow('--retries "-1": expected an integer ≥ 0');
     await expect(benchLauncher({ queue: 'redis://localhost', workers: '4' })).rejects.toThrow('--workers applies to local runs');
+    await expect(benchLauncher({ queue: 'redis://localhost', redisWaitSeconds: 'soon' })).rejects.toThrow(
+      '--redis-wait-seconds "soon": expected a number of seconds ≥ 0 (0 = fail at once; default 60)',
+    );
+    await expect(benchLauncher({ redisWaitSeconds: '5' })).rejects.toThrow('--redis-wait-seconds applies to --queue runs (local runs need no Redis)');
   });
 
-  // the per-test timeout stands for "not a hang": a connection that is refused fails at once
-  it('a server nobody listens on: an error naming the URL with the password masked', { timeout: 15_000 }, async () => {
+  // the per-test timeout stands for "not a hang"
+  it('a server nobody listens on: waited for (one line), then an error naming the URL, password masked', { timeout: 15_000 }, async () => {
     const port = await freePort();
-    const err = await benchLauncher({ queue: `redis://bob:s3cret@127.0.0.1:${port}/1` }).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toBe(`cannot use the Redis server at redis://bob:***@127.0.0.1:${port}/1: connect ECONNREFUSED 127.0.0.1:${port}`);
+    const url = `redis://bob:s3cret@127.0.0.1:${port}/1`;
+    const refused = `cannot use the Redis server at redis://bob:***@127.0.0.1:${port}/1: connect ECONNREFUSED 127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const atOnce = await benchLauncher({ queue: url, redisWaitSeconds: '0' }, (l) => lines.push(l)).catch((e: Error) => e);
+    expect((atOnce as Error).message).toBe(refused);
+    expect(lines).toEqual([]);
+
+    const start = performance.now();
+    const waited = await benchLauncher({ queue: url, redisWaitSeconds: '1.5' }, (l) => lines.push(l)).catch((e: Error) => e);
+    const seconds = (performance.now() - start) / 1000;
+    expect((waited as Error).message).toBe(`${refused} (tried for 1.5 s; --redis-wait-seconds sets how long)`);
+    expect(seconds).toBeGreaterThanOrEqual(1.5);
+    expect(seconds).toBeLessThan(1.5 + 5);
+    expect(lines).toEqual([
+      `[bench] waiting for the Redis server at redis://bob:***@127.0.0.1:${port}/1 (connect ECONNREFUSED 127.0.0.1:${port}); trying again for up to 1.5 s`,
+    ]);
   });
 });
 
 describe.runIf(redisServer !== undefined)('job queue against a Redis server with a password', () => {
   let redis: TestRedis;
   beforeAll(async () => {
-    redis = await startRedis(redisServer!, 'right-password');
+    redis = await startRedis(redisServer!, { password: 'right-password' });
   });
   afterAll(() => redis?.stop());
 

@@ -43,55 +43,78 @@ export async function freePort(): Promise<number> {
 export interface TestRedis {
   port: number;
   url: string;
+  /** Kills the server with SIGKILL (a crash: nothing is saved on the way out); its folder stays for {@link restart}. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same port, from the same folder; resolves once it answers. */
+  restart(): Promise<void>;
+  /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
 
-/** Starts redis-server (no persistence; `password` sets `requirepass`) and waits until it answers. */
-export async function startRedis(binary: string, password?: string): Promise<TestRedis> {
-  const port = await freePort();
+/** Options of {@link startRedis}. */
+export interface TestRedisOptions {
+  /** Sets `requirepass`. */
+  password?: string;
+  /** The port (default: a free one). */
+  port?: number;
+  /**
+   * Keep every write on disk (append-only file, synced at each write), so that a server that
+   * crashes and restarts comes back with the queue as it was: BullMQ keeps everything (jobs, their
+   * states, locks, the runs' files) in Redis. Default: no persistence.
+   */
+  persistent?: boolean;
+}
+
+/** Starts redis-server and waits until it answers. */
+export async function startRedis(binary: string, options: TestRedisOptions = {}): Promise<TestRedis> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'gfn-redis-'));
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    ...(password ? ['--requirepass', password] : []),
-  ];
-  const server = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  server.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (out.includes('Ready to accept connections')) resolve();
-    };
-    server.stdout.on('data', check);
-    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  const url = `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
+  const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence];
+  if (options.password) args.push('--requirepass', options.password);
+  let server = await launchRedis(binary, args);
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill(signal);
+    await exited;
+  };
+  const url = `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`;
   return {
     port,
     url,
+    crash: () => kill('SIGKILL'),
+    restart: async () => {
+      await kill('SIGKILL');
+      server = await launchRedis(binary, args);
+    },
     stop: async () => {
-      if (server.exitCode === null) {
-        const exited = new Promise((r) => server.once('exit', r));
-        server.kill('SIGTERM');
-        await exited;
-      }
+      await kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Spawns redis-server and resolves once it is ready to accept connections. */
+async function launchRedis(binary: string, args: readonly string[]): Promise<ChildProcess> {
+  const server = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+  });
+  return server;
 }
 
 /** A `gfn worker` process started by a test, with what it printed. */
 export interface TestWorker {
   process: ChildProcess;
   output(): string;
+  /** Resolves with its exit code once it has exited by itself or been stopped. */
+  exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -107,9 +130,11 @@ export function startWorker(url: string, extra: readonly string[], tmp: string):
   });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     process: child,
     output: () => out,
+    exited,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -121,9 +146,11 @@ export function startWorker(url: string, extra: readonly string[], tmp: string):
   };
 }
 
-/** A BullMQ view of the test's queue, for assertions on jobs. */
+/** A BullMQ view of the test's queue, for assertions on jobs (quiet while a test takes its Redis server away). */
 export async function inspectQueue(url: string): Promise<Queue> {
-  return new Queue(QUEUE_NAME, { connection: await connectRedis(url) });
+  const queue = new Queue(QUEUE_NAME, { connection: await connectRedis(url) });
+  queue.on('error', () => {});
+  return queue;
 }
 
 /** Polls `check` every 100 ms until it returns a value (not undefined). */
