@@ -6,8 +6,8 @@ import { type RunState, runState } from '../run-folder/run-state.js';
 import type { BoundedReader } from './bounded-read.js';
 
 /**
- * Where a listed run stands (see `runState`): `running` when its log changed within
- * `activeWithinMs`, `resumable` when it holds a checkpoint. Listed runs have a log, so never `missing`.
+ * Where a listed run stands (see `runState`): `running` when its last heartbeat is recent,
+ * `resumable` when it holds a checkpoint. Listed runs have a log, so never `missing`.
  */
 export type RunStatus = Exclude<RunState, 'missing'>;
 
@@ -34,7 +34,7 @@ export interface RunSummary {
   /** Iteration of the last evaluation, when the tail holds one. */
   evaluationIteration?: number;
   error?: string;
-  /** Last change of the log, ms since the epoch. */
+  /** Last change of the log, ms since the epoch (shown and sorted on; the status comes from the records). */
   updatedMs: number;
 }
 
@@ -47,10 +47,8 @@ export const WIDE_TAIL_READ_BYTES = 1024 * 1024;
 /** Options of {@link summarizeRun}. */
 export interface SummaryOptions {
   reader: BoundedReader;
-  /** Now, ms since the epoch. */
+  /** Now, ms since the epoch: a run whose last heartbeat is more recent than `LIVE_WITHIN_MS` is running. */
   now: number;
-  /** A log changed within this many ms counts as a running run. */
-  activeWithinMs: number;
 }
 
 /** The records of a tail (its first line is cut unless the tail starts the file); a last line without its newline is torn. */
@@ -106,7 +104,7 @@ export function summarizeRun(id: string, dir: string, options: SummaryOptions): 
   }
   const { records } = log;
   // the run was listed for its log: one that cannot be read at the moment counts as empty
-  const status = runState({ log, active: options.now - updatedMs < options.activeWithinMs, checkpoint: existsSync(checkpointPath(dir)) });
+  const status = runState({ log, now: options.now, checkpoint: existsSync(checkpointPath(dir)) });
   const summary: RunSummary = { id, status: status === 'missing' ? 'interrupted' : status, latest: {}, updatedMs, ...configSummary(readConfig(reader, dir)) };
   const last = records.at(-1);
   if (status === 'failed' && last?.type === 'error') summary.error = last.message;

@@ -27,8 +27,8 @@ export const MAX_RUNS = 5000;
 /** Options of {@link scanRoot}. */
 export interface ScanOptions {
   reader: BoundedReader;
+  /** Now, ms since the epoch: a run whose last heartbeat is recent is running (see `runState`). */
   now: number;
-  activeWithinMs: number;
 }
 
 function entries(dir: string): Dirent[] {

@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { benchDetails } from './bench.js';
 import { type BoundedReader, fileReader } from './bounded-read.js';
-import { VIEWS_DIR, viewFileIteration } from '../run-folder/layout.js';
+import { VIEWS_DIR } from '../run-folder/layout.js';
 import { registerPage } from './page.js';
 import { resolveInside } from './safe-path.js';
 import { scanRoot } from './scan.js';
 import { registerStream } from './stream.js';
+import { listViews } from './views-listing.js';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -18,8 +19,6 @@ export interface DashboardOptions {
   host?: string;
   /** Port (default 8080; 0 = any free port). */
   port?: number;
-  /** A log changed within this many ms counts as a running run (default 60 s). */
-  activeWithinMs?: number;
   /** File reads of the run listing (tests count bytes here). */
   reader?: BoundedReader;
   /** Where the server reports its errors (default: a `dashboard:` line on standard error). */
@@ -46,7 +45,7 @@ function hostName(header: string | undefined): string {
 /**
  * Builds the dashboard's server (not listening yet): the page and its script, `GET /api/runs`
  * (runs and benchmarks under the root), `GET /api/stream` (live log lines, see `registerStream`),
- * `GET /api/views?run=` (the evaluation views a run kept), `GET /api/bench?id=` (a benchmark's
+ * `GET /api/views?run=` (the evaluation views a run kept, and the newest's contents), `GET /api/bench?id=` (a benchmark's
  * summary and runs), and `GET /files/<path>` (files under the root only: `..`, absolute paths
  * and links leading out of it are refused). On a loopback address, requests naming another host
  * are refused, so that a web page cannot reach the dashboard through a rebound domain name.
@@ -57,7 +56,6 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
   const root = realpathSync(options.root);
   const host = options.host ?? '127.0.0.1';
   const reader = options.reader ?? fileReader;
-  const activeWithinMs = options.activeWithinMs ?? 60_000;
   const log = options.log ?? ((message: string) => process.stderr.write(`dashboard: ${message}\n`));
   const app = Fastify({ logger: false });
   // fastify's own logger is off (it would print every request); a failed request is reported here
@@ -76,19 +74,12 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
 
   registerPage(app, log);
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
-  app.get('/api/runs', async () => ({ root, ...scanRoot(root, { reader, now: Date.now(), activeWithinMs }) }));
+  app.get('/api/runs', async () => ({ root, ...scanRoot(root, { reader, now: Date.now() }) }));
   app.get('/api/views', async (request, reply) => {
     const run = String((request.query as { run?: unknown }).run ?? '');
     const dir = resolveInside(root, run);
     if (dir === undefined) return reply.code(404).send({ error: `no run '${run}'` });
-    const views = resolveInside(root, join(run, VIEWS_DIR));
-    const names = views ? readdirSync(views) : [];
-    return {
-      iterations: names
-        .map(viewFileIteration)
-        .filter((i): i is number => i !== undefined)
-        .sort((a, b) => a - b),
-    };
+    return listViews(resolveInside(root, join(run, VIEWS_DIR)));
   });
   app.get('/api/bench', async (request, reply) => {
     const id = String((request.query as { id?: unknown }).id ?? '');

@@ -38,9 +38,11 @@ export class MetricsWriter {
     writeFileAtomic(this.path, kept.map((l) => `${l}\n`).join(''));
   }
 
-  /** Appends one record. */
-  append(record: MetricsRecord): void {
-    appendFileSync(this.path, formatMetricsLine(record));
+  /** Appends one record; returns the bytes appended. */
+  append(record: MetricsRecord): number {
+    const line = formatMetricsLine(record);
+    appendFileSync(this.path, line);
+    return Buffer.byteLength(line);
   }
 }
 

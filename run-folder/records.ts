@@ -104,8 +104,15 @@ export function errorRecord(message: string, context: { where?: string | undefin
   return { type: 'error', message, ...(where === undefined ? {} : { where }), ...(iteration === undefined ? {} : { iteration }) };
 }
 
+/** A live run's sign of life, appended every few seconds (see `run-state.ts`): a reader tells a run being written from one whose writer died by its time. */
+export interface HeartbeatRecord {
+  readonly type: 'heartbeat';
+  /** ISO time it was written. */
+  readonly time: string;
+}
+
 /** One line of a run's metrics log. */
-export type MetricsRecord = StartRecord | ResumeRecord | IterationRecord | EvaluationRecord | FinishedRecord | StoppedRecord | ErrorRecord;
+export type MetricsRecord = StartRecord | ResumeRecord | IterationRecord | EvaluationRecord | FinishedRecord | StoppedRecord | ErrorRecord | HeartbeatRecord;
 
 /** The kinds of record. */
 export type MetricsRecordType = MetricsRecord['type'];
@@ -124,6 +131,7 @@ const SHAPES: Record<MetricsRecordType, { required: Record<string, FieldType>; o
   finished: { required: { iterations: 'number', elapsedMs: 'number' }, optional: { evaluationMs: 'number', trainingMs: 'number' } },
   stopped: { required: { iterations: 'number', reason: 'string', elapsedMs: 'number' }, optional: { evaluationMs: 'number', trainingMs: 'number' } },
   error: { required: { message: 'string' }, optional: { where: 'string', iteration: 'number' } },
+  heartbeat: { required: { time: 'string' }, optional: {} },
 };
 
 /**

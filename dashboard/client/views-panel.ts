@@ -1,6 +1,7 @@
 import type { Result } from 'vega-embed';
 import type { EvaluationView } from '../../core/env/view.js';
 import { VIEWS_DIR, type ViewFile, viewFileName } from '../../run-folder/layout.js';
+import type { ViewsListing } from '../views-listing.js';
 import { el, fileUrl, getJson } from './api.js';
 import { renderView } from './views.js';
 
@@ -55,7 +56,7 @@ export class ViewsPanel {
   async refresh(run = this.run): Promise<void> {
     if (run === undefined || run !== this.run) return;
     const atEnd = this.iterations.length === 0 || Number(this.slider.value) === this.iterations.length - 1;
-    const { iterations } = await getJson<{ iterations: number[] }>(`/api/views?run=${encodeURIComponent(run)}`);
+    const { iterations, latest } = await getJson<ViewsListing<EvaluationView>>(`/api/views?run=${encodeURIComponent(run)}`);
     if (run !== this.run) return;
     this.iterations = iterations;
     this.slider.max = String(Math.max(0, iterations.length - 1));
@@ -64,14 +65,17 @@ export class ViewsPanel {
       return;
     }
     if (atEnd) this.slider.value = String(iterations.length - 1);
-    await this.show(iterations[Number(this.slider.value)]);
+    const wanted = iterations[Number(this.slider.value)];
+    // the newest view comes with the listing: a file asked for afterwards may be replaced already
+    await this.show(wanted, latest?.iteration === wanted ? latest : undefined);
   }
 
   private fetchView(run: string, iteration: number): Promise<ViewFile<EvaluationView> | undefined> {
     return getJson<ViewFile<EvaluationView>>(fileUrl(run, VIEWS_DIR, viewFileName(iteration))).catch(() => undefined);
   }
 
-  private async show(wanted: number | undefined): Promise<void> {
+  /** Draws the view of the evaluation at `wanted` (`file`: its contents, when at hand). */
+  private async show(wanted: number | undefined, file?: ViewFile<EvaluationView>): Promise<void> {
     const run = this.run;
     if (run === undefined || wanted === undefined) return;
     const key = `${run}\n${wanted}`;
@@ -80,7 +84,9 @@ export class ViewsPanel {
     // one drawing at a time, in order
     this.loading = this.loading
       .then(async () => {
-        let file = await this.fetchView(run, wanted);
+        // a newer view was asked for meanwhile: that one is drawn instead
+        if (this.shown !== key) return;
+        file ??= await this.fetchView(run, wanted);
         // the newest view is replaced when the next evaluation comes: fall back to the ones kept before it
         for (let k = this.iterations.indexOf(wanted) - 1; !file && k >= 0 && k >= this.iterations.length - 4; k--)
           file = await this.fetchView(run, this.iterations[k]!);

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { CONFIG_FILE, METRICS_FILE } from '../layout.js';
 import { configPath, runDirectory } from '../paths.js';
 import { MetricsWriter } from '../metrics-writer.js';
+import { Heartbeat } from './heartbeat.js';
 import {
   errorRecord,
   type EvaluationRecord,
@@ -27,6 +28,7 @@ import {
  * iteration it happened). A resumed run (from a checkpoint at iteration k) appends:
  * it keeps the earlier records up to iteration k, drops any later ones (written after that
  * checkpoint by the interrupted process, which the resumed run repeats) and adds a `resume` record.
+ * While the run lives it also appends `heartbeat` records (see {@link Heartbeat}).
  */
 export const jsonlSubscriber: SubscriberContribution = {
   name: 'jsonl',
@@ -36,7 +38,8 @@ export const jsonlSubscriber: SubscriberContribution = {
     const bus = resolve.get(TOKENS.EventBus);
     const dir = runDirectory(config);
     const log = new MetricsWriter(dir);
-    const subs = new Subscription();
+    const heartbeat = new Heartbeat(log);
+    const subs = new Subscription(() => heartbeat.stop());
     subs.add(
       bus.runStarted$.subscribe((e) => {
         mkdirSync(dir, { recursive: true });
@@ -44,17 +47,33 @@ export const jsonlSubscriber: SubscriberContribution = {
         if (e.startIteration !== undefined && e.startIteration > 0) {
           log.keepUpTo(e.startIteration);
           log.append(resumeRecord(e, e.startIteration));
-          return;
+        } else {
+          log.clear();
+          log.append(startRecord(e));
         }
-        log.clear();
-        log.append(startRecord(e));
+        heartbeat.start();
       }),
     );
-    subs.add(bus.iteration$.subscribe((e) => log.append(iterationRecord(e))));
-    subs.add(bus.evaluation$.subscribe((e) => log.append(evaluationRecord(e))));
-    subs.add(bus.runFinished$.subscribe((e) => log.append(finishedRecord(e))));
-    subs.add(bus.runStopped$.subscribe((e) => log.append(stoppedRecord(e))));
-    subs.add(bus.error$.subscribe((err) => log.append(errorRecord(err.message, failureContext(err)))));
+    subs.add(bus.iteration$.subscribe((e) => heartbeat.append(iterationRecord(e))));
+    subs.add(bus.evaluation$.subscribe((e) => heartbeat.append(evaluationRecord(e))));
+    subs.add(
+      bus.runFinished$.subscribe((e) => {
+        heartbeat.stop();
+        log.append(finishedRecord(e));
+      }),
+    );
+    subs.add(
+      bus.runStopped$.subscribe((e) => {
+        heartbeat.stop();
+        log.append(stoppedRecord(e));
+      }),
+    );
+    subs.add(
+      bus.error$.subscribe((err) => {
+        heartbeat.stop();
+        log.append(errorRecord(err.message, failureContext(err)));
+      }),
+    );
     return subs;
   },
 };

@@ -1,12 +1,14 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumFor } from '../helpers/chromium.js';
 import { spawnUntil } from '../helpers/spawn-until.js';
 import { tempDir, writeBench } from './helpers.js';
-import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints } from './page-checks.js';
+import { VIEWS_DIR, viewFileIteration } from '../../run-folder/layout.js';
+import { waitFor } from '../bench/queue-helpers.js';
+import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints, waitForStatus, waitForViewAfter } from './page-checks.js';
 
 const chromium = chromiumFor('dashboard browser test');
 
@@ -61,20 +63,19 @@ describe('dashboard in a real browser', () => {
       const after = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
       expect(after.x).toBeGreaterThan(before.x);
       expect(after.d).not.toBe(before.d);
-      expect(await page.$eval('tr[data-run="live"] .status', (e) => e.textContent)).toBe('running');
+      // listed as running: the list is a listing of a moment, so wait for the one that shows the run's heartbeat
+      await waitForStatus(page, 'live', 'running');
       expect(await page.$eval('tr[data-run="live"] input', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
       // evaluation curves and the heatmaps of P_T and R/Z (two 8 x 8 panels)
       await waitForPoints(page, 'tv', 2);
       expect(await waitForHeatmaps(page, 128)).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
       expect(await filledCells(page)).toBeGreaterThanOrEqual(128);
-      // the view follows the evaluations as they come
-      const firstView = Number(await page.$eval('#view', (e) => (e as HTMLElement).dataset.iteration));
-      await page.waitForFunction(
-        (first: number) => Number((document.querySelector('#view') as HTMLElement).dataset.iteration) > first,
-        { timeout: 60_000 },
-        firstView,
-      );
+      // the view follows the evaluations as they come: once the run has written the view of a later
+      // evaluation (however long a loaded machine takes to train to it), the page shows a later one
+      const firstView = await waitForViewAfter(page, -1);
+      await waitFor(() => (readdirSync(join(root, 'live', VIEWS_DIR)).some((f) => (viewFileIteration(f) ?? -1) > firstView) ? true : undefined));
+      await waitForViewAfter(page, firstView);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
 

@@ -1,4 +1,4 @@
-import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type BoundedReader, fileReader } from '../../dashboard/bounded-read.js';
@@ -29,9 +29,13 @@ function countingReader(): { reader: BoundedReader; bytes: Map<string, number> }
 }
 
 const KINDS = ['finished', 'failed', 'running', 'resumable', 'interrupted', 'torn'] as const;
-const HOUR_AGO = Date.now() / 1000 - 3600;
+const heartbeat = (msAgo: number): string => `${JSON.stringify({ type: 'heartbeat', time: new Date(Date.now() - msAgo).toISOString() })}\n`;
 
-/** 200 small runs of every kind, and 3 with long logs (over 1 MB, an evaluation every 25 iterations). */
+/**
+ * 200 small runs of every kind, and 3 with long logs (over 1 MB, an evaluation every 25 iterations).
+ * Every log was just written: whether a run is running comes from its last heartbeat (a second
+ * ago, or an hour ago for those that stopped), never from the file's time.
+ */
 function makeRuns(root: string): Map<string, (typeof KINDS)[number]> {
   const kinds = new Map<string, (typeof KINDS)[number]>();
   for (let i = 0; i < 203; i++) {
@@ -46,9 +50,10 @@ function makeRuns(root: string): Map<string, (typeof KINDS)[number]> {
       { name: id, seed: i, iterations: 10, env: { name: 'hypergrid', ndim: 2 }, objective: { name: i % 2 ? 'tb' : 'rl', backward: 'uniform' } },
       runLines(long ? 10_000 : 10, long ? 25 : 5, end),
     );
+    if (kind === 'running' || kind === 'resumable' || kind === 'interrupted' || kind === 'torn')
+      appendFileSync(join(dir, 'metrics.jsonl'), heartbeat(kind === 'running' ? 1000 : 3_600_000));
     if (kind === 'torn') appendFileSync(join(dir, 'metrics.jsonl'), '{"type":"finished","itera');
     if (kind === 'resumable') writeFileSync(join(dir, 'checkpoint.json'), '{}');
-    if (kind !== 'running') utimesSync(join(dir, 'metrics.jsonl'), HOUR_AGO, HOUR_AGO);
     kinds.set(id, kind);
   }
   return kinds;
@@ -60,12 +65,12 @@ describe('run listing', () => {
 
   it('lists 200+ runs with the status, config and latest metrics their files give, reading a bounded tail of each log', () => {
     const { reader, bytes } = countingReader();
-    const listing = scanRoot(root, { reader, now: Date.now(), activeWithinMs: 60_000 });
+    const listing = scanRoot(root, { reader, now: Date.now() });
     expect(listing.runs).toHaveLength(203);
     expect(listing.truncated).toBe(false);
     for (const run of listing.runs) {
       const kind = kinds.get(run.id)!;
-      // a torn last line is skipped: the last complete line (an iteration) decides, and the log is old
+      // a torn last line is skipped: the last complete line decides, and its heartbeat is an hour old
       expect(run.status, run.id).toBe(kind === 'torn' ? 'interrupted' : kind);
       expect(run.env).toBe('hypergrid');
       expect(run.backward).toBe('uniform');
@@ -92,7 +97,7 @@ describe('run listing', () => {
     lines.splice(2, 0, JSON.stringify({ type: 'evaluation', iteration: 0, method: 'exact', tv: 0.5 }));
     writeRun(dir, { name: 'sparse' }, lines.join('\n'));
     const { reader, bytes } = countingReader();
-    const [run] = scanRoot(dir, { reader, now: Date.now(), activeWithinMs: 0 }).runs;
+    const [run] = scanRoot(dir, { reader, now: Date.now() }).runs;
     expect(run!.id).toBe('.');
     expect(run!.latest.tv).toBe(0.5);
     expect(bytes.get(join(dir, 'metrics.jsonl'))).toBeLessThanOrEqual(TAIL_READ_BYTES + WIDE_TAIL_READ_BYTES);

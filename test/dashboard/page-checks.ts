@@ -39,6 +39,32 @@ export async function waitForHeatmaps(page: Page, cells: number, timeout = TIMEO
   return page.$$eval('#view svg text', (ts) => ts.map((t) => t.textContent ?? ''));
 }
 
+/**
+ * Waits until the environment's view shows an evaluation after iteration `after` (-1: any); returns
+ * its iteration. The view's iteration is set once its drawing is complete, a moment after its cells
+ * appear: read it only through this wait.
+ */
+export async function waitForViewAfter(page: Page, after: number, timeout = TIMEOUT_MS): Promise<number> {
+  const shown = await page.waitForFunction(
+    (a: number) => {
+      const iteration = (document.querySelector('#view') as HTMLElement | null)?.dataset.iteration;
+      // a string, truthy even for iteration 0
+      return iteration !== undefined && Number(iteration) > a ? iteration : undefined;
+    },
+    { timeout },
+    after,
+  );
+  return Number(await shown.jsonValue());
+}
+
+/**
+ * Waits until the run list shows `run` with `status`. The list is the server's listing of a moment
+ * (refreshed every few seconds): a status is asserted by waiting for the listing that shows it.
+ */
+export async function waitForStatus(page: Page, run: string, status: string, timeout = TIMEOUT_MS): Promise<void> {
+  await page.waitForFunction((r: string, s: string) => document.querySelector(`tr[data-run="${r}"] .status`)?.textContent === s, { timeout }, run, status);
+}
+
 /** Heatmap cells of the environment's view that are filled with a colour. */
 export const filledCells = (page: Page): Promise<number> =>
   page.$$eval('#view .mark-rect path', (ps) => ps.filter((p) => /^#|rgb/.test(p.getAttribute('fill') ?? '')).length);

@@ -4,7 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxX, pageProblems, waitForHeatmaps, waitForMaxXBeyond, waitForPoints } from '../dashboard/page-checks.js';
+import { maxX, pageProblems, waitForHeatmaps, waitForMaxXBeyond, waitForPoints, waitForStatus } from '../dashboard/page-checks.js';
 import { chromiumFor } from '../helpers/chromium.js';
 import { spawnUntil } from '../helpers/spawn-until.js';
 import { installPacked } from './pack-once.js';
@@ -93,7 +93,7 @@ describe.skipIf(!chromium)('the installed dashboard in headless Chromium', () =>
     await waitForPoints(page, 'loss', 1);
     const before = await maxX(page, 'loss');
     await waitForMaxXBeyond(page, 'loss', before + 5);
-    expect(await status(page, 'live')).toBe('running');
+    await waitForStatus(page, 'live', 'running');
     expect(await status(page, 'done')).toBe('finished');
     expect(await waitForHeatmaps(page, HEATMAP_CELLS)).toEqual(expect.arrayContaining(['learned P_T', 'target R/Z']));
     expect(problems).toEqual([]);

@@ -2,15 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { ResolvedConfig } from '../../core/config/schema.js';
-import { TOKENS } from '../../core/di/tokens.js';
-import { EventBus } from '../../core/events/bus.js';
-import type { Resolver } from '../../core/plugin/plugin.js';
 import { readMetricsLog } from '../../run-folder/metrics-reader.js';
 import { configPath, metricsPath } from '../../run-folder/paths.js';
 import { runState } from '../../run-folder/run-state.js';
-import { jsonlSubscriber } from '../../run-folder/writers/jsonl.js';
-import { smallConfig } from '../training/run-helpers.js';
+import { attachJsonl } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gfn-jsonl-'));
 afterAll(() => {
@@ -18,18 +13,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The JSONL logger attached to a fresh bus, for a run named `name` under the temporary folder. */
-function attach(name: string): { bus: EventBus; config: ResolvedConfig; dir: string } {
-  const config = smallConfig({ name, logging: { dir: tmp, progress: 'none' } });
-  const bus = new EventBus();
-  const services = new Map<symbol, unknown>([
-    [TOKENS.Config, config],
-    [TOKENS.EventBus, bus],
-  ]);
-  const resolve: Resolver = { get: <T>(token: symbol) => services.get(token) as T };
-  jsonlSubscriber.attach(resolve);
-  return { bus, config, dir: join(tmp, name) };
-}
+const attach = (name: string) => attachJsonl(tmp, name);
 
 const started = { runName: 'x', backend: 'wasm', kernels: 'backend', iterations: 2, config: {} };
 
@@ -84,6 +68,8 @@ describe('JSONL logger', () => {
     for (const i of [1, 2, 3])
       first.bus.iteration$.next({ iteration: i, metrics: { loss: i }, timings: { sampleMs: 1, updateMs: 1 }, trajectoriesSeen: 8 * i, elapsedMs: 10 * i });
     expect(runState({ log: readMetricsLog(first.dir) })).toBe('interrupted');
+    // the first process is gone
+    first.subscription.unsubscribe();
     const second = attach('resumed');
     second.bus.runStarted$.next({ ...started, iterations: 4, startIteration: 2 });
     second.bus.iteration$.next({ iteration: 3, metrics: { loss: 3 }, timings: { sampleMs: 1, updateMs: 1 }, trajectoriesSeen: 24, elapsedMs: 5 });

@@ -33,6 +33,7 @@ const records: MetricsRecord[] = [
     elapsedMs: 300,
     evaluationMs: 12.5,
   },
+  { type: 'heartbeat', time: '2026-01-01T00:00:05.000Z' },
   { type: 'resume', backend: 'tensorflow', kernels: 'onnx', iterations: 20, startIteration: 10, time: '2026-01-01T00:01:00.000Z' },
   { type: 'iteration', iteration: 11, trajectories: 176, loss: null, sampleMs: 1, updateMs: 2, elapsedMs: 30, evaluationMs: 0 },
   { type: 'stopped', iterations: 15, reason: 'SIGTERM', elapsedMs: 450, evaluationMs: 20, trainingMs: 430 },
@@ -91,6 +92,8 @@ describe('metrics.jsonl records', () => {
       { type: 'error', message: 3 },
       { type: 'error', message: 'x', iteration: '7' },
       { type: 'stopped', iterations: 3, elapsedMs: 5 },
+      { type: 'heartbeat' },
+      { type: 'heartbeat', time: 5 },
       { type: 'start', backend: 'wasm', iterations: 2, time: 't', kernels: 1 },
     ]) {
       expect(asMetricsRecord(bad), JSON.stringify(bad)).toBeUndefined();

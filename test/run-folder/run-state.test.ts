@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readMetricsLog } from '../../run-folder/metrics-reader.js';
 import { appendRunError } from '../../run-folder/metrics-writer.js';
 import { metricsPath } from '../../run-folder/paths.js';
-import { hasEnded, runState } from '../../run-folder/run-state.js';
+import { hasEnded, LIVE_WITHIN_MS, lastSignOfLife, runState } from '../../run-folder/run-state.js';
+import type { MetricsRecord } from '../../run-folder/records.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gfn-run-state-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -16,8 +17,13 @@ const iteration = (i: number): string =>
 const finished = '{"type":"finished","iterations":3,"elapsedMs":30}\n';
 const error = '{"type":"error","message":"objective \'tb\' produced loss = NaN at iteration 2"}\n';
 
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const heartbeat = (msAfterStart: number): string => `${JSON.stringify({ type: 'heartbeat', time: new Date(T0 + msAfterStart).toISOString() })}\n`;
+/** Now, a second after the start record's time: its writer is alive. */
+const justAfterStart = { now: T0 + 1000 };
+
 /** The state of a run folder whose metrics log holds `text` (undefined: no log). */
-function stateOf(text: string | undefined, folder: { active?: boolean; checkpoint?: boolean } = {}): ReturnType<typeof runState> {
+function stateOf(text: string | undefined, folder: { now?: number; checkpoint?: boolean } = {}): ReturnType<typeof runState> {
   const dir = mkdtempSync(join(tmp, 'run-'));
   if (text !== undefined) writeFileSync(metricsPath(dir), text);
   return runState({ log: readMetricsLog(dir), ...folder });
@@ -29,17 +35,40 @@ describe('runState', () => {
     expect(stateOf(start + iteration(1) + iteration(2) + iteration(3) + finished)).toBe('finished');
     expect(stateOf(start + iteration(1) + error)).toBe('failed');
     // an ended log is ended whatever else is known about the folder
-    expect(stateOf(start + finished, { active: true, checkpoint: true })).toBe('finished');
+    expect(stateOf(start + finished, { ...justAfterStart, checkpoint: true })).toBe('finished');
   });
 
-  it('a log that has not ended: running while written, resumable with a checkpoint, interrupted otherwise', () => {
+  it('a log that has not ended: running while its last sign of life is recent, resumable with a checkpoint, interrupted otherwise', () => {
     const inProgress = start + iteration(1) + iteration(2);
-    expect(stateOf(inProgress, { active: true })).toBe('running');
+    expect(stateOf(inProgress, justAfterStart)).toBe('running');
     expect(stateOf(inProgress, { checkpoint: true })).toBe('resumable');
     expect(stateOf(inProgress)).toBe('interrupted');
     expect(stateOf('')).toBe('interrupted');
+    expect(stateOf('', justAfterStart)).toBe('interrupted');
     // a run in progress whose next line is half written is still running
-    expect(stateOf(inProgress + iteration(3).slice(0, 20), { active: true })).toBe('running');
+    expect(stateOf(inProgress + iteration(3).slice(0, 20), justAfterStart)).toBe('running');
+  });
+
+  it('running is decided by the time of the last heartbeat (or start, or resume) against now, never by the file', () => {
+    const beating = start + iteration(1) + heartbeat(60_000) + iteration(2);
+    expect(stateOf(beating, { now: T0 + 60_000 + LIVE_WITHIN_MS - 1 })).toBe('running');
+    expect(stateOf(beating, { now: T0 + 60_000 + LIVE_WITHIN_MS })).toBe('interrupted');
+    expect(stateOf(beating, { now: T0 + 60_000 + LIVE_WITHIN_MS, checkpoint: true })).toBe('resumable');
+    // the log was written a moment ago, but its writer's last heartbeat is a day old
+    expect(stateOf(beating, { now: Date.now() })).toBe('interrupted');
+    const resumed = '{"type":"resume","backend":"wasm","iterations":3,"startIteration":1,"time":"2026-01-01T01:00:00.000Z"}\n';
+    expect(stateOf(beating + resumed, { now: T0 + 3_600_000 + 1000 })).toBe('running');
+  });
+
+  it('lastSignOfLife: the latest time of a heartbeat, start or resume record', () => {
+    const records: MetricsRecord[] = [
+      { type: 'start', backend: 'wasm', iterations: 3, time: '2026-01-01T00:00:00.000Z' },
+      { type: 'heartbeat', time: '2026-01-01T00:00:05.000Z' },
+      { type: 'iteration', iteration: 1, trajectories: 8, sampleMs: 1, updateMs: 1, elapsedMs: 10 },
+    ];
+    expect(lastSignOfLife(records)).toBe(T0 + 5000);
+    expect(lastSignOfLife(records.slice(2))).toBeUndefined();
+    expect(lastSignOfLife([...records, { type: 'heartbeat', time: 'not a time' }])).toBe(T0 + 5000);
   });
 
   it('a run that recorded its interruption (stopped) is resumable with a checkpoint, never running, and has not ended', () => {
