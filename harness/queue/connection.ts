@@ -11,10 +11,10 @@ export const CONNECT_TIMEOUT_MS = 3000;
 export const DEFAULT_REDIS_WAIT_SECONDS = 60;
 
 /** The longest pause between two tries to reach Redis: the retries back off from 0.1 s, doubling up to this. */
-export const MAX_RETRY_DELAY_MS = 2000;
+const MAX_RETRY_DELAY_MS = 2000;
 
 /** The pause before try number `attempt` (from 1) to reach Redis again: 0.1 s, 0.2 s, 0.4 s, … up to {@link MAX_RETRY_DELAY_MS}. */
-export function retryDelayMs(attempt: number): number {
+function retryDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(attempt - 1, 16), MAX_RETRY_DELAY_MS);
 }
 

@@ -11,7 +11,10 @@ export interface RedisWatchOptions {
   log: (line: string) => void;
   /** Said after the reason when giving up: what becomes of the work (e.g. "run the same command again once it is back"). */
   afterGivingUp: string;
-  /** Called once, when an outage outlasts `waitSeconds`; the connection is closed by then (whatever waited on it has failed). */
+  /**
+   * Called once, when an outage outlasts `waitSeconds`, after the connection is closed. BullMQ's
+   * pending promises need not settle then: whoever waits on them races them with this call.
+   */
   onGiveUp: (failure: Error) => void;
 }
 
@@ -96,6 +99,8 @@ export function watchRedis(client: Redis, options: RedisWatchOptions): RedisWatc
       const last = printed.get(err.message);
       if (last !== undefined && now - last < REPEAT_AFTER_MS) return;
       printed.set(err.message, now);
+      // forget what is no longer recent: messages name jobs, and a sweep has many
+      for (const [message, at] of printed) if (now - at >= REPEAT_AFTER_MS) printed.delete(message);
       options.log(`queue error: ${err.message}`);
     },
     get failure() {
