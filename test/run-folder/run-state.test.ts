@@ -74,11 +74,13 @@ describe('runState', () => {
   it('a run that recorded its interruption (stopped) is resumable with a checkpoint, never running, and has not ended', () => {
     const stopped = '{"type":"stopped","iterations":2,"reason":"SIGTERM","elapsedMs":20}\n';
     const log = start + iteration(1) + iteration(2) + stopped;
-    expect(stateOf(log, { active: true, checkpoint: true })).toBe('resumable');
-    expect(stateOf(log, { active: true })).toBe('interrupted');
+    // however recent its last sign of life
+    expect(stateOf(log, { ...justAfterStart, checkpoint: true })).toBe('resumable');
+    expect(stateOf(log, justAfterStart)).toBe('interrupted');
     expect(hasEnded('resumable')).toBe(false);
     // resumed after the stop, it runs again
-    expect(stateOf(`${log}{"type":"resume","backend":"wasm","iterations":3,"startIteration":2,"time":"t"}\n`, { active: true })).toBe('running');
+    const resumed = `${log}{"type":"resume","backend":"wasm","iterations":3,"startIteration":2,"time":"2026-01-01T00:00:00.500Z"}\n`;
+    expect(stateOf(resumed, justAfterStart)).toBe('running');
   });
 
   it('a last line truncated by a crash is not an ending, even after a finished or error record', () => {
