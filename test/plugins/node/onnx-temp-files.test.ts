@@ -47,6 +47,9 @@ async function trainIn(name: string, telemetry?: string): Promise<{ tmp: string[
   );
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, HOME: home, TSX_DISABLE_CACHE: '1' };
   delete env.ORT_DISABLE_TELEMETRY;
+  // the runtime's telemetry stays off on a machine that says it is CI (CI=true makes the positive
+  // control below write nothing), so the child runs without it
+  delete env.CI;
   if (telemetry !== undefined) env.ORT_DISABLE_TELEMETRY = telemetry;
   // tsx (which runs the sources here, not in the installed package) would cache compiled modules in TMPDIR
   const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'bin', 'gfn.js'), 'train', config], { cwd: repo, env });
