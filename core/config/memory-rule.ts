@@ -2,9 +2,10 @@ import { type Environment, isEnumerable } from '../env/environment.js';
 import { exactEvaluationBytesPerState } from '../evaluation/exact.js';
 import { chooseEvaluationMethod, evaluationModeProblems } from '../evaluation/schedule.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
-import type { PluginRegistry } from '../plugin/plugin.js';
+import type { Contribution, PluginRegistry } from '../plugin/plugin.js';
 import { sampledTrajectoryBytes, storedTrajectoryBytes, terminalStateBytes } from '../sampling/trajectory-memory.js';
 import type { ResolvedConfig } from './schema.js';
+import { show } from './schema-problems.js';
 
 /**
  * The memory limit where the host does not tell its memory (a browser, a host without
@@ -42,15 +43,39 @@ export function memoryProblems(
   { registry, environment }: { registry: PluginRegistry; environment?: Environment | GymEnvFactory | undefined },
 ): string[] {
   if (!environment || isGymEnvFactory(environment)) return [];
-  const host = registry.tensorHost.memoryBytes;
-  const limit = host ? host() : DEFAULT_MEMORY_LIMIT_BYTES;
-  const limitText = `${formatBytes(limit)} (${host ? "this machine's memory" : 'the limit where the host does not tell its memory'})`;
+  const { limit, limitText } = memoryLimit(registry);
   return demands(config, environment)
     .filter((d) => d.units * d.perUnit > limit)
     .map((d) => {
       const fit = Math.floor(limit / d.perUnit).toLocaleString('en-US');
       return `field "${d.field}" = ${d.value}: ${d.holds} would take about ${formatBytes(d.units * d.perUnit)} (${d.perUnit.toLocaleString('en-US')} bytes per ${d.unit}), above ${limitText}; at most ${fit} fit: ${d.remedy}`;
     });
+}
+
+/**
+ * The problems of a contribution's own {@link Contribution.memory} demands under `options` (the
+ * section `section`, e.g. `env`): each that cannot fit the machine's memory, named by its option.
+ * A `memory` that throws is the plugin's bug, reported as a problem of the section.
+ */
+export function optionMemoryProblems(contribution: Contribution<unknown>, options: object, section: string, registry: PluginRegistry): string[] {
+  if (!contribution.memory) return [];
+  const { limit, limitText } = memoryLimit(registry);
+  const value = (field: string): string => show((options as Record<string, unknown>)[field]);
+  try {
+    return contribution
+      .memory(options)
+      .filter((d) => !(d.bytes <= limit))
+      .map((d) => `field "${section}.${d.field}" = ${value(d.field)}: ${d.holds} would take about ${formatBytes(d.bytes)}, above ${limitText}: ${d.remedy}`);
+  } catch (err) {
+    return [`field "${section}.name" = ${value('name')}: its memory() threw: ${String(err instanceof Error ? err.message : err).replace(/\s*\n\s*/g, ' ')}`];
+  }
+}
+
+/** The memory a run may take: the host's (`TensorHost.memoryBytes`), else {@link DEFAULT_MEMORY_LIMIT_BYTES}. */
+function memoryLimit(registry: PluginRegistry): { limit: number; limitText: string } {
+  const host = registry.tensorHost.memoryBytes;
+  const limit = host ? host() : DEFAULT_MEMORY_LIMIT_BYTES;
+  return { limit, limitText: `${formatBytes(limit)} (${host ? "this machine's memory" : 'the limit where the host does not tell its memory'})` };
 }
 
 /** What each sizing field of `config` makes a run on `env` hold. */

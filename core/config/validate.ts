@@ -14,6 +14,7 @@ import { ConfigError } from '../base/errors.js';
 import { didYouMean } from '../base/suggest.js';
 import { describeSchemaErrors, show } from './schema-problems.js';
 import { migrateLegacyEngine } from './legacy-engine.js';
+import { optionMemoryProblems } from './memory-rule.js';
 import { CONFIG_RULES } from './rules.js';
 import { CORE_SCHEMA, type ResolvedConfig, type Section } from './schema.js';
 
@@ -120,8 +121,11 @@ function checkSection(
   const label = SECTION_KINDS[name].label;
   const origin = ` (${registry.origin(label, contribution.name)})`;
   if (!validate(sectionData)) return { problems: describeSchemaErrors(validate.errors ?? [], sectionData, name).map((p) => p + origin), typed: false };
-  // cross-field rules only run on options that passed the schema, so they may trust its types
-  return { problems: crossFieldProblems(contribution, sectionData, name, context).map((p) => p + origin), typed: true };
+  // cross-field rules only run on options that passed the schema, so they may trust its types; the
+  // memory the options imply only on options that passed those (a contribution sizes valid ones)
+  const crossField = crossFieldProblems(contribution, sectionData, name, context);
+  const problems = crossField.length > 0 ? crossField : optionMemoryProblems(contribution, sectionData, name, registry);
+  return { problems: problems.map((p) => p + origin), typed: true };
 }
 
 /** The problems a contribution's own `validate` finds, as `field "<section>.<field>" = value: reason`. */

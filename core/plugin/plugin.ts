@@ -32,6 +32,23 @@ export interface OptionProblem {
   reason: string;
 }
 
+/**
+ * What a contribution holds in memory because of one of its options (e.g. a test set that grows
+ * with the square of a sequence length): the preflight checks it against the machine's memory before
+ * the contribution is built, so that a size that cannot fit is refused by name rather than
+ * exhausting the process.
+ */
+export interface OptionMemory {
+  /** The option that sizes it, relative to the contribution's section (e.g. `ndim`). */
+  field: string;
+  /** What it holds, e.g. `the test set of 7,200 sequences`. */
+  holds: string;
+  /** Its size in bytes; a lower bound is enough (the check only refuses what cannot fit). */
+  bytes: number;
+  /** How to make it fit, e.g. `lower ndim`. */
+  remedy: string;
+}
+
 /** What a contribution's {@link Contribution.validate} may look at besides its options. */
 export interface ValidationContext {
   /**
@@ -56,6 +73,11 @@ export interface Contribution<T, O extends object = object> {
    * and the contribution's plugin. Absent or `[]`: the options are valid.
    */
   validate?(options: O, context: ValidationContext): readonly OptionProblem[];
+  /**
+   * What it will hold in memory, by the options that size it, checked after `validate` and before
+   * `create` ({@link OptionMemory}). Absent: nothing that grows with its options.
+   */
+  memory?(options: O): readonly OptionMemory[];
   /**
    * Builds it. An environment is built by the preflight, before the run's container exists: its
    * `resolve` serves nothing (the options are its input); the others resolve the run's parts.

@@ -44,6 +44,20 @@ export const BITSEQ_DEFAULTS: BitSeqOptions = {
 };
 
 /**
+ * What a bit-sequence task holds in memory, in bytes: its modes (a bit row each, plus the strings
+ * drawn while sampling the words codebook) and its test set (every mode with c = 0 … n−1 bits
+ * flipped: count·n rows of n bits, then of n/k symbols as 32-bit integers) — quadratic in n.
+ */
+export function bitSeqMemoryBytes(options: Pick<BitSeqOptions, 'ndim' | 'codebook' | 'nModes' | 'groups' | 'modesPerGroup' | 'wordBits'>): {
+  modes: number;
+  testSet: number;
+} {
+  const { ndim, wordBits } = options;
+  const count = options.codebook === 'words' ? options.nModes : options.groups * options.modesPerGroup;
+  return { modes: 2 * count * ndim, testSet: count * ndim * (ndim + 4 * (ndim / wordBits)) };
+}
+
+/**
  * The `groups` codebook (the paper code's convention): with step = floor((2^n − groups·modesPerGroup) /
  * (groups + 1)), group g ∈ [0, groups) holds the integers (g+1)·step + j for j ∈ [0, modesPerGroup),
  * each read as n bits, most significant first — `groups` evenly spaced runs of consecutive integers.

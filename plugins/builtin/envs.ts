@@ -6,7 +6,7 @@ import { defineContribution } from '../../core/plugin/define-contribution.js';
 import { cartPoleFactory } from '../../envs/cartpole.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { createDagTask } from '../../envs/dag/task.js';
-import { BITSEQ_DEFAULTS, createBitSeq } from '../../envs/sequence/bitseq.js';
+import { BITSEQ_DEFAULTS, bitSeqMemoryBytes, createBitSeq } from '../../envs/sequence/bitseq.js';
 import { createQm9Str } from '../../envs/sequence/qm9str.js';
 import { createSehStr } from '../../envs/sequence/sehstr.js';
 import { createTfBind8 } from '../../envs/sequence/tfbind8.js';
@@ -122,6 +122,20 @@ export const bitseqContribution = defineContribution({
         ]
       : []),
   ],
+  memory: (options) => {
+    const { modes, testSet } = bitSeqMemoryBytes(options);
+    const count = options.codebook === 'words' ? options.nModes : options.groups * options.modesPerGroup;
+    const rows = `${count.toLocaleString('en-US')} modes of ${options.ndim.toLocaleString('en-US')} bits`;
+    return [
+      { field: options.nModes > options.ndim ? 'nModes' : 'ndim', holds: `the ${rows}`, bytes: modes, remedy: 'lower ndim or nModes' },
+      {
+        field: 'ndim',
+        holds: `the test set of the ${rows} (each with c = 0 … n−1 bits flipped: quadratic in ndim)`,
+        bytes: testSet,
+        remedy: 'lower ndim or nModes',
+      },
+    ];
+  },
   create: (options) => createBitSeq(options),
 });
 

@@ -82,4 +82,26 @@ describe('the preflight checks the memory a config implies against the machine',
     expect(formatBytes(512)).toBe('512 bytes');
     expect(formatBytes(1536)).toBe('1.5 KiB');
   });
+
+  it("an environment's own sizes are checked before it is built (bitseq's test set is quadratic in ndim)", () => {
+    const env = { name: 'bitseq', codebook: 'words', wordBits: 8, nModes: 60, variant: 'append' };
+    // the fuzzed config that exhausted a Node 24 process: building 60 modes of 120,000,000 bits
+    // alone held gigabytes before any run started (Node 20 refused the typed array's length instead)
+    const found = problems({ env: { ...env, ndim: 120_000_000 }, evaluation: { mode: 'sampled' } }, GiB);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^field "env.ndim" = 120000000: the 60 modes of 120,000,000 bits would take about 13.4 GiB, above 1.0 GiB .*: lower ndim or nModes \(environment 'bitseq' of plugin 'builtin'\)$/,
+      ),
+      // 60 · n · (n + 4·n/8) bytes = 90·n²
+      expect.stringMatching(/^field "env.ndim" = 120000000: the test set of the 60 modes .* would take about 1.1 EiB, above 1.0 GiB/),
+    ]);
+    // the suite's own setting (n = 120) holds 1.3 MB
+    expect(problems({ env: { ...env, ndim: 120 }, evaluation: { mode: 'sampled' } }, GiB)).toEqual([]);
+    // 60 · 12,000² · 1.5 bytes = 12.1 GiB: refused on 8 GiB, accepted on 16
+    expect(problems({ env: { ...env, ndim: 12_000 }, evaluation: { mode: 'sampled' } }, 8 * GiB)).toEqual([
+      expect.stringMatching(/^field "env.ndim" = 12000: the test set .* 12.1 GiB/),
+    ]);
+    // (its batches are another matter: 1,500 positions x 256 words one-hot per state)
+    expect(problems({ env: { ...env, ndim: 12_000 }, evaluation: { mode: 'sampled' } }, 16 * GiB).filter((p) => p.startsWith('field "env.'))).toEqual([]);
+  });
 });
