@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // tfjs keeps one global engine per process: test files run in separate forks
     pool: 'forks',
+    // vitest's default (one fork fewer than the cores) is a single fork on 2 cores, which then waits
+    // through every test's children, Redis restarts and browser round trips; two forks fill those
+    // waits
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
