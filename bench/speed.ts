@@ -100,7 +100,10 @@ for (const id of ids) {
   if (s.kind === 'environment') {
     const r = await runEnvironmentSetting(id, s, ctx);
     environments.push(r);
-    process.stderr.write(`${id}: ${f1(r.wallMs)} ms wall, ${f1(r.cpuMs)} ms cpu; network ${f1(r.split.network)} ms, env ${f1(r.split.env)} ms\n`);
+    const byMethod = Object.entries(r.envMs).sort((a, b) => b[1] - a[1]);
+    process.stderr.write(
+      `${id}: ${f1(r.wallMs)} ms wall, ${f1(r.cpuMs)} ms cpu; network ${f1(r.split.network)} ms, env ${f1(r.split.env)} ms (${byMethod.map(([m, ms]) => `${m} ${ms.toFixed(2)}`).join(', ')})\n`,
+    );
     continue;
   }
   const missing = s.kind === 'evaluation' ? exactSettingUnavailable(s) : undefined;

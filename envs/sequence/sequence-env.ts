@@ -137,15 +137,27 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     const d = this.ndim;
     const nA = this.nActions;
     const n = batchSize(states, d);
+    const inserts = nA - 1;
     const mask = new Uint8Array(n * nA);
     for (let i = 0; i < n; i++) {
+      const row = i * nA;
       let full = 1;
+      // symbol 0's block: 1 at each empty position
       for (let p = 0; p < d; p++) {
         if (states[i * d + p] !== -1) continue;
         full = 0;
-        for (let b = 0; b < this.nbase; b++) mask[i * nA + b * d + p] = 1;
+        mask[row + p] = 1;
       }
-      mask[i * nA + nA - 1] = full;
+      // any symbol may fill any empty position: the other nbase − 1 blocks repeat the first, copied
+      // in doubling runs (a few memory moves per row instead of nbase strided writes per position)
+      if (!full) {
+        for (let done = d; done < inserts; ) {
+          const len = Math.min(done, inserts - done);
+          mask.copyWithin(row + done, row, row + len);
+          done += len;
+        }
+      }
+      mask[row + inserts] = full;
     }
     return mask;
   }

@@ -34,6 +34,7 @@ describe('speed benchmark: environment table', () => {
     profiledWallMs: 50,
     profiledCpuMs: 25,
     split: splitIteration(phases({ env: 5, network: 30, forward: 10 }), 50),
+    envMs: { step: 5 },
     profile: { ms: phases({}), kernels: 0, uploads: 0, reads: 0, byKernel: new Map(), kernelMs: new Map() },
     ...over,
   });
@@ -56,18 +57,15 @@ describe('speed benchmark: timing wrapper around an environment', () => {
   it('routes every contract call through the wrapper, keeps the results and the optional capabilities', () => {
     const env = new HyperGrid({ ndim: 2, height: 4, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
     const calls: string[] = [];
-    let current = '';
-    const wrapped = withWrappedMethods(env, ENVIRONMENT_METHODS, (call) => {
-      calls.push(current);
+    const wrapped = withWrappedMethods(env, ENVIRONMENT_METHODS, (method, call) => {
+      calls.push(method);
       return call();
     });
     expect(isEnumerable(wrapped)).toBe(true);
     const states = env.allStates();
     for (const m of ['forwardMask', 'encode', 'logReward', 'isInitial'] as const) {
-      current = m;
       expect(wrapped[m](states)).toEqual(env[m](states));
     }
-    current = 'step';
     const actions = new Int32Array(states.length / env.stateDim).fill(0);
     const s0 = new Int32Array(actions.length * env.stateDim);
     expect(wrapped.step(s0, actions)).toEqual(env.step(s0, actions));
