@@ -139,18 +139,21 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     const n = batchSize(states, d);
     const inserts = nA - 1;
     const mask = new Uint8Array(n * nA);
+    // large alphabets (bitseq's 256 words): copy symbol 0's block to the other nbase − 1 in doubling
+    // runs, a few memory moves per row instead of nbase strided writes per empty position; small
+    // ones (TFbind8, qm9str, sEH strings) write directly, cheaper than the copies' calls
+    const nbase = this.nbase;
+    const copyBlocks = nbase >= 32;
     for (let i = 0; i < n; i++) {
       const row = i * nA;
       let full = 1;
-      // symbol 0's block: 1 at each empty position
       for (let p = 0; p < d; p++) {
         if (states[i * d + p] !== -1) continue;
         full = 0;
-        mask[row + p] = 1;
+        if (copyBlocks) mask[row + p] = 1;
+        else for (let b = 0; b < nbase; b++) mask[row + b * d + p] = 1;
       }
-      // any symbol may fill any empty position: the other nbase − 1 blocks repeat the first, copied
-      // in doubling runs (a few memory moves per row instead of nbase strided writes per position)
-      if (!full) {
+      if (copyBlocks && !full) {
         for (let done = d; done < inserts; ) {
           const len = Math.min(done, inserts - done);
           mask.copyWithin(row + done, row, row + len);
