@@ -1,6 +1,6 @@
 /**
  * Instrumentation for the speed benchmark: exclusive wall time per phase (sampling, loss forward,
- * backward, optimizer, trust-region step, network passes, evaluation) and counts of the tfjs kernels dispatched,
+ * backward, optimizer, trust-region step, network passes, environment calls, evaluation) and counts of the tfjs kernels dispatched,
  * host→tensor uploads and tensor→host reads. Counts are deterministic for a seeded run; times
  * depend on the machine's load.
  *
@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The phases a benchmark iteration is split into (the rest of an iteration is `other`). */
-export const PHASES = ['sample', 'forward', 'backward', 'optimizer', 'trpo', 'network', 'evaluation'] as const;
+export const PHASES = ['sample', 'forward', 'backward', 'optimizer', 'trpo', 'network', 'env', 'evaluation'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Counters of one measured stretch. */
@@ -97,14 +97,18 @@ export class Profiler {
     return this;
   }
 
-  /** Charges the time spent in `target[key]` (a method) to `phase`. */
-  timeMethod(target: object, key: string, phase: Phase): this {
+  /**
+   * Charges the time spent in `target[key]` (a method) to `phase`; `observe`, when given, sees each
+   * call's receiver and arguments first (untimed bookkeeping, e.g. recording input shapes).
+   */
+  timeMethod(target: object, key: string, phase: Phase, observe?: (receiver: unknown, args: unknown[]) => void): this {
     const self = this;
     this.wrap(
       target as Record<string, AnyFn>,
       key,
       (original) =>
         function (this: unknown, ...args: unknown[]) {
+          observe?.(this, args);
           return self.timed(phase, () => original.apply(this, args));
         },
     );

@@ -137,15 +137,30 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     const d = this.ndim;
     const nA = this.nActions;
     const n = batchSize(states, d);
+    const inserts = nA - 1;
     const mask = new Uint8Array(n * nA);
+    // large alphabets (bitseq's 256 words): copy symbol 0's block to the other nbase − 1 in doubling
+    // runs, a few memory moves per row instead of nbase strided writes per empty position; small
+    // ones (TFbind8, qm9str, sEH strings) write directly, cheaper than the copies' calls
+    const nbase = this.nbase;
+    const copyBlocks = nbase >= 32;
     for (let i = 0; i < n; i++) {
+      const row = i * nA;
       let full = 1;
       for (let p = 0; p < d; p++) {
         if (states[i * d + p] !== -1) continue;
         full = 0;
-        for (let b = 0; b < this.nbase; b++) mask[i * nA + b * d + p] = 1;
+        if (copyBlocks) mask[row + p] = 1;
+        else for (let b = 0; b < nbase; b++) mask[row + b * d + p] = 1;
       }
-      mask[i * nA + nA - 1] = full;
+      if (copyBlocks && !full) {
+        for (let done = d; done < inserts; ) {
+          const len = Math.min(done, inserts - done);
+          mask.copyWithin(row + done, row, row + len);
+          done += len;
+        }
+      }
+      mask[row + inserts] = full;
     }
     return mask;
   }
