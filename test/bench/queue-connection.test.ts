@@ -42,7 +42,6 @@ describe('job queue URL', () => {
     const seconds = (performance.now() - start) / 1000;
     expect((waited as Error).message).toBe(`${refused} (tried for 1.5 s; --redis-wait-seconds sets how long)`);
     expect(seconds).toBeGreaterThanOrEqual(1.5);
-    expect(seconds).toBeLessThan(1.5 + 5);
     expect(lines).toEqual([
       `[bench] waiting for the Redis server at redis://bob:***@127.0.0.1:${port}/1 (connect ECONNREFUSED 127.0.0.1:${port}); trying again for up to 1.5 s`,
     ]);

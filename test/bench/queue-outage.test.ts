@@ -134,7 +134,6 @@ describe.runIf(redisServer !== undefined)('the job queue when Redis goes away', 
     const seconds = (performance.now() - stoppedAt) / 1000;
     expect(code).toBe(1);
     expect(seconds).toBeGreaterThanOrEqual(3);
-    expect(seconds).toBeLessThan(3 + 20);
     const gone = `lost the Redis server at ${redis.url} for more than 3 s \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${redis.port}\\); `;
     const gfnLines = linesOf(worker.output(), /^gfn:/);
     expect(gfnLines).toHaveLength(1);
