@@ -69,7 +69,10 @@ export function queueLauncher(options: QueueLauncherOptions): RunLauncher {
       const state = await job.getState();
       if (state === 'completed' || state === 'failed') {
         await store.fetch(jobId, spec.dir);
-        return state === 'failed' ? { error: job.failedReason || 'failed' } : {};
+        if (state === 'completed') return {};
+        // `job` was read before its state: a job that failed in between has its reason only now
+        const failed = await queue.getJob(jobId);
+        return { error: failed?.failedReason || 'failed' };
       }
       if (state === 'active') {
         const p = readJobProgress(job.progress);

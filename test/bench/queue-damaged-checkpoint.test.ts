@@ -51,10 +51,8 @@ describe.runIf(redisServer !== undefined)('gfn worker taking over a run from a d
     const lines: string[] = [];
     worker = await startQueueWorker({ connection: await connectRedis(redis.url), workerModule: BENCH_WORKER, lockSeconds: 5, log: (l) => lines.push(l) });
 
-    const job = await waitFor(async () => {
-      const j = await queue!.getJob(jobId);
-      return j && (await j.getState()) === 'failed' ? j : undefined;
-    });
+    // the state first, then the job: a job read before it failed has no failedReason yet
+    const job = await waitFor(async () => ((await queue!.getJobState(jobId)) === 'failed' ? queue!.getJob(jobId) : undefined));
     const refusal =
       /^checkpoint \S+\/damaged-checkpoint\/taken-over\/checkpoint\.json is corrupted: its content does not match its sha256 checksum \(recorded [0-9a-f]{12}…, computed [0-9a-f]{12}…\)$/;
     expect(job.failedReason).toMatch(refusal);
