@@ -25,8 +25,13 @@ export interface CachedTableSpec {
   key: string;
   /** Number of values. */
   length: number;
-  /** Computes the table when no valid cached copy exists. */
-  compute: () => Float64Array;
+  /** Names the table in progress lines and notes, e.g. "the sEH proxy table"; default `table <key>`. */
+  description?: string;
+  /**
+   * Computes the table when no valid cached copy exists, reporting the fraction done to `onProgress`
+   * now and then (a host shows it when the computation is long).
+   */
+  compute: (onProgress?: (fraction: number) => void) => Float64Array;
 }
 
 /** The table through the host's cache when it has one, else computed now. */

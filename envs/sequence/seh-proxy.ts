@@ -7,6 +7,8 @@
  * threshold, right otherwise — and add the leaf's value in float64.
  */
 
+import { type LeafRegion, regionSumTable } from './region-table.js';
+
 /** One regression tree as exported: parallel arrays over nodes; a leaf has feature −2. */
 export interface RegressionTree {
   feature: number[];
@@ -99,23 +101,24 @@ export class TreeEnsembleProxy {
    * each string. Instead of one walk per string and tree, each tree's leaves are visited once: the
    * path to a leaf constrains every position to a set of blocks (equal to b on a right turn at
    * feature (p, b), different from b on a left turn), so a leaf covers a product of per-position
-   * sets, and its value is added to exactly the strings of that product. Trees are applied in order,
-   * so every string receives its additions in the source's order.
+   * sets, and its value is added to exactly the strings of that product ({@link regionSumTable}, which
+   * keeps the source's order of additions). `onProgress` hears the fraction done now and then.
    */
-  predictAll(onTree?: (done: number, total: number) => void): Float64Array {
-    const table = new Float64Array(this.nStrings).fill(this.model.baseline_prediction);
+  predictAll(onProgress?: (fraction: number) => void): Float64Array {
     const all = (1 << this.blocks) - 1;
-    this.model.trees.forEach((tree, t) => {
-      this.addLeaves(tree, 0, new Array<number>(this.positions).fill(all), table);
-      onTree?.(t + 1, this.model.trees.length);
+    const functions = this.model.trees.map((tree) => {
+      const regions: LeafRegion[] = [];
+      this.collectLeaves(tree, 0, new Array<number>(this.positions).fill(all), regions);
+      return regions;
     });
-    return table;
+    return regionSumTable({ baseline: this.model.baseline_prediction, positions: this.positions, blocks: this.blocks, functions }, onProgress);
   }
 
-  private addLeaves(tree: RegressionTree, node: number, allowed: number[], table: Float64Array): void {
+  /** The regions (products of per-position block sets) of the leaves under `node`, given the sets `allowed` on the way there. */
+  private collectLeaves(tree: RegressionTree, node: number, allowed: number[], out: LeafRegion[]): void {
     const f = tree.feature[node]!;
     if (f === LEAF) {
-      this.addToProduct(allowed, tree.value[node]!, table);
+      out.push({ masks: allowed.slice(), value: tree.value[node]! });
       return;
     }
     const position = Math.floor(f / this.blocks);
@@ -129,27 +132,8 @@ export class TreeEnsembleProxy {
       if (mask === 0) continue;
       const saved = allowed[position]!;
       allowed[position] = mask;
-      this.addLeaves(tree, child, allowed, table);
+      this.collectLeaves(tree, child, allowed, out);
       allowed[position] = saved;
     }
-  }
-
-  /** Adds `value` to every string whose block at each position p is in the set `allowed[p]`. */
-  private addToProduct(allowed: number[], value: number, table: Float64Array): void {
-    const choices = allowed.map((mask) => {
-      const list: number[] = [];
-      for (let b = 0; b < this.blocks; b++) if (mask & (1 << b)) list.push(b);
-      return list;
-    });
-    const last = Int32Array.from(choices[this.positions - 1]!);
-    const visit = (p: number, base: number): void => {
-      if (p === this.positions - 1) {
-        const row = base * this.blocks;
-        for (let k = 0; k < last.length; k++) table[row + last[k]!]! += value;
-        return;
-      }
-      for (const b of choices[p]!) visit(p + 1, base * this.blocks + b);
-    };
-    visit(0, 0);
   }
 }

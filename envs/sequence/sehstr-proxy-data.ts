@@ -35,10 +35,16 @@ export const SEHSTR_TABLE_KEY = `sehstr-pred-${SEHSTR_MODEL.sha256.slice(0, 16)}
 
 /**
  * The proxy's predictions for all 34,012,224 strings (indexed like the sequence tasks' data files),
- * through the host's table cache (under Node a 272 MB file computed once, in tens of seconds).
+ * through the host's table cache (under Node a 272 MB file computed once, in seconds to tens of
+ * seconds, then read back in about a second).
  */
 export function sehPredictionTable(proxy: TreeEnsembleProxy, files: FileAccess): Float64Array {
-  return tableOf(files, { key: SEHSTR_TABLE_KEY, length: proxy.nStrings, compute: () => proxy.predictAll() });
+  return tableOf(files, {
+    key: SEHSTR_TABLE_KEY,
+    length: proxy.nStrings,
+    description: 'the sEH proxy table (34M predictions)',
+    compute: (onProgress) => proxy.predictAll(onProgress),
+  });
 }
 
 /** log R(x) = β·log max(pred, 1e−3) + log 10 − β·log max_x' pred(x'): the best string has reward 10. */

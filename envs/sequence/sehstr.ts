@@ -66,9 +66,14 @@ export class SehStrReward implements SequenceReward {
 
   /** log Z: the README's value for β = 6, else summed over the full table (once). */
   logPartition(): number {
+    return this.logPartitionOver(() => this.table());
+  }
+
+  /** {@link logPartition}, asking `source` for the table only when it must be summed: a caller holding it passes it, not loading it twice. */
+  private logPartitionOver(source: () => Float64Array): number {
     if (this.options.exponent === 6) return LOG_Z_EXPONENT_6;
     if (this.logZ === undefined) {
-      const table = this.table();
+      const table = source();
       let max = -Infinity;
       for (let i = 0; i < table.length; i++) max = Math.max(max, sehLogReward(table[i]!, this.options.exponent));
       let z = 0;
@@ -86,7 +91,7 @@ export class SehStrReward implements SequenceReward {
     const k = this.options.testPerSource;
     const rng = new Rng(TEST_SET_SEED);
     const table = this.table();
-    const logZ = this.logPartition();
+    const logZ = this.logPartitionOver(() => table);
     const u = Array.from({ length: k }, () => rng.uniform()).sort((a, b) => a - b);
     const out = new Int32Array(2 * k);
     let cumulative = 0;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { endianness, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CachedTableSpec } from '../../core/base/file-access.js';
+import { type ProgressSink, silentProgress } from '../../core/base/progress-line.js';
 import { type AcceptedFormat, type FileRefusal, readVersionedJson } from '../../core/checkpoint/file-format.js';
 
 /**
@@ -14,7 +15,9 @@ import { type AcceptedFormat, type FileRefusal, readVersionedJson } from '../../
  * another kind is refused with a note naming the file and what is wrong, and computed again; one
  * recorded by a newer gflownet-ts is computed here and left in place for that version. Both files
  * are written to a temporary name and renamed, so an interrupted write never leaves a half table
- * under the real name.
+ * under the real name. The data is read in one pass straight into the returned array (checksummed
+ * chunk by chunk as it arrives) and written straight from it: no copy of the table besides the
+ * table itself.
  */
 
 /** Identifies a cached table's record. */
@@ -32,8 +35,17 @@ export function defaultCacheDir(): string {
 /** What {@link loadOrComputeTable} did. */
 export type CacheOutcome = 'loaded' | 'computed' | 'recomputed';
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const paths = (dir: string, key: string) => ({ record: join(dir, `${key}.json`), data: join(dir, `${key}.f64`) });
+/** Bytes read or written per system call: small beside the table, large enough that calls cost nothing. */
+const CHUNK_BYTES = 16 << 20;
+/** The file holds little-endian values; a big-endian host swaps them. */
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+/** How progress lines and notes name the table. */
+const nameOf = (spec: CachedTableSpec): string => spec.description ?? `table ${spec.key}`;
+const bytesOf = (table: Float64Array): Uint8Array => new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
+
+/** Opens progress reports for a step named by its label (a host prints them, tests record them). */
+export type ProgressFactory = (label: string) => ProgressSink;
 
 /** The checksum of the table `text` (a record) describes, or why the record is refused. */
 function readRecord(text: string, spec: CachedTableSpec): { sha256: string } | FileRefusal {
@@ -46,8 +58,34 @@ function readRecord(text: string, spec: CachedTableSpec): { sha256: string } | F
   return { sha256 };
 }
 
+/**
+ * Reads the data file into a new array in one pass, hashing each chunk as it lands; the sha256 of
+ * the file's bytes, or why its size is wrong.
+ */
+function readData(path: string, length: number, progress: ProgressSink): { table: Float64Array; sha256: string } | string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size !== length * 8) return `is truncated or padded: ${size} bytes, expected ${length * 8} (${length} float64 values)`;
+    const table = new Float64Array(length);
+    const bytes = bytesOf(table);
+    const hash = createHash('sha256');
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, bytes, at, Math.min(CHUNK_BYTES, size - at), at);
+      if (n === 0) return `is truncated: it ended at byte ${at} while being read, expected ${size}`;
+      hash.update(bytes.subarray(at, at + n));
+      at += n;
+      progress.update(at / size);
+    }
+    if (!LITTLE_ENDIAN_HOST) Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).swap64();
+    return { table, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The table cached in `dir`, 'missing' when neither file is there, or why the cached copy is refused (the problem names the file). */
-function tryLoad(dir: string, spec: CachedTableSpec): Float64Array | 'missing' | FileRefusal {
+function tryLoad(dir: string, spec: CachedTableSpec, progress: ProgressFactory): Float64Array | 'missing' | FileRefusal {
   const at = paths(dir, spec.key);
   const [hasRecord, hasData] = [existsSync(at.record), existsSync(at.data)];
   if (!hasRecord && !hasData) return 'missing';
@@ -61,30 +99,45 @@ function tryLoad(dir: string, spec: CachedTableSpec): Float64Array | 'missing' |
   }
   if ('problem' in record) return refuse(at.record, record.problem, record.newer);
   if (!hasData) return refuse(at.data, `is missing (its record ${at.record} is there)`);
-  let bytes: Buffer;
+  const reporter = progress(`loading ${nameOf(spec)} from ${at.data}`);
+  let data: ReturnType<typeof readData>;
   try {
-    bytes = readFileSync(at.data);
+    data = readData(at.data, spec.length, reporter);
   } catch (err) {
     return refuse(at.data, `could not be read (${(err as Error).message})`);
+  } finally {
+    reporter.done();
   }
-  if (bytes.length !== spec.length * 8)
-    return refuse(at.data, `is truncated or padded: ${bytes.length} bytes, expected ${spec.length * 8} (${spec.length} float64 values)`);
-  if (sha256(bytes) !== record.sha256) return refuse(at.data, `is corrupted: its sha256 does not match the one in ${at.record}`);
-  const out = new Float64Array(spec.length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < spec.length; i++) out[i] = view.getFloat64(i * 8, true);
-  return out;
+  if (typeof data === 'string') return refuse(at.data, data);
+  if (data.sha256 !== record.sha256) return refuse(at.data, `is corrupted: its sha256 does not match the one in ${at.record}`);
+  return data.table;
+}
+
+/** Writes the table's bytes (little-endian) to `path` in chunks; their sha256. */
+function writeData(path: string, table: Float64Array): string {
+  const hash = createHash('sha256');
+  const bytes = bytesOf(table);
+  const fd = openSync(path, 'w');
+  try {
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+      let chunk = bytes.subarray(at, Math.min(at + CHUNK_BYTES, bytes.length));
+      if (!LITTLE_ENDIAN_HOST) chunk = Buffer.from(chunk).swap64();
+      hash.update(chunk);
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 function save(dir: string, spec: CachedTableSpec, table: Float64Array): void {
   mkdirSync(dir, { recursive: true });
   const at = paths(dir, spec.key);
-  const bytes = Buffer.alloc(table.length * 8);
-  for (let i = 0; i < table.length; i++) bytes.writeDoubleLE(table[i]!, i * 8);
   const tmp = `.${process.pid}.tmp`;
-  writeFileSync(`${at.data}${tmp}`, bytes);
+  const checksum = writeData(`${at.data}${tmp}`, table);
   renameSync(`${at.data}${tmp}`, at.data);
-  const record = { format: TABLE_CACHE_FORMAT, version: TABLE_CACHE_VERSION, key: spec.key, length: table.length, sha256: sha256(bytes) };
+  const record = { format: TABLE_CACHE_FORMAT, version: TABLE_CACHE_VERSION, key: spec.key, length: table.length, sha256: checksum };
   writeFileSync(`${at.record}${tmp}`, JSON.stringify(record));
   renameSync(`${at.record}${tmp}`, at.record);
 }
@@ -92,18 +145,26 @@ function save(dir: string, spec: CachedTableSpec, table: Float64Array): void {
 /**
  * The cached table if `dir` holds a valid copy, else computes it and caches it. A cached copy that
  * is refused, and a cache directory that cannot be written, are not errors: the computed table is
- * returned and `onNote` says what was wrong.
+ * returned and `onNote` says what was wrong. Loading and computing each report to a sink from
+ * `progress` (labelled "loading <description> from <file>", "building <description>").
  */
 export function loadOrComputeTable(
   spec: CachedTableSpec,
   dir: string = defaultCacheDir(),
   onNote: (message: string) => void = () => {},
+  progress: ProgressFactory = () => silentProgress,
 ): { table: Float64Array; outcome: CacheOutcome } {
-  const cached = tryLoad(dir, spec);
+  const cached = tryLoad(dir, spec, progress);
   if (cached instanceof Float64Array) return { table: cached, outcome: 'loaded' };
   if (cached !== 'missing')
     onNote(`cached table ${spec.key}: ${cached.problem}; computing it again${cached.newer ? ' (the newer file is left in place)' : ''}`);
-  const table = spec.compute();
+  const building = progress(`building ${nameOf(spec)}`);
+  let table: Float64Array;
+  try {
+    table = spec.compute((fraction) => building.update(fraction));
+  } finally {
+    building.done();
+  }
   if (table.length !== spec.length) throw new Error(`table ${spec.key}: computed ${table.length} values, expected ${spec.length}`);
   if (cached !== 'missing' && cached.newer) return { table, outcome: 'recomputed' };
   try {
