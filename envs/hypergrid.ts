@@ -1,6 +1,7 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTerminalDistance, WithTestSet } from '../core/env/capabilities.js';
 import { batchSize, type Enumerable, type Environment, rowsEqual, type WithExactMetrics } from '../core/env/environment.js';
 import { Rng } from '../core/base/rng.js';
+import { oneHotEntryColumns, type WithFewHotEncoding } from '../core/env/few-hot.js';
 import { coordinateFactors, hyperGridFactors, hyperGridTestSet } from './hypergrid-factors.js';
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../core/env/view.js';
 import type { Estimator } from '../core/tensor/estimator.js';
@@ -40,7 +41,8 @@ export class HyperGrid
     WithTerminalDistance,
     WithTestSet,
     WithEvaluationView,
-    WithExactMetrics
+    WithExactMetrics,
+    WithFewHotEncoding
 {
   readonly name = 'hypergrid';
   readonly stateDim: number;
@@ -49,6 +51,8 @@ export class HyperGrid
   readonly s0: Int32Array;
   readonly maxTrajectoryLength: number;
   readonly nStates: number;
+  /** One column per coordinate: `encode`'s ones as columns (see {@link encodeColumns}). */
+  readonly obsColumnsPerRow: number;
   private cachedLogRewards?: Float64Array;
   private cachedRegions?: Int32Array;
 
@@ -62,6 +66,7 @@ export class HyperGrid
     this.s0 = new Int32Array(ndim);
     this.maxTrajectoryLength = ndim * (height - 1) + 1;
     this.nStates = height ** ndim;
+    this.obsColumnsPerRow = ndim;
   }
 
   step(states: Int32Array, actions: Int32Array): Int32Array {
@@ -199,6 +204,11 @@ export class HyperGrid
       }
     }
     return obs;
+  }
+
+  /** The column d·H + s_d of each coordinate (s_f's padding −1: none): `encode`'s ones. */
+  encodeColumns(states: Int32Array): Int32Array {
+    return oneHotEntryColumns(this.name, states, this.stateDim, this.options.height);
   }
 
   /** All states in index order (index = Σ_d s_d·H^(ndim−1−d)), which lists parents before children. */

@@ -7,6 +7,7 @@ import { forwardLogProbs } from '../../core/policy/forward.js';
 import { estimatorOutputs } from '../../core/policy/unique-states.js';
 import type { Transitions } from '../../core/sampling/transitions.js';
 import { selectRows } from '../../core/sampling/transitions.js';
+import { networkInput } from '../../core/policy/network-input.js';
 
 /** The per-step terms of the balance losses, one entry per gathered step (differentiable). */
 export interface StepTerms {
@@ -39,5 +40,5 @@ export function stepTerms(env: Environment, forward: Estimator, backward: Backwa
 
 /** log F(s0) from a state-flow estimator: the log Z estimate of flow-based objectives. */
 export function initialLogFlow(env: Environment, flow: Estimator): number {
-  return tf.tidy(() => flow.predict(tf.tensor2d(env.encode(env.s0), [1, env.obsDim])).dataSync()[0]!);
+  return tf.tidy(() => flow.predict(networkInput(env, flow, env.s0)).dataSync()[0]!);
 }

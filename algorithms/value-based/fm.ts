@@ -34,6 +34,7 @@ import { gatherRows, uniqueRows } from '../../core/policy/unique-states.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { selectRows } from '../../core/sampling/transitions.js';
 import { GroupedAdam } from '../../core/tensor/adam.js';
+import { networkInput } from '../../core/policy/network-input.js';
 
 /** Options of {@link FlowMatching}. */
 export interface FmOptions {
@@ -136,7 +137,7 @@ export class FlowMatching implements Objective {
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     return tf.tidy(() => {
       const states = p.unique;
-      const logFlows = this.forward.apply(tf.tensor2d(env.encode(states), [p.nUnique, env.obsDim]));
+      const logFlows = this.forward.apply(networkInput(env, this.forward, states));
       const logOutflow = tf.logSumExp(tf.add(logFlows, tf.tensor2d(maskPenalty(env.forwardMask(states)), [p.nUnique, nA])), 1, true);
       // column A holds each state's log outflow, so one gather serves outflows, edges and exits
       const table = tf.concat([logFlows, logOutflow], 1) as Tensor2D;

@@ -29,6 +29,7 @@ import { gatherTransitions, selectRows } from '../../core/sampling/transitions.j
 import { GroupedAdam } from '../../core/tensor/adam.js';
 import type { TargetNetwork } from './target-network.js';
 import { type TransitionBatch, TransitionReplay } from './transition-replay.js';
+import { networkInput } from '../../core/policy/network-input.js';
 
 /** Loss applied to each MDB residual. */
 export const MDB_LOSSES = ['huber', 'squared'] as const;
@@ -139,8 +140,7 @@ export class ModifiedDetailedBalance implements Objective {
   /** log P_F⁻(s_f | s') under the target network (host values, no gradient). */
   private targetExitLogProbs(next: Int32Array): Float32Array {
     return tf.tidy(() => {
-      const n = next.length / this.env.stateDim;
-      const logits = this.target.target.predict(tf.tensor2d(this.env.encode(next), [n, this.env.obsDim]));
+      const logits = this.target.target.predict(networkInput(this.env, this.target.target, next));
       const lp = maskedLogSoftmax(logits, this.env.forwardMask(next));
       const nA = this.env.nActions;
       return tf.reshape(tf.slice(lp, [0, nA - 1], [-1, 1]), [-1]).dataSync() as Float32Array;

@@ -5,6 +5,7 @@ import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
 import { estimatorOutputs } from './unique-states.js';
 import { readValues } from '../tensor/read.js';
+import { networkInput } from './network-input.js';
 
 /**
  * A backward policy P_B(s | s'): a distribution over the backward actions allowed at s'.
@@ -70,8 +71,7 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
   }
 
   samplingLogits(states: Int32Array): Float32Array {
-    const rows = states.length / this.env.stateDim;
-    return readValues(() => this.estimator.predict(tf.tensor2d(this.env.encode(states), [rows, this.env.obsDim])));
+    return readValues(() => this.estimator.predict(networkInput(this.env, this.estimator, states)));
   }
 
   dispose(): void {

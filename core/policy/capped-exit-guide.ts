@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { networkInput } from './network-input.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { readValues } from '../tensor/read.js';
@@ -18,7 +18,7 @@ export function cappedExitGuide(env: Environment, forward: Estimator, isLowRewar
   return {
     logProbs: (states, actions) => {
       const rows = actions.length;
-      const logits = readValues(() => forward.predict(tf.tensor2d(env.encode(states), [rows, env.obsDim])));
+      const logits = readValues(() => forward.predict(networkInput(env, forward, states)));
       const mask = env.forwardMask(states);
       const logR = env.logReward(states);
       const out = new Float32Array(rows);

@@ -19,11 +19,13 @@ import type { Estimator } from '../tensor/estimator.js';
 export class SigmoidExitPolicy implements Estimator {
   readonly inputDim: number;
   readonly outputDim: number;
+  readonly fewHotInput?: boolean;
 
   constructor(private readonly inner: Estimator) {
     if (inner.outputDim < 2) throw new Error(`sigmoid exit: the policy needs at least one action besides exit, got ${inner.outputDim} outputs`);
     this.inputDim = inner.inputDim;
     this.outputDim = inner.outputDim;
+    this.fewHotInput = inner.fewHotInput;
   }
 
   get variables(): readonly Variable[] {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
+import { networkInput } from './network-input.js';
 
 /**
  * Distinct rows of a flat `n x dim` state batch (in order of first occurrence) and, for every row,
@@ -57,8 +58,8 @@ export function estimatorOutputs(env: Environment, estimator: Estimator, states:
   const { unique, inverse } = uniqueRows(states, env.stateDim);
   const nUnique = unique.length / env.stateDim;
   return tf.tidy(() => {
-    if (nUnique >= DEDUPLICATE_BELOW * rows) return estimator.apply(tf.tensor2d(env.encode(states), [rows, env.obsDim]));
-    const out = estimator.apply(tf.tensor2d(env.encode(unique), [nUnique, env.obsDim]));
+    if (nUnique >= DEDUPLICATE_BELOW * rows) return estimator.apply(networkInput(env, estimator, states));
+    const out = estimator.apply(networkInput(env, estimator, unique));
     return gatherRows(out, inverse);
   });
 }

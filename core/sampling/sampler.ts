@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { networkInput } from '../policy/network-input.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import type { BackwardPolicy } from '../policy/backward.js';
@@ -37,7 +37,7 @@ export class Sampler implements Checkpointable {
   forwardLogits(states: Int32Array): Float32Array {
     const { unique, inverse } = uniqueRows(states, this.env.stateDim);
     const nUnique = unique.length / this.env.stateDim;
-    const logits = readValues(() => this.forwardEstimator.predict(tf.tensor2d(this.env.encode(unique), [nUnique, this.env.obsDim])));
+    const logits = readValues(() => this.forwardEstimator.predict(networkInput(this.env, this.forwardEstimator, unique)));
     if (nUnique === inverse.length) return logits;
     const a = this.env.nActions;
     const out = new Float32Array(inverse.length * a);

@@ -1,4 +1,5 @@
 import type { Activation } from './dense.js';
+import type { FewHotRows } from './few-hot-input.js';
 
 /** One dense layer's parameters as host arrays: y = act(x·W + b), W row-major [inDim][outDim]. */
 export interface DenseLayerValues {
@@ -72,6 +73,14 @@ export interface DenseChainKernels {
   forward(layers: readonly DenseLayerValues[], x: Float32Array, rows: number, keepHidden: boolean): { y: Float32Array; hidden: Float32Array[] };
   /** Parameter gradients of Σ y ⊙ dy at the inputs `x` whose forward pass kept `hidden`. */
   backward(layers: readonly DenseLayerValues[], x: Float32Array, hidden: readonly Float32Array[], dy: Float32Array, rows: number): DenseChainGradients;
+  /**
+   * Optional: {@link forward} for few-hot input rows given as their columns: the first layer sums
+   * the weight rows of the columns instead of a product with the dense rows. Without it, few-hot
+   * input reaches {@link forward} as the dense rows it stands for.
+   */
+  forwardFewHot?(layers: readonly DenseLayerValues[], x: FewHotRows, rows: number, keepHidden: boolean): { y: Float32Array; hidden: Float32Array[] };
+  /** Optional, with {@link forwardFewHot}: {@link backward} for few-hot input (the first layer's dW a scatter-add of its dz rows). */
+  backwardFewHot?(layers: readonly DenseLayerValues[], x: FewHotRows, hidden: readonly Float32Array[], dy: Float32Array, rows: number): DenseChainGradients;
   dispose(): void;
 }
 

@@ -190,7 +190,8 @@ function inputAndBiasGradients(dz: Tensor2D, w: Tensor2D): { dx: Tensor2D; db: T
   return { dx: tf.matMul(dz, tf.transpose(w)), db: tf.sum(dz, 0) };
 }
 
-function activationGrad(activation: Activation, dy: Tensor2D, y: Tensor2D): Tensor2D {
+/** dz = dy ⊙ act′ from the saved output y (relu: y > 0, tanh: 1 − y²). */
+export function activationGrad(activation: Activation, dy: Tensor2D, y: Tensor2D): Tensor2D {
   switch (activation) {
     case 'relu':
       return tf.mul(dy, tf.step(y));

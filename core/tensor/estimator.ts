@@ -9,6 +9,14 @@ import type { DenseChainValues } from './dense-chain.js';
 export interface Estimator {
   readonly inputDim: number;
   readonly outputDim: number;
+  /**
+   * Optional: true when `apply` and `predict` also take few-hot observations as the columns of
+   * their ones — an int32 `rows x k` tensor, −1 where a row has fewer than k ones (`FewHotRows`,
+   * `core/tensor/few-hot-input.ts`) — and compute the same outputs, to float32 rounding, with less
+   * work. Dense float32 rows are always taken. Callers build the input with `networkInput`
+   * (`core/policy/network-input.ts`), which gives columns only where the environment offers them.
+   */
+  readonly fewHotInput?: boolean;
   apply(x: Tensor2D): Tensor2D;
   predict(x: Tensor2D): Tensor2D;
   readonly variables: readonly Variable[];

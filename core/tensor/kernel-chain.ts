@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Dense } from './dense.js';
-import type { DenseChainKernels, DenseLayerValues } from './dense-chain.js';
+import type { DenseChainGradients, DenseChainKernels, DenseLayerValues } from './dense-chain.js';
+import { denseFromColumns, type FewHotRows, fewHotRowsOf, isFewHotInput } from './few-hot-input.js';
 import { withFloatValues } from './read.js';
 
 /** The parameters as host arrays at one moment. */
@@ -30,7 +31,7 @@ export class KernelChain {
   /** Forward pass for inference. */
   predict(x: Tensor2D): Tensor2D {
     const rows = x.shape[0];
-    const { y } = this.kernels.forward(this.current().layers, floats(x), rows, false);
+    const { y } = this.passes(x).forward(this.current().layers, rows, false);
     return tf.tensor2d(y, [rows, this.outDim]);
   }
 
@@ -41,18 +42,18 @@ export class KernelChain {
    */
   apply(x: Tensor2D): Tensor2D {
     const rows = x.shape[0];
-    const input = floats(x);
+    const passes = this.passes(x);
     const snapshot = this.current();
     const variables = this.layers.flatMap((l) => [l.weight, l.bias]);
     // only a pass recorded on a gradient tape gets a backward pass that needs these values later
     const recorded = tf.engine().isTapeOn();
     const op = tf.customGrad(() => {
-      const { y, hidden } = this.kernels.forward(snapshot.layers, input, rows, true);
+      const { y, hidden } = passes.forward(snapshot.layers, rows, true);
       if (recorded) snapshot.pending += 1;
       return {
         value: tf.tensor2d(y, [rows, this.outDim]),
         gradFunc: (dy: Tensor) => {
-          const grads = this.kernels.backward(snapshot.layers, input, hidden, dy.dataSync() as Float32Array, rows);
+          const grads = passes.backward(snapshot.layers, hidden, dy.dataSync() as Float32Array, rows);
           snapshot.pending -= 1;
           return this.layers.flatMap((l, i) => [tf.tensor2d(grads.weights[i]!, [l.inDim, l.outDim]), tf.tensor1d(grads.biases[i]!)]);
         },
@@ -60,6 +61,26 @@ export class KernelChain {
     }) as unknown as (...vars: Variable[]) => Tensor2D;
     // the custom gradient's arguments are the variables, so that the tape reaches them
     return op(...variables);
+  }
+
+  /**
+   * The kernels' passes over input `x`, read to the host once: few-hot columns go to the kernels'
+   * few-hot passes where they have them, else as the dense rows they stand for.
+   */
+  private passes(x: Tensor2D): InputPasses {
+    const k = this.kernels;
+    if (isFewHotInput(x)) {
+      const rows: FewHotRows = fewHotRowsOf(x);
+      if (k.forwardFewHot && k.backwardFewHot) {
+        const [forward, backward] = [k.forwardFewHot.bind(k), k.backwardFewHot.bind(k)];
+        return {
+          forward: (layers, n, keep) => forward(layers, rows, n, keep),
+          backward: (layers, hidden, dy, n) => backward(layers, rows, hidden, dy, n),
+        };
+      }
+      return densePasses(k, denseFromColumns(rows, this.layers[0]!.inDim));
+    }
+    return densePasses(k, floats(x));
   }
 
   private get outDim(): number {
@@ -88,6 +109,19 @@ export class KernelChain {
     this.snapshot = { dataIds, layers, pending: 0 };
     return this.snapshot;
   }
+}
+
+/** The kernels' forward and backward passes with their input bound. */
+interface InputPasses {
+  forward(layers: readonly DenseLayerValues[], rows: number, keepHidden: boolean): { y: Float32Array; hidden: Float32Array[] };
+  backward(layers: readonly DenseLayerValues[], hidden: readonly Float32Array[], dy: Float32Array, rows: number): DenseChainGradients;
+}
+
+function densePasses(kernels: DenseChainKernels, input: Float32Array): InputPasses {
+  return {
+    forward: (layers, rows, keep) => kernels.forward(layers, input, rows, keep),
+    backward: (layers, hidden, dy, rows) => kernels.backward(layers, input, hidden, dy, rows),
+  };
 }
 
 /** A tensor's values as float32 (observations may come as integers). */

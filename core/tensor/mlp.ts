@@ -4,6 +4,7 @@ import type { Rng } from '../base/rng.js';
 import type { Estimator, Linearization } from './estimator.js';
 import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
+import { denseInput, fewHotLayerApply, fewHotLayerPredict, isFewHotInput } from './few-hot-input.js';
 import { KernelChain } from './kernel-chain.js';
 import { linearizeDense } from './linearization.js';
 import { sharedTrunkEstimator } from './shared-trunk.js';
@@ -14,6 +15,12 @@ export interface MlpShape {
   hidden: readonly number[];
   outputDim: number;
   activation: Activation;
+  /**
+   * The network also takes few-hot input rows as their columns (an int32 tensor, see
+   * {@link FewHotRows}): its first layer then gathers weight rows instead of a matrix product.
+   * Dense float32 rows are taken either way.
+   */
+  fewHotInput?: boolean;
 }
 
 /**
@@ -52,22 +59,41 @@ export class Mlp implements Estimator {
     return this.shape.outputDim;
   }
 
+  /** True when `apply` and `predict` take few-hot columns (see {@link MlpShape.fewHotInput}). */
+  get fewHotInput(): boolean {
+    return this.shape.fewHotInput === true;
+  }
+
   /** Differentiable forward pass (no gradient w.r.t. the input: observations are data). */
   apply(x: Tensor2D): Tensor2D {
     if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.apply(x);
-    return this.layers[this.layers.length - 1]!.apply(this.trunkApply(x));
+    return this.applyLayers(x, this.layers.length);
   }
 
   /** Differentiable output of the last hidden layer (the trunk a shared head sits on). */
   trunkApply(x: Tensor2D): Tensor2D {
-    let h = x;
-    this.layers.slice(0, -1).forEach((layer, i) => (h = layer.apply(h, i > 0)));
-    return h;
+    return this.applyLayers(x, this.layers.length - 1);
   }
 
   /** Inference output of the last hidden layer. */
   trunkPredict(x: Tensor2D): Tensor2D {
-    return inferenceChain(this.layers.slice(0, -1), x);
+    return this.predictLayers(x, this.layers.length - 1);
+  }
+
+  /** The first `count` layers' differentiable output; the first layer by a gather for few-hot input. */
+  private applyLayers(x: Tensor2D, count: number): Tensor2D {
+    const [first, ...rest] = this.layers.slice(0, count);
+    if (!first) return x;
+    let h = isFewHotInput(x) ? fewHotLayerApply(first, x) : first.apply(x, false);
+    for (const layer of rest) h = layer.apply(h);
+    return h;
+  }
+
+  /** The first `count` layers' inference output; the first layer by a gather for few-hot input. */
+  private predictLayers(x: Tensor2D, count: number): Tensor2D {
+    const layers = this.layers.slice(0, count);
+    if (!isFewHotInput(x) || layers.length === 0) return inferenceChain(layers, x);
+    return tf.tidy(() => inferenceChain(layers.slice(1), fewHotLayerPredict(layers[0]!, x)));
   }
 
   /**
@@ -81,6 +107,7 @@ export class Mlp implements Estimator {
     return sharedTrunkEstimator(
       {
         inputDim: this.inputDim,
+        fewHotInput: this.fewHotInput,
         trunkApply: (x) => this.trunkApply(x),
         trunkPredict: (x) => this.trunkPredict(x),
         trunkVariables: () => this.layers.slice(0, -1).flatMap((l) => l.variables),
@@ -92,7 +119,12 @@ export class Mlp implements Estimator {
 
   /** The linearisation at inputs `x` (see linearization.ts). */
   linearize(x: Tensor2D): Linearization {
-    return linearizeDense(this.layers, x);
+    if (!isFewHotInput(x)) return linearizeDense(this.layers, x);
+    // the Jacobian products take dense inputs (few-hot input is rare there: TRPO's step)
+    const dense = denseInput(x, this.inputDim);
+    const lin = linearizeDense(this.layers, dense);
+    const dispose = lin.dispose.bind(lin);
+    return Object.assign(lin, { dispose: () => (dispose(), dense.dispose()) });
   }
 
   /** The layers' current parameters as host arrays (for an inference accelerator). */
@@ -111,7 +143,7 @@ export class Mlp implements Estimator {
   /** Forward pass for inference only (fused kernels, no gradient bookkeeping). */
   predict(x: Tensor2D): Tensor2D {
     if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.predict(x);
-    return inferenceChain(this.layers, x);
+    return this.predictLayers(x, this.layers.length);
   }
 
   /**
@@ -122,7 +154,7 @@ export class Mlp implements Estimator {
   jvp(x: Tensor2D, tangents: readonly Tensor[]): { value: Tensor2D; tangent: Tensor2D } {
     if (tangents.length !== this.layers.length * 2) throw new Error(`Mlp.jvp: expected ${this.layers.length * 2} tangents, got ${tangents.length}`);
     return tf.tidy(() => {
-      let h: Tensor2D = x;
+      let h: Tensor2D = denseInput(x, this.inputDim);
       let dh: Tensor2D | undefined;
       this.layers.forEach((layer, i) => {
         const dW = tangents[2 * i] as Tensor2D;

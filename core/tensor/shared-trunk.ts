@@ -6,6 +6,8 @@ import type { Dense } from './dense.js';
 /** The part of a network another estimator can share: its layers below the output layer. */
 export interface SharedTrunk {
   readonly inputDim: number;
+  /** True when the trunk takes few-hot columns ({@link Estimator.fewHotInput}). */
+  readonly fewHotInput?: boolean;
   /** Differentiable trunk output (the head's input needs a gradient: the trunk trains through it). */
   trunkApply(x: Tensor2D): Tensor2D;
   /** Inference trunk output. */
@@ -21,6 +23,7 @@ export interface SharedTrunk {
 export function sharedTrunkEstimator(trunk: SharedTrunk, head: Dense, outputDim: number): Estimator {
   return {
     inputDim: trunk.inputDim,
+    fewHotInput: trunk.fewHotInput,
     outputDim,
     apply: (x) => head.apply(trunk.trunkApply(x)),
     predict: (x) => tf.tidy(() => head.predict(trunk.trunkPredict(x))),

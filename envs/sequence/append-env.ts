@@ -1,5 +1,6 @@
 import { batchSize, type Environment, type WithModes, rowsEqual } from '../../core/env/environment.js';
 import type { TokenLayout, WithTokenLayout } from '../../core/env/capabilities.js';
+import { oneHotEntryColumns, type WithFewHotEncoding } from '../../core/env/few-hot.js';
 import { encodeSequences } from './encode.js';
 import type { RowSequenceReward } from './sequence-env.js';
 
@@ -10,12 +11,14 @@ import type { RowSequenceReward } from './sequence-env.js';
  * filled position and is allowed iff it holds `a` — one parent per state, so P_B is deterministic
  * and P_T(x) = P_F(τ_x). Observations are one-hot per position, as for insert-anywhere.
  */
-export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayout {
+export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayout, WithFewHotEncoding {
   readonly stateDim: number;
   readonly nActions: number;
   readonly obsDim: number;
   readonly s0: Int32Array;
   readonly maxTrajectoryLength: number;
+  /** One column per filled position (see {@link encodeColumns}). */
+  readonly obsColumnsPerRow: number;
 
   constructor(
     readonly name: string,
@@ -30,6 +33,7 @@ export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayou
     this.obsDim = ndim * nbase;
     this.s0 = new Int32Array(ndim).fill(-1);
     this.maxTrajectoryLength = ndim + 1;
+    this.obsColumnsPerRow = ndim;
   }
 
   /** Number of filled positions of row i. */
@@ -103,6 +107,11 @@ export class AppendSequenceEnv implements Environment, WithModes, WithTokenLayou
 
   encode(states: Int32Array): Float32Array {
     return encodeSequences(this.name, states, this.ndim, this.nbase);
+  }
+
+  /** The column position·nbase + symbol of each filled position (empty: none): `encode`'s ones. */
+  encodeColumns(states: Int32Array): Int32Array {
+    return oneHotEntryColumns(this.name, states, this.ndim, this.nbase);
   }
 
   /** Observations are `ndim` one-hot blocks over the `nbase` symbols (see `encode.ts`). */

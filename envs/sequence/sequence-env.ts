@@ -3,6 +3,7 @@ import type { TokenLayout, WithTokenLayout } from '../../core/env/capabilities.j
 import type { EvaluationView, ViewSource, WithEvaluationView } from '../../core/env/view.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Guide, GuideProvider } from '../../core/policy/guide.js';
+import { oneHotEntryColumns, type WithFewHotEncoding } from '../../core/env/few-hot.js';
 import { encodeSequences } from './encode.js';
 import { SequenceReplayGuide } from './guide.js';
 import { buildStateOrder, type StateOrder } from './state-order.js';
@@ -60,7 +61,7 @@ const MAX_ENUMERABLE_STATES = 2 ** 25;
  * The reward is supplied by the task ({@link SequenceReward}); this class owns the dynamics and the
  * exact enumeration (states ordered by number of filled positions, see `state-order.ts`).
  */
-export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider, WithEvaluationView, WithTokenLayout {
+export class SequenceEnv implements Environment, Enumerable, WithModes, GuideProvider, WithEvaluationView, WithTokenLayout, WithFewHotEncoding {
   readonly name: string;
   readonly ndim: number;
   readonly nbase: number;
@@ -69,6 +70,8 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
   readonly obsDim: number;
   readonly s0: Int32Array;
   readonly maxTrajectoryLength: number;
+  /** One column per filled position (see {@link encodeColumns}). */
+  readonly obsColumnsPerRow: number;
   /** Number of states, (nbase+1)^ndim (s_f excluded). */
   readonly nStates: number;
   /** Number of full sequences, nbase^ndim. */
@@ -94,6 +97,7 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
     this.obsDim = ndim * nbase;
     this.s0 = new Int32Array(ndim).fill(-1);
     this.maxTrajectoryLength = ndim + 1;
+    this.obsColumnsPerRow = ndim;
     this.nStates = (nbase + 1) ** ndim;
     this.nSequences = nbase ** ndim;
   }
@@ -185,6 +189,11 @@ export class SequenceEnv implements Environment, Enumerable, WithModes, GuidePro
 
   encode(states: Int32Array): Float32Array {
     return encodeSequences(this.name, states, this.ndim, this.nbase);
+  }
+
+  /** The column position·nbase + symbol of each filled position (empty: none): `encode`'s ones. */
+  encodeColumns(states: Int32Array): Int32Array {
+    return oneHotEntryColumns(this.name, states, this.ndim, this.nbase);
   }
 
   /** Observations are `ndim` one-hot blocks over the `nbase` symbols (see `encode.ts`). */

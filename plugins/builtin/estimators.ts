@@ -5,7 +5,8 @@ import type { Environment } from '../../core/env/environment.js';
 import { TOKENS } from '../../core/di/tokens.js';
 import { hasTokenLayout, type TokenLayout } from '../../core/env/capabilities.js';
 import type { EstimatorFactory } from '../../core/tensor/estimator.js';
-import { isGymEnvFactory } from '../../core/gym/gym-env.js';
+import { type GymEnvFactory, isGymEnvFactory } from '../../core/gym/gym-env.js';
+import { hasFewHotEncoding } from '../../core/env/few-hot.js';
 import { defineContribution } from '../../core/plugin/define-contribution.js';
 import type { OptionProblem, Resolver } from '../../core/plugin/plugin.js';
 import { ACTIVATIONS } from '../../core/tensor/dense.js';
@@ -29,6 +30,13 @@ const mlpSchema = Type.Object({
     }),
     'softmax',
   ),
+  sparseInput: Defaulted(
+    Type.Union([Type.Boolean(), Type.Enum(['auto'])], {
+      description:
+        "few-hot observations (environments with encodeColumns: hypergrid, the sequence environments) reach the first layer as the columns of their ones, which it sums weight rows of instead of a product with the whole row — the same outputs to float32 rounding, less work (see docs/performance.md, Sparse inputs); 'auto' = where the environment offers them, true = required (an environment without them is a config error), false = dense rows always",
+    }),
+    'auto',
+  ),
 });
 type MlpOptions = Resolved<typeof mlpSchema>;
 
@@ -36,12 +44,25 @@ export const mlpContribution = defineContribution({
   name: 'mlp',
   description: 'multi-layer perceptron with explicit-transpose dense layers (PyTorch-style uniform init)',
   schema: mlpSchema,
+  validate: (o, { environment }) =>
+    o.sparseInput === true && environment && !fewHotOffered(environment)
+      ? [
+          {
+            field: 'sparseInput',
+            value: true,
+            reason: `environment '${environment.name}' does not offer its observations as few-hot columns (no encodeColumns); valid choices: "auto" (dense rows here), false`,
+          },
+        ]
+      : [],
   create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
     const { kernels } = resolve.get(TOKENS.Kernels);
+    const env = resolve.get(TOKENS.GymEnvFactory).gflownet;
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
-      const mlp = new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation }, rng, role, kernels);
+      // networks of the environment's observations (policies, flows, values); others stay dense
+      const fewHotInput = o.sparseInput !== false && env !== undefined && hasFewHotEncoding(env) && inputDim === env.obsDim;
+      const mlp = new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation, fewHotInput }, rng, role, kernels);
       // only the policies over the environment's actions end with exit (not P_B, flows, values)
       return o.exitHead === 'sigmoid' && POLICY_ROLES.has(role) ? new SigmoidExitPolicy(mlp) : mlp;
     };
@@ -138,6 +159,12 @@ function positionReadoutProblems(nActions: number, layout: TokenLayout): OptionP
       reason: `the environment has ${nActions} actions, not its ${layout.positions} positions x ${layout.vocabulary} symbols + exit = ${tokens + 1} ('position' is only for insert-anywhere policies; valid choices: ${TRANSFORMER_READOUTS.join(', ')})`,
     },
   ];
+}
+
+/** True when the GFlowNet environment offers few-hot columns (a classic Gym environment has none). */
+function fewHotOffered(environment: Environment | GymEnvFactory): boolean {
+  const env = isGymEnvFactory(environment) ? environment.gflownet : environment;
+  return env !== undefined && hasFewHotEncoding(env);
 }
 
 function readsAsTokens(env: Environment | undefined): boolean {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { networkInput } from '../../policy/network-input.js';
 import type { Environment } from '../../env/environment.js';
 import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
@@ -94,7 +94,7 @@ function inChunks(
 function forwardLogits(env: Environment, forward: Estimator, states: Int32Array): Float32Array {
   const { unique, inverse } = uniqueRows(states, env.stateDim);
   const u = unique.length / env.stateDim;
-  const logits = readValues(() => forward.predict(tf.tensor2d(env.encode(unique), [u, env.obsDim])));
+  const logits = readValues(() => forward.predict(networkInput(env, forward, unique)));
   if (u === inverse.length) return logits;
   return selectRows(logits, env.nActions, inverse);
 }

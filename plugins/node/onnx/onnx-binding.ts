@@ -6,7 +6,11 @@ import { quietRuntime, type RuntimePackage } from './onnx-package.js';
 export interface OrtTensor {
   readonly data: Float32Array;
 }
-export type OrtTensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+export interface OrtTensorConstructor {
+  new (type: 'float32', data: Float32Array, dims: readonly number[]): OrtTensor;
+  /** Integer inputs (few-hot rows' columns). */
+  new (type: 'int32', data: Int32Array, dims: readonly number[]): OrtTensor;
+}
 
 /**
  * onnxruntime-node's native session object: its `run` is synchronous (the package's public

@@ -41,7 +41,7 @@ const ONNX_SUBSET = {
         attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
       },
     },
-    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, type: { type: 'int32', id: 20 } } },
+    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, s: { type: 'bytes', id: 4 }, type: { type: 'int32', id: 20 } } },
     TensorProto: {
       fields: {
         dims: { rule: 'repeated', type: 'int64', id: 1 },
@@ -59,9 +59,11 @@ const ONNX_SUBSET = {
 };
 
 const FLOAT = 1;
+const INT32 = 6;
 const INT64 = 7;
-/** AttributeProto.AttributeType INT. */
+/** AttributeProto.AttributeType INT and STRING. */
 const ATTRIBUTE_INT = 2;
+const ATTRIBUTE_STRING = 3;
 /** ONNX IR version 8 with opset 17: supported by every onnxruntime release since 1.14. */
 const IR_VERSION = 8;
 const OPSET = 17;
@@ -69,6 +71,9 @@ const OPSET = 17;
 /** Graph tensor names: the rows, each layer's weight and bias and output, the output seed, the gradients. */
 export const GRAPH_NAMES = {
   x: 'x',
+  /** Few-hot input: each row's columns [rows, k] (int32, padding replaced by 0), and 1 or 0 per entry [rows, k, 1] (0 = padding). */
+  columns: 'cols',
+  keep: 'keep',
   weight: (l: number) => `w${l}`,
   bias: (l: number) => `b${l}`,
   /** Layer l's output after its activation (the last layer's is the network's output). */
@@ -89,15 +94,23 @@ export type ParameterSource =
   | 'inputs';
 
 /**
+ * How the graphs take their rows: `dense` x [rows, inDim]; `few-hot` the columns of each row's ones
+ * ({@link GRAPH_NAMES}.columns and .keep), whose first layer is Σ_j keep_j · W[c_j] + b (Gather,
+ * Mul, ReduceSum) and whose dW is the scatter-add of dz's rows into the rows of the columns
+ * (ScatterND with reduction `add`) instead of two products with the dense rows.
+ */
+export type GraphInput = 'dense' | 'few-hot';
+
+/**
  * The forward pass: per layer h_l = act(Gemm(h_{l-1}, W_l, b_l)) (y = x·W + b, W [in][out]), Relu
  * or Tanh or none; input `x` [rows, inDim] with a free row count. With `inputs` every h_l is an
  * output (the backward graph takes them); with `embedded` the network's output h_{L-1} only.
  */
-export function forwardGraph(layers: readonly DenseLayerValues[], parameters: ParameterSource): Uint8Array {
+export function forwardGraph(layers: readonly DenseLayerValues[], parameters: ParameterSource, rows: GraphInput = 'dense'): Uint8Array {
   if (layers.length === 0) throw new Error('an ONNX model needs at least one dense layer');
   const node: Array<Record<string, unknown>> = [];
   const initializer: Array<Record<string, unknown>> = [];
-  const input = [floatValue(N.x, ['rows', layers[0]!.inDim])];
+  const input = rows === 'dense' ? [floatValue(N.x, ['rows', layers[0]!.inDim])] : fewHotInputs();
   const output: Array<Record<string, unknown>> = [];
   let current = N.x;
   layers.forEach((layer, l) => {
@@ -112,7 +125,15 @@ export function forwardGraph(layers: readonly DenseLayerValues[], parameters: Pa
       input.push(floatValue(N.weight(l), [layer.inDim, layer.outDim]), floatValue(N.bias(l), [layer.outDim]));
     }
     const affine = layer.activation === 'linear' ? N.output(l) : `z${l}`;
-    node.push({ opType: 'Gemm', name: `gemm${l}`, input: [current, N.weight(l), N.bias(l)], output: [affine] });
+    if (l === 0 && rows === 'few-hot') {
+      initializer.push(int64Tensor('columns_axis', [1]));
+      node.push(
+        { opType: 'Gather', name: 'gather0', input: [N.weight(0), N.columns], output: ['picked0'] },
+        { opType: 'Mul', name: 'kept0', input: ['picked0', N.keep], output: ['kept0'] },
+        { opType: 'ReduceSum', name: 'sum0', input: ['kept0', 'columns_axis'], output: ['sum0'], attribute: [intAttribute('keepdims', 0)] },
+        { opType: 'Add', name: 'affine0', input: ['sum0', N.bias(0)], output: [affine] },
+      );
+    } else node.push({ opType: 'Gemm', name: `gemm${l}`, input: [current, N.weight(l), N.bias(l)], output: [affine] });
     if (layer.activation !== 'linear')
       node.push({ opType: layer.activation === 'relu' ? 'Relu' : 'Tanh', name: `act${l}`, input: [affine], output: [N.output(l)] });
     if (parameters === 'inputs' || l === layers.length - 1) output.push(floatValue(N.output(l), ['rows', layer.outDim]));
@@ -127,13 +148,13 @@ export function forwardGraph(layers: readonly DenseLayerValues[], parameters: Pa
  * relu' = [h > 0] (Sign of a non-negative h) and tanh' = 1 − h²; dW_l = h_{l−1}ᵀ dz_l,
  * db_l = Σ_rows dz_l, dh_{l−1} = dz_l W_lᵀ. No gradient w.r.t. x (observations are data).
  */
-export function backwardGraph(layers: readonly DenseLayerValues[]): Uint8Array {
+export function backwardGraph(layers: readonly DenseLayerValues[], rows: GraphInput = 'dense'): Uint8Array {
   const L = layers.length;
   const node: Array<Record<string, unknown>> = [];
   const initializer = [int64Tensor('rows_axis', [0])];
   // the constant of tanh' = 1 − h², only where used (the runtime warns of unused initializers)
   if (layers.some((l) => l.activation === 'tanh')) initializer.push(floatTensor('one', [], Float32Array.of(1)));
-  const input = [floatValue(N.x, ['rows', layers[0]!.inDim])];
+  const input = rows === 'dense' ? [floatValue(N.x, ['rows', layers[0]!.inDim])] : fewHotInputs();
   layers.forEach((layer, l) => {
     input.push(floatValue(N.output(l), ['rows', layer.outDim]));
     if (l > 0) input.push(floatValue(N.weight(l), [layer.inDim, layer.outDim]));
@@ -145,7 +166,8 @@ export function backwardGraph(layers: readonly DenseLayerValues[]): Uint8Array {
     const layer = layers[l]!;
     const dz = activationGradient(node, layer, l, dh);
     const below = l === 0 ? N.x : N.output(l - 1);
-    node.push({ opType: 'Gemm', name: `dw${l}`, input: [below, dz], output: [N.weightGradient(l)], attribute: [intAttribute('transA', 1)] });
+    if (l === 0 && rows === 'few-hot') scatterWeightGradient(node, initializer, layer, dz);
+    else node.push({ opType: 'Gemm', name: `dw${l}`, input: [below, dz], output: [N.weightGradient(l)], attribute: [intAttribute('transA', 1)] });
     node.push({ opType: 'ReduceSum', name: `db${l}`, input: [dz, 'rows_axis'], output: [N.biasGradient(l)], attribute: [intAttribute('keepdims', 0)] });
     output.push(floatValue(N.weightGradient(l), [layer.inDim, layer.outDim]), floatValue(N.biasGradient(l), [layer.outDim]));
     if (l > 0) {
@@ -154,6 +176,40 @@ export function backwardGraph(layers: readonly DenseLayerValues[]): Uint8Array {
     }
   }
   return encodeGraph({ name: 'dense_backward', node, initializer, input, output });
+}
+
+/** The few-hot graphs' row inputs: the columns and their 1/0 weights. */
+function fewHotInputs(): Array<Record<string, unknown>> {
+  return [tensorValue(N.columns, INT32, ['rows', 'k']), floatValue(N.keep, ['rows', 'k', 1])];
+}
+
+/**
+ * dW_0 of few-hot rows: zeros [in, out] with dz's row r, times keep, added into the row of each of
+ * r's columns (ScatterND, reduction `add`: duplicates accumulate; padding adds 0 to row 0).
+ */
+function scatterWeightGradient(node: Array<Record<string, unknown>>, initializer: Array<Record<string, unknown>>, layer: DenseLayerValues, dz: string): void {
+  initializer.push(
+    int64Tensor('columns_axis', [1]),
+    int64Tensor('updates_shape', [-1, layer.outDim]),
+    int64Tensor('indices_shape', [-1, 1]),
+    int64Tensor('weight_shape', [layer.inDim, layer.outDim]),
+  );
+  node.push(
+    { opType: 'Unsqueeze', name: 'spread0', input: [dz, 'columns_axis'], output: ['spread0'] },
+    { opType: 'Mul', name: 'kept_dz0', input: ['spread0', N.keep], output: ['kept_dz0'] },
+    { opType: 'Reshape', name: 'updates0', input: ['kept_dz0', 'updates_shape'], output: ['updates0'] },
+    { opType: 'Reshape', name: 'flat_cols0', input: [N.columns, 'indices_shape'], output: ['flat_cols0'] },
+    { opType: 'Cast', name: 'indices0', input: ['flat_cols0'], output: ['indices0'], attribute: [intAttribute('to', INT64)] },
+    // ConstantOfShape without a value: float32 zeros
+    { opType: 'ConstantOfShape', name: 'zeros0', input: ['weight_shape'], output: ['zeros0'] },
+    {
+      opType: 'ScatterND',
+      name: 'dw0',
+      input: ['zeros0', 'indices0', 'updates0'],
+      output: [N.weightGradient(0)],
+      attribute: [stringAttribute('reduction', 'add')],
+    },
+  );
 }
 
 /** Adds the nodes of dz_l = dh ⊙ act'(h_l) and returns dz_l's name. */
@@ -208,7 +264,17 @@ function intAttribute(name: string, value: number): Record<string, unknown> {
   return { name, i: value, type: ATTRIBUTE_INT };
 }
 
+/** A string attribute of a node. */
+function stringAttribute(name: string, value: string): Record<string, unknown> {
+  return { name, s: new TextEncoder().encode(value), type: ATTRIBUTE_STRING };
+}
+
 /** A float32 graph input or output of `dims` (a string is a free dimension). */
 function floatValue(name: string, dims: ReadonlyArray<number | string>): Record<string, unknown> {
-  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
+  return tensorValue(name, FLOAT, dims);
+}
+
+/** A graph input or output of element type `elemType` and `dims` (a string is a free dimension). */
+function tensorValue(name: string, elemType: number, dims: ReadonlyArray<number | string>): Record<string, unknown> {
+  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
 }

@@ -15,30 +15,11 @@ import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
 import { onnxRuntimeEngine } from '../../../plugins/node/onnx/onnx-engine.js';
 import { hostKernels } from '../../helpers/host-kernels.js';
+import { lossAndGradients, relativeDifference } from '../../helpers/compare-networks.js';
 
 // onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
 const missing = onnxRuntimeEngine.unavailable();
 if (missing) process.stdout.write(`onnx-kernels tests skipped: ${missing}\n`);
-
-/** Largest |a − b| over the largest |a|: float32 rounding differences are ~1e-7 of the scale. */
-function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return worst / Math.max(scale, 1e-30);
-}
-
-/** The value of Σ net(x) ⊙ dy and its gradient w.r.t. every variable, as host arrays. */
-function lossAndGradients(net: Mlp, x: tf.Tensor2D, dy: tf.Tensor2D): Float32Array[] {
-  return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), dy)) as tf.Scalar, net.variables);
-    return [value.dataSync() as Float32Array, ...net.variables.map((v) => grads[v.name]!.dataSync() as Float32Array)];
-  });
-}
 
 describe.skipIf(missing !== undefined)('ONNX Runtime training kernels', () => {
   const kernels = onnxRuntimeEngine.kernels!({ threads: 1 });
