@@ -1,6 +1,7 @@
 import { type Environment, isEnumerable } from '../env/environment.js';
 import { Rng } from '../base/rng.js';
 import { checkEnumerable } from './enumerable.js';
+import { fewHotProblems } from './few-hot.js';
 import { selectRows } from '../sampling/transitions.js';
 import { type ConformanceReport, ReportBuilder } from './report.js';
 import { exitRows, randomAllowed, randomWalks, showRow, type WalkRecord } from './walks.js';
@@ -28,6 +29,7 @@ export interface EnvironmentCheckOptions {
  * Checks the invariants the framework relies on, on states reached by seeded uniformly random
  * walks, and reports each broken one by name:
  * - `shapes`: s0, masks, rewards, observations and `isInitial` have the documented lengths; observations are finite;
+ * - `few-hot-columns` (environments with `encodeColumns`): the columns stand for exactly `encode`'s rows;
  * - `initial-state`: `isInitial(s0)` is 1 (and 0 elsewhere), s0 has no backward action;
  * - `no-dead-ends`: every reachable state allows some forward action;
  * - `trajectory-length`: every walk exits within `maxTrajectoryLength` actions (exit counted);
@@ -52,6 +54,7 @@ export function checkEnvironment(env: Environment, options: EnvironmentCheckOpti
   if (!walks) {
     for (const c of [
       'shapes',
+      'few-hot-columns',
       'initial-state',
       'no-dead-ends',
       'trajectory-length',
@@ -66,6 +69,7 @@ export function checkEnvironment(env: Environment, options: EnvironmentCheckOpti
   }
   const w = walks;
   report.run('shapes', () => shapeProblems(env, w.states, w.terminals));
+  report.run('few-hot-columns', () => fewHotProblems(env, w.states));
   report.run('initial-state', () => initialStateProblems(env, w.states));
   report.run('no-dead-ends', () => w.deadEnds);
   report.run('trajectory-length', () => w.overlong);

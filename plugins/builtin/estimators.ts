@@ -20,6 +20,14 @@ const POLICY_ROLES = new Set(['forward', 'target']);
 /** The networks over the environment's actions: a `position` readout reads their logits per position. */
 const ACTION_ROLES = new Set(['forward', 'target', 'backward']);
 
+/**
+ * `sparseInput: "auto"` gathers only for observations at least this wide: on narrower ones the
+ * dense product costs no more than the gather's bookkeeping (2-D HyperGrid H = 16, 32 wide:
+ * 12–15 CPU ms per TB iteration with the gather, 10.6 without; bit sequences n = 120, 3,840 wide:
+ * see docs/performance.md, Sparse inputs).
+ */
+export const SPARSE_INPUT_MIN_WIDTH = 256;
+
 const mlpSchema = Type.Object({
   hidden: Defaulted(Type.Array(Type.Integer({ minimum: 1 }), { description: 'hidden layer widths' }), [256, 256, 256, 256]),
   activation: Defaulted(Type.Enum(ACTIVATIONS, { description: 'activation of the hidden layers' }), 'relu'),
@@ -33,7 +41,7 @@ const mlpSchema = Type.Object({
   sparseInput: Defaulted(
     Type.Union([Type.Boolean(), Type.Enum(['auto'])], {
       description:
-        "few-hot observations (environments with encodeColumns: hypergrid, the sequence environments) reach the first layer as the columns of their ones, which it sums weight rows of instead of a product with the whole row — the same outputs to float32 rounding, less work (see docs/performance.md, Sparse inputs); 'auto' = where the environment offers them, true = required (an environment without them is a config error), false = dense rows always",
+        "few-hot observations (environments with encodeColumns: hypergrid, the sequence environments) reach the first layer as the columns of their ones, which it sums weight rows of instead of a product with the whole row — the same outputs to float32 rounding, less work (see docs/performance.md, Sparse inputs); 'auto' = where the environment offers them and the observation is at least 256 wide, true = wherever offered, required (an environment without them is a config error), false = dense rows always",
     }),
     'auto',
   ),
@@ -61,7 +69,8 @@ export const mlpContribution = defineContribution({
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
       // networks of the environment's observations (policies, flows, values); others stay dense
-      const fewHotInput = o.sparseInput !== false && env !== undefined && hasFewHotEncoding(env) && inputDim === env.obsDim;
+      const offered = env !== undefined && hasFewHotEncoding(env) && inputDim === env.obsDim;
+      const fewHotInput = offered && (o.sparseInput === true || (o.sparseInput === 'auto' && inputDim >= SPARSE_INPUT_MIN_WIDTH));
       const mlp = new Mlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation, fewHotInput }, rng, role, kernels);
       // only the policies over the environment's actions end with exit (not P_B, flows, values)
       return o.exitHead === 'sigmoid' && POLICY_ROLES.has(role) ? new SigmoidExitPolicy(mlp) : mlp;

@@ -229,6 +229,11 @@ describe('one preflight: every rule about a config, before any tensor work', () 
       /^field "estimator.name" = "transformer": environment 'hypergrid' has no token layout/,
     ],
     [
+      'sparseInput required on an environment without few-hot columns',
+      { env: { name: 'dag', d: 3 }, estimator: { name: 'mlp', sparseInput: true } },
+      /^field "estimator.sparseInput" = true: environment 'dag' does not offer its observations as few-hot columns \(no encodeColumns\); valid choices: "auto" \(dense rows here\), false \(estimator 'mlp' of plugin 'builtin'\)$/,
+    ],
+    [
       'an environment that cannot be built (was: while the container was built)',
       { env: { name: 'dag', d: 3, csv: 'no-such-file.csv' } },
       /^field "env.name" = "dag": the environment could not be built: /,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../core/conformance/environment.js';
 import { formatReport } from '../../core/conformance/report.js';
 import type { Enumerable, Environment } from '../../core/env/environment.js';
+import type { WithFewHotEncoding } from '../../core/env/few-hot.js';
 import { PluginRegistry, type Resolver } from '../../core/plugin/plugin.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
@@ -54,7 +55,7 @@ describe('conformance kit: every built-in environment passes', () => {
 });
 
 /** `env` with some members replaced (the rest, fields included, read through the prototype). */
-function broken<E extends Environment>(env: E, overrides: Partial<Environment & Enumerable>): E {
+function broken<E extends Environment>(env: E, overrides: Partial<Environment & Enumerable & WithFewHotEncoding>): E {
   return Object.assign(Object.create(env) as E, overrides);
 }
 
@@ -83,6 +84,25 @@ describe('conformance kit: a broken environment fails with the names of the brok
       'backward-step-inverse',
       'initial-state',
     ]);
+  });
+
+  it('few-hot columns that are not the observation', () => {
+    const env = grid();
+    // a column one to the right: the network would read a neighbouring cell
+    const shifted = (s: Int32Array): Int32Array => env.encodeColumns(s).map((c) => (c >= 0 ? (c + 1) % env.obsDim : c));
+    const report = checkEnvironment(broken(env, { encodeColumns: shifted }), { walks: 32 });
+    expect(
+      report.failures.map((f) => f.check),
+      formatReport(report),
+    ).toEqual(['few-hot-columns']);
+    expect(report.failures[0]!.message).toMatch(/^encodeColumns\(\[0,0\]\) = \[1,5\] but encode has 1 at column 0, not 0/);
+    expect(failed(broken(env, { encodeColumns: (s: Int32Array) => env.encodeColumns(s).subarray(2) }))).toEqual(['few-hot-columns']);
+  });
+
+  it('the append variant of bitseq passes, few-hot columns included', () => {
+    const report = checkEnvironment(builtin('bitseq', { variant: 'append', wordBits: 2 }), { walks: 32 });
+    expect(report.checks).toContain('few-hot-columns');
+    expect(report.failures, formatReport(report)).toEqual([]);
   });
 
   it('maxTrajectoryLength one action too small', () => {
