@@ -32,7 +32,7 @@ describe('resolveConfig', () => {
     expect(c.backend).toBe('auto');
     expect(c.iterations).toBe(1000);
     expect(c.batchSize).toBe(16);
-    expect(c.estimator).toEqual({ name: 'mlp', hidden: [256, 256, 256, 256], activation: 'relu', exitHead: 'softmax' });
+    expect(c.estimator).toEqual({ name: 'mlp', hidden: [256, 256, 256, 256], activation: 'relu', exitHead: 'softmax', sparseInput: 'auto' });
     expect(c.env).toEqual({ name: 'hypergrid', ndim: 2, height: 8, R0: 0.01, R1: 0.5, R2: 2, rewardCos: false });
     expect(c.objective).toEqual({
       name: 'tb',
@@ -66,7 +66,7 @@ describe('resolveConfig', () => {
     const copy = structuredClone(raw);
     const c = resolveConfig(raw, registry);
     expect(c.seed).toBe(3);
-    expect(c.estimator).toEqual({ name: 'mlp', hidden: [8], activation: 'relu', exitHead: 'softmax' });
+    expect(c.estimator).toEqual({ name: 'mlp', hidden: [8], activation: 'relu', exitHead: 'softmax', sparseInput: 'auto' });
     expect(c.env.height).toBe(5);
     expect(c.env.ndim).toBe(2);
     expect(raw).toEqual(copy);
