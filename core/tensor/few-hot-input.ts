@@ -57,7 +57,9 @@ export function fewHotLayerApply(layer: Dense, x: Tensor2D): Tensor2D {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const dz = activationGrad(activation, dy as Tensor2D, saved[0] as Tensor2D);
-        return [tf.tensor2d(scatterAddRows(dz.dataSync() as Float32Array, rows, inDim, outDim), [inDim, outDim]), tf.sum(dz, 0)];
+        const dw = tf.tensor2d(scatterAddRows(dz.dataSync() as Float32Array, rows, inDim, outDim), [inDim, outDim]);
+        // the wasm sum over zero rows fails (divide by zero): an empty batch's db is zero
+        return [dw, dz.shape[0] === 0 ? tf.zeros([outDim]) : tf.sum(dz, 0)];
       },
     };
   }) as unknown as (w: Tensor2D, b: Tensor1D) => Tensor2D;
@@ -74,6 +76,8 @@ function gatherAffine(w: Tensor2D, b: Tensor1D, { columns, perRow }: FewHotRows,
     const n = columns.length;
     const rows = perRow === 0 ? 0 : n / perRow;
     const outDim = w.shape[1];
+    // an empty batch (the wasm gather and sum fail on zero rows); act(0 rows) is 0 rows
+    if (rows === 0) return tf.zeros([0, outDim]) as Tensor2D;
     // padding (−1) gathers row 0, multiplied by 0; rows without padding skip the product
     const safe = new Int32Array(n);
     const keep = new Float32Array(n);
