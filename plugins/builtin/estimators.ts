@@ -23,7 +23,7 @@ const ACTION_ROLES = new Set(['forward', 'target', 'backward']);
 /**
  * `sparseInput: "auto"` gathers only for observations at least this wide: on narrower ones the
  * product the gather saves is too small to measure (2-D HyperGrid H = 16, 32 wide: the same ms per
- * TB iteration within the noise either way; bit sequences n = 120, 3,840 wide: 2.6x faster; see
+ * TB iteration within the noise either way; bit sequences n = 120, 3,840 wide: ~2x faster; see
  * docs/performance.md, Sparse inputs).
  */
 export const SPARSE_INPUT_MIN_WIDTH = 256;
