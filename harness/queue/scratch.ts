@@ -9,7 +9,7 @@ export const SCRATCH_ROOT_NAME = 'gfn-workers';
 const OWNED = /^(\d+)-[^/]+$/;
 
 /** Whether a process with this id runs on this machine (one of another user's counts: it cannot be ours to remove). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isAlive } from '../../harness/queue/scratch.js';
 
 /** What `npm pack --json` reports about the tarball. */
 export interface PackReport {
@@ -24,21 +25,11 @@ export function packFolder(vitestPid: number): string {
   return join(tmpdir(), `${PACK_PREFIX}${vitestPid}`);
 }
 
-/** Whether process `pid` is alive (a process of another user counts: signalling it is refused, not failed). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the pack folders of test runs that were killed before their teardown (their process is gone). */
 function removeStalePackFolders(): void {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(name.slice(PACK_PREFIX.length));
-    if (name.startsWith(PACK_PREFIX) && Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (name.startsWith(PACK_PREFIX) && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 
