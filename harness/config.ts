@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { JsonSchema } from '../core/plugin/plugin.js';
+import { show } from '../core/config/schema-problems.js';
 
 /** A config section naming a contribution (`{ "name": "hypergrid", … }`). */
 export type BenchSection = { name: string } & Record<string, unknown>;
@@ -101,7 +102,8 @@ export const BENCH_SCHEMA: JsonSchema = {
 };
 
 // verbose: errors carry their parent schema, whose properties list the valid fields
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });
+// strictNumbers: NaN and ±Infinity (possible in a programmatic config, not in JSON) are not numbers here
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false, strictNumbers: true });
 const validateSchema = ajv.compile(BENCH_SCHEMA);
 
 /** Reads and validates a bench config file. */
@@ -201,9 +203,4 @@ function valueAt(data: unknown, pointer: string): unknown {
   let v = data;
   for (const key of pointer.split('/').slice(1)) v = (v as Record<string, unknown>)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
   return v;
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

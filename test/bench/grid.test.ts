@@ -126,6 +126,10 @@ describe('bench grid', () => {
     expect(problemsOf(() => validateBenchConfig(bench({ environments: [{ label: 'e', env: { height: 3 } }] })))).toEqual([
       'field "environments.0.env.name" is required',
     ]);
+    // a programmatic config can hold NaN and Infinity, which JSON cannot: neither is a valid number
+    const nonFinite = problemsOf(() => validateBenchConfig(bench({ tvThresholds: [Number.NaN], budget: { seconds: Number.POSITIVE_INFINITY } })));
+    expect(nonFinite.some((l) => l.startsWith('field "tvThresholds.0" = NaN: must be number'))).toBe(true);
+    expect(nonFinite.some((l) => l.startsWith('field "budget.seconds" = Infinity: must be number'))).toBe(true);
   });
 
   it('a bad grid fails before any run, naming the runs, the field, the value and the choices', () => {
