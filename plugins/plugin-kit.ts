@@ -16,6 +16,24 @@ export type {
   WithTerminalDistance,
   WithTestSet,
 } from '../core/env/capabilities.js';
+export { hasRewardBatch, rewardBatchOf, type RewardBatchSource, type WithRewardBatch } from '../core/env/reward-batch.js';
+export {
+  checkRewardClientOptions,
+  PermanentRewardError,
+  RewardClient,
+  type RewardClientOptions,
+  type RewardClientStats,
+  RewardServiceError,
+} from '../core/env/reward-client.js';
+export { HttpRewardSource } from '../core/env/http-reward-source.js';
+export {
+  REMOTE_REWARD_SCHEMA,
+  type RemoteRewardConfig,
+  type RemoteRewardEnvironment,
+  type WithRewardStats,
+  withRemoteReward,
+} from '../core/env/remote-reward.js';
+export type { RewardRequestBody, RewardResponseBody } from '../core/env/reward-wire.js';
 // the tensor types the declarations name: self-contained ones by default, TensorFlow.js's own under
 // the `gflownet-ts-tfjs` condition (core/base/tensor-types.ts, docs/package.md)
 export type { DataType, NamedTensorMap, Rank, Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '#tensor-types';

@@ -1,4 +1,5 @@
 import type { Environment } from '../env/environment.js';
+import { rewardUrlProblem } from '../env/http-reward-source.js';
 import { evaluationModeProblems } from '../evaluation/schedule.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
 import type { ObjectiveTraits } from '../objectives/objective.js';
@@ -94,6 +95,24 @@ function rewardNoiseProblems(config: ResolvedConfig, { registry }: RuleContext):
   ];
 }
 
+/**
+ * A reward service replaces a GFlowNet environment's terminal reward, read with `rewardBatch`.
+ * The trainer still reads rewards synchronously (`logReward`), so the section is refused, by name,
+ * until the sampler awaits `rewardBatch` (docs/rewards.md, "Training against a service").
+ */
+function remoteRewardProblems(config: ResolvedConfig, { registry }: RuleContext): string[] {
+  if (!config.reward) return [];
+  const shown = `field "reward" = ${JSON.stringify(config.reward)}`;
+  if (isClassic(config, registry)) {
+    return [
+      `${shown}: environment '${config.env.name}' is a classic (Gym) one with per-step rewards; a reward service serves GFlowNet environments' terminal rewards only (remove the field)`,
+    ];
+  }
+  const url = rewardUrlProblem(config.reward.url);
+  if (url) return [url];
+  return [`${shown}: this trainer reads rewards synchronously and cannot wait on a reward service yet; read it with rewardBatch (docs/rewards.md)`];
+}
+
 /** `evaluation.mode` against the environment's size: needs the environment (classic ones are not evaluated). */
 function evaluationProblems(config: ResolvedConfig, { environment }: RuleContext): string[] {
   if (!environment || isGymEnvFactory(environment)) return [];
@@ -107,6 +126,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   { reads: ['objective', 'env', 'sampler', 'replay', 'localSearch'], check: objectiveTraitProblems },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
+  { reads: ['reward', 'env'], check: remoteRewardProblems },
   { reads: ['engine'], check: (config, { registry }) => engineProblems(config.engine, [...registry.engines.values()]) },
   { reads: ['evaluation', 'env'], check: evaluationProblems },
   { reads: ['evaluation', 'env', 'batchSize', 'replay', 'iterations'], check: memoryProblems },

@@ -6,6 +6,7 @@ import { EXPLORATION_SCHEMA } from '../sampling/exploration.js';
 import { REPLAY_SCHEMA } from '../sampling/replay.js';
 import { LOCAL_SEARCH_SCHEMA } from '../sampling/local-search-config.js';
 import { REWARD_NOISE_SCHEMA } from '../env/reward-noise.js';
+import { REMOTE_REWARD_SCHEMA } from '../env/remote-reward.js';
 import { EVALUATION_SCHEMA } from '../evaluation/config.js';
 
 export { EXACT_MAX_STATES_DEFAULT, type EvaluationConfig } from '../evaluation/config.js';
@@ -39,6 +40,8 @@ export const CORE_SCHEMA = Type.Object(
      * true reward. Absent = no noise.
      */
     rewardNoise: Type.Optional(REWARD_NOISE_SCHEMA),
+    /** The terminal reward from a reward service over HTTP (docs/rewards.md). Absent = the environment's own reward. */
+    reward: Type.Optional(REMOTE_REWARD_SCHEMA),
     objective: section(),
     estimator: Defaulted(section(Defaulted(Type.String(), 'mlp')), { name: 'mlp' }),
     /** Behaviour policy: ε-uniform mix (with a linear ε schedule) and temperature. */

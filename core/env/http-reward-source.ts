@@ -15,15 +15,8 @@ export class HttpRewardSource implements RewardBatchSource {
     readonly url: string,
     private readonly stateDim: number,
   ) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(`field "reward.url" = ${JSON.stringify(url)}: not a URL (expected http://host:port/path or https://…)`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`field "reward.url" = ${JSON.stringify(url)}: protocol ${parsed.protocol} (valid: http:, https:)`);
-    }
+    const problem = rewardUrlProblem(url);
+    if (problem) throw new Error(problem);
     this.name = `reward service ${url}`;
   }
 
@@ -46,4 +39,15 @@ export class HttpRewardSource implements RewardBatchSource {
       throw new PermanentRewardError(`malformed answer: ${(error as Error).message}`);
     }
   }
+}
+
+/** Why `url` cannot name a reward service (as a problem of the config's `reward.url`), or undefined when it can. */
+export function rewardUrlProblem(url: string): string | undefined {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    return `field "reward.url" = ${JSON.stringify(url)}: not a URL (expected http://host:port/path or https://…)`;
+  }
+  return protocol === 'http:' || protocol === 'https:' ? undefined : `field "reward.url" = ${JSON.stringify(url)}: protocol ${protocol} (valid: http:, https:)`;
 }

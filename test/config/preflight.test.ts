@@ -209,6 +209,26 @@ describe('one preflight: every rule about a config, before any tensor work', () 
       /^field "rewardNoise" = .*: environment 'cartpole' is a classic \(Gym\) one/,
     ],
     [
+      'a reward service for a classic environment',
+      { env: { name: 'cartpole' }, objective: { name: 'ppo' }, reward: { url: 'http://127.0.0.1:4100/' } },
+      /^field "reward" = .*: environment 'cartpole' is a classic \(Gym\) one with per-step rewards/,
+    ],
+    [
+      'a reward service that is not an HTTP URL',
+      { reward: { url: 'redis://127.0.0.1:6379' } },
+      /^field "reward.url" = "redis:\/\/127.0.0.1:6379": protocol redis: \(valid: http:, https:\)$/,
+    ],
+    [
+      'a reward service, which this trainer cannot wait on yet',
+      { reward: { url: 'http://127.0.0.1:4100/' } },
+      /^field "reward" = \{"url":"http:\/\/127.0.0.1:4100\/","maxInFlight":4,.*: this trainer reads rewards synchronously and cannot wait on a reward service yet/,
+    ],
+    [
+      'a reward client without room for one call',
+      { reward: { url: 'http://127.0.0.1:4100/', maxInFlight: 0 } },
+      /^field "reward.maxInFlight" = 0: must be >= 1/,
+    ],
+    [
       'rl: Sub-EB with backward guided (was: both rl factories)',
       { objective: { name: 'rl', backward: 'guided', evaluator: 'subeb' } },
       /^field "objective.backward" = "guided": evaluator 'subeb'/,
