@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
 import { hasRewardBatch, rewardBatchOf } from '../../core/env/reward-batch.js';
@@ -95,5 +97,15 @@ describe('the example reward service over HTTP', () => {
       new RegExp(`^reward service ${url}: reward call 1 \\(1 states\\) failed \\(3 attempts\\): fetch failed \\(connect ECONNREFUSED`),
     );
     expect(remote.rewardStats()).toMatchObject({ calls: 3, retried: 2 });
+  });
+
+  it('the example script starts its own service and finds every reward equal to the in-process one', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/reward-service/run.ts', '--latency-per-object', '1'], {
+      cwd: root,
+    });
+    expect(stdout).toMatch(/^first request: 256 states in [\d.]+ s, 0 differ from the in-process reward$/m);
+    expect(stdout).toMatch(/^second request: 256 states in [\d.]+ s, 0 differ from the in-process reward$/m);
+    expect(stdout).toMatch(/^client: 256 cache hits, 256 misses, 4 calls with 62 states, peak 4 in flight$/m);
   });
 });
