@@ -61,15 +61,36 @@ export function importanceLogLikelihood(
     const { logPF, logPB } = trajectoryLogProbs(env, forward, backward, trajectories);
     for (let j = 0; j < logPF.length; j++) logW[start * K + j] = logPF[j]! - logPB[j]!;
   }
+  return logMeansWithErrors(logW, K, options.bootstrap, rng);
+}
+
+/**
+ * log p̂ = logsumexp − log K of each row of K log-weights (`logW`, rows x K), and its bootstrap
+ * standard error: the spread of log p̂ over `bootstrap` resamples (with replacement, K draws of
+ * `rng` each) of the row's weights.
+ */
+export function logMeansWithErrors(logW: Float64Array, K: number, bootstrap: number, rng: Rng): LikelihoodEstimate {
+  const n = logW.length / K;
   const logP = new Float64Array(n);
   const standardError = new Float64Array(n);
-  const resample = new Float64Array(K);
-  const boot = new Float64Array(options.bootstrap);
+  const weights = new Float64Array(K);
+  const picks = new Int32Array(K);
+  const boot = new Float64Array(bootstrap);
   for (let i = 0; i < n; i++) {
     logP[i] = logSumExp(logW, i * K, (i + 1) * K) - Math.log(K);
+    // the K weights exponentiated once, relative to their largest: a resample's log-mean is then
+    // the log of a sum of K of them (the resample's own logsumexp only where that sum underflows)
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, logW[i * K + k]!);
+    for (let k = 0; k < K; k++) weights[k] = Math.exp(logW[i * K + k]! - max);
     for (let b = 0; b < boot.length; b++) {
-      for (let k = 0; k < K; k++) resample[k] = logW[i * K + rng.int(K)]!;
-      boot[b] = logSumExp(resample) - Math.log(K);
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        picks[k] = rng.int(K);
+        sum += weights[picks[k]!]!;
+      }
+      // sum is 0 (every pick underflowed) or NaN (every weight is −∞): the resample's own logsumexp
+      boot[b] = sum > 0 ? max + Math.log(sum) - Math.log(K) : logSumExp(Float64Array.from(picks, (k) => logW[i * K + k]!)) - Math.log(K);
     }
     standardError[i] = Math.sqrt(variance(boot));
   }
