@@ -4,6 +4,9 @@ import { Defaulted, type Resolved } from '../base/typed-schema.js';
 /** Default of `evaluation.exactMaxStates`: exact evaluation holds a few arrays of this length. */
 export const EXACT_MAX_STATES_DEFAULT = 1_000_000;
 
+/** Default of `evaluation.maxTestStates` (it was 256: four times the backward trajectories for half the spread). */
+export const MAX_TEST_STATES_DEFAULT = 64;
+
 /** Schema of the `evaluation` config section. */
 export const EVALUATION_SCHEMA = Defaulted(
   Type.Object(
@@ -30,10 +33,14 @@ export const EVALUATION_SCHEMA = Defaulted(
         Type.Integer({ minimum: 1, description: 'sampled: backward trajectories K per state for the importance-sampled log p(x)' }),
         10,
       ),
-      /** Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). */
+      /**
+       * Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). The
+       * cost of an evaluation is mostly these states' K backward trajectories; 64 keeps the spread of
+       * the correlations between evaluations at ~0.01–0.02 (docs/evaluation.md, "What an evaluation costs").
+       */
       maxTestStates: Defaulted(
         Type.Integer({ minimum: 2, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' }),
-        256,
+        MAX_TEST_STATES_DEFAULT,
       ),
       /** Sampled evaluation: the k best of the samples for top-k reward and diversity. */
       topK: Defaulted(Type.Integer({ minimum: 1, description: 'sampled: the k best samples for top-k mean reward and diversity' }), 100),

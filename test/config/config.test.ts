@@ -53,7 +53,7 @@ describe('resolveConfig', () => {
       atStart: true,
       exactMaxStates: 1_000_000,
       backwardSamples: 10,
-      maxTestStates: 256,
+      maxTestStates: 64,
       topK: 100,
     });
     expect(c.engine).toEqual({ name: 'auto', threads: 'auto' });

@@ -28,7 +28,7 @@ export interface LikelihoodOptions {
  * entries) would otherwise put all |T|·K trajectories in one chunk and hold several copies of
  * ~10^5 states at once (1.5 GB at d = 20); short ones stay at `chunkTrajectories`.
  */
-const CHUNK_STATE_ENTRIES = 1 << 24;
+const CHUNK_STATE_ENTRIES = 1 << 22;
 
 /**
  * Importance-sampled log-likelihood of terminal states under the forward policy:

@@ -28,7 +28,7 @@ export interface SampledEvaluationOptions {
 }
 
 /** Defaults of the sizes a config does not set. */
-export const SAMPLED_EVALUATION_INTERNALS = { bootstrap: 100, chunkTrajectories: 4096 } as const;
+export const SAMPLED_EVALUATION_INTERNALS = { bootstrap: 100, chunkTrajectories: 1024 } as const;
 
 /**
  * Sample-based evaluation of a forward policy on an environment of any size. Every evaluation:
