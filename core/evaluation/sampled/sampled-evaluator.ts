@@ -3,12 +3,12 @@ import type { Environment } from '../../env/environment.js';
 import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
 import { Rng } from '../../base/rng.js';
-import { Sampler } from '../../sampling/sampler.js';
 import { selectRows } from '../../sampling/transitions.js';
 import { pearson, spearman, varianceOfDifference } from './correlation.js';
 import { learnedLogZMetrics } from '../metrics.js';
 import { importanceLogLikelihood } from './likelihood.js';
 import { partitionEstimates } from './partition.js';
+import { ScoringSampler } from './scoring-sampler.js';
 import { topKMetrics } from './top-k.js';
 import { trajectoryLogProbs } from './trajectory-log-probs.js';
 
@@ -44,7 +44,7 @@ export const SAMPLED_EVALUATION_INTERNALS = { bootstrap: 100, chunkTrajectories:
  * counts and trajectory length, never in the state count.
  */
 export class SampledEvaluator {
-  private readonly sampler: Sampler;
+  private readonly sampler: ScoringSampler;
   private readonly testStates?: Int32Array;
   private readonly knownLogZ?: number;
 
@@ -56,7 +56,7 @@ export class SampledEvaluator {
     private readonly options: SampledEvaluationOptions,
     private readonly rng: Rng,
   ) {
-    this.sampler = new Sampler(env, forward, rng);
+    this.sampler = new ScoringSampler(env, forward, rng);
     if (hasTestSet(env)) this.testStates = capRows(env.testSet(), env.stateDim, options.maxTestStates, new Rng(0x7e57));
     if (hasKnownLogPartition(env)) this.knownLogZ = env.knownLogPartition();
   }
@@ -66,8 +66,9 @@ export class SampledEvaluator {
     const { env, options } = this;
     const d = env.stateDim;
     const metrics: Record<string, number> = {};
-    const batch = this.sampler.sampleForward(options.samples);
-    const { logPF, logPB } = trajectoryLogProbs(env, this.forward, this.backward, batch);
+    // log P_F of the fresh samples from the logits that drew them: no second pass over their states
+    const { batch, logPF: drawnLogPF } = this.sampler.sampleForwardScored(options.samples);
+    const { logPF, logPB } = trajectoryLogProbs(env, this.forward, this.backward, batch, undefined, drawnLogPF);
     const z = partitionEstimates(batch.logRewards, logPF, logPB);
     Object.assign(metrics, z);
     let meanLogR = 0;

@@ -18,6 +18,7 @@ export interface TrajectoryLogProbs {
  * states of its steps go through P_F and P_B `passRows` at a time ({@link rowLogProbs}; no
  * gradient; host arithmetic in float64, summed per trajectory in step order).
  * A backward step from s' by action a to s is the forward step s → s' by the same action index.
+ * `knownLogPF` (forward samples scored as they were drawn, see `ScoringSampler`) skips P_F's pass.
  */
 export function trajectoryLogProbs(
   env: Environment,
@@ -25,6 +26,7 @@ export function trajectoryLogProbs(
   backward: BackwardPolicy,
   batch: Trajectories,
   passRows = PASS_ROWS,
+  knownLogPF?: Float64Array,
 ): TrajectoryLogProbs {
   const d = env.stateDim;
   const exit = env.nActions - 1;
@@ -48,6 +50,16 @@ export function trajectoryLogProbs(
     fActions[j] = tr.actions[m]!;
     moveTraj[j++] = tr.traj[m]!;
   }
+  const lpb = rowLogProbs(
+    bRows,
+    fActions.subarray(0, k),
+    d,
+    { logits: (rows) => backward.samplingLogits(rows), mask: (rows) => env.backwardMask(rows), width: exit },
+    passRows,
+  );
+  const logPB = new Float64Array(n);
+  for (let m = 0; m < k; m++) logPB[moveTraj[m]!]! += lpb[m]!;
+  if (knownLogPF) return { logPF: knownLogPF, logPB };
   fRows.set(batch.terminalStates(), k * d);
   const lpf = rowLogProbs(
     fRows,
@@ -56,19 +68,8 @@ export function trajectoryLogProbs(
     { logits: (rows) => readValues(() => forward.predict(networkInput(env, forward, rows))), mask: (rows) => env.forwardMask(rows), width: env.nActions },
     passRows,
   );
-  const lpb = rowLogProbs(
-    bRows,
-    fActions.subarray(0, k),
-    d,
-    { logits: (rows) => backward.samplingLogits(rows), mask: (rows) => env.backwardMask(rows), width: exit },
-    passRows,
-  );
   const logPF = new Float64Array(n);
-  const logPB = new Float64Array(n);
-  for (let m = 0; m < k; m++) {
-    logPF[moveTraj[m]!]! += lpf[m]!;
-    logPB[moveTraj[m]!]! += lpb[m]!;
-  }
+  for (let m = 0; m < k; m++) logPF[moveTraj[m]!]! += lpf[m]!;
   for (let i = 0; i < n; i++) logPF[i]! += lpf[k + i]!;
   return { logPF, logPB };
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/base/rng.js';
 import { rowLogProbs } from '../../../core/evaluation/sampled/row-log-probs.js';
+import { ScoringSampler } from '../../../core/evaluation/sampled/scoring-sampler.js';
 import { trajectoryLogProbs } from '../../../core/evaluation/sampled/trajectory-log-probs.js';
 import { maskedLogProbsOf } from '../../../core/policy/categorical.js';
 import { LearnedBackwardPolicy, UniformBackwardPolicy } from '../../../core/policy/backward.js';
@@ -79,5 +80,32 @@ describe('streamed scoring of the sampled evaluation', () => {
       expect(small.logPF[i]).toBeCloseTo(one.logPF[i]!, 5);
       expect(small.logPB[i]).toBeCloseTo(one.logPB[i]!, 5);
     }
+  });
+});
+
+describe('forward samples scored as they are drawn (ScoringSampler)', () => {
+  it.each([
+    ['hypergrid 3-D', () => new HyperGrid({ ndim: 3, height: 6, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false })],
+    ['bitseq n=5 (insert anywhere)', () => createBitSeq({ ndim: 5, groups: 2, modesPerGroup: 2 })],
+  ] as const)('gives the log P_F(τ) of a second pass over the samples, and the same samples as Sampler (%s)', (_name, make) => {
+    const env = make();
+    const forward = mlp(env.obsDim, env.nActions, 11);
+    const { batch, logPF } = new ScoringSampler(env, forward, new Rng(4)).sampleForwardScored(300);
+    const plain = new Sampler(env, forward, new Rng(4)).sampleForward(300);
+    expect(Array.from(batch.actions)).toEqual(Array.from(plain.actions));
+    const again = trajectoryLogProbs(env, forward, new UniformBackwardPolicy(env), batch);
+    expect(logPF).toBeDefined();
+    for (let i = 0; i < batch.nTraj; i++) expect(logPF![i]).toBeCloseTo(again.logPF[i]!, 5);
+    // with P_F given, only P_B is computed: the same values
+    const withKnown = trajectoryLogProbs(env, forward, new UniformBackwardPolicy(env), batch, undefined, logPF);
+    expect(Array.from(withKnown.logPB)).toEqual(Array.from(again.logPB));
+  });
+
+  it('keeps no more logits than its budget: past it, no log P_F (the caller scores the samples again)', () => {
+    const env = new HyperGrid({ ndim: 3, height: 6, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
+    const forward = mlp(env.obsDim, env.nActions, 12);
+    const small = new ScoringSampler(env, forward, new Rng(4), 100).sampleForwardScored(300);
+    expect(small.logPF).toBeUndefined();
+    expect(small.batch.nTraj).toBe(300);
   });
 });
