@@ -1,9 +1,9 @@
 import type { WithKnownLogPartition, WithModeThreshold, WithTestSet } from '../../core/env/capabilities.js';
-import type { FileAccess } from '../../core/base/file-access.js';
+import { type FileAccess, tableOf } from '../../core/base/file-access.js';
 import { Rng } from '../../core/base/rng.js';
 import type { TreeEnsembleProxy } from './seh-proxy.js';
 import { SequenceEnv, type SequenceReward } from './sequence-env.js';
-import { loadSehProxy, SEHSTR_MODE_REWARD, sehLogReward, sehPredictionTable } from './sehstr-proxy-data.js';
+import { loadSehProxy, SEHSTR_MODE_REWARD, SEHSTR_TABLE_KEY, sehLogReward, sehPredictionTable } from './sehstr-proxy-data.js';
 
 /** Options of {@link createSehStr}. */
 export interface SehStrOptions {
@@ -85,9 +85,23 @@ export class SehStrReward implements SequenceReward {
 
   /**
    * `testPerSource` strings drawn from R/Z (one pass over the table with sorted uniforms) followed by
-   * as many uniform strings, as indices; the same on every call.
+   * as many uniform strings, as indices; the same on every call. Kept in the host's table cache
+   * beside the prediction table: a run whose test set is cached never loads the 272 MB table (its
+   * load and the draw's 34M exponentials took seconds before the first evaluation, unreported).
    */
   testIndices(): Int32Array {
+    const k = this.options.testPerSource;
+    const drawn = tableOf(this.options.files, {
+      key: `${SEHSTR_TABLE_KEY}-test-beta${this.options.exponent}-n${k}-seed${TEST_SET_SEED}-v1`,
+      length: 2 * k,
+      description: 'the sEH test set (draws from R/Z over the 34M strings)',
+      compute: (onProgress) => Float64Array.from(this.drawTestIndices(onProgress)),
+    });
+    return Int32Array.from(drawn);
+  }
+
+  /** {@link testIndices} drawn now, from the full table (loaded or built through the host's cache). */
+  private drawTestIndices(onProgress?: (fraction: number) => void): Int32Array {
     const k = this.options.testPerSource;
     const rng = new Rng(TEST_SET_SEED);
     const table = this.table();
@@ -99,6 +113,7 @@ export class SehStrReward implements SequenceReward {
     for (let i = 0; i < table.length && next < k; i++) {
       cumulative += Math.exp(sehLogReward(table[i]!, this.options.exponent) - logZ);
       while (next < k && u[next]! < cumulative) out[next++] = i;
+      if ((i & 0xfffff) === 0) onProgress?.(i / table.length);
     }
     // float rounding can leave the last draws short of 1: they take the last string
     while (next < k) out[next++] = table.length - 1;
