@@ -183,11 +183,13 @@ describe('sehstr environment', () => {
   it('keeps its test set in the host cache: a cached test set needs no prediction table', () => {
     const specs: CachedTableSpec[] = [];
     const kept = new Map<string, Float64Array>();
+    // what the draw reports to the host's progress line (printed once a step passes 2 s)
+    const fractions: number[] = [];
     const caching: FileAccess = {
       ...nodeFileAccess,
       cachedTable: (spec) => {
         specs.push(spec);
-        if (!kept.has(spec.key)) kept.set(spec.key, spec.length === 18 ** 6 ? table : spec.compute());
+        if (!kept.has(spec.key)) kept.set(spec.key, spec.length === 18 ** 6 ? table : spec.compute((f) => fractions.push(f)));
         return kept.get(spec.key)!;
       },
     };
@@ -196,6 +198,9 @@ describe('sehstr environment', () => {
     // the test set's draw asked for the prediction table; a later run asks only for the test set
     expect(specs.map((s) => s.length)).toEqual([256, 18 ** 6]);
     expect(specs[0]!.key).toMatch(/-test-beta6-n128-/);
+    expect(specs[0]!.description).toMatch(/sEH test set/);
+    expect(fractions.length).toBeGreaterThan(3);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     specs.length = 0;
     expect(createSehStr({ files: caching }).testSet()).toEqual(first);
     expect(specs.map((s) => s.length)).toEqual([256]);
