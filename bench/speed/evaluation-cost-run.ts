@@ -1,0 +1,74 @@
+/**
+ * One run of the evaluation-cost benchmark, in its own process so that its peak RSS is its own:
+ * `tsx bench/speed/evaluation-cost-run.ts <setting> on|off [iterations]` trains the setting with
+ * sampled evaluation at the default settings every 100 iterations and before the first update
+ * (`on`) or with none (`off`) and prints one JSON line: the run's wall and CPU ms, the evaluations'
+ * count and wall ms, the opening evaluation's ms, the ms from the run's start to its first training
+ * iteration, and the process's peak RSS. It uses only what every version of the run API offers, so
+ * that the same file measures an older checkout (`bench/evaluation-cost.ts --before DIR`).
+ */
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { resolveConfig } from '../../core/config/validate.js';
+import { PluginRegistry } from '../../core/plugin/plugin.js';
+import { train } from '../../core/run/run.js';
+import { builtinPlugin } from '../../plugins/builtin/index.js';
+import { EVALUATION_COST_EVERY, EVALUATION_COST_SETTINGS } from './evaluation-cost-settings.js';
+
+const [id, evaluation, iterationsArg] = process.argv.slice(2);
+const setting = id ? EVALUATION_COST_SETTINGS[id] : undefined;
+if (!setting || (evaluation !== 'on' && evaluation !== 'off'))
+  throw new Error(
+    `usage: evaluation-cost-run.ts <${Object.keys(EVALUATION_COST_SETTINGS).join('|')}> on|off [iterations]; got ${process.argv.slice(2).join(' ')}`,
+  );
+const iterations = iterationsArg ? Number(iterationsArg) : setting.iterations;
+const base = 'file' in setting.config ? (JSON.parse(readFileSync(setting.config.file as string, 'utf8')) as Record<string, unknown>) : setting.config;
+const registry = new PluginRegistry([builtinPlugin]);
+const config = resolveConfig(
+  {
+    ...base,
+    name: `evaluation-cost-${id}`,
+    iterations,
+    evaluation: evaluation === 'on' ? { mode: 'sampled', every: EVALUATION_COST_EVERY } : { mode: 'none' },
+  },
+  registry,
+);
+
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let evaluationMs = 0;
+let openingMs = 0;
+let evaluations = 0;
+let firstIterationAt = NaN;
+const t0 = performance.now();
+const c0 = cpu();
+await train(config, registry, {
+  subscribers: ['evaluator'],
+  beforeRun: (_c, bus) => {
+    bus.evaluation$.subscribe((e) => {
+      evaluations++;
+      evaluationMs += e.durationMs ?? 0;
+      if (e.iteration === 0) openingMs = e.durationMs ?? 0;
+    });
+    // the first batch: training has started (the evaluation before the first update is over)
+    bus.trajectories$.subscribe(() => {
+      if (Number.isNaN(firstIterationAt)) firstIterationAt = performance.now();
+    });
+  },
+});
+process.stdout.write(
+  `${JSON.stringify({
+    id,
+    evaluation,
+    iterations,
+    wallMs: performance.now() - t0,
+    cpuMs: cpu() - c0,
+    evaluations,
+    evaluationMs,
+    openingMs,
+    firstBatchMs: firstIterationAt - t0,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
