@@ -36,7 +36,7 @@ export const EVALUATION_SCHEMA = Defaulted(
       /**
        * Sampled evaluation: at most this many test-set states (and fresh samples) get log p̂(x). The
        * cost of an evaluation is mostly these states' K backward trajectories; 64 keeps the spread of
-       * the correlations between evaluations at ~0.01–0.02 (docs/evaluation.md, "What an evaluation costs").
+       * the correlations between evaluations at ~0.01–0.03 (docs/evaluation.md, "What an evaluation costs").
        */
       maxTestStates: Defaulted(
         Type.Integer({ minimum: 2, description: 'sampled: test-set states (and fresh samples) whose log p(x) is estimated, at most' }),
