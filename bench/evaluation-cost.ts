@@ -11,6 +11,7 @@
  *
  *   npm run bench:evaluation
  *   npm run bench:evaluation -- --only hypergrid-10d --repeats 3 --before scratch/before
+ *   npm run bench:evaluation -- --only hypergrid-12d --evaluation '{"samples":256}'
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
@@ -23,9 +24,10 @@ const opts = new Command()
   .option('--only <ids>', `comma-separated settings (${Object.keys(EVALUATION_COST_SETTINGS).join(', ')})`)
   .option('--repeats <n>', 'runs of each (setting, version, on/off)', '2')
   .option('--iterations <n>', 'training iterations (default: per setting)')
+  .option('--evaluation <json>', 'evaluation fields besides the defaults, e.g. \'{"samples":256}\'')
   .option('--before <dir>', 'also measure the checkout in <dir> (its own node_modules), alternating with this one')
   .parse()
-  .opts<{ only?: string; repeats: string; iterations?: string; before?: string }>();
+  .opts<{ only?: string; repeats: string; iterations?: string; evaluation?: string; before?: string }>();
 
 interface RunFigures {
   wallMs: number;
@@ -51,7 +53,7 @@ if (opts.before) {
 
 function runOnce(dir: string, id: string, evaluation: 'on' | 'off'): RunFigures {
   const load = loadavg()[0]!;
-  const args = ['tsx', '--tsconfig', 'tsconfig.json', RUN_FILES[0]!, id, evaluation, ...(opts.iterations ? [opts.iterations] : [])];
+  const args = ['tsx', '--tsconfig', 'tsconfig.json', RUN_FILES[0]!, id, evaluation, opts.iterations ?? '', ...(opts.evaluation ? [opts.evaluation] : [])];
   const out = execFileSync('npx', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const figures = JSON.parse(out.trim().split('\n').at(-1)!) as RunFigures;
   figures.load = (load + loadavg()[0]!) / 2;

@@ -1,6 +1,6 @@
 /**
  * One run of the evaluation-cost benchmark, in its own process so that its peak RSS is its own:
- * `tsx bench/speed/evaluation-cost-run.ts <setting> on|off [iterations]` trains the setting with
+ * `tsx bench/speed/evaluation-cost-run.ts <setting> on|off [iterations] [evaluation JSON]` trains the setting with
  * sampled evaluation at the default settings every 100 iterations and before the first update
  * (`on`) or with none (`off`) and prints one JSON line: the run's wall and CPU ms, the evaluations'
  * count and wall ms, the opening evaluation's ms, the ms from the run's start to its first training
@@ -15,13 +15,15 @@ import { train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 import { EVALUATION_COST_EVERY, EVALUATION_COST_SETTINGS } from './evaluation-cost-settings.js';
 
-const [id, evaluation, iterationsArg] = process.argv.slice(2);
+const [id, evaluation, iterationsArg, evaluationJson] = process.argv.slice(2);
 const setting = id ? EVALUATION_COST_SETTINGS[id] : undefined;
 if (!setting || (evaluation !== 'on' && evaluation !== 'off'))
   throw new Error(
     `usage: evaluation-cost-run.ts <${Object.keys(EVALUATION_COST_SETTINGS).join('|')}> on|off [iterations]; got ${process.argv.slice(2).join(' ')}`,
   );
 const iterations = iterationsArg ? Number(iterationsArg) : setting.iterations;
+// fields of the evaluation section other than the defaults (the sizes), e.g. {"samples":256}
+const sizes = evaluationJson ? (JSON.parse(evaluationJson) as Record<string, unknown>) : {};
 const base = 'file' in setting.config ? (JSON.parse(readFileSync(setting.config.file as string, 'utf8')) as Record<string, unknown>) : setting.config;
 const registry = new PluginRegistry([builtinPlugin]);
 const config = resolveConfig(
@@ -29,7 +31,7 @@ const config = resolveConfig(
     ...base,
     name: `evaluation-cost-${id}`,
     iterations,
-    evaluation: evaluation === 'on' ? { mode: 'sampled', every: EVALUATION_COST_EVERY } : { mode: 'none' },
+    evaluation: evaluation === 'on' ? { every: EVALUATION_COST_EVERY, ...sizes, mode: 'sampled' } : { mode: 'none' },
   },
   registry,
 );
