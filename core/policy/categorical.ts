@@ -1,40 +1,13 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor2D } from '#tensor-types';
 import type { Rng } from '../base/rng.js';
+import { MASKED_LOGIT } from './masked-softmax.js';
 
-/**
- * Added to the logits of disallowed actions. Large enough that exp() underflows to exactly 0 in
- * float32, small enough that arithmetic on it stays finite (−∞ would give NaN in 0·(−∞)).
- */
-export const MASKED_LOGIT = -1e9;
+export { MASKED_LOGIT, maskedEntropy, maskedLogSoftmax, takenLogProbs } from './masked-softmax.js';
 
 /** Float32 penalty matrix: 0 where allowed, {@link MASKED_LOGIT} where not. */
 export function maskPenalty(mask: Uint8Array): Float32Array {
   const p = new Float32Array(mask.length);
   for (let k = 0; k < mask.length; k++) if (!mask[k]) p[k] = MASKED_LOGIT;
   return p;
-}
-
-/**
- * Differentiable log-probabilities `log π(a_m | s_m)` of the taken actions under a masked softmax
- * of `logits` (M x A): logit of the action minus the log-sum-exp over allowed actions.
- * The taken logit is picked with a one-hot product rather than `gather`, whose gradient needs a
- * kernel (UnsortedSegmentSum) that the wasm backend lacks.
- */
-export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32Array): Tensor1D {
-  return tf.tidy(() => {
-    const [m, a] = logits.shape;
-    const oneHot = new Float32Array(m * a);
-    for (let k = 0; k < m; k++) oneHot[k * a + actions[k]!] = 1;
-    const masked = tf.add(logits, tf.tensor2d(maskPenalty(mask), [m, a]));
-    const picked = tf.sum(tf.mul(logits, tf.tensor2d(oneHot, [m, a])), 1);
-    return tf.sub(picked, tf.logSumExp(masked, 1)) as Tensor1D;
-  });
-}
-
-/** Differentiable masked log-softmax of all actions, M x A (masked entries ≈ {@link MASKED_LOGIT}). */
-export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
-  return tf.tidy(() => tf.logSoftmax(tf.add(logits, tf.tensor2d(maskPenalty(mask), logits.shape))) as Tensor2D);
 }
 
 /** Options of the behaviour policy used for sampling. */
@@ -112,15 +85,6 @@ export function sampleUniformAllowed(mask: Uint8Array, nActions: number, rng: Rn
     }
   }
   return out;
-}
-
-/** Differentiable entropy of each row's masked softmax, M (disallowed actions contribute 0). */
-export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
-  return tf.tidy(() => {
-    const logp = maskedLogSoftmax(logits, mask);
-    // disallowed: p = exp(≈ −1e9) = 0 exactly, and 0 · (−1e9) = 0
-    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as Tensor1D;
-  });
 }
 
 /** Host log-probabilities of `actions` (one per row) under the masked softmax of `logits` (rows x A). */
