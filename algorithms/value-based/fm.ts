@@ -28,7 +28,7 @@ import type { Scalar, Tensor2D } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
-import { maskPenalty } from '../../core/policy/categorical.js';
+import { maskedLogSumExp } from '../../core/policy/categorical.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { gatherRows, uniqueRows } from '../../core/policy/unique-states.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
@@ -61,8 +61,8 @@ interface FlowPlan {
   rows: Int32Array;
   /** One-hot over the A+1 table columns per entry (all zeros for an absent parent). */
   pick: Float32Array;
-  /** K x (A−1): 0 where backward action b is allowed at visited state k, MASKED_LOGIT elsewhere. */
-  inflowPenalty: Float32Array;
+  /** K x (A−1): 1 where backward action b is allowed at visited state k. */
+  backMask: Uint8Array;
 }
 
 export class FlowMatching implements Objective {
@@ -123,7 +123,7 @@ export class FlowMatching implements Objective {
     edges.forEach((e, j) => setEntry(k + e, inverse[k + j]!, edgeAction[j]!));
     for (let i = 0; i < n; i++) setEntry(k + k * nB + i, inverse[k + nP + i]!, nA - 1);
 
-    return { unique, nUnique: unique.length / d, nVisited: k, weights, rows, pick, inflowPenalty: maskPenalty(backMask) };
+    return { unique, nUnique: unique.length / d, nVisited: k, weights, rows, pick, backMask };
   }
 
   /** The FM loss of a batch at the current parameters (differentiable); see the module doc. */
@@ -138,7 +138,7 @@ export class FlowMatching implements Objective {
     return tf.tidy(() => {
       const states = p.unique;
       const logFlows = this.forward.apply(networkInput(env, this.forward, states));
-      const logOutflow = tf.logSumExp(tf.add(logFlows, tf.tensor2d(maskPenalty(env.forwardMask(states)), [p.nUnique, nA])), 1, true);
+      const logOutflow = tf.reshape(maskedLogSumExp(logFlows, env.forwardMask(states)), [p.nUnique, 1]);
       // column A holds each state's log outflow, so one gather serves outflows, edges and exits
       const table = tf.concat([logFlows, logOutflow], 1) as Tensor2D;
       const entries = tf.sum(tf.mul(gatherRows(table, p.rows), tf.tensor2d(p.pick, [p.rows.length, nA + 1])), 1);
@@ -146,8 +146,8 @@ export class FlowMatching implements Objective {
       const terminalTerm = tf.mean(tf.square(tf.sub(exitFlows, tf.tensor1d(logR))));
       if (k === 0) return terminalTerm as Scalar;
       const outflow = tf.slice(entries, [0], [k]);
-      const edgeFlows = tf.reshape(tf.slice(entries, [k], [k * nB]), [k, nB]);
-      const inflow = tf.logSumExp(tf.add(edgeFlows, tf.tensor2d(p.inflowPenalty, [k, nB])), 1);
+      const edgeFlows = tf.reshape(tf.slice(entries, [k], [k * nB]), [k, nB]) as Tensor2D;
+      const inflow = maskedLogSumExp(edgeFlows, p.backMask);
       const stateTerm = tf.sum(tf.mul(tf.tensor1d(p.weights), tf.square(tf.sub(inflow, outflow))));
       return tf.add(stateTerm, terminalTerm) as Scalar;
     });

@@ -1,7 +1,7 @@
 import type { Rng } from '../base/rng.js';
 import { MASKED_LOGIT } from './masked-softmax.js';
 
-export { MASKED_LOGIT, maskedEntropy, maskedLogSoftmax, takenLogProbs } from './masked-softmax.js';
+export { MASKED_LOGIT, maskedEntropy, maskedLogSoftmax, maskedLogSumExp, takenLogProbs } from './masked-softmax.js';
 
 /** Float32 penalty matrix: 0 where allowed, {@link MASKED_LOGIT} where not. */
 export function maskPenalty(mask: Uint8Array): Float32Array {

@@ -240,3 +240,27 @@ export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
     },
   ) as Tensor1D;
 }
+
+/**
+ * Differentiable log Σ_allowed exp(logits[m, ·]) of each row, M. Gradient: dy·softmax on allowed
+ * entries, 0 on masked ones. Throws on a row without an allowed action.
+ */
+export function maskedLogSumExp(logits: Tensor2D, mask: Uint8Array): Tensor1D {
+  const op = 'maskedLogSumExp';
+  checkShapes(op, logits, mask);
+  const [m, a] = logits.shape;
+  return maskedRowOp(
+    op,
+    logits,
+    mask,
+    [m],
+    false,
+    (_v, { lse }) => Float32Array.from(lse),
+    ({ invZ }, { exps, dy, g }) => {
+      for (let r = 0; r < m; r++) {
+        const scale = dy[r]! * invZ[r]!;
+        for (let k = r * a; k < (r + 1) * a; k++) g[k] = scale * exps[k]! + 0;
+      }
+    },
+  ) as Tensor1D;
+}

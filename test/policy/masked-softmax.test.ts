@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/base/rng.js';
-import { MASKED_LOGIT, maskedEntropy, maskedLogSoftmax, takenLogProbs } from '../../core/policy/masked-softmax.js';
+import { MASKED_LOGIT, maskedEntropy, maskedLogSoftmax, maskedLogSumExp, takenLogProbs } from '../../core/policy/masked-softmax.js';
 
 // The fused masked-softmax ops against their definitions, computed here in float64 from the same
 // float32 logits: values to float32 rounding, gradients against central differences of the
@@ -33,18 +33,23 @@ function randomCase(m: number, a: number, seed: number, allowedFraction = 0.5): 
   return { m, a, logits, mask, actions, weights };
 }
 
+/** Float64 log Σ exp over the allowed entries of row r. */
+function logSumExpRow(x: ArrayLike<number>, mask: Uint8Array, r: number, a: number): number {
+  const allowed = [...Array(a).keys()].filter((k) => mask[r * a + k]).map((k) => x[r * a + k]!);
+  const max = Math.max(...allowed);
+  return max + Math.log(allowed.reduce((s, v) => s + Math.exp(v - max), 0));
+}
+
 /** Float64 masked log-softmax of row r (NaN where masked). */
 function logSoftmaxRow(x: ArrayLike<number>, mask: Uint8Array, r: number, a: number): number[] {
-  const row = [...Array(a).keys()].map((k) => x[r * a + k]!);
-  const allowed = row.filter((_, k) => mask[r * a + k]);
-  const max = Math.max(...allowed);
-  const lse = max + Math.log(allowed.reduce((s, v) => s + Math.exp(v - max), 0));
-  return row.map((v, k) => (mask[r * a + k] ? v - lse : Number.NaN));
+  const lse = logSumExpRow(x, mask, r, a);
+  return [...Array(a).keys()].map((k) => (mask[r * a + k] ? x[r * a + k]! - lse : Number.NaN));
 }
 
 const definitions = {
   taken: (x: ArrayLike<number>, c: Case) => Array.from({ length: c.m }, (_, r) => logSoftmaxRow(x, c.mask, r, c.a)[c.actions[r]!]!),
   logSoftmax: (x: ArrayLike<number>, c: Case) => Array.from({ length: c.m }, (_, r) => logSoftmaxRow(x, c.mask, r, c.a)).flat(),
+  logSumExp: (x: ArrayLike<number>, c: Case) => Array.from({ length: c.m }, (_, r) => logSumExpRow(x, c.mask, r, c.a)),
   entropy: (x: ArrayLike<number>, c: Case) =>
     Array.from({ length: c.m }, (_, r) => -logSoftmaxRow(x, c.mask, r, c.a).reduce((s, lp) => (Number.isNaN(lp) ? s : s + Math.exp(lp) * lp), 0)),
 };
@@ -53,6 +58,7 @@ type OpName = keyof typeof definitions;
 function op(name: OpName, logits: tf.Tensor2D, c: Case): tf.Tensor {
   if (name === 'taken') return takenLogProbs(logits, c.mask, c.actions);
   if (name === 'logSoftmax') return maskedLogSoftmax(logits, c.mask);
+  if (name === 'logSumExp') return maskedLogSumExp(logits, c.mask);
   return maskedEntropy(logits, c.mask);
 }
 
@@ -73,7 +79,7 @@ function valuesAndGradient(name: OpName, c: Case): { values: Float32Array; gradi
   return { values, gradient };
 }
 
-const OPS: OpName[] = ['taken', 'logSoftmax', 'entropy'];
+const OPS: OpName[] = ['taken', 'logSoftmax', 'logSumExp', 'entropy'];
 
 describe('fused masked softmax ops', () => {
   it.each(OPS)('%s: values equal the float64 definition to float32 rounding; masked log-softmax entries are MASKED_LOGIT', (name) => {
@@ -109,7 +115,7 @@ describe('fused masked softmax ops', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
-  it.each(OPS)('%s: rows with one allowed action: log π = 0, entropy 0, gradient 0 everywhere', (name) => {
+  it.each(OPS.filter((o) => o !== 'logSumExp'))('%s: rows with one allowed action: log π = 0, entropy 0, gradient 0 everywhere', (name) => {
     const c = randomCase(4, 6, 3);
     c.mask.fill(0);
     for (let r = 0; r < c.m; r++) c.mask[r * c.a + c.actions[r]!] = 1;
@@ -155,6 +161,7 @@ describe('fused masked softmax ops', () => {
     expect(() => takenLogProbs(logits, new Uint8Array(6).fill(1), new Int32Array([0]))).toThrow(/actions has 1 entries, expected one per row \(2\)/);
     expect(() => maskedLogSoftmax(logits, new Uint8Array([0, 0, 0, 1, 1, 1]))).toThrow(/row 0 .*no allowed action/);
     expect(() => maskedEntropy(logits, new Uint8Array(7))).toThrow(/mask has 7 entries/);
+    expect(() => maskedLogSumExp(logits, new Uint8Array([0, 0, 0, 1, 0, 0]))).toThrow(/maskedLogSumExp: row 0 of 2 has no allowed action/);
     logits.dispose();
   });
 });
