@@ -32,10 +32,9 @@ function buffer(name: keyof typeof scratch, size: number): Float32Array {
   return scratch[name].subarray(0, size);
 }
 
-function checkShapes(op: string, logits: Tensor2D, mask: Uint8Array, actions?: Int32Array): void {
+function checkMask(op: string, logits: Tensor2D, mask: Uint8Array): void {
   const [m, a] = logits.shape;
   if (mask.length !== m * a) throw new Error(`${op}: mask has ${mask.length} entries, expected rows x actions = ${m} x ${a} = ${m * a}`);
-  if (actions && actions.length !== m) throw new Error(`${op}: actions has ${actions.length} entries, expected one per row (${m})`);
 }
 
 /** What the forward pass of a row op knows about each row r of the logits v (M x A). */
@@ -81,22 +80,24 @@ interface Backward {
   g: Float32Array;
 }
 
-/**
- * The custom-gradient op over the logits (M x A) giving a tensor of `shape`: `forward(v, n)`
- * returns the output values from the logits' values and their {@link RowNormalisers};
- * `backward(n, b)` writes the gradient of every entry into `b.g` (masked ones included: 0).
- * `keepLogits`: the backward pass needs the logits (`b.v`; otherwise empty).
- */
-function maskedRowOp(
-  op: string,
-  logits: Tensor2D,
-  mask: Uint8Array,
-  shape: number[],
-  keepLogits: boolean,
-  forward: (v: Float32Array, n: RowNormalisers) => Float32Array,
-  backward: (n: RowNormalisers, b: Backward) => void,
-): Tensor {
+/** What a row op computes (see {@link maskedRowOp}). */
+interface RowOpSpec {
+  /** One value per row (M) or per entry (M x A). */
+  output: 'row' | 'entry';
+  /** The backward pass needs the logits (`Backward.v`; otherwise empty). */
+  keepLogits: boolean;
+  /** The output values from the logits' values `v` and their {@link RowNormalisers}. */
+  forward: (v: Float32Array, n: RowNormalisers) => Float32Array;
+  /** Writes the gradient of every entry into `b.g` (masked ones included: 0). */
+  backward: (n: RowNormalisers, b: Backward) => void;
+}
+
+/** The custom-gradient op `spec` over the logits (M x A) under `mask`. */
+function maskedRowOp(op: string, logits: Tensor2D, mask: Uint8Array, spec: RowOpSpec): Tensor {
+  checkMask(op, logits, mask);
+  const { keepLogits, forward, backward } = spec;
   const [m, a] = logits.shape;
+  const shape = spec.output === 'row' ? [m] : [m, a];
   const f = tf.customGrad((...args: unknown[]) => {
     const x = args[0] as Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -138,8 +139,9 @@ function maskedRowOp(
  */
 export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32Array): Tensor1D {
   const op = 'takenLogProbs';
-  checkShapes(op, logits, mask, actions);
   const [m, a] = logits.shape;
+  if (actions.length !== m) throw new Error(`${op}: actions has ${actions.length} entries, expected one per row (${m})`);
+  checkMask(op, logits, mask);
   for (let r = 0; r < m; r++) {
     const act = actions[r]!;
     if (!(act >= 0 && act < a) || !mask[r * a + act]) {
@@ -148,17 +150,14 @@ export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32
   }
   // float64 log-probabilities of the taken actions: 1 − p of the taken entry as −expm1(log p)
   const taken = new Float64Array(m);
-  return maskedRowOp(
-    op,
-    logits,
-    mask,
-    [m],
-    false,
-    (v, { lse }) => {
+  return maskedRowOp(op, logits, mask, {
+    output: 'row',
+    keepLogits: false,
+    forward: (v, { lse }) => {
       for (let r = 0; r < m; r++) taken[r] = v[r * a + actions[r]!]! - lse[r]!;
       return Float32Array.from(taken);
     },
-    ({ invZ }, { exps, dy, g }) => {
+    backward: ({ invZ }, { exps, dy, g }) => {
       for (let r = 0; r < m; r++) {
         const off = r * a;
         const scale = -dy[r]! * invZ[r]!;
@@ -167,7 +166,7 @@ export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32
         g[off + actions[r]!] = -dy[r]! * Math.expm1(taken[r]!) + 0;
       }
     },
-  ) as Tensor1D;
+  }) as Tensor1D;
 }
 
 /**
@@ -176,18 +175,13 @@ export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32
  * entries, 0 on masked ones. Throws on a row without an allowed action.
  */
 export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
-  const op = 'maskedLogSoftmax';
-  checkShapes(op, logits, mask);
   const [m, a] = logits.shape;
   // the backward pass needs the mask (an allowed entry's p may underflow to 0); the caller may reuse its array
   const allowed = mask.slice();
-  return maskedRowOp(
-    op,
-    logits,
-    mask,
-    [m, a],
-    false,
-    (v, { lse }) => {
+  return maskedRowOp('maskedLogSoftmax', logits, mask, {
+    output: 'entry',
+    keepLogits: false,
+    forward: (v, { lse }) => {
       const out = buffer('values', m * a);
       for (let r = 0; r < m; r++) {
         const l = lse[r]!;
@@ -195,7 +189,7 @@ export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
       }
       return out;
     },
-    ({ invZ }, { exps, dy, g }) => {
+    backward: ({ invZ }, { exps, dy, g }) => {
       for (let r = 0; r < m; r++) {
         const off = r * a;
         let sum = 0;
@@ -204,7 +198,7 @@ export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
         for (let k = off; k < off + a; k++) g[k] = allowed[k] ? dy[k]! - exps[k]! * scale : 0;
       }
     },
-  ) as Tensor2D;
+  }) as Tensor2D;
 }
 
 /**
@@ -213,17 +207,12 @@ export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
  * masked ones. Throws on a row without an allowed action.
  */
 export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
-  const op = 'maskedEntropy';
-  checkShapes(op, logits, mask);
   const [m, a] = logits.shape;
   const h = new Float64Array(m);
-  return maskedRowOp(
-    op,
-    logits,
-    mask,
-    [m],
-    true,
-    (v, { lse, invZ, exps }) => {
+  return maskedRowOp('maskedEntropy', logits, mask, {
+    output: 'row',
+    keepLogits: true,
+    forward: (v, { lse, invZ, exps }) => {
       for (let r = 0; r < m; r++) {
         let s = 0;
         for (let k = r * a; k < (r + 1) * a; k++) if (mask[k]) s -= exps[k]! * invZ[r]! * (v[k]! - lse[r]!);
@@ -231,14 +220,14 @@ export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
       }
       return Float32Array.from(h);
     },
-    ({ lse, invZ }, { exps, v, dy, g }) => {
+    backward: ({ lse, invZ }, { exps, v, dy, g }) => {
       for (let r = 0; r < m; r++) {
         const scale = -dy[r]! * invZ[r]!;
         const shift = h[r]! - lse[r]!;
         for (let k = r * a; k < (r + 1) * a; k++) g[k] = scale * exps[k]! * (v[k]! + shift) + 0;
       }
     },
-  ) as Tensor1D;
+  }) as Tensor1D;
 }
 
 /**
@@ -246,21 +235,16 @@ export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
  * entries, 0 on masked ones. Throws on a row without an allowed action.
  */
 export function maskedLogSumExp(logits: Tensor2D, mask: Uint8Array): Tensor1D {
-  const op = 'maskedLogSumExp';
-  checkShapes(op, logits, mask);
   const [m, a] = logits.shape;
-  return maskedRowOp(
-    op,
-    logits,
-    mask,
-    [m],
-    false,
-    (_v, { lse }) => Float32Array.from(lse),
-    ({ invZ }, { exps, dy, g }) => {
+  return maskedRowOp('maskedLogSumExp', logits, mask, {
+    output: 'row',
+    keepLogits: false,
+    forward: (_v, { lse }) => Float32Array.from(lse),
+    backward: ({ invZ }, { exps, dy, g }) => {
       for (let r = 0; r < m; r++) {
         const scale = dy[r]! * invZ[r]!;
         for (let k = r * a; k < (r + 1) * a; k++) g[k] = scale * exps[k]! + 0;
       }
     },
-  ) as Tensor1D;
+  }) as Tensor1D;
 }
