@@ -3,7 +3,7 @@ import type { Tensor1D, Variable } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
-import { estimatorOutputs } from './unique-states.js';
+import { distinctOutputs } from './unique-states.js';
 import { readValues } from '../tensor/read.js';
 import { networkInput } from './network-input.js';
 
@@ -67,7 +67,10 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
   }
 
   logProbs(states: Int32Array, actions: Int32Array): Tensor1D {
-    return tf.tidy(() => takenLogProbs(estimatorOutputs(this.env, this.estimator, states), this.env.backwardMask(states), actions));
+    return tf.tidy(() => {
+      const distinct = distinctOutputs(this.env, this.estimator, states);
+      return takenLogProbs(distinct.outputs, this.env.backwardMask(distinct.states), actions, distinct.rows);
+    });
   }
 
   samplingLogits(states: Int32Array): Float32Array {

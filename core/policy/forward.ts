@@ -3,7 +3,7 @@ import type { Tensor1D } from '#tensor-types';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
-import { estimatorOutputs } from './unique-states.js';
+import { distinctOutputs } from './unique-states.js';
 
 /**
  * Differentiable log P_F(a_m | s_m) for M (state, action) rows with one network call on the
@@ -12,6 +12,7 @@ import { estimatorOutputs } from './unique-states.js';
  */
 export function forwardLogProbs(env: Environment, estimator: Estimator, states: Int32Array, actions: Int32Array): Tensor1D {
   return tf.tidy(() => {
-    return takenLogProbs(estimatorOutputs(env, estimator, states), env.forwardMask(states), actions);
+    const distinct = distinctOutputs(env, estimator, states);
+    return takenLogProbs(distinct.outputs, env.forwardMask(distinct.states), actions, distinct.rows);
   });
 }

@@ -82,8 +82,8 @@ interface Backward {
 
 /** What a row op computes (see {@link maskedRowOp}). */
 interface RowOpSpec {
-  /** One value per row (M) or per entry (M x A). */
-  output: 'row' | 'entry';
+  /** Shape of the output. */
+  shape: number[];
   /** The backward pass needs the logits (`Backward.v`; otherwise empty). */
   keepLogits: boolean;
   /** The output values from the logits' values `v` and their {@link RowNormalisers}. */
@@ -97,7 +97,7 @@ function maskedRowOp(op: string, logits: Tensor2D, mask: Uint8Array, spec: RowOp
   checkMask(op, logits, mask);
   const { keepLogits, forward, backward } = spec;
   const [m, a] = logits.shape;
-  const shape = spec.output === 'row' ? [m] : [m, a];
+  const { shape } = spec;
   const f = tf.customGrad((...args: unknown[]) => {
     const x = args[0] as Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -132,39 +132,61 @@ function maskedRowOp(op: string, logits: Tensor2D, mask: Uint8Array, spec: RowOp
 }
 
 /**
- * Differentiable log-probabilities `log π(a_m | s_m)` of the taken actions under a masked softmax
- * of `logits` (M x A): logit of the action minus the log-sum-exp over allowed actions.
- * Gradient: dy·(onehot(a_m) − softmax) on allowed entries, 0 on masked ones.
+ * Differentiable log-probabilities `log π(a_r | s_r)` of the taken actions under a masked softmax
+ * of `logits`: logit of the action minus the log-sum-exp over allowed actions. Gradient:
+ * dy·(onehot(a_r) − softmax) on allowed entries, 0 on masked ones.
+ *
+ * Without `rows`, `logits` and `mask` have one row per action (M x A). With `rows`, they have one
+ * row per distinct state (U x A) and `rows[r]` is the row of action r: each distinct state's
+ * normaliser is computed once, and the gradient is summed into its row on the host (no gathered
+ * M x A copy, no gather kernel forward or segment sum backward).
  * Throws on a row without an allowed action or whose taken action is not allowed.
  */
-export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32Array): Tensor1D {
+export function takenLogProbs(logits: Tensor2D, mask: Uint8Array, actions: Int32Array, rows?: Int32Array): Tensor1D {
   const op = 'takenLogProbs';
-  const [m, a] = logits.shape;
+  const [u, a] = logits.shape;
+  const m = rows ? rows.length : u;
   if (actions.length !== m) throw new Error(`${op}: actions has ${actions.length} entries, expected one per row (${m})`);
   checkMask(op, logits, mask);
+  const rowOf = (r: number): number => (rows ? rows[r]! : r);
   for (let r = 0; r < m; r++) {
+    const row = rowOf(r);
+    if (!(row >= 0 && row < u)) throw new Error(`${op}: rows[${r}] = ${row} is not a row of the logits (valid: 0..${u - 1})`);
     const act = actions[r]!;
-    if (!(act >= 0 && act < a) || !mask[r * a + act]) {
+    if (!(act >= 0 && act < a) || !mask[row * a + act]) {
       throw new Error(`${op}: action ${act} of row ${r} is not allowed there (valid: the row's allowed actions in 0..${a - 1})`);
     }
   }
-  // float64 log-probabilities of the taken actions: 1 − p of the taken entry as −expm1(log p)
+  // float64 log-probabilities of the taken actions: 1 − p of a taken entry as −expm1(log p)
   const taken = new Float64Array(m);
   return maskedRowOp(op, logits, mask, {
-    output: 'row',
+    shape: [m],
     keepLogits: false,
     forward: (v, { lse }) => {
-      for (let r = 0; r < m; r++) taken[r] = v[r * a + actions[r]!]! - lse[r]!;
+      for (let r = 0; r < m; r++) taken[r] = v[rowOf(r) * a + actions[r]!]! - lse[rowOf(r)]!;
       return Float32Array.from(taken);
     },
     backward: ({ invZ }, { exps, dy, g }) => {
+      // per distinct row, Σ dy of its actions; per taken entry, Σ dy of the actions taking it
+      const rowSum = new Float64Array(u);
+      const entrySum = new Map<number, { dy: number; r: number }>();
       for (let r = 0; r < m; r++) {
-        const off = r * a;
-        const scale = -dy[r]! * invZ[r]!;
-        // exps are 0 at masked entries; + 0 turns −0 into 0
-        for (let k = off; k < off + a; k++) g[k] = scale * exps[k]! + 0;
-        g[off + actions[r]!] = -dy[r]! * Math.expm1(taken[r]!) + 0;
+        rowSum[rowOf(r)]! += dy[r]!;
+        const entry = rowOf(r) * a + actions[r]!;
+        const seen = entrySum.get(entry);
+        if (seen) seen.dy += dy[r]!;
+        else entrySum.set(entry, { dy: dy[r]!, r });
       }
+      for (let row = 0; row < u; row++) {
+        const scale = -rowSum[row]! * invZ[row]!;
+        // exps are 0 at masked entries; + 0 turns −0 into 0
+        for (let k = row * a; k < (row + 1) * a; k++) g[k] = scale * exps[k]! + 0;
+      }
+      // a taken entry: S·(1 − p) − (D − S)·p, with S its actions' dy and D its row's
+      entrySum.forEach(({ dy: sum, r }, entry) => {
+        const logp = taken[r]!;
+        g[entry] = -sum * Math.expm1(logp) - (rowSum[rowOf(r)]! - sum) * Math.exp(logp) + 0;
+      });
     },
   }) as Tensor1D;
 }
@@ -179,7 +201,7 @@ export function maskedLogSoftmax(logits: Tensor2D, mask: Uint8Array): Tensor2D {
   // the backward pass needs the mask (an allowed entry's p may underflow to 0); the caller may reuse its array
   const allowed = mask.slice();
   return maskedRowOp('maskedLogSoftmax', logits, mask, {
-    output: 'entry',
+    shape: [m, a],
     keepLogits: false,
     forward: (v, { lse }) => {
       const out = buffer('values', m * a);
@@ -210,7 +232,7 @@ export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
   const [m, a] = logits.shape;
   const h = new Float64Array(m);
   return maskedRowOp('maskedEntropy', logits, mask, {
-    output: 'row',
+    shape: [m],
     keepLogits: true,
     forward: (v, { lse, invZ, exps }) => {
       for (let r = 0; r < m; r++) {
@@ -237,7 +259,7 @@ export function maskedEntropy(logits: Tensor2D, mask: Uint8Array): Tensor1D {
 export function maskedLogSumExp(logits: Tensor2D, mask: Uint8Array): Tensor1D {
   const [m, a] = logits.shape;
   return maskedRowOp('maskedLogSumExp', logits, mask, {
-    output: 'row',
+    shape: [m],
     keepLogits: false,
     forward: (_v, { lse }) => Float32Array.from(lse),
     backward: ({ invZ }, { exps, dy, g }) => {

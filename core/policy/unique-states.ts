@@ -49,18 +49,38 @@ function rowsMatch(states: Int32Array, a: number, b: number, dim: number): boole
  */
 const DEDUPLICATE_BELOW = 0.9;
 
+/** Estimator outputs at a batch's distinct states (see {@link distinctOutputs}). */
+export interface DistinctOutputs {
+  /** Differentiable outputs, one row per state of `states`. */
+  outputs: Tensor2D;
+  /** The states evaluated: the batch's distinct states, or the batch itself when few repeat. */
+  states: Int32Array;
+  /** For every row of the batch, its row in `outputs`; undefined when `states` is the batch. */
+  rows: Int32Array | undefined;
+}
+
+/**
+ * Differentiable estimator outputs at the distinct states of a batch of states, and which of
+ * them each row of the batch is: for losses that read the rows through an index themselves (the
+ * fused masked-softmax ops) instead of gathering a rows x outputDim copy.
+ */
+export function distinctOutputs(env: Environment, estimator: Estimator, states: Int32Array): DistinctOutputs {
+  const rows = states.length / env.stateDim;
+  const { unique, inverse } = uniqueRows(states, env.stateDim);
+  if (unique.length / env.stateDim >= DEDUPLICATE_BELOW * rows) {
+    return { outputs: estimator.apply(networkInput(env, estimator, states)), states, rows: undefined };
+  }
+  return { outputs: estimator.apply(networkInput(env, estimator, unique)), states: unique, rows: inverse };
+}
+
 /**
  * Differentiable estimator outputs for a batch of states (rows x outputDim), evaluating the
  * network once per distinct state.
  */
 export function estimatorOutputs(env: Environment, estimator: Estimator, states: Int32Array): Tensor2D {
-  const rows = states.length / env.stateDim;
-  const { unique, inverse } = uniqueRows(states, env.stateDim);
-  const nUnique = unique.length / env.stateDim;
   return tf.tidy(() => {
-    if (nUnique >= DEDUPLICATE_BELOW * rows) return estimator.apply(networkInput(env, estimator, states));
-    const out = estimator.apply(networkInput(env, estimator, unique));
-    return gatherRows(out, inverse);
+    const { outputs, rows } = distinctOutputs(env, estimator, states);
+    return rows ? gatherRows(outputs, rows) : outputs;
   });
 }
 

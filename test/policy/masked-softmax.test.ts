@@ -152,6 +152,40 @@ describe('fused masked softmax ops', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('taken with rows: each action reads its distinct row; gradients summed into it equal central differences', () => {
+    const u = randomCase(4, 7, 6);
+    const rows = Int32Array.from([0, 2, 2, 1, 0, 2, 3, 2]);
+    const rng = new Rng(7);
+    const actions = Int32Array.from(rows, (row) => {
+      const allowed = [...Array(u.a).keys()].filter((k) => u.mask[row * u.a + k]);
+      return allowed[rng.int(allowed.length)]!;
+    });
+    actions[2] = actions[1]!; // two actions taking the same entry of one distinct row
+    const w = Float64Array.from(rows, () => 2 * rng.uniform() - 1);
+    const definition = (x: ArrayLike<number>): number[] => Array.from(rows, (row, r) => logSoftmaxRow(x, u.mask, row, u.a)[actions[r]!]!);
+    const logits = tf.tensor2d(u.logits, [u.m, u.a]);
+    const wt = tf.tensor1d(Float32Array.from(w));
+    const values = tf.tidy(() => takenLogProbs(logits, u.mask, actions, rows).dataSync());
+    definition(u.logits).forEach((v, r) => expect(Math.abs(values[r]! - v)).toBeLessThanOrEqual(2 ** -23 * Math.max(1, Math.abs(v))));
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(takenLogProbs(x as tf.Tensor2D, u.mask, actions, rows), wt)))(logits);
+    const gradient = g.dataSync();
+    tf.dispose([logits, wt, g]);
+    const x = Float64Array.from(u.logits);
+    const weighted = (): number => definition(x).reduce((acc, v, r) => acc + w[r]! * v, 0);
+    const h = 1e-5;
+    for (let k = 0; k < x.length; k++) {
+      const saved = x[k]!;
+      x[k] = saved + h;
+      const up = weighted();
+      x[k] = saved - h;
+      const down = weighted();
+      x[k] = saved;
+      const numeric = (up - down) / (2 * h);
+      if (!u.mask[k]) expect(Object.is(gradient[k], 0)).toBe(true);
+      else expect(Math.abs(gradient[k]! - numeric) / Math.max(1e-3, Math.abs(numeric))).toBeLessThan(1e-5);
+    }
+  });
+
   it('fails early on bad input, naming it', () => {
     const logits = tf.tensor2d([0, 1, 2, 3, 4, 5], [2, 3]);
     expect(() => maskedEntropy(logits, new Uint8Array([1, 1, 1, 0, 0, 0]))).toThrow(/maskedEntropy: row 1 of 2 has no allowed action/);
@@ -161,6 +195,11 @@ describe('fused masked softmax ops', () => {
     expect(() => takenLogProbs(logits, new Uint8Array(6).fill(1), new Int32Array([0]))).toThrow(/actions has 1 entries, expected one per row \(2\)/);
     expect(() => maskedLogSoftmax(logits, new Uint8Array([0, 0, 0, 1, 1, 1]))).toThrow(/row 0 .*no allowed action/);
     expect(() => maskedEntropy(logits, new Uint8Array(7))).toThrow(/mask has 7 entries/);
+    const all = new Uint8Array(6).fill(1);
+    expect(() => takenLogProbs(logits, all, new Int32Array([0, 1, 2]), Int32Array.from([0, 1, 2]))).toThrow(
+      /rows\[2\] = 2 is not a row of the logits \(valid: 0..1\)/,
+    );
+    expect(() => takenLogProbs(logits, all, new Int32Array([0, 1]), Int32Array.from([0, 1, 1]))).toThrow(/actions has 2 entries, expected one per row \(3\)/);
     expect(() => maskedLogSumExp(logits, new Uint8Array([0, 0, 0, 1, 0, 0]))).toThrow(/maskedLogSumExp: row 0 of 2 has no allowed action/);
     logits.dispose();
   });
