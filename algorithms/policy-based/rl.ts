@@ -33,7 +33,7 @@ import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
 import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
-import { estimatorOutputs } from '../../core/policy/unique-states.js';
+import { distinctOutputs, estimatorOutputs, gatherRows } from '../../core/policy/unique-states.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';
@@ -235,9 +235,9 @@ export class PolicyGradientGFlowNet implements Objective {
     let computed: StepQuantities | undefined;
     const loss = (): Scalar =>
       tf.tidy(() => {
-        // one P_F network call serves the taken log-probabilities and the entropy bonus
-        const logits = estimatorOutputs(env, forward, tr.states);
-        const logPF = takenLogProbs(logits, forwardMask, tr.actions);
+        // one P_F network call (at the distinct states) serves the taken log-probabilities and the entropy bonus
+        const distinct = distinctOutputs(env, forward, tr.states);
+        const logPF = takenLogProbs(distinct.outputs, distinct.rows ? env.forwardMask(distinct.states) : forwardMask, tr.actions, distinct.rows);
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
         const q = forwardStepQuantities(
           batch,
@@ -256,6 +256,7 @@ export class PolicyGradientGFlowNet implements Objective {
         let total = tf.add(tf.mul(this.logZVar, meanCost), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
         if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
         if (withPolicy && alpha > 0) {
+          const logits = distinct.rows ? gatherRows(distinct.outputs, distinct.rows) : distinct.outputs;
           const entropy = maskedEntropy(logits, forwardMask);
           total = tf.sub(total, tf.mul(alpha / n, tf.sum(entropy)));
         }
