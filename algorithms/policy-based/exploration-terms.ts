@@ -40,3 +40,14 @@ export function trajectoryImportanceWeights(logPF: ArrayLike<number>, logQ: Arra
   for (let m = 0; m < traj.length; m++) logW[traj[m]!]! += logPF[m]! - logQ[m]!;
   return logW.map(Math.exp);
 }
+
+/**
+ * w_i = P_F(τ_i)/q(τ_i) = exp(Σ_{rows of i} log P_F − logQ_i) with the behaviour's log q(τ) recorded
+ * when the trajectories were drawn (the pipelined trainer samples with the parameters of one update
+ * before, so q is not a function of the current parameters): the same unbiased correction.
+ */
+export function recordedImportanceWeights(logPF: ArrayLike<number>, traj: ArrayLike<number>, logQ: Float64Array): Float64Array {
+  const logW = new Float64Array(logQ.length);
+  for (let m = 0; m < traj.length; m++) logW[traj[m]!]! += logPF[m]!;
+  return logW.map((v, i) => Math.exp(v - logQ[i]!));
+}

@@ -46,7 +46,7 @@ import { readValues } from '../../core/tensor/read.js';
 import { behaviourLogProbs } from '../../core/policy/behaviour.js';
 import { maskedEntropy, takenLogProbs } from '../../core/policy/categorical.js';
 import { type ExplorationSchedule, explorationAt } from '../../core/sampling/exploration.js';
-import { entropyWeightAt, type RlExploration, trajectoryImportanceWeights } from './exploration-terms.js';
+import { entropyWeightAt, type RlExploration, recordedImportanceWeights, trajectoryImportanceWeights } from './exploration-terms.js';
 
 /** Options of {@link PolicyGradientGFlowNet}. */
 export interface RlOptions {
@@ -183,9 +183,12 @@ export class PolicyGradientGFlowNet implements Objective {
   update(batch: TrainingBatch): Record<string, number> {
     const { env, forward, backward } = this.parts;
     const start = this.logZStart.apply(this.logZVar, batch.forward, batch.fresh, { env, forward, backward, logRewardClip: this.options.logRewardClip });
-    if (this.evaluator === 'subeb') return { ...this.updateWithSubEb(batch.forward), ...start };
+    if (this.evaluator === 'subeb') {
+      if (batch.behaviour) throw new Error("rl: evaluator 'subeb' has no correction for batches sampled with earlier parameters (pipeline)");
+      return { ...this.updateWithSubEb(batch.forward), ...start };
+    }
     // the exploration schedules are indexed by the updates completed before this one (as the sampler's)
-    const metrics = this.updateForward(batch.forward, batch.iteration - 1);
+    const metrics = this.updateForward(batch.forward, batch.iteration - 1, batch.behaviour?.logProb);
     if (this.options.backward !== 'uniform') Object.assign(metrics, this.updateBackward(batch.forward));
     return { ...metrics, ...start };
   }
@@ -223,14 +226,14 @@ export class PolicyGradientGFlowNet implements Objective {
    * value regression for V (the three parameter sets are disjoint). The policy term is left out
    * when `withPolicy` is false (RL-T steps the policy separately).
    */
-  forwardLoss(batch: Trajectories, withPolicy = true, iteration = 0): LossWithQuantities {
+  forwardLoss(batch: Trajectories, withPolicy = true, iteration = 0, recordedLogQ?: Float64Array): LossWithQuantities {
     const { env, forward, value } = this.parts;
     const tr = gatherTransitions(batch, env.nActions - 1);
     const logPB = this.backwardLogProbsOfForwardSteps(tr);
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
     const forwardMask = env.forwardMask(tr.states);
-    const weights = this.importanceWeights(tr, forwardMask, n, iteration);
+    const weights = this.importanceWeights(tr, forwardMask, n, iteration, recordedLogQ);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): Scalar =>
@@ -275,10 +278,19 @@ export class PolicyGradientGFlowNet implements Objective {
   /**
    * P_F(τ)/q(τ) of each trajectory under the sampler's behaviour at `iteration` (see
    * exploration-terms.ts), `mask` being the forward mask of the batch's steps; undefined when
-   * importance weights are off. Evaluated at the current parameters and used as constants.
+   * importance weights are off. Evaluated at the current parameters and used as constants. A batch
+   * that recorded its behaviour log q(τ) (`recordedLogQ`, the pipelined trainer's: drawn with the
+   * parameters of an earlier update) is always reweighted, by P_F(τ)/q(τ) with that q.
    */
-  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number): Float64Array | undefined {
+  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number, recordedLogQ?: Float64Array): Float64Array | undefined {
     const { env, forward, behaviour } = this.parts;
+    if (recordedLogQ) {
+      if (recordedLogQ.length !== n) throw new Error(`rl: ${recordedLogQ.length} recorded behaviour log-probabilities for ${n} trajectories`);
+      if (tr.count === 0) return undefined;
+      const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
+      const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
+      return recordedImportanceWeights(logPF, tr.traj, recordedLogQ);
+    }
     if (!this.correctsExploration || !behaviour || tr.count === 0) return undefined;
     const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
     const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
@@ -297,8 +309,8 @@ export class PolicyGradientGFlowNet implements Objective {
     return out;
   }
 
-  private updateForward(batch: Trajectories, iteration: number): Record<string, number> {
-    const { loss, quantities, transitions: tr } = this.forwardLoss(batch, !this.trpo, iteration);
+  private updateForward(batch: Trajectories, iteration: number, recordedLogQ?: Float64Array): Record<string, number> {
+    const { loss, quantities, transitions: tr } = this.forwardLoss(batch, !this.trpo, iteration, recordedLogQ);
     this.forwardOptimizer.minimize(loss);
     const q = quantities();
     const metrics: Record<string, number> = {

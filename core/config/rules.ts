@@ -9,6 +9,7 @@ import { localSearchProblems } from '../sampling/local-search-config.js';
 import { replayCount } from '../sampling/replay.js';
 import { engineProblems } from '../tensor/engines.js';
 import { memoryProblems } from './memory-rule.js';
+import { pipelineProblems } from './pipeline-rule.js';
 import type { ResolvedConfig } from './schema.js';
 
 /** What a rule may look at besides the config. */
@@ -124,6 +125,10 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   { reads: ['sampler'], check: (config) => scheduleProblems(config.sampler) },
   { reads: ['localSearch', 'batchSize', 'replay'], check: (config) => localSearchProblems(config.localSearch, config.batchSize, config.replay) },
   { reads: ['objective', 'env', 'sampler', 'replay', 'localSearch'], check: objectiveTraitProblems },
+  {
+    reads: ['pipeline', 'objective', 'env', 'localSearch', 'rewardNoise'],
+    check: (config, { registry }) => pipelineProblems(config, registry, traitsOf(config, registry)),
+  },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
   { reads: ['reward', 'env'], check: remoteRewardProblems },

@@ -35,6 +35,8 @@ export function describeSchemaErrors(errors: readonly ErrorObject[], data: unkno
       const values = (e.params as { allowedValues: unknown[] }).allowedValues;
       const allowed = values.map((v) => JSON.stringify(v)).join(', ');
       out.add(`${field(path)} = ${show(e.data)}: must be one of ${allowed}${didYouMean(e.data, strings(values))}`);
+    } else if (e.keyword === 'type' && e.params.type === 'boolean') {
+      out.add(`${field(path)} = ${show(e.data)}: must be a boolean; valid choices: true, false`);
     } else if (
       e.keyword === 'type' &&
       typeof e.data === 'number' &&

@@ -51,6 +51,11 @@ export const CORE_SCHEMA = Type.Object(
     /** Local search refining fresh trajectories (off-policy objectives only). */
     localSearch: LOCAL_SEARCH_SCHEMA,
     evaluation: EVALUATION_SCHEMA,
+    /**
+     * Sample the next batch in a worker thread while the learner updates (the pipelined trainer:
+     * batches one update stale, see docs/performance.md); false = sample, then update, in one thread.
+     */
+    pipeline: Defaulted(Type.Boolean({ description: 'sample the next batch in a worker thread during the update (one update off-policy)' }), false),
     logging: Defaulted(
       Type.Object(
         {

@@ -9,6 +9,7 @@ import type { AnyObjective } from '../objectives/objective.js';
 import type { LocalSearch } from '../sampling/local-search.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import type { Sampler } from '../sampling/sampler.js';
+import type { TrajectorySource } from '../sampling/trajectory-source.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
 import type { TrainingLoop } from './training-loop.js';
@@ -56,6 +57,8 @@ export const TOKENS = {
   ForwardEstimator: token<Estimator>('gfn.ForwardEstimator'),
   /** Trajectory sampler ({@link Sampler}). */
   Sampler: token<Sampler>('gfn.Sampler'),
+  /** Where the pipelined trainer's fresh batches come from ({@link TrajectorySource}, a worker thread); bound only with `pipeline: true`. */
+  TrajectorySource: token<TrajectorySource>('gfn.TrajectorySource'),
   /** Replay buffer of off-policy training ({@link ReplayBuffer}); bound only when `replay.kind` is not `none`. */
   ReplayBuffer: token<ReplayBuffer>('gfn.ReplayBuffer'),
   /** Local search refining part of each batch ({@link LocalSearch}); bound only when `localSearch.share` > 0. */

@@ -28,6 +28,14 @@ export interface TrainingBatch {
    * and replayed ones follow them. Absent = all of them.
    */
   fresh?: number;
+  /**
+   * Set when the fresh trajectories were sampled with earlier parameters than the objective's
+   * current ones (the pipelined trainer): log q(τ) of each fresh trajectory under the behaviour
+   * that drew it, and the version (updates made) of those parameters. Objectives that re-evaluate
+   * P_F at the current parameters (TB, DB, SubTB) need nothing of it; on-policy ones reweight by
+   * P_F(τ)/q(τ) with it.
+   */
+  behaviour?: { logProb: Float64Array; parameterVersion: number };
 }
 
 /**
@@ -106,6 +114,12 @@ export interface ObjectiveTraits {
   onPolicy?: boolean;
   /** On-policy, but it reweights the sampler's ε / temperature behaviour exactly (importance weights): exploration is allowed. */
   correctsExploration?: boolean;
+  /**
+   * On-policy, but it reweights the fresh trajectories by P_F(τ)/q(τ) with the behaviour log q(τ) a
+   * batch records ({@link TrainingBatch.behaviour}): the pipelined trainer's one-update-stale
+   * batches are allowed (`pipeline: true`).
+   */
+  correctsStaleParameters?: boolean;
   /** On-policy, but it trains on locally searched trajectories in its batch (rl with the Sub-EB evaluator, as its authors do). */
   acceptsLocalSearch?: boolean;
   /**

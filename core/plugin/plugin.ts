@@ -7,6 +7,7 @@ import type { Engine } from '../tensor/dense-chain.js';
 import type { TensorHost } from '../tensor/backend.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
 import type { AnyObjective, ObjectiveTraits } from '../objectives/objective.js';
+import type { TrajectorySource } from '../sampling/trajectory-source.js';
 
 export type { JsonSchema } from '../base/json-schema.js';
 
@@ -102,6 +103,25 @@ export interface SubscriberContribution {
   attach(resolve: Resolver): Subscription | undefined;
 }
 
+/** The run a {@link TrajectoryWorkerHost} samples for. */
+export interface TrajectoryWorkerRun {
+  /** The run's resolved config (plain JSON data): the worker builds the environment and P_F from it. */
+  config: Readonly<Record<string, unknown>>;
+  /** The tensor backend the run selected (the worker selects the same). */
+  backend: string;
+  /** Seed of the worker's own random stream. */
+  seed: number;
+}
+
+/**
+ * Sampling in another thread, for the pipelined trainer (`pipeline: true`): the Node plugin's
+ * worker threads. There the built-in plugin and those `config.plugins` lists are loaded, and the
+ * environment, P_F (with its engine) and a sampler are built from the config.
+ */
+export interface TrajectoryWorkerHost {
+  start(run: TrajectoryWorkerRun): TrajectorySource;
+}
+
 /** A plugin: a named bundle of contributions. */
 export interface Plugin {
   name: string;
@@ -118,6 +138,8 @@ export interface Plugin {
   engines?: readonly Engine[];
   /** What TensorFlow.js needs from the host (the Node plugin's gradients and native TensorFlow); one plugin at most. */
   tensorHost?: TensorHost;
+  /** Sampling in another thread, for `pipeline: true` (the Node plugin's worker threads); one plugin at most. */
+  trajectoryWorker?: TrajectoryWorkerHost;
 }
 
 /** Declares a plugin; checks that its contribution names are unique within each kind. */
@@ -165,6 +187,8 @@ export class PluginRegistry {
   readonly engines = new Map<string, Engine>();
   /** The tensor host a plugin contributed (empty: tfjs's defaults, as in a browser). */
   tensorHost: TensorHost = {};
+  /** The sampling threads a plugin contributed (absent: `pipeline: true` is refused). */
+  trajectoryWorker?: TrajectoryWorkerHost;
   private readonly owner = new Map<string, string>();
 
   constructor(plugins: readonly Plugin[] = []) {
@@ -188,11 +212,19 @@ export class PluginRegistry {
     put('estimator', this.estimators, plugin.estimators);
     put('subscriber', this.subscribers, plugin.subscribers);
     put('engine', this.engines, plugin.engines);
+    // contributions a run has one of: a second one is an error naming both plugins
+    const claim = (key: string, label: string): void => {
+      const prev = this.owner.get(key);
+      if (prev) throw new Error(`plugin '${plugin.name}': ${label} is already contributed by plugin '${prev}'`);
+      this.owner.set(key, plugin.name);
+    };
     if (plugin.tensorHost) {
-      const prev = this.owner.get('tensorHost');
-      if (prev) throw new Error(`plugin '${plugin.name}': a tensor host is already contributed by plugin '${prev}'`);
-      this.owner.set('tensorHost', plugin.name);
+      claim('tensorHost', 'a tensor host');
       this.tensorHost = plugin.tensorHost;
+    }
+    if (plugin.trajectoryWorker) {
+      claim('trajectoryWorker', 'a trajectory worker');
+      this.trajectoryWorker = plugin.trajectoryWorker;
     }
   }
 

@@ -29,6 +29,8 @@ const REPLAY_STREAM = 0x632be5ab;
 const LOCAL_SEARCH_STREAM = 0x1b873593;
 /** Offset of the reward noise's seed from the run seed (an arbitrary odd constant). */
 const REWARD_NOISE_STREAM = 0x27d4eb2f;
+/** Offset of the sampling thread's seed from the run seed, `pipeline: true` (an arbitrary odd constant). */
+const PIPELINE_STREAM = 0x165667b1;
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
@@ -114,6 +116,16 @@ function bindRun(
     })
     .onActivation(container.teardown.owns('the forward estimator'));
   if (!isGymEnvFactory(created)) bindSampling(container, config);
+  if (config.pipeline) {
+    container.bind(TOKENS.TrajectorySource).toDynamicValue(() => {
+      const host = registry.trajectoryWorker;
+      if (!host) throw new Error('pipeline: no loaded plugin samples in another thread (was the config validated?)');
+      // the thread's own stream: its batches do not depend on how the learner draws its numbers
+      const source = host.start({ config: config as unknown as Record<string, unknown>, backend: backendName, seed: config.seed + PIPELINE_STREAM });
+      container.teardown.own('the sampling worker', () => void source.close());
+      return source;
+    });
+  }
   container
     .bind(TOKENS.Objective)
     .toDynamicValue(() => {

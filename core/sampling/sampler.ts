@@ -9,6 +9,10 @@ import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
 import { readValues } from '../tensor/read.js';
+import { behaviourLogProbs } from '../policy/behaviour.js';
+
+/** Sampling P_F itself: no ε, no temperature. */
+const ON_POLICY: ExplorationOptions = { epsilon: 0, temperature: 1 };
 
 /**
  * Generates trajectories in lock-step: all N trajectories advance together, with one network
@@ -47,6 +51,22 @@ export class Sampler implements Checkpointable {
 
   /** N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform). */
   sampleForward(n: number, exploration?: ExplorationOptions): Trajectories {
+    return this.forwardTrajectories(n, exploration);
+  }
+
+  /**
+   * {@link sampleForward} (the same draws from the same stream) that also records each trajectory's
+   * log-probability log q(τ) = Σ_t log q(a_t|s_t) under the behaviour it was drawn from (P_F at the
+   * current parameters, tempered and ε-mixed as `exploration` says): what an importance weight
+   * P_F'(τ)/q(τ) needs once the parameters have moved on.
+   */
+  sampleForwardRecorded(n: number, exploration?: ExplorationOptions): { trajectories: Trajectories; behaviourLogProb: Float64Array } {
+    const behaviourLogProb = new Float64Array(n);
+    return { trajectories: this.forwardTrajectories(n, exploration, behaviourLogProb), behaviourLogProb };
+  }
+
+  /** The lock-step loop of {@link sampleForward}; adds each step's log q(a|s) to `logQ` (per trajectory) when given. */
+  private forwardTrajectories(n: number, exploration: ExplorationOptions | undefined, logQ?: Float64Array): Trajectories {
     const { env } = this;
     const d = env.stateDim;
     const nA = env.nActions;
@@ -64,7 +84,12 @@ export class Sampler implements Checkpointable {
       if (t >= T) throw new Error(`${env.name}: trajectory longer than maxTrajectoryLength ${T}`);
       for (let k = 0; k < activeRows.length; k++) states.set(current.subarray(k * d, k * d + d), (t * n + activeRows[k]!) * d);
       const mask = env.forwardMask(current);
-      const chosen = sampleMaskedCategorical(this.forwardLogits(current), mask, nA, this.rng, exploration);
+      const logits = this.forwardLogits(current);
+      const chosen = sampleMaskedCategorical(logits, mask, nA, this.rng, exploration);
+      if (logQ) {
+        const stepLogQ = behaviourLogProbs(logits, mask, nA, chosen, exploration ?? ON_POLICY);
+        for (let k = 0; k < activeRows.length; k++) logQ[activeRows[k]!]! += stepLogQ[k]!;
+      }
       const stillActive: number[] = [];
       for (let k = 0; k < activeRows.length; k++) {
         const i = activeRows[k]!;

@@ -20,6 +20,8 @@ import type { LocalSearch } from '../sampling/local-search.js';
 import { localSearchPlan } from '../sampling/local-search-config.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
+import type { TrajectorySource } from '../sampling/trajectory-source.js';
+import { PipelinedBatches } from './pipelined-batches.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 
 /** What one iteration did, whoever gathered its data. */
@@ -51,6 +53,11 @@ interface IterationResult {
  * Iterations are numbered by the updates made: iteration n is the state after n updates (the first
  * update makes iteration 1; an evaluation before any update is at iteration 0).
  * Its counters are {@link Checkpointable}: a resumed run continues with update saved iterations + 1.
+ *
+ * With `pipeline: true` (a {@link TrajectorySource} is bound) the fresh part of batch k + 1 is
+ * sampled by the source, with the parameters from before update k, while update k runs
+ * ({@link PipelinedBatches}); the batch records its behaviour log q(τ) for the objective. The
+ * source is closed when the run ends, however it ends.
  */
 @injectable()
 export class Trainer implements TrainingLoop {
@@ -59,6 +66,8 @@ export class Trainer implements TrainingLoop {
   private interruption: string | undefined;
   /** Iterations completed (= the next iteration's index) and what they saw; restored on resume. */
   private counters = { iterations: 0, trajectoriesSeen: 0, stepsSeen: 0 };
+  /** The pipelined supply of fresh batches (`pipeline: true`). */
+  private readonly pipeline?: PipelinedBatches;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
@@ -71,11 +80,21 @@ export class Trainer implements TrainingLoop {
     @inject(TOKENS.ForwardEstimator) @optional() private readonly forward?: Estimator,
     @inject(TOKENS.LocalSearch) @optional() private readonly localSearch?: LocalSearch,
     @inject(TOKENS.Kernels) @optional() private readonly kernels?: KernelsChoice,
-  ) {}
+    @inject(TOKENS.TrajectorySource) @optional() source?: TrajectorySource,
+  ) {
+    if (source) {
+      if (!forward) throw new Error('trainer: the pipelined trainer needs the forward estimator');
+      this.pipeline = new PipelinedBatches(source, forward, config.sampler);
+    }
+  }
 
   /** Iterations completed and trajectories / environment steps seen so far (and the local search's stream). */
   saveState(): StateRecord {
-    return { ...this.counters, ...(this.localSearch ? { localSearch: this.localSearch.saveState() } : {}) };
+    return {
+      ...this.counters,
+      ...(this.localSearch ? { localSearch: this.localSearch.saveState() } : {}),
+      ...(this.pipeline ? { pipeline: this.pipeline.saveState() } : {}),
+    };
   }
 
   /** Restores the counters: the next {@link run} starts at iteration `iterations`. */
@@ -90,6 +109,8 @@ export class Trainer implements TrainingLoop {
       if (!state.localSearch) throw new Error('checkpoint: no saved state for the local search (was the run saved without localSearch?)');
       this.localSearch.loadState(state.localSearch as StateRecord);
     }
+    // a checkpoint of a sequential run has none: the sampling thread's stream then starts at its seed
+    if (this.pipeline && state.pipeline) this.pipeline.loadState(state.pipeline as StateRecord);
   }
 
   /** Asks the loop to stop after the current iteration (early stopping, signals). */
@@ -133,7 +154,11 @@ export class Trainer implements TrainingLoop {
       while (iteration < config.iterations && !this.stopRequested && this.interruption === undefined) {
         const n = iteration + 1;
         current = n;
-        const result = collectsOwnExperience(objective) ? this.selfCollectedIteration(objective, n, episodes) : this.batchIteration(objective, n);
+        const result = collectsOwnExperience(objective)
+          ? this.selfCollectedIteration(objective, n, episodes)
+          : this.pipeline
+            ? await this.pipelinedIteration(objective, n, this.pipeline)
+            : this.batchIteration(objective, n);
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
         for (const [k, v] of Object.entries(result.metrics)) {
@@ -179,6 +204,8 @@ export class Trainer implements TrainingLoop {
       throw failure;
     } finally {
       evalSub.unsubscribe();
+      // the sampling thread ends with the run (finished, failed or interrupted)
+      await this.pipeline?.close();
     }
   }
 
@@ -212,6 +239,42 @@ export class Trainer implements TrainingLoop {
     return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj + (refined?.nTraj ?? 0) };
   }
 
+  /**
+   * Update number `iteration` with the pipeline: take the fresh batch sampled meanwhile (request it
+   * now, and wait, when none is on its way), compose the batch as {@link composeBatch} does, add the
+   * fresh trajectories to the replay buffer, request the next fresh batch with the parameters as
+   * they are now, and update while it is sampled.
+   */
+  private async pipelinedIteration(objective: Objective, iteration: number, pipeline: PipelinedBatches): Promise<IterationResult> {
+    const { config, replay } = this;
+    const t0 = performance.now();
+    if (!pipeline.pending) pipeline.request(iteration, this.replayPlan().fresh, iteration - 1);
+    const sampled = await pipeline.take();
+    const t1 = performance.now();
+    const fresh = sampled.trajectories;
+    const plan = this.replayPlan();
+    if (fresh.nTraj !== plan.fresh) throw new Error(`trainer: the pipeline delivered ${fresh.nTraj} fresh trajectories for ${plan.fresh}`);
+    const batch = plan.replayed > 0 && replay ? concatTrajectories(fresh, replay.sample(plan.replayed)) : fresh;
+    this.bus.trajectories$.next({ iteration, batch, sampled: [fresh] });
+    // before the update (the sequential trainer adds after it): the next request's size depends on
+    // the buffer's size; the batch has already drawn its replayed part, so it never replays its own
+    this.replay?.add(fresh);
+    if (iteration < config.iterations && !this.stopRequested && this.interruption === undefined) {
+      pipeline.request(iteration + 1, this.replayPlan().fresh, iteration - 1);
+    }
+    const behaviour = { logProb: sampled.behaviourLogProb, parameterVersion: sampled.parameterVersion };
+    const metrics = objective.update({ iteration, forward: batch, fresh: fresh.nTraj, behaviour });
+    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj };
+  }
+
+  /** How the next batch splits into fresh and replayed trajectories (no local search). */
+  private replayPlan(): { fresh: number; replayed: number } {
+    const { config, replay } = this;
+    const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
+    const replayed = replay !== undefined && nReplay > 0 && replay.size >= nReplay ? nReplay : 0;
+    return { fresh: config.batchSize - replayed, replayed };
+  }
+
   /** One iteration of a self-collecting objective; its finished episodes feed the return window. */
   private selfCollectedIteration(objective: SelfCollectingObjective, iteration: number, episodes: EpisodeWindow): IterationResult {
     const t0 = performance.now();
@@ -238,9 +301,7 @@ export class Trainer implements TrainingLoop {
   ): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
     const { config, replay, sampler, localSearch } = this;
     if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
-    const nReplay = replay ? replayCount(config.replay, config.batchSize) : 0;
-    const replaying = replay !== undefined && nReplay > 0 && replay.size >= nReplay;
-    const replayed = replaying ? nReplay : 0;
+    const { replayed } = this.replayPlan();
     const plan = localSearch ? localSearchPlan(config.localSearch, config.batchSize, replayed) : undefined;
     const fresh = sampler.sampleForward(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, completed));
     let batch = fresh;
@@ -261,6 +322,11 @@ export class Trainer implements TrainingLoop {
       refineMetrics.localSearchAcceptance = accepted / (rounds.length * fresh.nTraj);
       if (config.localSearch.into === 'batch') batch = concatTrajectories(batch, refined);
     }
-    return { batch: replaying ? concatTrajectories(batch, replay.sample(nReplay)) : batch, fresh, ...(refined ? { refined } : {}), refineMetrics };
+    return {
+      batch: replayed > 0 && replay ? concatTrajectories(batch, replay.sample(replayed)) : batch,
+      fresh,
+      ...(refined ? { refined } : {}),
+      refineMetrics,
+    };
   }
 }

@@ -6,13 +6,14 @@ import { progressSubscriber } from '../node/progress.js';
 import { nodeFileAccess } from '../node/file-access.js';
 import { onnxRuntimeEngine } from '../node/onnx/onnx-engine.js';
 import { nodeTensorHost } from '../node/tensor-host.js';
+import { trajectoryWorkerHost } from '../node/pipeline/worker-source.js';
 import { builtinContributions } from './contributions.js';
 import { evaluatorSubscriber } from './evaluation.js';
 
 /**
  * Everything bundled with gflownet-ts under Node: environments, objectives, estimators,
- * subscribers, the ONNX Runtime engine and the Node tensor host (the gradients' source, native
- * TensorFlow).
+ * subscribers, the ONNX Runtime engine, the Node tensor host (the gradients' source, native
+ * TensorFlow) and the sampling threads of the pipelined trainer.
  */
 export const builtinPlugin = definePlugin({
   name: 'builtin',
@@ -24,4 +25,5 @@ export const builtinPlugin = definePlugin({
   subscribers: [evaluationViewsSubscriber, jsonlSubscriber, evaluatorSubscriber, checkpointSubscriber, progressSubscriber],
   engines: [onnxRuntimeEngine],
   tensorHost: nodeTensorHost,
+  trajectoryWorker: trajectoryWorkerHost,
 });

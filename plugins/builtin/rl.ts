@@ -67,8 +67,14 @@ export const rlContribution = defineObjective({
   }),
   // on-policy; importance weights correct the sampler's exploration exactly; with the Sub-EB
   // evaluator locally searched trajectories may join the batch (the authors' sequence and DAG
-  // settings): its balance holds on any trajectory, and the policy step treats them as on-policy
-  traits: (options) => ({ onPolicy: true, correctsExploration: options.importanceWeights, acceptsLocalSearch: options.evaluator === 'subeb' }),
+  // settings): its balance holds on any trajectory, and the policy step treats them as on-policy.
+  // The `td` evaluator reweights a pipelined batch by P_F(τ)/q(τ) with its recorded behaviour log q(τ).
+  traits: (options) => ({
+    onPolicy: true,
+    correctsExploration: options.importanceWeights,
+    acceptsLocalSearch: options.evaluator === 'subeb',
+    correctsStaleParameters: options.evaluator !== 'subeb',
+  }),
   validate: (options, { environment }) => [
     ...rlOptionProblems(options),
     ...(options.backward === 'guided' && environment && !isGymEnvFactory(environment) && !providesGuide(environment)
