@@ -30,7 +30,7 @@ const LOCAL_SEARCH_STREAM = 0x1b873593;
 /** Offset of the reward noise's seed from the run seed (an arbitrary odd constant). */
 const REWARD_NOISE_STREAM = 0x27d4eb2f;
 /** Offset of the sampling thread's seed from the run seed, `pipeline: true` (an arbitrary odd constant). */
-const PIPELINE_STREAM = 0x165667b1;
+export const PIPELINE_STREAM = 0x165667b1;
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the

@@ -8,8 +8,8 @@ import { builtinPlugin } from '../../plugins/builtin/index.js';
 
 export const registry = new PluginRegistry([builtinPlugin]);
 
-/** A small TB-U HyperGrid config (2-D H=8 R0=0.1, MLP 2x64) with fields overridden by `patch`. */
-export function smallConfig(patch: Record<string, unknown> = {}): ResolvedConfig {
+/** A small TB-U HyperGrid config (2-D H=8 R0=0.1, MLP 2x64) with fields overridden by `patch` (resolved with `plugins`, default the built-in ones). */
+export function smallConfig(patch: Record<string, unknown> = {}, plugins: PluginRegistry = registry): ResolvedConfig {
   const base: Record<string, unknown> = {
     name: 'test',
     seed: 0,
@@ -21,7 +21,7 @@ export function smallConfig(patch: Record<string, unknown> = {}): ResolvedConfig
     estimator: { name: 'mlp', hidden: [64, 64] },
     evaluation: { every: 10 },
   };
-  return resolveConfig({ ...base, ...patch }, registry);
+  return resolveConfig({ ...base, ...patch }, plugins);
 }
 
 /** Everything a run published, for assertions. */

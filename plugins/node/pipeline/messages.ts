@@ -23,7 +23,9 @@ export interface SamplingWorkerData {
 /** Main thread → sampling thread. */
 export type SamplingRequest =
   | { kind: 'sample'; n: number; exploration: ExplorationOptions; version: number; values: Float32Array[] }
-  | { kind: 'restore'; rngState: number[] };
+  | { kind: 'restore'; rngState: number[] }
+  /** Free what the thread built and exit, after the requests before it. */
+  | { kind: 'close' };
 
 /** A sampled batch as it travels: {@link SampledBatch} with its trajectories taken apart. */
 export interface BatchMessage {

@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../../../core/config/schema.js';
 import { TOKENS } from '../../../core/di/tokens.js';
 import { PluginRegistry } from '../../../core/plugin/plugin.js';
 import { createRunContainer } from '../../../core/run/container.js';
+import type { RunContainer } from '../../../core/run/run-container.js';
 import { InThreadTrajectorySource } from '../../../core/sampling/trajectory-source.js';
 import { type BackendChoice, selectBackend } from '../../../core/tensor/backend.js';
 import { builtinPlugin } from '../../builtin/index.js';
@@ -21,7 +22,10 @@ import { batchMessage, type SamplingReply, type SamplingRequest, type SamplingWo
 const data = workerData as SamplingWorkerData;
 const port = parentPort!;
 
-/** The source this thread runs, built from the config (the container stays alive with the thread). */
+/** The container of what the thread built (freed when it is closed). */
+let built: RunContainer | undefined;
+
+/** The source this thread runs, built from the config. */
 async function build(): Promise<InThreadTrajectorySource> {
   const config = data.config as unknown as ResolvedConfig;
   const registry = new PluginRegistry([builtinPlugin, ...(await loadPlugins(config.plugins, data.baseDir))]);
@@ -38,6 +42,7 @@ async function build(): Promise<InThreadTrajectorySource> {
   }
   const backend = await selectBackend(data.backend as BackendChoice, registry.tensorHost);
   const container = createRunContainer(config, registry, backend);
+  built = container;
   const env = container.get(TOKENS.Environment);
   return new InThreadTrajectorySource(env, container.get(TOKENS.ForwardEstimator), new Rng(data.seed));
 }
@@ -55,7 +60,17 @@ function fail(err: unknown): void {
   port.postMessage(reply);
 }
 
+/** Frees what the thread built and ends it, at a point where no engine call is running. */
+function close(): void {
+  built?.dispose();
+  process.exit(0);
+}
+
 port.on('message', (request: SamplingRequest) => {
+  if (request.kind === 'close') {
+    chain = chain.then(close, close);
+    return;
+  }
   chain = chain.then(async () => {
     if (failed) return;
     const source = await ready;

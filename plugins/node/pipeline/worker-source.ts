@@ -10,6 +10,9 @@ import { type SamplingReply, type SamplingRequest, type SamplingWorkerData, samp
  */
 const WORKER_MODULE = new URL(import.meta.url.endsWith('.ts') ? '../../../bin/sampling-worker.js' : './sampling-worker.js', import.meta.url);
 
+/** How long a closed thread may take to finish its batch and exit before it is terminated. */
+const CLOSE_GRACE_MS = 5000;
+
 /** Sampling threads started and not yet exited (tests check that a run leaves none). */
 let running = 0;
 
@@ -73,8 +76,23 @@ export class WorkerTrajectorySource implements TrajectorySource {
     this.worker.postMessage(message);
   }
 
+  /**
+   * Asks the thread to stop after the batch it is drawing (it frees what it built and exits at that
+   * safe point: ending a thread inside a native engine's call can bring the process down), and
+   * terminates it if it has not exited after {@link CLOSE_GRACE_MS}.
+   */
   close(): Promise<void> {
-    this.closing ??= this.worker.terminate().then(() => this.markExited());
+    if (!this.closing) {
+      this.closing = new Promise<void>((resolve) => {
+        if (this.exited) return resolve();
+        this.worker.once('exit', () => resolve());
+        const message: SamplingRequest = { kind: 'close' };
+        this.worker.postMessage(message);
+        const timer = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
+        timer.unref();
+        this.worker.once('exit', () => clearTimeout(timer));
+      });
+    }
     const closed = new Error('the sampling worker was closed');
     for (const w of this.waiting.splice(0)) w.reject(closed);
     return this.closing;
