@@ -119,6 +119,9 @@ describe('the npm package', () => {
           .at(-1)!,
       ).type,
     ).toBe('finished');
+    // the pipelined trainer's sampling thread starts from the compiled module
+    const pipelined = run(gfn, ['train', 'tiny.json', '--set', 'logging.progress=none', '--set', 'pipeline=true', '--set', 'name=tiny-pipelined'], project);
+    expect(pipelined).toMatch(/^final \(iteration 20\): tv [0-9.]+/m);
   });
 
   it("a bundler targeting browsers gets the browser entry through the 'browser' condition, with no Node-only module", async () => {

@@ -86,6 +86,8 @@ export class WorkerTrajectorySource implements TrajectorySource {
       this.closing = new Promise<void>((resolve) => {
         if (this.exited) return resolve();
         this.worker.once('exit', () => resolve());
+        // whoever waits for the close must see it end: the thread keeps the process alive until then
+        this.worker.ref();
         const message: SamplingRequest = { kind: 'close' };
         this.worker.postMessage(message);
         const timer = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
