@@ -233,7 +233,9 @@ export class PolicyGradientGFlowNet implements Objective {
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
     const forwardMask = env.forwardMask(tr.states);
-    const weights = this.importanceWeights(tr, forwardMask, n, iteration, recordedLogQ);
+    if (recordedLogQ && recordedLogQ.length !== n) throw new Error(`rl: ${recordedLogQ.length} recorded behaviour log-probabilities for ${n} trajectories`);
+    // recorded q (pipelined batches): the weights come from the loss's own P_F pass below
+    const exploring = recordedLogQ ? undefined : this.importanceWeights(tr, forwardMask, n, iteration);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): Scalar =>
@@ -241,18 +243,11 @@ export class PolicyGradientGFlowNet implements Objective {
         // one P_F network call (at the distinct states) serves the taken log-probabilities and the entropy bonus
         const distinct = distinctOutputs(env, forward, tr.states);
         const logPF = takenLogProbs(distinct.outputs, distinct.rows ? env.forwardMask(distinct.states) : forwardMask, tr.actions, distinct.rows);
+        const logPFHost = logPF.dataSync();
+        // a pipelined batch, drawn with earlier parameters, is reweighted by P_F(τ)/q(τ) with its recorded q
+        const weights = recordedLogQ ? recordedImportanceWeights(logPFHost, tr.traj, recordedLogQ) : exploring;
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
-        const q = forwardStepQuantities(
-          batch,
-          tr,
-          logPF.dataSync(),
-          logPB,
-          v.dataSync(),
-          logR,
-          this.logZ(),
-          this.options.lambda,
-          this.options.centerAdvantages,
-        );
+        const q = forwardStepQuantities(batch, tr, logPFHost, logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
         if (weights) for (let m = 0; m < tr.count; m++) q.rowAdvantages[m]! *= weights[tr.traj[m]!]!;
         computed = q;
         const meanCost = q.trajectoryCosts.reduce((a, b, i) => a + b * (weights ? weights[i]! : 1), 0) / n;
@@ -278,19 +273,11 @@ export class PolicyGradientGFlowNet implements Objective {
   /**
    * P_F(τ)/q(τ) of each trajectory under the sampler's behaviour at `iteration` (see
    * exploration-terms.ts), `mask` being the forward mask of the batch's steps; undefined when
-   * importance weights are off. Evaluated at the current parameters and used as constants. A batch
-   * that recorded its behaviour log q(τ) (`recordedLogQ`, the pipelined trainer's: drawn with the
-   * parameters of an earlier update) is always reweighted, by P_F(τ)/q(τ) with that q.
+   * importance weights are off. Evaluated at the current parameters and used as constants. (A batch
+   * that recorded its behaviour log q(τ), the pipelined trainer's, is reweighted in the loss itself.)
    */
-  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number, recordedLogQ?: Float64Array): Float64Array | undefined {
+  private importanceWeights(tr: Transitions, mask: Uint8Array, n: number, iteration: number): Float64Array | undefined {
     const { env, forward, behaviour } = this.parts;
-    if (recordedLogQ) {
-      if (recordedLogQ.length !== n) throw new Error(`rl: ${recordedLogQ.length} recorded behaviour log-probabilities for ${n} trajectories`);
-      if (tr.count === 0) return undefined;
-      const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
-      const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
-      return recordedImportanceWeights(logPF, tr.traj, recordedLogQ);
-    }
     if (!this.correctsExploration || !behaviour || tr.count === 0) return undefined;
     const logits = readValues(() => estimatorOutputs(env, forward, tr.states));
     const logPF = behaviourLogProbs(logits, mask, env.nActions, tr.actions, { epsilon: 0, temperature: 1 });
