@@ -10,7 +10,9 @@
  *   npm run bench:pipeline -- --only hypergrid-tb-u --rounds 3 --iterations 400
  *   npm run bench:pipeline -- --json out.json
  *
- * Evaluation is off (no subscribers): the figures are sampling + update.
+ * Evaluation is off (no subscribers): the figures are sampling + update. The CPU/wall column says
+ * whether the pipelined runs had two cores: above 1 they did; at or below 1 their two threads
+ * time-shared one (a busy machine), and the figure says nothing about the speed-up on idle cores.
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
