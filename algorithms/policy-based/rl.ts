@@ -27,7 +27,6 @@ import type { Rank, Scalar, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
-import type { OptionProblem } from '../../core/plugin/plugin.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
@@ -47,6 +46,10 @@ import { behaviourLogProbs } from '../../core/policy/behaviour.js';
 import { maskedEntropy, takenLogProbs } from '../../core/policy/categorical.js';
 import { type ExplorationSchedule, explorationAt } from '../../core/sampling/exploration.js';
 import { entropyWeightAt, type RlExploration, recordedImportanceWeights, trajectoryImportanceWeights } from './exploration-terms.js';
+
+import { type RlEvaluator, rlOptionProblems } from './rl-options.js';
+
+export { RL_EVALUATORS, type RlChoices, type RlEvaluator, rlOptionProblems } from './rl-options.js';
 
 /** Options of {@link PolicyGradientGFlowNet}. */
 export interface RlOptions {
@@ -76,39 +79,6 @@ export interface RlOptions {
   evaluator?: RlEvaluator;
   /** λ of Sub-EB's geometric-within sub-trajectory weights (default 0.9). */
   subebLambda?: number;
-}
-
-/** The evaluator choices of the `rl` objective. */
-export const RL_EVALUATORS = ['td', 'subeb'] as const;
-export type RlEvaluator = (typeof RL_EVALUATORS)[number];
-
-/** The options {@link rlOptionProblems} looks at, as the `rl` config section spells them. */
-export interface RlChoices {
-  backward: RlOptions['backward'];
-  evaluator?: RlEvaluator;
-  entropyBonus?: number;
-  importanceWeights?: boolean;
-}
-
-/**
- * Option combinations the `rl` objective cannot train with (its plugin's `validate` reports them
- * before any work; the constructor refuses them too).
- */
-export function rlOptionProblems(o: RlChoices): OptionProblem[] {
-  if (o.evaluator !== 'subeb') return [];
-  const problems: OptionProblem[] = [];
-  if (o.backward === 'guided') {
-    problems.push({
-      field: 'backward',
-      value: o.backward,
-      reason: `evaluator 'subeb' trains P_B on its own residuals and needs backward 'uniform' or 'coupled', not backward 'guided'`,
-    });
-  }
-  if ((o.entropyBonus ?? 0) > 0)
-    problems.push({ field: 'entropyBonus', value: o.entropyBonus, reason: `evaluator 'subeb' has no entropy bonus yet; valid choice: 0` });
-  if (o.importanceWeights)
-    problems.push({ field: 'importanceWeights', value: o.importanceWeights, reason: `evaluator 'subeb' has no importance weights yet; valid choice: false` });
-  return problems;
 }
 
 /** The networks and services the objective works with (built by its plugin factory). */
