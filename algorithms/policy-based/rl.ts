@@ -202,17 +202,19 @@ export class PolicyGradientGFlowNet implements Objective {
     const logPB = this.backwardLogProbsOfForwardSteps(tr);
     const logR = clippedLogRewards(batch.logRewards, this.options.logRewardClip);
     const n = batch.nTraj;
-    const forwardMask = env.forwardMask(tr.states);
+    // the mask of every transition, only where it is read (the loss masks the distinct states itself)
+    let transitionsMask: Uint8Array | undefined;
+    const forwardMask = (): Uint8Array => (transitionsMask ??= env.forwardMask(tr.states));
     if (recordedLogQ && recordedLogQ.length !== n) throw new Error(`rl: ${recordedLogQ.length} recorded behaviour log-probabilities for ${n} trajectories`);
     // recorded q (pipelined batches): the weights come from the loss's own P_F pass below
-    const exploring = recordedLogQ ? undefined : this.importanceWeights(tr, forwardMask, n, iteration);
+    const exploring = recordedLogQ || !this.correctsExploration ? undefined : this.importanceWeights(tr, forwardMask(), n, iteration);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
     let computed: StepQuantities | undefined;
     const loss = (): Scalar =>
       tf.tidy(() => {
         // one P_F network call (at the distinct states) serves the taken log-probabilities and the entropy bonus
         const distinct = distinctOutputs(env, forward, tr.states);
-        const logPF = takenLogProbs(distinct.outputs, distinct.rows ? env.forwardMask(distinct.states) : forwardMask, tr.actions, distinct.rows);
+        const logPF = takenLogProbs(distinct.outputs, distinct.rows ? env.forwardMask(distinct.states) : forwardMask(), tr.actions, distinct.rows);
         const logPFHost = logPF.dataSync();
         // a pipelined batch, drawn with earlier parameters, is reweighted by P_F(τ)/q(τ) with its recorded q
         const weights = recordedLogQ ? recordedImportanceWeights(logPFHost, tr.traj, recordedLogQ) : exploring;
@@ -225,7 +227,7 @@ export class PolicyGradientGFlowNet implements Objective {
         if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
         if (withPolicy && alpha > 0) {
           const logits = distinct.rows ? gatherRows(distinct.outputs, distinct.rows) : distinct.outputs;
-          const entropy = maskedEntropy(logits, forwardMask);
+          const entropy = maskedEntropy(logits, forwardMask());
           total = tf.sub(total, tf.mul(alpha / n, tf.sum(entropy)));
         }
         return total as Scalar;

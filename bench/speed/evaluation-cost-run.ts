@@ -19,7 +19,7 @@ const [id, evaluation, iterationsArg, evaluationJson] = process.argv.slice(2);
 const setting = id ? EVALUATION_COST_SETTINGS[id] : undefined;
 if (!setting || (evaluation !== 'on' && evaluation !== 'off'))
   throw new Error(
-    `usage: evaluation-cost-run.ts <${Object.keys(EVALUATION_COST_SETTINGS).join('|')}> on|off [iterations]; got ${process.argv.slice(2).join(' ')}`,
+    `usage: evaluation-cost-run.ts <${Object.keys(EVALUATION_COST_SETTINGS).join('|')}> on|off [iterations] [evaluation JSON]; got ${process.argv.slice(2).join(' ')}`,
   );
 const iterations = iterationsArg ? Number(iterationsArg) : setting.iterations;
 // fields of the evaluation section other than the defaults (the sizes), e.g. {"samples":256}
@@ -36,16 +36,18 @@ const config = resolveConfig(
   registry,
 );
 
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 let evaluationMs = 0;
 let openingMs = 0;
 let evaluations = 0;
 let firstIterationAt = NaN;
 const t0 = performance.now();
-const c0 = cpu();
+// its own CPU clock, not instrument.ts's cpuMs: this file is copied into older checkouts (--before),
+// where instrument.ts and what it imports may not exist
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const c0 = cpuMs();
 await train(config, registry, {
   subscribers: ['evaluator'],
   beforeRun: (_c, bus) => {
@@ -66,7 +68,7 @@ process.stdout.write(
     evaluation,
     iterations,
     wallMs: performance.now() - t0,
-    cpuMs: cpu() - c0,
+    cpuMs: cpuMs() - c0,
     evaluations,
     evaluationMs,
     openingMs,

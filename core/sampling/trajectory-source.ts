@@ -3,6 +3,7 @@ import type { Rng } from '../base/rng.js';
 import type { Environment } from '../env/environment.js';
 import type { ExplorationOptions } from '../policy/categorical.js';
 import type { Estimator } from '../tensor/estimator.js';
+import { withFloatValues } from '../tensor/read.js';
 import { Sampler } from './sampler.js';
 import type { Trajectories } from './trajectories.js';
 
@@ -58,7 +59,8 @@ export interface TrajectorySource {
 
 /** A copy of `estimator`'s parameters (host arrays the snapshot owns, so they may be transferred). */
 export function snapshotParameters(estimator: Estimator, version: number): ParameterSnapshot {
-  return { version, values: estimator.variables.map((v) => (v.dataSync() as Float32Array).slice()) };
+  // one copy on every backend (dataSync already copies on wasm: a .slice() of it would be a second)
+  return { version, values: estimator.variables.map((v) => withFloatValues(v, (x) => x.slice())) };
 }
 
 /** Loads `values` (one array per variable, in order) into `estimator`'s variables, checking their sizes. */

@@ -36,7 +36,8 @@ export function trajectoryLogProbs(
   for (let m = 0; m < tr.count; m++) if (!tr.isExit[m]) k++;
   // forward rows: every non-exit step as (parent, action), then one (x, exit) row per trajectory;
   // backward rows: the same steps as (child, action)
-  const fRows = new Int32Array((k + n) * d);
+  // the forward rows only where P_F is not known already (fresh samples keep the logits that drew them)
+  const fRows = knownLogPF ? undefined : new Int32Array((k + n) * d);
   const bRows = new Int32Array(k * d);
   const fActions = new Int32Array(k + n).fill(exit);
   const moveTraj = new Int32Array(k);
@@ -45,7 +46,7 @@ export function trajectoryLogProbs(
     if (tr.isExit[m]) continue;
     const s = tr.states.subarray(m * d, m * d + d);
     const next = tr.nextStates.subarray(m * d, m * d + d);
-    fRows.set(isForward ? s : next, j * d);
+    fRows?.set(isForward ? s : next, j * d);
     bRows.set(isForward ? next : s, j * d);
     fActions[j] = tr.actions[m]!;
     moveTraj[j++] = tr.traj[m]!;
@@ -59,7 +60,7 @@ export function trajectoryLogProbs(
   );
   const logPB = new Float64Array(n);
   for (let m = 0; m < k; m++) logPB[moveTraj[m]!]! += lpb[m]!;
-  if (knownLogPF) return { logPF: knownLogPF, logPB };
+  if (!fRows) return { logPF: knownLogPF!, logPB };
   fRows.set(batch.terminalStates(), k * d);
   const lpf = rowLogProbs(
     fRows,
