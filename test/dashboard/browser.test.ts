@@ -58,7 +58,11 @@ describe('dashboard in a real browser', () => {
 
       // the loss curve appears, then reaches further while the run trains (the run is not finished yet)
       await waitForPoints(page, 'loss', 1);
-      const before = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
+      // the path before the x bound: a redraw between the two reads then leaves x the newer, and the
+      // wait below is for a redraw after the path was read (read the other way round, a redraw that
+      // jumped 5 iterations between them made the wait return at once on the same path)
+      const beforePath = await linePath(page, 'loss');
+      const before = { x: await maxX(page, 'loss'), d: beforePath };
       await waitForMaxXBeyond(page, 'loss', before.x + 5);
       const after = { x: await maxX(page, 'loss'), d: await linePath(page, 'loss') };
       expect(after.x).toBeGreaterThan(before.x);
