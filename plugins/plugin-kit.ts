@@ -16,7 +16,8 @@ export type {
   WithTerminalDistance,
   WithTestSet,
 } from '../core/env/capabilities.js';
-export { hasRewardBatch, rewardBatchOf, type RewardBatchSource, type WithRewardBatch } from '../core/env/reward-batch.js';
+export { hasRewardBatch, rewardBatchOf, type RewardBatchSource, reuseKnownRewards, type WithRewardBatch } from '../core/env/reward-batch.js';
+export type { LatencySummary } from '../core/env/latency-window.js';
 export {
   checkRewardClientOptions,
   PermanentRewardError,

@@ -25,6 +25,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rank, Scalar, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
+import { reuseKnownRewards } from '../../core/env/reward-batch.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
@@ -348,7 +349,8 @@ export class PolicyGradientGFlowNet implements Objective {
   private updateBackward(forwardBatch: Trajectories): Record<string, number> {
     const terminals = forwardBatch.terminalStates();
     this.parts.guide?.observe?.(terminals, forwardBatch.logRewards);
-    const bwd = this.parts.sampler.sampleBackward(terminals, this.parts.backward);
+    // the forward batch's rewards: a reward service is not asked again for them
+    const bwd = this.parts.sampler.sampleBackward(terminals, this.parts.backward, undefined, reuseKnownRewards(this.parts.env, forwardBatch.logRewards));
     if (bwd.nSteps === 0) return { backwardLoss: 0, backwardValueLoss: 0 };
     const { loss, quantities } = this.backwardLoss(bwd, terminals);
     this.backwardOptimizer!.minimize(loss);

@@ -97,21 +97,33 @@ function rewardNoiseProblems(config: ResolvedConfig, { registry }: RuleContext):
 }
 
 /**
- * A reward service replaces a GFlowNet environment's terminal reward, read with `rewardBatch`.
- * The trainer still reads rewards synchronously (`logReward`), so the section is refused, by name,
- * until the sampler awaits `rewardBatch` (docs/rewards.md, "Training against a service").
+ * A reward service replaces a GFlowNet environment's terminal reward, which the sampler and the
+ * local search await (`rewardBatch`). Refused where the reward is read synchronously instead: on a
+ * classic environment, and by objectives that collect their own experience through the Gym view
+ * or read rewards of states themselves (docs/rewards.md, "Training against a service").
  */
 function remoteRewardProblems(config: ResolvedConfig, { registry }: RuleContext): string[] {
   if (!config.reward) return [];
-  const shown = `field "reward" = ${JSON.stringify(config.reward)}`;
   if (isClassic(config, registry)) {
     return [
-      `${shown}: environment '${config.env.name}' is a classic (Gym) one with per-step rewards; a reward service serves GFlowNet environments' terminal rewards only (remove the field)`,
+      `field "reward" = ${JSON.stringify(config.reward)}: environment '${config.env.name}' is a classic (Gym) one with per-step rewards; a reward service serves GFlowNet environments' terminal rewards only (remove the field)`,
     ];
   }
   const url = rewardUrlProblem(config.reward.url);
-  if (url) return [url];
-  return [`${shown}: this trainer reads rewards synchronously and cannot wait on a reward service yet; read it with rewardBatch (docs/rewards.md)`];
+  const problems = url ? [url] : [];
+  const name = config.objective.name;
+  const traits = traitsOf(config, registry);
+  const why = traits.collectsOwnExperience
+    ? 'collects its own experience through the Gym view, which reads each reward synchronously'
+    : traits.readsStateRewards
+      ? 'reads the reward of the states it trains on itself, synchronously'
+      : undefined;
+  if (why) {
+    problems.push(
+      `field "objective.name" = ${JSON.stringify(name)}: objective '${name}' ${why}, and the reward service of field "reward" is awaited; valid choices with "reward": the batch objectives (tb, db, subtb, fm, rl), or remove "reward"`,
+    );
+  }
+  return problems;
 }
 
 /** `evaluation.mode` against the environment's size: needs the environment (classic ones are not evaluated). */
@@ -131,7 +143,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
-  { reads: ['reward', 'env'], check: remoteRewardProblems },
+  { reads: ['reward', 'env', 'objective'], check: remoteRewardProblems },
   { reads: ['engine'], check: (config, { registry }) => engineProblems(config.engine, [...registry.engines.values()]) },
   { reads: ['evaluation', 'env'], check: evaluationProblems },
   { reads: ['evaluation', 'env', 'batchSize', 'replay', 'iterations'], check: memoryProblems },

@@ -3,6 +3,7 @@ import type { CheckpointRegistry } from '../checkpoint/registry.js';
 import type { Rng } from '../base/rng.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Environment } from '../env/environment.js';
+import type { RewardClientStats } from '../env/reward-client.js';
 import type { EventBus } from '../events/bus.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
 import type { AnyObjective } from '../objectives/objective.js';
@@ -42,8 +43,9 @@ export const TOKENS = {
   /**
    * The GFlowNet environment with its true reward ({@link Environment}): what evaluation and
    * sampling from a checkpoint measure against. The same object as `Environment` unless the config
-   * sets `rewardNoise`, in which case `Environment` (and the Gym view of it) is the noisy view
-   * training sees. Resolving it fails like `Environment` on a classic environment.
+   * sets `rewardNoise` or `reward`, in which case `Environment` (and the Gym view of it) is the view
+   * training sees (a noisy reward; a reward service's, read with `rewardBatch`) and this one keeps
+   * the environment's own `logReward`. Resolving it fails like `Environment` on a classic environment.
    */
   EvaluationEnvironment: token<Environment>('gfn.EvaluationEnvironment'),
   /**
@@ -63,6 +65,12 @@ export const TOKENS = {
   ReplayBuffer: token<ReplayBuffer>('gfn.ReplayBuffer'),
   /** Local search refining part of each batch ({@link LocalSearch}); bound only when `localSearch.share` > 0. */
   LocalSearch: token<LocalSearch>('gfn.LocalSearch'),
+  /**
+   * The counters of the run's reward-service client ({@link RewardClientStats}), read after each
+   * iteration; bound only when the config has a `reward` section and the learner samples its own
+   * batches (not with `pipeline: true`, where the sampling thread calls the service).
+   */
+  RewardStats: token<() => RewardClientStats>('gfn.RewardStats'),
   /** The training objective ({@link AnyObjective}: a batch objective or one that collects its own experience). */
   Objective: token<AnyObjective>('gfn.Objective'),
   /** Extra state holders a checkpoint includes, e.g. the evaluator's random stream ({@link CheckpointRegistry}). */

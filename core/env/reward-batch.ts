@@ -50,3 +50,14 @@ export function rewardBatchOf(env: Environment): WithRewardBatch['rewardBatch'] 
     }
   };
 }
+
+/**
+ * The log-rewards a walk over terminal states whose rewards are already `known` (a backward walk
+ * from a batch's terminal states, a replayed state) carries: `known` itself for an environment with
+ * a batched reward, so that a reward that takes time is never asked twice; undefined for any other,
+ * whose synchronous `logReward` is asked again as it always was (a noisy reward then draws what it
+ * always drew, so a run's numbers do not change).
+ */
+export function reuseKnownRewards(env: Environment, known: Float64Array): Float64Array | undefined {
+  return hasRewardBatch(env) ? known : undefined;
+}

@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
+import { LatencyWindow, type LatencySummary } from './latency-window.js';
 import type { RewardBatchSource, WithRewardBatch } from './reward-batch.js';
 
-/** How a {@link RewardClient} calls its source. Every field is required; the config's defaults are in `remote-reward-config.ts`. */
+/** How a {@link RewardClient} calls its source. Every field is required; the config's defaults are in `remote-reward.ts`. */
 export interface RewardClientOptions {
   /** Most batches waiting on the source at once (≥ 1); further batches queue. */
   maxInFlight: number;
@@ -34,7 +35,15 @@ export interface RewardClientStats {
   /** Calls waiting on the source now, and the most at any time. */
   inFlight: number;
   peakInFlight: number;
+  /**
+   * How long the last {@link LATENCY_WINDOW} answered calls took, from sending to the answer
+   * (retries and their backoff included); absent until a call has been answered.
+   */
+  latency?: LatencySummary;
 }
+
+/** Answered calls whose durations {@link RewardClientStats.latency} summarizes (the most recent). */
+export const LATENCY_WINDOW = 1000;
 
 /** A call to a reward source that failed for good: names the source, the call and what went wrong. */
 export class RewardServiceError extends Error {
@@ -81,7 +90,8 @@ export class RewardClient implements WithRewardBatch {
   private readonly cache: LRUCache<string, number> | undefined;
   /** Log-reward of each state a call is fetching now, by state key. */
   private readonly pending = new Map<string, Promise<number>>();
-  private readonly counts: RewardClientStats = { hits: 0, misses: 0, statesSent: 0, calls: 0, retried: 0, inFlight: 0, peakInFlight: 0 };
+  private readonly counts: Omit<RewardClientStats, 'latency'> = { hits: 0, misses: 0, statesSent: 0, calls: 0, retried: 0, inFlight: 0, peakInFlight: 0 };
+  private readonly latency = new LatencyWindow(LATENCY_WINDOW);
   private callNumber = 0;
 
   constructor(
@@ -100,9 +110,10 @@ export class RewardClient implements WithRewardBatch {
     return this.source.name;
   }
 
-  /** A snapshot of its counters. */
+  /** A snapshot of its counters and of its recent latency. */
   stats(): RewardClientStats {
-    return { ...this.counts };
+    const latency = this.latency.summary();
+    return { ...this.counts, ...(latency ? { latency } : {}) };
   }
 
   /** The log-rewards of `count` terminal states (flat `count x stateDim`), from the cache or the source. */
@@ -169,8 +180,9 @@ export class RewardClient implements WithRewardBatch {
     const { retries, backoffMs, timeoutMs } = this.options;
     this.counts.inFlight++;
     this.counts.peakInFlight = Math.max(this.counts.peakInFlight, this.counts.inFlight);
+    const start = performance.now();
     try {
-      return await pRetry(() => this.attempt(batch, n), {
+      const values = await pRetry(() => this.attempt(batch, n), {
         retries,
         minTimeout: backoffMs,
         factor: 2,
@@ -179,6 +191,8 @@ export class RewardClient implements WithRewardBatch {
           if (retriesLeft > 0) this.counts.retried++;
         },
       });
+      this.latency.record(performance.now() - start);
+      return values;
     } catch (error) {
       const attempts = error instanceof PermanentRewardError ? 'not retried' : `${retries + 1} attempt${retries === 0 ? '' : 's'}`;
       const what = error instanceof RewardTimeout ? `timed out after ${timeoutMs} ms` : describe(error);

@@ -5,6 +5,7 @@ import { Defaulted, type Resolved } from '../base/typed-schema.js';
 import type { Rng } from '../base/rng.js';
 import type { Environment } from './environment.js';
 import { environmentView } from './environment-view.js';
+import { hasRewardBatch, type WithRewardBatch } from './reward-batch.js';
 
 /** Valid values of {@link RewardNoiseConfig.center}. */
 export const REWARD_NOISE_CENTERS = ['log', 'reward'] as const;
@@ -73,8 +74,16 @@ export class RewardNoise implements Checkpointable {
  * The environment as training sees it: `logReward` returns {@link RewardNoise.perturb} of the true
  * log-reward, everything else is the environment itself ({@link environmentView}): what it
  * computes from its own reward (its exact distribution, a guide's low-reward test) uses the true
- * reward; only queries of `logReward` through this view are noisy.
+ * reward; only queries of `logReward` through this view are noisy. An environment whose reward
+ * takes time (`rewardBatch`, e.g. a reward service) gets the noise on that reward, drawn when the
+ * answer arrives.
  */
 export function withRewardNoise<E extends Environment>(env: E, noise: RewardNoise): E {
-  return environmentView(env, { logReward: (states: Int32Array): Float64Array => noise.perturb(env.logReward(states)) });
+  const logReward = (states: Int32Array): Float64Array => noise.perturb(env.logReward(states));
+  if (!hasRewardBatch(env)) return environmentView(env, { logReward });
+  const methods: Partial<Environment> & WithRewardBatch = {
+    logReward,
+    rewardBatch: async (states, count, signal) => noise.perturb(await env.rewardBatch(states, count, signal)),
+  };
+  return environmentView(env, methods);
 }

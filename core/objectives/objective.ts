@@ -128,6 +128,12 @@ export interface ObjectiveTraits {
    * objective stores as fresh experience.
    */
   keepsOwnReplay?: boolean;
+  /**
+   * Its update reads the environment's reward itself, synchronously, beyond the batch's terminal
+   * rewards (MDB: log R of every state of its transitions): a reward service (`reward`), which the
+   * sampler awaits, cannot serve it, and the config is refused.
+   */
+  readsStateRewards?: boolean;
 }
 
 /** Any objective a plugin can contribute. */

@@ -9,6 +9,7 @@ import type { PluginRegistry, SectionName } from '../plugin/plugin.js';
 import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../base/rng.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
+import { withRemoteReward } from '../env/remote-reward.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
 import { LocalSearch } from '../sampling/local-search.js';
@@ -100,8 +101,13 @@ function bindRun(
   } else {
     const env = attributedObject(created, registry.origin('environment', config.env.name));
     // training (sampler, replay, local search, objectives, the Gym view for ppo / reinforce) sees
-    // the noisy reward; evaluation sees the environment itself
-    const training = config.rewardNoise ? withRewardNoise(env, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : env;
+    // the reward service's reward (`reward`) and the noise on it (`rewardNoise`); evaluation sees
+    // the environment itself, so it never calls the service
+    const remote = config.reward ? withRemoteReward(env, config.reward) : undefined;
+    const rewarded = remote ?? env;
+    const training = config.rewardNoise ? withRewardNoise(rewarded, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : rewarded;
+    // with pipeline: true the sampling thread calls the service with a client of its own; this one stays idle
+    if (remote && !config.pipeline) container.bind(TOKENS.RewardStats).toConstantValue(() => remote.rewardStats());
     container.bind(TOKENS.Environment).toConstantValue(training);
     container.bind(TOKENS.EvaluationEnvironment).toConstantValue(env);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));

@@ -19,6 +19,7 @@
  * batch's rows) and one P_F and one P_B call on the destroyed and rebuilt segments.
  */
 import type { Environment } from '../env/environment.js';
+import { rewardBatchOf, reuseKnownRewards } from '../env/reward-batch.js';
 import { type BackwardPolicy, UniformBackwardPolicy } from '../policy/backward.js';
 import { maskedLogProbsOf } from '../policy/categorical.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
@@ -69,7 +70,7 @@ export interface Proposals {
  *
  * @example
  *   const ls = new LocalSearch(env, sampler, new Rng(seed), { backRatio: 0.5, acceptance: 'mh' });
- *   const rounds = ls.refine(fresh, 7, backwardPolicy); // 7 rounds of fresh.nTraj trajectories each
+ *   const rounds = await ls.refine(fresh, 7, backwardPolicy); // 7 rounds of fresh.nTraj trajectories each
  */
 export class LocalSearch implements Checkpointable {
   /** The P_B used when a call names none. */
@@ -105,12 +106,12 @@ export class LocalSearch implements Checkpointable {
   }
 
   /** `rounds` chained rounds of propose + accept/reject, starting from `batch` (forward). */
-  refine(batch: Trajectories, rounds: number, backward: BackwardPolicy = this.uniformBackward): RefinementRound[] {
+  async refine(batch: Trajectories, rounds: number, backward: BackwardPolicy = this.uniformBackward): Promise<RefinementRound[]> {
     if (batch.direction !== 'forward') throw new Error('local search: expected forward trajectories');
     const out: RefinementRound[] = [];
     let current = batch;
     for (let r = 0; r < rounds; r++) {
-      const round = this.step(current, backward);
+      const round = await this.step(current, backward);
       out.push(round);
       current = round.trajectories;
     }
@@ -118,8 +119,8 @@ export class LocalSearch implements Checkpointable {
   }
 
   /** One proposal per trajectory and its accept/reject decision. */
-  step(batch: Trajectories, backward: BackwardPolicy = this.uniformBackward): RefinementRound {
-    const p = this.propose(batch, backward);
+  async step(batch: Trajectories, backward: BackwardPolicy = this.uniformBackward): Promise<RefinementRound> {
+    const p = await this.propose(batch, backward);
     const n = batch.nTraj;
     const accepted = new Uint8Array(n);
     const logAcceptance = new Float64Array(n);
@@ -138,14 +139,18 @@ export class LocalSearch implements Checkpointable {
     return { trajectories: packForwardPaths(this.env, paths, logRewards), accepted, logAcceptance };
   }
 
-  /** One proposal τ' per trajectory of `batch` with the terms of its acceptance ratio. */
-  propose(batch: Trajectories, backward: BackwardPolicy = this.uniformBackward): Proposals {
+  /**
+   * One proposal τ' per trajectory of `batch` with the terms of its acceptance ratio. The new
+   * terminal states' rewards are awaited through `rewardBatchOf` (a reward service is asked only for
+   * those; the rewards of `batch` are reused).
+   */
+  async propose(batch: Trajectories, backward: BackwardPolicy = this.uniformBackward): Promise<Proposals> {
     const { env } = this;
     const d = env.stateDim;
     const exit = env.nActions - 1;
     const n = batch.nTraj;
     const x = batch.terminalStates();
-    const bwd = this.sampler.sampleBackward(x, backward, this.rng);
+    const bwd = this.sampler.sampleBackward(x, backward, this.rng, reuseKnownRewards(env, batch.logRewards));
     const backSteps = new Int32Array(n);
     const junctions = new Int32Array(n * d);
     // destroyed segment: backward rows (state t, action t) for t < K; forward rows (state t+1, action t) and the exit at x
@@ -199,7 +204,7 @@ export class LocalSearch implements Checkpointable {
       paths.push({ states: [...states, ...cs], actions: [...actions, ...ca] });
     }
     const logPBRebuilt = this.sumBackward(backward, Int32Array.from(rStates), Int32Array.from(rActions), rOwner, n);
-    const logRNew = env.logReward(completion.terminals);
+    const logRNew = await rewardBatchOf(env)(completion.terminals, n);
     const candidates = packForwardPaths(env, paths, logRNew);
     const logRatio = new Float64Array(n);
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import { networkInput } from '../policy/network-input.js';
 import type { Environment } from '../env/environment.js';
+import { rewardBatchOf } from '../env/reward-batch.js';
 import type { Estimator } from '../tensor/estimator.js';
 import type { BackwardPolicy } from '../policy/backward.js';
 import { type ExplorationOptions, sampleMaskedCategorical } from '../policy/categorical.js';
@@ -10,6 +11,14 @@ import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
 import { readValues } from '../tensor/read.js';
 import { behaviourLogProbs } from '../policy/behaviour.js';
+
+/** Forward trajectories walked to their exits but not yet rewarded. */
+interface ForwardWalk {
+  /** The terminal state of each trajectory, N x stateDim. */
+  terminals: Int32Array;
+  /** The trajectories, with these log-rewards of their terminal states. */
+  rewarded(logRewards: Float64Array): Trajectories;
+}
 
 /** Sampling P_F itself: no ε, no temperature. */
 const ON_POLICY: ExplorationOptions = { epsilon: 0, temperature: 1 };
@@ -49,24 +58,42 @@ export class Sampler implements Checkpointable {
     return out;
   }
 
-  /** N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform). */
+  /**
+   * N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform), their
+   * rewards read with the environment's synchronous `logReward` (what sampling from a checkpoint and
+   * evaluation use). An environment whose reward takes time refuses that read: training samples
+   * with {@link sampleForwardAsync}.
+   */
   sampleForward(n: number, exploration?: ExplorationOptions): Trajectories {
-    return this.forwardTrajectories(n, exploration);
+    const walk = this.walkForward(n, exploration);
+    return walk.rewarded(this.env.logReward(walk.terminals));
   }
 
   /**
-   * {@link sampleForward} (the same draws from the same stream) that also records each trajectory's
-   * log-probability log q(τ) = Σ_t log q(a_t|s_t) under the behaviour it was drawn from (P_F at the
-   * current parameters, tempered and ε-mixed as `exploration` says): what an importance weight
-   * P_F'(τ)/q(τ) needs once the parameters have moved on.
+   * {@link sampleForward} (the same draws from the same stream) with the terminal states' rewards
+   * awaited through `rewardBatchOf`: a reward that takes time (a reward service) is asked once per
+   * batch, and any other environment answers with its `logReward`, so its trajectories are exactly
+   * those of {@link sampleForward}. What the trainer samples with.
    */
-  sampleForwardRecorded(n: number, exploration?: ExplorationOptions): { trajectories: Trajectories; behaviourLogProb: Float64Array } {
-    const behaviourLogProb = new Float64Array(n);
-    return { trajectories: this.forwardTrajectories(n, exploration, behaviourLogProb), behaviourLogProb };
+  async sampleForwardAsync(n: number, exploration?: ExplorationOptions): Promise<Trajectories> {
+    const walk = this.walkForward(n, exploration);
+    return walk.rewarded(await rewardBatchOf(this.env)(walk.terminals, n));
   }
 
-  /** The lock-step loop of {@link sampleForward}; adds each step's log q(a|s) to `logQ` (per trajectory) when given. */
-  private forwardTrajectories(n: number, exploration: ExplorationOptions | undefined, logQ?: Float64Array): Trajectories {
+  /**
+   * {@link sampleForwardAsync} (the same draws from the same stream) that also records each
+   * trajectory's log-probability log q(τ) = Σ_t log q(a_t|s_t) under the behaviour it was drawn
+   * from (P_F at the current parameters, tempered and ε-mixed as `exploration` says): what an
+   * importance weight P_F'(τ)/q(τ) needs once the parameters have moved on.
+   */
+  async sampleForwardRecorded(n: number, exploration?: ExplorationOptions): Promise<{ trajectories: Trajectories; behaviourLogProb: Float64Array }> {
+    const behaviourLogProb = new Float64Array(n);
+    const walk = this.walkForward(n, exploration, behaviourLogProb);
+    return { trajectories: walk.rewarded(await rewardBatchOf(this.env)(walk.terminals, n)), behaviourLogProb };
+  }
+
+  /** The lock-step loop of the forward samplers, up to the rewards; adds each step's log q(a|s) to `logQ` (per trajectory) when given. */
+  private walkForward(n: number, exploration: ExplorationOptions | undefined, logQ?: Float64Array): ForwardWalk {
     const { env } = this;
     const d = env.stateDim;
     const nA = env.nActions;
@@ -78,7 +105,7 @@ export class Sampler implements Checkpointable {
     let activeRows = Int32Array.from({ length: n }, (_, i) => i);
     let current: Int32Array = new Int32Array(n * d);
     for (let i = 0; i < n; i++) current.set(env.s0, i * d);
-    const terminal = new Int32Array(n * d);
+    const terminals = new Int32Array(n * d);
 
     for (let t = 0; activeRows.length > 0; t++) {
       if (t >= T) throw new Error(`${env.name}: trajectory longer than maxTrajectoryLength ${T}`);
@@ -96,7 +123,7 @@ export class Sampler implements Checkpointable {
         actions[t * n + i] = chosen[k]!;
         if (chosen[k] === exit) {
           lengths[i] = t + 1;
-          terminal.set(current.subarray(k * d, k * d + d), i * d);
+          terminals.set(current.subarray(k * d, k * d + d), i * d);
         } else stillActive.push(k);
       }
       const keep = Int32Array.from(stillActive);
@@ -104,15 +131,17 @@ export class Sampler implements Checkpointable {
       activeRows = Int32Array.from(stillActive, (k) => activeRows[k]!);
       current = next;
     }
-    return new Trajectories('forward', n, T, d, states, actions, lengths, env.logReward(terminal));
+    return { terminals, rewarded: (logRewards) => new Trajectories('forward', n, T, d, states, actions, lengths, logRewards) };
   }
 
   /**
    * One backward trajectory from each given terminal state (N x stateDim) down to s0 under the
    * backward policy P_B. `rng` defaults to the sampler's own stream; a replay buffer passes its own
-   * so that replaying does not shift the forward samples.
+   * so that replaying does not shift the forward samples. `logRewards`, when given, are the
+   * terminal states' log-rewards, already known (see `reuseKnownRewards`); otherwise the
+   * environment's `logReward` is asked.
    */
-  sampleBackward(terminals: Int32Array, policy: BackwardPolicy, rng: Rng = this.rng): Trajectories {
+  sampleBackward(terminals: Int32Array, policy: BackwardPolicy, rng: Rng = this.rng, logRewards?: Float64Array): Trajectories {
     const { env } = this;
     const d = env.stateDim;
     const nB = env.nActions - 1;
@@ -141,6 +170,6 @@ export class Sampler implements Checkpointable {
       for (let k = 0; k < activeRows.length; k++) actions[t * n + activeRows[k]!] = chosen[k]!;
       current = env.backwardStep(current, chosen);
     }
-    return new Trajectories('backward', n, T, d, states, actions, lengths, env.logReward(terminals));
+    return new Trajectories('backward', n, T, d, states, actions, lengths, logRewards ?? env.logReward(terminals));
   }
 }

@@ -1,4 +1,5 @@
 import type { Environment } from '../env/environment.js';
+import { reuseKnownRewards } from '../env/reward-batch.js';
 import { UniformBackwardPolicy } from '../policy/backward.js';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import { decodeArray, type EncodedArray, encodeArray } from '../checkpoint/encoding.js';
@@ -77,7 +78,7 @@ export class TerminalBuffer implements ReplayBuffer, Checkpointable {
       x.set(this.terminals.subarray(slots[k]! * this.d, (slots[k]! + 1) * this.d), k * this.d);
       logR[k] = this.logRewards[slots[k]!]!;
     }
-    const forward = reverseBackward(this.sampler.sampleBackward(x, this.backward, this.rng), this.env.nActions - 1);
+    const forward = reverseBackward(this.sampler.sampleBackward(x, this.backward, this.rng, reuseKnownRewards(this.env, logR)), this.env.nActions - 1);
     // the stored log R, not a recomputation: what was trained on when the state was first seen
     forward.logRewards.set(logR);
     return forward;

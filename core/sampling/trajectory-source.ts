@@ -98,22 +98,13 @@ export class InThreadTrajectorySource implements TrajectorySource {
     this.queue.push({ request, parameters });
   }
 
-  /** Samples the oldest request now (synchronously; the promise is only the contract's shape). */
-  next(): Promise<SampledBatch> {
-    try {
-      return Promise.resolve(this.sampleNow());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  /** The oldest request, sampled now. */
-  sampleNow(): SampledBatch {
+  /** The oldest request, sampled now; resolves once its rewards have arrived (a reward service's take time). */
+  async next(): Promise<SampledBatch> {
     const item = this.queue.shift();
     if (!item) throw new Error('trajectory source: next() without a request');
     const { request, parameters } = item;
     loadParameters(this.estimator, parameters.values);
-    const { trajectories, behaviourLogProb } = this.sampler.sampleForwardRecorded(request.n, request.exploration);
+    const { trajectories, behaviourLogProb } = await this.sampler.sampleForwardRecorded(request.n, request.exploration);
     return { trajectories, behaviourLogProb, parameterVersion: parameters.version, exploration: request.exploration, rngState: this.rng.getState() };
   }
 

@@ -23,6 +23,8 @@ import type { Trajectories } from '../sampling/trajectories.js';
 import type { TrajectorySource } from '../sampling/trajectory-source.js';
 import { PipelinedBatches } from './pipelined-batches.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
+import type { RewardClientStats } from '../env/reward-client.js';
+import { rewardMetrics } from '../env/reward-metrics.js';
 
 /** What one iteration did, whoever gathered its data. */
 interface IterationResult {
@@ -37,7 +39,9 @@ interface IterationResult {
 /**
  * The training loop, for both families of objectives:
  * - batch objectives (the GFlowNet losses): compose a batch (fresh samples, plus replayed ones
- *   when a buffer is configured), let the objective update;
+ *   when a buffer is configured), let the objective update; the fresh samples' rewards are awaited,
+ *   so that a reward service (config `reward`) can answer them, and its counters join the
+ *   iteration's metrics;
  * - self-collecting objectives (classic RL: PPO, REINFORCE): let the objective collect its own
  *   experience through the Gym interface and update; add the mean and std of the returns of the
  *   last `logging.episodeWindow` finished episodes to the metrics.
@@ -81,6 +85,8 @@ export class Trainer implements TrainingLoop {
     @inject(TOKENS.LocalSearch) @optional() private readonly localSearch?: LocalSearch,
     @inject(TOKENS.Kernels) @optional() private readonly kernels?: KernelsChoice,
     @inject(TOKENS.TrajectorySource) @optional() source?: TrajectorySource,
+    // the reward service's counters, published with each iteration (config `reward`)
+    @inject(TOKENS.RewardStats) @optional() private readonly rewardStats?: () => RewardClientStats,
   ) {
     if (source) {
       if (!forward) throw new Error('trainer: the pipelined trainer needs the forward estimator');
@@ -158,7 +164,7 @@ export class Trainer implements TrainingLoop {
           ? this.selfCollectedIteration(objective, n, episodes)
           : this.pipeline
             ? await this.pipelinedIteration(objective, n, this.pipeline)
-            : this.batchIteration(objective, n);
+            : await this.batchIteration(objective, n);
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
         for (const [k, v] of Object.entries(result.metrics)) {
@@ -170,7 +176,7 @@ export class Trainer implements TrainingLoop {
         this.counters = { iterations: n, trajectoriesSeen, stepsSeen };
         bus.iteration$.next({
           iteration: n,
-          metrics: result.metrics,
+          metrics: this.rewardStats ? { ...result.metrics, ...rewardMetrics(this.rewardStats()) } : result.metrics,
           timings: result.timings,
           trajectoriesSeen,
           ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),
@@ -226,9 +232,9 @@ export class Trainer implements TrainingLoop {
   }
 
   /** Update number `iteration` (from 1) of a batch objective: sample (and replay), publish the batch, update. */
-  private batchIteration(objective: Objective, iteration: number): IterationResult {
+  private async batchIteration(objective: Objective, iteration: number): Promise<IterationResult> {
     const t0 = performance.now();
-    const { batch, fresh, refined, refineMetrics } = this.composeBatch(iteration - 1, objective);
+    const { batch, fresh, refined, refineMetrics } = await this.composeBatch(iteration - 1, objective);
     const t1 = performance.now();
     this.bus.trajectories$.next({ iteration, batch, sampled: refined ? [fresh, refined] : [fresh] });
     const metrics = { ...objective.update({ iteration, forward: batch, fresh: fresh.nTraj }), ...refineMetrics };
@@ -295,20 +301,21 @@ export class Trainer implements TrainingLoop {
    * search, the fresh share shrinks by the refined trajectories (into `batch`), which follow the
    * fresh ones round by round; with `into: replay` they are returned for the buffer instead.
    */
-  private composeBatch(
+  private async composeBatch(
     completed: number,
     objective: Objective,
-  ): { batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> } {
+  ): Promise<{ batch: Trajectories; fresh: Trajectories; refined?: Trajectories; refineMetrics: Record<string, number> }> {
     const { config, replay, sampler, localSearch } = this;
     if (!sampler) throw new Error('trainer: no sampler is bound (a classic environment); the objective must collect its own experience');
     const { replayed } = this.replayPlan();
     const plan = localSearch ? localSearchPlan(config.localSearch, config.batchSize, replayed) : undefined;
-    const fresh = sampler.sampleForward(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, completed));
+    // the rewards are awaited: a reward service's take time (any other environment's are there at once)
+    const fresh = await sampler.sampleForwardAsync(plan ? plan.fresh : config.batchSize - replayed, explorationAt(config.sampler, completed));
     let batch = fresh;
     let refined: Trajectories | undefined;
     const refineMetrics: Record<string, number> = {};
     if (localSearch && plan && plan.refined > 0) {
-      const rounds = localSearch.refine(fresh, plan.rounds, objective.backwardPolicy?.());
+      const rounds = await localSearch.refine(fresh, plan.rounds, objective.backwardPolicy?.());
       const all = rounds.map((r) => r.trajectories).reduce((a, b) => concatTrajectories(a, b));
       refined =
         all.nTraj === plan.refined

@@ -4,11 +4,11 @@
  * machine. Wire format: core/env/reward-wire.ts (docs/rewards.md).
  *
  *   npx tsx examples/reward-service/server.ts --env '{"name":"hypergrid","ndim":2,"height":8}' \
- *     --latency-per-object 20 --latency-per-batch 5 [--host 127.0.0.1] [--port 0]
+ *     --latency-per-object 20 --latency-per-batch 5 [--fail-first 0] [--host 127.0.0.1] [--port 0]
  *
  * Prints one line, `reward service listening on http://HOST:PORT/`, once it accepts requests (port 0,
  * the default, takes a free one), and stops on SIGTERM or SIGINT. `GET /stats` answers the number of
- * batches and states it has scored.
+ * batches and states it has scored and of the requests it failed on purpose (`--fail-first`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,18 +29,24 @@ export interface RewardServiceOptions {
   latencyPerObjectMs: number;
   /** Added to each batch's answer time, once (ms). */
   latencyPerBatchMs: number;
+  /** Its first this many batch requests are answered HTTP 503, as by a service still coming up (to try a client's retries); default 0. */
+  failFirst?: number;
 }
 
 /** An HTTP server that answers `POST /` with the log-rewards of the posted states, after the configured latency. */
 export function createRewardServer(options: RewardServiceOptions): Server {
-  const { env, latencyPerObjectMs, latencyPerBatchMs } = options;
-  const served = { batches: 0, states: 0 };
+  const { env, latencyPerObjectMs, latencyPerBatchMs, failFirst = 0 } = options;
+  const served = { batches: 0, states: 0, failed: 0 };
   const answer = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'GET' && req.url === '/stats') return answer(res, 200, served);
     if (req.method !== 'POST') return answer(res, 405, { error: `method ${req.method}: POST a batch of states, or GET /stats` });
+    if (served.failed < failFirst) {
+      served.failed++;
+      return answer(res, 503, { error: `failing request ${served.failed} of the first ${failFirst} on purpose (--fail-first)` });
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let batch: { states: Int32Array; count: number };
@@ -73,12 +79,19 @@ function nonNegative(flag: string, text: string): number {
   return value;
 }
 
+function count(flag: string, text: string): number {
+  const value = nonNegative(flag, text);
+  if (!Number.isInteger(value)) throw new Error(`--${flag} = ${JSON.stringify(text)}: must be an integer >= 0`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       env: { type: 'string', default: '{"name":"hypergrid","ndim":2,"height":8}' },
       'latency-per-object': { type: 'string', default: '0' },
       'latency-per-batch': { type: 'string', default: '0' },
+      'fail-first': { type: 'string', default: '0' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
     },
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
     env,
     latencyPerObjectMs: nonNegative('latency-per-object', values['latency-per-object']),
     latencyPerBatchMs: nonNegative('latency-per-batch', values['latency-per-batch']),
+    failFirst: count('fail-first', values['fail-first']),
   });
   server.listen(Number(values.port), values.host, () => {
     const address = server.address();

@@ -13,6 +13,8 @@ export interface StartOptions {
   env: Record<string, unknown>;
   latencyPerObjectMs?: number;
   latencyPerBatchMs?: number;
+  /** Its first this many batch requests fail with HTTP 503 (default 0). */
+  failFirst?: number;
   /** Its working folder (default: this process's). */
   cwd?: string;
   /** Port to listen on (default 0: a free one). */
@@ -44,6 +46,8 @@ export async function startRewardService(options: StartOptions): Promise<Running
     String(options.latencyPerObjectMs ?? 0),
     '--latency-per-batch',
     String(options.latencyPerBatchMs ?? 0),
+    '--fail-first',
+    String(options.failFirst ?? 0),
     '--port',
     String(options.port ?? 0),
   ];

@@ -36,8 +36,9 @@ export const mdbContribution = defineObjective({
     ),
   }),
   // its transitions are its own replay: the trainer's trajectory replay would mix replayed
-  // trajectories into what it stores as fresh experience
-  traits: () => ({ keepsOwnReplay: true }),
+  // trajectories into what it stores as fresh experience; it reads the reward of every state it
+  // steps through (log R(s') − log R(s)), synchronously
+  traits: () => ({ keepsOwnReplay: true, readsStateRewards: true }),
   validate: ({ transitionBatch, replayCapacity, prefill }) => [
     ...(prefill > replayCapacity
       ? [{ field: 'prefill', value: prefill, reason: `exceeds replayCapacity = ${replayCapacity}: training would never start` }]

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Subscription } from 'rxjs';
 import { TOKENS } from '../../core/di/tokens.js';
+import { rewardProgress } from '../../core/env/reward-metrics.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 
 /**
@@ -8,7 +9,9 @@ import type { SubscriberContribution } from '../../core/plugin/plugin.js';
  * evaluation, the log p̂ / log R Spearman correlation ρ, and the evaluation time so far), plain lines every
  * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
  * Runs whose objective collects its own experience (PPO, REINFORCE; CartPole) also show the mean ± std
- * return of the last `logging.episodeWindow` episodes. Iteration n is the state after n updates.
+ * return of the last `logging.episodeWindow` episodes; runs with a reward service (`reward`) its
+ * recent latency, the share of rewards answered from the cache and its retries (`rewardProgress`).
+ * Iteration n is the state after n updates.
  */
 export const progressSubscriber: SubscriberContribution = {
   name: 'progress',
@@ -27,6 +30,7 @@ export const progressSubscriber: SubscriberContribution = {
     let lastLoss = NaN;
     let rate = 0;
     let episodes = '';
+    let reward = '';
     const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
     subs.add(
       bus.evaluation$.subscribe((e) => {
@@ -55,14 +59,14 @@ export const progressSubscriber: SubscriberContribution = {
 
     if (mode === 'bar') {
       const bar = new SingleBar({
-        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | {tv}{evaluation}{episodes} | {bar} {percentage}% | eta {eta_formatted}',
+        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | {tv}{evaluation}{episodes}{reward} | {bar} {percentage}% | eta {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
       });
       let started = false;
       subs.add(
         bus.runStarted$.subscribe((e) => {
-          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: headline, evaluation: evalPart(), episodes: '' });
+          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: headline, evaluation: evalPart(), episodes: '', reward: '' });
           started = true;
         }),
       );
@@ -75,6 +79,7 @@ export const progressSubscriber: SubscriberContribution = {
             tv: headline,
             evaluation: evalPart(),
             episodes: returns(e.metrics),
+            reward: rewardProgress(e.metrics),
           });
         }),
       );
@@ -88,12 +93,13 @@ export const progressSubscriber: SubscriberContribution = {
     }
 
     const line = (): string =>
-      `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}\n`;
+      `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}${reward}\n`;
     subs.add(
       bus.iteration$.subscribe((e) => {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
         episodes = returns(e.metrics);
+        reward = rewardProgress(e.metrics);
         rate = trainingRate(e);
         if (e.iteration % config.logging.every === 0) process.stderr.write(line());
       }),

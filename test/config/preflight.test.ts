@@ -219,9 +219,14 @@ describe('one preflight: every rule about a config, before any tensor work', () 
       /^field "reward.url" = "redis:\/\/127.0.0.1:6379": protocol redis: \(valid: http:, https:\)$/,
     ],
     [
-      'a reward service, which this trainer cannot wait on yet',
-      { reward: { url: 'http://127.0.0.1:4100/' } },
-      /^field "reward" = \{"url":"http:\/\/127.0.0.1:4100\/","maxInFlight":4,.*: this trainer reads rewards synchronously and cannot wait on a reward service yet/,
+      'a reward service for an objective that collects its own experience',
+      { objective: { name: 'ppo' }, reward: { url: 'http://127.0.0.1:4100/' } },
+      /^field "objective.name" = "ppo": objective 'ppo' collects its own experience through the Gym view, which reads each reward synchronously, and the reward service of field "reward" is awaited/,
+    ],
+    [
+      'a reward service for an objective that reads the rewards of states itself',
+      { env: { name: 'dag', d: 3 }, objective: { name: 'mdb' }, reward: { url: 'http://127.0.0.1:4100/' } },
+      /^field "objective.name" = "mdb": objective 'mdb' reads the reward of the states it trains on itself, synchronously/,
     ],
     [
       'a reward client without room for one call',

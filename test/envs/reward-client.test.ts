@@ -150,6 +150,19 @@ describe('RewardClient', () => {
     expect(client.stats()).toMatchObject({ calls: 3, retried: 2, inFlight: 0 });
   });
 
+  it("times each answered call from its first attempt to its answer, the retries' backoff included", async () => {
+    const source = new FakeSource({ failFirst: 2 });
+    const client = new RewardClient(source, D, { ...OPTIONS, retries: 2, backoffMs: 20 });
+    expect(client.stats().latency).toBeUndefined();
+    await client.rewardBatch(states(3, 1), 3);
+    await client.rewardBatch(states(2, 5), 2);
+    const latency = client.stats().latency!;
+    expect(latency.calls).toBe(2);
+    // the first call waited 20 + 40 ms of backoff, the second none
+    expect(latency.maxMs).toBeGreaterThanOrEqual(55);
+    expect(latency.p50Ms).toBeLessThan(latency.maxMs);
+  });
+
   it('fails the request, naming the source, the call and the last failure, once the retries are spent', async () => {
     const source = new FakeSource({ failFirst: 10 });
     const client = new RewardClient(source, D, { ...OPTIONS, retries: 1 });

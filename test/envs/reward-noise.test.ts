@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isEnumerable } from '../../core/env/environment.js';
 import { hasModeThreshold } from '../../core/env/capabilities.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../../core/env/reward-noise.js';
+import { hasRewardBatch, rewardBatchOf } from '../../core/env/reward-batch.js';
+import { environmentView } from '../../core/env/environment-view.js';
 import { Rng } from '../../core/base/rng.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 
@@ -98,6 +100,20 @@ describe('reward noise', () => {
     // ... while a direct query is noisy
     const states = clean.allStates();
     expect(Array.from(env.logReward(states))).not.toEqual(Array.from(clean.logReward(states)));
+  });
+
+  it('puts the same noise on a reward read with rewardBatch (a reward service) as on logReward', async () => {
+    const clean = grid();
+    const states = clean.allStates();
+    // an environment whose reward takes time: the true reward, answered asynchronously
+    const batched = environmentView(clean, { rewardBatch: async (s: Int32Array) => clean.logReward(s) } as Partial<HyperGrid>);
+    const viaBatch = withRewardNoise(batched, new RewardNoise({ scale: 0.5, center: 'reward' }, new Rng(9)));
+    expect(hasRewardBatch(viaBatch)).toBe(true);
+    const { env } = noisy({ scale: 0.5, center: 'reward' }, 9);
+    const expected = [env.logReward(states), env.logReward(states)];
+    const got = [await rewardBatchOf(viaBatch)(states, clean.nStates), await rewardBatchOf(viaBatch)(states, clean.nStates)];
+    expect(got).toEqual(expected);
+    expect(got[0]).not.toEqual(clean.logReward(states));
   });
 
   it('rejects a negative or non-finite scale', () => {

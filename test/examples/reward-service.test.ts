@@ -42,7 +42,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const served = async (service: RunningService): Promise<{ batches: number; states: number }> => (await fetch(new URL('stats', service.url))).json();
+const served = async (service: RunningService): Promise<{ batches: number; states: number; failed: number }> =>
+  (await fetch(new URL('stats', service.url))).json();
 
 describe('the example reward service over HTTP', () => {
   it('answers exactly the in-process log-reward of every state, and cached states never reach it', async () => {
@@ -53,13 +54,13 @@ describe('the example reward service over HTTP', () => {
     const all = env.allStates();
     const values = await rewardBatchOf(remote)(all, env.nStates);
     expect(Array.from(values)).toEqual(Array.from(env.logReward(all)));
-    expect(await served(quick)).toEqual({ batches: Math.ceil(env.nStates / 7), states: env.nStates });
+    expect(await served(quick)).toEqual({ batches: Math.ceil(env.nStates / 7), states: env.nStates, failed: 0 });
     // the same states again, reversed: all from the cache, the service sees nothing new
     const reversed = new Int32Array(all.length);
     for (let i = 0; i < env.nStates; i++) reversed.set(all.subarray(i * 3, i * 3 + 3), (env.nStates - 1 - i) * 3);
     const again = await remote.rewardBatch(reversed, env.nStates);
     expect(Array.from(again).reverse()).toEqual(Array.from(values));
-    expect(await served(quick)).toEqual({ batches: Math.ceil(env.nStates / 7), states: env.nStates });
+    expect(await served(quick)).toEqual({ batches: Math.ceil(env.nStates / 7), states: env.nStates, failed: 0 });
     expect(remote.rewardStats()).toMatchObject({ hits: env.nStates, misses: env.nStates, inFlight: 0 });
     expect(remote.rewardStats().peakInFlight).toBeLessThanOrEqual(3);
     // the view's synchronous reward refuses, naming the service
@@ -80,7 +81,7 @@ describe('the example reward service over HTTP', () => {
     await expect(remote.rewardBatch(env.s0, 1)).rejects.toThrow(
       `reward service ${slow.url}: reward call 1 (1 states) failed (2 attempts): timed out after 300 ms`,
     );
-    expect(await served(slow)).toEqual({ batches: 0, states: 0 });
+    expect(await served(slow)).toEqual({ batches: 0, states: 0, failed: 0 });
   });
 
   it('a service nobody listens for is retried, then named with the connection failure', async () => {

@@ -51,10 +51,10 @@ describe('local search', () => {
   });
   afterAll(() => uniformNet.dispose());
 
-  it('computes the Metropolis–Hastings ratio of the hand computation, case by case', () => {
+  it('computes the Metropolis–Hastings ratio of the hand computation, case by case', async () => {
     const before = tf.memory().numTensors;
     const ls = new LocalSearch(env, sampler, new Rng(3), { backSteps: 1, acceptance: 'mh' });
-    const p = ls.propose(cornerBatch(200), pb);
+    const p = await ls.propose(cornerBatch(200), pb);
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {
       const len = p.candidates.lengths[i]!;
@@ -86,9 +86,9 @@ describe('local search', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('builds valid trajectories from s0 through the junction', () => {
+  it('builds valid trajectories from s0 through the junction', async () => {
     const ls = new LocalSearch(env, sampler, new Rng(4), { backRatio: 0.5, acceptance: 'mh' });
-    const p = ls.propose(cornerBatch(50), pb);
+    const p = await ls.propose(cornerBatch(50), pb);
     for (let i = 0; i < 50; i++) {
       expect(p.backSteps[i]).toBe(2);
       let s: Int32Array = env.s0.slice();
@@ -102,10 +102,10 @@ describe('local search', () => {
     }
   });
 
-  it('accepts with probability min(1, ratio) and keeps the old trajectory on rejection', () => {
+  it('accepts with probability min(1, ratio) and keeps the old trajectory on rejection', async () => {
     const ls = new LocalSearch(env, sampler, new Rng(5), { backSteps: 1, acceptance: 'mh' });
     const batch = cornerBatch(4000);
-    const [round] = ls.refine(batch, 1, pb);
+    const [round] = await ls.refine(batch, 1, pb);
     // x = (2,2) has R = R0 + R1 + ... and every x' ≠ x loses reward here; the expected acceptance
     // is the mean of min(1, e^ratio) over the four equally likely cases
     const caseA = (s: number[]): number => Math.min(1, Math.exp(logR(s) - logR([2, 2]) + Math.log(2)));
@@ -126,11 +126,11 @@ describe('local search', () => {
     expect(Math.abs(accepted / batch.nTraj - expected)).toBeLessThan(4 * sd);
   });
 
-  it('greedy acceptance takes exactly the proposals that do not lose reward', () => {
+  it('greedy acceptance takes exactly the proposals that do not lose reward', async () => {
     const ls = new LocalSearch(env, sampler, new Rng(6), { backSteps: 2, acceptance: 'greedy' });
     const batch = cornerBatch(100);
-    const p = new LocalSearch(env, sampler, new Rng(6), { backSteps: 2, acceptance: 'greedy' }).propose(batch, pb);
-    const [round] = ls.refine(batch, 1, pb);
+    const p = await new LocalSearch(env, sampler, new Rng(6), { backSteps: 2, acceptance: 'greedy' }).propose(batch, pb);
+    const [round] = await ls.refine(batch, 1, pb);
     for (let i = 0; i < 100; i++) {
       expect(round!.accepted[i]).toBe(p.candidates.logRewards[i]! >= batch.logRewards[i]! ? 1 : 0);
     }

@@ -88,6 +88,19 @@ describe('Sampler.sampleForward', () => {
     expect(Array.from(c.actions)).not.toEqual(Array.from(a.actions));
   });
 
+  it('awaiting the rewards (sampleForwardAsync, sampleForwardRecorded) draws the very trajectories of sampleForward', async () => {
+    const exploration = { epsilon: 0.2, temperature: 1.5 };
+    const sync = new Sampler(env, net, new Rng(44)).sampleForward(64, exploration);
+    const awaited = await new Sampler(env, net, new Rng(44)).sampleForwardAsync(64, exploration);
+    const { trajectories: recorded } = await new Sampler(env, net, new Rng(44)).sampleForwardRecorded(64, exploration);
+    for (const t of [awaited, recorded]) {
+      expect(t.states).toEqual(sync.states);
+      expect(t.actions).toEqual(sync.actions);
+      expect(t.lengths).toEqual(sync.lengths);
+      expect(t.logRewards).toEqual(sync.logRewards);
+    }
+  });
+
   it('on-policy action frequencies at s0 follow the network’s softmax', () => {
     const n = 4000;
     const logits = tf.tidy(() => net.predict(tf.tensor2d(env.encode(env.s0), [1, env.obsDim])).dataSync() as Float32Array);

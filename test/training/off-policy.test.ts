@@ -26,8 +26,9 @@ afterEach(() => {
 describe('exploration schedule in the trainer', () => {
   it('passes the scheduled ε and temperature of each iteration to the sampler', async () => {
     const calls: Array<[number, ExplorationOptions | undefined]> = [];
-    const original = Sampler.prototype.sampleForward;
-    vi.spyOn(Sampler.prototype, 'sampleForward').mockImplementation(function (this: Sampler, n: number, exploration?: ExplorationOptions) {
+    // the trainer samples with the method that awaits the rewards
+    const original = Sampler.prototype.sampleForwardAsync;
+    vi.spyOn(Sampler.prototype, 'sampleForwardAsync').mockImplementation(function (this: Sampler, n: number, exploration?: ExplorationOptions) {
       calls.push([n, exploration]);
       return original.call(this, n, exploration);
     });
@@ -49,8 +50,9 @@ describe('replay in the trainer', () => {
   it('composes each batch from fresh and replayed trajectories; replayed ones come from earlier batches', async () => {
     const batches: Trajectories[] = [];
     const sizes: number[] = [];
-    const original = Sampler.prototype.sampleForward;
-    vi.spyOn(Sampler.prototype, 'sampleForward').mockImplementation(function (this: Sampler, n: number, exploration?: ExplorationOptions) {
+    // the trainer samples with the method that awaits the rewards
+    const original = Sampler.prototype.sampleForwardAsync;
+    vi.spyOn(Sampler.prototype, 'sampleForwardAsync').mockImplementation(function (this: Sampler, n: number, exploration?: ExplorationOptions) {
       sizes.push(n);
       return original.call(this, n, exploration);
     });

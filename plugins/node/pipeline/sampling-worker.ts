@@ -79,7 +79,7 @@ port.on('message', (request: SamplingRequest) => {
       return;
     }
     source.request({ n: request.n, exploration: request.exploration }, { version: request.version, values: request.values });
-    const { message, transfer } = batchMessage(source.sampleNow());
+    const { message, transfer } = batchMessage(await source.next());
     port.postMessage(message, transfer);
   });
   chain = chain.catch(fail);
