@@ -32,6 +32,7 @@ import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
 import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
+import { assignScalar } from '../../core/objectives/learned-log-z.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { distinctOutputs, estimatorOutputs, gatherRows } from '../../core/policy/unique-states.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
@@ -153,7 +154,12 @@ export class PolicyGradientGFlowNet implements Objective {
 
   update(batch: TrainingBatch): Record<string, number> {
     const { env, forward, backward } = this.parts;
-    const start = this.logZStart.apply(this.logZVar, batch.forward, batch.fresh, { env, forward, backward, logRewardClip: this.options.logRewardClip });
+    const start = this.logZStart.apply({ assignInitial: (v) => assignScalar(this.logZVar, v) }, batch.forward, batch.fresh, {
+      env,
+      forward,
+      backward,
+      logRewardClip: this.options.logRewardClip,
+    });
     if (this.evaluator === 'subeb') {
       if (batch.behaviour) throw new Error("rl: evaluator 'subeb' has no correction for batches sampled with earlier parameters (pipeline)");
       return { ...this.updateWithSubEb(batch.forward), ...start };

@@ -38,7 +38,7 @@ export function stepTerms(env: Environment, forward: Estimator, backward: Backwa
   return { logPF, logPB, logF };
 }
 
-/** log F(s0) from a state-flow estimator: the log Z estimate of flow-based objectives. */
-export function initialLogFlow(env: Environment, flow: Estimator): number {
-  return tf.tidy(() => flow.predict(networkInput(env, flow, env.s0)).dataSync()[0]!);
+/** log F(s0) from a state-flow estimator at an initial state `s0`: the log Z estimate of flow-based objectives. */
+export function initialLogFlow(env: Environment, flow: Estimator, s0: Int32Array): number {
+  return tf.tidy(() => flow.predict(networkInput(env, flow, s0)).dataSync()[0]!);
 }

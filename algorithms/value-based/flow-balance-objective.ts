@@ -9,6 +9,7 @@ import { gatherTransitions } from '../../core/sampling/transitions.js';
 import { GroupedAdam } from '../../core/tensor/adam.js';
 import { balancePotentials, pairwiseBalanceLoss } from './balance.js';
 import { initialLogFlow, stepTerms } from './balance-terms.js';
+import { residualWeights } from '../../core/objectives/residual-weights.js';
 
 /**
  * What DB and SubTB share: P_F, P_B and a state-flow network log F trained together by Adam on
@@ -41,10 +42,14 @@ export abstract class FlowBalanceObjective implements Objective {
   loss(batch: Trajectories): Scalar {
     const tr = gatherTransitions(batch, this.env.nActions - 1);
     const logR = this.terminalLogRewards(batch);
+    // a conditional run weighs each trajectory's sub-trajectories by its condition (condition.residualWeight)
+    const byCondition = residualWeights(this.env, batch);
     return tf.tidy(() => {
       const terms = stepTerms(this.env, this.forward, this.backward, this.flow, tr);
       const h = balancePotentials(tr, batch.lengths, terms.logPF, terms.logPB, terms.logF, logR);
-      return pairwiseBalanceLoss(h, batch.lengths, (i, length) => this.weight(length, batch.lengths[i]!, batch.nTraj));
+      return pairwiseBalanceLoss(h, batch.lengths, (i, length) =>
+        byCondition ? byCondition[i]! * this.weight(length, batch.lengths[i]!, batch.nTraj) : this.weight(length, batch.lengths[i]!, batch.nTraj),
+      );
     });
   }
 
@@ -60,7 +65,12 @@ export abstract class FlowBalanceObjective implements Objective {
 
   /** log F(s0), the flow objectives' estimate of log Z. */
   logZ(): number {
-    return initialLogFlow(this.env, this.flow);
+    return initialLogFlow(this.env, this.flow, this.env.s0);
+  }
+
+  /** log F(s0) at this initial state (in a conditional run, log Z(c) of the condition it carries). */
+  logZAt(s0: Int32Array): number {
+    return initialLogFlow(this.env, this.flow, s0);
   }
 
   /** P_B (sampled evaluation and local search walk back under it). */

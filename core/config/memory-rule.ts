@@ -1,4 +1,5 @@
 import { type Environment, isEnumerable } from '../env/environment.js';
+import { evaluatedEnvironment, isConditional } from '../env/condition/conditional-environment.js';
 import { exactEvaluationBytesPerState } from '../evaluation/exact.js';
 import { chooseEvaluationMethod, evaluationModeProblems } from '../evaluation/schedule.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
@@ -94,15 +95,18 @@ function demands(config: ResolvedConfig, env: Environment): Demand[] {
     },
   ];
   const method = evaluationModeProblems(env, evaluation).length > 0 ? undefined : chooseEvaluationMethod(env, evaluation);
-  if (method === 'exact' && isEnumerable(env)) {
-    const states = env.nStates.toLocaleString('en-US');
+  // a conditional run keeps one exact evaluator per condition of its grid
+  const evaluated = evaluatedEnvironment(env);
+  const conditions = isConditional(env) ? env.space.grid.length : 1;
+  if (method === 'exact' && isEnumerable(evaluated)) {
+    const states = evaluated.nStates.toLocaleString('en-US');
     list.push({
       field: 'evaluation.exactMaxStates',
       value: evaluation.exactMaxStates,
-      holds: `exact evaluation of environment '${env.name}' (its ${states} states enumerated)`,
-      perUnit: exactEvaluationBytesPerState(env),
+      holds: `exact evaluation of environment '${env.name}' (its ${states} states enumerated${conditions > 1 ? `, at ${conditions} conditions` : ''})`,
+      perUnit: exactEvaluationBytesPerState(evaluated),
       unit: 'state',
-      units: env.nStates,
+      units: evaluated.nStates * conditions,
       remedy: `evaluate it by sampling: evaluation.mode "sampled", or "auto" with evaluation.exactMaxStates below ${states}`,
     });
   }

@@ -10,6 +10,7 @@ import { replayCount } from '../sampling/replay.js';
 import { engineProblems } from '../tensor/engines.js';
 import { memoryProblems } from './memory-rule.js';
 import { pipelineProblems } from './pipeline-rule.js';
+import { conditionRuleProblems } from './condition-rule.js';
 import type { ResolvedConfig } from './schema.js';
 
 /** What a rule may look at besides the config. */
@@ -141,6 +142,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     reads: ['pipeline', 'objective', 'env', 'localSearch', 'rewardNoise'],
     check: (config, { registry }) => pipelineProblems(config, registry, traitsOf(config, registry)),
   },
+  { reads: ['condition', 'objective', 'env', 'reward'], check: (config, { registry }) => conditionRuleProblems(config, registry, traitsOf(config, registry)) },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
   { reads: ['reward', 'env', 'objective'], check: remoteRewardProblems },

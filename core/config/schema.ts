@@ -6,6 +6,7 @@ import { EXPLORATION_SCHEMA } from '../sampling/exploration.js';
 import { REPLAY_SCHEMA } from '../sampling/replay.js';
 import { LOCAL_SEARCH_SCHEMA } from '../sampling/local-search-config.js';
 import { REWARD_NOISE_SCHEMA } from '../env/reward-noise.js';
+import { CONDITION_SCHEMA } from '../env/condition/condition-config.js';
 import { REMOTE_REWARD_SCHEMA } from '../env/remote-reward.js';
 import { EVALUATION_SCHEMA } from '../evaluation/config.js';
 
@@ -40,6 +41,11 @@ export const CORE_SCHEMA = Type.Object(
      * true reward. Absent = no noise.
      */
     rewardNoise: Type.Optional(REWARD_NOISE_SCHEMA),
+    /**
+     * A conditional GFlowNet: one policy for the targets R(x)^β over a range of β, β drawn per
+     * training trajectory and given to every network (docs/conditional.md). Absent = unconditional.
+     */
+    condition: Type.Optional(CONDITION_SCHEMA),
     /** The terminal reward from a reward service over HTTP (docs/rewards.md). Absent = the environment's own reward. */
     reward: Type.Optional(REMOTE_REWARD_SCHEMA),
     objective: section(),

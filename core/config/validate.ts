@@ -17,6 +17,7 @@ import { migrateLegacyEngine } from './legacy-engine.js';
 import { optionMemoryProblems } from './memory-rule.js';
 import { CONFIG_RULES } from './rules.js';
 import { CORE_SCHEMA, type ResolvedConfig, type Section } from './schema.js';
+import { conditionedForChecks } from './condition-rule.js';
 
 // strictNumbers: NaN and ±Infinity are no numbers (JSON's 1e999 parses to Infinity; the API takes NaN)
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false, strictNumbers: true });
@@ -75,7 +76,7 @@ export function checkConfig(raw: unknown, registry: PluginRegistry, environment?
     if (!section.typed || invalid.has(name)) invalid.add(name);
     else if (name === 'env' && environment && section.problems.length === 0) {
       try {
-        context.environment = environment(resolved.env);
+        context.environment = conditionedForChecks(environment(resolved.env), resolved, !invalid.has('condition'));
       } catch (err) {
         problems.push(
           ...(err instanceof ConfigError

@@ -19,6 +19,8 @@ import { ModeTracker } from './mode-tracker.js';
 import { SAMPLED_EVALUATION_INTERNALS, SampledEvaluator } from './sampled/sampled-evaluator.js';
 import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
 import type { EvaluationEngine } from '../tensor/dense-chain.js';
+import { isConditional } from '../env/condition/conditional-environment.js';
+import { perConditionEvaluation } from './per-condition.js';
 
 /** The evaluation config plus what the run knows. */
 export interface EvaluationSchedule extends EvaluationConfig {
@@ -52,7 +54,9 @@ export interface EvaluationSchedule extends EvaluationConfig {
  * `evaluator`, so a resumed run reports the same numbers. The environment's view (`evaluationViewOf`) of P_T or of
  * the drawn samples is attached as `view`. Exact evaluation's network pass runs on
  * `schedule.engine` — under `engine.name: "auto"` only for passes of at least
- * `AUTO_ACCELERATION_MIN_ROWS` states. Returns undefined for `none`.
+ * `AUTO_ACCELERATION_MIN_ROWS` states. A conditional run is evaluated so at each condition of its
+ * grid (`perConditionEvaluation`: `tv@beta=0.5`, …, and their means under the plain names).
+ * Returns undefined for `none`.
  */
 export function attachEvaluation(
   bus: EventBus,
@@ -72,12 +76,16 @@ export function attachEvaluation(
   const learnedLogZ = (): number | undefined => objective.logZ?.();
   let evaluation: PeriodicEvaluation | undefined;
   let pendingState: StateRecord | undefined;
+  const single = (target: Environment, logZ: () => number | undefined): PeriodicEvaluation =>
+    method === 'exact' && isEnumerable(target)
+      ? exactEvaluation(target, forward, logZ, schedule.samples, rng, accelerated)
+      : sampledEvaluation(target, forward, objective, schedule, rng, logZ);
   const build = (): PeriodicEvaluation => {
     if (!evaluation) {
-      evaluation =
-        method === 'exact' && isEnumerable(env)
-          ? exactEvaluation(env, forward, learnedLogZ, schedule.samples, rng, accelerated)
-          : sampledEvaluation(env, forward, objective, schedule, rng);
+      // a conditional run: at each condition of its grid, against log Z(c) where the objective learns it
+      evaluation = isConditional(env)
+        ? perConditionEvaluation(env, (view) => single(view, () => (collectsOwnExperience(objective) ? undefined : objective.logZAt?.(view.s0))), rng)
+        : single(env, learnedLogZ);
       if (pendingState) evaluation.loadState(pendingState);
     }
     return evaluation;
@@ -123,13 +131,20 @@ export function attachEvaluation(
   return subs;
 }
 
-function sampledEvaluation(env: Environment, forward: Estimator, objective: AnyObjective, schedule: EvaluationSchedule, rng: Rng): PeriodicEvaluation {
+function sampledEvaluation(
+  env: Environment,
+  forward: Estimator,
+  objective: AnyObjective,
+  schedule: EvaluationSchedule,
+  rng: Rng,
+  learnedLogZ: () => number | undefined,
+): PeriodicEvaluation {
   const backward = (!collectsOwnExperience(objective) && objective.backwardPolicy?.()) || new UniformBackwardPolicy(env);
   const evaluator = new SampledEvaluator(
     env,
     forward,
     backward,
-    () => objective.logZ?.(),
+    learnedLogZ,
     {
       samples: schedule.samples,
       backwardSamples: schedule.backwardSamples,

@@ -1,6 +1,7 @@
 import type { EvaluationConfig } from './config.js';
 import { ConfigError } from '../base/errors.js';
 import { type Environment, isEnumerable } from '../env/environment.js';
+import { evaluatedEnvironment } from '../env/condition/conditional-environment.js';
 
 /** How a run is evaluated. */
 export type EvaluationMethod = 'exact' | 'sampled' | 'none';
@@ -18,11 +19,14 @@ export function evaluationDue(iteration: number, every: number, totalIterations:
 /**
  * What is wrong with `evaluation.mode` for an environment, from its size alone (nothing is
  * enumerated): `exact` on a non-enumerable environment, or on one with more than `exactMaxStates`
- * states, naming the state count and the limit. The preflight reports these before any work.
+ * states, naming the state count and the limit. A conditional environment is judged by its
+ * states at one condition (`evaluatedEnvironment`). The preflight reports these before any work.
  */
-export function evaluationModeProblems(env: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): string[] {
+export function evaluationModeProblems(environment: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): string[] {
   const { mode, exactMaxStates } = config;
   if (mode !== 'exact') return [];
+  // a conditional run is evaluated at each condition of its grid, on the environment's own states
+  const env = evaluatedEnvironment(environment);
   if (!isEnumerable(env))
     return [`field "evaluation.mode" = "exact": environment '${env.name}' cannot be enumerated; valid choices: "auto", "sampled", "none"`];
   if (env.nStates <= exactMaxStates) return [];
@@ -39,7 +43,10 @@ export function evaluationModeProblems(env: Environment, config: Pick<Evaluation
 export function chooseEvaluationMethod(env: Environment, config: Pick<EvaluationConfig, 'mode' | 'exactMaxStates'>): EvaluationMethod {
   const { mode, exactMaxStates } = config;
   if (mode === 'none' || mode === 'sampled') return mode;
-  if (mode === 'auto') return isEnumerable(env) && env.nStates <= exactMaxStates ? 'exact' : 'sampled';
+  if (mode === 'auto') {
+    const evaluated = evaluatedEnvironment(env);
+    return isEnumerable(evaluated) && evaluated.nStates <= exactMaxStates ? 'exact' : 'sampled';
+  }
   const problems = evaluationModeProblems(env, config);
   if (problems.length > 0) throw new ConfigError(problems);
   return 'exact';

@@ -8,8 +8,6 @@
  * step, so a run whose log Z starts at 0 while the true value is ~80 spends hundreds of
  * iterations climbing and the policy learns from a wrong offset meanwhile.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { Rank, Variable } from '#tensor-types';
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
@@ -68,6 +66,12 @@ export interface LogZEstimateParts {
   logRewardClip: number;
 }
 
+/** Where {@link LogZInitialiser.apply} puts its estimate: a learned log Z (`learned-log-z.ts`). */
+export interface InitialLogZTarget {
+  /** Sets log Z to `value` for every condition; returns the value stored (float32). */
+  assignInitial(value: number): number;
+}
+
 /**
  * The first-update step of a learned log Z, and the checkpointed fact that it has happened (a
  * resumed run must not estimate again from a later, better policy's batch).
@@ -88,7 +92,7 @@ export class LogZInitialiser implements Checkpointable {
    * replayed ones that follow are not samples of P_F). Returns `{ logZInit }` — the value the run
    * starts from, a number's too — on that first update and `{}` afterwards.
    */
-  apply(logZ: Variable<Rank.R0>, batch: Trajectories, fresh: number | undefined, parts: LogZEstimateParts): Record<string, number> {
+  apply(logZ: InitialLogZTarget, batch: Trajectories, fresh: number | undefined, parts: LogZEstimateParts): Record<string, number> {
     if (this.initialised) return {};
     this.initialised = true;
     if (this.setting !== 'auto') return { logZInit: this.setting };
@@ -107,10 +111,7 @@ export class LogZInitialiser implements Checkpointable {
         `logZInit auto: the estimate from the first batch is ${estimate} (every trajectory has log R = −∞ or log P_F = −∞); set logZInit to a number`,
       );
     // float32, as the variable stores it: the metric is then the exact starting value
-    const value = tf.scalar(estimate);
-    logZ.assign(value);
-    value.dispose();
-    return { logZInit: logZ.dataSync()[0]! };
+    return { logZInit: logZ.assignInitial(estimate) };
   }
 
   saveState(): StateRecord {

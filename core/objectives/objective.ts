@@ -52,6 +52,11 @@ export interface Objective {
   update(batch: TrainingBatch): Record<string, number>;
   /** The current estimate of log Z, when the objective learns one. */
   logZ?(): number;
+  /**
+   * Its estimate of log Z for trajectories from the initial state `s0`: in a conditional run, log
+   * Z(c) at the condition `s0` carries (per-condition evaluation compares it with the exact log Z_c).
+   */
+  logZAt?(s0: Int32Array): number;
   /** Its P_B (uniform or learned): sampled evaluation draws backward trajectories from it and local search walks back under it; absent = uniform. */
   backwardPolicy?(): BackwardPolicy;
   /** Its state for checkpoints; absent = the objective cannot be checkpointed (see {@link ObjectiveStateParts}). */

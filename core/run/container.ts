@@ -10,6 +10,7 @@ import { CheckpointRegistry } from '../checkpoint/registry.js';
 import { Rng } from '../base/rng.js';
 import { RewardNoise, type RewardNoiseConfig, withRewardNoise } from '../env/reward-noise.js';
 import { withRemoteReward } from '../env/remote-reward.js';
+import { withConditions } from '../env/condition/conditional-environment.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import { Sampler } from '../sampling/sampler.js';
 import { LocalSearch } from '../sampling/local-search.js';
@@ -88,7 +89,8 @@ function bindRun(
   // the Gym adapter, so that those objectives run on it too.
   const built = environment ?? contribution('env').create(config.env, resolver);
   // a plugin's broken output is reported as the plugin's, where it is consumed (once: the preflight's is already checked)
-  const created = isGymEnvFactory(built) ? built : checkedEnvironment(built, registry.origin('environment', config.env.name));
+  // conditioned by the config's `condition` section (already, when the preflight built it)
+  const created = isGymEnvFactory(built) ? built : withConditions(checkedEnvironment(built, registry.origin('environment', config.env.name)), config.condition);
   if (isGymEnvFactory(created)) {
     container.bind(TOKENS.GymEnvFactory).toConstantValue(created);
     const notGFlowNet = (): never => {

@@ -11,6 +11,7 @@ import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
 import { readValues } from '../tensor/read.js';
 import { behaviourLogProbs } from '../policy/behaviour.js';
+import { hasInitialStateDistribution } from '../env/condition/conditional-environment.js';
 
 /** Forward trajectories walked to their exits but not yet rewarded. */
 interface ForwardWalk {
@@ -59,7 +60,8 @@ export class Sampler implements Checkpointable {
   }
 
   /**
-   * N forward trajectories from s0 under P_F (optionally tempered and ε-mixed with uniform), their
+   * N forward trajectories from s0 (or from the environment's initial states, see
+   * `WithInitialStateDistribution`) under P_F (optionally tempered and ε-mixed with uniform), their
    * rewards read with the environment's synchronous `logReward` (what sampling from a checkpoint and
    * evaluation use). An environment whose reward takes time refuses that read: training samples
    * with {@link sampleForwardAsync}.
@@ -104,7 +106,10 @@ export class Sampler implements Checkpointable {
     const lengths = new Int32Array(n);
     let activeRows = Int32Array.from({ length: n }, (_, i) => i);
     let current: Int32Array = new Int32Array(n * d);
-    for (let i = 0; i < n; i++) current.set(env.s0, i * d);
+    // an environment with a distribution of initial states (a condition drawn per trajectory) draws
+    // them from this stream first; any other starts every trajectory at s0 and draws nothing here
+    if (hasInitialStateDistribution(env)) current = env.initialStates(n, this.rng);
+    else for (let i = 0; i < n; i++) current.set(env.s0, i * d);
     const terminals = new Int32Array(n * d);
 
     for (let t = 0; activeRows.length > 0; t++) {

@@ -55,6 +55,11 @@ export class Trajectories {
     return out;
   }
 
+  /** The state at t = 0 of each trajectory (s0 forward, x backward), N x stateDim (a view, do not mutate). */
+  firstStates(): Int32Array {
+    return this.states.subarray(0, this.nTraj * this.stateDim);
+  }
+
   /** Total number of actions over all trajectories. */
   get nSteps(): number {
     let n = 0;

@@ -31,7 +31,9 @@ export const tbContribution = defineContribution({
   }),
   create: (options, resolve) =>
     withIntrinsicReward(
-      new TrajectoryBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), options),
+      new TrajectoryBalance(resolve.get(TOKENS.Environment), resolve.get(TOKENS.ForwardEstimator), makeBackwardPolicy(options.backward, resolve), options, () =>
+        resolve.get(TOKENS.Rng),
+      ),
       options.intrinsic,
       resolve,
     ),
