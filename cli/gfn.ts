@@ -42,7 +42,8 @@ program
   .requiredOption('-o, --out <file>', 'output file')
   .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
   .option('--seed <seed>', "seed of the sampling stream (default: the run's seed)")
-  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string }) => {
+  .option('--condition <name=value>', 'a conditional run: sample at this condition, e.g. beta=4 (default: its condition.reference)')
+  .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string; condition?: string }) => {
     const { sampleCommand } = await import('./sample.js');
     await sampleCommand(opts);
   });

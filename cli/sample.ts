@@ -9,6 +9,8 @@ export interface SampleCommandOptions {
   out: string;
   format: string;
   seed?: string;
+  /** A conditional run's condition, `beta=4` (components joined by commas). */
+  condition?: string;
 }
 
 /** Samples drawn per chunk: bounds memory for large `-n`. */
@@ -33,17 +35,32 @@ export async function sampleCommand(opts: SampleCommandOptions): Promise<void> {
   const format = opts.format;
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`sample: --seed must be a non-negative integer, got '${opts.seed}'`);
+  const condition = opts.condition === undefined ? undefined : parseCondition(opts.condition);
   const sampler = await loadSampler(opts.checkpoint, seed === undefined ? {} : { seed });
   const out = createWriteStream(opts.out);
   try {
-    if (format === 'csv') out.write(`${Array.from({ length: sampler.env.stateDim }, (_, k) => `s${k}`).join(',')},logReward\n`);
     for (let done = 0; done < n; done += CHUNK) {
-      if (!out.write(formatSamples(sampler.sample(Math.min(CHUNK, n - done)), format))) await once(out, 'drain');
+      const samples = sampler.sample(Math.min(CHUNK, n - done), condition ? { condition } : {});
+      if (format === 'csv' && done === 0) out.write(`${Array.from({ length: samples.stateDim }, (_, k) => `s${k}`).join(',')},logReward\n`);
+      if (!out.write(formatSamples(samples, format))) await once(out, 'drain');
     }
   } finally {
     out.end();
     await once(out, 'finish');
     sampler.dispose();
   }
-  process.stderr.write(`[gfn] ${n} samples of '${sampler.config.name}' (${sampler.config.env.name}) written to ${opts.out}\n`);
+  const at = opts.condition === undefined ? '' : ` at ${opts.condition}`;
+  process.stderr.write(`[gfn] ${n} samples of '${sampler.config.name}' (${sampler.config.env.name})${at} written to ${opts.out}\n`);
+}
+
+/** `beta=4` (or `a=1,b=2`) as `{ beta: 4 }`; each value a finite number. */
+export function parseCondition(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const match = /^\s*([A-Za-z][\w]*)\s*=\s*(\S+)\s*$/.exec(part);
+    const value = match ? Number(match[2]) : Number.NaN;
+    if (!match || !Number.isFinite(value)) throw new Error(`sample: --condition must be name=number pairs joined by commas (e.g. beta=4), got '${text}'`);
+    out[match[1]!] = value;
+  }
+  return out;
 }

@@ -11,20 +11,31 @@ import { preflight } from '../../core/config/preflight.js';
 import { type BackendChoice, selectBackend } from '../../core/tensor/backend.js';
 import { freeingOnFailure, throwIfFailed } from '../../core/run/teardown.js';
 import { openCheckpointedRun } from './resume.js';
+import { environmentAt } from '../../core/env/condition/conditional-environment.js';
+import { ConditionedEnvironment } from '../../core/env/condition/conditioned-environment.js';
 
 /** Terminal states drawn from a trained forward policy, with their log-rewards. */
 export interface TerminalSamples {
-  /** `n x stateDim`, row-major. */
+  /** `n x stateDim`, row-major: the environment's own states (a conditional run's without the condition). */
   states: Int32Array;
-  /** log R of each state (not clipped). */
+  /** log R of each state (not clipped): the environment's own reward, also at a condition (R(x), not R(x)^β). */
   logRewards: Float64Array;
   stateDim: number;
 }
 
+/** Options of {@link CheckpointSampler.sample}. */
+export interface SampleOptions {
+  /**
+   * The condition to sample at, by component (`{ beta: 4 }`: x ~ R(x)^4), for a run trained with a
+   * `condition` section; default: its `condition.reference`. Refused for an unconditional run.
+   */
+  condition?: Readonly<Record<string, number>>;
+}
+
 /** A trained sampler loaded from a checkpoint (see {@link loadSampler}). */
 export interface CheckpointSampler {
-  /** `n` terminal states drawn independently from the trained P_T (pure P_F: no ε, no temperature). */
-  sample(n: number): TerminalSamples;
+  /** `n` terminal states drawn independently from the trained P_T (pure P_F: no ε, no temperature), at `options.condition` for a conditional run. */
+  sample(n: number, options?: SampleOptions): TerminalSamples;
   /** The environment and the restored forward policy, e.g. to compute the exact P_T. */
   readonly env: Environment;
   readonly forward: Estimator;
@@ -77,23 +88,49 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
     },
     () => container.dispose(),
   );
-  const sampler = new Sampler(env, forward, new Rng(options.seed ?? config.seed));
-  const d = env.stateDim;
+  // one stream for every condition sampled at: a sample's draws depend on the calls before it only
+  const rng = new Rng(options.seed ?? config.seed);
+  const samplers = new Map<string, { sampler: Sampler; own: OwnStates }>();
+  const samplerAt = (condition: SampleOptions['condition']): { sampler: Sampler; own: OwnStates } => {
+    const key = JSON.stringify(condition ?? null);
+    let found = samplers.get(key);
+    if (!found) {
+      const target = environmentAt(env, condition);
+      found = { sampler: new Sampler(target, forward, rng), own: ownStatesOf(target) };
+      samplers.set(key, found);
+    }
+    return found;
+  };
   return {
     env,
     forward,
     config,
-    sample(n: number): TerminalSamples {
+    sample(n: number, sampleOptions: SampleOptions = {}): TerminalSamples {
       if (!Number.isInteger(n) || n < 0) throw new Error(`sample: n must be a non-negative integer, got ${n}`);
+      const { sampler, own } = samplerAt(sampleOptions.condition);
+      const d = own.stateDim;
       const states = new Int32Array(n * d);
       const logRewards = new Float64Array(n);
       for (let done = 0; done < n; done += CHUNK) {
         const batch = sampler.sampleForward(Math.min(CHUNK, n - done));
-        states.set(batch.terminalStates(), done * d);
-        logRewards.set(batch.logRewards, done);
+        const terminals = own.states(batch.terminalStates());
+        states.set(terminals, done * d);
+        logRewards.set(own.logRewards(terminals, batch.logRewards), done);
       }
       return { states, logRewards, stateDim: d };
     },
     dispose: () => throwIfFailed(container.dispose()),
   };
+}
+
+/** How sampled terminal states become the environment's own states and rewards (a conditional run's lose their condition). */
+interface OwnStates {
+  stateDim: number;
+  states(terminals: Int32Array): Int32Array;
+  logRewards(own: Int32Array, sampled: Float64Array): Float64Array;
+}
+
+function ownStatesOf(env: Environment): OwnStates {
+  if (!(env instanceof ConditionedEnvironment)) return { stateDim: env.stateDim, states: (t) => t, logRewards: (_, sampled) => sampled };
+  return { stateDim: env.base.stateDim, states: (t) => env.baseStates(t), logRewards: (own) => env.base.logReward(own) };
 }
