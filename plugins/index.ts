@@ -15,7 +15,7 @@ export function selectBackend(choice: BackendChoice, host: TensorHost = nodeTens
 }
 export { readRawConfig } from './node/config-file.js';
 export { builtinPlugin } from './builtin/index.js';
-export { type CheckpointSampler, loadSampler, type LoadSamplerOptions, type TerminalSamples } from './node/load-sampler.js';
+export { type CheckpointSampler, loadSampler, type LoadSamplerOptions, type SampleOptions, type TerminalSamples } from './node/load-sampler.js';
 export { openCheckpointedRun, type CheckpointedRun } from './node/resume.js';
 export { readCheckpoint } from '../run-folder/checkpoint-file.js';
 export { nodeFileAccess } from './node/file-access.js';

@@ -32,8 +32,6 @@ export interface ConditionSpace {
   target(distribution: Float64Array, logPartition: number, values: ArrayLike<number>): { distribution: Float64Array; logPartition: number };
   /** The weight of each row's squared residual in the balance losses (`n x k` conditions → `n`); undefined = all equal. */
   residualWeights(values: Float32Array): Float32Array | undefined;
-  /** True when the condition leaves the reward unchanged (β = 1). */
-  isNeutral(values: ArrayLike<number>): boolean;
   /** `beta=0.5`: the condition in metric names and messages. */
   label(values: ArrayLike<number>): string;
   /** A condition given by name (`{ beta: 4 }`), checked: every component, nothing else, each valid. */

@@ -73,10 +73,6 @@ export class TemperatureSpace implements ConditionSpace {
     return this.config.residualWeight === 'inverse-beta' ? values.map((b) => 1 / b) : undefined;
   }
 
-  isNeutral(values: ArrayLike<number>): boolean {
-    return values[0] === 1;
-  }
-
   label(values: ArrayLike<number>): string {
     return `beta=${values[0]}`;
   }
