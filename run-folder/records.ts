@@ -1,3 +1,5 @@
+import type { ActorStats } from '../core/sampling/actor-stats.js';
+
 /**
  * The records of a run's metrics log (`METRICS_FILE` in `layout.ts`): one JSON object per line,
  * told apart by `type`. The writer (the JSONL logger) builds them, the harness, the job queue and
@@ -48,6 +50,8 @@ export interface IterationRecord {
   readonly elapsedMs: number;
   /** Of `elapsedMs`, the time spent evaluating; absent in logs of older versions. */
   readonly evaluationMs?: number;
+  /** What the sampling actors did so far (runs with `actors` ≥ 1 or `pipeline: true`; docs/actors.md). */
+  readonly actors?: ActorStats;
   readonly [metric: string]: unknown;
 }
 

@@ -139,7 +139,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   { reads: ['localSearch', 'batchSize', 'replay'], check: (config) => localSearchProblems(config.localSearch, config.batchSize, config.replay) },
   { reads: ['objective', 'env', 'sampler', 'replay', 'localSearch'], check: objectiveTraitProblems },
   {
-    reads: ['pipeline', 'objective', 'env', 'localSearch', 'rewardNoise'],
+    reads: ['pipeline', 'actors', 'objective', 'env', 'localSearch', 'rewardNoise'],
     check: (config, { registry }) => pipelineProblems(config, registry, traitsOf(config, registry)),
   },
   { reads: ['condition', 'objective', 'env', 'reward'], check: (config, { registry }) => conditionRuleProblems(config, registry, traitsOf(config, registry)) },

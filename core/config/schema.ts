@@ -62,6 +62,20 @@ export const CORE_SCHEMA = Type.Object(
      * batches one update stale, see docs/performance.md); false = sample, then update, in one thread.
      */
     pipeline: Defaulted(Type.Boolean({ description: 'sample the next batch in a worker thread during the update (one update off-policy)' }), false),
+    /** Sampling actors: worker threads that sample with the newest parameters they have while the learner updates (docs/actors.md); 0 = sample in the learner's thread. */
+    actors: Defaulted(Type.Integer({ minimum: 0, maximum: 64, description: "worker threads sampling for the learner; 0 = sample in the learner's thread" }), 0),
+    /** How the actors' batches meet the learner: as they arrive (`async`), or in a fixed order with a fixed lag (`lockstep`, reproducible). */
+    actorSchedule: Defaulted(
+      Type.Enum(['async', 'lockstep'], {
+        description: 'async: train on batches as they arrive; lockstep: actor (k-1) mod N samples update k, exactly maxLag updates stale',
+      }),
+      'async',
+    ),
+    /** The staleness bound, in updates: `async` drops batches older than it; `lockstep` samples every batch exactly that stale. */
+    maxLag: Defaulted(
+      Type.Integer({ minimum: 0, description: 'async: drop batches more than maxLag updates stale; lockstep: every batch is maxLag updates stale' }),
+      8,
+    ),
     logging: Defaulted(
       Type.Object(
         {

@@ -10,7 +10,7 @@ import type { AnyObjective } from '../objectives/objective.js';
 import type { LocalSearch } from '../sampling/local-search.js';
 import type { ReplayBuffer } from '../sampling/replay.js';
 import type { Sampler } from '../sampling/sampler.js';
-import type { TrajectorySource } from '../sampling/trajectory-source.js';
+import type { ActorLink } from '../sampling/actor-link.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { Estimator, EstimatorFactory } from '../tensor/estimator.js';
 import type { TrainingLoop } from './training-loop.js';
@@ -59,8 +59,8 @@ export const TOKENS = {
   ForwardEstimator: token<Estimator>('gfn.ForwardEstimator'),
   /** Trajectory sampler ({@link Sampler}). */
   Sampler: token<Sampler>('gfn.Sampler'),
-  /** Where the pipelined trainer's fresh batches come from ({@link TrajectorySource}, a worker thread); bound only with `pipeline: true`. */
-  TrajectorySource: token<TrajectorySource>('gfn.TrajectorySource'),
+  /** The sampling actors the learner's fresh batches come from ({@link ActorLink}: worker threads); bound only with `actors` ≥ 1 or `pipeline: true`. */
+  ActorLink: token<ActorLink>('gfn.ActorLink'),
   /** Replay buffer of off-policy training ({@link ReplayBuffer}); bound only when `replay.kind` is not `none`. */
   ReplayBuffer: token<ReplayBuffer>('gfn.ReplayBuffer'),
   /** Local search refining part of each batch ({@link LocalSearch}); bound only when `localSearch.share` > 0. */
@@ -68,7 +68,7 @@ export const TOKENS = {
   /**
    * The counters of the run's reward-service client ({@link RewardClientStats}), read after each
    * iteration; bound only when the config has a `reward` section and the learner samples its own
-   * batches (not with `pipeline: true`, where the sampling thread calls the service).
+   * batches (not with actors or `pipeline: true`, where the sampling threads call the service).
    */
   RewardStats: token<() => RewardClientStats>('gfn.RewardStats'),
   /** The training objective ({@link AnyObjective}: a batch objective or one that collects its own experience). */

@@ -2,6 +2,7 @@ import type { ReplaySubject, Subject } from 'rxjs';
 import { attributedBus } from './attributed-bus.js';
 import { RunFailures, RunReplaySubject, RunSubject, synchronously } from './run-subjects.js';
 import type { EvaluationView } from '../env/view.js';
+import type { ActorStats } from '../sampling/actor-stats.js';
 import type { Trajectories } from '../sampling/trajectories.js';
 
 /** Published once when training starts. */
@@ -35,6 +36,8 @@ export interface IterationEvent {
   trajectoriesSeen: number;
   /** Environment steps taken so far, for objectives that collect their own experience. */
   environmentSteps?: number;
+  /** What the sampling actors did so far (`actors` ≥ 1 or `pipeline: true`). */
+  actors?: ActorStats;
   /** Milliseconds since the run started. */
   elapsedMs: number;
   /** The part of `elapsedMs` spent in evaluations that finished before this event (an evaluation after this iteration follows it). */

@@ -7,7 +7,7 @@ import type { Engine } from '../tensor/dense-chain.js';
 import type { TensorHost } from '../tensor/backend.js';
 import type { GymEnvFactory } from '../gym/gym-env.js';
 import type { AnyObjective, ObjectiveTraits } from '../objectives/objective.js';
-import type { TrajectorySource } from '../sampling/trajectory-source.js';
+import type { ActorLink } from '../sampling/actor-link.js';
 
 export type { JsonSchema } from '../base/json-schema.js';
 
@@ -105,21 +105,23 @@ export interface SubscriberContribution {
 
 /** The run a {@link TrajectoryWorkerHost} samples for. */
 export interface TrajectoryWorkerRun {
-  /** The run's resolved config (plain JSON data): the worker builds the environment and P_F from it. */
+  /** The run's resolved config (plain JSON data): each actor builds the environment and P_F from it. */
   config: Readonly<Record<string, unknown>>;
-  /** The tensor backend the run selected (the worker selects the same). */
+  /** The tensor backend the run selected (the actors select the same). */
   backend: string;
-  /** Seed of the worker's own random stream. */
-  seed: number;
+  /** The seed of each actor's own random stream: one actor per seed. */
+  seeds: readonly number[];
+  /** The run's plugins (a host that builds its actors in this thread uses them; worker threads load those `config.plugins` lists). */
+  registry: PluginRegistry;
 }
 
 /**
- * Sampling in another thread, for the pipelined trainer (`pipeline: true`): the Node plugin's
- * worker threads. There the built-in plugin and those `config.plugins` lists are loaded, and the
+ * Sampling actors for the learner (`actors` ≥ 1, or `pipeline: true`): the Node plugin's worker
+ * threads. There the built-in plugin and those `config.plugins` lists are loaded, and the
  * environment, P_F (with its engine) and a sampler are built from the config.
  */
 export interface TrajectoryWorkerHost {
-  start(run: TrajectoryWorkerRun): TrajectorySource;
+  start(run: TrajectoryWorkerRun): ActorLink;
 }
 
 /** A plugin: a named bundle of contributions. */
@@ -138,7 +140,7 @@ export interface Plugin {
   engines?: readonly Engine[];
   /** What TensorFlow.js needs from the host (the Node plugin's gradients and native TensorFlow); one plugin at most. */
   tensorHost?: TensorHost;
-  /** Sampling in another thread, for `pipeline: true` (the Node plugin's worker threads); one plugin at most. */
+  /** Sampling actors in other threads, for `actors` ≥ 1 and `pipeline: true` (the Node plugin's worker threads); one plugin at most. */
   trajectoryWorker?: TrajectoryWorkerHost;
 }
 
@@ -187,7 +189,7 @@ export class PluginRegistry {
   readonly engines = new Map<string, Engine>();
   /** The tensor host a plugin contributed (empty: tfjs's defaults, as in a browser). */
   tensorHost: TensorHost = {};
-  /** The sampling threads a plugin contributed (absent: `pipeline: true` is refused). */
+  /** The sampling actors a plugin contributed (absent: `actors` ≥ 1 and `pipeline: true` are refused). */
   trajectoryWorker?: TrajectoryWorkerHost;
   private readonly owner = new Map<string, string>();
 

@@ -18,6 +18,8 @@ import { localSearchOptions } from '../sampling/local-search-config.js';
 import { TerminalBuffer } from '../sampling/terminal-buffer.js';
 import { TrajectoryBuffer } from '../sampling/trajectory-buffer.js';
 import { Trainer } from '../training/trainer.js';
+import { actorPlan } from '../config/actor-plan.js';
+import { actorSeed } from '../sampling/actor-link.js';
 import { startEngines } from '../tensor/engines.js';
 import { TOKENS } from '../di/tokens.js';
 import { attributed, attributedObject } from '../events/failure.js';
@@ -31,8 +33,8 @@ const REPLAY_STREAM = 0x632be5ab;
 const LOCAL_SEARCH_STREAM = 0x1b873593;
 /** Offset of the reward noise's seed from the run seed (an arbitrary odd constant). */
 const REWARD_NOISE_STREAM = 0x27d4eb2f;
-/** Offset of the sampling thread's seed from the run seed, `pipeline: true` (an arbitrary odd constant). */
-export const PIPELINE_STREAM = 0x165667b1;
+/** Offset of the sampling thread's seed from the run seed, `pipeline: true` (its one actor's: {@link actorSeed}). */
+export { ACTOR_STREAM as PIPELINE_STREAM } from '../sampling/actor-link.js';
 
 /**
  * Assembles the object graph of one run from a validated config: the only place where the
@@ -108,8 +110,8 @@ function bindRun(
     const remote = config.reward ? withRemoteReward(env, config.reward) : undefined;
     const rewarded = remote ?? env;
     const training = config.rewardNoise ? withRewardNoise(rewarded, rewardNoise(config.rewardNoise, config.seed, checkpoints)) : rewarded;
-    // with pipeline: true the sampling thread calls the service with a client of its own; this one stays idle
-    if (remote && !config.pipeline) container.bind(TOKENS.RewardStats).toConstantValue(() => remote.rewardStats());
+    // with actors (pipeline: true among them) the sampling threads call the service with clients of their own; this one stays idle
+    if (remote && !actorPlan(config)) container.bind(TOKENS.RewardStats).toConstantValue(() => remote.rewardStats());
     container.bind(TOKENS.Environment).toConstantValue(training);
     container.bind(TOKENS.EvaluationEnvironment).toConstantValue(env);
     container.bind(TOKENS.GymEnvFactory).toConstantValue(gymEnvFactoryOf(training));
@@ -124,14 +126,16 @@ function bindRun(
     })
     .onActivation(container.teardown.owns('the forward estimator'));
   if (!isGymEnvFactory(created)) bindSampling(container, config);
-  if (config.pipeline) {
-    container.bind(TOKENS.TrajectorySource).toDynamicValue(() => {
+  const actors = actorPlan(config);
+  if (actors) {
+    container.bind(TOKENS.ActorLink).toDynamicValue(() => {
       const host = registry.trajectoryWorker;
-      if (!host) throw new Error('pipeline: no loaded plugin samples in another thread (was the config validated?)');
-      // the thread's own stream: its batches do not depend on how the learner draws its numbers
-      const source = host.start({ config: config as unknown as Record<string, unknown>, backend: backendName, seed: config.seed + PIPELINE_STREAM });
-      container.teardown.own('the sampling worker', () => void source.close());
-      return source;
+      if (!host) throw new Error('actors: no loaded plugin samples in another thread (was the config validated?)');
+      // each actor's own stream: its batches do not depend on how the learner draws its numbers
+      const seeds = Array.from({ length: actors.count }, (_, i) => actorSeed(config.seed, i));
+      const link = host.start({ config: config as unknown as Record<string, unknown>, backend: backendName, seeds, registry });
+      container.teardown.own(actors.count > 1 ? 'the sampling workers' : 'the sampling worker', () => void link.close());
+      return link;
     });
   }
   container

@@ -20,8 +20,10 @@ import type { LocalSearch } from '../sampling/local-search.js';
 import { localSearchPlan } from '../sampling/local-search-config.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { Trajectories } from '../sampling/trajectories.js';
-import type { TrajectorySource } from '../sampling/trajectory-source.js';
-import { PipelinedBatches } from './pipelined-batches.js';
+import type { ActorLink } from '../sampling/actor-link.js';
+import type { ActorStats } from '../sampling/actor-stats.js';
+import { actorPlan } from '../config/actor-plan.js';
+import { ActorBatches } from './actor-batches.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { RewardClientStats } from '../env/reward-client.js';
 import { rewardMetrics } from '../env/reward-metrics.js';
@@ -34,6 +36,8 @@ interface IterationResult {
   trajectories: number;
   /** Environment steps, for self-collecting objectives. */
   steps?: number;
+  /** What the actors did so far, when they sample. */
+  actors?: ActorStats;
 }
 
 /**
@@ -58,10 +62,10 @@ interface IterationResult {
  * update makes iteration 1; an evaluation before any update is at iteration 0).
  * Its counters are {@link Checkpointable}: a resumed run continues with update saved iterations + 1.
  *
- * With `pipeline: true` (a {@link TrajectorySource} is bound) the fresh part of batch k + 1 is
- * sampled by the source, with the parameters from before update k, while update k runs
- * ({@link PipelinedBatches}); the batch records its behaviour log q(τ) for the objective. The
- * source is closed when the run ends, however it ends.
+ * With actors (`actors` ≥ 1 or `pipeline: true`: an {@link ActorLink} is bound) the fresh part of
+ * each batch is sampled by them while the learner updates, with earlier parameters
+ * ({@link ActorBatches}); the batch records its behaviour log q(τ) and parameter version for the
+ * objective. The actors are closed when the run ends, however it ends.
  */
 @injectable()
 export class Trainer implements TrainingLoop {
@@ -70,8 +74,8 @@ export class Trainer implements TrainingLoop {
   private interruption: string | undefined;
   /** Iterations completed (= the next iteration's index) and what they saw; restored on resume. */
   private counters = { iterations: 0, trajectoriesSeen: 0, stepsSeen: 0 };
-  /** The pipelined supply of fresh batches (`pipeline: true`). */
-  private readonly pipeline?: PipelinedBatches;
+  /** The actors' supply of fresh batches (`actors` ≥ 1 or `pipeline: true`). */
+  private readonly actors?: ActorBatches;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
@@ -84,13 +88,14 @@ export class Trainer implements TrainingLoop {
     @inject(TOKENS.ForwardEstimator) @optional() private readonly forward?: Estimator,
     @inject(TOKENS.LocalSearch) @optional() private readonly localSearch?: LocalSearch,
     @inject(TOKENS.Kernels) @optional() private readonly kernels?: KernelsChoice,
-    @inject(TOKENS.TrajectorySource) @optional() source?: TrajectorySource,
+    @inject(TOKENS.ActorLink) @optional() link?: ActorLink,
     // the reward service's counters, published with each iteration (config `reward`)
     @inject(TOKENS.RewardStats) @optional() private readonly rewardStats?: () => RewardClientStats,
   ) {
-    if (source) {
-      if (!forward) throw new Error('trainer: the pipelined trainer needs the forward estimator');
-      this.pipeline = new PipelinedBatches(source, forward, config.sampler);
+    const plan = actorPlan(config);
+    if (link && plan) {
+      if (!forward) throw new Error('trainer: actors need the forward estimator');
+      this.actors = new ActorBatches(link, forward, config.sampler, plan, config.iterations);
     }
   }
 
@@ -99,7 +104,7 @@ export class Trainer implements TrainingLoop {
     return {
       ...this.counters,
       ...(this.localSearch ? { localSearch: this.localSearch.saveState() } : {}),
-      ...(this.pipeline ? { pipeline: this.pipeline.saveState() } : {}),
+      ...(this.actors ? { [actorPlan(this.config)!.stateKey]: this.actors.saveState() } : {}),
     };
   }
 
@@ -115,8 +120,9 @@ export class Trainer implements TrainingLoop {
       if (!state.localSearch) throw new Error('checkpoint: no saved state for the local search (was the run saved without localSearch?)');
       this.localSearch.loadState(state.localSearch as StateRecord);
     }
-    // a checkpoint of a sequential run has none: the sampling thread's stream then starts at its seed
-    if (this.pipeline && state.pipeline) this.pipeline.loadState(state.pipeline as StateRecord);
+    // a checkpoint of a sequential run has none: the actors' streams then start at their seeds
+    const saved = this.actors && state[actorPlan(this.config)!.stateKey];
+    if (this.actors && saved) this.actors.loadState(saved as StateRecord);
   }
 
   /** Asks the loop to stop after the current iteration (early stopping, signals). */
@@ -162,8 +168,8 @@ export class Trainer implements TrainingLoop {
         current = n;
         const result = collectsOwnExperience(objective)
           ? this.selfCollectedIteration(objective, n, episodes)
-          : this.pipeline
-            ? await this.pipelinedIteration(objective, n, this.pipeline)
+          : this.actors
+            ? await this.actorIteration(objective, n, this.actors)
             : await this.batchIteration(objective, n);
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
@@ -180,6 +186,7 @@ export class Trainer implements TrainingLoop {
           timings: result.timings,
           trajectoriesSeen,
           ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),
+          ...(result.actors ? { actors: result.actors } : {}),
           elapsedMs: performance.now() - start,
           evaluationMs,
         });
@@ -210,8 +217,8 @@ export class Trainer implements TrainingLoop {
       throw failure;
     } finally {
       evalSub.unsubscribe();
-      // the sampling thread ends with the run (finished, failed or interrupted)
-      await this.pipeline?.close();
+      // the actors end with the run (finished, failed or interrupted)
+      await this.actors?.close();
     }
   }
 
@@ -246,31 +253,31 @@ export class Trainer implements TrainingLoop {
   }
 
   /**
-   * Update number `iteration` with the pipeline: take the fresh batch sampled meanwhile (request it
-   * now, and wait, when none is on its way), compose the batch as {@link composeBatch} does, add the
-   * fresh trajectories to the replay buffer, request the next fresh batch with the parameters as
-   * they are now, and update while it is sampled.
+   * Update number `iteration` with actors: take the fresh batch they sampled (waiting when none
+   * has arrived), fill the batch up to `batchSize` from the replay buffer (a batch asked for before
+   * the buffer filled has all `batchSize` fresh), add the fresh trajectories to the buffer, release
+   * the batch — which asks for the next with the parameters as they are now — and update while the
+   * actors sample.
    */
-  private async pipelinedIteration(objective: Objective, iteration: number, pipeline: PipelinedBatches): Promise<IterationResult> {
+  private async actorIteration(objective: Objective, iteration: number, actors: ActorBatches): Promise<IterationResult> {
     const { config, replay } = this;
     const t0 = performance.now();
-    if (!pipeline.pending) pipeline.request(iteration, this.replayPlan().fresh, iteration - 1);
-    const sampled = await pipeline.take();
+    const { batch: sampled } = await actors.take(iteration, this.replayPlan().fresh);
     const t1 = performance.now();
     const fresh = sampled.trajectories;
-    const plan = this.replayPlan();
-    if (fresh.nTraj !== plan.fresh) throw new Error(`trainer: the pipeline delivered ${fresh.nTraj} fresh trajectories for ${plan.fresh}`);
-    const batch = plan.replayed > 0 && replay ? concatTrajectories(fresh, replay.sample(plan.replayed)) : fresh;
+    const replayed = config.batchSize - fresh.nTraj;
+    if (replayed < 0 || (replayed > 0 && (!replay || replay.size < replayed)))
+      throw new Error(`trainer: the actors delivered ${fresh.nTraj} fresh trajectories for a batch of ${config.batchSize} (replay holds ${replay?.size ?? 0})`);
+    const batch = replayed > 0 && replay ? concatTrajectories(fresh, replay.sample(replayed)) : fresh;
     this.bus.trajectories$.next({ iteration, batch, sampled: [fresh] });
     // before the update (the sequential trainer adds after it): the next request's size depends on
     // the buffer's size; the batch has already drawn its replayed part, so it never replays its own
     this.replay?.add(fresh);
-    if (iteration < config.iterations && !this.stopRequested && this.interruption === undefined) {
-      pipeline.request(iteration + 1, this.replayPlan().fresh, iteration - 1);
-    }
+    const continues = iteration < config.iterations && !this.stopRequested && this.interruption === undefined;
+    actors.release(sampled, iteration, continues ? this.replayPlan().fresh : undefined);
     const behaviour = { logProb: sampled.behaviourLogProb, parameterVersion: sampled.parameterVersion };
     const metrics = objective.update({ iteration, forward: batch, fresh: fresh.nTraj, behaviour });
-    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj };
+    return { metrics, timings: { sampleMs: t1 - t0, updateMs: performance.now() - t1 }, trajectories: fresh.nTraj, actors: actors.stats.snapshot() };
   }
 
   /** How the next batch splits into fresh and replayed trajectories (no local search). */

@@ -6,7 +6,7 @@ import { progressSubscriber } from '../node/progress.js';
 import { nodeFileAccess } from '../node/file-access.js';
 import { onnxRuntimeEngine } from '../node/onnx/onnx-engine.js';
 import { nodeTensorHost } from '../node/tensor-host.js';
-import { trajectoryWorkerHost } from '../node/pipeline/worker-source.js';
+import { trajectoryWorkerHost } from '../node/pipeline/worker-actors.js';
 import { builtinContributions } from './contributions.js';
 import { evaluatorSubscriber } from './evaluation.js';
 

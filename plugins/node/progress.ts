@@ -3,6 +3,7 @@ import { Subscription } from 'rxjs';
 import { TOKENS } from '../../core/di/tokens.js';
 import { rewardProgress } from '../../core/env/reward-metrics.js';
 import type { SubscriberContribution } from '../../core/plugin/plugin.js';
+import type { ActorStats } from '../../core/sampling/actor-stats.js';
 
 /**
  * Progress on stderr: a live bar on a TTY (iteration, training it/s, loss, latest TV or, for sampled
@@ -10,8 +11,9 @@ import type { SubscriberContribution } from '../../core/plugin/plugin.js';
  * `logging.every` iterations otherwise (CI logs, pipes). `logging.progress` forces either or none.
  * Runs whose objective collects its own experience (PPO, REINFORCE; CartPole) also show the mean ± std
  * return of the last `logging.episodeWindow` episodes; runs with a reward service (`reward`) its
- * recent latency, the share of rewards answered from the cache and its retries (`rewardProgress`).
- * Iteration n is the state after n updates.
+ * recent latency, the share of rewards answered from the cache and its retries (`rewardProgress`);
+ * runs with sampling actors, their trajectories per second, the largest staleness trained on and
+ * the batches dropped (`actorsPart`). Iteration n is the state after n updates.
  */
 export const progressSubscriber: SubscriberContribution = {
   name: 'progress',
@@ -31,6 +33,7 @@ export const progressSubscriber: SubscriberContribution = {
     let rate = 0;
     let episodes = '';
     let reward = '';
+    let actors = '';
     const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toPrecision(digits) : '-');
     subs.add(
       bus.evaluation$.subscribe((e) => {
@@ -59,14 +62,14 @@ export const progressSubscriber: SubscriberContribution = {
 
     if (mode === 'bar') {
       const bar = new SingleBar({
-        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | {tv}{evaluation}{episodes}{reward} | {bar} {percentage}% | eta {eta_formatted}',
+        format: 'iter {value}/{total} | {rate} it/s | loss {loss} | {tv}{evaluation}{episodes}{reward}{actors} | {bar} {percentage}% | eta {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
       });
       let started = false;
       subs.add(
         bus.runStarted$.subscribe((e) => {
-          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: headline, evaluation: evalPart(), episodes: '', reward: '' });
+          bar.start(e.iterations, e.startIteration ?? 0, { rate: '-', loss: '-', tv: headline, evaluation: evalPart(), episodes: '', reward: '', actors: '' });
           started = true;
         }),
       );
@@ -80,6 +83,7 @@ export const progressSubscriber: SubscriberContribution = {
             evaluation: evalPart(),
             episodes: returns(e.metrics),
             reward: rewardProgress(e.metrics),
+            actors: actorsPart(e.actors),
           });
         }),
       );
@@ -93,13 +97,14 @@ export const progressSubscriber: SubscriberContribution = {
     }
 
     const line = (): string =>
-      `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}${reward}\n`;
+      `[gfn] iter ${lastIteration}/${config.iterations} | ${rate.toFixed(1)} it/s | loss ${fmt(lastLoss)} | ${headline}${evalPart()}${episodes}${reward}${actors}\n`;
     subs.add(
       bus.iteration$.subscribe((e) => {
         lastIteration = e.iteration;
         lastLoss = e.metrics.loss ?? NaN;
         episodes = returns(e.metrics);
         reward = rewardProgress(e.metrics);
+        actors = actorsPart(e.actors);
         rate = trainingRate(e);
         if (e.iteration % config.logging.every === 0) process.stderr.write(line());
       }),
@@ -116,3 +121,11 @@ export const progressSubscriber: SubscriberContribution = {
     return subs;
   },
 };
+
+/** ' | actors 2: 612 traj/s, lag ≤ 3, 4 dropped' for a run with sampling actors; '' otherwise. */
+export function actorsPart(stats: ActorStats | undefined): string {
+  if (!stats) return '';
+  const rate = stats.trajectoriesPerSecond.reduce((a, b) => a + b, 0);
+  const maxLag = stats.staleness.length - 1;
+  return ` | actors ${stats.trajectoriesPerSecond.length}: ${rate.toFixed(0)} traj/s, lag ≤ ${Math.max(0, maxLag)}, ${stats.droppedBatches} dropped`;
+}

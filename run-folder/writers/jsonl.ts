@@ -95,6 +95,7 @@ function iterationRecord(e: IterationEvent): IterationRecord {
     trajectories: e.trajectoriesSeen,
     ...(e.environmentSteps === undefined ? {} : { environmentSteps: e.environmentSteps }),
     ...e.metrics,
+    ...(e.actors ? { actors: { ...e.actors, trajectoriesPerSecond: e.actors.trajectoriesPerSecond.map(round) } } : {}),
     sampleMs: round(e.timings.sampleMs),
     updateMs: round(e.timings.updateMs),
     elapsedMs: round(e.elapsedMs),

@@ -12,14 +12,18 @@ export function tempRunsDir(): string {
   return mkdtempSync(join(tmpdir(), 'gfn-ckpt-'));
 }
 
-/** Iteration and evaluation records of a metrics.jsonl, without timings (which never repeat). */
+/** Iteration and evaluation records of a metrics.jsonl, without timings (which never repeat: the actors' rates among them). */
 export function metricRecords(runDir: string): Array<Record<string, unknown>> {
   return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((r) => r.type === 'iteration' || r.type === 'evaluation')
-    .map(({ sampleMs: _s, updateMs: _u, elapsedMs: _e, evaluationMs: _v, durationMs: _d, ...rest }) => rest);
+    .map(({ sampleMs: _s, updateMs: _u, elapsedMs: _e, evaluationMs: _v, durationMs: _d, ...rest }) => {
+      if (rest.actors === undefined) return rest;
+      const { trajectoriesPerSecond: _r, ...counts } = rest.actors as Record<string, unknown>;
+      return { ...rest, actors: counts };
+    });
 }
 
 const QUIET = ['evaluator', 'jsonl', 'checkpoint'];

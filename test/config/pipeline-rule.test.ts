@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/base/errors.js';
+import { actorPlan } from '../../core/config/actor-plan.js';
 import { resolveConfig } from '../../core/config/validate.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
@@ -77,5 +78,55 @@ describe('pipeline: the preflight', () => {
 
   it('pipeline false checks nothing of the above', () => {
     expect(problems({ objective: { name: 'rl', evaluator: 'subeb' }, pipeline: false })).toEqual([]);
+  });
+});
+
+describe('actors: the preflight', () => {
+  it('defaults: no actors (the learner samples), schedule async, maxLag 8', () => {
+    const config = resolveConfig({ env: GRID, objective: { name: 'tb' } }, node);
+    expect([config.actors, config.actorSchedule, config.maxLag]).toEqual([0, 'async', 8]);
+    expect(actorPlan(config)).toBeUndefined();
+    expect(actorPlan({ ...config, actors: 3 })).toEqual({ count: 3, schedule: 'async', maxLag: 8, stateKey: 'actors' });
+    expect(actorPlan({ ...config, pipeline: true })).toEqual({ count: 1, schedule: 'lockstep', maxLag: 1, stateKey: 'pipeline' });
+  });
+
+  it.each([
+    [{ actors: -1 }, /^field "actors" = -1: /],
+    [{ actors: 1.5 }, /^field "actors" = 1\.5: /],
+    [{ actors: 65 }, /^field "actors" = 65: /],
+    [{ actors: 2, actorSchedule: 'fifo' }, /^field "actorSchedule" = "fifo": .*"async", "lockstep"/],
+    [{ actors: 2, maxLag: -2 }, /^field "maxLag" = -2: /],
+  ])('refuses %j naming the field and the value', (raw, message) => {
+    const p = problems({ objective: { name: 'tb' }, ...raw });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(message);
+  });
+
+  it('refuses pipeline true with actors: pipeline is one actor already', () => {
+    expect(problems({ objective: { name: 'tb' }, pipeline: true, actors: 2 })).toEqual([
+      'field "actors" = 2: "pipeline": true is one actor already (the same as actors 1, actorSchedule "lockstep", maxLag 1); valid choices: actors 0 with pipeline true, or pipeline false with actors 2',
+    ]);
+  });
+
+  it.each([
+    ['tb', { name: 'tb' }],
+    ['db', { name: 'db' }],
+    ['subtb', { name: 'subtb' }],
+    ['rl (RL-U)', { name: 'rl', backward: 'uniform' }],
+  ])('accepts %s with actors', (_label, objective) => {
+    expect(problems({ objective, actors: 2 })).toEqual([]);
+    expect(problems({ objective, actors: 2, actorSchedule: 'lockstep', maxLag: 0 })).toEqual([]);
+  });
+
+  it('refuses what the sampling threads cannot serve, naming the field and actors as the switch', () => {
+    expect(problems({ objective: { name: 'ppo' }, actors: 2 })).toEqual([
+      expect.stringMatching(/^field "objective.name" = "ppo": objective 'ppo' collects its own experience.*\(field "actors" = 2; valid choice there: 0\)$/),
+    ]);
+    expect(problems({ objective: { name: 'rl', evaluator: 'subeb' }, actors: 1 })[0]).toMatch(
+      /^field "objective.name" = "rl": .*evaluator "subeb".*valid choice there: 0\)$/,
+    );
+    expect(problems({ objective: { name: 'tb' }, actors: 3 }, new PluginRegistry([browserPlugin]))).toEqual([
+      'field "actors" = 3: no loaded plugin samples in another thread here (the Node plugin does; browsers have none) (field "actors" = 3; valid choice there: 0)',
+    ]);
   });
 });

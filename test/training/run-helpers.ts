@@ -5,6 +5,8 @@ import { TOKENS } from '../../core/di/tokens.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { type TrainOptions, train } from '../../core/run/run.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
+import type { Trajectories } from '../../core/sampling/trajectories.js';
+import { snapshotParameters } from '../../core/sampling/trajectory-source.js';
 
 export const registry = new PluginRegistry([builtinPlugin]);
 
@@ -50,4 +52,23 @@ export async function recordRun(config: ResolvedConfig, options: TrainOptions & 
     },
   });
   return rec;
+}
+
+/**
+ * Trains `config` (on `plugins`) without output, recording P_F's parameters after each update
+ * (`snapshots[k]`: after k updates) and the fresh trajectories of each update, in order.
+ */
+export async function recordDraws(config: ResolvedConfig, plugins: PluginRegistry = registry): Promise<{ snapshots: Float32Array[][]; fresh: Trajectories[] }> {
+  const snapshots: Float32Array[][] = [];
+  const fresh: Trajectories[] = [];
+  await train(config, plugins, {
+    subscribers: [],
+    beforeRun: (container, bus) => {
+      const take = (): number => snapshots.push(snapshotParameters(container.get(TOKENS.ForwardEstimator), snapshots.length).values);
+      bus.runStarted$.subscribe(take);
+      bus.iteration$.subscribe(take);
+      bus.trajectories$.subscribe((e) => fresh.push(e.sampled![0]!));
+    },
+  });
+  return { snapshots, fresh };
 }

@@ -1,11 +1,12 @@
 import type { ExplorationOptions } from '../../../core/policy/categorical.js';
 import { Trajectories } from '../../../core/sampling/trajectories.js';
-import type { SampledBatch } from '../../../core/sampling/trajectory-source.js';
+import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 
 /**
- * The protocol between the pipelined trainer's {@link WorkerTrajectorySource} and its sampling
- * thread (`sampling-worker.ts`): plain data and typed arrays, the arrays moved (transfer lists),
- * never copied through JSON. Requests are answered in order.
+ * The protocol between the learner's {@link WorkerActorLink} and one actor's sampling thread
+ * (`sampling-worker.ts`): plain data and typed arrays, the arrays moved (transfer lists), never
+ * copied through JSON. The thread applies the messages in order to an `Actor`
+ * (`core/sampling/actor.ts`).
  */
 
 /** What the thread starts with. */
@@ -14,22 +15,27 @@ export interface SamplingWorkerData {
   config: Record<string, unknown>;
   /** The tensor backend the run selected. */
   backend: string;
+  /** The actor's number. */
+  actor: number;
   /** Seed of the thread's random stream. */
   seed: number;
   /** Where relative plugin paths of `config.plugins` resolve from (the starting process's working directory). */
   baseDir: string;
 }
 
-/** Main thread → sampling thread. */
+/** Main thread → sampling thread: `Actor.request` / `publish` / `acknowledge` / `restore`, and the end. */
 export type SamplingRequest =
-  | { kind: 'sample'; n: number; exploration: ExplorationOptions; version: number; values: Float32Array[] }
+  | { kind: 'request' | 'publish'; n: number; exploration: ExplorationOptions; version: number; values: Float32Array[] }
+  | { kind: 'acknowledge' }
   | { kind: 'restore'; rngState: number[] }
   /** Free what the thread built and exit, after the requests before it. */
   | { kind: 'close' };
 
-/** A sampled batch as it travels: {@link SampledBatch} with its trajectories taken apart. */
+/** A sampled batch as it travels: an {@link ActorBatch} with its trajectories taken apart. */
 export interface BatchMessage {
   kind: 'batch';
+  actor: number;
+  sequence: number;
   nTraj: number;
   maxSteps: number;
   stateDim: number;
@@ -47,11 +53,13 @@ export interface BatchMessage {
 export type SamplingReply = BatchMessage | { kind: 'error'; message: string; stack?: string };
 
 /** `batch` as a message and the buffers to transfer with it (only arrays that own their whole buffer). */
-export function batchMessage(batch: SampledBatch): { message: BatchMessage; transfer: ArrayBuffer[] } {
+export function batchMessage(batch: ActorBatch): { message: BatchMessage; transfer: ArrayBuffer[] } {
   const t = batch.trajectories;
   // an environment may hand out views of memory it reuses: copy its log-rewards, move the rest
   const message: BatchMessage = {
     kind: 'batch',
+    actor: batch.actor,
+    sequence: batch.sequence,
     nTraj: t.nTraj,
     maxSteps: t.maxSteps,
     stateDim: t.stateDim,
@@ -69,9 +77,11 @@ export function batchMessage(batch: SampledBatch): { message: BatchMessage; tran
   return { message, transfer };
 }
 
-/** The {@link SampledBatch} a {@link BatchMessage} carries. */
-export function sampledBatchOf(m: BatchMessage): SampledBatch {
+/** The {@link ActorBatch} a {@link BatchMessage} carries. */
+export function actorBatchOf(m: BatchMessage): ActorBatch {
   return {
+    actor: m.actor,
+    sequence: m.sequence,
     trajectories: new Trajectories('forward', m.nTraj, m.maxSteps, m.stateDim, m.states, m.actions, m.lengths, m.logRewards),
     behaviourLogProb: m.behaviourLogProb,
     parameterVersion: m.parameterVersion,

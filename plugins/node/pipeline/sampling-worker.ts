@@ -1,10 +1,10 @@
 /**
- * The pipelined trainer's sampling thread (started by `worker-source.ts` from its file: the
- * compiled module, or under the TypeScript sources through `bin/sampling-worker.js`, which
- * registers tsx first). It loads the built-in plugin and the plugins the config lists, selects the
- * run's backend and builds from the config only what sampling needs — the environment, P_F with its
- * engine — then answers requests in order: each `sample` loads the parameters it carries into P_F
- * and draws a batch from the thread's own random stream.
+ * One sampling actor's thread (started by `worker-actors.ts` from its file: the compiled module,
+ * or under the TypeScript sources through `bin/sampling-worker.js`, which registers tsx first). It
+ * loads the built-in plugin and the plugins the config lists, selects the run's backend and builds
+ * from the config only what sampling needs — the environment, P_F with its engine — then applies
+ * the learner's messages in order to an {@link Actor}, which samples from the thread's own random
+ * stream and whose batches go back to the learner.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Rng } from '../../../core/base/rng.js';
@@ -13,11 +13,13 @@ import { TOKENS } from '../../../core/di/tokens.js';
 import { PluginRegistry } from '../../../core/plugin/plugin.js';
 import { createRunContainer } from '../../../core/run/container.js';
 import type { RunContainer } from '../../../core/run/run-container.js';
+import { Actor } from '../../../core/sampling/actor.js';
 import { InThreadTrajectorySource } from '../../../core/sampling/trajectory-source.js';
 import { type BackendChoice, selectBackend } from '../../../core/tensor/backend.js';
 import { builtinPlugin } from '../../builtin/index.js';
 import { loadPlugins } from '../../loader.js';
 import { batchMessage, type SamplingReply, type SamplingRequest, type SamplingWorkerData } from './messages.js';
+import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 
 const data = workerData as SamplingWorkerData;
 const port = parentPort!;
@@ -25,8 +27,8 @@ const port = parentPort!;
 /** The container of what the thread built (freed when it is closed). */
 let built: RunContainer | undefined;
 
-/** The source this thread runs, built from the config. */
-async function build(): Promise<InThreadTrajectorySource> {
+/** The actor this thread runs, built from the config. */
+async function build(): Promise<Actor> {
   const config = data.config as unknown as ResolvedConfig;
   const registry = new PluginRegistry([builtinPlugin, ...(await loadPlugins(config.plugins, data.baseDir))]);
   for (const [section, kind] of [
@@ -36,20 +38,23 @@ async function build(): Promise<InThreadTrajectorySource> {
     const name = config[section].name;
     if (!registry.section(section).has(name)) {
       throw new Error(
-        `${kind} '${name}' is not registered here: the sampling thread loads the built-in plugin and those config.plugins lists, not plugins defined in the program (list its module in "plugins", or set pipeline false)`,
+        `${kind} '${name}' is not registered here: a sampling thread loads the built-in plugin and those config.plugins lists, not plugins defined in the program (list its module in "plugins", or sample in the learner's thread: pipeline false, actors 0)`,
       );
     }
   }
   const backend = await selectBackend(data.backend as BackendChoice, registry.tensorHost);
   const container = createRunContainer(config, registry, backend);
   built = container;
-  const env = container.get(TOKENS.Environment);
-  return new InThreadTrajectorySource(env, container.get(TOKENS.ForwardEstimator), new Rng(data.seed));
+  const source = new InThreadTrajectorySource(container.get(TOKENS.Environment), container.get(TOKENS.ForwardEstimator), new Rng(data.seed));
+  return new Actor(data.actor, source, deliver, fail);
 }
 
-const ready = build();
-// one request at a time, in arrival order
-let chain: Promise<unknown> = ready;
+/** Sends a batch to the learner, its arrays moved. */
+function deliver(batch: ActorBatch): void {
+  const { message, transfer } = batchMessage(batch);
+  port.postMessage(message, transfer);
+}
+
 let failed = false;
 
 function fail(err: unknown): void {
@@ -60,28 +65,38 @@ function fail(err: unknown): void {
   port.postMessage(reply);
 }
 
-/** Frees what the thread built and ends it, at a point where no engine call is running. */
-function close(): void {
+const ready = build();
+ready.catch(fail);
+// messages apply in arrival order, once the actor is built
+let chain: Promise<unknown> = ready;
+
+/** Frees what the thread built and ends it, once the batch being sampled is delivered (ending inside a native engine's call can bring the process down). */
+async function close(): Promise<void> {
+  await (await ready.catch(() => undefined))?.stop();
   built?.dispose();
   process.exit(0);
 }
 
-port.on('message', (request: SamplingRequest) => {
-  if (request.kind === 'close') {
+port.on('message', (message: SamplingRequest) => {
+  if (message.kind === 'close') {
     chain = chain.then(close, close);
     return;
   }
-  chain = chain.then(async () => {
-    if (failed) return;
-    const source = await ready;
-    if (request.kind === 'restore') {
-      source.restore(request.rngState);
-      return;
-    }
-    source.request({ n: request.n, exploration: request.exploration }, { version: request.version, values: request.values });
-    const { message, transfer } = batchMessage(await source.next());
-    port.postMessage(message, transfer);
-  });
-  chain = chain.catch(fail);
+  chain = chain
+    .then(async () => {
+      if (failed) return;
+      const actor = await ready;
+      switch (message.kind) {
+        case 'request':
+        case 'publish':
+          actor[message.kind]({ version: message.version, values: message.values }, { n: message.n, exploration: message.exploration });
+          return;
+        case 'acknowledge':
+          actor.acknowledge();
+          return;
+        case 'restore':
+          actor.restore(message.rngState);
+      }
+    })
+    .catch(fail);
 });
-ready.catch(fail);

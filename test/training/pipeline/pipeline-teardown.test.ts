@@ -7,7 +7,7 @@ import { PluginRegistry } from '../../../core/plugin/plugin.js';
 import { createRunContainer } from '../../../core/run/container.js';
 import { train } from '../../../core/run/run.js';
 import { builtinPlugin } from '../../../plugins/builtin/index.js';
-import { samplingWorkersRunning } from '../../../plugins/node/pipeline/worker-source.js';
+import { samplingWorkersRunning } from '../../../plugins/node/pipeline/worker-actors.js';
 import faultPlugin from '../fault-plugin.js';
 import { recordRun, smallConfig } from '../run-helpers.js';
 
@@ -71,7 +71,7 @@ describe('the pipelined trainer leaves no thread and no tensor behind', () => {
 
   it('disposing a container that started the thread ends it', async () => {
     const container = createRunContainer(smallConfig({ pipeline: true }), faults, 'wasm');
-    const source = container.get(TOKENS.TrajectorySource);
+    const source = container.get(TOKENS.ActorLink);
     expect(samplingWorkersRunning()).toBe(1);
     expect(container.dispose()).toEqual([]);
     // the container's close started the thread's end; this waits for it

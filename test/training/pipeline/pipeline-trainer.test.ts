@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/base/rng.js';
 import { TOKENS } from '../../../core/di/tokens.js';
 import { createRunContainer, PIPELINE_STREAM } from '../../../core/run/container.js';
-import { train } from '../../../core/run/run.js';
 import { explorationAt } from '../../../core/sampling/exploration.js';
 import type { Trajectories } from '../../../core/sampling/trajectories.js';
-import { InThreadTrajectorySource, snapshotParameters } from '../../../core/sampling/trajectory-source.js';
-import { type RecordedRun, recordRun, registry, smallConfig } from '../run-helpers.js';
+import { InThreadTrajectorySource } from '../../../core/sampling/trajectory-source.js';
+import { type RecordedRun, recordDraws, recordRun, registry, smallConfig } from '../run-helpers.js';
 
 /** The numbers of a run without its timings. */
 const numbers = (run: RecordedRun) => ({
@@ -31,18 +30,7 @@ describe('the pipelined trainer (pipeline: true)', () => {
 
   it('batch k + 1 is what a trajectory source draws with the parameters from before update k (the first with the initial ones)', async () => {
     const config = smallConfig({ iterations: 12, pipeline: true, sampler: { epsilon: 0.1 } });
-    const snapshots: Float32Array[][] = [];
-    const fresh: Trajectories[] = [];
-    await train(config, registry, {
-      subscribers: [],
-      beforeRun: (container, bus) => {
-        const take = (): number => snapshots.push(snapshotParameters(container.get(TOKENS.ForwardEstimator), snapshots.length).values);
-        // snapshots[k] = the parameters after k updates
-        bus.runStarted$.subscribe(take);
-        bus.iteration$.subscribe(take);
-        bus.trajectories$.subscribe((e) => fresh.push(e.sampled![0]!));
-      },
-    });
+    const { snapshots, fresh } = await recordDraws(config);
     expect(fresh).toHaveLength(12);
     // the same draws in this thread, from the sampling thread's stream, on a network of its own
     const replay = async (versionOf: (k: number) => number): Promise<Trajectories[]> => {

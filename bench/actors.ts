@@ -1,0 +1,126 @@
+/**
+ * Sampling actors: trajectories per second the learner trains on with `actors` 0 (it samples for
+ * itself), 1, 2, … worker threads (schedule async, maxLag 8), on HyperGrid 2-D H = 16 TB-U, batch
+ * 16, MLP 4x256, measured interleaved in one sitting (0, 1, 2, 0, 1, 2, …) so that a change of the
+ * machine's load hits every count alike. Per run: trained trajectories per second after the warm-up
+ * iterations (the threads' start-up excluded), each actor's rate over the whole run, the batches
+ * dropped, the staleness histogram, wall and CPU seconds of the measured part (CPU of the whole
+ * process: every thread), and the 1-minute load average when it started.
+ *
+ *   npm run bench:actors                                  # actors 0,1,2, 2 rounds
+ *   npm run bench:actors -- --actors 0,1,2,4 --rounds 3 --iterations 400 --json out.json
+ *
+ * Evaluation is off (no subscribers): the figures are sampling + update.
+ */
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { Command } from 'commander';
+import { resolveConfig } from '../core/config/validate.js';
+import type { ActorStats } from '../core/sampling/actor-stats.js';
+import { PluginRegistry } from '../core/plugin/plugin.js';
+import { train } from '../core/run/run.js';
+import { builtinPlugin } from '../plugins/builtin/index.js';
+
+const CONFIG = {
+  batchSize: 16,
+  env: { name: 'hypergrid', ndim: 2, height: 16, R0: 0.01 },
+  objective: { name: 'tb', backward: 'uniform' },
+  estimator: { name: 'mlp', hidden: [256, 256, 256, 256] },
+};
+
+const opts = new Command()
+  .option('--actors <counts>', 'comma-separated actor counts', '0,1,2')
+  .option('--rounds <n>', 'runs per count', '2')
+  .option('--iterations <n>', 'measured iterations per run', '300')
+  .option('--warmup <n>', 'iterations before the measurement starts', '30')
+  .option('--max-lag <n>', 'maxLag of the actors', '8')
+  .option('--json <file>', 'also write the runs as JSON')
+  .parse()
+  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; json?: string }>();
+
+const counts = opts.actors.split(',').map((s) => Number(s.trim()));
+for (const n of counts) if (!Number.isInteger(n) || n < 0) throw new Error(`--actors: ${JSON.stringify(opts.actors)} must list integers ≥ 0`);
+const warmup = Number(opts.warmup);
+const iterations = warmup + Number(opts.iterations);
+const registry = new PluginRegistry([builtinPlugin]);
+
+interface Measured {
+  actors: number;
+  round: number;
+  trajectoriesPerSecond: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  load1: number;
+  /** The actors' counts at the end (none with actors 0). */
+  stats?: ActorStats;
+}
+
+/** One run with `actors` actors, timed from the end of its warm-up iterations to its end. */
+async function measure(actors: number, round: number): Promise<Measured> {
+  const config = resolveConfig(
+    {
+      ...CONFIG,
+      name: `bench-actors-${actors}`,
+      seed: 0,
+      iterations,
+      actors,
+      maxLag: Number(opts.maxLag),
+      logging: { progress: 'none', dir: 'runs/bench-actors' },
+    },
+    registry,
+  );
+  const load1 = loadavg()[0]!;
+  let start = { wall: 0, cpu: process.cpuUsage(), trajectories: 0 };
+  let end = { wall: 0, cpu: process.cpuUsage(), trajectories: 0 };
+  let stats: ActorStats | undefined;
+  await train(config, registry, {
+    subscribers: [],
+    beforeRun: (_c, bus) =>
+      bus.iteration$.subscribe((e) => {
+        const mark = { wall: performance.now(), cpu: process.cpuUsage(), trajectories: e.trajectoriesSeen };
+        if (e.iteration === warmup) start = mark;
+        if (e.iteration === iterations) end = mark;
+        stats = e.actors;
+      }),
+  });
+  const wallSeconds = (end.wall - start.wall) / 1000;
+  // the process's CPU time (every thread) between the two marks
+  const cpuSeconds = (end.cpu.user + end.cpu.system - start.cpu.user - start.cpu.system) / 1e6;
+  return {
+    actors,
+    round,
+    trajectoriesPerSecond: (end.trajectories - start.trajectories) / wallSeconds,
+    wallSeconds,
+    cpuSeconds,
+    load1,
+    ...(stats ? { stats } : {}),
+  };
+}
+
+const row = (m: Measured): string => {
+  const s = m.stats;
+  const perActor = s ? s.trajectoriesPerSecond.map((r) => r.toFixed(0)).join('/') : '-';
+  const actorPart = s
+    ? `${perActor.padStart(12)} ${String(s.droppedBatches).padStart(7)}  [${s.staleness.join(', ')}]`
+    : `${'-'.padStart(12)} ${'-'.padStart(7)}  -`;
+  return `${String(m.actors).padStart(6)} ${String(m.round).padStart(5)} ${m.trajectoriesPerSecond.toFixed(0).padStart(8)} ${m.wallSeconds.toFixed(2).padStart(7)} ${m.cpuSeconds.toFixed(2).padStart(7)} ${(m.cpuSeconds / m.wallSeconds).toFixed(2).padStart(8)} ${m.load1.toFixed(2).padStart(6)} ${actorPart}`;
+};
+
+const runs: Measured[] = [];
+process.stdout.write('actors round   traj/s  wall s   CPU s  CPU/wall  load1  actor traj/s dropped  staleness (batches per lag)\n');
+for (let round = 1; round <= Number(opts.rounds); round++) {
+  for (const actors of counts) {
+    const m = await measure(actors, round);
+    runs.push(m);
+    process.stdout.write(`${row(m)}\n`);
+  }
+}
+const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+const base = mean(runs.filter((r) => r.actors === counts[0]).map((r) => r.trajectoriesPerSecond));
+process.stdout.write(`\ntrajectories per second trained on, mean over rounds, against actors ${counts[0]}:\n`);
+for (const actors of counts) {
+  const m = mean(runs.filter((r) => r.actors === actors).map((r) => r.trajectoriesPerSecond));
+  process.stdout.write(`actors ${actors}: ${m.toFixed(0)} traj/s (${(m / base).toFixed(2)}x)\n`);
+}
+if (opts.json) writeFileSync(opts.json, `${JSON.stringify(runs, null, 2)}\n`);
