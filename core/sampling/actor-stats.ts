@@ -2,7 +2,10 @@ import type { StateRecord } from '../checkpoint/checkpointable.js';
 
 /** What the actors have done so far: the `actors` field of an iteration's record in `metrics.jsonl`. */
 export interface ActorStats {
-  /** Trajectories the learner received from each actor (index = actor) per second of wall time since this process started the run. */
+  /**
+   * Trajectories the learner received from each actor (index = actor) per second of wall time since
+   * the first batch of this process arrived (the threads' start-up excluded; that batch's own not counted).
+   */
   trajectoriesPerSecond: number[];
   /** `staleness[l]`: batches trained on `l` updates after the parameters that drew them (since the run started, resumes included). */
   staleness: number[];
@@ -16,18 +19,19 @@ export interface ActorStats {
 
 /** Counts behind {@link ActorStats}; the counts of accepted and dropped batches are checkpointed, the rates restart with the process. */
 export class ActorStatsCounter {
+  /** Trajectories received from each actor after the first batch. */
   private readonly received: number[];
+  /** When the first batch arrived. */
+  private firstAt?: number;
   private staleness: number[] = [];
   private dropped = { batches: 0, trajectories: 0 };
   private accepted = 0;
-  private readonly started: number;
 
   constructor(
     actors: number,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.received = new Array<number>(actors).fill(0);
-    this.started = now();
   }
 
   /** A batch of `trajectories` from `actor`, trained on `lag` updates after its parameters. */
@@ -46,9 +50,9 @@ export class ActorStatsCounter {
   }
 
   snapshot(): ActorStats {
-    const seconds = Math.max(1e-9, (this.now() - this.started) / 1000);
+    const seconds = this.firstAt === undefined ? 0 : (this.now() - this.firstAt) / 1000;
     return {
-      trajectoriesPerSecond: this.received.map((n) => n / seconds),
+      trajectoriesPerSecond: this.received.map((n) => (seconds > 0 ? n / seconds : 0)),
       staleness: [...this.staleness],
       droppedBatches: this.dropped.batches,
       droppedTrajectories: this.dropped.trajectories,
@@ -78,6 +82,7 @@ export class ActorStatsCounter {
   }
 
   private receive(actor: number, trajectories: number): void {
-    this.received[actor] = (this.received[actor] ?? 0) + trajectories;
+    if (this.firstAt === undefined) this.firstAt = this.now();
+    else this.received[actor]! += trajectories;
   }
 }

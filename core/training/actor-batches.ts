@@ -10,13 +10,6 @@ import type { Estimator } from '../tensor/estimator.js';
 /** How failures of the actors are attributed. */
 const WHERE = 'the sampler (sampling worker)';
 
-/** A batch taken for an update, and how many updates stale it is. */
-export interface TakenBatch {
-  batch: ActorBatch;
-  /** Updates the learner made after the parameters that drew it. */
-  lag: number;
-}
-
 /**
  * The learner's supply of fresh batches from actors ({@link ActorLink}), under the config's
  * {@link ActorPlan}. Per update, the trainer calls {@link take}, adds the batch to the replay buffer
@@ -66,7 +59,7 @@ export class ActorBatches implements Checkpointable {
   }
 
   /** The fresh batch of update `iteration` (from 1); `n` trajectories if it is requested now. */
-  async take(iteration: number, n: number): Promise<TakenBatch> {
+  async take(iteration: number, n: number): Promise<ActorBatch> {
     this.restoreStreams();
     const completed = iteration - 1;
     try {
@@ -124,7 +117,7 @@ export class ActorBatches implements Checkpointable {
   }
 
   /** Lockstep: the batch of update `iteration`, requesting it now if it was not (the first, or after a resume). */
-  private async takeInTurn(iteration: number, n: number): Promise<TakenBatch> {
+  private async takeInTurn(iteration: number, n: number): Promise<ActorBatch> {
     if (this.requested < iteration) {
       this.requested = iteration - 1;
       this.requestNext(iteration - 1, n);
@@ -146,7 +139,7 @@ export class ActorBatches implements Checkpointable {
   }
 
   /** Async: the next batch that arrives no more than maxLag updates stale; the staler ones are dropped and counted. */
-  private async takeFresh(completed: number, n: number): Promise<TakenBatch> {
+  private async takeFresh(completed: number, n: number): Promise<ActorBatch> {
     const request = { n, exploration: explorationAt(this.exploration, completed) };
     if (!this.published) {
       this.link.publish(snapshotParameters(this.forward, completed), request);
@@ -164,11 +157,11 @@ export class ActorBatches implements Checkpointable {
     }
   }
 
-  private accept(batch: ActorBatch, completed: number): TakenBatch {
-    const lag = completed - batch.parameterVersion;
+  /** `batch`, counted as trained on after `completed` updates. */
+  private accept(batch: ActorBatch, completed: number): ActorBatch {
     this.streams[batch.actor] = batch.rngState;
-    this.stats.accept(batch.actor, batch.trajectories.nTraj, lag);
-    return { batch, lag };
+    this.stats.accept(batch.actor, batch.trajectories.nTraj, completed - batch.parameterVersion);
+    return batch;
   }
 
   /** Puts the actors' streams where a checkpoint left them, once, before anything is asked of them. */

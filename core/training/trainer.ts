@@ -262,7 +262,7 @@ export class Trainer implements TrainingLoop {
   private async actorIteration(objective: Objective, iteration: number, actors: ActorBatches): Promise<IterationResult> {
     const { config, replay } = this;
     const t0 = performance.now();
-    const { batch: sampled } = await actors.take(iteration, this.replayPlan().fresh);
+    const sampled = await actors.take(iteration, this.replayPlan().fresh);
     const t1 = performance.now();
     const fresh = sampled.trajectories;
     const replayed = config.batchSize - fresh.nTraj;

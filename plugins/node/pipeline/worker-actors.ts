@@ -26,7 +26,7 @@ export function samplingWorkersRunning(): number {
  * An {@link ActorLink} over worker threads, one per actor (`sampling-worker.ts`), each of which
  * builds its own environment and P_F from the run's config: parameters go to them moved, not
  * copied (one copy per further actor when published to all), batches come back the same way. The
- * threads keep the process alive only while the learner waits for a batch. A failure in a thread
+ * threads keep the process alive only while the learner waits for a batch or for them to exit. A failure in a thread
  * (building, sampling, or the thread dying) rejects the batch waited for, and every later one,
  * with an error naming the sampling worker (and which actor, when there are several).
  */
@@ -64,9 +64,9 @@ export class WorkerActorLink implements ActorLink {
     if (batch) return Promise.resolve(batch);
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new Error('the sampling worker was closed'));
-    // a batch is awaited: the process must stay alive for it
-    for (const w of this.workers) w.ref();
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+    const waited = new Promise<ActorBatch>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.holdProcess();
+    return waited;
   }
 
   acknowledge(batch: ActorBatch): void {
@@ -86,6 +86,7 @@ export class WorkerActorLink implements ActorLink {
     this.closing ??= Promise.all(this.workers.map((w) => (this.exited.has(w) ? undefined : closeWorker(w)))).then(() => undefined);
     const closed = new Error('the sampling worker was closed');
     for (const w of this.waiting.splice(0)) w.reject(closed);
+    this.holdProcess();
     return this.closing;
   }
 
@@ -117,18 +118,32 @@ export class WorkerActorLink implements ActorLink {
   }
 
   private arrive(batch: ActorBatch): void {
+    // a batch that arrives during the close is dropped
+    if (this.closing) return;
     const w = this.waiting.shift();
     if (w) w.resolve(batch);
     else this.arrived.push(batch);
-    if (this.waiting.length === 0) for (const worker of this.workers) worker.unref();
+    this.holdProcess();
+  }
+
+  /**
+   * The threads keep the process alive exactly while the learner waits for a batch or for them to
+   * exit (a batch arriving during the close must not let the process end under a closing thread).
+   */
+  private holdProcess(): void {
+    const hold = this.waiting.length > 0 || this.closing !== undefined;
+    for (const worker of this.workers) {
+      if (hold) worker.ref();
+      else worker.unref();
+    }
   }
 
   private fail(message: string, stack?: string): void {
     if (this.failure) return;
     this.failure = new Error(message);
     if (stack) this.failure.stack = `${this.failure.message}\n--- in the sampling worker:\n${stack}`;
-    for (const worker of this.workers) worker.unref();
     for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    this.holdProcess();
   }
 }
 
@@ -136,8 +151,6 @@ export class WorkerActorLink implements ActorLink {
 function closeWorker(worker: Worker): Promise<void> {
   return new Promise<void>((resolve) => {
     worker.once('exit', () => resolve());
-    // whoever waits for the close must see it end: the thread keeps the process alive until then
-    worker.ref();
     const message: SamplingRequest = { kind: 'close' };
     worker.postMessage(message);
     const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);

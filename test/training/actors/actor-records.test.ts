@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../../../core/di/tokens.js';
+import { ActorStatsCounter } from '../../../core/sampling/actor-stats.js';
 import { train } from '../../../core/run/run.js';
 import type { CheckpointDocument } from '../../../core/training/run-state.js';
 import { actorsPart } from '../../../plugins/node/progress.js';
@@ -51,6 +52,24 @@ describe('actors: metrics.jsonl, the progress line and checkpoints', () => {
       .at(-1)!;
     expect(record.actors!.trajectoriesPerSecond).toHaveLength(2);
     expect(record.actors!.trajectoriesPerSecond.every((r) => r > 0)).toBe(true);
+  });
+
+  it('the rates run from the first batch received (the threads’ start-up excluded), without it', () => {
+    let t = 0;
+    const counter = new ActorStatsCounter(2, () => t);
+    t = 5000;
+    counter.accept(0, 16, 0);
+    expect(counter.snapshot().trajectoriesPerSecond).toEqual([0, 0]);
+    t = 7000;
+    counter.accept(1, 16, 1);
+    counter.drop(0, 16);
+    expect(counter.snapshot()).toEqual({
+      trajectoriesPerSecond: [8, 8],
+      staleness: [1, 1],
+      droppedBatches: 1,
+      droppedTrajectories: 16,
+      acceptedTrajectories: 32,
+    });
   });
 
   it('the progress line: the actors’ total rate, the largest staleness trained on and the batches dropped', () => {
