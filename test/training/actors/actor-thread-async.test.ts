@@ -12,7 +12,7 @@ import { actorRun, inThread, numbersOf } from './actor-run.js';
  */
 describe('actors: 1 in a worker thread, async, maxLag 0', () => {
   it('drops and counts the stale batches as the actor in this thread does, with the same numbers', async () => {
-    const config = smallConfig({ iterations: 10, actors: 1, maxLag: 0, evaluation: { every: 0 } });
+    const config = smallConfig({ iterations: 10, actors: 1, maxLag: 0, evaluation: { every: 0 }, engine: { name: 'backend' } });
     const thread = await actorRun(config, registry);
     expect(samplingWorkersRunning()).toBe(0);
     expect(numbersOf(thread)).toEqual(numbersOf(await actorRun(config, inThread)));
