@@ -1,8 +1,8 @@
 /**
  * What sampled evaluation costs a run (a benchmark script, not a test): each setting of
  * `bench/speed/evaluation-cost-settings.ts` (HyperGrid ndim 10 and 12, sEH strings) trained with
- * sampled evaluation at the default settings every 100 iterations and before the first update, and
- * without evaluation, each run in its own process; on and off alternate, and with `--before DIR`
+ * sampled evaluation at the default settings every 100 iterations (`--every auto`: on the default
+ * schedule, `evaluation.every: "auto"`) and before the first update, and without evaluation, each run in its own process; on and off alternate, and with `--before DIR`
  * (a checkout of an older commit with its node_modules) so do the two versions, so that a shared
  * machine's load falls on all of them alike. Printed per setting and version (medians over the
  * repetitions): wall and CPU ms of the runs, the evaluations' wall ms, the evaluation's share of the
@@ -12,6 +12,7 @@
  *   npm run bench:evaluation
  *   npm run bench:evaluation -- --only hypergrid-10d --repeats 3 --before scratch/before
  *   npm run bench:evaluation -- --only hypergrid-12d --evaluation '{"samples":256}'
+ *   npm run bench:evaluation -- --every auto --iterations 1000
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
@@ -25,9 +26,18 @@ const opts = new Command()
   .option('--repeats <n>', 'runs of each (setting, version, on/off)', '2')
   .option('--iterations <n>', 'training iterations (default: per setting)')
   .option('--evaluation <json>', 'evaluation fields besides the defaults, e.g. \'{"samples":256}\'')
+  .option('--every <k|auto>', 'evaluation.every of the runs with evaluation on (default: 100, as before "auto" existed)')
   .option('--before <dir>', 'also measure the checkout in <dir> (its own node_modules), alternating with this one')
   .parse()
-  .opts<{ only?: string; repeats: string; iterations?: string; evaluation?: string; before?: string }>();
+  .opts<{ only?: string; repeats: string; iterations?: string; evaluation?: string; every?: string; before?: string }>();
+// --every joins the evaluation fields the runner sets over its every-100 default
+const every = opts.every === undefined ? undefined : opts.every === 'auto' ? 'auto' : Number(opts.every);
+if (every !== undefined && every !== 'auto' && !(Number.isInteger(every) && every >= 0))
+  throw new Error(`--every ${opts.every}: must be an integer ≥ 0 or "auto"`);
+const evaluationFields =
+  opts.evaluation || every !== undefined
+    ? JSON.stringify({ ...(opts.evaluation ? JSON.parse(opts.evaluation) : {}), ...(every === undefined ? {} : { every }) })
+    : undefined;
 
 interface RunFigures {
   wallMs: number;
@@ -53,7 +63,7 @@ if (opts.before) {
 
 function runOnce(dir: string, id: string, evaluation: 'on' | 'off'): RunFigures {
   const load = loadavg()[0]!;
-  const args = ['tsx', '--tsconfig', 'tsconfig.json', RUN_FILES[0]!, id, evaluation, opts.iterations ?? '', ...(opts.evaluation ? [opts.evaluation] : [])];
+  const args = ['tsx', '--tsconfig', 'tsconfig.json', RUN_FILES[0]!, id, evaluation, opts.iterations ?? '', ...(evaluationFields ? [evaluationFields] : [])];
   const out = execFileSync('npx', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const figures = JSON.parse(out.trim().split('\n').at(-1)!) as RunFigures;
   figures.load = (load + loadavg()[0]!) / 2;

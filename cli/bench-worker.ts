@@ -52,7 +52,7 @@ async function runOne(request: WorkerRequest): Promise<void> {
           const trainer = container.get(TOKENS.Trainer);
           attachTimeBudget(bus, () => trainer.stop(), {
             seconds: Math.max(0, request.stopAfterSeconds - spentMs / 1000),
-            atEvaluation: config.evaluation.every > 0 && config.evaluation.mode !== 'none',
+            atEvaluation: config.evaluation.every !== 0 && config.evaluation.mode !== 'none',
           });
         }
       },

@@ -2,8 +2,8 @@
  * One run of the evaluation-cost benchmark, in its own process so that its peak RSS is its own:
  * `tsx bench/speed/evaluation-cost-run.ts <setting> on|off [iterations] [evaluation JSON]` trains the setting with
  * sampled evaluation at the default settings every 100 iterations and before the first update
- * (`on`) or with none (`off`) and prints one JSON line: the run's wall and CPU ms, the evaluations'
- * count and wall ms, the opening evaluation's ms, the ms from the run's start to its first training
+ * (`on`) or with none (`off`) — the evaluation JSON's fields over these, e.g. `{"every":"auto"}` — and
+ * prints one JSON line: the run's wall and CPU ms, the evaluations' count, iterations and wall ms, the opening evaluation's ms, the ms from the run's start to its first training
  * iteration, and the process's peak RSS. It uses only what every version of the run API offers, so
  * that the same file measures an older checkout (`bench/evaluation-cost.ts --before DIR`).
  */
@@ -39,6 +39,7 @@ const config = resolveConfig(
 let evaluationMs = 0;
 let openingMs = 0;
 let evaluations = 0;
+const evaluatedAt: number[] = [];
 let firstIterationAt = NaN;
 const t0 = performance.now();
 // its own CPU clock, not instrument.ts's cpuMs: this file is copied into older checkouts (--before),
@@ -53,6 +54,7 @@ await train(config, registry, {
   beforeRun: (_c, bus) => {
     bus.evaluation$.subscribe((e) => {
       evaluations++;
+      evaluatedAt.push(e.iteration);
       evaluationMs += e.durationMs ?? 0;
       if (e.iteration === 0) openingMs = e.durationMs ?? 0;
     });
@@ -70,6 +72,7 @@ process.stdout.write(
     wallMs: performance.now() - t0,
     cpuMs: cpuMs() - c0,
     evaluations,
+    evaluatedAt,
     evaluationMs,
     openingMs,
     firstBatchMs: firstIterationAt - t0,

@@ -80,11 +80,12 @@ function objectAt(data: unknown, keys: readonly string[]): Record<string, unknow
 /** The strings among a field's allowed values (the names a misspelt value may be near). */
 const strings = (values: readonly unknown[]): string[] => values.filter((v): v is string => typeof v === 'string');
 
-/** The branches of an `anyOf`, in words: `a number`, `"auto"`. */
+/** The branches of an `anyOf`, in words: `a number`, `an integer ≥ 0`, `"auto"`. */
 function alternatives(branches: readonly unknown[]): string[] {
   return branches.map((b) => {
-    const branch = b as { type?: string; enum?: unknown[] };
+    const branch = b as { type?: string; enum?: unknown[]; minimum?: number };
     if (branch.enum) return branch.enum.map((v) => JSON.stringify(v)).join(' or ');
-    return branch.type ? `${/^[aeiou]/.test(branch.type) ? 'an' : 'a'} ${branch.type}` : JSON.stringify(b);
+    if (!branch.type) return JSON.stringify(b);
+    return `${/^[aeiou]/.test(branch.type) ? 'an' : 'a'} ${branch.type}${branch.minimum === undefined ? '' : ` ≥ ${branch.minimum}`}`;
   });
 }

@@ -7,6 +7,9 @@ export const EXACT_MAX_STATES_DEFAULT = 1_000_000;
 /** Default of `evaluation.maxTestStates` (it was 256: four times the backward trajectories for half the spread). */
 export const MAX_TEST_STATES_DEFAULT = 64;
 
+/** Default of `evaluation.budget`: sampled evaluation adds at most a tenth of training's network work. */
+export const EVALUATION_BUDGET_DEFAULT = 0.1;
+
 /** Schema of the `evaluation` config section. */
 export const EVALUATION_SCHEMA = Defaulted(
   Type.Object(
@@ -18,7 +21,28 @@ export const EVALUATION_SCHEMA = Defaulted(
         }),
         'auto',
       ),
-      every: Defaulted(Type.Integer({ minimum: 0, description: 'evaluate every k iterations and at the end; 0 = only at the end' }), 10),
+      /**
+       * When to evaluate (besides before the first update and after the last): every k iterations
+       * (0 = only at the end), or `auto` (`core/evaluation/timetable.ts`): every 10 under exact
+       * evaluation, and under sampled evaluation whenever training has done enough network work to
+       * pay for one at `budget`.
+       */
+      every: Defaulted(
+        Type.Union([Type.Integer({ minimum: 0 }), Type.Enum(['auto'])], {
+          description:
+            'evaluate every k iterations and at the end (0 = only at the end); "auto" = every 10 under exact evaluation, and under sampled evaluation spaced so that its network work stays within evaluation.budget of training\'s',
+        }),
+        'auto',
+      ),
+      /** `every: "auto"` under sampled evaluation: the most evaluation network work per unit of training's. */
+      budget: Defaulted(
+        Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 1,
+          description: 'every "auto", sampled evaluation: the share of training\'s network work (states through P_F) its evaluations may add, at most',
+        }),
+        EVALUATION_BUDGET_DEFAULT,
+      ),
       samples: Defaulted(
         Type.Integer({ minimum: 1, description: 'terminal states drawn from P_T per evaluation (exact: mode discovery; sampled: log Z estimates, top-k)' }),
         1000,

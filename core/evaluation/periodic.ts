@@ -17,7 +17,8 @@ import { keepRunner } from './kept-runner.js';
 import { modeCriterionOf } from './mode-criterion.js';
 import { ModeTracker } from './mode-tracker.js';
 import { SAMPLED_EVALUATION_INTERNALS, SampledEvaluator } from './sampled/sampled-evaluator.js';
-import { chooseEvaluationMethod, evaluationDue } from './schedule.js';
+import { chooseEvaluationMethod } from './schedule.js';
+import { evaluationTimetable } from './timetable.js';
 import type { EvaluationEngine } from '../tensor/dense-chain.js';
 import { isConditional } from '../env/condition/conditional-environment.js';
 import { perConditionEvaluation } from './per-condition.js';
@@ -39,7 +40,8 @@ export interface EvaluationSchedule extends EvaluationConfig {
 }
 
 /**
- * Evaluates the forward policy on the schedule of {@link evaluationDue} (and before the first update,
+ * Evaluates the forward policy on the timetable of `evaluation.every` ({@link evaluationTimetable}:
+ * every k iterations, or "auto") and at the last iteration (and before the first update,
  * as iteration 0, when `atStart`) and publishes on
  * `evaluation$` with the method chosen by {@link chooseEvaluationMethod} (a config error is thrown
  * here, before training) and the evaluation's own duration (`durationMs`), kept apart from the
@@ -61,13 +63,16 @@ export interface EvaluationSchedule extends EvaluationConfig {
 export function attachEvaluation(
   bus: EventBus,
   env: Environment,
-  forward: Estimator,
+  network: Estimator,
   objective: AnyObjective,
   schedule: EvaluationSchedule,
   checkpoints?: CheckpointRegistry,
 ): Subscription | undefined {
   const method = chooseEvaluationMethod(env, schedule);
   if (method === 'none') return undefined;
+  const timetable = evaluationTimetable(bus, network, method, schedule, checkpoints);
+  // P_F as the evaluations see it (under "auto" sampled evaluation, counting the states they send through it)
+  const { forward } = timetable;
   const { engine } = schedule;
   // one runner serves every evaluation of the run, freed with the subscription
   const kept = method === 'exact' && engine ? keepRunner(engine.engine) : undefined;
@@ -104,16 +109,19 @@ export function attachEvaluation(
     },
   });
   const subs = new Subscription(() => kept?.dispose());
+  subs.add(timetable.subscription);
   let sampled: readonly Trajectories[] = [];
   if (tracker) subs.add(bus.trajectories$.subscribe((e) => (sampled = e.sampled ?? [e.batch])));
   const evaluate = (iteration: number, t0: number): void => {
     const { metrics, view } = build().evaluate();
+    timetable.evaluated();
     const modes = tracker?.build();
     Object.assign(metrics, modes ? modes.metrics() : {});
     bus.evaluation$.next({ iteration, metrics, method, durationMs: performance.now() - t0, ...(view ? { view } : {}) });
   };
   subs.add(
-    bus.iteration$.subscribe(({ iteration, trajectoriesSeen }) => {
+    bus.iteration$.subscribe((event) => {
+      const { iteration, trajectoriesSeen } = event;
       const t0 = performance.now();
       const modes = tracker?.build();
       if (modes) {
@@ -124,7 +132,7 @@ export function attachEvaluation(
         }
       }
       sampled = [];
-      if (evaluationDue(iteration, schedule.every, schedule.totalIterations)) evaluate(iteration, t0);
+      if (timetable.due(event)) evaluate(iteration, t0);
     }),
   );
   if (schedule.atStart) subs.add(bus.runStarted$.subscribe((e) => (e.startIteration ?? 0) === 0 && evaluate(0, performance.now())));

@@ -5,7 +5,7 @@ import type { SubscriberContribution } from '../../core/plugin/plugin.js';
 export const evaluatorSubscriber: SubscriberContribution = {
   name: 'evaluator',
   description:
-    'every evaluation.every iterations, at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
+    'every evaluation.every iterations ("auto": every 10 exact, spaced by network work sampled), at the end and (atStart) before the first update: exact TV / JSD / log Z error / modes (enumerable environments up to evaluation.exactMaxStates states) or sampled log p(x) correlations, ELBO / IS log Z / ESS, modes over the run, top-k (any size); evaluation.mode picks',
   attach: (resolve) => {
     const config = resolve.get(TOKENS.Config);
     // classic environments (CartPole) have no evaluation

@@ -48,7 +48,8 @@ describe('resolveConfig', () => {
     expect(c.localSearch).toEqual({ share: 0, acceptance: 'mh', into: 'batch' });
     expect(c.evaluation).toEqual({
       mode: 'auto',
-      every: 10,
+      every: 'auto',
+      budget: 0.1,
       samples: 1000,
       atStart: true,
       exactMaxStates: 1_000_000,

@@ -77,7 +77,9 @@ describe('the preflight suggests the nearest valid name', () => {
     expect(problems({ ...base, backend: 'wsam' })).toEqual([
       'field "backend" = "wsam": must be one of "auto", "tensorflow", "wasm", "cpu"; did you mean "wasm"?',
     ]);
-    expect(problems({ ...base, engine: { threads: 'atuo' } })).toEqual(['field "engine.threads" = "atuo": must be an integer or "auto"; did you mean "auto"?']);
+    expect(problems({ ...base, engine: { threads: 'atuo' } })).toEqual([
+      'field "engine.threads" = "atuo": must be an integer ≥ 0 or "auto"; did you mean "auto"?',
+    ]);
   });
 
   it('for a required field that is missing because it is misspelt', () => {

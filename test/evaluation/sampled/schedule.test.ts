@@ -52,6 +52,7 @@ describe('the evaluator is built lazily', () => {
     const schedule = {
       mode: 'exact' as const,
       every: 2,
+      budget: 0.1,
       samples: 10,
       exactMaxStates: 100,
       backwardSamples: 2,
