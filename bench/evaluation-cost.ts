@@ -2,12 +2,14 @@
  * What sampled evaluation costs a run (a benchmark script, not a test): each setting of
  * `bench/speed/evaluation-cost-settings.ts` (HyperGrid ndim 10 and 12, sEH strings) trained with
  * sampled evaluation at the default settings every 100 iterations (`--every auto`: on the default
- * schedule, `evaluation.every: "auto"`) and before the first update, and without evaluation, each run in its own process; on and off alternate, and with `--before DIR`
- * (a checkout of an older commit with its node_modules) so do the two versions, so that a shared
- * machine's load falls on all of them alike. Printed per setting and version (medians over the
- * repetitions): wall and CPU ms of the runs, the evaluations' wall ms, the evaluation's share of the
- * run's wall time (its own timing) and of its CPU time ((on − off) / on), the opening evaluation's
- * ms (what it delays the first training iteration by), peak RSS on and off, and the load average.
+ * schedule, `evaluation.every: "auto"`) and before the first update, and without evaluation, each
+ * run in its own process; on and off alternate, and with `--before DIR` (a checkout of an older
+ * commit with its node_modules) so do the two versions, so that a shared machine's load falls on
+ * all of them alike. Printed per setting and version (medians over the repetitions): wall and CPU
+ * ms of the runs, the evaluations' wall ms, the evaluation's share of the run's wall time (its own
+ * timing) and of its CPU time ((on − off) / on; and the evaluations' own CPU time in the run's
+ * process over the run's, steadier on a loaded machine), the opening evaluation's ms (what it
+ * delays the first training iteration by), peak RSS on and off, and the load average.
  *
  *   npm run bench:evaluation
  *   npm run bench:evaluation -- --only hypergrid-10d --repeats 3 --before scratch/before
@@ -44,6 +46,8 @@ interface RunFigures {
   cpuMs: number;
   evaluations: number;
   evaluationMs: number;
+  /** The evaluations' CPU time in the run's process (absent from runners of older checkouts). */
+  evaluationCpuMs?: number;
   openingMs: number;
   firstBatchMs: number;
   peakRssMiB: number;
@@ -96,15 +100,16 @@ const rows = [...results].map(([key, { on, off }]) => {
   const cpuOff = m(off, (x) => x.cpuMs);
   const evals = m(on, (x) => x.evaluations);
   const evalMs = m(on, (x) => x.evaluationMs);
+  const evalCpu = on.every((x) => x.evaluationCpuMs !== undefined) ? `${((100 * m(on, (x) => x.evaluationCpuMs!)) / cpuOn).toFixed(0)} %` : '–';
   const rssOn = m(on, (x) => x.peakRssMiB);
   const rssOff = m(off, (x) => x.peakRssMiB);
   const loads = [...on, ...off].map((x) => x.load);
-  return `| ${EVALUATION_COST_SETTINGS[id]!.label} | ${name} | ${on.length} | ${(wallOn / 1000).toFixed(1)} / ${(m(off, (x) => x.wallMs) / 1000).toFixed(1)} | ${(cpuOn / 1000).toFixed(1)} / ${(cpuOff / 1000).toFixed(1)} | ${evals} | ${(evalMs / evals).toFixed(0)} | ${((100 * evalMs) / wallOn).toFixed(0)} % | ${((100 * (cpuOn - cpuOff)) / cpuOn).toFixed(0)} % | ${m(on, (x) => x.openingMs).toFixed(0)} | ${rssOn.toFixed(0)} / ${rssOff.toFixed(0)} (+${(rssOn - rssOff).toFixed(0)}) | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`;
+  return `| ${EVALUATION_COST_SETTINGS[id]!.label} | ${name} | ${on.length} | ${(wallOn / 1000).toFixed(1)} / ${(m(off, (x) => x.wallMs) / 1000).toFixed(1)} | ${(cpuOn / 1000).toFixed(1)} / ${(cpuOff / 1000).toFixed(1)} | ${evals} | ${(evalMs / evals).toFixed(0)} | ${((100 * evalMs) / wallOn).toFixed(0)} % | ${((100 * (cpuOn - cpuOff)) / cpuOn).toFixed(0)} % | ${evalCpu} | ${m(on, (x) => x.openingMs).toFixed(0)} | ${rssOn.toFixed(0)} / ${rssOff.toFixed(0)} (+${(rssOn - rssOff).toFixed(0)}) | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`;
 });
 process.stdout.write(
   `${[
-    '| setting | code | runs | wall s on / off | CPU s on / off | evaluations | ms / evaluation | evaluation share of wall | of CPU | opening evaluation ms | peak RSS MiB on / off | load average |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| setting | code | runs | wall s on / off | CPU s on / off | evaluations | ms / evaluation | evaluation share of wall | of CPU (on − off) | of CPU (in the run) | opening evaluation ms | peak RSS MiB on / off | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n')}\n`,
 );

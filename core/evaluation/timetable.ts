@@ -56,6 +56,9 @@ export function evaluationTimetable(
       schedule.loadState(state);
       environmentSteps = Number(state.environmentSteps ?? 0);
     },
+    // a checkpoint of a run whose `every` was an integer, resumed with "auto": the counts start here
+    // (the next evaluation is due after the next update, and its cost spaces the ones after it)
+    loadMissing: () => undefined,
   });
   const subscription = bus.trajectories$.subscribe((e: TrajectoriesEvent) => {
     let rows = e.batch.nSteps;
