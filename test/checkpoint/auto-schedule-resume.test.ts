@@ -1,10 +1,14 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TOKENS } from '../../core/di/tokens.js';
+import { train } from '../../core/run/run.js';
 import { readCheckpoint } from '../../run-folder/checkpoint-file.js';
 import { recordRun, registry, smallConfig } from '../training/run-helpers.js';
 import { metricRecords, straightAndResumed, tempRunsDir } from './helpers.js';
 
 /** Sampled evaluation at small sizes, every "auto" (the default). */
 const SAMPLED = { mode: 'sampled', samples: 16, backwardSamples: 2, maxTestStates: 6, topK: 4 };
+const QUIET = ['evaluator', 'jsonl', 'checkpoint'];
 
 describe('evaluation.every "auto"', () => {
   it('under exact evaluation is every 10: the same records, bit for bit, as every 10', async () => {
@@ -38,5 +42,24 @@ describe('evaluation.every "auto"', () => {
     const counts = (run: string) => readCheckpoint(run).state.extras!.evaluationSchedule;
     expect(counts(resumed)).toEqual(counts(straight));
     expect(counts(straight)).toMatchObject({ trainingRows: expect.any(Number), evaluationRows: expect.any(Number), environmentSteps: 0 });
+  }, 60_000);
+
+  it('a checkpoint without the counts (a run whose every was an integer, resumed with "auto") resumes: the counts start there', async () => {
+    const dir = tempRunsDir();
+    const config = smallConfig({ name: 'old', iterations: 30, evaluation: SAMPLED, checkpoint: { every: 0 }, logging: { dir, progress: 'none' } });
+    await train(config, registry, {
+      subscribers: QUIET,
+      beforeRun: (container, bus) => bus.iteration$.subscribe((e) => e.iteration === 15 && container.get(TOKENS.Trainer).stop()),
+    });
+    const doc = readCheckpoint(join(dir, 'old'));
+    expect(doc.state.extras!.evaluationSchedule).toBeDefined();
+    delete doc.state.extras!.evaluationSchedule;
+    await train(doc.config, registry, { subscribers: QUIET, resume: doc });
+    const at = metricRecords(join(dir, 'old'))
+      .filter((r) => r.type === 'evaluation')
+      .map((r) => r.iteration as number);
+    // nothing counted yet: the first evaluation after the resume is due after its first update
+    expect(at.filter((i) => i > 15)[0]).toBe(16);
+    expect(at.at(-1)).toBe(30);
   }, 60_000);
 });
