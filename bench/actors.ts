@@ -1,6 +1,6 @@
 /**
  * Sampling actors: trajectories per second the learner trains on with `actors` 0 (it samples for
- * itself), 1, 2, … worker threads (schedule async, maxLag 8), on HyperGrid 2-D H = 16 TB-U, batch
+ * itself), 1, 2, … worker threads (schedule async by default, maxLag 8), on HyperGrid 2-D H = 16 TB-U, batch
  * 16, MLP 4x256, measured interleaved in one sitting (0, 1, 2, 0, 1, 2, …) so that a change of the
  * machine's load hits every count alike. Per run: trained trajectories per second after the warm-up
  * iterations (the threads' start-up excluded), each actor's rate over the whole run, the batches
@@ -9,6 +9,7 @@
  *
  *   npm run bench:actors                                  # actors 0,1,2, 2 rounds
  *   npm run bench:actors -- --actors 0,1,2,4 --rounds 3 --iterations 400 --json out.json
+ *   npm run bench:actors -- --actors 0,1 --schedule lockstep --max-lag 2   # one actor two batches ahead
  *
  * Evaluation is off (no subscribers): the figures are sampling + update.
  */
@@ -35,11 +36,13 @@ const opts = new Command()
   .option('--iterations <n>', 'measured iterations per run', '300')
   .option('--warmup <n>', 'iterations before the measurement starts', '30')
   .option('--max-lag <n>', 'maxLag of the actors', '8')
+  .option('--schedule <name>', 'actorSchedule: async or lockstep', 'async')
   .option('--json <file>', 'also write the runs as JSON')
   .parse()
-  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; json?: string }>();
+  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; schedule: string; json?: string }>();
 
 const counts = opts.actors.split(',').map((s) => Number(s.trim()));
+if (opts.schedule !== 'async' && opts.schedule !== 'lockstep') throw new Error(`--schedule: ${JSON.stringify(opts.schedule)}; valid choices: async, lockstep`);
 for (const n of counts) if (!Number.isInteger(n) || n < 0) throw new Error(`--actors: ${JSON.stringify(opts.actors)} must list integers ≥ 0`);
 const warmup = Number(opts.warmup);
 const iterations = warmup + Number(opts.iterations);
@@ -66,6 +69,7 @@ async function measure(actors: number, round: number): Promise<Measured> {
       iterations,
       actors,
       maxLag: Number(opts.maxLag),
+      actorSchedule: opts.schedule,
       logging: { progress: 'none', dir: 'runs/bench-actors' },
     },
     registry,
