@@ -34,3 +34,9 @@ export function field<T>(state: StateRecord, key: string, owner: string): T {
   if (!(key in state)) throw new Error(`checkpoint: the state of ${owner} has no field '${key}'`);
   return state[key] as T;
 }
+
+/** `value` as a count (a safe integer ≥ 0), or an error naming `what` was saved and its value. */
+export function savedCount(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Error(`checkpoint: ${what} = ${JSON.stringify(value)} is not a count`);
+  return value;
+}

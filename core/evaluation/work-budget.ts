@@ -1,4 +1,4 @@
-import { type StateRecord, field } from '../checkpoint/checkpointable.js';
+import { type StateRecord, field, savedCount } from '../checkpoint/checkpointable.js';
 
 /**
  * The sampled evaluation's schedule under `evaluation.every: "auto"`: evaluations spaced by network
@@ -58,12 +58,7 @@ export class WorkBudgetSchedule {
 
   /** Restores {@link saveState}'s counts. */
   loadState(state: StateRecord): void {
-    const count = (key: string): number => {
-      const v = field<unknown>(state, key, 'the evaluation schedule');
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-        throw new Error(`checkpoint: evaluation schedule count '${key}' = ${JSON.stringify(v)} is not a count`);
-      return v;
-    };
+    const count = (key: string): number => savedCount(field<unknown>(state, key, 'the evaluation schedule'), `evaluation schedule count '${key}'`);
     this.trainingRows = count('trainingRows');
     this.evaluationRows = count('evaluationRows');
     this.lastRows = count('lastRows');

@@ -1,4 +1,4 @@
-import type { StateRecord } from '../checkpoint/checkpointable.js';
+import { type StateRecord, savedCount } from '../checkpoint/checkpointable.js';
 
 /** What the actors have done so far: the `actors` field of an iteration's record in `metrics.jsonl`. */
 export interface ActorStats {
@@ -70,10 +70,7 @@ export class ActorStatsCounter {
   }
 
   loadState(state: StateRecord): void {
-    const count = (v: unknown, what: string): number => {
-      if (!Number.isInteger(v) || (v as number) < 0) throw new Error(`checkpoint: actors ${what} = ${JSON.stringify(v)} is not a count`);
-      return v as number;
-    };
+    const count = (v: unknown, what: string): number => savedCount(v, `actors ${what}`);
     const staleness = state.staleness;
     if (!Array.isArray(staleness)) throw new Error(`checkpoint: actors staleness = ${JSON.stringify(staleness)} is not a list of counts`);
     this.staleness = staleness.map((v) => count(v, 'staleness'));
