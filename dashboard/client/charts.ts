@@ -8,6 +8,8 @@ export interface ChartRow {
   run: string;
   x: number;
   y: number;
+  /** The line within the run's, where a chart draws several per run (an actor's rate: `actor 1`). */
+  part?: string;
 }
 
 /** The colours of the runs, in selection order (shared by every chart and the legend). */
@@ -31,6 +33,8 @@ export class MetricChart {
     runs: readonly string[],
     /** Mark each point (evaluations, a few dozen per run) or draw the line alone (per-iteration curves). */
     markPoints: boolean,
+    /** Several lines per run, told apart by their rows' `part` (dashed differently, with a legend). */
+    parts = false,
   ) {
     const colours = runColours(runs);
     this.embedded = embed(
@@ -46,6 +50,7 @@ export class MetricChart {
           x: { field: 'x', type: 'quantitative', title: X_TITLES[xAxis] },
           y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false } },
           color: { field: 'run', type: 'nominal', scale: { domain: [...colours.keys()], range: [...colours.values()] }, legend: null },
+          ...(parts ? { strokeDash: { field: 'part', type: 'nominal', title: null, legend: { orient: 'top', direction: 'horizontal' } } } : {}),
         },
         autosize: { type: 'fit-x', contains: 'padding' },
       },
@@ -54,16 +59,7 @@ export class MetricChart {
   }
 
   async update(rows: readonly ChartRow[]): Promise<void> {
-    const { view } = await this.embedded;
-    await view
-      .change(
-        'points',
-        vega
-          .changeset()
-          .remove(() => true)
-          .insert(rows),
-      )
-      .runAsync();
+    await replaceData(this.embedded, 'points', rows);
     this.element.dataset.points = String(rows.length);
     this.element.dataset.maxX = String(rows.reduce((m, r) => Math.max(m, r.x), 0));
   }
@@ -71,4 +67,18 @@ export class MetricChart {
   async dispose(): Promise<void> {
     (await this.embedded).finalize();
   }
+}
+
+/** Replaces the rows of an embedded chart's named dataset in place (no re-embedding) and redraws it. */
+export async function replaceData(embedded: Promise<Result>, dataset: string, rows: readonly object[]): Promise<void> {
+  const { view } = await embedded;
+  await view
+    .change(
+      dataset,
+      vega
+        .changeset()
+        .remove(() => true)
+        .insert(rows),
+    )
+    .runAsync();
 }

@@ -1,16 +1,20 @@
 import type { MetricsRecord } from '../../run-folder/records.js';
+import { ACTOR_RATE, chartOf } from './actor-series.js';
 import { el, getJson, type RunsResponse } from './api.js';
 import { type ChartRow, MetricChart, runColours } from './charts.js';
 import { LiveLogs } from './live.js';
 import { runTable } from './run-table.js';
 import { METRICS, type XAxis } from './series.js';
+import { StalenessChart, type StalenessRow } from './staleness-chart.js';
 import { ViewsPanel } from './views-panel.js';
 
 const LIST_REFRESH_MS = 3000;
 const REDRAW_MS = 400;
 const X_AXES: XAxis[] = ['iterations', 'trajectories', 'seconds'];
 /** Curves with a point per iteration: drawn as plain lines. */
-const PER_ITERATION = new Set(['loss', 'itPerSec']);
+const PER_ITERATION = new Set(['loss', 'itPerSec', ACTOR_RATE, 'meanStaleness', 'droppedBatches', 'rewardLatencyMeanMs', 'rewardLatencyP95Ms']);
+/** The key of the staleness histogram's box among the charts. */
+const STALENESS = 'staleness';
 
 /**
  * The runs page: the run list, the overlaid live curves of the selected runs, and the environment
@@ -27,6 +31,7 @@ export class RunsPage {
   private readonly legend = el('div', { id: 'legend' });
   private readonly chartsBox = el('div', { id: 'charts' });
   private charts = new Map<string, MetricChart>();
+  private stalenessChart?: StalenessChart;
   private chartKeys: string[] = [];
   private listing?: RunsResponse;
   private dirty = false;
@@ -129,14 +134,17 @@ export class RunsPage {
   /** Metrics to chart: those a selected run reports, the standard ones first, then any other evaluation metric. */
   private metricKeys(): string[] {
     const present = new Set<string>();
-    for (const id of this.selected) for (const key of this.live.series.get(id)?.curves.keys() ?? []) present.add(key);
+    for (const id of this.selected) for (const key of this.live.series.get(id)?.curves.keys() ?? []) present.add(chartOf(key).chart);
     const standard = METRICS.map((m) => m.key).filter((k) => present.has(k));
-    return [...standard, ...[...present].filter((k) => !standard.includes(k)).sort()];
+    const keys = [...standard, ...[...present].filter((k) => !standard.includes(k)).sort()];
+    return this.selected.some((id) => this.live.series.get(id)?.staleness) ? [...keys, STALENESS] : keys;
   }
 
   private rebuildCharts(): void {
     for (const c of this.charts.values()) void c.dispose();
     this.charts.clear();
+    void this.stalenessChart?.dispose();
+    this.stalenessChart = undefined;
     this.chartKeys = this.metricKeys();
     this.chartsBox.replaceChildren();
     if (this.chartKeys.length === 0)
@@ -146,7 +154,11 @@ export class RunsPage {
     for (const key of this.chartKeys) {
       const box = el('div', { class: 'chart', 'data-metric': key });
       this.chartsBox.append(box);
-      this.charts.set(key, new MetricChart(box, METRICS.find((m) => m.key === key)?.label ?? key, this.xAxis, this.selected, !PER_ITERATION.has(key)));
+      if (key === STALENESS) this.stalenessChart = new StalenessChart(box, this.selected);
+      else {
+        const label = METRICS.find((m) => m.key === key)?.label ?? key;
+        this.charts.set(key, new MetricChart(box, label, this.xAxis, this.selected, !PER_ITERATION.has(key), key === ACTOR_RATE));
+      }
     }
     this.dirty = true;
   }
@@ -155,14 +167,24 @@ export class RunsPage {
     if (!this.dirty) return;
     this.dirty = false;
     if (this.metricKeys().join() !== this.chartKeys.join()) this.rebuildCharts();
-    await Promise.all(
-      [...this.charts].map(([key, chart]) => {
+    await Promise.all([
+      ...[...this.charts].map(([key, chart]) => {
         const rows: ChartRow[] = [];
         for (const run of this.selected) {
-          for (const p of this.live.series.get(run)?.curves.get(key)?.points() ?? []) rows.push({ run, x: p[this.xAxis], y: p.value });
+          for (const [curveKey, curve] of this.live.series.get(run)?.curves ?? []) {
+            const { chart: drawnIn, part } = chartOf(curveKey);
+            if (drawnIn !== key) continue;
+            for (const p of curve.points()) rows.push({ run, x: p[this.xAxis], y: p.value, ...(part ? { part } : {}) });
+          }
         }
         return chart.update(rows);
       }),
-    );
+      this.stalenessChart?.update(this.stalenessRows()),
+    ]);
+  }
+
+  /** The newest staleness histogram of each selected run that has actors. */
+  private stalenessRows(): StalenessRow[] {
+    return this.selected.flatMap((run) => (this.live.series.get(run)?.staleness ?? []).map((batches, lag) => ({ run, lag, batches })));
   }
 }

@@ -1,4 +1,5 @@
 import type { EvaluationRecord, IterationRecord, MetricsRecord } from '../../run-folder/records.js';
+import { ACTOR_RATE, actorAndRewardValues } from './actor-series.js';
 
 /** What the curves are plotted against. */
 export type XAxis = 'iterations' | 'trajectories' | 'seconds';
@@ -18,6 +19,11 @@ export const METRICS: readonly Metric[] = [
   { key: 'modesFound', label: 'modes found' },
   { key: 'rewardRatio', label: 'reward ratio' },
   { key: 'itPerSec', label: 'it/s' },
+  { key: ACTOR_RATE, label: 'trajectories/s per actor' },
+  { key: 'meanStaleness', label: 'mean staleness (updates)' },
+  { key: 'droppedBatches', label: 'batches dropped as stale' },
+  { key: 'rewardLatencyMeanMs', label: 'reward latency, mean (ms)' },
+  { key: 'rewardLatencyP95Ms', label: 'reward latency, p95 (ms)' },
 ];
 
 /** Evaluation fields that are not curves of their own. */
@@ -76,6 +82,8 @@ export class RunSeries {
   offset = 0;
   /** Records applied since the last reset. */
   records = 0;
+  /** The newest iteration's staleness histogram (`staleness[l]`: batches trained on l updates stale), for runs with actors. */
+  staleness?: readonly number[];
   private last?: Position & { iteration: number };
   private pending: EvaluationRecord[] = [];
   private secondsBefore = 0;
@@ -90,6 +98,7 @@ export class RunSeries {
     this.pending = [];
     this.secondsBefore = 0;
     this.window = [];
+    this.staleness = undefined;
   }
 
   add(records: readonly MetricsRecord[]): void {
@@ -124,6 +133,8 @@ export class RunSeries {
     for (const e of this.pending) this.evaluation(e, e.iteration === iteration ? pos : before);
     this.pending = [];
     if (typeof r.loss === 'number') this.curve('loss').push({ ...pos, value: r.loss });
+    for (const [key, value] of actorAndRewardValues(r)) this.curve(key).push({ ...pos, value });
+    if (r.actors) this.staleness = r.actors.staleness;
     this.window.push(pos);
     if (this.window.length > RATE_WINDOW + 1) this.window.shift();
     const first = this.window[0]!;

@@ -5,7 +5,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumFor } from '../helpers/chromium.js';
 import { spawnUntil } from '../helpers/spawn-until.js';
-import { tempDir, writeBench } from './helpers.js';
+import { actorRunLines, tempDir, writeBench, writeRun } from './helpers.js';
 import { VIEWS_DIR, viewFileIteration } from '../../run-folder/layout.js';
 import { waitFor } from '../bench/queue-helpers.js';
 import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints, waitForStatus, waitForViewAfter } from './page-checks.js';
@@ -28,6 +28,7 @@ describe('dashboard in a real browser', () => {
     async () => {
       const root = tempDir();
       writeBench(join(root, 'bench', 'tiny'));
+      writeRun(join(root, 'actors'), { name: 'actors', actors: 2 }, actorRunLines(30));
       const config = {
         name: 'live',
         seed: 0,
@@ -103,6 +104,15 @@ describe('dashboard in a real browser', () => {
         'bench/tiny/runs/hg-tb-s0',
         'bench/tiny/runs/hg-tb-s1',
       ]);
+
+      // a run with two actors and a reward service: a line per actor, the staleness histogram, the reward latency
+      await page.goto(`${new URL(url).origin}/#/?select=actors`);
+      await waitForPoints(page, 'actorRate', 60);
+      await waitForPoints(page, 'rewardLatencyP95Ms', 30);
+      await waitForPoints(page, 'meanStaleness', 30);
+      await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="staleness"]') as HTMLElement | null)?.dataset.bars ?? 0) === 3);
+      expect(await page.$$eval('.chart[data-metric="actorRate"] .mark-line path', (ps) => ps.length)).toBe(2);
+      await page.screenshot({ path: join(ARTIFACTS, 'actors.png'), fullPage: true });
       expect(errors).toEqual([]);
     },
   );

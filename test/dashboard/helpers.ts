@@ -54,6 +54,38 @@ export function runLines(n: number, every: number, end: Array<Record<string, unk
 }
 
 /**
+ * JSON lines of a run with two actors and a reward service: `n` iterations whose `actors` field
+ * (docs/actors.md) counts one batch per iteration at lags 0, 1, 2 in turn, and reward latencies.
+ */
+export function actorRunLines(n: number): string {
+  const lines: Array<Record<string, unknown>> = [{ type: 'start', backend: 'wasm', iterations: n, time: '2026-01-01T00:00:00.000Z' }];
+  const staleness = [0, 0, 0];
+  for (let i = 1; i <= n; i++) {
+    staleness[i % 3]! += 1;
+    const actors = {
+      trajectoriesPerSecond: [100 + i, 80 + i],
+      staleness: [...staleness],
+      droppedBatches: 0,
+      droppedTrajectories: 0,
+      acceptedTrajectories: 16 * i,
+    };
+    lines.push({
+      type: 'iteration',
+      iteration: i,
+      trajectories: 16 * i,
+      loss: 1 / i,
+      sampleMs: 1,
+      updateMs: 1,
+      elapsedMs: 100 * i,
+      actors,
+      rewardLatencyMeanMs: 20,
+      rewardLatencyP95Ms: 30 + (i % 5),
+    });
+  }
+  return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/**
  * A `gfn bench` output folder as the harness lays it out: bench.json, summary.md (one table per
  * environment, a row per objective, a plot), plots/, and runs/<env>-<objective>-s<seed>.
  */
