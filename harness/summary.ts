@@ -1,5 +1,7 @@
 import type { BenchBudget, BenchConfig } from './config.js';
-import { mean, type ObjectiveStats, std } from './statistics.js';
+import { conditionTable } from './condition-table.js';
+import { mean, type ObjectiveStats } from './statistics.js';
+import { formatMeanStd } from './summary-format.js';
 
 /** What `summary.md` is made of. */
 export interface SummaryInput {
@@ -9,17 +11,6 @@ export interface SummaryInput {
   backends: readonly string[];
   /** Per environment label: plot files, relative to the summary. */
   plots: Readonly<Record<string, readonly string[]>>;
-}
-
-/** A number with 3 significant digits, without trailing zeros; "—" when missing. */
-export function formatNumber(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(3))) : '—';
-}
-
-/** `mean ± std` over seeds (just the value for one seed); "—" for none. */
-export function formatMeanStd(xs: readonly number[]): string {
-  if (xs.length === 0) return '—';
-  return xs.length === 1 ? formatNumber(xs[0]!) : `${formatNumber(mean(xs))} ± ${formatNumber(std(xs))}`;
 }
 
 /** Budget in words. */
@@ -56,9 +47,12 @@ export function summaryMarkdown({ bench, stats, backends, plots }: SummaryInput)
   ];
   for (const env of bench.environments) {
     const rows = stats.filter((s) => s.env === env.label);
-    out.push('', `## ${env.label}`, '', `\`${JSON.stringify(env.env)}\``, '');
+    const overrides = Object.keys(env.overrides).length > 0 ? ` with \`${JSON.stringify(env.overrides)}\`` : '';
+    out.push('', `## ${env.label}`, '', `\`${JSON.stringify(env.env)}\`${overrides}`, '');
     if (rows.some((s) => s.final.tv === undefined && s.final.testSpearman !== undefined)) out.push(...sampledTable(rows, bench.seeds.length));
     else out.push(...exactTable(rows, bench.seeds.length, bench.tvThresholds));
+    const perCondition = conditionTable(rows, bench.seeds.length);
+    if (perCondition.length > 0) out.push('', ...perCondition);
     const failed = rows.flatMap((s) => s.failed.map((f) => `- \`${s.objective}\` seed ${f.seed}: ${f.error.replace(/\s+/g, ' ')}`));
     if (failed.length > 0) out.push('', '**Failed runs**', '', ...failed);
     const incomplete = rows.flatMap((s) => s.incomplete.map((seed) => `\`${s.objective}\` seed ${seed}`));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validateBenchConfig } from '../../harness/config.js';
 import { resultsCsv } from '../../harness/csv.js';
 import { firstReach, mean, objectiveStats, std } from '../../harness/statistics.js';
-import { formatMeanStd, summaryMarkdown } from '../../harness/summary.js';
+import { summaryMarkdown } from '../../harness/summary.js';
+import { formatMeanStd } from '../../harness/summary-format.js';
 import { fakeResult } from './helpers.js';
 
 const point = (iterations: number, tv: number, extra: Record<string, number> = {}) => ({
@@ -125,6 +126,50 @@ describe('bench statistics', () => {
     // modes found (2, 6): mean 4, sample std 2.83; no closed-form log Z: —
     expect(md).toContain('| tb-u | 2/2 | 0.5 ± 0.141 | 0.25 ± 0.0707 | — | 4 ± 2.83 | 100 ± 0 | 0.5 ± 0 | 10 ± 0 | 10.0 |');
     expect(md).not.toContain('| TV |');
+  });
+
+  it('summary.md: a conditional environment gets a table of the final TV at each condition of its grid, and the worst', () => {
+    const bench = validateBenchConfig({
+      name: 'demo',
+      base: {},
+      environments: [
+        { label: 'plain', env: { name: 'hypergrid', ndim: 2, height: 8 } },
+        {
+          label: 'tempered',
+          env: { name: 'hypergrid', ndim: 2, height: 8 },
+          overrides: { condition: { beta: { distribution: 'log-uniform', min: 0.5, max: 4 } } },
+        },
+      ],
+      objectives: [{ label: 'tb-u' }],
+      seeds: [0, 1],
+      budget: { iterations: 30 },
+    });
+    // the grid's β in an order that sorts wrongly as text (10 before 2): the table sorts them as numbers
+    const conditional = (seed: number) =>
+      fakeResult('tempered', 'tb-u', seed, {
+        state: 'finished',
+        backend: 'wasm',
+        points: [point(30, 0.2 + seed / 10, { 'tv@beta=10': 0.4 + seed / 10, 'tv@beta=2': 0.1, 'tv@beta=0.5': 0.1 + seed / 10, tvMax: 0.4 + seed / 10 })],
+        finished: { iterations: 30, elapsedSeconds: 3 },
+      });
+    const plain = fakeResult('plain', 'tb-u', 0, {
+      state: 'finished',
+      backend: 'wasm',
+      points: [point(30, 0.3)],
+      finished: { iterations: 30, elapsedSeconds: 3 },
+    });
+    const stats = [
+      objectiveStats('plain', 'tb-u', [plain], bench.tvThresholds),
+      objectiveStats('tempered', 'tb-u', [conditional(0), conditional(1)], bench.tvThresholds),
+    ];
+    const md = summaryMarkdown({ bench, stats, backends: ['wasm'], plots: {} });
+    const [plainPart, temperedPart] = md.split('## tempered');
+    expect(temperedPart).toContain('| objective | seeds | TV at beta=0.5 | TV at beta=2 | TV at beta=10 | worst TV |');
+    // β = 0.5: (0.1, 0.2) → 0.15 ± 0.0707; β = 2: (0.1, 0.1); β = 10 and worst: (0.4, 0.5) → 0.45 ± 0.0707
+    expect(temperedPart).toContain('| tb-u | 2/2 | 0.15 ± 0.0707 | 0.1 ± 0 | 0.45 ± 0.0707 | 0.45 ± 0.0707 |');
+    expect(temperedPart).toContain('`{"name":"hypergrid","ndim":2,"height":8}` with `{"condition":{"beta":{"distribution":"log-uniform","min":0.5,"max":4}}}`');
+    expect(plainPart).not.toContain('TV per condition');
+    expect(plainPart).not.toContain(' with `');
   });
 
   it('results.csv: one row per run and evaluation point, metrics in columns', () => {
