@@ -10,6 +10,12 @@
  *   npm run bench:actors                                  # actors 0,1,2, 2 rounds
  *   npm run bench:actors -- --actors 0,1,2,4 --rounds 3 --iterations 400 --json out.json
  *   npm run bench:actors -- --actors 0,1 --schedule lockstep --max-lag 2   # one actor two batches ahead
+ *   npm run bench:actors -- --actors 1,2,4,8 --reward-latency 20           # a reward service, 20 ms per object
+ *
+ * With `--reward-latency <ms>` every terminal state is scored by the example reward service
+ * (examples/reward-service, a child process on a free loopback port) answering each call after that
+ * many milliseconds per state, uncached (`reward.cacheSize` 0: a cache would soon hold all 256
+ * cells), so that the reward, not the network, bounds what one actor can sample.
  *
  * Evaluation is off (no subscribers): the figures are sampling + update.
  */
@@ -22,6 +28,7 @@ import type { ActorStats } from '../core/sampling/actor-stats.js';
 import { PluginRegistry } from '../core/plugin/plugin.js';
 import { train } from '../core/run/run.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
+import { type RunningService, startRewardService } from '../examples/reward-service/start.js';
 
 const CONFIG = {
   batchSize: 16,
@@ -37,13 +44,16 @@ const opts = new Command()
   .option('--warmup <n>', 'iterations before the measurement starts', '30')
   .option('--max-lag <n>', 'maxLag of the actors', '8')
   .option('--schedule <name>', 'actorSchedule: async or lockstep', 'async')
+  .option('--reward-latency <ms>', 'score terminal states by the example reward service, this many ms per state, uncached')
   .option('--json <file>', 'also write the runs as JSON')
   .parse()
-  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; schedule: string; json?: string }>();
+  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; schedule: string; rewardLatency?: string; json?: string }>();
 
 const counts = opts.actors.split(',').map((s) => Number(s.trim()));
 if (opts.schedule !== 'async' && opts.schedule !== 'lockstep') throw new Error(`--schedule: ${JSON.stringify(opts.schedule)}; valid choices: async, lockstep`);
 for (const n of counts) if (!Number.isInteger(n) || n < 0) throw new Error(`--actors: ${JSON.stringify(opts.actors)} must list integers ≥ 0`);
+const rewardLatency = opts.rewardLatency === undefined ? undefined : Number(opts.rewardLatency);
+if (rewardLatency !== undefined && !(rewardLatency >= 0)) throw new Error(`--reward-latency: ${JSON.stringify(opts.rewardLatency)} must be a number of ms ≥ 0`);
 const warmup = Number(opts.warmup);
 const iterations = warmup + Number(opts.iterations);
 const registry = new PluginRegistry([builtinPlugin]);
@@ -71,6 +81,7 @@ async function measure(actors: number, round: number): Promise<Measured> {
       maxLag: Number(opts.maxLag),
       actorSchedule: opts.schedule,
       logging: { progress: 'none', dir: 'runs/bench-actors' },
+      ...(service ? { reward: { url: service.url, cacheSize: 0 } } : {}),
     },
     registry,
   );
@@ -111,6 +122,9 @@ const row = (m: Measured): string => {
   return `${String(m.actors).padStart(6)} ${String(m.round).padStart(5)} ${m.trajectoriesPerSecond.toFixed(0).padStart(8)} ${m.wallSeconds.toFixed(2).padStart(7)} ${m.cpuSeconds.toFixed(2).padStart(7)} ${(m.cpuSeconds / m.wallSeconds).toFixed(2).padStart(8)} ${m.load1.toFixed(2).padStart(6)} ${actorPart}`;
 };
 
+const service: RunningService | undefined =
+  rewardLatency === undefined ? undefined : await startRewardService({ env: CONFIG.env, latencyPerObjectMs: rewardLatency });
+if (service) process.stdout.write(`reward service ${service.url}: ${rewardLatency} ms per state, uncached\n`);
 const runs: Measured[] = [];
 process.stdout.write('actors round   traj/s  wall s   CPU s  CPU/wall  load1  actor traj/s dropped  staleness (batches per lag)\n');
 for (let round = 1; round <= Number(opts.rounds); round++) {
@@ -127,4 +141,5 @@ for (const actors of counts) {
   const m = mean(runs.filter((r) => r.actors === actors).map((r) => r.trajectoriesPerSecond));
   process.stdout.write(`actors ${actors}: ${m.toFixed(0)} traj/s (${(m / base).toFixed(2)}x)\n`);
 }
+await service?.stop();
 if (opts.json) writeFileSync(opts.json, `${JSON.stringify(runs, null, 2)}\n`);
