@@ -1,4 +1,4 @@
-import { conditionProblems } from '../env/condition/condition-config.js';
+import { conditionProblems } from '../env/condition/condition-problems.js';
 import { withConditions } from '../env/condition/conditional-environment.js';
 import type { Environment } from '../env/environment.js';
 import { type GymEnvFactory, isGymEnvFactory } from '../gym/gym-env.js';
@@ -12,10 +12,15 @@ import type { ResolvedConfig } from './schema.js';
  * collects its own experience through the Gym interface, whose episodes start at s0 with no
  * condition drawn.
  */
-export function conditionRuleProblems(config: ResolvedConfig, registry: PluginRegistry, traits: ObjectiveTraits): string[] {
+export function conditionRuleProblems(
+  config: ResolvedConfig,
+  registry: PluginRegistry,
+  traits: ObjectiveTraits,
+  environment?: Environment | GymEnvFactory,
+): string[] {
   const { condition } = config;
   if (!condition) return [];
-  const problems = conditionProblems(condition);
+  const problems = conditionProblems(condition, environment);
   const shown = `field "condition" = ${JSON.stringify(condition)}`;
   if (registry.classicEnvs.has(config.env.name)) {
     problems.push(`${shown}: environment '${config.env.name}' is a classic (Gym) one; conditions apply to GFlowNet environments only (remove the field)`);
@@ -41,6 +46,6 @@ export function conditionRuleProblems(config: ResolvedConfig, registry: PluginRe
  */
 export function conditionedForChecks(built: Environment | GymEnvFactory, config: ResolvedConfig, conditionTyped: boolean): Environment | GymEnvFactory {
   const { condition } = config;
-  if (isGymEnvFactory(built) || !condition || !conditionTyped || conditionProblems(condition).length > 0) return built;
+  if (isGymEnvFactory(built) || !condition || !conditionTyped || conditionProblems(condition, built).length > 0) return built;
   return withConditions(built, condition);
 }

@@ -142,7 +142,10 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     reads: ['pipeline', 'actors', 'objective', 'env', 'localSearch', 'rewardNoise'],
     check: (config, { registry }) => pipelineProblems(config, registry, traitsOf(config, registry)),
   },
-  { reads: ['condition', 'objective', 'env', 'reward'], check: (config, { registry }) => conditionRuleProblems(config, registry, traitsOf(config, registry)) },
+  {
+    reads: ['condition', 'objective', 'env', 'reward'],
+    check: (config, { registry, environment }) => conditionRuleProblems(config, registry, traitsOf(config, registry), environment),
+  },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },
   { reads: ['rewardNoise', 'env'], check: rewardNoiseProblems },
   { reads: ['reward', 'env', 'objective'], check: remoteRewardProblems },

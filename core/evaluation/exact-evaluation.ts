@@ -11,6 +11,10 @@ import { ModeDiscovery, rewardRatio, sampleIndices } from './modes.js';
 export interface EvaluationResult {
   metrics: Record<string, number>;
   view?: EvaluationView;
+  /** Exact evaluation: P_T over the environment's states (what a preference-conditional run's multi-objective metrics draw from). */
+  terminating?: Float64Array;
+  /** Sampled evaluation: the terminal states it drew, `n x stateDim`. */
+  samples?: Int32Array;
 }
 
 /** One kind of periodic evaluation: what it measures now, and the state a checkpoint keeps. */
@@ -61,7 +65,7 @@ export function exactEvaluation(
         metrics.modesTotal = modes.total;
       }
       const view = evaluationViewOf(env, { terminating: pT, ...(drawn ? { samples: exact.statesAt(drawn) } : {}) });
-      return { metrics, ...(view ? { view } : {}) };
+      return { metrics, terminating: pT, ...(view ? { view } : {}) };
     },
     saveState: () => ({ rng: rng.getState(), ...(modes ? { modes: modes.saveState() } : {}) }),
     loadState: (state) => {

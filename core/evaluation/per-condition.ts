@@ -3,6 +3,7 @@ import type { StateRecord } from '../checkpoint/checkpointable.js';
 import type { ConditionalEnvironment } from '../env/condition/conditional-environment.js';
 import type { ConditionedEnvironment } from '../env/condition/conditioned-environment.js';
 import type { PeriodicEvaluation } from './exact-evaluation.js';
+import { drawnAtEachCondition, multiObjectiveMeasure } from './multi-objective-evaluation.js';
 
 /**
  * The evaluation of a conditional run: one evaluation per condition c of the grid
@@ -11,21 +12,26 @@ import type { PeriodicEvaluation } from './exact-evaluation.js';
  * metric's mean over the grid under its plain name (`tv`, `jsd`, …) so that every reader of `tv`
  * (the final line, `gfn bench`, the dashboard) reads the conditional run's average, and the worst
  * TV over the grid as `tvMax`. `rng`, the evaluator's stream, is shared by the conditions' evaluations
- * (used in grid order); a checkpoint keeps it and each condition's own state.
+ * (used in grid order); a checkpoint keeps it and each condition's own state. A preference-conditional
+ * run adds the multi-objective metrics of `samples` terminal states drawn across the grid
+ * (`multiObjectiveMeasure`: hypervolume, R2, top-k diversity, the exact front's yardstick).
  */
 export function perConditionEvaluation(
   env: ConditionalEnvironment,
   evaluateAt: (view: ConditionedEnvironment) => PeriodicEvaluation,
   rng: Rng,
+  samples: number,
 ): PeriodicEvaluation {
   const conditions = env.space.grid.map((values) => ({ label: env.space.label(values), evaluation: evaluateAt(env.at(values)) }));
+  const measure = env.space.objectives ? multiObjectiveMeasure(env) : undefined;
   return {
     evaluate: () => {
       const metrics: Record<string, number> = {};
       const sums = new Map<string, number>();
       let tvMax = -Infinity;
-      for (const { label, evaluation } of conditions) {
-        for (const [name, value] of Object.entries(evaluation.evaluate().metrics)) {
+      const results = conditions.map(({ evaluation }) => evaluation.evaluate());
+      for (const [c, { label }] of conditions.entries()) {
+        for (const [name, value] of Object.entries(results[c]!.metrics)) {
           metrics[`${name}@${label}`] = value;
           sums.set(name, (sums.get(name) ?? 0) + value);
           if (name === 'tv') tvMax = Math.max(tvMax, value);
@@ -33,6 +39,8 @@ export function perConditionEvaluation(
       }
       for (const [name, sum] of sums) metrics[name] = sum / conditions.length;
       if (tvMax > -Infinity) metrics.tvMax = tvMax;
+      const drawn = measure && drawnAtEachCondition(env, results, samples, rng);
+      if (measure && drawn) Object.assign(metrics, measure(drawn));
       return { metrics };
     },
     saveState: () => ({ rng: rng.getState(), conditions: conditions.map((c) => c.evaluation.saveState()) }),

@@ -89,7 +89,12 @@ export function attachEvaluation(
     if (!evaluation) {
       // a conditional run: at each condition of its grid, against log Z(c) where the objective learns it
       evaluation = isConditional(env)
-        ? perConditionEvaluation(env, (view) => single(view, () => (collectsOwnExperience(objective) ? undefined : objective.logZAt?.(view.s0))), rng)
+        ? perConditionEvaluation(
+            env,
+            (view) => single(view, () => (collectsOwnExperience(objective) ? undefined : objective.logZAt?.(view.s0))),
+            rng,
+            schedule.samples,
+          )
         : single(env, learnedLogZ);
       if (pendingState) evaluation.loadState(pendingState);
     }
@@ -166,7 +171,7 @@ function sampledEvaluation(
     evaluate: () => {
       const { metrics, samples } = evaluator.evaluate();
       const view = evaluationViewOf(env, { samples });
-      return { metrics, ...(view ? { view } : {}) };
+      return { metrics, samples, ...(view ? { view } : {}) };
     },
     saveState: () => ({ rng: rng.getState() }),
     loadState: (state) => rng.setState(state.rng as number[]),

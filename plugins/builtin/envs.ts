@@ -5,6 +5,8 @@ import { Defaulted } from '../../core/base/typed-schema.js';
 import { defineContribution } from '../../core/plugin/define-contribution.js';
 import { cartPoleFactory } from '../../envs/cartpole.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
+import { MultiObjectiveHyperGrid } from '../../envs/multi-objective-hypergrid.js';
+import { TEST_FUNCTIONS } from '../../envs/test-functions.js';
 import { createDagTask } from '../../envs/dag/task.js';
 import { BITSEQ_DEFAULTS, bitSeqMemoryBytes, createBitSeq } from '../../envs/sequence/bitseq.js';
 import { createQm9Str } from '../../envs/sequence/qm9str.js';
@@ -21,8 +23,22 @@ export const hypergridContribution = defineContribution({
     R1: Defaulted(Type.Number({ minimum: 0, description: 'reward of the outer region' }), 0.5),
     R2: Defaulted(Type.Number({ minimum: 0, description: 'reward of the ring inside the outer region' }), 2),
     rewardCos: Defaulted(Type.Boolean({ description: 'use the cosine reward variant' }), false),
+    objectives: Type.Optional(
+      Type.Array(Type.Enum(TEST_FUNCTIONS, { description: 'a test function of the multi-objective literature' }), {
+        minItems: 1,
+        description:
+          'multi-objective HyperGrid (ndim 2): one reward per named test function on u = s/(H−1) ∈ [0,1]² (docs/conditional.md); R0, R1, R2, rewardCos are then unused',
+      }),
+    ),
   }),
-  create: (options) => new HyperGrid(options),
+  validate: ({ ndim, objectives }) => [
+    ...(objectives && ndim !== 2 ? [{ field: 'ndim', value: ndim, reason: 'must be 2 with objectives (the test functions are functions of the plane)' }] : []),
+    ...(objectives ?? [])
+      .map((name, i) => ({ name, i }))
+      .filter(({ name, i }) => objectives!.indexOf(name) !== i)
+      .map(({ name, i }) => ({ field: `objectives.${i}`, value: name, reason: `repeats an earlier objective; each of ${TEST_FUNCTIONS.join(', ')} once` })),
+  ],
+  create: (options) => (options.objectives ? new MultiObjectiveHyperGrid(options.height, options.objectives) : new HyperGrid(options)),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Defaulted, type Resolved } from '../../base/typed-schema.js';
+import { PREFERENCE_SCHEMA } from './preference-config.js';
 
 /** The distributions training may draw the reward exponent β from. */
 export const BETA_DISTRIBUTIONS = ['uniform', 'log-uniform', 'gamma'] as const;
@@ -29,27 +30,29 @@ const positive = (description: string) => Type.Optional(Type.Number({ exclusiveM
  * targets R(x)^β. It has no default: a config without it resolves to exactly what it did before the
  * section existed (same run identity, same random streams).
  *
- * Today the condition is the reward exponent β (an inverse temperature). The section is where a
- * preference vector ω over several objectives (R_ω(x) = Π_i R_i(x)^{ω_i}, ω drawn from a
- * Dirichlet) will sit beside `beta`, as `preference: { distribution: "dirichlet", alpha: [...] }`;
- * the condition columns, features and per-condition evaluation are already sized by the number of
- * components (see `ConditionSpace`).
+ * The condition is the reward exponent β (an inverse temperature), a preference vector ω over the
+ * environment's objectives (R_ω(x) = Π_i R_i(x)^{ω_i}, ω drawn from a Dirichlet), or both (the
+ * target R_ω^β); at least one of `beta` and `preference`.
  */
 export const CONDITION_SCHEMA = Type.Object(
   {
     /** β, drawn afresh for every training trajectory: the trajectory's target is R(x)^β. */
-    beta: Type.Object(
-      {
-        distribution: Type.Enum(BETA_DISTRIBUTIONS, {
-          description: 'uniform on [min, max], log-uniform on [min, max] (log β uniform), or gamma(shape, scale) (mean shape·scale)',
-        }),
-        min: positive('uniform and log-uniform: the smallest β (> 0)'),
-        max: positive('uniform and log-uniform: the largest β (> min)'),
-        shape: positive('gamma: its shape k (> 0)'),
-        scale: positive('gamma: its scale θ (> 0)'),
-      },
-      { additionalProperties: false },
+    beta: Type.Optional(
+      Type.Object(
+        {
+          distribution: Type.Enum(BETA_DISTRIBUTIONS, {
+            description: 'uniform on [min, max], log-uniform on [min, max] (log β uniform), or gamma(shape, scale) (mean shape·scale)',
+          }),
+          min: positive('uniform and log-uniform: the smallest β (> 0)'),
+          max: positive('uniform and log-uniform: the largest β (> min)'),
+          shape: positive('gamma: its shape k (> 0)'),
+          scale: positive('gamma: its scale θ (> 0)'),
+        },
+        { additionalProperties: false },
+      ),
     ),
+    /** A preference ω over the environment's objectives, drawn afresh for every training trajectory (multi-objective environments). */
+    preference: Type.Optional(PREFERENCE_SCHEMA),
     /** The β of the per-condition exact (or sampled) evaluation; metrics `tv@beta=…` and their mean `tv`. */
     grid: Defaulted(
       Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
@@ -98,9 +101,16 @@ export type ConditionConfig = Resolved<typeof CONDITION_SCHEMA>;
  * `field "condition.<path>" = value: reason; valid choices`: the fields each distribution needs and
  * takes, an empty range, a repeated grid value.
  */
-export function conditionProblems(condition: ConditionConfig): string[] {
+export function conditionFieldProblems(condition: ConditionConfig): string[] {
   const { beta } = condition;
   const problems: string[] = [];
+  if (!beta) {
+    if (!condition.preference)
+      problems.push(
+        `field "condition" = ${JSON.stringify(condition)}: names no condition; give beta (a temperature), preference (multi-objective environments) or both`,
+      );
+    return problems;
+  }
   const wanted = BETA_DISTRIBUTION_FIELDS[beta.distribution];
   for (const field of ['min', 'max', 'shape', 'scale'] as const) {
     const value = beta[field];

@@ -1,8 +1,10 @@
 import type { Rng } from '../../base/rng.js';
 import { type Environment, isEnumerable } from '../environment.js';
+import { isMultiObjective } from '../multi-objective.js';
 import type { ConditionConfig } from './condition-config.js';
 import type { ConditionSpace } from './condition-space.js';
 import { ConditionedEnvironment, EnumerableConditionedEnvironment } from './conditioned-environment.js';
+import { PreferenceSpace } from './preference-space.js';
 import { TemperatureSpace } from './temperature-space.js';
 
 /**
@@ -59,7 +61,8 @@ export function isConditional(env: Environment): env is ConditionalEnvironment {
  */
 export function withConditions(env: Environment, condition: ConditionConfig | undefined): Environment {
   if (!condition || isConditional(env)) return env;
-  return new ConditionalEnvironment(env, new TemperatureSpace(condition));
+  if (!condition.preference) return new ConditionalEnvironment(env, new TemperatureSpace(condition));
+  return new ConditionalEnvironment(env, new PreferenceSpace(condition, isMultiObjective(env) ? env.objectiveNames : []));
 }
 
 /**

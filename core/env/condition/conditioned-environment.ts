@@ -1,5 +1,6 @@
 import type { Enumerable, Environment } from '../environment.js';
 import { batchSize } from '../environment.js';
+import { isMultiObjective } from '../multi-objective.js';
 import type { ConditionSpace } from './condition-space.js';
 
 /**
@@ -30,6 +31,8 @@ export class ConditionedEnvironment implements Environment {
     readonly condition: Float32Array,
   ) {
     this.k = space.names.length;
+    if (space.objectives && !isMultiObjective(base))
+      throw new Error(`condition: a preference over ${space.objectives.join(', ')} needs a multi-objective environment; '${base.name}' has one reward`);
     if (condition.length !== this.k) throw new Error(`condition: ${condition.length} values for the ${this.k} components ${space.names.join(', ')}`);
     this.name = base.name;
     this.stateDim = base.stateDim + this.k;
@@ -98,7 +101,13 @@ export class ConditionedEnvironment implements Environment {
   }
 
   logReward(states: Int32Array): Float64Array {
-    return this.space.logRewards(this.base.logReward(this.baseStates(states)), this.conditionValues(states));
+    return this.space.logRewards(this.ownLogRewards(this.baseStates(states)), this.conditionValues(states));
+  }
+
+  /** The environment's log R of each of its states (`n`), or its log R_i (`n x K`) where the condition space combines objectives. */
+  protected ownLogRewards(baseStates: Int32Array): Float64Array {
+    const { base } = this;
+    return this.space.objectives && isMultiObjective(base) ? base.logObjectives(baseStates) : base.logReward(baseStates);
   }
 
   /**
@@ -177,7 +186,10 @@ export class EnumerableConditionedEnvironment extends ConditionedEnvironment imp
   }
 
   private target(): { distribution: Float64Array; logPartition: number } {
-    this.cachedTarget ??= this.space.target(this.base.trueDistribution(), this.base.logPartition(), this.condition);
+    if (!this.cachedTarget) {
+      const objectiveLogR = this.space.objectives ? this.ownLogRewards(this.base.allStates()) : undefined;
+      this.cachedTarget = this.space.target(this.base.trueDistribution(), this.base.logPartition(), this.condition, objectiveLogR);
+    }
     return this.cachedTarget;
   }
 }

@@ -18,22 +18,19 @@ export class TemperatureSpace implements ConditionSpace {
   readonly reference: Float32Array;
   readonly grid: readonly Float32Array[];
 
+  private readonly beta: BetaConfig;
+
   constructor(private readonly config: ConditionConfig) {
+    if (!config.beta) throw new Error('condition: a temperature condition needs condition.beta');
+    this.beta = config.beta;
     this.encoding = config.encoding;
     this.reference = Float32Array.of(config.reference);
     this.grid = config.grid.map((b) => Float32Array.of(b));
   }
 
   draw(n: number, rng: Rng): Float32Array {
-    const { beta } = this.config;
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (beta.distribution === 'uniform') out[i] = beta.min! + (beta.max! - beta.min!) * rng.uniform();
-      else if (beta.distribution === 'log-uniform') out[i] = Math.exp(Math.log(beta.min!) + (Math.log(beta.max!) - Math.log(beta.min!)) * rng.uniform());
-      else out[i] = gammaDraw(beta.shape!, rng) * beta.scale!;
-      // a draw that rounds to 0 in float32 (a gamma with a tiny shape) would have no log β
-      if (!(out[i]! > 0)) out[i] = SMALLEST_NORMAL_FLOAT32;
-    }
+    for (let i = 0; i < n; i++) out[i] = drawBeta(this.beta, rng);
     return out;
   }
 
@@ -80,12 +77,29 @@ export class TemperatureSpace implements ConditionSpace {
   parse(given: Readonly<Record<string, number>>): Float32Array {
     const unknown = Object.keys(given).filter((k) => k !== 'beta');
     if (unknown.length > 0) throw new Error(`condition: unknown component ${JSON.stringify(unknown[0])}; valid components: beta`);
-    const beta = given.beta;
-    if (beta === undefined) throw new Error('condition: component "beta" is required (this run is conditioned on the reward exponent β)');
-    if (typeof beta !== 'number' || !Number.isFinite(beta) || !(Math.fround(beta) > 0))
-      throw new Error(`condition: beta = ${String(beta)}: must be a finite number > 0`);
-    return Float32Array.of(beta);
+    return Float32Array.of(parseBeta(given.beta));
   }
+}
+
+/** The `beta` section of a conditional config that names one. */
+export type BetaConfig = NonNullable<ConditionConfig['beta']>;
+
+/** One β drawn from `beta`'s distribution (float32-safe: never 0). */
+export function drawBeta(beta: BetaConfig, rng: Rng): number {
+  let b: number;
+  if (beta.distribution === 'uniform') b = beta.min! + (beta.max! - beta.min!) * rng.uniform();
+  else if (beta.distribution === 'log-uniform') b = Math.exp(Math.log(beta.min!) + (Math.log(beta.max!) - Math.log(beta.min!)) * rng.uniform());
+  else b = gammaDraw(beta.shape!, rng) * beta.scale!;
+  // a draw that rounds to 0 in float32 (a gamma with a tiny shape) would have no log β
+  return Math.fround(b) > 0 ? b : SMALLEST_NORMAL_FLOAT32;
+}
+
+/** A β given by name (`{ beta: 4 }`), checked. */
+export function parseBeta(beta: number | undefined): number {
+  if (beta === undefined) throw new Error('condition: component "beta" is required (this run is conditioned on the reward exponent β)');
+  if (typeof beta !== 'number' || !Number.isFinite(beta) || !(Math.fround(beta) > 0))
+    throw new Error(`condition: beta = ${String(beta)}: must be a finite number > 0`);
+  return beta;
 }
 
 /**
