@@ -42,8 +42,9 @@ export const CORE_SCHEMA = Type.Object(
      */
     rewardNoise: Type.Optional(REWARD_NOISE_SCHEMA),
     /**
-     * A conditional GFlowNet: one policy for the targets R(x)^β over a range of β, β drawn per
-     * training trajectory and given to every network (docs/conditional.md). Absent = unconditional.
+     * A conditional GFlowNet: one policy for the targets R(x)^β over a range of β and/or R_ω over
+     * preferences ω of a multi-objective environment, drawn per training trajectory and given to
+     * every network (docs/conditional.md). Absent = unconditional.
      */
     condition: Type.Optional(CONDITION_SCHEMA),
     /** The terminal reward from a reward service over HTTP (docs/rewards.md). Absent = the environment's own reward. */

@@ -7,10 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import type { Mlp } from '../../core/tensor/mlp.js';
 import { flattenGradients } from '../../core/tensor/flat-params.js';
+import type { Environment } from '../../core/env/environment.js';
 import type { HyperGrid } from '../../envs/hypergrid.js';
 
 /** Every forward action sequence from s0 that ends with exit (depth-first order). */
-export function allForwardActionLists(env: HyperGrid): number[][] {
+export function allForwardActionLists(env: Environment): number[][] {
   const exit = env.nActions - 1;
   const out: number[][] = [];
   const visit = (state: Int32Array, prefix: number[]): void => {
@@ -26,7 +27,7 @@ export function allForwardActionLists(env: HyperGrid): number[][] {
 }
 
 /** A padded, time-major forward batch holding the given action sequences (each ends with exit). */
-export function forwardBatch(env: HyperGrid, lists: number[][]): Trajectories {
+export function forwardBatch(env: Environment, lists: number[][]): Trajectories {
   const n = lists.length;
   const T = env.maxTrajectoryLength;
   const d = env.stateDim;

@@ -9,12 +9,12 @@ import { ConditionalLogZ } from '../../core/objectives/learned-log-z.js';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { selectTrajectories } from '../../core/sampling/batch-ops.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
-import { flattenGradients, flattenValues } from '../../core/tensor/flat-params.js';
+import { flattenValues } from '../../core/tensor/flat-params.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { HyperGrid } from '../../envs/hypergrid.js';
 import { allForwardActionLists, forwardBatch, maskedSoftmax } from '../algorithms/enumeration.js';
 import { logits64 } from '../algorithms/float64-mlp.js';
-import { conditional, conditionedBatch } from './helpers.js';
+import { conditional, conditionalGradientCheck, conditionalTb, conditionedBatch } from './helpers.js';
 
 /*
  * Conditional TB by brute force on a 3 x 3 HyperGrid: every complete trajectory (19 of them), each at
@@ -64,19 +64,8 @@ function float64Loss(forward: Mlp, logZNet: Mlp, fParams: ArrayLike<number>, zPa
   return total / allLists.length;
 }
 
-/** P_F (tanh: smooth for finite differences) and conditional TB-U over it, log Z(c) with random output weights. */
 function makeTb(): { tb: TrajectoryBalance; forward: Mlp; logZNet: Mlp } {
-  const forward = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'tanh' }, new Rng(3), 'cond-forward');
-  const tb = new TrajectoryBalance(env, forward, new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0.25, logRewardClip: -50 }, () => new Rng(5));
-  const logZNet = (tb.learnedLogZ as ConditionalLogZ).network;
-  // its output layer starts at zero weights; random ones make the gradient reach every layer
-  const last = logZNet.layers[logZNet.layers.length - 1]!;
-  const rng = new Rng(9);
-  last.assign(
-    Float32Array.from({ length: last.inDim }, () => rng.uniform() - 0.5),
-    [0.25],
-  );
-  return { tb, forward, logZNet };
+  return conditionalTb(env, 'cond-forward');
 }
 
 describe('conditional trajectory balance, by brute force on a 3 x 3 grid', () => {
@@ -108,29 +97,12 @@ describe('conditional trajectory balance, by brute force on a 3 x 3 grid', () =>
 
   it('its gradient in every parameter of P_F and log Z(c) matches central differences of the float64 loss', () => {
     const { tb, forward, logZNet } = makeTb();
-    const variables = [...forward.variables, ...logZNet.variables];
-    const { grads } = tf.variableGrads(() => tb.loss(batch), variables);
-    const got = flattenGradients(variables, grads);
-    Object.values(grads).forEach((g) => g.dispose());
-    const f0 = flattenValues(forward.variables);
-    const z0 = flattenValues(logZNet.variables);
-    const h = 1e-6;
-    let scale = 0;
-    let worst = 0;
-    // every parameter of P_F, and every 16th of the (larger) log Z(c) network, each of its layers included
-    const checked = Array.from({ length: got.length }, (_, k) => k).filter((k) => k < f0.length || (k - f0.length) % 16 === 0);
-    for (const k of checked) {
-      const shift = (d: number): number => {
-        const f = Float64Array.from(f0);
-        const z = Float64Array.from(z0);
-        if (k < f0.length) f[k]! += d;
-        else z[k - f0.length]! += d;
-        return float64Loss(forward, logZNet, f, z);
-      };
-      const fd = (shift(h) - shift(-h)) / (2 * h);
-      scale = Math.max(scale, Math.abs(fd));
-      worst = Math.max(worst, Math.abs(fd - got[k]!));
-    }
+    const { scale, worst } = conditionalGradientCheck(
+      () => tb.loss(batch),
+      forward,
+      logZNet,
+      (f, z) => float64Loss(forward, logZNet, f, z),
+    );
     // a real gradient (not all zero), matched to float32 precision
     expect(scale).toBeGreaterThan(0.1);
     expect(worst).toBeLessThan(1e-4 * scale);

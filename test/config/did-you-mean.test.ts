@@ -69,7 +69,7 @@ describe('the preflight suggests the nearest valid name', () => {
       expect.stringMatching(/^field "evaluaton" = \{"every":5\}: unknown field; valid fields: .*; did you mean "evaluation"\?$/),
     ]);
     expect(problems({ ...base, env: { name: 'hypergrid', heigth: 4 } })).toEqual([
-      'field "env.heigth" = 4: unknown field; valid fields of env: name, ndim, height, R0, R1, R2, rewardCos; did you mean "height"? (environment \'hypergrid\' of plugin \'builtin\')',
+      'field "env.heigth" = 4: unknown field; valid fields of env: name, ndim, height, R0, R1, R2, rewardCos, objectives; did you mean "height"? (environment \'hypergrid\' of plugin \'builtin\')',
     ]);
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/base/errors.js';
 import { preflight } from '../../core/config/preflight.js';
+import { checkEnvironment } from '../../core/conformance/environment.js';
+import { formatReport } from '../../core/conformance/report.js';
 import { paretoFront } from '../../core/evaluation/pareto.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { MultiObjectiveHyperGrid } from '../../envs/multi-objective-hypergrid.js';
@@ -63,6 +65,12 @@ describe('the multi-objective HyperGrid', () => {
     }
     const target = env.trueDistribution();
     expect(target.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('passes the conformance kit, distribution checks included', () => {
+    const report = checkEnvironment(env, { walks: 32 });
+    expect(report.ok, formatReport(report)).toBe(true);
+    expect(report.checks).toContain('log-partition');
   });
 
   it('its exact front by enumeration: the cells no other cell dominates', () => {
