@@ -7,7 +7,7 @@ import { recordRun, registry } from '../training/run-helpers.js';
  * The convergence target of preference-conditional GFlowNets (docs/conditional.md): on the 2-D
  * Branin–Currin HyperGrid (H = 32), the shipped TB and RL-B configs end their budget (1,000
  * iterations) with the hypervolume of 1,000 samples across the preference grid at least 95 % of the
- * exact Pareto front's — where the untrained policy starts at about 94 % (15–90 s a run on 2 cores).
+ * exact Pareto front's — where the untrained policy starts at about 94 % (25–160 s a run on 2 cores).
  */
 describe('multi-objective HyperGrid, Branin–Currin, H = 32', () => {
   for (const objective of ['tb', 'rl-b']) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/base/rng.js';
+import { simplexLattice } from '../../core/env/condition/preference-config.js';
 import { r2Indicator, topKDiversity } from '../../core/evaluation/multi-objective-metrics.js';
 import { dominates, hypervolume, paretoFront } from '../../core/evaluation/pareto.js';
 
@@ -100,5 +101,33 @@ describe('R2 and top-k diversity', () => {
     // distinct, best first: (0,0) 3, (5,5) 2, (1,0) 1 → pairs 10, 1, 9
     expect(topKDiversity(states, 2, scores, l1, 3)).toBeCloseTo(20 / 3, 15);
     expect(topKDiversity(states, 2, scores, l1, 1)).toBe(0);
+  });
+});
+
+describe('the simplex lattice of preferences', () => {
+  it('holds every ω with entries in {0, 1/m, …, 1} summing to 1, once: C(m + k − 1, k − 1) of them', () => {
+    const choose = (n: number, r: number): number => (r === 0 ? 1 : (choose(n - 1, r - 1) * n) / r);
+    for (const [k, m] of [
+      [2, 4],
+      [3, 4],
+      [3, 20],
+      [4, 3],
+    ] as const) {
+      const lattice = simplexLattice(k, m);
+      expect(lattice).toHaveLength(choose(m + k - 1, k - 1));
+      expect(new Set(lattice.map(String)).size).toBe(lattice.length);
+      for (const w of lattice) {
+        expect(w).toHaveLength(k);
+        expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+        for (const v of w) expect(Number.isInteger(Math.round(v * m)) && Math.abs(v * m - Math.round(v * m)) < 1e-9).toBe(true);
+      }
+    }
+    expect(simplexLattice(2, 4)).toEqual([
+      [1, 0],
+      [0.75, 0.25],
+      [0.5, 0.5],
+      [0.25, 0.75],
+      [0, 1],
+    ]);
   });
 });

@@ -32,6 +32,27 @@ describe('a preference-conditional run', () => {
     }
   });
 
+  it('three objectives: the 15 preferences of the simplex lattice, the 3-D hypervolume against the exact front', async () => {
+    const env = { name: 'hypergrid', ndim: 2, height: 4, objectives: ['branin', 'currin', 'shubert'] };
+    const run = await recordRun(smallConfig({ env, iterations: 5, condition: CONDITION, evaluation: { every: 5, samples: 150 } }));
+    const { metrics } = run.evaluations.at(-1)!;
+    expect(Object.keys(metrics).filter((k) => k.startsWith('tv@'))).toHaveLength(15);
+    expect(metrics['tv@branin=0.5,currin=0.25,shubert=0.25']).toBeGreaterThan(0);
+    expect(metrics.hypervolumeRatio).toBeGreaterThan(0);
+    expect(metrics.hypervolumeRatio).toBeLessThanOrEqual(1);
+  });
+
+  it('a preference with β: every pair of a β of the grid and a preference, the target R_ω^(e·β)', async () => {
+    const env = { name: 'hypergrid', ndim: 2, height: 4, objectives: ['branin', 'currin'] };
+    const condition = { ...CONDITION, beta: { distribution: 'log-uniform', min: 0.5, max: 2 }, grid: [0.5, 2] };
+    const run = await recordRun(smallConfig({ env, iterations: 5, condition, evaluation: { every: 5, samples: 100 } }));
+    const { metrics } = run.evaluations.at(-1)!;
+    const tvs = Object.keys(metrics).filter((k) => k.startsWith('tv@'));
+    expect(tvs).toHaveLength(10);
+    expect(tvs).toContain('tv@beta=2,branin=0.25,currin=0.75');
+    expect(metrics.hypervolumeRatio).toBeGreaterThan(0);
+  });
+
   it('resumes bit for bit: 2 x 10 iterations with a resume = 20 straight (the ω drawn, log Z(ω), the evaluation and its draws)', async () => {
     const dir = tempRunsDir();
     const config = smallConfig({

@@ -43,12 +43,12 @@ export type PreferenceConfig = Resolved<typeof PREFERENCE_SCHEMA>;
 
 /** Every ω on the simplex of `k` objectives with entries in {0, 1/steps, …, 1}, in lexicographic order of ω_1 descending. */
 export function simplexLattice(k: number, steps: number): number[][] {
-  if (k === 1) return [[1]];
-  const out: number[][] = [];
-  for (let first = steps; first >= 0; first--) {
-    for (const rest of simplexLattice(k - 1, steps)) out.push([first / steps, ...rest.map((v) => (v * (steps - first)) / steps)]);
-  }
-  return out;
+  // the compositions of `steps` into k non-negative parts, scaled by 1/steps
+  const compositions = (parts: number, total: number): number[][] =>
+    parts === 1
+      ? [[total]]
+      : Array.from({ length: total + 1 }, (_, i) => total - i).flatMap((first) => compositions(parts - 1, total - first).map((rest) => [first, ...rest]));
+  return compositions(k, steps).map((c) => c.map((v) => v / steps));
 }
 
 /**
