@@ -7,6 +7,7 @@ import { HYPERVOLUME_REFERENCE, r2Indicator, topKDiversity } from './multi-objec
 import type { EvaluationResult } from './exact-evaluation.js';
 import { sampleIndices } from './modes.js';
 import { hypervolume, paretoFront } from './pareto.js';
+import { type ParetoRow, paretoView } from './pareto-view.js';
 
 /**
  * The multi-objective metrics of a preference-conditional run from the environment's own states
@@ -16,9 +17,10 @@ import { hypervolume, paretoFront } from './pareto.js';
  * over the grid of each condition's top-k diversity (`topKDiversity`, by the condition's own
  * target); and on an enumerable environment the exact front's hypervolume and R2, found by
  * enumeration once (`hypervolumeExact`, `r2Exact`, `paretoSizeExact`), with `hypervolumeRatio` =
- * hypervolume / hypervolumeExact.
+ * hypervolume / hypervolumeExact. Its view lists the exact front's states (where known) and the
+ * sampled Pareto set's, with how often each was drawn (`paretoView`).
  */
-export function multiObjectiveMeasure(env: ConditionalEnvironment): (drawn: readonly Int32Array[]) => Record<string, number> {
+export function multiObjectiveMeasure(env: ConditionalEnvironment): (drawn: readonly Int32Array[]) => EvaluationResult {
   const { base, space } = env;
   if (!isMultiObjective(base)) throw new Error(`multi-objective metrics: environment '${base.name}' has one reward`);
   const k = base.objectiveNames.length;
@@ -26,42 +28,70 @@ export function multiObjectiveMeasure(env: ConditionalEnvironment): (drawn: read
   const ref = new Array<number>(k).fill(HYPERVOLUME_REFERENCE);
   const ideal = new Array<number>(k).fill(1);
   const distance = terminalDistanceOf(base);
-  let exact: Record<string, number> | undefined;
-  const exactMetrics = (): Record<string, number> => {
-    if (!isEnumerable(base)) return {};
+  let exact: { metrics: Record<string, number>; front: ParetoRow[] } | undefined;
+  const exactFront = (): typeof exact => {
+    if (!isEnumerable(base)) return undefined;
     if (!exact) {
       const target = base.trueDistribution();
-      const all = base.logObjectives(base.allStates());
+      const all = base.allStates();
       // only the states where a trajectory may stop are candidates
-      const points = all.filter((_, i) => target[Math.floor(i / k)]! > 0).map(Math.exp);
-      const front = paretoFront(points, k);
-      exact = { hypervolumeExact: hypervolume(points, k, ref), r2Exact: r2Indicator(points, k, ideal), paretoSizeExact: front.length };
+      const stops = Array.from({ length: base.nStates }, (_, i) => i).filter((i) => target[i]! > 0);
+      const objectives = base.logObjectives(all).map(Math.exp);
+      const points = stops.flatMap((i) => Array.from(objectives.subarray(i * k, i * k + k)));
+      const front = Array.from(paretoFront(points, k), (j) => stops[j]!);
+      exact = {
+        metrics: { hypervolumeExact: hypervolume(points, k, ref), r2Exact: r2Indicator(points, k, ideal), paretoSizeExact: front.length },
+        front: front.map((i) => ({
+          state: all.subarray(i * d, i * d + d),
+          objectives: objectives.subarray(i * k, i * k + k),
+          exact: true,
+          sampled: false,
+          draws: 0,
+        })),
+      };
     }
     return exact;
   };
   return (drawn) => {
     const points: number[] = [];
+    const states: number[] = [];
     let diversity = 0;
-    drawn.forEach((states, c) => {
-      const logR = base.logObjectives(states);
+    drawn.forEach((rows, c) => {
+      const logR = base.logObjectives(rows);
       for (const v of logR) points.push(Math.exp(v));
-      const n = states.length / d;
+      states.push(...rows);
+      const n = rows.length / d;
       const condition = space.grid[c]!;
       const scores = space.logRewards(
         logR,
         Float32Array.from({ length: n * condition.length }, (_, i) => condition[i % condition.length]!),
       );
-      diversity += topKDiversity(states, d, scores, distance);
+      diversity += topKDiversity(rows, d, scores, distance);
     });
+    const sampledFront = paretoFront(points, k);
+    const known = exactFront();
     const metrics: Record<string, number> = {
       hypervolume: hypervolume(points, k, ref),
-      paretoSize: paretoFront(points, k).length,
+      paretoSize: sampledFront.length,
       r2: r2Indicator(points, k, ideal),
       topKDiversity: diversity / drawn.length,
-      ...exactMetrics(),
+      ...known?.metrics,
     };
     if (metrics.hypervolumeExact !== undefined) metrics.hypervolumeRatio = metrics.hypervolume! / metrics.hypervolumeExact;
-    return metrics;
+    // the view: the exact front's states and the sampled Pareto set's, with how often each was drawn
+    const key = (state: ArrayLike<number>): string => Array.from(state).join(',');
+    const draws = new Map<string, number>();
+    for (let i = 0; i < states.length / d; i++) {
+      const cell = key(states.slice(i * d, i * d + d));
+      draws.set(cell, (draws.get(cell) ?? 0) + 1);
+    }
+    const rows = new Map<string, ParetoRow>((known?.front ?? []).map((r) => [key(r.state), { ...r, draws: draws.get(key(r.state)) ?? 0 }]));
+    for (const i of sampledFront) {
+      const state = states.slice(i * d, i * d + d);
+      const row = rows.get(key(state)) ?? { state, objectives: points.slice(i * k, i * k + k), exact: false, sampled: true, draws: draws.get(key(state)) ?? 0 };
+      rows.set(key(state), { ...row, sampled: true });
+    }
+    return { metrics, view: paretoView(base.objectiveNames, [...rows.values()]) };
   };
 }
 

@@ -40,8 +40,9 @@ export function perConditionEvaluation(
       for (const [name, sum] of sums) metrics[name] = sum / conditions.length;
       if (tvMax > -Infinity) metrics.tvMax = tvMax;
       const drawn = measure && drawnAtEachCondition(env, results, samples, rng);
-      if (measure && drawn) Object.assign(metrics, measure(drawn));
-      return { metrics };
+      const measured = measure && drawn ? measure(drawn) : undefined;
+      Object.assign(metrics, measured?.metrics);
+      return { metrics, ...(measured?.view ? { view: measured.view } : {}) };
     },
     saveState: () => ({ rng: rng.getState(), conditions: conditions.map((c) => c.evaluation.saveState()) }),
     loadState: (state) => {

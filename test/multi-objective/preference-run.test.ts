@@ -30,6 +30,14 @@ describe('a preference-conditional run', () => {
       expect(metrics.paretoSize).toBeLessThanOrEqual(metrics.paretoSizeExact!);
       expect(metrics.topKDiversity).toBeGreaterThan(0);
     }
+    // the Pareto view: every state of the exact front, and every state of the sampled Pareto set, with its draws
+    const { metrics, view } = run.evaluations.at(-1)!;
+    if (view?.kind !== 'table') throw new Error('a preference-conditional run shows its Pareto front as a table');
+    expect(view.columns).toEqual(['state', 'branin', 'currin', 'exact front', 'sampled Pareto set', 'draws']);
+    expect(view.rows.filter((r) => r[3] === 'yes')).toHaveLength(metrics.paretoSizeExact!);
+    expect(view.rows.filter((r) => r[4] === 'yes')).toHaveLength(metrics.paretoSize!);
+    const drawn = view.rows.filter((r) => r[3] === 'yes' && (r[5] as number) > 0).length;
+    expect(view.title).toBe(`Pareto front: ${drawn} of its ${metrics.paretoSizeExact} states drawn`);
   });
 
   it('three objectives: the 15 preferences of the simplex lattice, the 3-D hypervolume against the exact front', async () => {
