@@ -25,8 +25,21 @@ export interface TableView {
   rows: Array<Array<string | number>>;
 }
 
+/**
+ * Labelled points in a plane, e.g. the objective vectors of a multi-objective environment's exact
+ * Pareto front, of the sampled Pareto set and of the other samples. A point's `series` colours and
+ * shapes it, `size` (optional, ≥ 0) scales its mark, and its `label` is shown on hovering.
+ */
+export interface ScatterView {
+  kind: 'scatter';
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  points: Array<{ x: number; y: number; series: string; size?: number; label?: string }>;
+}
+
 /** A small JSON picture of what the sampler has learned, at one evaluation. */
-export type EvaluationView = HeatmapsView | TableView;
+export type EvaluationView = HeatmapsView | TableView | ScatterView;
 
 /**
  * What an evaluator has at hand when it asks for a view: the exact terminating distribution (exact

@@ -91,7 +91,15 @@ export function multiObjectiveMeasure(env: ConditionalEnvironment): (drawn: read
       const row = rows.get(key(state)) ?? { state, objectives: points.slice(i * k, i * k + k), exact: false, sampled: true, draws: draws.get(key(state)) ?? 0 };
       rows.set(key(state), { ...row, sampled: true });
     }
-    return { metrics, view: paretoView(base.objectiveNames, [...rows.values()]) };
+    // the other sampled states, each once, for the two-objective scatter
+    const others = new Map<string, ParetoRow>();
+    for (let i = 0; i < states.length / d; i++) {
+      const state = states.slice(i * d, i * d + d);
+      const cell = key(state);
+      if (!rows.has(cell) && !others.has(cell))
+        others.set(cell, { state, objectives: points.slice(i * k, i * k + k), exact: false, sampled: false, draws: draws.get(cell)! });
+    }
+    return { metrics, view: paretoView(base.objectiveNames, [...rows.values()], [...others.values()]) };
   };
 }
 

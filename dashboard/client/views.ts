@@ -1,5 +1,5 @@
 import embed, { type Result, vega } from 'vega-embed';
-import type { EvaluationView, HeatmapsView, TableView } from '../../core/env/view.js';
+import type { EvaluationView, HeatmapsView, ScatterView, TableView } from '../../core/env/view.js';
 
 const PANEL_SIZE = 240;
 
@@ -38,6 +38,25 @@ function heatmapSpec(view: HeatmapsView): Parameters<typeof embed>[1] {
   };
 }
 
+function scatterSpec(view: ScatterView): Parameters<typeof embed>[1] {
+  const sized = view.points.some((p) => p.size !== undefined);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: view.title, anchor: 'start', fontSize: 13 },
+    width: PANEL_SIZE * 1.5,
+    height: PANEL_SIZE * 1.5,
+    data: { values: view.points },
+    mark: { type: 'point', filled: true, opacity: 0.8, tooltip: { content: 'data' } },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: view.xLabel, scale: { zero: false, padding: 12 } },
+      y: { field: 'y', type: 'quantitative', title: view.yLabel, scale: { zero: false, padding: 12 } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+      shape: { field: 'series', type: 'nominal', title: null },
+      ...(sized ? { size: { field: 'size', type: 'quantitative', title: 'draws', scale: { range: [20, 300] } } } : {}),
+    },
+  };
+}
+
 function renderTable(element: HTMLElement, view: TableView): void {
   const format = (v: string | number): string => (typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v));
   const table = document.createElement('table');
@@ -55,8 +74,9 @@ function renderTable(element: HTMLElement, view: TableView): void {
 }
 
 /**
- * Draws an evaluation view into `element`: heatmaps side by side (shared colour scale) or a
- * table. Returns the chart (to finalize before drawing the next) when there is one.
+ * Draws an evaluation view into `element`: heatmaps side by side (shared colour scale), a scatter
+ * of labelled points, or a table. Returns the chart (to finalize before drawing the next) when
+ * there is one.
  */
 export async function renderView(element: HTMLElement, view: EvaluationView): Promise<Result | undefined> {
   element.dataset.kind = view.kind;
@@ -64,5 +84,5 @@ export async function renderView(element: HTMLElement, view: EvaluationView): Pr
     renderTable(element, view);
     return undefined;
   }
-  return embed(element, heatmapSpec(view), { actions: false, renderer: 'svg', logLevel: vega.Error });
+  return embed(element, view.kind === 'scatter' ? scatterSpec(view) : heatmapSpec(view), { actions: false, renderer: 'svg', logLevel: vega.Error });
 }

@@ -170,6 +170,30 @@ describe('bench statistics', () => {
     expect(temperedPart).toContain('`{"name":"hypergrid","ndim":2,"height":8}` with `{"condition":{"beta":{"distribution":"log-uniform","min":0.5,"max":4}}}`');
     expect(plainPart).not.toContain('TV per condition');
     expect(plainPart).not.toContain(' with `');
+    expect(temperedPart).not.toContain('hypervolume');
+  });
+
+  it('summary.md: preferences in order of their weights, and a multi-objective environment’s hypervolume against its exact front', () => {
+    const bench = validateBenchConfig({
+      name: 'demo',
+      base: {},
+      environments: [{ label: 'bc', env: { name: 'hypergrid', ndim: 2, height: 6, objectives: ['branin', 'currin'] } }],
+      objectives: [{ label: 'tb-u' }],
+      seeds: [0],
+      budget: { iterations: 30 },
+    });
+    const tv = { 'tv@branin=0.5,currin=0.5': 0.3, 'tv@branin=0.25,currin=0.75': 0.2, 'tv@branin=0,currin=1': 0.1, tvMax: 0.3, hypervolumeRatio: 0.987 };
+    const run = fakeResult('bc', 'tb-u', 0, {
+      state: 'finished',
+      backend: 'wasm',
+      points: [point(30, 0.2, tv)],
+      finished: { iterations: 30, elapsedSeconds: 3 },
+    });
+    const md = summaryMarkdown({ bench, stats: [objectiveStats('bc', 'tb-u', [run], bench.tvThresholds)], backends: ['wasm'], plots: {} });
+    expect(md).toContain(
+      '| objective | seeds | TV at branin=0,currin=1 | TV at branin=0.25,currin=0.75 | TV at branin=0.5,currin=0.5 | worst TV | hypervolume / exact front |',
+    );
+    expect(md).toContain('| tb-u | 1/1 | 0.1 | 0.2 | 0.3 | 0.3 | 0.987 |');
   });
 
   it('results.csv: one row per run and evaluation point, metrics in columns', () => {

@@ -5,7 +5,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumFor } from '../helpers/chromium.js';
 import { spawnUntil } from '../helpers/spawn-until.js';
-import { actorRunLines, tempDir, writeBench, writeRun } from './helpers.js';
+import { actorRunLines, tempDir, writeBench, writeParetoView, writeRun } from './helpers.js';
 import { VIEWS_DIR, viewFileIteration } from '../../run-folder/layout.js';
 import { waitFor } from '../bench/queue-helpers.js';
 import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints, waitForStatus, waitForViewAfter } from './page-checks.js';
@@ -29,6 +29,7 @@ describe('dashboard in a real browser', () => {
       const root = tempDir();
       writeBench(join(root, 'bench', 'tiny'));
       writeRun(join(root, 'actors'), { name: 'actors', actors: 2 }, actorRunLines(30));
+      writeParetoView(join(root, 'actors'), 30);
       const config = {
         name: 'live',
         seed: 0,
@@ -112,6 +113,11 @@ describe('dashboard in a real browser', () => {
       await waitForPoints(page, 'meanStaleness', 30);
       await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="staleness"]') as HTMLElement | null)?.dataset.bars ?? 0) === 3);
       expect(await page.$$eval('.chart[data-metric="actorRate"] .mark-line path', (ps) => ps.length)).toBe(2);
+      // its evaluation view, a two-objective Pareto scatter: one mark per point, a legend entry per series
+      await page.waitForFunction(() => document.querySelectorAll('#view .mark-symbol.role-mark path').length === 4);
+      expect(await page.$$eval('#view .role-legend-label text', (ts) => ts.map((t) => t.textContent))).toEqual(
+        expect.arrayContaining(['exact front, drawn', 'exact front, not drawn', 'other samples']),
+      );
       await page.screenshot({ path: join(ARTIFACTS, 'actors.png'), fullPage: true });
       expect(errors).toEqual([]);
     },

@@ -3,6 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { type ParetoRow, paretoView } from '../../core/evaluation/pareto-view.js';
+import { VIEWS_DIR, type ViewFile, viewFileName } from '../../run-folder/layout.js';
 
 /** The folders {@link tempDir} made for the importing test file, removed when its tests are done. */
 const made: string[] = [];
@@ -83,6 +85,25 @@ export function actorRunLines(n: number): string {
     });
   }
   return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/** Writes the view file of a two-objective Pareto scatter at `iteration` into a run folder: two front states (one drawn) and two other samples. */
+export function writeParetoView(dir: string, iteration: number): void {
+  const row = (state: number[], objectives: number[], exact: boolean, draws: number): ParetoRow => ({
+    state,
+    objectives,
+    exact,
+    sampled: exact && draws > 0,
+    draws,
+  });
+  const view = paretoView(
+    ['branin', 'currin'],
+    [row([0, 5], [0.9, 0.4], true, 7), row([5, 0], [0.3, 0.95], true, 0)],
+    [row([1, 1], [0.5, 0.3], false, 3), row([2, 2], [0.6, 0.2], false, 1)],
+  );
+  const file: ViewFile = { iteration, method: 'exact', view };
+  mkdirSync(join(dir, VIEWS_DIR), { recursive: true });
+  writeFileSync(join(dir, VIEWS_DIR, viewFileName(iteration)), JSON.stringify(file));
 }
 
 /**

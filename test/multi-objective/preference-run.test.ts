@@ -30,13 +30,21 @@ describe('a preference-conditional run', () => {
       expect(metrics.paretoSize).toBeLessThanOrEqual(metrics.paretoSizeExact!);
       expect(metrics.topKDiversity).toBeGreaterThan(0);
     }
-    // the Pareto view: every state of the exact front, and every state of the sampled Pareto set, with its draws
+    // the Pareto view (two objectives: a scatter in objective space): every state of the exact
+    // front, every state of the sampled Pareto set, and every other sampled state once, sized by its draws
     const { metrics, view } = run.evaluations.at(-1)!;
-    if (view?.kind !== 'table') throw new Error('a preference-conditional run shows its Pareto front as a table');
-    expect(view.columns).toEqual(['state', 'branin', 'currin', 'exact front', 'sampled Pareto set', 'draws']);
-    expect(view.rows.filter((r) => r[3] === 'yes')).toHaveLength(metrics.paretoSizeExact!);
-    expect(view.rows.filter((r) => r[4] === 'yes')).toHaveLength(metrics.paretoSize!);
-    const drawn = view.rows.filter((r) => r[3] === 'yes' && (r[5] as number) > 0).length;
+    if (view?.kind !== 'scatter') throw new Error('a two-objective run shows its Pareto front as a scatter');
+    expect([view.xLabel, view.yLabel]).toEqual(['branin', 'currin']);
+    const of = (series: string) => view.points.filter((p) => p.series === series);
+    const drawn = of('exact front, drawn').length;
+    expect(drawn + of('exact front, not drawn').length).toBe(metrics.paretoSizeExact);
+    expect(of('exact front, not drawn').every((p) => p.size === 0)).toBe(true);
+    // the sampled Pareto set: its states on the exact front, and the rest
+    expect(of('sampled Pareto set').length).toBeLessThanOrEqual(metrics.paretoSize!);
+    expect(of('sampled Pareto set').length + drawn).toBeGreaterThanOrEqual(metrics.paretoSize!);
+    // the 300 draws, each counted once (fewer than 200 distinct other states on a 6 x 6 grid)
+    expect(view.points.reduce((n, p) => n + p.size!, 0)).toBe(300);
+    expect(new Set(view.points.map((p) => p.label!.split(':')[0])).size).toBe(view.points.length);
     expect(view.title).toBe(`Pareto front: ${drawn} of its ${metrics.paretoSizeExact} states drawn`);
   });
 
