@@ -71,12 +71,14 @@ export class NetworkPasses {
           this.inputs.set(net, { rows, width: x.shape[1], values });
         }
       };
-    profiler.timeMethod(
-      Mlp.prototype,
-      'predict',
-      'network',
-      observe(() => false),
-    );
+    // the sampler's passes come through predictValues (the host values, no output tensor)
+    for (const method of ['predict', 'predictValues'])
+      profiler.timeMethod(
+        Mlp.prototype,
+        method,
+        'network',
+        observe(() => false),
+      );
     // `apply` is differentiable; it only costs a backward pass when a gradient tape records it
     profiler.timeMethod(
       Mlp.prototype,
@@ -117,7 +119,7 @@ export class NetworkPasses {
       tf.tidy(() => {
         const t = tf.tensor2d(x.values, [x.rows, x.width], x.values instanceof Int32Array ? 'int32' : 'float32');
         // reading the outputs (and gradients) back waits for the work, as the run's reads do
-        if (!p.training) replica.predict(t).dataSync();
+        if (!p.training) replica.predictValues(t);
         else for (const g of Object.values(tf.variableGrads(() => tf.sum(replica.apply(t)), [...replica.variables]).grads)) g.dataSync();
       });
     };
