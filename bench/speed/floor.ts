@@ -31,10 +31,16 @@ interface Pass {
   training: boolean;
 }
 
-/** Real inputs of one network: the replay tiles them to each pass's row count. */
+/**
+ * Real inputs of one network: the replay tiles them to each pass's row count. Few-hot inputs
+ * (int32 columns, see core/tensor/few-hot-input.ts) are kept and replayed as such, so that the
+ * floor takes the first layer's row gather the run took, not a dense product.
+ */
 interface SampleInput {
   rows: number;
-  values: Float32Array;
+  /** Entries per row: the network's input width, or the columns per row of a few-hot input. */
+  width: number;
+  values: Float32Array | Int32Array;
 }
 
 /** Times the run's MLP passes as `network` and records them for {@link NetworkPasses.replay}. */
@@ -60,14 +66,19 @@ export class NetworkPasses {
         // keep the widest batch seen: real observations make the replay's sparsity and value
         // ranges those of the run (a ReLU net's cost does not depend on them, a kernel's may)
         const kept = this.inputs.get(net);
-        if (rows > 0 && (!kept || kept.rows < rows)) this.inputs.set(net, { rows, values: Float32Array.from(x.dataSync()) });
+        if (rows > 0 && (!kept || kept.rows < rows)) {
+          const values = x.dtype === 'int32' ? Int32Array.from(x.dataSync()) : Float32Array.from(x.dataSync());
+          this.inputs.set(net, { rows, width: x.shape[1], values });
+        }
       };
-    profiler.timeMethod(
-      Mlp.prototype,
-      'predict',
-      'network',
-      observe(() => false),
-    );
+    // the sampler's passes come through predictValues (the host values, no output tensor)
+    for (const method of ['predict', 'predictValues'])
+      profiler.timeMethod(
+        Mlp.prototype,
+        method,
+        'network',
+        observe(() => false),
+      );
     // `apply` is differentiable; it only costs a backward pass when a gradient tape records it
     profiler.timeMethod(
       Mlp.prototype,
@@ -75,7 +86,11 @@ export class NetworkPasses {
       'network',
       observe(() => tf.engine().isTapeOn()),
     );
-    if (kernels) profiler.timeMethod(kernels, 'backward', 'network');
+    if (kernels) {
+      profiler.timeMethod(kernels, 'backward', 'network');
+      // few-hot inputs (bit sequences) take this one instead: without it their backward pass counted as loss
+      if (kernels.backwardFewHot) profiler.timeMethod(kernels, 'backwardFewHot', 'network');
+    }
   }
 
   /**
@@ -87,24 +102,24 @@ export class NetworkPasses {
     if (this.passes.length === 0) return undefined;
     const replicas = new Map<Mlp, Mlp>();
     for (const net of new Set(this.passes.map((p) => p.net))) replicas.set(net, new Mlp(net.shape, new Rng(1), 'floor', kernels));
-    const input = (p: Pass): Float32Array => {
-      const width = p.net.inputDim;
-      const x = new Float32Array(p.rows * width);
+    const input = (p: Pass): SampleInput => {
       const sample = this.inputs.get(p.net);
       // only empty passes lack a sample (any pass with rows records one)
-      if (!sample) return x;
+      if (!sample) return { rows: p.rows, width: p.net.inputDim, values: new Float32Array(p.rows * p.net.inputDim) };
+      const { width } = sample;
+      const x = sample.values instanceof Int32Array ? new Int32Array(p.rows * width) : new Float32Array(p.rows * width);
       for (let r = 0; r < p.rows; r++) {
         const from = (r % sample.rows) * width;
         x.set(sample.values.subarray(from, from + width), r * width);
       }
-      return x;
+      return { rows: p.rows, width, values: x };
     };
-    const run = (p: Pass, x: Float32Array): void => {
+    const run = (p: Pass, x: SampleInput): void => {
       const replica = replicas.get(p.net)!;
       tf.tidy(() => {
-        const t = tf.tensor2d(x, [p.rows, replica.inputDim]);
+        const t = tf.tensor2d(x.values, [x.rows, x.width], x.values instanceof Int32Array ? 'int32' : 'float32');
         // reading the outputs (and gradients) back waits for the work, as the run's reads do
-        if (!p.training) replica.predict(t).dataSync();
+        if (!p.training) replica.predictValues(t);
         else for (const g of Object.values(tf.variableGrads(() => tf.sum(replica.apply(t)), [...replica.variables]).grads)) g.dataSync();
       });
     };

@@ -51,8 +51,10 @@ export function cpuMs(): number {
 
 /** Charges sampling, the optimizers (tfjs Adam and both host Adams) and the trust-region step to their phases. */
 export function instrument(p: Profiler): Profiler {
+  // walkForward: the lock-step loop every forward sampler (sync, async, recorded) runs; timing the
+  // async ones would charge their awaits to the phase, and the rewards after it are environment work
   return p
-    .timeMethod(Sampler.prototype, 'sampleForward', 'sample')
+    .timeMethod(Sampler.prototype, 'walkForward', 'sample')
     .timeMethod(Sampler.prototype, 'sampleBackward', 'sample')
     .timeMethod(tf.AdamOptimizer.prototype, 'applyGradients', 'optimizer')
     .timeMethod(Float32Adam.prototype, 'applyGradients', 'optimizer')

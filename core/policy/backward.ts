@@ -4,7 +4,7 @@ import type { Environment } from '../env/environment.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { takenLogProbs } from './categorical.js';
 import { distinctOutputs } from './unique-states.js';
-import { readValues } from '../tensor/read.js';
+import { predictedValues } from '../tensor/read.js';
 import { networkInput } from './network-input.js';
 
 /**
@@ -74,7 +74,7 @@ export class LearnedBackwardPolicy implements BackwardPolicy {
   }
 
   samplingLogits(states: Int32Array): Float32Array {
-    return readValues(() => this.estimator.predict(networkInput(this.env, this.estimator, states)));
+    return predictedValues(this.estimator, () => networkInput(this.env, this.estimator, states));
   }
 
   dispose(): void {

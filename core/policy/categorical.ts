@@ -21,6 +21,12 @@ export interface ExplorationOptions {
 /**
  * Samples one action per row from the masked softmax of `logits` (rows x A, host memory),
  * mixed with the uniform distribution over allowed actions with weight ε.
+ *
+ * Each row takes one pass over its mask (the allowed actions' indices and the maximum), then works
+ * on the allowed entries only: wide, sparsely allowed action spaces (bit sequences' 3,841 insert
+ * actions, DAG edges) skip their masked entries twice. At temperature 1 and ε = 0 (the sampler's
+ * own P_F) the multiplications by 1 and additions of 0 are left out: exact identities, so the
+ * draws are the general formula's, bit for bit.
  */
 export function sampleMaskedCategorical(
   logits: Float32Array,
@@ -31,33 +37,36 @@ export function sampleMaskedCategorical(
 ): Int32Array {
   const rows = mask.length / nActions;
   const out = new Int32Array(rows);
+  // the allowed actions of the row and their exps, in action order
+  const allowed = new Int32Array(nActions);
   const probs = new Float64Array(nActions);
   const invT = 1 / exploration.temperature;
+  const tempered = invT !== 1;
+  const eps = exploration.epsilon;
   for (let r = 0; r < rows; r++) {
     const off = r * nActions;
     let max = -Infinity;
     let nAllowed = 0;
     for (let a = 0; a < nActions; a++) {
       if (mask[off + a]) {
-        nAllowed++;
-        const v = logits[off + a]! * invT;
+        allowed[nAllowed++] = a;
+        const v = tempered ? logits[off + a]! * invT : logits[off + a]!;
         if (v > max) max = v;
       }
     }
     if (nAllowed === 0) throw new Error(`no allowed action in row ${r}`);
     let z = 0;
-    for (let a = 0; a < nActions; a++) {
-      const p = mask[off + a] ? Math.exp(logits[off + a]! * invT - max) : 0;
-      probs[a] = p;
+    for (let j = 0; j < nAllowed; j++) {
+      const k = off + allowed[j]!;
+      const p = Math.exp((tempered ? logits[k]! * invT : logits[k]!) - max);
+      probs[j] = p;
       z += p;
     }
-    const eps = exploration.epsilon;
     let u = rng.uniform();
     let chosen = -1;
-    for (let a = 0; a < nActions; a++) {
-      if (!mask[off + a]) continue;
-      const p = (1 - eps) * (probs[a]! / z) + eps / nAllowed;
-      chosen = a;
+    for (let j = 0; j < nAllowed; j++) {
+      const p = eps === 0 ? probs[j]! / z : (1 - eps) * (probs[j]! / z) + eps / nAllowed;
+      chosen = allowed[j]!;
       if (u < p) break;
       u -= p;
     }

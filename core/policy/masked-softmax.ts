@@ -27,6 +27,9 @@ export const MASKED_LOGIT = -1e9;
 /** Host scratch buffers, uploaded at once (the wasm backend copies them into its heap). */
 const scratch = { exps: new Float32Array(0), values: new Float32Array(0) };
 
+/** Indices of one row's allowed entries ({@link normalise}). */
+let allowedScratch = new Int32Array(0);
+
 function buffer(name: keyof typeof scratch, size: number): Float32Array {
   if (scratch[name].length < size) scratch[name] = new Float32Array(Math.max(size, 2 * scratch[name].length));
   return scratch[name].subarray(0, size);
@@ -55,16 +58,37 @@ function normalise(op: string, v: Float32Array, mask: Uint8Array, m: number, a: 
   const lse = new Float64Array(m);
   const invZ = new Float64Array(m);
   const exps = buffer('exps', m * a);
+  // the row's allowed entries, found in the pass that takes the maximum: the exps loop then skips
+  // the masked ones (most of a wide action space early on: bit sequences' inserts, DAG edges);
+  // z adds the same terms in the same order, without the + 0 of each masked entry
+  if (allowedScratch.length < a) allowedScratch = new Int32Array(Math.max(a, 2 * allowedScratch.length));
+  const allowed = allowedScratch;
   for (let r = 0; r < m; r++) {
     const off = r * a;
     let max = -Infinity;
-    for (let k = off; k < off + a; k++) if (mask[k] && v[k]! > max) max = v[k]!;
+    let n = 0;
+    for (let k = off; k < off + a; k++) {
+      if (!mask[k]) continue;
+      allowed[n++] = k;
+      if (v[k]! > max) max = v[k]!;
+    }
     if (max === -Infinity) throw new Error(`${op}: row ${r} of ${m} has no allowed action (mask all 0)`);
     let z = 0;
-    for (let k = off; k < off + a; k++) {
-      const e = mask[k] ? Math.exp(v[k]! - max) : 0;
-      exps[k] = e;
-      z += e;
+    if (n === a) {
+      // every entry allowed: straight through, no index
+      for (let k = off; k < off + a; k++) {
+        const e = Math.exp(v[k]! - max);
+        exps[k] = e;
+        z += e;
+      }
+    } else {
+      exps.fill(0, off, off + a);
+      for (let j = 0; j < n; j++) {
+        const k = allowed[j]!;
+        const e = Math.exp(v[k]! - max);
+        exps[k] = e;
+        z += e;
+      }
     }
     lse[r] = max + Math.log(z);
     invZ[r] = 1 / z;

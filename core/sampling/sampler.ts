@@ -9,7 +9,7 @@ import type { Rng } from '../base/rng.js';
 import { uniqueRows } from '../policy/unique-states.js';
 import { selectRows } from './transitions.js';
 import { Trajectories } from './trajectories.js';
-import { readValues } from '../tensor/read.js';
+import { predictedValues } from '../tensor/read.js';
 import { behaviourLogProbs } from '../policy/behaviour.js';
 import { hasInitialStateDistribution } from '../env/condition/conditional-environment.js';
 
@@ -51,7 +51,7 @@ export class Sampler implements Checkpointable {
   forwardLogits(states: Int32Array): Float32Array {
     const { unique, inverse } = uniqueRows(states, this.env.stateDim);
     const nUnique = unique.length / this.env.stateDim;
-    const logits = readValues(() => this.forwardEstimator.predict(networkInput(this.env, this.forwardEstimator, unique)));
+    const logits = predictedValues(this.forwardEstimator, () => networkInput(this.env, this.forwardEstimator, unique));
     if (nUnique === inverse.length) return logits;
     const a = this.env.nActions;
     const out = new Float32Array(inverse.length * a);

@@ -19,6 +19,12 @@ export interface Estimator {
   readonly fewHotInput?: boolean;
   apply(x: Tensor2D): Tensor2D;
   predict(x: Tensor2D): Tensor2D;
+  /**
+   * Optional: {@link predict}'s outputs as a fresh host array (rows x outputDim, row-major), the
+   * same values, made without an output tensor where the pass runs on the host (native kernels):
+   * the sampler reads every step's logits back, and a tensor there is an upload and a read per step.
+   */
+  predictValues?(x: Tensor2D): Float32Array;
   readonly variables: readonly Variable[];
   /**
    * Optional forward-mode derivative along `tangents` (one per variable): outputs and J·v.

@@ -30,9 +30,12 @@ export class KernelChain {
 
   /** Forward pass for inference. */
   predict(x: Tensor2D): Tensor2D {
-    const rows = x.shape[0];
-    const { y } = this.passes(x).forward(this.current().layers, rows, false);
-    return tf.tensor2d(y, [rows, this.outDim]);
+    return tf.tensor2d(this.predictValues(x), [x.shape[0], this.outDim]);
+  }
+
+  /** {@link predict}'s outputs as the kernels' own host array (fresh, the caller's). */
+  predictValues(x: Tensor2D): Float32Array {
+    return this.passes(x).forward(this.current().layers, x.shape[0], false).y;
   }
 
   /**

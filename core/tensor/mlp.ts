@@ -6,6 +6,7 @@ import type { DenseChainKernels, DenseChainValues } from './dense-chain.js';
 import { type Activation, Dense, inferenceChain } from './dense.js';
 import { denseInput, fewHotLayerApply, fewHotLayerPredict, isFewHotInput } from './few-hot-input.js';
 import { KernelChain } from './kernel-chain.js';
+import { readValues } from './read.js';
 import { linearizeDense } from './linearization.js';
 import { sharedTrunkEstimator } from './shared-trunk.js';
 
@@ -144,6 +145,12 @@ export class Mlp implements Estimator {
   predict(x: Tensor2D): Tensor2D {
     if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.predict(x);
     return this.predictLayers(x, this.layers.length);
+  }
+
+  /** {@link predict}'s outputs on the host; on kernels straight from them, with no tensor between. */
+  predictValues(x: Tensor2D): Float32Array {
+    if (this.kernelChain && x.shape[0] > 0) return this.kernelChain.predictValues(x);
+    return readValues(() => this.predictLayers(x, this.layers.length));
   }
 
   /**

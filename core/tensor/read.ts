@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '#tensor-types';
+import type { Tensor, Tensor2D } from '#tensor-types';
+import type { Estimator } from './estimator.js';
 
 /**
  * Runs `compute` in a tidy scope and returns a host copy of the tensor it produced, freeing
@@ -12,6 +13,21 @@ export function readValues(compute: () => Tensor): Float32Array {
   const values = t.dataSync() as Float32Array;
   t.dispose();
   return values;
+}
+
+/**
+ * The host values of `estimator.predict` at the input `input()` makes (freed here): through
+ * `predictValues` where the estimator has it (no output tensor to upload and read back), else a
+ * {@link readValues} of `predict`. The same values either way.
+ */
+export function predictedValues(estimator: Estimator, input: () => Tensor2D): Float32Array {
+  if (!estimator.predictValues) return readValues(() => estimator.predict(input()));
+  const x = input();
+  try {
+    return estimator.predictValues(x);
+  } finally {
+    x.dispose();
+  }
 }
 
 /** The part of the wasm backend that hands out views of its heap. */
