@@ -91,10 +91,19 @@ function rowCounting(estimator: Estimator): { estimator: Estimator; take(): numb
   };
   const predict = counted((x) => estimator.predict(x));
   const apply = counted((x) => estimator.apply(x));
+  // every pass counts, whichever way its output is read (a sampler reads logits as values)
+  const values = estimator.predictValues?.bind(estimator);
+  const predictValues = values
+    ? (x: Tensor2D): Float32Array => {
+        rows += x.shape[0];
+        return values(x);
+      }
+    : undefined;
   const wrapper = new Proxy(estimator, {
     get: (target, key) => {
       if (key === 'predict') return predict;
       if (key === 'apply') return apply;
+      if (key === 'predictValues') return predictValues;
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
