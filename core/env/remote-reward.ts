@@ -36,6 +36,11 @@ export interface WithRewardStats extends WithRewardBatch {
   rewardStats(): RewardClientStats;
 }
 
+/** Type guard: an environment whose reward comes through a client that reports its counters (a `reward` section). */
+export function hasRewardStats(env: object): env is WithRewardStats {
+  return typeof (env as Partial<WithRewardStats>).rewardStats === 'function';
+}
+
 /**
  * `env` with its reward taken from the service at `config.url`: `rewardBatch` asks the service
  * (cached, batched, bounded in concurrency, timed out and retried as configured); everything else

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../base/rng.js';
 import type { Environment } from '../env/environment.js';
 import type { ExplorationOptions } from '../policy/categorical.js';
+import { hasRewardStats } from '../env/remote-reward.js';
+import type { RewardClientStats } from '../env/reward-client.js';
 import type { Estimator } from '../tensor/estimator.js';
 import { withFloatValues } from '../tensor/read.js';
 import { Sampler } from './sampler.js';
@@ -39,6 +41,8 @@ export interface SampledBatch {
   exploration: ExplorationOptions;
   /** The source's random stream right after this batch (what a checkpoint taken after consuming it saves). */
   rngState: number[];
+  /** The counters of the source's reward client after this batch, where its reward comes from a service (a `reward` section). */
+  rewardStats?: RewardClientStats;
 }
 
 /**
@@ -86,7 +90,7 @@ export class InThreadTrajectorySource implements TrajectorySource {
   private closed = false;
 
   constructor(
-    env: Environment,
+    private readonly env: Environment,
     private readonly estimator: Estimator,
     private readonly rng: Rng,
   ) {
@@ -105,7 +109,14 @@ export class InThreadTrajectorySource implements TrajectorySource {
     const { request, parameters } = item;
     loadParameters(this.estimator, parameters.values);
     const { trajectories, behaviourLogProb } = await this.sampler.sampleForwardRecorded(request.n, request.exploration);
-    return { trajectories, behaviourLogProb, parameterVersion: parameters.version, exploration: request.exploration, rngState: this.rng.getState() };
+    return {
+      trajectories,
+      behaviourLogProb,
+      parameterVersion: parameters.version,
+      exploration: request.exploration,
+      rngState: this.rng.getState(),
+      ...(hasRewardStats(this.env) ? { rewardStats: this.env.rewardStats() } : {}),
+    };
   }
 
   restore(state: readonly number[]): void {

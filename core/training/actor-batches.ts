@@ -1,5 +1,7 @@
 import type { Checkpointable, StateRecord } from '../checkpoint/checkpointable.js';
 import type { ActorPlan } from '../config/actor-plan.js';
+import type { RewardClientStats } from '../env/reward-client.js';
+import { sumRewardStats } from '../env/reward-stats-sum.js';
 import { withFailureContext } from '../events/failure.js';
 import type { ActorBatch, ActorLink } from '../sampling/actor-link.js';
 import { ActorStatsCounter } from '../sampling/actor-stats.js';
@@ -43,6 +45,8 @@ export class ActorBatches implements Checkpointable {
   private readonly early: ActorBatch[][];
   /** Async: whether the actors hold parameters yet. */
   private published = false;
+  /** Each actor's reward-client counters, from the newest batch received from it (runs with a reward service). */
+  private readonly rewardCounters: Array<RewardClientStats | undefined>;
 
   constructor(
     private readonly link: ActorLink,
@@ -56,6 +60,12 @@ export class ActorBatches implements Checkpointable {
     this.stats = new ActorStatsCounter(plan.count);
     this.streams = new Array<number[] | undefined>(plan.count).fill(undefined);
     this.early = Array.from({ length: plan.count }, () => []);
+    this.rewardCounters = new Array<RewardClientStats | undefined>(plan.count).fill(undefined);
+  }
+
+  /** The actors' reward clients' counters summed ({@link sumRewardStats}); undefined before any, or without a reward service. */
+  rewardStats(): RewardClientStats | undefined {
+    return sumRewardStats(this.rewardCounters.filter((s) => s !== undefined));
   }
 
   /** The fresh batch of update `iteration` (from 1); `n` trajectories if it is requested now. */
@@ -149,7 +159,7 @@ export class ActorBatches implements Checkpointable {
       const batch = await this.link.receive();
       const lag = completed - batch.parameterVersion;
       if (lag <= this.plan.maxLag) return this.accept(batch, completed);
-      this.streams[batch.actor] = batch.rngState;
+      this.received(batch);
       this.stats.drop(batch.actor, batch.trajectories.nTraj);
       // that actor samples again, with the parameters as they are now
       this.link.publish(snapshotParameters(this.forward, completed), request, batch.actor);
@@ -159,9 +169,15 @@ export class ActorBatches implements Checkpointable {
 
   /** `batch`, counted as trained on after `completed` updates. */
   private accept(batch: ActorBatch, completed: number): ActorBatch {
-    this.streams[batch.actor] = batch.rngState;
+    this.received(batch);
     this.stats.accept(batch.actor, batch.trajectories.nTraj, completed - batch.parameterVersion);
     return batch;
+  }
+
+  /** What a batch taken from its actor (trained on or dropped) says of that actor: its stream, its reward client's counters. */
+  private received(batch: ActorBatch): void {
+    this.streams[batch.actor] = batch.rngState;
+    if (batch.rewardStats) this.rewardCounters[batch.actor] = batch.rewardStats;
   }
 
   /** Puts the actors' streams where a checkpoint left them, once, before anything is asked of them. */

@@ -180,9 +180,11 @@ export class Trainer implements TrainingLoop {
         if (broken !== undefined) throw this.objectiveFailure(`produced a non-finite parameter (NaN or Inf in variable '${broken}') at iteration ${n}`);
         iteration = n;
         this.counters = { iterations: n, trajectoriesSeen, stepsSeen };
+        // the reward service's counters: this thread's client, or the actors' clients summed
+        const rewardStats = this.rewardStats?.() ?? this.actors?.rewardStats();
         bus.iteration$.next({
           iteration: n,
-          metrics: this.rewardStats ? { ...result.metrics, ...rewardMetrics(this.rewardStats()) } : result.metrics,
+          metrics: rewardStats ? { ...result.metrics, ...rewardMetrics(rewardStats) } : result.metrics,
           timings: result.timings,
           trajectoriesSeen,
           ...(result.steps === undefined ? {} : { environmentSteps: stepsSeen }),

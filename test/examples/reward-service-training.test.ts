@@ -18,6 +18,7 @@ import { createRunContainer } from '../../core/run/container.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { InThreadTrajectorySource, snapshotParameters } from '../../core/sampling/trajectory-source.js';
 import { readMetricsLog } from '../../run-folder/metrics-reader.js';
+import { inThread } from '../training/actors/actor-run.js';
 import type { IterationRecord } from '../../run-folder/records.js';
 
 // Training against the example reward service over real HTTP on a free port (its server in this
@@ -155,6 +156,34 @@ describe('training against a reward service', () => {
     // the client of this container has a cache of its own: the service scores again what it scored before
     expect((await served()).states).toBeGreaterThan(before.states);
     expect(container.dispose()).toEqual([]);
+  });
+
+  it('with actors, each scores its batches through a client of its own, and the iteration records carry their counters summed', async () => {
+    const before = await served();
+    const iterations: IterationEvent[] = [];
+    const c = config('actors', {
+      localSearch: { share: 0 },
+      replay: { kind: 'none' },
+      evaluation: { every: 0 },
+      actors: 2,
+      actorSchedule: 'lockstep',
+      maxLag: 0,
+      reward: { url, cacheSize: 0 },
+    });
+    await train(c, inThread, { subscribers: [], beforeRun: (_c, bus) => bus.iteration$.subscribe((e) => iterations.push(e)) });
+    const after = await served();
+    const last = iterations.at(-1)!.metrics;
+    // no cache: every terminal state of the 6 batches of 32 was asked for, and the two clients sent
+    // what the service received, in as many calls as it answered
+    expect(last.rewardCacheHits).toBe(0);
+    expect(last.rewardCacheMisses).toBe(6 * 32);
+    expect(last.rewardStatesSent).toBe(after.states - before.states);
+    expect(last.rewardCalls).toBe(after.batches - before.batches);
+    expect(last.rewardLatencyMeanMs).toBeGreaterThan(0);
+    expect(last.rewardLatencyP95Ms).toBeGreaterThan(0);
+    // the counts grow batch by batch as each actor's newest batch reports them
+    const misses = iterations.map((e) => e.metrics.rewardCacheMisses);
+    expect(misses).toEqual([32, 64, 96, 128, 160, 192]);
   });
 
   it('fails, naming the URL, when nobody answers at it', async () => {

@@ -1,3 +1,4 @@
+import type { RewardClientStats } from '../../../core/env/reward-client.js';
 import type { ExplorationOptions } from '../../../core/policy/categorical.js';
 import { Trajectories } from '../../../core/sampling/trajectories.js';
 import type { ActorBatch } from '../../../core/sampling/actor-link.js';
@@ -47,6 +48,7 @@ export interface BatchMessage {
   parameterVersion: number;
   exploration: ExplorationOptions;
   rngState: number[];
+  rewardStats?: RewardClientStats;
 }
 
 /** Sampling thread → main thread: a batch, or the failure that ended the thread's work. */
@@ -71,6 +73,7 @@ export function batchMessage(batch: ActorBatch): { message: BatchMessage; transf
     parameterVersion: batch.parameterVersion,
     exploration: batch.exploration,
     rngState: batch.rngState,
+    ...(batch.rewardStats ? { rewardStats: batch.rewardStats } : {}),
   };
   const arrays = [message.states, message.actions, message.lengths, message.logRewards, message.behaviourLogProb];
   const transfer = arrays.filter((a) => a.byteOffset === 0 && a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
@@ -87,5 +90,6 @@ export function actorBatchOf(m: BatchMessage): ActorBatch {
     parameterVersion: m.parameterVersion,
     exploration: m.exploration,
     rngState: m.rngState,
+    ...(m.rewardStats ? { rewardStats: m.rewardStats } : {}),
   };
 }
