@@ -14,6 +14,18 @@ program
   .showHelpAfterError();
 const verbose = (): boolean => program.opts<{ verbose?: boolean }>().verbose === true;
 
+/** Options of the `gfn train` command line. */
+interface TrainCommandLine {
+  set: string[];
+  resume?: string;
+  dashboard?: boolean;
+  dashboardPort: string;
+  dashboardHost: string;
+  queue?: string;
+  run?: string;
+  redisWaitSeconds?: string;
+}
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 program
@@ -25,13 +37,28 @@ program
   .option('--dashboard', 'serve the dashboard for the runs folder beside the run and print its address (it keeps serving after the run, until Ctrl-C)')
   .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', '8080')
   .option('--dashboard-host <host>', 'interface of --dashboard', '127.0.0.1')
-  .action(async (config: string | undefined, opts: { set: string[]; resume?: string; dashboard?: boolean; dashboardPort: string; dashboardHost: string }) => {
+  .option('-q, --queue <url>', 'the actors (config field "actors") are `gfn actor` processes meeting the learner at redis://[user:password@]host:port[/db]')
+  .option('--run <id>', 'with --queue: the run id the actors give with --run (default "default")')
+  .option('--redis-wait-seconds <s>', 'with --queue: how long a Redis server that is down is waited for, at start and after each loss (default 60)')
+  .action(async (config: string | undefined, opts: TrainCommandLine) => {
     const { trainCommand } = await import('./train.js');
     await trainCommand(config, opts.set, {
       verbose: verbose(),
       ...(opts.resume ? { resume: opts.resume } : {}),
+      ...(opts.queue ? { queue: { url: opts.queue, run: opts.run, redisWaitSeconds: opts.redisWaitSeconds } } : {}),
       ...(opts.dashboard ? { dashboard: { port: opts.dashboardPort, host: opts.dashboardHost } } : {}),
     });
+  });
+
+program
+  .command('actor')
+  .description('sample for the learner of `gfn train … --queue` in this process, until its run ends')
+  .requiredOption('-q, --queue <url>', "the learner's Redis server: redis://[user:password@]host:port[/db] or rediss://…")
+  .option('--run <id>', 'the run id the learner was given with --run (default "default")')
+  .option('--redis-wait-seconds <s>', 'how long a Redis server that is down is waited for, at start and after each loss (default 60)')
+  .action(async (opts: import('./actor.js').ActorCommandLine) => {
+    const { actorCommand } = await import('./actor.js');
+    await actorCommand(opts);
   });
 
 program

@@ -15,10 +15,12 @@ import { loadPlugins } from '../plugins/loader.js';
 import { checkpointPath, runDirectory } from '../run-folder/paths.js';
 import { closeOnSignal, type DashboardCliOptions, parsePort } from './dashboard.js';
 import { guardRun } from './train-guard.js';
+import { type TrainQueueOptions, useRedisActors } from './train-queue.js';
 
 /**
  * `gfn train <config>`: check everything first (`preflight`: every problem of the config in one
  * error, before any tensor work), then train and print the final evaluation.
+ * `--queue redis://…`: the config's actors are `gfn actor` processes (docs/actors.md).
  * `gfn train --resume runs/<name>`: continue that run from its checkpoint (with its saved config,
  * `--set` overrides applied, e.g. `iterations=2000` to train longer).
  * SIGINT / SIGTERM stop the run after the current iteration with a checkpoint and a `stopped`
@@ -28,11 +30,12 @@ import { guardRun } from './train-guard.js';
 export async function trainCommand(
   configPath: string | undefined,
   overrides: readonly string[],
-  options: { resume?: string; dashboard?: DashboardCliOptions; verbose?: boolean } = {},
+  options: { resume?: string; dashboard?: DashboardCliOptions; verbose?: boolean; queue?: TrainQueueOptions } = {},
 ): Promise<void> {
   const { config, registry, resume, environment } = options.resume
     ? await fromCheckpoint(options.resume, overrides, configPath)
     : await fromConfig(configPath, overrides);
+  if (options.queue) useRedisActors(config, registry, options.queue);
   const dashboard = options.dashboard ? await serveDashboard(config, options.dashboard) : undefined;
   const guard = guardRun(runDirectory(config), options.verbose === true);
   let stopped = false;

@@ -109,7 +109,7 @@ async function launchRedis(binary: string, args: readonly string[]): Promise<Chi
   return server;
 }
 
-/** A `gfn worker` process started by a test, with what it printed. */
+/** A `gfn worker` (or other `gfn`) process started by a test, with what it printed. */
 export interface TestWorker {
   process: ChildProcess;
   output(): string;
@@ -124,7 +124,12 @@ export interface TestWorker {
  * files in `tmp` (a worker killed with SIGKILL cannot clean up its own).
  */
 export function startWorker(url: string, extra: readonly string[], tmp: string): TestWorker {
-  const child = spawn(process.execPath, [GFN, 'worker', '--queue', url, '--lock-seconds', '2', ...extra], {
+  return startGfn(['worker', '--queue', url, '--lock-seconds', '2', ...extra], tmp);
+}
+
+/** Starts `gfn <args>` (the development launcher) as a separate process with its temporary files in `tmp`, recording what it prints on stderr. */
+export function startGfn(args: readonly string[], tmp: string): TestWorker {
+  const child = spawn(process.execPath, [GFN, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TMPDIR: tmp },
   });

@@ -7,17 +7,10 @@
  * stream and whose batches go back to the learner.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Rng } from '../../../core/base/rng.js';
 import type { ResolvedConfig } from '../../../core/config/schema.js';
-import { TOKENS } from '../../../core/di/tokens.js';
-import { PluginRegistry } from '../../../core/plugin/plugin.js';
-import { createRunContainer } from '../../../core/run/container.js';
 import type { RunContainer } from '../../../core/run/run-container.js';
 import { Actor } from '../../../core/sampling/actor.js';
-import { InThreadTrajectorySource } from '../../../core/sampling/trajectory-source.js';
-import { type BackendChoice, selectBackend } from '../../../core/tensor/backend.js';
-import { builtinPlugin } from '../../builtin/index.js';
-import { loadPlugins } from '../../loader.js';
+import { buildActorSource } from './actor-source.js';
 import { batchMessage, type SamplingReply, type SamplingRequest, type SamplingWorkerData } from './messages.js';
 import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 
@@ -29,23 +22,8 @@ let built: RunContainer | undefined;
 
 /** The actor this thread runs, built from the config. */
 async function build(): Promise<Actor> {
-  const config = data.config as unknown as ResolvedConfig;
-  const registry = new PluginRegistry([builtinPlugin, ...(await loadPlugins(config.plugins, data.baseDir))]);
-  for (const [section, kind] of [
-    ['env', 'environment'],
-    ['estimator', 'estimator'],
-  ] as const) {
-    const name = config[section].name;
-    if (!registry.section(section).has(name)) {
-      throw new Error(
-        `${kind} '${name}' is not registered here: a sampling thread loads the built-in plugin and those config.plugins lists, not plugins defined in the program (list its module in "plugins", or sample in the learner's thread: pipeline false, actors 0)`,
-      );
-    }
-  }
-  const backend = await selectBackend(data.backend as BackendChoice, registry.tensorHost);
-  const container = createRunContainer(config, registry, backend);
+  const { source, container } = await buildActorSource(data.config as unknown as ResolvedConfig, data.backend, data.seed, data.baseDir);
   built = container;
-  const source = new InThreadTrajectorySource(container.get(TOKENS.Environment), container.get(TOKENS.ForwardEstimator), new Rng(data.seed));
   return new Actor(data.actor, source, deliver, fail);
 }
 

@@ -15,13 +15,16 @@ export interface ActorRun {
   freshTrajectories: number[];
 }
 
-/** Trains `config` on `registry` without files or output, recording its iterations and fresh batch sizes. */
-export async function actorRun(config: ResolvedConfig, registry: PluginRegistry): Promise<ActorRun> {
+/** Trains `config` on `registry` without files or output, recording its iterations and fresh batch sizes (and calling `onIteration` with each iteration). */
+export async function actorRun(config: ResolvedConfig, registry: PluginRegistry, onIteration?: (e: IterationEvent) => void): Promise<ActorRun> {
   const run: ActorRun = { iterations: [], freshTrajectories: [] };
   await train(config, registry, {
     subscribers: [],
     beforeRun: (_container, bus) => {
-      bus.iteration$.subscribe((e) => run.iterations.push(e));
+      bus.iteration$.subscribe((e) => {
+        run.iterations.push(e);
+        onIteration?.(e);
+      });
       bus.trajectories$.subscribe((e) => run.freshTrajectories.push(e.sampled![0]!.nTraj));
     },
   });
