@@ -3,21 +3,22 @@ import { builtinPlugin } from '../../../plugins/builtin/index.js';
 import { RedisActorLink } from '../../../plugins/node/redis-actors/redis-actor-link.js';
 import { startGfn, type TestWorker } from '../../bench/queue-helpers.js';
 
-/** A learner in this process whose actors are `gfn actor` processes at `url`, and its link once started. */
-export function redisLearner(url: string, run: string): { registry: PluginRegistry; link: () => RedisActorLink } {
+/** A learner in this process whose actors are `gfn actor` processes at `url`, its link once started, and the lines it printed. */
+export function redisLearner(url: string, run: string): { registry: PluginRegistry; link: () => RedisActorLink; lines: string[] } {
   let link: RedisActorLink | undefined;
+  const lines: string[] = [];
   const registry = new PluginRegistry([
     {
       ...builtinPlugin,
       trajectoryWorker: {
         start: (r) => {
-          link = new RedisActorLink(r, { url, run, redisWaitSeconds: 20, log: (l) => console.log(l) });
+          link = new RedisActorLink(r, { url, run, redisWaitSeconds: 20, log: (l) => lines.push(l) });
           return link;
         },
       },
     },
   ]);
-  return { registry, link: () => link! };
+  return { registry, link: () => link!, lines };
 }
 
 /** Starts `gfn actor --queue url --run run` processes (temporary files in `tmp`). */
