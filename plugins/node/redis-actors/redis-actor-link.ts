@@ -26,6 +26,9 @@ interface Opened {
   watch: RedisWatch;
 }
 
+/** How long the end of the run is offered to a server that does not answer, at close. */
+const CLOSE_ANNOUNCE_MS = 2000;
+
 /** How long one blocking read of the batches stream waits before it is issued again. */
 const BLOCK_MS = 1000;
 
@@ -154,10 +157,10 @@ export class RedisActorLink implements ActorLink {
       for (const w of this.waiting.splice(0)) w.reject(closed);
       const opened = await this.ready.catch(() => undefined);
       if (!opened) return;
-      if (!this.failure) {
-        await this.chain.catch(() => undefined);
-        await opened.cmd.xadd(this.keys.announce, '*', 'epoch', String(opened.epoch), 'state', 'ended').catch(() => undefined);
-      }
+      await this.chain.catch(() => undefined);
+      // the actors end with the run, failed or not; a server that does not answer is not waited for
+      const ended = opened.cmd.xadd(this.keys.announce, '*', 'epoch', String(opened.epoch), 'state', 'ended').catch(() => undefined);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, CLOSE_ANNOUNCE_MS).unref())]);
       opened.watch.stop();
       opened.blocking.disconnect();
       await opened.cmd.quit().catch(() => undefined);
@@ -216,8 +219,14 @@ export class RedisActorLink implements ActorLink {
           from,
         )) as StreamReply;
         for (const [, entries] of reply ?? []) for (const [id, flat] of entries) this.arrive(id, flat, epoch);
-      } catch {
+      } catch (err) {
         if (this.closing || this.failure) return;
+        if (/NOGROUP/.test((err as Error).message)) {
+          this.fail(
+            new Error(`actors over Redis: the batches stream ${stream} is gone (the server lost its data: run it with appendonly yes to ride out a restart)`),
+          );
+          return;
+        }
         // a lost connection: ioredis reconnects (watchRedis prints it and gives up after the wait); read again then
         await new Promise((r) => setTimeout(r, 200));
       }

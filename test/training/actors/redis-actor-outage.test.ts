@@ -57,3 +57,25 @@ describe.skipIf(!redisServer)('actors over Redis when the server restarts', () =
     expect(length).toBe(0);
   }, 60_000);
 });
+
+describe.skipIf(!redisServer)('actors over Redis when the server restarts without its data', () => {
+  it('the learner fails naming the lost stream; the actors end with the run', async () => {
+    const redis = await startRedis(redisServer!);
+    started.push(redis);
+    const config = smallConfig({
+      iterations: 200,
+      actors: 1,
+      estimator: { name: 'mlp', hidden: [32, 32] },
+      evaluation: { every: 0 },
+      engine: { name: 'backend' },
+    });
+    const learner = redisLearner(redis.url, 'lost');
+    const actors = startActors(1, redis.url, 'lost', tmp);
+    started.push(...actors);
+    const run = actorRun(config, learner.registry, (e) => {
+      if (e.iteration === 5) void redis.restart();
+    });
+    await expect(run).rejects.toThrow(/the batches stream gfn:actors:lost:e1:batches is gone \(the server lost its data/);
+    expect(await actors[0]!.exited).toBe(0);
+  }, 60_000);
+});
