@@ -8,6 +8,7 @@ export interface ActorCommandLine {
   queue: string;
   run?: string;
   redisWaitSeconds?: string;
+  leaseSeconds?: string;
 }
 
 /**
@@ -22,5 +23,8 @@ export async function actorCommand(opts: ActorCommandLine): Promise<void> {
   const redisWaitSeconds = parseRedisWait(opts.redisWaitSeconds);
   const run = parseRunId(opts.run);
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
-  await runRedisActor({ url: opts.queue, run, redisWaitSeconds, log: say });
+  const lease = opts.leaseSeconds === undefined ? undefined : Number(opts.leaseSeconds);
+  if (lease !== undefined && !(lease >= 0.5 && Number.isFinite(lease)))
+    throw new Error(`--lease-seconds ${JSON.stringify(opts.leaseSeconds)}: expected a number of seconds ≥ 0.5 (default 5)`);
+  await runRedisActor({ url: opts.queue, run, redisWaitSeconds, log: say, ...(lease !== undefined ? { leaseMs: lease * 1000 } : {}) });
 }

@@ -56,6 +56,7 @@ program
   .requiredOption('-q, --queue <url>', "the learner's Redis server: redis://[user:password@]host:port[/db] or rediss://…")
   .option('--run <id>', 'the run id the learner was given with --run (default "default")')
   .option('--redis-wait-seconds <s>', 'how long a Redis server that is down is waited for, at start and after each loss (default 60)')
+  .option('--lease-seconds <s>', 'the slot of an actor that stops renewing its claim this long is free for another process (default 5)')
   .action(async (opts: import('./actor.js').ActorCommandLine) => {
     const { actorCommand } = await import('./actor.js');
     await actorCommand(opts);

@@ -7,9 +7,9 @@ import { actorSeed } from '../../../core/sampling/actor-link.js';
 import { connectRedis, maskRedisUrl } from '../../../harness/queue/connection.js';
 import { watchRedis } from '../../../harness/queue/redis-outage.js';
 import { buildActorSource } from '../pipeline/actor-source.js';
-import { type SlotScripts, slotScripts } from './slot-scripts.js';
+import { SlotLost, type SlotScripts, slotScripts } from './slot-scripts.js';
 import { type SessionLink, SlotWorker } from './slot-worker.js';
-import { DEFAULT_RUN_ID, field, fieldsOf, numberField, type RunKeys, runKeys, SLOT_RENEW_MS } from './wire.js';
+import { DEFAULT_RUN_ID, field, fieldsOf, numberField, type RunKeys, runKeys, DEFAULT_SLOT_LEASE_MS } from './wire.js';
 
 /** Options of {@link runRedisActor}. */
 export interface RedisActorProcessOptions {
@@ -21,6 +21,8 @@ export interface RedisActorProcessOptions {
   redisWaitSeconds?: number;
   /** Where relative plugin paths of the config resolve from (default: the working directory). */
   baseDir?: string;
+  /** How long its claim on its slot lasts unless renewed (default {@link DEFAULT_SLOT_LEASE_MS}): a killed process's slot frees after this. */
+  leaseMs?: number;
   /** Where its lines go (joining, outages). */
   log?: (line: string) => void;
 }
@@ -62,7 +64,7 @@ export async function runRedisActor(options: RedisActorProcessOptions): Promise<
     cmd,
     blocking,
     runKeys(options.run ?? DEFAULT_RUN_ID),
-    slotScripts(cmd, incarnation),
+    slotScripts(cmd, incarnation, options.leaseMs ?? DEFAULT_SLOT_LEASE_MS),
     incarnation,
     options.baseDir ?? process.cwd(),
     log,
@@ -94,7 +96,15 @@ class ActorSession implements SessionLink {
   async serve(): Promise<void> {
     let epoch = await this.startedEpoch();
     for (;;) {
-      const next = await this.serveEpoch(epoch);
+      let next: number | undefined;
+      try {
+        next = await this.serveEpoch(epoch);
+      } catch (err) {
+        if (!(err instanceof SlotLost)) throw err;
+        // the slot is served by the other process; this one waits for a free one, as a spare does
+        this.log(`[actor ${err.slot}] ${err.message}; waiting for a free slot`);
+        next = epoch;
+      }
       if (next === undefined) return;
       epoch = next;
     }
@@ -141,14 +151,20 @@ class ActorSession implements SessionLink {
       failed(failure);
     };
     const renew = setInterval(() => {
-      this.scripts.hold(lease).then((ok) => ok || fail(new Error(`actor ${slot}: another process took the slot (this one was stalled past its lease)`)), fail);
-    }, SLOT_RENEW_MS);
+      this.scripts.hold(lease).then((ok) => ok || fail(new SlotLost(slot)), fail);
+    }, this.scripts.leaseMs / 5);
     let actor: Actor | undefined;
     let container: { dispose(): unknown } | undefined;
     const worker = new SlotWorker(this, epoch, slot, fail);
     try {
       // the lease is renewed from the claim on: building can take seconds
-      const built = await Promise.race([buildActorSource(config, run.backend ?? 'auto', actorSeed(config.seed, slot), this.baseDir), failedPromise]);
+      const building = buildActorSource(config, run.backend ?? 'auto', actorSeed(config.seed, slot), this.baseDir);
+      // a build that outlives a failure is freed when it completes
+      building.then(
+        (b) => failure && b.container.dispose(),
+        () => undefined,
+      );
+      const built = await Promise.race([building, failedPromise]);
       container = built.container;
       actor = new Actor(slot, built.source, (b) => worker.deliver(b), fail);
       await worker.resume(actor, built.source);

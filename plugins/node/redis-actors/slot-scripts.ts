@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { SLOT_LEASE_MS } from './wire.js';
 
 /**
  * The scripts an actor process runs atomically on the server: holding its slot, and pushing a batch
@@ -35,8 +34,17 @@ if ARGV[4] ~= '0' then redis.call('XTRIM', KEYS[4], 'MINID', ARGV[4]) end
 redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
 return 1`;
 
+/** A process's slot was taken by another while this one was stalled past its lease: it stops sampling in it and waits for a free slot. */
+export class SlotLost extends Error {
+  constructor(readonly slot: number) {
+    super(`actor ${slot}: another process took the slot while this one was stalled past its lease`);
+  }
+}
+
 /** The slot operations of one actor process (`incarnation`). */
 export interface SlotScripts {
+  /** How long a lease lasts unless renewed. */
+  readonly leaseMs: number;
   /** Takes or renews the lease `lease`; false when another process holds it. */
   hold(lease: string): Promise<boolean>;
   /** Frees the lease if this process holds it. */
@@ -52,18 +60,19 @@ export interface SlotScripts {
 
 type Script = (...args: Array<string | number | Buffer>) => Promise<number>;
 
-/** Registers the scripts on `redis` (ioredis runs them by digest and sends them again after a server restart). */
-export function slotScripts(redis: Redis, incarnation: string): SlotScripts {
+/** Registers the scripts on `redis` (leases of `leaseMs`) (ioredis runs them by digest and sends them again after a server restart). */
+export function slotScripts(redis: Redis, incarnation: string, leaseMs: number): SlotScripts {
   redis.defineCommand('gfnActorHold', { numberOfKeys: 1, lua: HOLD });
   redis.defineCommand('gfnActorRelease', { numberOfKeys: 1, lua: RELEASE });
   redis.defineCommand('gfnActorPush', { numberOfKeys: 4, lua: PUSH });
   const scripts = redis as unknown as Record<'gfnActorHold' | 'gfnActorRelease' | 'gfnActorPush', Script>;
   return {
-    hold: async (lease) => (await scripts.gfnActorHold(lease, incarnation, SLOT_LEASE_MS)) === 1,
+    leaseMs,
+    hold: async (lease) => (await scripts.gfnActorHold(lease, incarnation, leaseMs)) === 1,
     release: async (lease) => {
       await scripts.gfnActorRelease(lease, incarnation);
     },
     push: async (k, rngState, cursor, fields) =>
-      (await scripts.gfnActorPush(k.lease, k.batches, k.slotState, k.control, incarnation, SLOT_LEASE_MS, rngState, cursor, ...fields)) === 1,
+      (await scripts.gfnActorPush(k.lease, k.batches, k.slotState, k.control, incarnation, leaseMs, rngState, cursor, ...fields)) === 1,
   };
 }

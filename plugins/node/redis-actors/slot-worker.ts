@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Actor } from '../../../core/sampling/actor.js';
 import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 import type { InThreadTrajectorySource } from '../../../core/sampling/trajectory-source.js';
-import type { SlotScripts } from './slot-scripts.js';
+import { SlotLost, type SlotScripts } from './slot-scripts.js';
 import { batchFields, type Fields, field, fieldsOf, numberField, parametersOf, type RunKeys } from './wire.js';
 
 /** What a slot's worker shares with its process's session. */
@@ -77,7 +77,7 @@ export class SlotWorker {
     const fields = batchFields(batch, incarnation);
     this.pushes = this.pushes
       .then(() => scripts.push(k, JSON.stringify(batch.rngState), cursor, fields))
-      .then((ok) => ok || this.fail(new Error(`actor ${this.slot}: another process took the slot (this one was stalled past its lease)`)))
+      .then((ok) => ok || this.fail(new SlotLost(this.slot)))
       .catch(this.fail);
   }
 
@@ -85,7 +85,7 @@ export class SlotWorker {
   async follow(actor: Actor): Promise<number | undefined> {
     const { blocking, keys } = this.session;
     const control = keys.control(this.epoch, this.slot);
-    for (;;) {
+    while (!this.stopped) {
       const reply = (await blocking.xreadBuffer(
         'COUNT',
         64,
@@ -109,9 +109,10 @@ export class SlotWorker {
         }
       }
     }
+    return undefined;
   }
 
-  /** Pushes nothing more (a batch finished after this is dropped: its epoch is over). */
+  /** Pushes and applies nothing more (a batch finished after this is dropped: its epoch is over, or its slot another process's). */
   stop(): void {
     this.stopped = true;
   }

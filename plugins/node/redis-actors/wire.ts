@@ -14,10 +14,8 @@ import type { ParameterSnapshot } from '../../../core/sampling/trajectory-source
 export const DEFAULT_RUN_ID = 'default';
 /** The consumer group of the learner on the batches stream. */
 export const LEARNER_GROUP = 'learner';
-/** How long an actor's claim on its slot lasts unless renewed (a killed actor's slot is free after this). */
-export const SLOT_LEASE_MS = 5000;
-/** How often a live actor renews its claim. */
-export const SLOT_RENEW_MS = 1000;
+/** How long an actor's claim on its slot lasts unless renewed, by default (a killed actor's slot is free after this); it renews it five times as often. */
+export const DEFAULT_SLOT_LEASE_MS = 5000;
 
 /** The names of a run's keys. */
 export interface RunKeys {

@@ -35,7 +35,7 @@ describe.skipIf(!redisServer)('actors over Redis when the learner is killed', ()
       name: 'killed',
       seed: 0,
       backend: 'wasm',
-      iterations: 200,
+      iterations: 60,
       batchSize: 16,
       env: { name: 'hypergrid', ndim: 2, height: 8, R0: 0.1 },
       objective: { name: 'tb', backward: 'uniform' },
@@ -56,7 +56,7 @@ describe.skipIf(!redisServer)('actors over Redis when the learner is killed', ()
     await first.exited;
     const { config, checkpoint } = await openCheckpointedRun(runDir);
     expect(checkpoint.iterations).toBeGreaterThanOrEqual(10);
-    expect(checkpoint.iterations).toBeLessThan(200);
+    expect(checkpoint.iterations).toBeLessThan(60);
     const learner = redisLearner(redis.url, 'default');
     const fresh: number[] = [];
     let last: { trajectoriesSeen: number; actors?: { acceptedTrajectories: number; droppedTrajectories: number } } | undefined;
@@ -71,7 +71,7 @@ describe.skipIf(!redisServer)('actors over Redis when the learner is killed', ()
     expect(await Promise.all(actors.map((a) => a.exited))).toEqual([0, 0]);
     // both actors served the killed learner's epoch and the resumed one's
     for (const a of actors) expect(a.output()).toMatch(/epoch 1: sampling[\s\S]*epoch 2: sampling/);
-    expect(fresh).toHaveLength(200 - checkpoint.iterations);
+    expect(fresh).toHaveLength(60 - checkpoint.iterations);
     const trainedAfterResume = fresh.reduce((a, b) => a + b, 0);
     const counts = learner.link().counts;
     const droppedBefore = (checkpoint.state.trainer!.actors as { droppedTrajectories: number }).droppedTrajectories;

@@ -21,7 +21,9 @@ export function redisLearner(url: string, run: string): { registry: PluginRegist
   return { registry, link: () => link!, lines };
 }
 
-/** Starts `gfn actor --queue url --run run` processes (temporary files in `tmp`). */
+/** Starts `gfn actor --queue url --run run` processes with 2-second leases (temporary files in `tmp`). */
 export function startActors(count: number, url: string, run: string, tmp: string, extra: readonly string[] = []): TestWorker[] {
-  return Array.from({ length: count }, () => startGfn(['actor', '--queue', url, '--run', run, '--redis-wait-seconds', '20', ...extra], tmp));
+  return Array.from({ length: count }, () =>
+    startGfn(['actor', '--queue', url, '--run', run, '--redis-wait-seconds', '20', '--lease-seconds', '2', ...extra], tmp),
+  );
 }

@@ -52,7 +52,7 @@ describe.skipIf(!redisServer)('actors over Redis (gfn actor processes)', () => {
     actors.push(...mine);
     const run = await actorRun(c, learner.registry);
     expect(await Promise.all(mine.map((a) => a.exited))).toEqual([0, 0]);
-    const reference = await actorRun(c, inThread);
+    const reference = await inThreadReference(c);
     expect(numbersOf(run)).toEqual(numbersOf(reference));
     const last = run.iterations.at(-1)!.actors!;
     expect(last.staleness).toEqual([30]);
@@ -90,11 +90,19 @@ describe.skipIf(!redisServer)('actors over Redis (gfn actor processes)', () => {
     const others = mine.filter((a) => a !== victim);
     expect(await Promise.all(others.map((a) => a.exited))).toEqual([0, 0]);
     expect(others.filter((a) => a.output().includes('[actor 0] epoch 1: sampling'))).toHaveLength(1);
-    const reference = await actorRun(c, inThread);
+    const reference = await inThreadReference(c);
     expect(numbersOf(run)).toEqual(numbersOf(reference));
     await expectAllAcknowledged(run, learner, 1, 'kill-lockstep');
   }, 60_000);
 });
+
+/** The run of `config` with its actors in this thread, once per config (two tests compare with the same one). */
+const references = new Map<string, Promise<ActorRun>>();
+function inThreadReference(config: ReturnType<typeof smallConfig>): Promise<ActorRun> {
+  const key = JSON.stringify(config);
+  if (!references.has(key)) references.set(key, actorRun(config, inThread));
+  return references.get(key)!;
+}
 
 /** Kills the process sampling as slot `slot` with SIGKILL, now. */
 function killHolder(processes: readonly TestWorker[], slot: number): TestWorker {
