@@ -157,15 +157,11 @@ class ActorSession implements SessionLink {
     let container: { dispose(): unknown } | undefined;
     const worker = new SlotWorker(this, epoch, slot, fail);
     try {
-      // the lease is renewed from the claim on: building can take seconds
-      const building = buildActorSource(config, run.backend ?? 'auto', actorSeed(config.seed, slot), this.baseDir);
-      // a build that outlives a failure is freed when it completes
-      building.then(
-        (b) => failure && b.container.dispose(),
-        () => undefined,
-      );
-      const built = await Promise.race([building, failedPromise]);
+      // the lease is renewed from the claim on: building can take seconds. A build is finished even
+      // when the slot is lost meanwhile: two builds at once would share the tensor backend's set-up
+      const built = await buildActorSource(config, run.backend ?? 'auto', actorSeed(config.seed, slot), this.baseDir);
       container = built.container;
+      if (failure) throw failure;
       actor = new Actor(slot, built.source, (b) => worker.deliver(b), fail);
       await worker.resume(actor, built.source);
       this.log(`[actor ${slot}] epoch ${epoch}: sampling (of ${size} actors; process ${this.incarnation})`);

@@ -41,7 +41,8 @@ describe.skipIf(!redisServer)('actors over Redis: an actor stalled past its leas
       // woken after its lease (2 s) lapsed and the waiting process took the slot
       setTimeout(() => frozen!.process.kill('SIGCONT'), 3500);
     });
-    expect(await Promise.all(actors.map((a) => a.exited))).toEqual([0, 0, 0]);
+    const codes = await Promise.all(actors.map((a) => a.exited));
+    expect(codes, actors.map((a) => a.output()).join('\n---\n')).toEqual([0, 0, 0]);
     expect(frozen!.output()).toMatch(/\[actor 0\] actor 0: another process took the slot while this one was stalled past its lease; waiting for a free slot/);
     expect(actors.filter((a) => a !== frozen && a.output().includes('[actor 0] epoch 1: sampling'))).toHaveLength(1);
     expect(numbersOf(run)).toEqual(numbersOf(await actorRun(config, inThread)));
