@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../../harness/queue/connection.js';
 import { findRedisServer, startRedis, type TestRedis, type TestWorker } from '../../bench/queue-helpers.js';
-import { smallConfig } from '../run-helpers.js';
 import { actorRun, inThread, numbersOf } from './actor-run.js';
-import { redisLearner, startActors } from './redis-actor-run.js';
+import { redisActorsConfig, redisLearner, startActors } from './redis-actor-run.js';
 
 // The learner and its `gfn actor` processes when their redis-server crashes and comes back (from
 // its append-only file) in the middle of a run.
@@ -22,15 +21,7 @@ describe.skipIf(!redisServer)('actors over Redis when the server restarts', () =
   it('learner and actors ride it out with one line each per outage; the numbers are those of an uninterrupted run, every batch acknowledged once', async () => {
     const redis = await startRedis(redisServer!, { persistent: true });
     started.push(redis);
-    const config = smallConfig({
-      iterations: 30,
-      actors: 2,
-      actorSchedule: 'lockstep',
-      maxLag: 0,
-      estimator: { name: 'mlp', hidden: [32, 32] },
-      evaluation: { every: 0 },
-      engine: { name: 'backend' },
-    });
+    const config = redisActorsConfig();
     const learner = redisLearner(redis.url, 'outage');
     const actors = startActors(2, redis.url, 'outage', tmp);
     started.push(...actors);
@@ -62,13 +53,7 @@ describe.skipIf(!redisServer)('actors over Redis when the server restarts withou
   it('the learner fails naming the lost stream; the actors end with the run', async () => {
     const redis = await startRedis(redisServer!);
     started.push(redis);
-    const config = smallConfig({
-      iterations: 200,
-      actors: 1,
-      estimator: { name: 'mlp', hidden: [32, 32] },
-      evaluation: { every: 0 },
-      engine: { name: 'backend' },
-    });
+    const config = redisActorsConfig({ iterations: 200, actors: 1, actorSchedule: 'async', maxLag: 8 });
     const learner = redisLearner(redis.url, 'lost');
     const actors = startActors(1, redis.url, 'lost', tmp);
     started.push(...actors);

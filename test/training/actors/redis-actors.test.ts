@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ResolvedConfig } from '../../../core/config/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRedisServer, startRedis, type TestRedis, type TestWorker } from '../../bench/queue-helpers.js';
-import { smallConfig } from '../run-helpers.js';
 import { type ActorRun, actorRun, inThread, numbersOf } from './actor-run.js';
-import { redisLearner, startActors } from './redis-actor-run.js';
+import { redisActorsConfig, redisLearner, startActors } from './redis-actor-run.js';
 
 // A learner in this process and `gfn actor` processes meeting it through a real redis-server.
 const redisServer = findRedisServer();
@@ -23,9 +23,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** 2-D H=8 TB-U, MLP 2x32, 30 updates of 16 trajectories, two actors, no evaluation. */
-const config = (patch: Record<string, unknown>) =>
-  smallConfig({ iterations: 30, actors: 2, estimator: { name: 'mlp', hidden: [32, 32] }, evaluation: { every: 0 }, engine: { name: 'backend' }, ...patch });
+const config = redisActorsConfig;
 
 /** Every trajectory trained on was acknowledged once, every batch pushed was acknowledged, and the counters agree. */
 async function expectAllAcknowledged(run: ActorRun, learner: ReturnType<typeof redisLearner>, epoch = 1, runId = 'default'): Promise<void> {
@@ -98,7 +96,7 @@ describe.skipIf(!redisServer)('actors over Redis (gfn actor processes)', () => {
 
 /** The run of `config` with its actors in this thread, once per config (two tests compare with the same one). */
 const references = new Map<string, Promise<ActorRun>>();
-function inThreadReference(config: ReturnType<typeof smallConfig>): Promise<ActorRun> {
+function inThreadReference(config: ResolvedConfig): Promise<ActorRun> {
   const key = JSON.stringify(config);
   if (!references.has(key)) references.set(key, actorRun(config, inThread));
   return references.get(key)!;
@@ -106,7 +104,10 @@ function inThreadReference(config: ReturnType<typeof smallConfig>): Promise<Acto
 
 /** Kills the process sampling as slot `slot` with SIGKILL, now. */
 function killHolder(processes: readonly TestWorker[], slot: number): TestWorker {
-  const holder = processes.find((a) => a.output().includes(`[actor ${slot}] epoch`) && a.process.exitCode === null);
+  // a process that lost its slot while stalled at its start waits for another: not the holder
+  const holder = processes.find(
+    (a) => a.output().includes(`[actor ${slot}] epoch`) && !a.output().includes('another process took the slot') && a.process.exitCode === null,
+  );
   if (!holder) throw new Error(`no process holds slot ${slot}`);
   holder.process.kill('SIGKILL');
   return holder;
