@@ -1,3 +1,4 @@
+import type { RewardClientStats } from '../../../core/env/reward-client.js';
 import type { ExplorationOptions } from '../../../core/policy/categorical.js';
 import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 import { Trajectories } from '../../../core/sampling/trajectories.js';
@@ -152,6 +153,8 @@ export function batchFields(batch: ActorBatch, incarnation: string): Array<strin
     JSON.stringify(batch.exploration),
     'rngState',
     JSON.stringify(batch.rngState),
+    // the actor's reward-client counters (a run with a reward service): a small record
+    ...(batch.rewardStats ? ['rewardStats', JSON.stringify(batch.rewardStats)] : []),
   ];
 }
 
@@ -177,6 +180,7 @@ export function batchOf(m: Fields): { batch: ActorBatch; incarnation: string } {
     parameterVersion: numberField(m, 'parameterVersion'),
     exploration: jsonField(m, 'exploration'),
     rngState: jsonField(m, 'rngState'),
+    ...(m.has('rewardStats') ? { rewardStats: jsonField<RewardClientStats>(m, 'rewardStats') } : {}),
   };
   return { batch, incarnation: field(m, 'incarnation').toString() };
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Trajectories } from '../../../core/sampling/trajectories.js';
 import type { ActorBatch } from '../../../core/sampling/actor-link.js';
 import { actorBatchOf, batchMessage } from '../../../plugins/node/pipeline/messages.js';
+import { batchFields, batchOf, fieldsOf } from '../../../plugins/node/redis-actors/wire.js';
 
-describe('a batch between a sampling thread and the learner', () => {
+describe('a batch between an actor and the learner', () => {
   it('arrives as it was sent, the reward client’s counters included, its arrays moved', () => {
     // two trajectories of a 1-D chain: 0 → 1 → exit, and 0 → exit
     const trajectories = new Trajectories(
@@ -44,6 +45,25 @@ describe('a batch between a sampling thread and the learner', () => {
     expect(trajectories.states.byteLength).toBe(0);
     expect(transfer).toHaveLength(5);
     expect(trajectories.logRewards).toEqual(Float64Array.from([-1, -2]));
+  });
+
+  it('over Redis: a stream entry’s fields read back as the batch, the counters included, and without them when there are none', () => {
+    const t = new Trajectories('forward', 1, 2, 1, Int32Array.from([0, 1, -1]), Int32Array.from([1, 1]), Int32Array.from([2]), Float64Array.from([-3]));
+    const rewardStats = { hits: 0, misses: 1, statesSent: 1, calls: 1, retried: 1, inFlight: 0, peakInFlight: 1 };
+    const batch: ActorBatch = {
+      actor: 2,
+      sequence: 9,
+      trajectories: t,
+      behaviourLogProb: Float64Array.from([-1.5]),
+      parameterVersion: 7,
+      exploration: { epsilon: 0, temperature: 1 },
+      rngState: [5, 6],
+      rewardStats,
+    };
+    const entry = (b: ActorBatch) => fieldsOf(batchFields(b, 'p1').map((f) => (typeof f === 'string' ? Buffer.from(f) : Buffer.from(f))));
+    expect(batchOf(entry(batch))).toEqual({ batch, incarnation: 'p1' });
+    const { rewardStats: _, ...plain } = batch;
+    expect(batchOf(entry(plain))).toEqual({ batch: plain, incarnation: 'p1' });
   });
 
   it('carries no counters when the reward is the environment’s own', () => {
