@@ -11,6 +11,11 @@
  *   npm run bench:actors -- --actors 0,1,2,4 --rounds 3 --iterations 400 --json out.json
  *   npm run bench:actors -- --actors 0,1 --schedule lockstep --max-lag 2   # one actor two batches ahead
  *   npm run bench:actors -- --actors 1,2,4,8 --reward-latency 20           # a reward service, 20 ms per object
+ *   npm run bench:actors -- --actors 1,2,4,8 --reward-latency 20 --queue redis://127.0.0.1:6390   # gfn actor processes
+ *
+ * With `--queue <url>` (a redis-server you started) the actors are `gfn actor` processes meeting the
+ * learner there (docs/actors.md, "Across processes"), one per actor, started for each run and ended
+ * by it; the warm-up iterations cover their start-up.
  *
  * With `--reward-latency <ms>` every terminal state is scored by the example reward service
  * (examples/reward-service, a child process on a free loopback port) answering each call after that
@@ -29,6 +34,9 @@ import { PluginRegistry } from '../core/plugin/plugin.js';
 import { train } from '../core/run/run.js';
 import { builtinPlugin } from '../plugins/builtin/index.js';
 import { type RunningService, startRewardService } from '../examples/reward-service/start.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { redisActorHost } from '../plugins/node/redis-actors/redis-actor-link.js';
 
 const CONFIG = {
   batchSize: 16,
@@ -45,9 +53,20 @@ const opts = new Command()
   .option('--max-lag <n>', 'maxLag of the actors', '8')
   .option('--schedule <name>', 'actorSchedule: async or lockstep', 'async')
   .option('--reward-latency <ms>', 'score terminal states by the example reward service, this many ms per state, uncached')
+  .option('--queue <url>', 'actors as gfn actor processes over the redis-server at this URL')
   .option('--json <file>', 'also write the runs as JSON')
   .parse()
-  .opts<{ actors: string; rounds: string; iterations: string; warmup: string; maxLag: string; schedule: string; rewardLatency?: string; json?: string }>();
+  .opts<{
+    actors: string;
+    rounds: string;
+    iterations: string;
+    warmup: string;
+    maxLag: string;
+    schedule: string;
+    rewardLatency?: string;
+    queue?: string;
+    json?: string;
+  }>();
 
 const counts = opts.actors.split(',').map((s) => Number(s.trim()));
 if (opts.schedule !== 'async' && opts.schedule !== 'lockstep') throw new Error(`--schedule: ${JSON.stringify(opts.schedule)}; valid choices: async, lockstep`);
@@ -56,7 +75,20 @@ const rewardLatency = opts.rewardLatency === undefined ? undefined : Number(opts
 if (rewardLatency !== undefined && !(rewardLatency >= 0)) throw new Error(`--reward-latency: ${JSON.stringify(opts.rewardLatency)} must be a number of ms ≥ 0`);
 const warmup = Number(opts.warmup);
 const iterations = warmup + Number(opts.iterations);
-const registry = new PluginRegistry([builtinPlugin]);
+
+/** The plugins of one run: the built-in ones, with `gfn actor` processes as the actors under `--queue` (run id `run`). */
+function registryFor(run: string): PluginRegistry {
+  const registry = new PluginRegistry([builtinPlugin]);
+  if (opts.queue) registry.trajectoryWorker = redisActorHost({ url: opts.queue, run, log: (line) => void process.stderr.write(`${line}\n`) });
+  return registry;
+}
+
+/** Under `--queue`: `count` gfn actor processes for run `run` (each exits when the run ends). */
+function startActorProcesses(count: number, run: string): ChildProcess[] {
+  if (!opts.queue) return [];
+  const gfn = new URL('../bin/gfn.js', import.meta.url).pathname;
+  return Array.from({ length: count }, () => spawn(process.execPath, [gfn, 'actor', '--queue', opts.queue!, '--run', run], { stdio: ['ignore', 'ignore', 'inherit'] }));
+}
 
 interface Measured {
   actors: number;
@@ -71,6 +103,8 @@ interface Measured {
 
 /** One run with `actors` actors, timed from the end of its warm-up iterations to its end. */
 async function measure(actors: number, round: number): Promise<Measured> {
+  const run = `bench-actors-${actors}-${round}-${process.pid}`;
+  const registry = registryFor(run);
   const config = resolveConfig(
     {
       ...CONFIG,
@@ -86,6 +120,7 @@ async function measure(actors: number, round: number): Promise<Measured> {
     registry,
   );
   const load1 = loadavg()[0]!;
+  const processes = actors > 0 ? startActorProcesses(actors, run) : [];
   let start = { wall: 0, cpu: process.cpuUsage(), trajectories: 0 };
   let end = { wall: 0, cpu: process.cpuUsage(), trajectories: 0 };
   let stats: ActorStats | undefined;
@@ -99,6 +134,7 @@ async function measure(actors: number, round: number): Promise<Measured> {
         stats = e.actors;
       }),
   });
+  await Promise.all(processes.map((p) => (p.exitCode === null ? once(p, 'exit') : undefined)));
   const wallSeconds = (end.wall - start.wall) / 1000;
   // the process's CPU time (every thread) between the two marks
   const cpuSeconds = (end.cpu.user + end.cpu.system - start.cpu.user - start.cpu.system) / 1e6;
@@ -124,6 +160,7 @@ const row = (m: Measured): string => {
 
 const service: RunningService | undefined =
   rewardLatency === undefined ? undefined : await startRewardService({ env: CONFIG.env, latencyPerObjectMs: rewardLatency });
+if (opts.queue) process.stdout.write(`actors: gfn actor processes over ${opts.queue}\n`);
 if (service) process.stdout.write(`reward service ${service.url}: ${rewardLatency} ms per state, uncached\n`);
 const runs: Measured[] = [];
 process.stdout.write('actors round   traj/s  wall s   CPU s  CPU/wall  load1  actor traj/s dropped  staleness (batches per lag)\n');

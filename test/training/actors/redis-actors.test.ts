@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRedisServer, startRedis, type TestRedis, type TestWorker } from '../../bench/queue-helpers.js';
 import { type ActorRun, actorRun, inThread, numbersOf } from './actor-run.js';
 import { redisActorsConfig, redisLearner, startActors } from './redis-actor-run.js';
+import { runKeys } from '../../../plugins/node/redis-actors/wire.js';
 
 // A learner in this process and `gfn actor` processes meeting it through a real redis-server.
 const redisServer = findRedisServer();
@@ -65,11 +66,12 @@ describe.skipIf(!redisServer)('actors over Redis (gfn actor processes)', () => {
     const learner = redisLearner(redis.url, 'kill-async');
     const mine = startActors(2, redis.url, 'kill-async', tmp);
     actors.push(...mine);
-    let victim: TestWorker | undefined;
+    let killing: Promise<TestWorker> | undefined;
     const run = await actorRun(c, learner.registry, (e) => {
-      if (e.iteration === 8) victim = killHolder(mine, 0);
+      if (e.iteration === 8) killing = killHolder(mine, 'kill-async', 0);
     });
-    expect(victim!.process.signalCode ?? (await victim!.exited, victim!.process.signalCode)).toBe('SIGKILL');
+    const victim = await killing!;
+    expect(victim.process.signalCode ?? (await victim.exited, victim.process.signalCode)).toBe('SIGKILL');
     const other = mine.find((a) => a !== victim)!;
     expect(await other.exited).toBe(0);
     expect(run.iterations).toHaveLength(40);
@@ -81,10 +83,11 @@ describe.skipIf(!redisServer)('actors over Redis (gfn actor processes)', () => {
     const learner = redisLearner(redis.url, 'kill-lockstep');
     const mine = startActors(3, redis.url, 'kill-lockstep', tmp);
     actors.push(...mine);
-    let victim: TestWorker | undefined;
+    let killing: Promise<TestWorker> | undefined;
     const run = await actorRun(c, learner.registry, (e) => {
-      if (e.iteration === 8) victim = killHolder(mine, 0);
+      if (e.iteration === 8) killing = killHolder(mine, 'kill-lockstep', 0);
     });
+    const victim = await killing!;
     const others = mine.filter((a) => a !== victim);
     expect(await Promise.all(others.map((a) => a.exited))).toEqual([0, 0]);
     expect(others.filter((a) => a.output().includes('[actor 0] epoch 1: sampling'))).toHaveLength(1);
@@ -102,13 +105,19 @@ function inThreadReference(config: ResolvedConfig): Promise<ActorRun> {
   return references.get(key)!;
 }
 
-/** Kills the process sampling as slot `slot` with SIGKILL, now. */
-function killHolder(processes: readonly TestWorker[], slot: number): TestWorker {
-  // a process that lost its slot while stalled at its start waits for another: not the holder
-  const holder = processes.find(
-    (a) => a.output().includes(`[actor ${slot}] epoch`) && !a.output().includes('another process took the slot') && a.process.exitCode === null,
-  );
-  if (!holder) throw new Error(`no process holds slot ${slot}`);
+/**
+ * Kills the process that holds slot `slot` of run `runId` (its first epoch) with SIGKILL: the one
+ * whose process id its lease in Redis names (the lease holds the holder's `host:pid:…`), which is
+ * the process sampling as that slot now, whatever the processes printed so far.
+ */
+async function killHolder(processes: readonly TestWorker[], runId: string, slot: number): Promise<TestWorker> {
+  const { connectRedis } = await import('../../../harness/queue/connection.js');
+  const client = await connectRedis(redis.url);
+  const incarnation = await client.get(runKeys(runId).lease(1, slot));
+  await client.quit();
+  const pid = Number(incarnation?.split(':')[1]);
+  const holder = processes.find((a) => a.process.pid === pid);
+  if (!holder) throw new Error(`no process of this test holds slot ${slot} (its lease: ${JSON.stringify(incarnation)})`);
   holder.process.kill('SIGKILL');
   return holder;
 }
