@@ -87,7 +87,9 @@ function registryFor(run: string): PluginRegistry {
 function startActorProcesses(count: number, run: string): ChildProcess[] {
   if (!opts.queue) return [];
   const gfn = new URL('../bin/gfn.js', import.meta.url).pathname;
-  return Array.from({ length: count }, () => spawn(process.execPath, [gfn, 'actor', '--queue', opts.queue!, '--run', run], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, [gfn, 'actor', '--queue', opts.queue!, '--run', run], { stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
 }
 
 interface Measured {
