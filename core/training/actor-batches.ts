@@ -45,6 +45,8 @@ export class ActorBatches implements Checkpointable {
   private readonly early: ActorBatch[][];
   /** Async: whether the actors hold parameters yet. */
   private published = false;
+  /** Rejected by {@link interrupt}; raced against every wait for a batch. */
+  private readonly interrupted = rejectable();
   /** Each actor's reward-client counters, from the newest batch received from it (runs with a reward service). */
   private readonly rewardCounters: Array<RewardClientStats | undefined>;
 
@@ -135,7 +137,7 @@ export class ActorBatches implements Checkpointable {
     const actor = (iteration - 1) % this.plan.count;
     const queue = this.early[actor]!;
     while (queue.length === 0) {
-      const arrived = await this.link.receive();
+      const arrived = await this.receive();
       this.early[arrived.actor]!.push(arrived);
     }
     const batch = queue.shift()!;
@@ -156,7 +158,7 @@ export class ActorBatches implements Checkpointable {
       this.published = true;
     }
     for (;;) {
-      const batch = await this.link.receive();
+      const batch = await this.receive();
       const lag = completed - batch.parameterVersion;
       if (lag <= this.plan.maxLag) return this.accept(batch, completed);
       this.received(batch);
@@ -180,10 +182,41 @@ export class ActorBatches implements Checkpointable {
     if (batch.rewardStats) this.rewardCounters[batch.actor] = batch.rewardStats;
   }
 
+  /**
+   * Stops any wait for a batch now: the wait in progress, and every later one, rejects with
+   * {@link ActorWaitInterrupted} (a signal must end a learner that waits on actors which do not come).
+   */
+  interrupt(): void {
+    this.interrupted.reject(new ActorWaitInterrupted());
+  }
+
+  /** The next batch any actor pushed, unless {@link interrupt} comes first. */
+  private receive(): Promise<ActorBatch> {
+    return Promise.race([this.link.receive(), this.interrupted.promise]);
+  }
+
   /** Puts the actors' streams where a checkpoint left them, once, before anything is asked of them. */
   private restoreStreams(): void {
     if (!this.restored) return;
     this.restored.forEach((s, i) => s && this.link.restore(i, s));
     this.restored = undefined;
   }
+}
+
+/** A wait for the actors' batches ended by {@link ActorBatches.interrupt} (the run was interrupted). */
+export class ActorWaitInterrupted extends Error {
+  constructor() {
+    super('actors: the wait for a batch was interrupted');
+    this.name = 'ActorWaitInterrupted';
+  }
+}
+
+/** A promise that only ever rejects, when told to (its rejection is handled even if nothing awaits it). */
+function rejectable(): { promise: Promise<never>; reject: (e: Error) => void } {
+  let reject!: (e: Error) => void;
+  const promise = new Promise<never>((_, r) => {
+    reject = r;
+  });
+  promise.catch(() => undefined);
+  return { promise, reject };
 }

@@ -23,7 +23,8 @@ import type { Trajectories } from '../sampling/trajectories.js';
 import type { ActorLink } from '../sampling/actor-link.js';
 import type { ActorStats } from '../sampling/actor-stats.js';
 import { actorPlan } from '../config/actor-plan.js';
-import { ActorBatches } from './actor-batches.js';
+import type { ActorBatch } from '../sampling/actor-link.js';
+import { ActorBatches, ActorWaitInterrupted } from './actor-batches.js';
 import type { KernelsChoice } from '../tensor/dense-chain.js';
 import type { RewardClientStats } from '../env/reward-client.js';
 import { rewardMetrics } from '../env/reward-metrics.js';
@@ -133,6 +134,8 @@ export class Trainer implements TrainingLoop {
   /** Asks the loop to stop after the current iteration because it was interrupted: the run ends on `runStopped$`. */
   interrupt(reason: string): void {
     this.interruption ??= reason;
+    // a learner waiting on actors stops waiting (they may never come)
+    this.actors?.interrupt();
   }
 
   /**
@@ -171,6 +174,8 @@ export class Trainer implements TrainingLoop {
           : this.actors
             ? await this.actorIteration(objective, n, this.actors)
             : await this.batchIteration(objective, n);
+        // interrupted while waiting on the actors: no update was made
+        if (!result) break;
         trajectoriesSeen += result.trajectories;
         stepsSeen += result.steps ?? 0;
         for (const [k, v] of Object.entries(result.metrics)) {
@@ -261,10 +266,16 @@ export class Trainer implements TrainingLoop {
    * the batch — which asks for the next with the parameters as they are now — and update while the
    * actors sample.
    */
-  private async actorIteration(objective: Objective, iteration: number, actors: ActorBatches): Promise<IterationResult> {
+  private async actorIteration(objective: Objective, iteration: number, actors: ActorBatches): Promise<IterationResult | undefined> {
     const { config, replay } = this;
     const t0 = performance.now();
-    const sampled = await actors.take(iteration, this.replayPlan().fresh);
+    let sampled: ActorBatch;
+    try {
+      sampled = await actors.take(iteration, this.replayPlan().fresh);
+    } catch (err) {
+      if (err instanceof ActorWaitInterrupted) return undefined;
+      throw err;
+    }
     const t1 = performance.now();
     const fresh = sampled.trajectories;
     const replayed = config.batchSize - fresh.nTraj;
