@@ -1,6 +1,7 @@
 import type { WithTerminalDistance } from '../core/env/capabilities.js';
 import { batchSize, type Enumerable, type Environment } from '../core/env/environment.js';
 import type { MultiObjective } from '../core/env/multi-objective.js';
+import { logSumExp } from '../core/base/log-sum-exp.js';
 import { HyperGrid } from './hypergrid.js';
 import { TEST_FUNCTION_REWARDS, type TestFunction } from './test-functions.js';
 
@@ -98,16 +99,17 @@ export class MultiObjectiveHyperGrid implements Environment, Enumerable, MultiOb
   }
 
   logPartition(): number {
-    this.cachedLogRewards ??= this.logReward(this.allStates());
-    let max = -Infinity;
-    for (const v of this.cachedLogRewards) max = Math.max(max, v);
-    let sum = 0;
-    for (const v of this.cachedLogRewards) sum += Math.exp(v - max);
-    return max + Math.log(sum);
+    return logSumExp(this.allLogRewards());
   }
 
   trueDistribution(): Float64Array {
     const logZ = this.logPartition();
-    return this.cachedLogRewards!.map((v) => Math.exp(v - logZ));
+    return this.allLogRewards().map((v) => Math.exp(v - logZ));
+  }
+
+  /** log R of every state, computed once. */
+  private allLogRewards(): Float64Array {
+    this.cachedLogRewards ??= this.logReward(this.allStates());
+    return this.cachedLogRewards;
   }
 }

@@ -1,5 +1,5 @@
 import type { Enumerable, Environment } from '../env/environment.js';
-import { logSumExp } from '../evaluation/sampled/correlation.js';
+import { logSumExp } from '../base/log-sum-exp.js';
 import { selectRows } from '../sampling/transitions.js';
 import type { ReportBuilder } from './report.js';
 import { exitRows, showRow, type WalkRecord } from './walks.js';

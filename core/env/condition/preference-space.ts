@@ -1,3 +1,4 @@
+import { logSumExp } from '../../base/log-sum-exp.js';
 import type { Rng } from '../../base/rng.js';
 import type { ConditionConfig, ConditionEncoding } from './condition-config.js';
 import type { ConditionSpace } from './condition-space.js';
@@ -120,14 +121,8 @@ export class PreferenceSpace implements ConditionSpace {
       objectiveLogR,
       Float32Array.from({ length: distribution.length * row.length }, (_, i) => row[i % row.length]!),
     );
-    let max = -Infinity;
-    for (let i = 0; i < logR.length; i++) {
-      if (!(distribution[i]! > 0)) logR[i] = -Infinity;
-      max = Math.max(max, logR[i]!);
-    }
-    let sum = 0;
-    for (const v of logR) sum += Math.exp(v - max);
-    const logSum = max + Math.log(sum);
+    for (let i = 0; i < logR.length; i++) if (!(distribution[i]! > 0)) logR[i] = -Infinity;
+    const logSum = logSumExp(logR);
     return { distribution: logR.map((v) => Math.exp(v - logSum)), logPartition: logSum };
   }
 

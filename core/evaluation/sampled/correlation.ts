@@ -68,13 +68,3 @@ export function varianceOfDifference(x: ArrayLike<number>, y: ArrayLike<number>)
   if (x.length !== y.length) throw new Error(`varianceOfDifference: ${x.length} vs ${y.length} values`);
   return variance(Float64Array.from({ length: x.length }, (_, i) => x[i]! - y[i]!));
 }
-
-/** log Σ exp(x_i) over a range of x, stable. */
-export function logSumExp(x: ArrayLike<number>, start = 0, end = x.length): number {
-  let max = -Infinity;
-  for (let i = start; i < end; i++) if (x[i]! > max) max = x[i]!;
-  if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let i = start; i < end; i++) s += Math.exp(x[i]! - max);
-  return max + Math.log(s);
-}

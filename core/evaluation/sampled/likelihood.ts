@@ -3,7 +3,8 @@ import type { Estimator } from '../../tensor/estimator.js';
 import type { BackwardPolicy } from '../../policy/backward.js';
 import type { Rng } from '../../base/rng.js';
 import type { Sampler } from '../../sampling/sampler.js';
-import { logSumExp, variance } from './correlation.js';
+import { logSumExp } from '../../base/log-sum-exp.js';
+import { variance } from './correlation.js';
 import { trajectoryLogProbs } from './trajectory-log-probs.js';
 
 /** log p̂(x) per terminal state and its bootstrap standard error. */

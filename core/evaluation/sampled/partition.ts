@@ -1,4 +1,4 @@
-import { logSumExp } from './correlation.js';
+import { logSumExp } from '../../base/log-sum-exp.js';
 
 /** log Z estimates from forward samples. */
 export interface PartitionEstimates {

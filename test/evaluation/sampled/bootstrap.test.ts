@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/base/rng.js';
-import { logSumExp, variance } from '../../../core/evaluation/sampled/correlation.js';
+import { logSumExp } from '../../../core/base/log-sum-exp.js';
+import { variance } from '../../../core/evaluation/sampled/correlation.js';
 import { logMeansWithErrors } from '../../../core/evaluation/sampled/likelihood.js';
 
 /** The definition: each resample's own logsumexp. */
