@@ -2,22 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { chartOf, meanStaleness } from '../../dashboard/client/actor-series.js';
 import { RunSeries } from '../../dashboard/client/series.js';
 import type { ActorStats } from '../../core/sampling/actor-stats.js';
-import type { MetricsRecord } from '../../run-folder/records.js';
+import { actorIterationRecord } from './helpers.js';
 
-/** An iteration record of a run with two actors and a reward service, as the trainer writes it. */
-function iteration(i: number, actors: ActorStats, reward?: { mean: number; p95: number }): MetricsRecord {
-  return {
-    type: 'iteration',
-    iteration: i,
-    trajectories: 16 * i,
-    loss: 1 / i,
-    sampleMs: 1,
-    updateMs: 1,
-    elapsedMs: 100 * i,
-    actors,
-    ...(reward ? { rewardLatencyMeanMs: reward.mean, rewardLatencyP95Ms: reward.p95 } : {}),
-  };
-}
+const iteration = actorIterationRecord;
 
 const stats = (rates: number[], staleness: number[], dropped: number): ActorStats => ({
   trajectoriesPerSecond: rates,

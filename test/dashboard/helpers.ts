@@ -3,6 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import type { ActorStats } from '../../core/sampling/actor-stats.js';
+import type { IterationRecord } from '../../run-folder/records.js';
 import { type ParetoRow, paretoView } from '../../core/evaluation/pareto-view.js';
 import { VIEWS_DIR, type ViewFile, viewFileName } from '../../run-folder/layout.js';
 
@@ -71,20 +73,24 @@ export function actorRunLines(n: number): string {
       droppedTrajectories: 0,
       acceptedTrajectories: 16 * i,
     };
-    lines.push({
-      type: 'iteration',
-      iteration: i,
-      trajectories: 16 * i,
-      loss: 1 / i,
-      sampleMs: 1,
-      updateMs: 1,
-      elapsedMs: 100 * i,
-      actors,
-      rewardLatencyMeanMs: 20,
-      rewardLatencyP95Ms: 30 + (i % 5),
-    });
+    lines.push(actorIterationRecord(i, actors, { mean: 20, p95: 30 + (i % 5) }));
   }
   return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/** Iteration `i`'s record of a run with actors (and, when given, a reward service's latency), as the trainer writes it. */
+export function actorIterationRecord(i: number, actors: ActorStats, reward?: { mean: number; p95: number }): IterationRecord {
+  return {
+    type: 'iteration',
+    iteration: i,
+    trajectories: 16 * i,
+    loss: 1 / i,
+    sampleMs: 1,
+    updateMs: 1,
+    elapsedMs: 100 * i,
+    actors,
+    ...(reward ? { rewardLatencyMeanMs: reward.mean, rewardLatencyP95Ms: reward.p95 } : {}),
+  };
 }
 
 /** Writes the view file of a two-objective Pareto scatter at `iteration` into a run folder: two front states (one drawn) and two other samples. */
