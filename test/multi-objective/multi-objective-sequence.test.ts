@@ -5,7 +5,8 @@ import { preflight } from '../../core/config/preflight.js';
 import { ConditionalEnvironment } from '../../core/env/condition/conditional-environment.js';
 import { PreferenceSpace } from '../../core/env/condition/preference-space.js';
 import { isEnumerable } from '../../core/env/environment.js';
-import { dominates } from '../../core/evaluation/pareto.js';
+import { multiObjectiveMeasure } from '../../core/evaluation/multi-objective-evaluation.js';
+import { dominates, hypervolume } from '../../core/evaluation/pareto.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { bindingLogRewards, countOccurrences, ngramLogRewards } from '../../envs/sequence/dna-objectives.js';
 import { createMultiObjectiveTfBind8, MultiObjectiveSequenceEnv } from '../../envs/sequence/multi-objective-sequence.js';
@@ -110,6 +111,18 @@ describe('a multi-objective sequence environment', () => {
       else expect(target[s]).toBeCloseTo(weights[env.sequenceIndex(row)[0]!]! / z, 14);
     }
     expect(view.logPartition()).toBeCloseTo(Math.log(z), 12);
+  });
+  it('the multi-objective metrics: the exact front by enumeration of the full sequences; drawing every sequence reaches its hypervolume', () => {
+    const conditional = new ConditionalEnvironment(env, new PreferenceSpace(preferenceConfig(), names));
+    const full = env.sequencesOf(Int32Array.from({ length: 256 }, (_, i) => i));
+    const points = Array.from(env.logObjectives(full), Math.exp);
+    const { metrics } = multiObjectiveMeasure(conditional)([full]);
+    expect(metrics.paretoSizeExact).toBe(env.modeStates().length / 4);
+    expect(metrics.hypervolumeExact).toBe(hypervolume(points, 3, [0, 0, 0]));
+    expect(metrics.hypervolumeRatio).toBe(1);
+    // AAAA alone: AA 3 times of at most 3, no GC, no C — the box 1 x 1/3 x 1/5
+    const { metrics: one } = multiObjectiveMeasure(conditional)([full.subarray(0, 4)]);
+    expect(one.hypervolume).toBeCloseTo(1 * (1 / 3) * (1 / 5), 14);
   });
 });
 
