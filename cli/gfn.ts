@@ -68,7 +68,11 @@ program
   .requiredOption('-c, --checkpoint <run-dir>', `folder of the run (runs/<name>) or its ${CHECKPOINT_FILE}`)
   .option('-n, --n <count>', 'number of samples', '10000')
   .requiredOption('-o, --out <file>', 'output file')
-  .option('-f, --format <format>', 'jsonl (one {"state": [...], "logReward": x} per line) or csv (header, then one row per sample)', 'jsonl')
+  .option(
+    '-f, --format <format>',
+    'jsonl (one {"state": [...], "logReward": x} per line, with "logObjectives": {name: log R_i} for a multi-objective environment) or csv (header, then one row per sample)',
+    'jsonl',
+  )
   .option('--seed <seed>', "seed of the sampling stream (default: the run's seed)")
   .option('--condition <name=value>', 'a conditional run: sample at this condition, e.g. beta=4 (default: its condition.reference)')
   .action(async (opts: { checkpoint: string; n: string; out: string; format: string; seed?: string; condition?: string }) => {

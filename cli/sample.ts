@@ -16,15 +16,31 @@ export interface SampleCommandOptions {
 /** Samples drawn per chunk: bounds memory for large `-n`. */
 const CHUNK = 10_000;
 
-/** One line per sample: `{"state":[…],"logReward":x}` (jsonl) or `s0,…,s{d-1},logReward` (csv). */
+/**
+ * One line per sample: `{"state":[…],"logReward":x}` (jsonl) or `s0,…,s{d-1},logReward` (csv); a
+ * multi-objective environment's samples add each objective's log R_i, as
+ * `"logObjectives":{"<name>":…}` (jsonl) or one column per objective after `logReward` (csv,
+ * {@link csvHeader}).
+ */
 export function formatSamples(s: TerminalSamples, format: 'jsonl' | 'csv'): string {
   const n = s.logRewards.length;
+  const names = s.objectiveNames ?? [];
+  const k = names.length;
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     const state = Array.from(s.states.subarray(i * s.stateDim, (i + 1) * s.stateDim));
-    lines.push(format === 'jsonl' ? JSON.stringify({ state, logReward: s.logRewards[i] }) : `${state.join(',')},${s.logRewards[i]}`);
+    const objectives = Array.from(s.logObjectives?.subarray(i * k, i * k + k) ?? []);
+    if (format === 'csv') lines.push([...state, s.logRewards[i], ...objectives].join(','));
+    else if (k === 0) lines.push(JSON.stringify({ state, logReward: s.logRewards[i] }));
+    else lines.push(JSON.stringify({ state, logReward: s.logRewards[i], logObjectives: Object.fromEntries(names.map((name, j) => [name, objectives[j]])) }));
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** The csv header: `s0,…,s{d-1},logReward`, then `logObjective.<name>` per objective of a multi-objective environment. */
+export function csvHeader(s: TerminalSamples): string {
+  const columns = [...Array.from({ length: s.stateDim }, (_, k) => `s${k}`), 'logReward', ...(s.objectiveNames ?? []).map((name) => `logObjective.${name}`)];
+  return `${columns.join(',')}\n`;
 }
 
 /** `gfn sample --checkpoint runs/<name> -n 10000 --out samples.jsonl [--format csv]`. */
@@ -41,7 +57,7 @@ export async function sampleCommand(opts: SampleCommandOptions): Promise<void> {
   try {
     for (let done = 0; done < n; done += CHUNK) {
       const samples = sampler.sample(Math.min(CHUNK, n - done), condition ? { condition } : {});
-      if (format === 'csv' && done === 0) out.write(`${Array.from({ length: samples.stateDim }, (_, k) => `s${k}`).join(',')},logReward\n`);
+      if (format === 'csv' && done === 0) out.write(csvHeader(samples));
       if (!out.write(formatSamples(samples, format))) await once(out, 'drain');
     }
   } finally {
@@ -53,11 +69,12 @@ export async function sampleCommand(opts: SampleCommandOptions): Promise<void> {
   process.stderr.write(`[gfn] ${n} samples of '${sampler.config.name}' (${sampler.config.env.name})${at} written to ${opts.out}\n`);
 }
 
-/** `beta=4` (or `a=1,b=2`) as `{ beta: 4 }`; each value a finite number. */
+/** `beta=4` (or `a=1,b=2`, `binding=0.5,ngram:GC=0.5`) as `{ beta: 4 }`; each value a finite number. */
 export function parseCondition(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of text.split(',')) {
-    const match = /^\s*([A-Za-z][\w]*)\s*=\s*(\S+)\s*$/.exec(part);
+    // a component's name may hold a colon: the objective `ngram:GC` of multi-objective TFbind8
+    const match = /^\s*([A-Za-z][\w:]*)\s*=\s*(\S+)\s*$/.exec(part);
     const value = match ? Number(match[2]) : Number.NaN;
     if (!match || !Number.isFinite(value)) throw new Error(`sample: --condition must be name=number pairs joined by commas (e.g. beta=4), got '${text}'`);
     out[match[1]!] = value;

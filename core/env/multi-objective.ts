@@ -18,3 +18,21 @@ export function isMultiObjective(env: Environment): env is Environment & MultiOb
   const e = env as Partial<MultiObjective>;
   return Array.isArray(e.objectiveNames) && typeof e.logObjectives === 'function';
 }
+
+/**
+ * log R_i of every state of `all` (rows of `stateDim`) where a trajectory may stop (`stops[i] > 0`,
+ * e.g. the environment's own `trueDistribution()`), −∞ in every objective elsewhere: `n x K`. Only
+ * the stopping states are asked: a sequence task has no reward for a partial sequence.
+ */
+export function logObjectivesWhereStopping(env: MultiObjective, all: Int32Array, stateDim: number, stops: ArrayLike<number>): Float64Array {
+  const k = env.objectiveNames.length;
+  const n = stops.length;
+  const out = new Float64Array(n * k).fill(-Infinity);
+  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => stops[i]! > 0);
+  if (rows.length === n) return env.logObjectives(all);
+  const states = new Int32Array(rows.length * stateDim);
+  rows.forEach((i, r) => states.set(all.subarray(i * stateDim, i * stateDim + stateDim), r * stateDim));
+  const logR = env.logObjectives(states);
+  rows.forEach((i, r) => out.set(logR.subarray(r * k, r * k + k), i * k));
+  return out;
+}

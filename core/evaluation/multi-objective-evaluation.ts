@@ -2,7 +2,7 @@ import { terminalDistanceOf } from '../env/capabilities.js';
 import type { ConditionalEnvironment } from '../env/condition/conditional-environment.js';
 import type { Rng } from '../base/rng.js';
 import { isEnumerable } from '../env/environment.js';
-import { isMultiObjective } from '../env/multi-objective.js';
+import { isMultiObjective, logObjectivesWhereStopping } from '../env/multi-objective.js';
 import { HYPERVOLUME_REFERENCE, r2Indicator, topKDiversity } from './multi-objective-metrics.js';
 import type { EvaluationResult } from './exact-evaluation.js';
 import { sampleIndices } from './modes.js';
@@ -36,7 +36,7 @@ export function multiObjectiveMeasure(env: ConditionalEnvironment): (drawn: read
       const all = base.allStates();
       // only the states where a trajectory may stop are candidates
       const stops = Array.from({ length: base.nStates }, (_, i) => i).filter((i) => target[i]! > 0);
-      const objectives = base.logObjectives(all).map(Math.exp);
+      const objectives = logObjectivesWhereStopping(base, all, d, target).map(Math.exp);
       const points = stops.flatMap((i) => Array.from(objectives.subarray(i * k, i * k + k)));
       const front = Array.from(paretoFront(points, k), (j) => stops[j]!);
       exact = {

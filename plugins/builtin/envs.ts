@@ -12,6 +12,8 @@ import { BITSEQ_DEFAULTS, bitSeqMemoryBytes, createBitSeq } from '../../envs/seq
 import { createQm9Str } from '../../envs/sequence/qm9str.js';
 import { createSehStr } from '../../envs/sequence/sehstr.js';
 import { createTfBind8 } from '../../envs/sequence/tfbind8.js';
+import { dnaObjectiveProblem } from '../../envs/sequence/dna-objectives.js';
+import { createMultiObjectiveTfBind8 } from '../../envs/sequence/multi-objective-sequence.js';
 
 export const hypergridContribution = defineContribution({
   name: 'hypergrid',
@@ -57,13 +59,30 @@ const sequenceTask =
       create: (options) => create({ exponent: options.exponent, files }),
     });
 
-/** TFbind8. */
-export const tfbind8Contribution = sequenceTask(
-  'tfbind8',
-  'DNA 8-mers (4 symbols) inserted anywhere; R = max(binding score, 1e-3)^exponent · 10 / max; 328 modes',
-  3,
-  createTfBind8,
-);
+/** TFbind8, with K objectives (binding, n-gram counts) for preference-conditional runs when `objectives` is set. */
+export const tfbind8Contribution = (files: FileAccess) =>
+  defineContribution({
+    name: 'tfbind8',
+    description: 'DNA 8-mers (4 symbols) inserted anywhere; R = max(binding score, 1e-3)^exponent · 10 / max; 328 modes',
+    schema: Type.Object({
+      exponent: Defaulted(Type.Number({ exclusiveMinimum: 0, description: 'reward exponent β (the paper uses 3)' }), 3),
+      objectives: Type.Optional(
+        Type.Array(Type.String({ description: 'binding, or ngram:<motif> (e.g. ngram:GC): the occurrences of a DNA motif' }), {
+          minItems: 1,
+          description:
+            'multi-objective TFbind8: one reward in (0, 1] per named objective (docs/conditional.md); its own reward is their geometric mean, exponent is then unused',
+        }),
+      ),
+    }),
+    validate: ({ objectives }) =>
+      (objectives ?? []).flatMap((name, i) => {
+        const problem = dnaObjectiveProblem(name, 8);
+        if (problem) return [{ field: `objectives.${i}`, value: name, reason: problem }];
+        return objectives!.indexOf(name) !== i ? [{ field: `objectives.${i}`, value: name, reason: 'repeats an earlier objective; each once' }] : [];
+      }),
+    create: (options) =>
+      options.objectives ? createMultiObjectiveTfBind8({ objectives: options.objectives, files }) : createTfBind8({ exponent: options.exponent, files }),
+  });
 
 /** qm9str. */
 export const qm9strContribution = sequenceTask(

@@ -13,6 +13,7 @@ import { freeingOnFailure, throwIfFailed } from '../../core/run/teardown.js';
 import { openCheckpointedRun } from './resume.js';
 import { environmentAt } from '../../core/env/condition/conditional-environment.js';
 import { ConditionedEnvironment } from '../../core/env/condition/conditioned-environment.js';
+import { isMultiObjective, type MultiObjective } from '../../core/env/multi-objective.js';
 
 /** Terminal states drawn from a trained forward policy, with their log-rewards. */
 export interface TerminalSamples {
@@ -21,6 +22,10 @@ export interface TerminalSamples {
   /** log R of each state (not clipped): the environment's own reward, also at a condition (R(x), not R(x)^β). */
   logRewards: Float64Array;
   stateDim: number;
+  /** A multi-objective environment's objectives, in the order of {@link logObjectives}' columns; absent for one reward. */
+  objectiveNames?: readonly string[];
+  /** A multi-objective environment's log R_i of each state, `n x K` row-major (`logRewards` is then their mean, the geometric mean of the R_i). */
+  logObjectives?: Float64Array;
 }
 
 /** Options of {@link CheckpointSampler.sample}. */
@@ -117,7 +122,15 @@ export async function loadSampler(runDir: string, options: LoadSamplerOptions = 
         states.set(terminals, done * d);
         logRewards.set(own.logRewards(terminals, batch.logRewards), done);
       }
-      return { states, logRewards, stateDim: d };
+      const { objectives } = own;
+      if (!objectives) return { states, logRewards, stateDim: d };
+      return {
+        states,
+        logRewards,
+        stateDim: d,
+        objectiveNames: objectives.objectiveNames,
+        logObjectives: n > 0 ? objectives.logObjectives(states) : new Float64Array(0),
+      };
     },
     dispose: () => throwIfFailed(container.dispose()),
   };
@@ -128,9 +141,18 @@ interface OwnStates {
   stateDim: number;
   states(terminals: Int32Array): Int32Array;
   logRewards(own: Int32Array, sampled: Float64Array): Float64Array;
+  /** The environment's objectives, where it has several. */
+  objectives?: MultiObjective;
 }
 
 function ownStatesOf(env: Environment): OwnStates {
-  if (!(env instanceof ConditionedEnvironment)) return { stateDim: env.stateDim, states: (t) => t, logRewards: (_, sampled) => sampled };
-  return { stateDim: env.base.stateDim, states: (t) => env.baseStates(t), logRewards: (own) => env.base.logReward(own) };
+  if (!(env instanceof ConditionedEnvironment))
+    return { stateDim: env.stateDim, states: (t) => t, logRewards: (_, sampled) => sampled, ...(isMultiObjective(env) ? { objectives: env } : {}) };
+  const { base } = env;
+  return {
+    stateDim: base.stateDim,
+    states: (t) => env.baseStates(t),
+    logRewards: (own) => base.logReward(own),
+    ...(isMultiObjective(base) ? { objectives: base } : {}),
+  };
 }

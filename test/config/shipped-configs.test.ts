@@ -6,7 +6,7 @@ import { resolveConfig } from '../../core/config/validate.js';
 import { PluginRegistry } from '../../core/plugin/plugin.js';
 import { builtinPlugin } from '../../plugins/builtin/index.js';
 
-const files = ['configs', 'configs/paper', 'configs/quick', 'configs/scale', 'configs/literature'].flatMap((dir) =>
+const files = ['configs', 'configs/paper', 'configs/quick', 'configs/scale', 'configs/literature', 'configs/multi-objective'].flatMap((dir) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => join(dir, f)),

@@ -16,7 +16,7 @@ export function conditionProblems(condition: ConditionConfig, environment?: Envi
   const env = isConditional(environment) ? environment.base : environment;
   if (!isMultiObjective(env)) {
     problems.push(
-      `field "condition.preference" = ${JSON.stringify(preference)}: environment '${env.name}' has one reward; a preference needs a multi-objective environment (e.g. hypergrid with objectives: ["branin", "currin"]), or remove the field`,
+      `field "condition.preference" = ${JSON.stringify(preference)}: environment '${env.name}' has one reward; a preference needs a multi-objective environment (e.g. hypergrid with objectives: ["branin", "currin"], or tfbind8 with objectives: ["binding", "ngram:GC"]), or remove the field`,
     );
     return problems;
   }

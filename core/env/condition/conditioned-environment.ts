@@ -1,6 +1,6 @@
 import type { Enumerable, Environment } from '../environment.js';
 import { batchSize } from '../environment.js';
-import { isMultiObjective } from '../multi-objective.js';
+import { isMultiObjective, logObjectivesWhereStopping } from '../multi-objective.js';
 import type { ConditionSpace } from './condition-space.js';
 
 /**
@@ -187,8 +187,12 @@ export class EnumerableConditionedEnvironment extends ConditionedEnvironment imp
 
   private target(): { distribution: Float64Array; logPartition: number } {
     if (!this.cachedTarget) {
-      const objectiveLogR = this.space.objectives ? this.ownLogRewards(this.base.allStates()) : undefined;
-      this.cachedTarget = this.space.target(this.base.trueDistribution(), this.base.logPartition(), this.condition, objectiveLogR);
+      const { base } = this;
+      const own = base.trueDistribution();
+      // the objectives of the states where a trajectory may stop (the others' are masked out anyway)
+      const objectiveLogR =
+        this.space.objectives && isMultiObjective(base) ? logObjectivesWhereStopping(base, base.allStates(), base.stateDim, own) : undefined;
+      this.cachedTarget = this.space.target(own, base.logPartition(), this.condition, objectiveLogR);
     }
     return this.cachedTarget;
   }
