@@ -24,6 +24,8 @@ export interface RaceSettings {
   /** The conditional run's `condition.encoding` and `condition.residualWeight`. */
   encoding: string;
   residualWeight: string;
+  /** The runs' `engine.name`: where the MLPs' passes run (`auto`: native kernels where present). */
+  engine: string;
   /** Where the runs write their folders. */
   dir: string;
 }
@@ -34,6 +36,7 @@ export const DEFAULT_RACE: RaceSettings = {
   hidden: [128, 128],
   encoding: 'product',
   residualWeight: 'inverse-beta',
+  engine: 'auto',
   dir: 'runs/bench-conditional',
 };
 
@@ -46,6 +49,10 @@ export interface Outcome {
   /** The per-β TVs then (conditional). */
   perBeta?: Record<string, number>;
   seconds: number;
+  /** CPU time of the process (user + system) over the run, every thread of it. */
+  cpuSeconds: number;
+  /** Iterations trained (to the stop, or all of them). */
+  iterations: number;
   backend: string;
 }
 
@@ -62,6 +69,7 @@ function sharedConfig(name: string, seed: number, s: RaceSettings): Record<strin
     // β·log R reaches 4·log 0.01 ≈ −18.4 at β = 4: the default clip (−12) would change the target there
     objective: { name: 'tb', lr: 1e-3, lrZ: 0.1, logRewardClip: -20 },
     estimator: { name: 'mlp', hidden: s.hidden },
+    engine: { name: s.engine },
     evaluation: { every: s.every, atStart: false },
     checkpoint: { every: 0 },
     logging: { dir: s.dir, progress: 'none' },
@@ -71,12 +79,17 @@ function sharedConfig(name: string, seed: number, s: RaceSettings): Record<strin
 /** Trains until `metric` < {@link TV_TARGET} at an evaluation (then stops the run) or the iterations run out. */
 async function firstBelow(config: Record<string, unknown>, metric: string): Promise<Outcome> {
   const stop = new AbortController();
-  let seen: Omit<Outcome, 'seconds' | 'backend'> = { tv: Number.NaN };
+  let seen: Omit<Outcome, 'seconds' | 'cpuSeconds' | 'iterations' | 'backend'> = { tv: Number.NaN };
+  let iterations = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const { backend } = await train(resolveConfig(config, registry), registry, {
     subscribers: ['evaluator'],
     signal: stop.signal,
     beforeRun: (_container, bus) => {
+      bus.iteration$.subscribe(() => {
+        iterations += 1;
+      });
       bus.evaluation$.subscribe(({ iteration, metrics }) => {
         if (seen.reached !== undefined) return;
         const perBeta = Object.fromEntries(Object.entries(metrics).filter(([k]) => k.startsWith('tv@')));
@@ -88,7 +101,8 @@ async function firstBelow(config: Record<string, unknown>, metric: string): Prom
       });
     },
   });
-  return { ...seen, seconds: (performance.now() - t0) / 1000, backend };
+  const cpu = process.cpuUsage(cpu0);
+  return { ...seen, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, iterations, backend };
 }
 
 /** The two runs of one seed. */

@@ -4,7 +4,8 @@
  * β ~ log-uniform[0.5, 4] (see conditional-race.ts), per seed.
  *
  *   npx tsx --tsconfig tsconfig.json bench/conditional.ts [--seeds 0,1,2,3,4] [--iterations 4000] [--every 50]
- *     [--hidden 128,128] [--encoding product|concat] [--residual-weight inverse-beta|none]
+ *     [--hidden 128,128] [--encoding product|concat|film] [--residual-weight inverse-beta|none]
+ *     [--engine auto|backend]
  *
  * Prints one line per run and a Markdown table (docs/conditional.md quotes it).
  */
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     hidden: { type: 'string', default: DEFAULT_RACE.hidden.join(',') },
     encoding: { type: 'string', default: DEFAULT_RACE.encoding },
     'residual-weight': { type: 'string', default: DEFAULT_RACE.residualWeight },
+    engine: { type: 'string', default: DEFAULT_RACE.engine },
   },
 });
 const settings = {
@@ -28,7 +30,13 @@ const settings = {
   hidden: values.hidden.split(',').map(Number),
   encoding: values.encoding,
   residualWeight: values['residual-weight'],
+  engine: values.engine,
 };
+
+/** CPU milliseconds (user + system, evaluations included) per training iteration of a run. */
+function perIteration(o: { cpuSeconds: number; iterations: number }): string {
+  return ((1000 * o.cpuSeconds) / Math.max(1, o.iterations)).toFixed(1);
+}
 
 const rows: string[] = [];
 let backend = '';
@@ -36,13 +44,13 @@ for (const seed of values.seeds.split(',').map(Number)) {
   const { unconditional: plain, conditional } = await race(seed, settings);
   backend = conditional.backend;
   console.log(
-    `seed ${seed} unconditional (β = 1): TV < ${TV_TARGET} at iteration ${plain.reached ?? 'never'} (TV ${plain.tv.toFixed(4)}, ${plain.seconds.toFixed(0)} s)`,
+    `seed ${seed} unconditional (β = 1): TV < ${TV_TARGET} at iteration ${plain.reached ?? 'never'} (TV ${plain.tv.toFixed(4)}, ${plain.seconds.toFixed(0)} s, ${perIteration(plain)} ms CPU an iteration)`,
   );
   const perBeta = Object.entries(conditional.perBeta ?? {})
     .map(([k, v]) => `${k.slice(3)}: ${v.toFixed(4)}`)
     .join(', ');
   console.log(
-    `seed ${seed} conditional: every TV < ${TV_TARGET} at iteration ${conditional.reached ?? 'never'} (${perBeta}; ${conditional.seconds.toFixed(0)} s)`,
+    `seed ${seed} conditional: every TV < ${TV_TARGET} at iteration ${conditional.reached ?? 'never'} (${perBeta}; ${conditional.seconds.toFixed(0)} s, ${perIteration(conditional)} ms CPU an iteration)`,
   );
   const ratio = plain.reached && conditional.reached ? (conditional.reached / plain.reached).toFixed(2) : '—';
   rows.push(`| ${seed} | ${plain.reached ?? 'never'} | ${conditional.reached ?? 'never'} | ${ratio} | ${perBeta} |`);
@@ -50,7 +58,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
 console.log(
   [
     '',
-    `backend ${backend}, hidden ${settings.hidden.join('x')}, encoding ${settings.encoding}, residualWeight ${settings.residualWeight}`,
+    `backend ${backend}, engine ${settings.engine}, hidden ${settings.hidden.join('x')}, encoding ${settings.encoding}, residualWeight ${settings.residualWeight}`,
     '',
     `| seed | unconditional β = 1: TV < ${TV_TARGET} at | conditional: every TV < ${TV_TARGET} at | ratio | conditional TV per β then |`,
     '|---|---|---|---|---|',

@@ -39,6 +39,8 @@ export type { RewardRequestBody, RewardResponseBody } from '../core/env/reward-w
 // the `gflownet-ts-tfjs` condition (core/base/tensor-types.ts, docs/package.md)
 export type { DataType, NamedTensorMap, Rank, Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '#tensor-types';
 export type { Estimator, EstimatorFactory, EstimatorRequest, Linearization, OutputGram, WorkEstimate } from '../core/tensor/estimator.js';
+// where a conditioned observation carries its condition, for an estimator that declares `film: true`
+export { type ObservationCondition, observationConditionOf, type WithObservationCondition } from '../core/env/condition/observation-condition.js';
 export type {
   AnyObjective,
   CollectedExperience,

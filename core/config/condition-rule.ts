@@ -21,6 +21,12 @@ export function conditionRuleProblems(
   const { condition } = config;
   if (!condition) return [];
   const problems = conditionProblems(condition, environment);
+  if (condition.encoding === 'film' && !registry.section('estimator').get(config.estimator.name)?.film) {
+    const modulating = [...registry.section('estimator').values()].filter((c) => c.film).map((c) => JSON.stringify(c.name));
+    problems.push(
+      `field "condition.encoding" = "film": modulates the hidden layers of the networks, and estimator '${config.estimator.name}' has none it modulates; valid choices: "product", "concat"${modulating.length > 0 ? `, or "film" with estimator ${modulating.join(', ')}` : ''}`,
+    );
+  }
   const shown = `field "condition" = ${JSON.stringify(condition)}`;
   if (registry.classicEnvs.has(config.env.name)) {
     problems.push(`${shown}: environment '${config.env.name}' is a classic (Gym) one; conditions apply to GFlowNet environments only (remove the field)`);

@@ -143,7 +143,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     check: (config, { registry }) => pipelineProblems(config, registry, traitsOf(config, registry)),
   },
   {
-    reads: ['condition', 'objective', 'env', 'reward'],
+    reads: ['condition', 'objective', 'env', 'reward', 'estimator'],
     check: (config, { registry, environment }) => conditionRuleProblems(config, registry, traitsOf(config, registry), environment),
   },
   { reads: ['replay', 'batchSize'], check: replayCapacityProblems },

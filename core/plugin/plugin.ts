@@ -80,6 +80,13 @@ export interface Contribution<T, O extends object = object> {
    */
   memory?(options: O): readonly OptionMemory[];
   /**
+   * Estimators only: true when the networks it builds over a conditioned environment's observations
+   * modulate their hidden layers by the condition where the environment asks for it
+   * (`ObservationCondition.modulation` = `film`, config `condition.encoding: "film"`). The preflight
+   * refuses that encoding with an estimator that does not say so, rather than let it ignore it.
+   */
+  film?: boolean;
+  /**
    * Builds it. An environment is built by the preflight, before the run's container exists: its
    * `resolve` serves nothing (the options are its input); the others resolve the run's parts.
    */

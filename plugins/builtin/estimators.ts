@@ -11,6 +11,8 @@ import { defineContribution } from '../../core/plugin/define-contribution.js';
 import type { OptionProblem, Resolver } from '../../core/plugin/plugin.js';
 import { ACTIVATIONS } from '../../core/tensor/dense.js';
 import { Mlp } from '../../core/tensor/mlp.js';
+import { FilmMlp } from '../../core/tensor/film-mlp.js';
+import { observationConditionOf } from '../../core/env/condition/observation-condition.js';
 import { SigmoidExitPolicy } from '../../core/policy/sigmoid-exit.js';
 import { Transformer, TRANSFORMER_READOUTS } from '../../core/tensor/transformer.js';
 
@@ -62,12 +64,20 @@ export const mlpContribution = defineContribution({
           },
         ]
       : [],
+  film: true,
   create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
     const { kernels } = resolve.get(TOKENS.Kernels);
     const env = resolve.get(TOKENS.GymEnvFactory).gflownet;
+    const condition = observationConditionOf(env);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o = { ...options, ...(overrides ?? {}) } as MlpOptions;
+      // networks of the conditioned observations (policies, flows, values) under `film`: modulated
+      // hidden layers, on the tensor backend (no engine has the modulation's passes)
+      if (condition?.modulation === 'film' && env !== undefined && inputDim === env.obsDim) {
+        const film = new FilmMlp({ inputDim, outputDim, hidden: o.hidden, activation: o.activation, condition }, rng, role);
+        return o.exitHead === 'sigmoid' && POLICY_ROLES.has(role) ? new SigmoidExitPolicy(film) : film;
+      }
       // networks of the environment's observations (policies, flows, values); others stay dense
       const offered = env !== undefined && hasFewHotEncoding(env) && inputDim === env.obsDim;
       const fewHotInput = offered && (o.sparseInput === true || (o.sparseInput === 'auto' && inputDim >= SPARSE_INPUT_MIN_WIDTH));

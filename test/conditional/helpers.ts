@@ -3,6 +3,7 @@
  * section, and forward batches whose trajectories carry a given β each.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { TrajectoryBalance } from '../../algorithms/value-based/tb.js';
 import { Rng } from '../../core/base/rng.js';
 import type { ConditionConfig } from '../../core/env/condition/condition-config.js';
@@ -13,6 +14,7 @@ import type { ConditionalLogZ } from '../../core/objectives/learned-log-z.js';
 import { UniformBackwardPolicy } from '../../core/policy/backward.js';
 import { Trajectories } from '../../core/sampling/trajectories.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
+import type { Estimator } from '../../core/tensor/estimator.js';
 import { Mlp } from '../../core/tensor/mlp.js';
 import { gradient } from '../algorithms/enumeration.js';
 
@@ -53,9 +55,17 @@ export function conditionedBatch(env: ConditionalEnvironment, plain: Trajectorie
   return new Trajectories('forward', n, plain.maxSteps, D, states, plain.actions, plain.lengths, env.logReward(out.terminalStates()));
 }
 
-/** P_F (tanh: smooth for finite differences) and conditional TB-U over it on `env`, its log Z(c) network's output layer given random weights (it starts at zero) so the gradient reaches every layer. */
-export function conditionalTb(env: ConditionalEnvironment, name: string): { tb: TrajectoryBalance; forward: Mlp; logZNet: Mlp } {
-  const forward = new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'tanh' }, new Rng(3), name);
+/**
+ * P_F (tanh: smooth for finite differences; `forward` when given) and conditional TB-U over it on
+ * `env`, its log Z(c) network's output layer given random weights (it starts at zero) so the
+ * gradient reaches every layer.
+ */
+export function conditionalTb<F extends Estimator = Mlp>(
+  env: ConditionalEnvironment,
+  name: string,
+  given?: F,
+): { tb: TrajectoryBalance; forward: F | Mlp; logZNet: Mlp } {
+  const forward = given ?? new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'tanh' }, new Rng(3), name);
   const tb = new TrajectoryBalance(env, forward, new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0.25, logRewardClip: -50 }, () => new Rng(5));
   const logZNet = (tb.learnedLogZ as ConditionalLogZ).network;
   const last = logZNet.layers[logZNet.layers.length - 1]!;
@@ -74,7 +84,7 @@ export function conditionalTb(env: ConditionalEnvironment, name: string): { tb: 
  */
 export function conditionalGradientCheck(
   loss: () => tf.Scalar,
-  forward: Mlp,
+  forward: { readonly variables: readonly tf.Variable[] },
   logZNet: Mlp,
   float64: (fParams: ArrayLike<number>, zParams: ArrayLike<number>) => number,
 ): { scale: number; worst: number } {
@@ -98,4 +108,21 @@ export function conditionalGradientCheck(
     worst = Math.max(worst, Math.abs(fd - got[k]!));
   }
   return { scale, worst };
+}
+
+/**
+ * Expects the gradient of conditional TB's loss on `batch` in every parameter of `forward` and of
+ * `logZNet` ({@link conditionalGradientCheck}) to be a real one (not all zero) matched by the
+ * central differences of `float64` to float32 precision.
+ */
+export function expectTbGradientMatches(
+  tb: TrajectoryBalance,
+  batch: Trajectories,
+  forward: { readonly variables: readonly tf.Variable[] },
+  logZNet: Mlp,
+  float64: (fParams: ArrayLike<number>, zParams: ArrayLike<number>) => number,
+): void {
+  const { scale, worst } = conditionalGradientCheck(() => tb.loss(batch), forward, logZNet, float64);
+  expect(scale).toBeGreaterThan(0.1);
+  expect(worst).toBeLessThan(1e-4 * scale);
 }

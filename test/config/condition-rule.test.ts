@@ -50,8 +50,22 @@ describe('the condition section, checked before the run', () => {
     ],
     [
       'an unknown encoding',
-      { condition: { beta: { distribution: 'gamma', shape: 2, scale: 1 }, encoding: 'film' } },
-      /^field "condition.encoding" = "film": must be one of "product", "concat"/,
+      { condition: { beta: { distribution: 'gamma', shape: 2, scale: 1 }, encoding: 'siren' } },
+      /^field "condition.encoding" = "siren": must be one of "product", "concat", "film"/,
+    ],
+    [
+      'FiLM with an estimator that has no hidden layers it modulates',
+      {
+        env: { name: 'bitseq', ndim: 8 },
+        estimator: { name: 'transformer' },
+        condition: { beta: { distribution: 'gamma', shape: 2, scale: 1 }, encoding: 'film' },
+      },
+      /^field "condition.encoding" = "film": modulates the hidden layers of the networks, and estimator 'transformer' has none it modulates; valid choices: "product", "concat", or "film" with estimator "mlp"$/,
+    ],
+    [
+      'FiLM without a condition to modulate by',
+      { condition: { encoding: 'film' } },
+      /^field "condition" = \{.*"encoding":"film".*\}: names no condition; give beta \(a temperature\), preference \(multi-objective environments\) or both$/,
     ],
     [
       'an objective that collects its own experience',
@@ -100,6 +114,15 @@ describe('the condition section, checked before the run', () => {
       reference: 1,
     });
     expect('stateDim' in environment && isConditional(environment)).toBe(true);
+  });
+
+  it('takes FiLM with the MLP: the run gets an environment whose observations ask for modulation', () => {
+    const { config, environment } = preflight({ ...BASE, condition: { beta: { distribution: 'gamma', shape: 2, scale: 1 }, encoding: 'film' } }, registry);
+    expect(config.condition?.encoding).toBe('film');
+    if (!('stateDim' in environment) || !isConditional(environment)) throw new Error('a conditional run');
+    // the observation is concat's: the environment's own (2 x 4 one-hot), then (log β, β)
+    expect(environment.obsDim).toBe(8 + 2);
+    expect(environment.observationCondition()).toEqual({ start: 8, width: 2, modulation: 'film' });
   });
 
   it('leaves a config without it as it was: no condition key, the environment itself', () => {

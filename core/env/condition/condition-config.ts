@@ -17,7 +17,7 @@ export const BETA_DISTRIBUTION_FIELDS: Readonly<Record<BetaDistribution, readonl
 export const RESIDUAL_WEIGHTS = ['inverse-beta', 'none'] as const;
 
 /** How an observation carries the condition's features f (see `ConditionedEnvironment.encode`). */
-export const CONDITION_ENCODINGS = ['product', 'concat'] as const;
+export const CONDITION_ENCODINGS = ['product', 'concat', 'film'] as const;
 export type ConditionEncoding = (typeof CONDITION_ENCODINGS)[number];
 
 /** The β at which a conditional run is evaluated exactly when the config names none. */
@@ -65,12 +65,14 @@ export const CONDITION_SCHEMA = Type.Object(
      * `concat`: the networks see [obs, f] with f = (log β, β). `product`: [obs, obs·f_1, …, obs·f_k, f],
      * so that the first layer's weights are affine functions of the condition (a multiplicative,
      * FiLM-like interaction at the input) for 1 + k times its width; measured to learn the family of
-     * targets in fewer iterations (docs/conditional.md).
+     * targets in fewer iterations (docs/conditional.md). `film`: the observation is `concat`'s, and
+     * every hidden layer l of the MLPs over it is modulated, h_l = act(γ_l(f) ⊙ (W_l x + b_l) + β_l(f))
+     * (FiLM, Perez et al. 2018), γ = 1 and β = 0 at the start.
      */
     encoding: Defaulted(
       Type.Enum(CONDITION_ENCODINGS, {
         description:
-          'product: observation, observation times each condition feature, features (first-layer weights affine in the condition); concat: observation and features',
+          'product: observation, observation times each condition feature, features (first-layer weights affine in the condition); concat: observation and features; film: concat, and every hidden layer of the MLPs scaled and shifted by affine maps of the features (FiLM)',
       }),
       'product',
     ),

@@ -2,6 +2,7 @@ import type { Enumerable, Environment } from '../environment.js';
 import { batchSize } from '../environment.js';
 import { isMultiObjective, logObjectivesWhereStopping } from '../multi-objective.js';
 import type { ConditionSpace } from './condition-space.js';
+import type { ObservationCondition, WithObservationCondition } from './observation-condition.js';
 
 /**
  * An environment whose states carry a condition c: each state is the environment's own state
@@ -13,7 +14,7 @@ import type { ConditionSpace } from './condition-space.js';
  * with them. Every method works row by row on whatever condition each row carries; `condition` is
  * only the one of {@link s0}.
  */
-export class ConditionedEnvironment implements Environment {
+export class ConditionedEnvironment implements Environment, WithObservationCondition {
   readonly name: string;
   readonly stateDim: number;
   readonly nActions: number;
@@ -40,6 +41,15 @@ export class ConditionedEnvironment implements Environment {
     this.obsDim = base.obsDim * (space.encoding === 'product' ? 1 + space.featureDim : 1) + space.featureDim;
     this.maxTrajectoryLength = base.maxTrajectoryLength;
     this.s0 = this.withCondition(base.s0, condition);
+  }
+
+  /**
+   * The features f are the last columns of every observation (`encode`); under `film` the
+   * observation is `concat`'s and the networks modulate their hidden layers by f.
+   */
+  observationCondition(): ObservationCondition {
+    const width = this.space.featureDim;
+    return { start: this.obsDim - width, width, modulation: this.space.encoding === 'film' ? 'film' : 'none' };
   }
 
   /** The environment's own state of each row, `n x base.stateDim`. */
@@ -113,7 +123,8 @@ export class ConditionedEnvironment implements Environment {
   /**
    * The environment's observation o followed by the condition's features f: [o, f] (`concat`), or
    * [o, o·f_1, …, o·f_k, f] (`product`: a network's first-layer weights then vary affinely with the
-   * condition, W_0 + Σ_j f_j W_j, instead of only its bias).
+   * condition, W_0 + Σ_j f_j W_j, instead of only its bias). `film` encodes as `concat`: the
+   * condition reaches the hidden layers through the networks' modulation ({@link observationCondition}).
    */
   encode(states: Int32Array): Float32Array {
     const own = this.base.encode(this.baseStates(states));
