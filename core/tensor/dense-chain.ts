@@ -90,6 +90,12 @@ export interface DenseChainKernels {
    * Transformer's passes run on the tensor backend. (Its training pass does, either way.)
    */
   transformerForward?(network: TransformerValues, x: Float32Array, rows: number): Float32Array;
+  /**
+   * Optional, with {@link transformerForward}: the gradients of Σ y ⊙ dy w.r.t. every parameter of
+   * the Transformer (the order and shapes of `network.parameters`) at observations `x`, `dy` being
+   * `rows x outputDim`. With it the Transformer's training pass (`apply`) runs on the kernels too.
+   */
+  transformerBackward?(network: TransformerValues, x: Float32Array, dy: Float32Array, rows: number): Float32Array[];
   dispose(): void;
 }
 

@@ -1,24 +1,30 @@
-import type { Tensor2D, Variable } from '#tensor-types';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { DenseChainKernels } from './dense-chain.js';
 import { hostFloats, withFloatValues } from './read.js';
 import type { TransformerShape, TransformerValues } from './transformer-shape.js';
 
-/** The engine's Transformer pass, which the caller checked the kernels have. */
-type TransformerForward = NonNullable<DenseChainKernels['transformerForward']>;
+/** The parameters as host arrays at one moment. */
+interface Snapshot {
+  /** The variables' data identities when read (an optimiser step assigns new data). */
+  dataIds: object[];
+  values: TransformerValues;
+  /** Forward passes whose backward pass has not run yet: they still need these values. */
+  pending: number;
+}
 
 /**
- * A Transformer's inference pass on {@link DenseChainKernels.transformerForward} instead of the
- * tensor backend: the observations are read to the host, the engine runs the whole network as one
- * computation, and the outputs come back as a host array. Why: on the backend one sampling step
- * of 16 rows is ~180 kernel dispatches whose fixed cost, not their arithmetic, is most of the time
- * (docs/transformer.md). The variables stay the source of truth; their values are read again
- * whenever one of them was assigned new data (an optimiser step), into the same arrays (an
- * inference pass keeps nothing between calls, so nothing can still need the old values).
+ * A Transformer's passes on {@link DenseChainKernels.transformerForward} (inference) and, where the
+ * kernels have it, `transformerBackward` (training) instead of the tensor backend: the observations
+ * are read to the host, the engine runs the whole network as one computation, and the outputs (and
+ * the parameter gradients) come back. Why: on the backend one sampling step of 16 rows is ~180
+ * kernel dispatches whose fixed cost, not their arithmetic, is most of the time (docs/transformer.md).
+ * The variables stay the source of truth; their values are read again whenever one of them was
+ * assigned new data (an optimiser step), into the previous arrays when no backward pass can still
+ * need them, else into new ones.
  */
 export class TransformerKernelPass {
-  private dataIds: object[] = [];
-  private parameters: Float32Array[] = [];
-  private readonly forward: TransformerForward;
+  private snapshot?: Snapshot;
 
   /**
    * @param variables the network's variables, in the order of `transformerParameterDims(shape)`
@@ -27,26 +33,67 @@ export class TransformerKernelPass {
   constructor(
     private readonly shape: TransformerShape,
     private readonly variables: () => readonly Variable[],
-    kernels: DenseChainKernels,
+    private readonly kernels: DenseChainKernels,
   ) {
     if (!kernels.transformerForward) throw new Error(`engine ${kernels.name} has no Transformer pass`);
-    this.forward = kernels.transformerForward.bind(kernels);
+  }
+
+  /** True when the kernels also run the training pass ({@link apply}). */
+  get trains(): boolean {
+    return this.kernels.transformerBackward !== undefined;
   }
 
   /** The outputs at observations `x` (`rows x outputDim`, row-major, a fresh array). */
   predictValues(x: Tensor2D): Float32Array {
-    return this.forward(this.current(), hostFloats(x), x.shape[0]);
+    return this.kernels.transformerForward!(this.current().values, hostFloats(x), x.shape[0]);
   }
 
-  /** The parameters' current values, read again where a variable's data changed. */
-  private current(): TransformerValues {
+  /**
+   * Differentiable forward pass w.r.t. the variables (not the observations: they are data), on the
+   * kernels; the backward pass runs with the parameter values the forward pass used. Only where
+   * {@link trains}.
+   */
+  apply(x: Tensor2D): Tensor2D {
+    const rows = x.shape[0];
+    const input = hostFloats(x);
+    const snapshot = this.current();
     const variables = this.variables();
-    variables.forEach((v, i) => {
-      if (this.dataIds[i] === v.dataId) return;
-      this.dataIds[i] = v.dataId;
-      if (this.parameters[i]?.length !== v.size) this.parameters[i] = new Float32Array(v.size);
-      withFloatValues(v, (values) => this.parameters[i]!.set(values));
+    // only a pass recorded on a gradient tape gets a backward pass that needs these values later
+    const recorded = tf.engine().isTapeOn();
+    const op = tf.customGrad(() => {
+      const y = this.kernels.transformerForward!(snapshot.values, input, rows);
+      if (recorded) snapshot.pending += 1;
+      return {
+        value: tf.tensor2d(y, [rows, this.shape.outputDim]),
+        gradFunc: (dy: Tensor) => {
+          const grads = this.kernels.transformerBackward!(snapshot.values, input, dy.dataSync() as Float32Array, rows);
+          snapshot.pending -= 1;
+          return variables.map((v, i) => tf.tensor(grads[i]!, v.shape));
+        },
+      };
+    }) as unknown as (...vars: Variable[]) => Tensor2D;
+    // the custom gradient's arguments are the variables, so that the tape reaches them
+    return op(...variables);
+  }
+
+  /**
+   * The parameters' current values. Read again when a variable's data changed, into the previous
+   * snapshot's arrays when no backward pass can still need them, else into new ones.
+   */
+  private current(): Snapshot {
+    const variables = this.variables();
+    const dataIds = variables.map((v) => v.dataId);
+    const previous = this.snapshot;
+    if (previous?.dataIds.every((id, i) => id === dataIds[i])) return previous;
+    // outside every gradient computation no backward pass can come any more (tfjs runs a tape's
+    // gradient functions before the computation returns; those it prunes never run)
+    const reuse = previous !== undefined && (previous.pending === 0 || tf.engine().state.gradientDepth === 0);
+    const parameters = variables.map((v, i) => {
+      const values = reuse ? previous.values.parameters[i]! : new Float32Array(v.size);
+      withFloatValues(v, (current) => values.set(current));
+      return values;
     });
-    return { shape: this.shape, parameters: this.parameters };
+    this.snapshot = { dataIds, values: { shape: this.shape, parameters }, pending: 0 };
+    return this.snapshot;
   }
 }

@@ -25,7 +25,8 @@ function testRows({ positions: P, vocabulary: V }: TransformerShape['layout']): 
 
 /**
  * Checks `kernels.transformerForward` (where the kernels have it) against the tensor backend's
- * Transformer on tiny networks: the outputs must agree to float32 rounding (relative `tolerance`).
+ * Transformer on tiny networks: the outputs, and the gradients of every parameter where the
+ * kernels have `transformerBackward`, must agree to float32 rounding.
  * Returns what differs, or undefined; part of the engine's self-test when it starts. Leaves no
  * tensor behind.
  *
@@ -49,11 +50,43 @@ export function selfTestTransformer(
       } catch (error) {
         return `its Transformer pass threw: ${error instanceof Error ? error.message : String(error)}`;
       }
-      const wrong = difference(`the Transformer output (${shape.readout} readout, ${shape.activation})`, actual, expected);
+      const what = `${shape.readout} readout, ${shape.activation}`;
+      const wrong = difference(`the Transformer output (${what})`, actual, expected) ?? gradientDifference(kernels, net, x, rows, what, difference);
       if (wrong !== undefined) return wrong;
     } finally {
       net.dispose();
     }
+  }
+  return undefined;
+}
+
+/** What differs between the kernels' Transformer gradients and the backend's (where the kernels have them), or undefined. */
+function gradientDifference(
+  kernels: DenseChainKernels,
+  net: Transformer,
+  x: Float32Array,
+  rows: number,
+  what: string,
+  difference: (what: string, actual: unknown, expected: Float32Array) => string | undefined,
+): string | undefined {
+  if (!kernels.transformerBackward) return undefined;
+  const dy = Float32Array.from({ length: rows * net.outputDim }, (_, i) => Math.sin(0.9 * (i + 1)));
+  const expected = tf.tidy(() => {
+    const seed = tf.tensor2d(dy, [rows, net.outputDim]);
+    const input = tf.tensor2d(x, [rows, net.inputDim]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(input), seed)), net.variables);
+    value.dispose();
+    return net.variables.map((v) => grads[v.name]!.dataSync() as Float32Array);
+  });
+  let actual: unknown[];
+  try {
+    actual = kernels.transformerBackward({ shape: net.shape, parameters: net.variables.map((v) => v.dataSync() as Float32Array) }, x, dy, rows);
+  } catch (error) {
+    return `its Transformer gradient threw: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  for (const [i, v] of net.variables.entries()) {
+    const wrong = difference(`the Transformer gradient of ${v.name.replace(/^self-test-\d+\//, '').replace(/#\d+$/, '')} (${what})`, actual[i], expected[i]!);
+    if (wrong !== undefined) return wrong;
   }
   return undefined;
 }

@@ -36,14 +36,15 @@ export class Transformer implements Estimator {
   readonly blocks: TransformerBlock[];
   readonly finalNorm: LayerNorm;
   readonly readout: Dense | PositionReadout;
-  /** Where `predict` runs when the kernels have a Transformer pass (empty batches stay on the backend). */
+  /** Where `predict` (and `apply`) run when the kernels have a Transformer pass (empty batches stay on the backend). */
   private readonly kernelPass?: TransformerKernelPass;
 
   /**
    * @param rng initialisation draws, in order: embeddings, blocks, readout (same seed, same numbers)
    * @param name prefix of the variables' names (the estimator's role)
    * @param kernels optional engine of the inference pass (`predict`, `predictValues`), used where
-   *   it has `transformerForward`; the training pass (`apply`) runs on the tensor backend
+   *   it has `transformerForward`, and of the training pass (`apply`) where it has
+   *   `transformerBackward` too; without them every pass runs on the tensor backend
    */
   constructor(
     readonly shape: TransformerShape,
@@ -77,6 +78,15 @@ export class Transformer implements Estimator {
 
   /** Differentiable forward pass (no gradient w.r.t. the observations). */
   apply(x: Tensor2D): Tensor2D {
+    if (this.kernelPass?.trains && x.shape[0] > 0) {
+      this.checkWidth(x);
+      return this.kernelPass.apply(x);
+    }
+    return this.backendApply(x);
+  }
+
+  /** {@link apply} on the tensor backend (twice differentiable, which the kernels' pass is not). */
+  private backendApply(x: Tensor2D): Tensor2D {
     return this.readout.apply(this.trunkApply(x));
   }
 
@@ -125,7 +135,8 @@ export class Transformer implements Estimator {
    * see `autodiff-linearization.ts`.
    */
   linearize(x: Tensor2D): Linearization {
-    return linearizeByAutodiff(this, x);
+    // J·v differentiates the gradient once more: through the backend's pass, not the kernels'
+    return linearizeByAutodiff({ apply: (input) => this.backendApply(input), predict: (input) => this.predict(input), variables: this.variables }, x);
   }
 
   /** Variables of the embeddings, blocks and final norm (all but the readout). */

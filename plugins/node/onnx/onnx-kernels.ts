@@ -98,7 +98,8 @@ export function onnxKernels(ort: NativeRuntime, options: DenseKernelsOptions): D
   const transformer = transformerPass(ort, open);
   return {
     name: 'onnxruntime',
-    transformerForward: transformer.forward,
+    transformerForward: transformer.transformerForward,
+    transformerBackward: transformer.transformerBackward,
     forward: (layers, x, rows, keepHidden) => forward(layers, denseFeeds(layers, x, rows), 'dense', keepHidden),
     backward: (layers, x, hidden, dy, rows) => backward(layers, denseFeeds(layers, x, rows), 'dense', hidden, dy, rows),
     forwardFewHot: (layers, x, rows, keepHidden) => forward(layers, fewHotFeeds(layers, x, rows), 'few-hot', keepHidden),

@@ -1,18 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/base/rng.js';
-import { resolveConfig } from '../../../core/config/validate.js';
-import { PluginRegistry } from '../../../core/plugin/plugin.js';
-import { train } from '../../../core/run/run.js';
 import type { DenseChainKernels } from '../../../core/tensor/dense-chain.js';
 import { selfTestKernels } from '../../../core/tensor/engine-self-test.js';
 import { flattenValues } from '../../../core/tensor/flat-params.js';
 import { Transformer, type TransformerShape } from '../../../core/tensor/transformer.js';
 import { transformerParameterDims } from '../../../core/tensor/transformer-shape.js';
-import { builtinPlugin } from '../../../plugins/builtin/index.js';
 import { onnxRuntimeEngine } from '../../../plugins/node/onnx/onnx-engine.js';
 import { relativeDifference } from '../../helpers/compare-networks.js';
 import { transformer64 } from '../../tensor/float64-transformer.js';
+import { recordRun, smallConfig } from '../../training/run-helpers.js';
 
 // onnxruntime-node is a dev dependency: `npm ci` installs it, so CI always runs these tests
 const missing = onnxRuntimeEngine.unavailable();
@@ -101,6 +98,13 @@ describe.skipIf(missing !== undefined)("ONNX Runtime's Transformer inference pas
       },
     };
     expect(selfTestKernels(throwing)).toBe('its Transformer pass threw: invalid feed');
+    const wrongGradient: DenseChainKernels = {
+      ...kernels,
+      transformerBackward: (...args) => kernels.transformerBackward!(...args).map((g, i) => (i === 7 ? g.map((v) => 2 * v) : g)),
+    };
+    expect(selfTestKernels(wrongGradient)).toMatch(
+      /^the Transformer gradient of block0\/attention\/out\/w \(position readout, relu\) differs from the tensor backend's by /,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -140,25 +144,18 @@ describe.skipIf(missing !== undefined)("ONNX Runtime's Transformer inference pas
   });
 
   it('trains like the backend (engine "backend"): seeded TB losses equal to rounding, insert and append', async () => {
-    const registry = new PluginRegistry([builtinPlugin]);
     const lossesWith = async (engine: string, variant: string): Promise<number[]> => {
-      const config = resolveConfig(
-        {
-          name: `transformer-${engine}-${variant}`,
-          seed: 3,
-          iterations: 6,
-          batchSize: 8,
-          engine: { name: engine },
-          env: { name: 'bitseq', ndim: 16, wordBits: 4, codebook: 'words', nModes: 8, alpha: 0.25, seed: 0, variant },
-          objective: { name: 'tb', lrZ: 0.1 },
-          estimator: { name: 'transformer', layers: 1, heads: 2, width: 16, readout: variant === 'insert' ? 'position' : 'mean' },
-          evaluation: { mode: 'none' },
-        },
-        registry,
-      );
-      const losses: number[] = [];
-      await train(config, registry, { subscribers: [], beforeRun: (_c, bus) => void bus.iteration$.subscribe((e) => losses.push(e.metrics.loss!)) });
-      return losses;
+      const config = smallConfig({
+        seed: 3,
+        iterations: 6,
+        batchSize: 8,
+        engine: { name: engine },
+        env: { name: 'bitseq', ndim: 16, wordBits: 4, codebook: 'words', nModes: 8, alpha: 0.25, seed: 0, variant },
+        objective: { name: 'tb', lrZ: 0.1 },
+        estimator: { name: 'transformer', layers: 1, heads: 2, width: 16, readout: variant === 'insert' ? 'position' : 'mean' },
+        evaluation: { mode: 'none' },
+      });
+      return (await recordRun(config)).iterations.map((e) => e.metrics.loss!);
     };
     const tensorsBefore = tf.memory().numTensors;
     for (const variant of ['insert', 'append']) {
