@@ -34,14 +34,15 @@ export function transformerGradientGraph(shape: TransformerShape): Uint8Array {
   const p = N.parameter;
   const g = N.gradient;
   b.graph.input.push(floatValue(N.dy, ['rows', outputDim]));
-  b.graph.initializer.push(
-    int64Tensor('axis_first', [0]),
-    int64Tensor('axis_one', [1]),
-    int64Tensor('shape_joined', [-1, P, H, W / H]),
-    int64Tensor('shape_qkv', [-1, 3 * W]),
-    floatTensor('inverse_positions', [], Float32Array.of(1 / P)),
-    floatTensor('ones_positions', [1, P, 1], new Float32Array(P).fill(1)),
-  );
+  b.graph.initializer.push(int64Tensor('axis_first', [0]), int64Tensor('shape_joined', [-1, P, H, W / H]), int64Tensor('shape_qkv', [-1, 3 * W]));
+  // the constants of the mean's gradient and the exit's slice, only where used (the runtime warns of unused initializers)
+  if (shape.readout === 'mean' || (shape.readout === 'position' && outputDim === P * V + 1)) {
+    b.graph.initializer.push(
+      int64Tensor('axis_one', [1]),
+      floatTensor('inverse_positions', [], Float32Array.of(1 / P)),
+      floatTensor('ones_positions', [1, P, 1], new Float32Array(P).fill(1)),
+    );
+  }
   const sumRows = (x: string, output?: string): string => op('ReduceSum', [x, 'axis_first'], [intAttribute('keepdims', 0)], output);
   const transposed = (x: string): string => op('Transpose', [x], [intsAttribute('perm', [0, 1, 3, 2])]);
   /** Gradients of Gemm(input, p(k), p(k+1)) given its output's gradient; returns the input's. */
@@ -66,7 +67,8 @@ export function transformerGradientGraph(shape: TransformerShape): Uint8Array {
   let dNormed: string;
   if (shape.readout === 'position') {
     const exit = outputDim === P * V + 1;
-    b.graph.initializer.push(int64Tensor('shape_by_symbol', [-1, V, P]), int64Tensor('logits_end', [V * P]), int64Tensor('exit_end', [V * P + 1]));
+    b.graph.initializer.push(int64Tensor('shape_by_symbol', [-1, V, P]));
+    if (exit) b.graph.initializer.push(int64Tensor('logits_end', [V * P]), int64Tensor('exit_end', [V * P + 1]));
     const dLogits = exit ? op('Slice', [N.dy, 'axis_first', 'logits_end', 'axis_one']) : N.dy;
     const dPerToken = op('Reshape', [op('Transpose', [op('Reshape', [dLogits, 'shape_by_symbol'])], [intsAttribute('perm', [0, 2, 1])]), 'shape_onehot']);
     dNormed = gemmBack(t.finalNorm.output, dPerToken, t.readout);
