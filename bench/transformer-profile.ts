@@ -8,13 +8,17 @@
  *   READOUT=mean npx tsx --tsconfig tsconfig.json bench/transformer-profile.ts
  *   NET=mlp npx tsx --tsconfig tsconfig.json bench/transformer-profile.ts    # the 4 x 256 MLP on the same backend
  *   OUT=257 ...                                                              # append-variant outputs
+ *   ENGINE=onnxruntime ...   # predict on ONNX Runtime's kernels (the transformer's update stays on the backend)
+ *   FF=64 READOUT=position ...                                               # the literature bitseq configs' shape
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { Estimator } from '../core/tensor/estimator.js';
 import { Rng } from '../core/base/rng.js';
 import { Mlp } from '../core/tensor/mlp.js';
+import { predictedValues } from '../core/tensor/read.js';
 import { Transformer, type TransformerReadout } from '../core/tensor/transformer.js';
+import { onnxRuntimeEngine } from '../plugins/node/onnx/onnx-engine.js';
 
 await tf.setBackend('wasm');
 await tf.ready();
@@ -44,13 +48,24 @@ const P = 15;
 const V = 256;
 const outputDim = Number(process.env.OUT ?? P * V + 1);
 const readout = (process.env.READOUT ?? 'flatten') as TransformerReadout;
+const kernels = process.env.ENGINE === 'onnxruntime' ? onnxRuntimeEngine.kernels!({ threads: 1 }) : undefined;
 const net: Estimator =
   process.env.NET === 'mlp'
-    ? new Mlp({ inputDim: P * V, hidden: [256, 256, 256, 256], outputDim, activation: 'relu' }, new Rng(0), 'mlp')
+    ? new Mlp({ inputDim: P * V, hidden: [256, 256, 256, 256], outputDim, activation: 'relu' }, new Rng(0), 'mlp', kernels)
     : new Transformer(
-        { layout: { positions: P, vocabulary: V }, outputDim, layers: 3, heads: 8, width: 64, ffWidth: 256, activation: 'relu', readout },
+        {
+          layout: { positions: P, vocabulary: V },
+          outputDim,
+          layers: 3,
+          heads: 8,
+          width: 64,
+          ffWidth: Number(process.env.FF ?? 256),
+          activation: 'relu',
+          readout,
+        },
         new Rng(0),
         'transformer',
+        kernels,
       );
 
 /** `rows` observations with about a third of the positions empty. */
@@ -73,8 +88,10 @@ function measure(label: string, calls: number, f: () => void): void {
 
 const x16 = observations(16);
 const x256 = observations(256);
-measure('predict, 16 rows', 10, () => tf.dispose(net.predict(x16)));
+measure('predict, 16 rows', 30, () => tf.dispose(net.predict(x16)));
+measure('predictValues, 16 rows (what sampling calls)', 30, () => void predictedValues(net, () => tf.clone(x16)));
 measure('apply + gradient, 256 rows', 3, () => {
   const { value, grads } = tf.variableGrads(() => tf.sum(net.apply(x256)), [...net.variables]);
   tf.dispose([value, ...Object.values(grads)]);
 });
+kernels?.dispose();

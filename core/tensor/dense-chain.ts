@@ -1,5 +1,6 @@
 import type { Activation } from './dense.js';
 import type { FewHotRows } from './few-hot-input.js';
+import type { TransformerValues } from './transformer-shape.js';
 
 /** One dense layer's parameters as host arrays: y = act(x·W + b), W row-major [inDim][outDim]. */
 export interface DenseLayerValues {
@@ -81,6 +82,20 @@ export interface DenseChainKernels {
   forwardFewHot?(layers: readonly DenseLayerValues[], x: FewHotRows, rows: number, keepHidden: boolean): { y: Float32Array; hidden: Float32Array[] };
   /** Optional, with {@link forwardFewHot}: {@link backward} for few-hot input (the first layer's dW a scatter-add of its dz rows). */
   backwardFewHot?(layers: readonly DenseLayerValues[], x: FewHotRows, hidden: readonly Float32Array[], dy: Float32Array, rows: number): DenseChainGradients;
+  /**
+   * Optional: a Transformer's inference pass (`core/tensor/transformer.ts`, what sampling and
+   * evaluation call) as one computation, on the parameters passed at each call: the outputs
+   * (`rows x outputDim`, row-major) of `rows` one-hot observation rows `x` (row-major, `positions ·
+   * vocabulary` wide), equal to the tensor backend's to float32 rounding. Without it the
+   * Transformer's passes run on the tensor backend. (Its training pass does, either way.)
+   */
+  transformerForward?(network: TransformerValues, x: Float32Array, rows: number): Float32Array;
+  /**
+   * Optional, with {@link transformerForward}: the gradients of Σ y ⊙ dy w.r.t. every parameter of
+   * the Transformer (the order and shapes of `network.parameters`) at observations `x`, `dy` being
+   * `rows x outputDim`. With it the Transformer's training pass (`apply`) runs on the kernels too.
+   */
+  transformerBackward?(network: TransformerValues, x: Float32Array, dy: Float32Array, rows: number): Float32Array[];
   dispose(): void;
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation } from './dense.js';
 import type { DenseChainKernels, DenseLayerValues } from './dense-chain.js';
+import { selfTestTransformer } from './transformer-self-test.js';
 
 /** The self-test's network: one layer of each activation, so that a wrong derivative of any shows. */
 const SHAPE: ReadonlyArray<[inDim: number, outDim: number, activation: Activation]> = [
@@ -73,7 +74,8 @@ function describe(value: unknown): string {
 /**
  * Checks training `kernels` against the tensor backend on a tiny network (three rows through a
  * relu, a tanh and a linear layer): the forward pass's output and the backward pass's gradient of
- * every weight and bias must agree to float32 rounding. Run when an engine starts, after the tensor
+ * every weight and bias must agree to float32 rounding; where the kernels have a Transformer pass,
+ * its outputs on tiny Transformers too (`transformer-self-test.ts`). Run when an engine starts, after the tensor
  * backend is chosen, so that an engine whose native code changed under it is caught before it
  * trains. Returns what differs (the first thing), or undefined when the kernels pass; an exception
  * inside the kernels is a failure too. Leaves no tensor behind.
@@ -98,5 +100,5 @@ export function selfTestKernels(kernels: DenseChainKernels): string | undefined 
     const wrong = difference(what, values, k === 0 ? expected.y : expected.gradients[k - 1]!);
     if (wrong !== undefined) return wrong;
   }
-  return undefined;
+  return selfTestTransformer(kernels, difference);
 }

@@ -19,7 +19,7 @@ export const ENGINE_SCHEMA = Defaulted(
         Type.String({
           minLength: 1,
           description:
-            'where the MLPs\' passes run, in training and exact evaluation — "backend" (the tensor backend), an engine a plugin contributes ("onnxruntime": native, needs the optional onnxruntime-node), "auto" = the first that can run here',
+            'where the networks\' passes run (MLPs; Transformers in training, sampling and predict), in training and exact evaluation — "backend" (the tensor backend), an engine a plugin contributes ("onnxruntime": native, needs the optional onnxruntime-node), "auto" = the first that can run here',
         }),
         'auto',
       ),

@@ -3,7 +3,7 @@ import type { Tensor, Tensor2D, Variable } from '#tensor-types';
 import type { Dense } from './dense.js';
 import type { DenseChainGradients, DenseChainKernels, DenseLayerValues } from './dense-chain.js';
 import { denseFromColumns, type FewHotRows, fewHotRowsOf, isFewHotInput } from './few-hot-input.js';
-import { withFloatValues } from './read.js';
+import { hostFloats, withFloatValues } from './read.js';
 
 /** The parameters as host arrays at one moment. */
 interface Snapshot {
@@ -83,7 +83,7 @@ export class KernelChain {
       }
       return densePasses(k, denseFromColumns(rows, this.layers[0]!.inDim));
     }
-    return densePasses(k, floats(x));
+    return densePasses(k, hostFloats(x));
   }
 
   private get outDim(): number {
@@ -125,10 +125,4 @@ function densePasses(kernels: DenseChainKernels, input: Float32Array): InputPass
     forward: (layers, rows, keep) => kernels.forward(layers, input, rows, keep),
     backward: (layers, hidden, dy, rows) => kernels.backward(layers, input, hidden, dy, rows),
   };
-}
-
-/** A tensor's values as float32 (observations may come as integers). */
-function floats(x: Tensor): Float32Array {
-  const values = x.dataSync();
-  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }

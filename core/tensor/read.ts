@@ -62,3 +62,9 @@ export function withFloatValues<T>(t: Tensor, use: (values: Float32Array) => T):
 export function tensorOfReusedValues(values: Float32Array, shape: readonly number[]): Tensor {
   return tf.tensor(heapBackend() ? values : values.slice(), [...shape], 'float32');
 }
+
+/** A tensor's values on the host as float32 (observations may come as integers). */
+export function hostFloats(x: Tensor): Float32Array {
+  const values = x.dataSync();
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}

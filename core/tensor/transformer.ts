@@ -3,38 +3,18 @@ import type { Tensor2D, Variable } from '#tensor-types';
 import type { Estimator, Linearization } from './estimator.js';
 import { linearizeByAutodiff } from './autodiff-linearization.js';
 import type { Rng } from '../base/rng.js';
-import { type Activation, Dense } from './dense.js';
+import { Dense } from './dense.js';
 import { LayerNorm } from './layer-norm.js';
 import { PositionReadout } from './position-readout.js';
-import { TokenEmbedding, type TokenLayout } from './token-embedding.js';
+import { TokenEmbedding } from './token-embedding.js';
+import type { TransformerShape } from './transformer-shape.js';
+import type { DenseChainKernels } from './dense-chain.js';
+import { TransformerKernelPass } from './transformer-kernel-pass.js';
+import { readValues } from './read.js';
 import { TransformerBlock } from './transformer-block.js';
 import { sharedTrunkEstimator } from './shared-trunk.js';
 
-/** Shape of a {@link Transformer}. */
-export interface TransformerShape {
-  /** How the observation splits into tokens: `inputDim = positions · vocabulary`. */
-  layout: TokenLayout;
-  outputDim: number;
-  /** Number of encoder blocks. */
-  layers: number;
-  heads: number;
-  /** Token width; a multiple of `heads`. */
-  width: number;
-  /** Hidden width of each block's feed-forward network. */
-  ffWidth: number;
-  activation: Activation;
-  /**
-   * What the linear readout reads: `flatten`, the `positions · width` concatenated tokens (default);
-   * `mean`, their `width`-wide average (positions·fewer readout weights; see the class comment);
-   * `position`, a per-position head (see {@link PositionReadout}; only for `outputDim` =
-   * positions · vocabulary, plus one for an exit).
-   */
-  readout?: TransformerReadout;
-}
-
-/** Readouts of a {@link Transformer}. */
-export const TRANSFORMER_READOUTS = ['flatten', 'mean', 'position'] as const;
-export type TransformerReadout = (typeof TRANSFORMER_READOUTS)[number];
+export { TRANSFORMER_READOUTS, type TransformerReadout, type TransformerShape } from './transformer-shape.js';
 
 /**
  * A Transformer encoder over the tokens of a sequence observation: token + position embeddings
@@ -56,15 +36,21 @@ export class Transformer implements Estimator {
   readonly blocks: TransformerBlock[];
   readonly finalNorm: LayerNorm;
   readonly readout: Dense | PositionReadout;
+  /** Where `predict` (and `apply`) run when the kernels have a Transformer pass (empty batches stay on the backend). */
+  private readonly kernelPass?: TransformerKernelPass;
 
   /**
    * @param rng initialisation draws, in order: embeddings, blocks, readout (same seed, same numbers)
    * @param name prefix of the variables' names (the estimator's role)
+   * @param kernels optional engine of the inference pass (`predict`, `predictValues`), used where
+   *   it has `transformerForward`, and of the training pass (`apply`) where it has
+   *   `transformerBackward` too; without them every pass runs on the tensor backend
    */
   constructor(
     readonly shape: TransformerShape,
     rng: Rng,
     name: string,
+    kernels?: DenseChainKernels,
   ) {
     const { layout, width, heads, ffWidth, activation, layers } = shape;
     this.embedding = new TokenEmbedding(layout, width, rng, `${name}/embedding`);
@@ -74,6 +60,7 @@ export class Transformer implements Estimator {
       shape.readout === 'position'
         ? new PositionReadout(layout, width, shape.outputDim, rng, `${name}/readout`)
         : new Dense(this.trunkDim, shape.outputDim, 'linear', rng, `${name}/readout`);
+    if (kernels?.transformerForward) this.kernelPass = new TransformerKernelPass(shape, () => this.variables, kernels);
   }
 
   get inputDim(): number {
@@ -91,12 +78,32 @@ export class Transformer implements Estimator {
 
   /** Differentiable forward pass (no gradient w.r.t. the observations). */
   apply(x: Tensor2D): Tensor2D {
+    if (this.kernelPass?.trains && x.shape[0] > 0) {
+      this.checkWidth(x);
+      return this.kernelPass.apply(x);
+    }
+    return this.backendApply(x);
+  }
+
+  /** {@link apply} on the tensor backend (twice differentiable, which the kernels' pass is not). */
+  private backendApply(x: Tensor2D): Tensor2D {
     return this.readout.apply(this.trunkApply(x));
   }
 
   /** Forward pass for inference. */
   predict(x: Tensor2D): Tensor2D {
+    if (this.kernelPass && x.shape[0] > 0) {
+      this.checkWidth(x);
+      return tf.tensor2d(this.kernelPass.predictValues(x), [x.shape[0], this.outputDim]);
+    }
     return tf.tidy(() => this.readout.predict(this.trunkPredict(x)));
+  }
+
+  /** {@link predict}'s outputs on the host; on the kernels straight from them, with no tensor between. */
+  predictValues(x: Tensor2D): Float32Array {
+    if (!this.kernelPass || x.shape[0] === 0) return readValues(() => this.predict(x));
+    this.checkWidth(x);
+    return this.kernelPass.predictValues(x);
   }
 
   /** Differentiable `[batch, trunkDim]` output of the final LayerNorm (flattened or averaged). */
@@ -128,7 +135,8 @@ export class Transformer implements Estimator {
    * see `autodiff-linearization.ts`.
    */
   linearize(x: Tensor2D): Linearization {
-    return linearizeByAutodiff(this, x);
+    // J·v differentiates the gradient once more: through the backend's pass, not the kernels'
+    return linearizeByAutodiff({ apply: (input) => this.backendApply(input), predict: (input) => this.predict(input), variables: this.variables }, x);
   }
 
   /** Variables of the embeddings, blocks and final norm (all but the readout). */
@@ -147,12 +155,16 @@ export class Transformer implements Estimator {
     this.readout.dispose();
   }
 
-  private trunk(x: Tensor2D, block: (b: TransformerBlock, h: Tensor2D) => Tensor2D): Tensor2D {
+  private checkWidth(x: Tensor2D): void {
     if (x.shape[1] !== this.inputDim) {
       throw new Error(
         `transformer: observations have ${x.shape[1]} columns, the token layout ${this.shape.layout.positions} positions x ${this.shape.layout.vocabulary} symbols = ${this.inputDim}`,
       );
     }
+  }
+
+  private trunk(x: Tensor2D, block: (b: TransformerBlock, h: Tensor2D) => Tensor2D): Tensor2D {
+    this.checkWidth(x);
     const batch = x.shape[0];
     // the wasm transpose of the attention fails on empty tensors; no rows, no tokens to mix
     if (batch === 0) return tf.zeros([0, this.trunkDim]);

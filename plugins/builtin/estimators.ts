@@ -132,6 +132,8 @@ export const transformerContribution = defineContribution({
   ],
   create: (options, resolve): EstimatorFactory => {
     const rng = resolve.get(TOKENS.Rng);
+    // the engine's kernels run the inference pass where they have a Transformer pass
+    const { kernels } = resolve.get(TOKENS.Kernels);
     const layout = tokenLayoutOf(resolve);
     return ({ role, inputDim, outputDim, overrides }) => {
       const o: TransformerOptions = { ...options };
@@ -158,6 +160,7 @@ export const transformerContribution = defineContribution({
         },
         rng,
         role,
+        kernels,
       );
     };
   },

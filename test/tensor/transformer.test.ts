@@ -4,6 +4,7 @@ import { Rng } from '../../core/base/rng.js';
 import { MultiHeadSelfAttention } from '../../core/tensor/attention.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
 import { Transformer, type TransformerShape } from '../../core/tensor/transformer.js';
+import { expectCentralDifferences } from '../helpers/transformer-differences.js';
 import { transformer64 } from './float64-transformer.js';
 
 /** P = 3 positions over V = 4 symbols, width 8, 2 heads, 2 blocks; insert-variant logits P·V + 1. */
@@ -49,29 +50,14 @@ describe('Transformer estimator', () => {
     const u = Float32Array.from({ length: ROWS.length * 13 }, (_, i) => Math.sin(1 + 7 * i));
     const ut = tf.tensor2d(u, [ROWS.length, 13]);
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), ut)), net.variables);
-    const theta = flattenValues(net.variables);
-    const loss = (p: Float64Array): number => transformer64(shape, p, OBS, ROWS.length).reduce((s, y, i) => s + y * u[i]!, 0);
-    const h = 1e-6;
-    let off = 0;
-    let checked = 0;
-    for (const v of net.variables) {
-      const g = grads[v.name]!.dataSync();
-      expect(g.length).toBe(v.size);
-      for (let k = 0; k < v.size; k++) {
-        const plus = theta.slice();
-        const minus = theta.slice();
-        plus[off + k]! += h;
-        minus[off + k]! -= h;
-        const fd = (loss(plus) - loss(minus)) / (2 * h);
-        // float32 gradients against a float64 reference: relative 1e-3 with an absolute floor
-        expect(Math.abs(g[k]! - fd), `${v.name}[${k}]: ${g[k]} vs ${fd}`).toBeLessThan(1e-3 * (Math.abs(fd) + 0.05));
-        checked++;
-      }
-      off += v.size;
-    }
-    expect(checked).toBe(theta.length);
-    // every variable reaches the outputs (a gradient that is zero everywhere would hide a disconnected table)
-    for (const v of net.variables) expect(Math.max(...Array.from(grads[v.name]!.dataSync(), Math.abs)), v.name).toBeGreaterThan(0);
+    expectCentralDifferences(
+      shape,
+      net.variables,
+      net.variables.map((v) => grads[v.name]!.dataSync()),
+      OBS,
+      ROWS.length,
+      u,
+    );
     tf.dispose([x, ut, ...Object.values(grads)]);
     net.dispose();
   });

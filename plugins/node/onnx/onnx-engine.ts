@@ -60,7 +60,7 @@ export function createOnnxRuntimeEngine(find: () => RuntimePackage | undefined =
   };
   return {
     name: 'onnxruntime',
-    description: `ONNX Runtime's native CPU kernels for the MLPs' passes in training and exact evaluation (needs the optional ${RUNTIME_PACKAGE})`,
+    description: `ONNX Runtime's native CPU kernels for the MLPs' passes in training and exact evaluation and the Transformers' in training and sampling (needs the optional ${RUNTIME_PACKAGE})`,
     unavailable: () => {
       const { runtime, error } = locate(find);
       return error ?? (runtime ? undefined : `${notInstalled} (${installAdvice()})`);

@@ -41,7 +41,16 @@ const ONNX_SUBSET = {
         attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
       },
     },
-    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, s: { type: 'bytes', id: 4 }, type: { type: 'int32', id: 20 } } },
+    AttributeProto: {
+      fields: {
+        name: { type: 'string', id: 1 },
+        f: { type: 'float', id: 2 },
+        i: { type: 'int64', id: 3 },
+        s: { type: 'bytes', id: 4 },
+        ints: { rule: 'repeated', type: 'int64', id: 8 },
+        type: { type: 'int32', id: 20 },
+      },
+    },
     TensorProto: {
       fields: {
         dims: { rule: 'repeated', type: 'int64', id: 1 },
@@ -61,9 +70,11 @@ const ONNX_SUBSET = {
 const FLOAT = 1;
 const INT32 = 6;
 const INT64 = 7;
-/** AttributeProto.AttributeType INT and STRING. */
+/** AttributeProto.AttributeType FLOAT, INT, STRING and INTS. */
+const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_STRING = 3;
+const ATTRIBUTE_INTS = 7;
 /** ONNX IR version 8 with opset 17: supported by every onnxruntime release since 1.14. */
 const IR_VERSION = 8;
 const OPSET = 17;
@@ -231,7 +242,7 @@ function activationGradient(node: Array<Record<string, unknown>>, layer: DenseLa
 }
 
 /** An ONNX graph's parts, as the objects {@link encodeGraph} takes (fields of onnx.proto). */
-interface OnnxGraph {
+export interface OnnxGraph {
   name: string;
   node: Array<Record<string, unknown>>;
   initializer: Array<Record<string, unknown>>;
@@ -240,7 +251,7 @@ interface OnnxGraph {
 }
 
 /** A model holding `graph`, encoded. */
-function encodeGraph(graph: OnnxGraph): Uint8Array {
+export function encodeGraph(graph: OnnxGraph): Uint8Array {
   const model = { irVersion: IR_VERSION, producerName: 'gflownet-ts', opsetImport: [{ domain: '', version: OPSET }], graph };
   // the encoder is loaded on first use: commands that never run a network (`gfn list`) should not pay for it
   const protobuf = createRequire(import.meta.url)('protobufjs/light.js') as typeof Protobuf;
@@ -249,19 +260,29 @@ function encodeGraph(graph: OnnxGraph): Uint8Array {
 }
 
 /** A float32 tensor of a graph (an initializer). */
-function floatTensor(name: string, dims: number[], values: Float32Array): Record<string, unknown> {
+export function floatTensor(name: string, dims: number[], values: Float32Array): Record<string, unknown> {
   // raw_data is little-endian float32, the layout of a Float32Array on every platform Node runs on
   return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
-/** An int64 tensor of a graph (an initializer, e.g. the axes of a reduction). */
-function int64Tensor(name: string, values: readonly number[]): Record<string, unknown> {
-  return { name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer) };
+/** An int64 tensor of a graph (an initializer, e.g. the axes of a reduction; `dims` [] for a scalar). */
+export function int64Tensor(name: string, values: readonly number[], dims: readonly number[] = [values.length]): Record<string, unknown> {
+  return { name, dims: [...dims], dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer) };
 }
 
 /** An integer attribute of a node. */
-function intAttribute(name: string, value: number): Record<string, unknown> {
+export function intAttribute(name: string, value: number): Record<string, unknown> {
   return { name, i: value, type: ATTRIBUTE_INT };
+}
+
+/** An integer-list attribute of a node (e.g. a transpose's permutation). */
+export function intsAttribute(name: string, values: readonly number[]): Record<string, unknown> {
+  return { name, ints: [...values], type: ATTRIBUTE_INTS };
+}
+
+/** A float attribute of a node (e.g. an epsilon). */
+export function floatAttribute(name: string, value: number): Record<string, unknown> {
+  return { name, f: value, type: ATTRIBUTE_FLOAT };
 }
 
 /** A string attribute of a node. */
@@ -270,7 +291,7 @@ function stringAttribute(name: string, value: string): Record<string, unknown> {
 }
 
 /** A float32 graph input or output of `dims` (a string is a free dimension). */
-function floatValue(name: string, dims: ReadonlyArray<number | string>): Record<string, unknown> {
+export function floatValue(name: string, dims: ReadonlyArray<number | string>): Record<string, unknown> {
   return tensorValue(name, FLOAT, dims);
 }
 

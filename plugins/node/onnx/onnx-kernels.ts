@@ -2,6 +2,7 @@ import type { DenseChainGradients, DenseChainKernels, DenseKernelsOptions, Dense
 import type { FewHotRows } from '../../../core/tensor/few-hot-input.js';
 import type { NativeRuntime, NativeSession, OrtTensor } from './onnx-binding.js';
 import { backwardGraph, forwardGraph, type GraphInput, GRAPH_NAMES as N } from './onnx-graph.js';
+import { transformerPass } from './onnx-transformer-pass.js';
 
 /** A network shape's two sessions. */
 interface ChainSessions {
@@ -14,6 +15,7 @@ interface ChainSessions {
  * synchronous native session ({@link NativeSession}): one forward and one backward session per
  * network shape and input kind (dense or few-hot rows), made on first use. The parameters are graph
  * inputs (read from the caller's arrays, not copied into the graph), so an update costs nothing here.
+ * The Transformer's inference pass likewise, one session per network shape (`onnx-transformer-pass.ts`).
  *
  * @param ort the runtime's native session and tensor classes, loaded and checked (`loadNativeRuntime`)
  */
@@ -93,8 +95,11 @@ export function onnxKernels(ort: NativeRuntime, options: DenseKernelsOptions): D
     return { weights: layers.map((_, l) => result[N.weightGradient(l)]!.data), biases: layers.map((_, l) => result[N.biasGradient(l)]!.data) };
   };
 
+  const transformer = transformerPass(ort, open);
   return {
     name: 'onnxruntime',
+    transformerForward: transformer.transformerForward,
+    transformerBackward: transformer.transformerBackward,
     forward: (layers, x, rows, keepHidden) => forward(layers, denseFeeds(layers, x, rows), 'dense', keepHidden),
     backward: (layers, x, hidden, dy, rows) => backward(layers, denseFeeds(layers, x, rows), 'dense', hidden, dy, rows),
     forwardFewHot: (layers, x, rows, keepHidden) => forward(layers, fewHotFeeds(layers, x, rows), 'few-hot', keepHidden),
@@ -105,6 +110,7 @@ export function onnxKernels(ort: NativeRuntime, options: DenseKernelsOptions): D
         s.backward.dispose();
       }
       sessions.clear();
+      transformer.dispose();
     },
   };
 }
