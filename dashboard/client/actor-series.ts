@@ -40,7 +40,10 @@ export function meanStaleness(actors: Pick<ActorStats, 'staleness'>): number | u
   return batches > 0 ? lags / batches : undefined;
 }
 
-/** The chart a curve is drawn in and the name of its line there (an actor's rate: `actor 2`). */
+/**
+ * The chart a curve is drawn in and the name of its line there (an actor's rate: `actor 2`); any
+ * other curve is its own chart here (a conditional run's `tv@beta=0.5` is placed by `curve-groups.ts`).
+ */
 export function chartOf(curveKey: string): { chart: string; part?: string } {
   const [chart, part] = curveKey.split(':');
   return part === undefined || chart !== ACTOR_RATE ? { chart: curveKey } : { chart: ACTOR_RATE, part: `actor ${part}` };

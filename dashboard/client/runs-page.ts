@@ -1,7 +1,8 @@
 import type { MetricsRecord } from '../../run-folder/records.js';
-import { ACTOR_RATE, chartOf } from './actor-series.js';
+import { ACTOR_RATE } from './actor-series.js';
 import { el, getJson, type RunsResponse } from './api.js';
 import { type ChartRow, MetricChart, runColours } from './charts.js';
+import { type ChartLayout, layoutCharts } from './curve-groups.js';
 import { LiveLogs } from './live.js';
 import { runTable } from './run-table.js';
 import { METRICS, type XAxis } from './series.js';
@@ -32,7 +33,9 @@ export class RunsPage {
   private readonly chartsBox = el('div', { id: 'charts' });
   private charts = new Map<string, MetricChart>();
   private stalenessChart?: StalenessChart;
-  private chartKeys: string[] = [];
+  /** The charts drawn now, and where each selected run's curves go; rebuilt when a chart or a line appears. */
+  private layout: ChartLayout = { charts: [], places: [] };
+  private layoutKey = '';
   private listing?: RunsResponse;
   private dirty = false;
   private timers: Array<ReturnType<typeof setInterval>> = [];
@@ -131,13 +134,13 @@ export class RunsPage {
     if (records.some((r) => r.type === 'evaluation' || r.type === 'start')) void this.views.refresh(run).catch(() => undefined);
   }
 
-  /** Metrics to chart: those a selected run reports, the standard ones first, then any other evaluation metric. */
-  private metricKeys(): string[] {
-    const present = new Set<string>();
-    for (const id of this.selected) for (const key of this.live.series.get(id)?.curves.keys() ?? []) present.add(chartOf(key).chart);
-    const standard = METRICS.map((m) => m.key).filter((k) => present.has(k));
-    const keys = [...standard, ...[...present].filter((k) => !standard.includes(k)).sort()];
-    return this.selected.some((id) => this.live.series.get(id)?.staleness) ? [...keys, STALENESS] : keys;
+  /**
+   * The charts for what the selected runs report (`layoutCharts`: a conditional run's conditions share
+   * their metric's chart), and the staleness histogram's box where a run has actors.
+   */
+  private currentLayout(): { layout: ChartLayout; staleness: boolean } {
+    const layout = layoutCharts(this.selected.map((id) => [...(this.live.series.get(id)?.curves.keys() ?? [])]));
+    return { layout, staleness: this.selected.some((id) => this.live.series.get(id)?.staleness) };
   }
 
   private rebuildCharts(): void {
@@ -145,20 +148,24 @@ export class RunsPage {
     this.charts.clear();
     void this.stalenessChart?.dispose();
     this.stalenessChart = undefined;
-    this.chartKeys = this.metricKeys();
+    const { layout, staleness } = this.currentLayout();
+    this.layout = layout;
+    this.layoutKey = JSON.stringify([layout.charts, staleness]);
     this.chartsBox.replaceChildren();
-    if (this.chartKeys.length === 0)
+    if (layout.charts.length === 0 && !staleness)
       this.chartsBox.append(
         el('p', {}, this.selected.length === 0 ? 'Tick runs in the list to plot their curves.' : 'Waiting for the first lines of the selected runs…'),
       );
-    for (const key of this.chartKeys) {
+    for (const { key, parts, conditions } of layout.charts) {
       const box = el('div', { class: 'chart', 'data-metric': key });
       this.chartsBox.append(box);
-      if (key === STALENESS) this.stalenessChart = new StalenessChart(box, this.selected);
-      else {
-        const label = METRICS.find((m) => m.key === key)?.label ?? key;
-        this.charts.set(key, new MetricChart(box, label, this.xAxis, this.selected, !PER_ITERATION.has(key), key === ACTOR_RATE));
-      }
+      const label = METRICS.find((m) => m.key === key)?.label ?? key;
+      this.charts.set(key, new MetricChart(box, label, this.xAxis, this.selected, !PER_ITERATION.has(key), { parts, conditions }));
+    }
+    if (staleness) {
+      const box = el('div', { class: 'chart', 'data-metric': STALENESS });
+      this.chartsBox.append(box);
+      this.stalenessChart = new StalenessChart(box, this.selected);
     }
     this.dirty = true;
   }
@@ -166,21 +173,20 @@ export class RunsPage {
   private async redraw(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
-    if (this.metricKeys().join() !== this.chartKeys.join()) this.rebuildCharts();
-    await Promise.all([
-      ...[...this.charts].map(([key, chart]) => {
-        const rows: ChartRow[] = [];
-        for (const run of this.selected) {
-          for (const [curveKey, curve] of this.live.series.get(run)?.curves ?? []) {
-            const { chart: drawnIn, part } = chartOf(curveKey);
-            if (drawnIn !== key) continue;
-            for (const p of curve.points()) rows.push({ run, x: p[this.xAxis], y: p.value, ...(part ? { part } : {}) });
-          }
-        }
-        return chart.update(rows);
-      }),
-      this.stalenessChart?.update(this.stalenessRows()),
-    ]);
+    const { layout, staleness } = this.currentLayout();
+    if (JSON.stringify([layout.charts, staleness]) !== this.layoutKey) this.rebuildCharts();
+    // the same charts, but a curve may have come to one of them (a second run's `tv@beta=1`)
+    else this.layout = layout;
+    const rows = new Map<string, ChartRow[]>([...this.charts.keys()].map((key) => [key, []]));
+    this.selected.forEach((run, i) => {
+      for (const [curveKey, curve] of this.live.series.get(run)?.curves ?? []) {
+        const place = this.layout.places[i]?.get(curveKey);
+        const chartRows = place && rows.get(place.chart);
+        if (!chartRows) continue;
+        for (const p of curve.points()) chartRows.push({ run, x: p[this.xAxis], y: p.value, ...(place.part !== undefined ? { part: place.part } : {}) });
+      }
+    });
+    await Promise.all([...[...this.charts].map(([key, chart]) => chart.update(rows.get(key) ?? [])), this.stalenessChart?.update(this.stalenessRows())]);
   }
 
   /** The newest staleness histogram of each selected run that has actors. */

@@ -5,7 +5,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumFor } from '../helpers/chromium.js';
 import { spawnUntil } from '../helpers/spawn-until.js';
-import { actorRunLines, tempDir, writeBench, writeParetoView, writeRun } from './helpers.js';
+import { actorRunLines, betaEvaluation, runLines, tempDir, writeBench, writeParetoView, writeRun } from './helpers.js';
 import { VIEWS_DIR, viewFileIteration } from '../../run-folder/layout.js';
 import { waitFor } from '../bench/queue-helpers.js';
 import { filledCells, linePath, maxX, waitForHeatmaps, waitForMaxXBeyond, waitForPoints, waitForStatus, waitForViewAfter } from './page-checks.js';
@@ -30,6 +30,7 @@ describe('dashboard in a real browser', () => {
       writeBench(join(root, 'bench', 'tiny'));
       writeRun(join(root, 'actors'), { name: 'actors', actors: 2 }, actorRunLines(30));
       writeParetoView(join(root, 'actors'), 30);
+      writeRun(join(root, 'cond'), { name: 'cond' }, runLines(30, 10, [{ type: 'finished', iterations: 30, elapsedMs: 3000 }], betaEvaluation));
       const config = {
         name: 'live',
         seed: 0,
@@ -119,6 +120,29 @@ describe('dashboard in a real browser', () => {
         expect.arrayContaining(['exact front, drawn', 'exact front, not drawn', 'other samples']),
       );
       await page.screenshot({ path: join(ARTIFACTS, 'actors.png'), fullPage: true });
+
+      // a temperature-conditional run: one TV chart, a line per β of its grid and one for their mean
+      // (3 evaluations x 5 lines), named in the chart's legend; no chart of its own for any `tv@beta=…`
+      await page.goto(`${new URL(url).origin}/#/?select=cond`);
+      await waitForPoints(page, 'tv', 15);
+      await waitForPoints(page, 'tvMax', 3);
+      const betas = ['β = 0.5', 'β = 1', 'β = 2', 'β = 4'];
+      expect(await page.$$eval('.chart[data-metric="tv"] .mark-line path', (ps) => ps.length)).toBe(5);
+      expect(await page.$$eval('.chart[data-metric="tv"] .role-legend-label text', (ts) => ts.map((t) => t.textContent))).toEqual([
+        ...betas,
+        'mean over the grid',
+      ]);
+      expect(await page.$$eval('.chart', (cs) => cs.map((c) => (c as HTMLElement).dataset.metric))).toEqual(['loss', 'tv', 'itPerSec', 'tvMax']);
+      await page.screenshot({ path: join(ARTIFACTS, 'conditional.png'), fullPage: true });
+      // overlaid on an unconditional run: that run's TV is a line of the same chart, named as such
+      await page.goto(`${new URL(url).origin}/#/?select=cond,${encodeURIComponent('bench/tiny/runs/hg-tb-s0')}`);
+      await waitForPoints(page, 'tv', 17);
+      expect(await page.$$eval('.chart[data-metric="tv"] .mark-line path', (ps) => ps.length)).toBe(6);
+      expect(await page.$$eval('.chart[data-metric="tv"] .role-legend-label text', (ts) => ts.map((t) => t.textContent))).toEqual([
+        ...betas,
+        'mean over the grid',
+        'unconditional',
+      ]);
       expect(errors).toEqual([]);
     },
   );

@@ -47,11 +47,30 @@ export function writeRun(dir: string, config: Record<string, unknown>, metrics: 
   writeFileSync(join(dir, 'metrics.jsonl'), metrics);
 }
 
-/** JSON lines of a run: a start line, `n` iterations, an evaluation every `every`, then `end` lines. */
-export function runLines(n: number, every: number, end: Array<Record<string, unknown>> = []): string {
+/** The metrics of an unconditional run's evaluation at iteration `i`. */
+const plainEvaluation = (i: number): Record<string, number> => ({ tv: 1 / (i + 1), jsd: 0.5 / (i + 1), rewardRatio: 0.5 });
+
+/**
+ * The metrics of a temperature-conditional run's evaluation at iteration `i`, named as its evaluator
+ * names them (docs/conditional.md): TV at each β of the grid 0.5, 1, 2, 4 (`tv@beta=0.5`, …), their
+ * mean (`tv`) and the worst (`tvMax`).
+ */
+export function betaEvaluation(i: number): Record<string, number> {
+  const grid = [0.5, 1, 2, 4];
+  const tv = grid.map((beta) => Math.min(1, beta / (i + 1)));
+  return { ...Object.fromEntries(grid.map((beta, j) => [`tv@beta=${beta}`, tv[j]!])), tv: tv.reduce((a, b) => a + b) / grid.length, tvMax: Math.max(...tv) };
+}
+
+/** JSON lines of a run: a start line, `n` iterations, an evaluation every `every` (its metrics by `evaluation`), then `end` lines. */
+export function runLines(
+  n: number,
+  every: number,
+  end: Array<Record<string, unknown>> = [],
+  evaluation: (i: number) => Record<string, number> = plainEvaluation,
+): string {
   const lines: Array<Record<string, unknown>> = [{ type: 'start', backend: 'wasm', iterations: n, time: '2026-01-01T00:00:00.000Z' }];
   for (let i = 0; i < n; i++) {
-    if ((i + 1) % every === 0) lines.push({ type: 'evaluation', iteration: i, method: 'exact', tv: 1 / (i + 1), jsd: 0.5 / (i + 1), rewardRatio: 0.5 });
+    if ((i + 1) % every === 0) lines.push({ type: 'evaluation', iteration: i, method: 'exact', ...evaluation(i) });
     lines.push({ type: 'iteration', iteration: i, trajectories: 16 * (i + 1), loss: 10 / (i + 1), sampleMs: 1, updateMs: 1, elapsedMs: 100 * (i + 1) });
   }
   return [...lines, ...end].map((l) => `${JSON.stringify(l)}\n`).join('');
