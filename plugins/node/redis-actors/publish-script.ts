@@ -42,16 +42,14 @@ export function publishScript(redis: Redis): PublishParameters {
   redis.defineCommand('gfnActorNotify', { lua: NOTIFY });
   const scripts = redis as unknown as Record<'gfnActorNotify', Script>;
   return async (key, fields, targets) => {
-    // sent in this order on one connection, so run in this order: the key is written before the
-    // notices. The parameters stay out of the script (a Lua call copies its arguments: measured
-    // slower for large ones); an actor that reads the key between the two reads the newest
-    // parameters, as it would through an older notice
-    const stored = redis
+    // the key first, the notices once it is written: a notice applied before would find the previous
+    // parameters (already applied) and be spent. The parameters stay out of the script (a Lua call
+    // copies its arguments: measured slower for large ones)
+    await redis
       .multi()
       .del(key)
       .hset(key, ...fields)
       .exec();
-    const notified = scripts.gfnActorNotify(targets.length, ...targets.map((t) => t.control), key, ...targets.map((t) => t.seq));
-    await Promise.all([stored, notified]);
+    await scripts.gfnActorNotify(targets.length, ...targets.map((t) => t.control), key, ...targets.map((t) => t.seq));
   };
 }
