@@ -4,6 +4,7 @@ import { type RedisWatch, watchRedis } from '../../../harness/queue/redis-outage
 import type { TrajectoryWorkerHost, TrajectoryWorkerRun } from '../../../core/plugin/plugin.js';
 import type { ActorBatch, ActorLink } from '../../../core/sampling/actor-link.js';
 import type { BatchRequest, ParameterSnapshot } from '../../../core/sampling/trajectory-source.js';
+import { type PublishParameters, publishScript } from './publish-script.js';
 import { batchOf, DEFAULT_RUN_ID, fieldsOf, LEARNER_GROUP, parameterFields, type RunKeys, runKeys } from './wire.js';
 
 /** Where the learner's actors meet it. */
@@ -24,6 +25,8 @@ interface Opened {
   cmd: Redis;
   blocking: Redis;
   watch: RedisWatch;
+  /** Publishes parameters and notifies slots (a slot's notice replaces the one before it when nothing came between). */
+  publish: PublishParameters;
 }
 
 /** How long the end of the run is offered to a server that does not answer, at close. */
@@ -41,8 +44,9 @@ type StreamReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
  * consumer group and announces the epoch; actors claim slots 0 … size − 1 and push batches to the
  * stream; {@link acknowledge} XACKs (and deletes) a batch and tells its actor on the actor's control
  * stream, where `request`s, `restore`s and notices of new parameters (a versioned key) also go, in
- * order. A batch pushed twice (a command resent after a lost connection) is recognised by its actor
- * process and sequence and acknowledged without being received again.
+ * order; a notice replaces one right before it (see {@link publishScript}), so the stream of a slot
+ * no process serves stays short. A batch pushed twice (a command resent after a lost connection) is
+ * recognised by its actor process and sequence and acknowledged without being received again.
  */
 export class RedisActorLink implements ActorLink {
   private readonly keys: RunKeys;
@@ -90,15 +94,13 @@ export class RedisActorLink implements ActorLink {
     if (to !== undefined) this.checkActor(to);
     // numbered now, in call order: an actor skips a message numbered below one it applied
     const targets = (to === undefined ? this.run.seeds.map((_, i) => i) : [to]).map((i) => ({ i, seq: String(++this.sent[i]!) }));
-    this.command(async ({ epoch, cmd }) => {
-      const key = this.keys.params(epoch, to);
-      const m = cmd
-        .multi()
-        .del(key)
-        .hset(key, ...fields);
-      for (const { i, seq } of targets) m.xadd(this.keys.control(epoch, i), '*', 'kind', 'publish', 'seq', seq, 'key', key);
-      await m.exec();
-    });
+    this.command(({ epoch, publish }) =>
+      publish(
+        this.keys.params(epoch, to),
+        fields,
+        targets.map(({ i, seq }) => ({ control: this.keys.control(epoch, i), seq })),
+      ),
+    );
   }
 
   request(actor: number, parameters: ParameterSnapshot, request: BatchRequest): void {
@@ -194,7 +196,7 @@ export class RedisActorLink implements ActorLink {
     const run = this.options.run ?? DEFAULT_RUN_ID;
     const runArg = run === DEFAULT_RUN_ID ? '' : ` --run ${run}`;
     log(`[actors] epoch ${epoch}: waiting for ${this.size} actor process(es): gfn actor --queue ${server}${runArg}`);
-    return { epoch, cmd, blocking, watch };
+    return { epoch, cmd, blocking, watch, publish: publishScript(cmd) };
   }
 
   /** Reads the batches stream until the link closes or fails (after a lost connection, first what was delivered but not read). */
@@ -252,7 +254,7 @@ export class RedisActorLink implements ActorLink {
   }
 
   /** Runs `f` after every command before it; a failure fails the link. */
-  private command(f: (opened: { epoch: number; cmd: Redis }) => Promise<unknown>): void {
+  private command(f: (opened: Opened) => Promise<unknown>): void {
     if (this.closing) throw new Error('the actors over Redis: a message after close()');
     this.chain = this.chain.then(() => this.ready.then(f)).catch((err: unknown) => this.fail(err));
   }

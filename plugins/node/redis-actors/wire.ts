@@ -28,7 +28,7 @@ export interface RunKeys {
   run(epoch: number): string;
   /** Stream of one epoch: the actors' batches (consumer group {@link LEARNER_GROUP}). */
   batches(epoch: number): string;
-  /** Stream of one epoch: the learner's messages to actor slot `actor`, in order. */
+  /** Stream of one epoch: the learner's messages to actor slot `actor`, in order (trimmed to the slot's cursor at each push; a notice of new parameters replaces one right before it). */
   control(epoch: number, actor: number): string;
   /** Hash of one epoch: the newest parameters for every actor, or for actor `to` alone. */
   params(epoch: number, to?: number): string;
