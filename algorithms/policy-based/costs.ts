@@ -31,6 +31,7 @@ export interface BatchShape {
 /**
  * Forward costs: r_t = log P_F(a_t|s_t) − log P_B(s_t|s_{t+1}) for non-exit steps and
  * r = log P_F(exit|x) − (max(log R(x), clip) − log Ẑ) at the exit, so Σ_t r_t is the TB residual.
+ * `logZ` is one log Ẑ, or log Ẑ(c_i) of each trajectory i (a conditional run).
  * Advantages by GAE(γ = 1, λ) on V(s_t) (V after the exit = 0), centred over the batch;
  * targets are the cost-to-go (λ = 1).
  */
@@ -41,11 +42,12 @@ export function forwardStepQuantities(
   logPB: ArrayLike<number>,
   values: ArrayLike<number>,
   clippedLogRewards: ArrayLike<number>,
-  logZ: number,
+  logZ: number | ArrayLike<number>,
   lambda: number,
   center: boolean,
 ): StepQuantities {
-  const exitFill = (m: number): number => clippedLogRewards[rows.traj[m]!]! - logZ;
+  const logZOf = typeof logZ === 'number' ? () => logZ : (i: number) => logZ[i]!;
+  const exitFill = (m: number): number => clippedLogRewards[rows.traj[m]!]! - logZOf(rows.traj[m]!);
   return stepQuantities(shape, rows, (m) => logPF[m]! - (rows.isExit[m] ? exitFill(m) : logPB[m]!), values, lambda, center);
 }
 

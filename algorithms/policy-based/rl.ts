@@ -10,6 +10,11 @@
  * step for RL-T); log Ẑ descends with gradient mean_n Σ_t r_t (so it converges to
  * log Z* − KL, a lower bound); V regresses the cost-to-go Σ_{k≥t} r_k.
  *
+ * Conditional (each trajectory carries a condition c, its log R already that of R_c): log Ẑ is
+ * the network log Ẑ(c) of TB's conditional log Z (learned-log-z.ts), each trajectory's exit cost
+ * uses log Ẑ(c_τ), and log Ẑ(c) descends (1/N) Σ_τ (Σ_t r_t) ∇log Ẑ(c_τ), converging per condition
+ * to log Z(c) − KL(P_F(·|c) ‖ P_B R_c/Z(c)).
+ *
  * Backward part. `uniform` (RL-U): P_B is uniform, nothing more. `coupled` (RL-B) and `guided`
  * (RL-G): P_B is learned; after the forward update, backward trajectories are sampled under P_B
  * from the batch's terminal states, each backward step s_t → s_{t+1} costs
@@ -23,7 +28,7 @@
  * the same residuals instead of by backward trajectories.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rank, Scalar, Variable } from '#tensor-types';
+import type { Rank, Scalar, Tensor, Variable } from '#tensor-types';
 import type { Environment } from '../../core/env/environment.js';
 import { reuseKnownRewards } from '../../core/env/reward-batch.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
@@ -31,15 +36,15 @@ import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/o
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import type { Guide } from '../../core/policy/guide.js';
-import { initialLogZValue, type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
-import { assignScalar } from '../../core/objectives/learned-log-z.js';
+import { type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
+import { type LearnedLogZ, learnedLogZ, ScalarLogZ, scalarLogZVariable } from '../../core/objectives/learned-log-z.js';
+import type { Rng } from '../../core/base/rng.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import { distinctOutputs, estimatorOutputs, gatherRows } from '../../core/policy/unique-states.js';
 import type { Sampler } from '../../core/sampling/sampler.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { gatherTransitions, selectRows, type Transitions } from '../../core/sampling/transitions.js';
 import { GroupedAdam, type ParamGroup } from '../../core/tensor/adam.js';
-import { ownedVariable } from '../../core/tensor/names.js';
 import { backwardStepQuantities, forwardStepQuantities, type StepQuantities } from './costs.js';
 import { subEbTrainingLoss } from './subeb.js';
 import { type TrpoOptions, TrustRegionStep } from './trpo.js';
@@ -96,6 +101,8 @@ export interface RlParts {
   sampler: Sampler;
   /** The sampler's behaviour schedule, needed for importance weights. */
   behaviour?: ExplorationSchedule;
+  /** Draws the log Ẑ(c) network's initial weights (a conditional environment only). */
+  rng?: () => Rng;
 }
 
 /** A loss closure and, once it has run, the host quantities it computed. */
@@ -108,7 +115,8 @@ export interface LossWithQuantities {
 
 export class PolicyGradientGFlowNet implements Objective {
   readonly name = 'rl';
-  readonly logZVar: Variable<Rank.R0>;
+  /** log Ẑ: one variable, or log Ẑ(c) on a conditional environment (the network TB's log Z(c) is). */
+  readonly learnedLogZ: LearnedLogZ;
   private readonly forwardOptimizer: GroupedAdam;
   private readonly backwardOptimizer?: GroupedAdam;
   private readonly trpo?: TrustRegionStep;
@@ -134,9 +142,9 @@ export class PolicyGradientGFlowNet implements Objective {
     }
     if (options.backward === 'guided' && !parts.guide) throw new Error(`rl: backward 'guided' needs a guide from environment '${env.name}'`);
     this.logZStart = new LogZInitialiser(options.logZInit);
-    this.logZVar = ownedVariable(tf.scalar(initialLogZValue(options.logZInit)), 'rl/logZ');
+    this.learnedLogZ = learnedLogZ(env, options.logZInit, 'rl/logZ', 'rl', parts.rng);
     const groups: ParamGroup[] = [
-      { name: 'logZ', variables: [this.logZVar], learningRate: options.lrZ },
+      { name: 'logZ', variables: [...this.learnedLogZ.variables], learningRate: options.lrZ },
       { name: 'value', variables: value.variables, learningRate: options.lrV },
     ];
     if (options.optimizer === 'adam') groups.push({ name: 'forward', variables: forward.variables, learningRate: options.lr });
@@ -152,9 +160,14 @@ export class PolicyGradientGFlowNet implements Objective {
     }
   }
 
+  /** The scalar log Ẑ variable of an unconditional run. */
+  get logZVar(): Variable<Rank.R0> {
+    return scalarLogZVariable(this.learnedLogZ, 'rl');
+  }
+
   update(batch: TrainingBatch): Record<string, number> {
     const { env, forward, backward } = this.parts;
-    const start = this.logZStart.apply({ assignInitial: (v) => assignScalar(this.logZVar, v) }, batch.forward, batch.fresh, {
+    const start = this.logZStart.apply(this.learnedLogZ, batch.forward, batch.fresh, {
       env,
       forward,
       backward,
@@ -170,8 +183,14 @@ export class PolicyGradientGFlowNet implements Objective {
     return { ...metrics, ...start };
   }
 
+  /** log Ẑ (at the reference condition in a conditional run): the `logZ` metric. */
   logZ(): number {
-    return this.logZVar.dataSync()[0]!;
+    return this.learnedLogZ.value();
+  }
+
+  /** log Ẑ(c) at the condition `s0` carries (one number for every s0 in an unconditional run). */
+  logZAt(s0: Int32Array): number {
+    return this.learnedLogZ.at(s0);
   }
 
   /** P_B (sampled evaluation and local search walk back under it). */
@@ -189,7 +208,9 @@ export class PolicyGradientGFlowNet implements Objective {
     if (this.options.backward === 'guided' && guide?.observe) {
       throw new Error(`objective 'rl' (backward 'guided'): the guide keeps state that checkpoints do not cover`);
     }
-    const variables = [...new Set([this.logZVar, ...forward.variables, ...value.variables, ...backward.variables, ...(backwardValue?.variables ?? [])])];
+    const variables = [
+      ...new Set([...this.learnedLogZ.variables, ...forward.variables, ...value.variables, ...backward.variables, ...(backwardValue?.variables ?? [])]),
+    ];
     return {
       variables,
       optimizers: { forward: this.forwardOptimizer, ...(this.backwardOptimizer ? { backward: this.backwardOptimizer } : {}) },
@@ -216,6 +237,7 @@ export class PolicyGradientGFlowNet implements Objective {
     // recorded q (pipelined batches): the weights come from the loss's own P_F pass below
     const exploring = recordedLogQ || !this.correctsExploration ? undefined : this.importanceWeights(tr, forwardMask(), n, iteration);
     const alpha = this.options.exploration ? entropyWeightAt(this.options.exploration, iteration) : 0;
+    const logZ = this.learnedLogZ.perTrajectoryValues(batch);
     let computed: StepQuantities | undefined;
     const loss = (): Scalar =>
       tf.tidy(() => {
@@ -226,11 +248,10 @@ export class PolicyGradientGFlowNet implements Objective {
         // a pipelined batch, drawn with earlier parameters, is reweighted by P_F(τ)/q(τ) with its recorded q
         const weights = recordedLogQ ? recordedImportanceWeights(logPFHost, tr.traj, recordedLogQ) : exploring;
         const v = tf.reshape(estimatorOutputs(env, value, tr.states), [tr.count]);
-        const q = forwardStepQuantities(batch, tr, logPFHost, logPB, v.dataSync(), logR, this.logZ(), this.options.lambda, this.options.centerAdvantages);
+        const q = forwardStepQuantities(batch, tr, logPFHost, logPB, v.dataSync(), logR, logZ, this.options.lambda, this.options.centerAdvantages);
         if (weights) for (let m = 0; m < tr.count; m++) q.rowAdvantages[m]! *= weights[tr.traj[m]!]!;
         computed = q;
-        const meanCost = q.trajectoryCosts.reduce((a, b, i) => a + b * (weights ? weights[i]! : 1), 0) / n;
-        let total = tf.add(tf.mul(this.logZVar, meanCost), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
+        let total = tf.add(this.logZTerm(batch, q.trajectoryCosts, weights), tf.div(tf.sum(tf.square(tf.sub(tf.tensor1d(q.rowTargets), v))), n));
         if (withPolicy) total = tf.add(total, tf.div(tf.sum(tf.mul(logPF, tf.tensor1d(q.rowAdvantages))), n));
         if (withPolicy && alpha > 0) {
           const logits = distinct.rows ? gatherRows(distinct.outputs, distinct.rows) : distinct.outputs;
@@ -247,6 +268,23 @@ export class PolicyGradientGFlowNet implements Objective {
         return computed;
       },
     };
+  }
+
+  /**
+   * The log Ẑ part of the forward loss: (1/N) Σ_i w_i C_i log Ẑ(c_i), the costs C_i = Σ_t r_t
+   * (at the current log Ẑ) and importance weights w_i constants. Its gradient (1/N) Σ_i w_i C_i ∇log Ẑ(c_i)
+   * is that of (1/2N) Σ_i w_i C_i², C_i depending on log Ẑ(c_i) with slope 1: log Ẑ(c) regresses
+   * onto the trajectories' log-ratios log R_c(x) + log P_B(τ|x, c) − log P_F(τ|c), i.e. to
+   * log Z(c) − KL under P_F(·|c). One log Ẑ: log Ẑ · mean_i w_i C_i (the unconditional run's own arithmetic).
+   */
+  private logZTerm(batch: Trajectories, costs: Float64Array, weights: Float64Array | undefined): Tensor {
+    const n = batch.nTraj;
+    if (this.learnedLogZ instanceof ScalarLogZ) {
+      const meanCost = costs.reduce((a, b, i) => a + b * (weights ? weights[i]! : 1), 0) / n;
+      return tf.mul(this.learnedLogZ.variable, meanCost);
+    }
+    const weighted = Float32Array.from(costs, (c, i) => c * (weights ? weights[i]! : 1));
+    return tf.div(tf.sum(tf.mul(this.learnedLogZ.perTrajectory(batch), tf.tensor1d(weighted))), n);
   }
 
   /**
@@ -296,7 +334,7 @@ export class PolicyGradientGFlowNet implements Objective {
   private updateWithSubEb(batch: Trajectories): Record<string, number> {
     const { env, forward, backward, value } = this.parts;
     const { subebLambda = 0.9, lambda, logRewardClip, centerAdvantages } = this.options;
-    const ctx = { env, forward, backward, value, logZ: this.logZVar };
+    const ctx = { env, forward, backward, value, logZ: this.learnedLogZ };
     const { loss, quantities, transitions: tr } = subEbTrainingLoss(ctx, batch, { subebLambda, lambda, logRewardClip, centerAdvantages }, !this.trpo);
     this.forwardOptimizer.minimize(loss);
     const q = quantities();
@@ -367,7 +405,7 @@ export class PolicyGradientGFlowNet implements Objective {
   dispose(): void {
     this.forwardOptimizer.dispose();
     this.backwardOptimizer?.dispose();
-    this.logZVar.dispose();
+    this.learnedLogZ.dispose();
     this.parts.backward.dispose();
     this.parts.value.dispose();
     this.parts.backwardValue?.dispose();

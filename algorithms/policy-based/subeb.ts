@@ -31,7 +31,8 @@
  * difference of two of its entries.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rank, Scalar, Tensor1D, Tensor2D, Variable } from '#tensor-types';
+import type { Scalar, Tensor1D, Tensor2D } from '#tensor-types';
+import type { LearnedLogZ } from '../../core/objectives/learned-log-z.js';
 import type { Environment } from '../../core/env/environment.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { BackwardPolicy } from '../../core/policy/backward.js';
@@ -76,9 +77,9 @@ export function subEbLoss(potentials: Tensor2D, lengths: ArrayLike<number>, lamb
   return pairwiseBalanceLoss(potentials, lengths, subEbWeight(lengths, lambda));
 }
 
-/** log R̃ − log Ẑ of each trajectory: the sink's potential. */
-export function sinkTargets(clippedLogR: Float32Array, logZ: number): Float32Array {
-  return clippedLogR.map((r) => r - logZ);
+/** log R̃ − log Ẑ of each trajectory (log Ẑ one number, or log Ẑ(c_i) of each): the sink's potential. */
+export function sinkTargets(clippedLogR: Float32Array, logZ: number | Float32Array): Float32Array {
+  return typeof logZ === 'number' ? clippedLogR.map((r) => r - logZ) : clippedLogR.map((r, i) => r - logZ[i]!);
 }
 
 /** What the Sub-EB training loss works on. */
@@ -87,7 +88,8 @@ export interface SubEbContext {
   forward: Estimator;
   backward: BackwardPolicy;
   value: Estimator;
-  logZ: Variable<Rank.R0>;
+  /** log Ẑ: one variable, or the network log Ẑ(c) of a conditional run. */
+  logZ: LearnedLogZ;
 }
 
 /** Options of the Sub-EB training loss (a subset of the `rl` objective's). */
@@ -126,10 +128,10 @@ function detached(x: Tensor1D): Tensor1D {
  * step moves P_F separately).
  */
 export function subEbTrainingLoss(ctx: SubEbContext, batch: Trajectories, options: SubEbLossOptions, withPolicy = true): SubEbTrainingLoss {
-  const { env, forward, backward, value, logZ: logZVar } = ctx;
+  const { env, forward, backward, value, logZ: learned } = ctx;
   const tr = gatherTransitions(batch, env.nActions - 1);
   const logR = clippedLogRewards(batch.logRewards, options.logRewardClip);
-  const logZ = logZVar.dataSync()[0]!;
+  const logZ = learned.perTrajectoryValues(batch);
   const n = batch.nTraj;
   let computed: SubEbQuantities | undefined;
   const loss = (): Scalar =>
@@ -140,8 +142,11 @@ export function subEbTrainingLoss(ctx: SubEbContext, batch: Trajectories, option
       const evaluation = subEbLoss(h, batch.lengths, options.subebLambda);
       const baseline = v.dataSync().map((x) => -x);
       const q = forwardStepQuantities(batch, tr, lF.dataSync(), logPB.dataSync(), baseline, logR, logZ, options.lambda, options.centerAdvantages);
-      // Σ_t c_t as a function of log Ẑ: the host sums at the current log Ẑ, shifted by (log Ẑ − its value)
-      const costSums = tf.add(tf.tensor1d(Float32Array.from(q.trajectoryCosts, (c) => c - logZ)), logZVar);
+      // Σ_t c_t as a function of log Ẑ: the host sums at the current log Ẑ(c_i), shifted by (log Ẑ(c_i) − its value)
+      const costSums = tf.add(
+        tf.tensor1d(Float32Array.from(q.trajectoryCosts, (c, i) => c - (typeof logZ === 'number' ? logZ : logZ[i]!))),
+        learned.perTrajectory(batch),
+      );
       const zDiff = tf.div(tf.sum(tf.square(costSums)), n);
       computed = { ...q, subEbLoss: evaluation.dataSync()[0]!, zDiff: zDiff.dataSync()[0]! };
       let total = tf.add(evaluation, zDiff);

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D } from '#tensor-types';
 import type { Checkpointable } from '../../core/checkpoint/checkpointable.js';
 import type { Environment } from '../../core/env/environment.js';
+import { isConditional } from '../../core/env/condition/conditional-environment.js';
 import { logRewardDeltas } from '../../core/env/log-reward-delta.js';
 import type { Estimator } from '../../core/tensor/estimator.js';
 import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/objectives/objective.js';
@@ -65,7 +66,8 @@ export class ModifiedDetailedBalance implements Objective {
     private readonly rng: Rng,
   ) {
     this.optimizer = new GroupedAdam([{ name: 'policy', variables: forward.variables, learningRate: options.lr }]);
-    this.replay = new TransitionReplay(options.replayCapacity, env.stateDim);
+    // a conditional run's condition columns (float32 bits) are stored wide
+    this.replay = new TransitionReplay(options.replayCapacity, env.stateDim, isConditional(env) ? env.stateDim - env.base.stateDim : 0);
     this.exit = env.nActions - 1;
   }
 

@@ -22,7 +22,7 @@ import type { Objective, ObjectiveStateParts, TrainingBatch } from '../../core/o
 import type { BackwardPolicy } from '../../core/policy/backward.js';
 import { forwardLogProbs } from '../../core/policy/forward.js';
 import { type LogZInit, LogZInitialiser } from '../../core/objectives/initial-log-z.js';
-import { type LearnedLogZ, learnedLogZ, ScalarLogZ } from '../../core/objectives/learned-log-z.js';
+import { type LearnedLogZ, learnedLogZ, scalarLogZVariable } from '../../core/objectives/learned-log-z.js';
 import { residualWeights } from '../../core/objectives/residual-weights.js';
 import { clippedLogRewards } from '../../core/policy/log-reward.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
@@ -57,7 +57,7 @@ export class TrajectoryBalance implements Objective {
     rng?: () => Rng,
   ) {
     this.logZStart = new LogZInitialiser(options.logZInit);
-    this.learnedLogZ = learnedLogZ(env, options.logZInit, 'tb/logZ', rng ?? (() => missingRng()));
+    this.learnedLogZ = learnedLogZ(env, options.logZInit, 'tb/logZ', 'tb', rng);
     this.optimizer = new GroupedAdam([
       // a P_B on P_F's trunk shares variables with it: each variable once
       { name: 'policy', variables: [...new Set([...forward.variables, ...backward.variables])], learningRate: options.lr },
@@ -67,8 +67,7 @@ export class TrajectoryBalance implements Objective {
 
   /** The scalar log Z variable of an unconditional run. */
   get logZVar(): Variable<Rank.R0> {
-    if (!(this.learnedLogZ instanceof ScalarLogZ)) throw new Error('tb: a conditional log Z(c) is a network, not one variable');
-    return this.learnedLogZ.variable;
+    return scalarLogZVariable(this.learnedLogZ, 'tb');
   }
 
   /** Per-trajectory TB residuals log Z(c) + Σ log P_F − log R − Σ log P_B (differentiable). */
@@ -129,8 +128,4 @@ export class TrajectoryBalance implements Objective {
     this.learnedLogZ.dispose();
     this.backward.dispose();
   }
-}
-
-function missingRng(): never {
-  throw new Error('tb: a conditional environment needs an Rng for the initial weights of log Z(c)');
 }

@@ -22,6 +22,8 @@ export interface LearnedLogZ {
    * one number (it broadcasts), else `[nTraj]` of log Z(c_i).
    */
   perTrajectory(batch: Trajectories): Tensor;
+  /** {@link perTrajectory}'s values on the host: the one number, or log Z(c_i) of each trajectory. */
+  perTrajectoryValues(batch: Trajectories): number | Float32Array;
   /** log Z at the environment's s0 (the reference condition of a conditional run): the `logZ` metric. */
   value(): number;
   /** log Z at the condition the initial state `s0` carries (a conditional run's per-condition evaluation). */
@@ -47,6 +49,10 @@ export class ScalarLogZ implements LearnedLogZ {
     return this.variable;
   }
 
+  perTrajectoryValues(): number {
+    return this.value();
+  }
+
   value(): number {
     return this.variable.dataSync()[0]!;
   }
@@ -62,6 +68,12 @@ export class ScalarLogZ implements LearnedLogZ {
   dispose(): void {
     this.variable.dispose();
   }
+}
+
+/** The one variable of an unconditional run's log Z; `owner` (the objective) names the error of a conditional one. */
+export function scalarLogZVariable(logZ: LearnedLogZ, owner: string): Variable<Rank.R0> {
+  if (!(logZ instanceof ScalarLogZ)) throw new Error(`${owner}: a conditional log Z(c) is a network, not one variable`);
+  return logZ.variable;
 }
 
 /** Assigns `value` to a scalar variable and returns what it stores (float32): a log Z's start. */
@@ -108,6 +120,10 @@ export class ConditionalLogZ implements LearnedLogZ {
     return tf.tidy(() => tf.reshape(this.network.apply(this.features(batch.firstStates())), [batch.nTraj]));
   }
 
+  perTrajectoryValues(batch: Trajectories): Float32Array {
+    return readValues(() => this.perTrajectory(batch));
+  }
+
   value(): number {
     return this.at(this.env.s0);
   }
@@ -133,9 +149,12 @@ export class ConditionalLogZ implements LearnedLogZ {
 
 /**
  * The log Z of an objective on `env`: log Z(c) on a conditional environment (the output layer
- * starts at zero weights, so a new network's variables are drawn from `rng` only there), one scalar
- * variable named `name` otherwise.
+ * starts at zero weights, so a new network's variables are drawn from `rng` only there: an
+ * unconditional run draws nothing), one scalar variable named `name` otherwise. `owner` (the
+ * objective's name) names the error when a conditional environment comes without `rng`.
  */
-export function learnedLogZ(env: Environment, init: LogZInit, name: string, rng: () => Rng): LearnedLogZ {
-  return isConditional(env) ? new ConditionalLogZ(env, init, name, rng()) : new ScalarLogZ(init, name);
+export function learnedLogZ(env: Environment, init: LogZInit, name: string, owner: string, rng?: () => Rng): LearnedLogZ {
+  if (!isConditional(env)) return new ScalarLogZ(init, name);
+  if (!rng) throw new Error(`${owner}: a conditional environment needs an Rng for the initial weights of log Z(c)`);
+  return new ConditionalLogZ(env, init, name, rng());
 }

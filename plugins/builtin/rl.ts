@@ -104,6 +104,8 @@ export const rlContribution = defineObjective({
         ...(options.backward === 'guided' && providesGuide(env) ? { guide: env.createGuide(forward, { replayCapacity: options.guideReplayCapacity }) } : {}),
         sampler: resolve.get(TOKENS.Sampler),
         behaviour: resolve.get(TOKENS.Config).sampler,
+        // drawn from only on a conditional environment (log Ẑ(c)'s first layers)
+        rng: () => resolve.get(TOKENS.Rng),
       },
       {
         ...options,

@@ -33,6 +33,11 @@ describe('conditional runs of every batch objective', () => {
       for (const it of run.iterations) expect(Number.isFinite(it.metrics.loss)).toBe(true);
       const { metrics } = run.evaluations.at(-1)!;
       for (const b of GRID) expect(metrics[`tv@beta=${b}`]).toBeGreaterThan(0);
+      if (label.startsWith('RL')) {
+        // log Ẑ(c) is a network of the condition: read at each β, against log Z_β there
+        expect(new Set(GRID.map((b) => metrics[`logZ@beta=${b}`])).size).toBe(GRID.length);
+        for (const b of GRID) expect(Number.isFinite(metrics[`logZError@beta=${b}`])).toBe(true);
+      }
     });
   }
 });

@@ -25,20 +25,23 @@ describe('a conditional run', () => {
     expect(new Set(GRID.map((b) => last[`logZ@beta=${b}`])).size).toBe(GRID.length);
   });
 
-  const resumes: Array<[string, Record<string, unknown>, number[]]> = [
-    ['evaluated every 5 from iteration 0', { every: 5 }, [0, 5, 10, 15, 20]],
+  const tbB = { objective: { name: 'tb', backward: 'learned' }, replay: { kind: 'prioritized', capacity: 100, ratio: 0.25 } };
+  // RL-B: log Ẑ(c) (set from the first batch), V, V_B, P_B and their Adam states
+  const rlB = { objective: { name: 'rl', backward: 'coupled', logZInit: 'auto', value: { hidden: [16] } } };
+  const resumes: Array<[string, Record<string, unknown>, Record<string, unknown>, number[]]> = [
+    ['TB-B with replay, evaluated every 5 from iteration 0', tbB, { every: 5 }, [0, 5, 10, 15, 20]],
     // the first leg ends before the first evaluation: its checkpoint holds the evaluator's stream alone
-    ['first evaluated after the resume point', { every: 15, atStart: false }, [15, 20]],
+    ['TB-B with replay, first evaluated after the resume point', tbB, { every: 15, atStart: false }, [15, 20]],
+    ['RL-B, evaluated every 5 from iteration 0', rlB, { every: 5 }, [0, 5, 10, 15, 20]],
   ];
-  for (const [label, evaluation, evaluated] of resumes) {
+  for (const [label, objective, evaluation, evaluated] of resumes) {
     it(`resumes bit for bit, ${label}: 2 x 10 iterations with a resume = 20 straight (the β drawn, log Z(c), the evaluation)`, async () => {
       const dir = tempRunsDir();
       const config = smallConfig({
         name: 'cond',
         iterations: 20,
         condition: CONDITION,
-        objective: { name: 'tb', backward: 'learned' },
-        replay: { kind: 'prioritized', capacity: 100, ratio: 0.25 },
+        ...objective,
         evaluation,
         checkpoint: { every: 5 },
         logging: { dir, progress: 'none' },
@@ -46,7 +49,7 @@ describe('a conditional run', () => {
       const { straight, resumed } = await straightAndResumed(config, registry, 10);
       const a = metricRecords(straight);
       expect(a.filter((r) => r.type === 'evaluation').map((r) => r.iteration)).toEqual(evaluated);
-      expect(a.filter((r) => r.type === 'evaluation').every((r) => typeof r['tv@beta=4'] === 'number')).toBe(true);
+      expect(a.filter((r) => r.type === 'evaluation').every((r) => typeof r['tv@beta=4'] === 'number' && typeof r['logZ@beta=4'] === 'number')).toBe(true);
       expect(metricRecords(resumed)).toEqual(a);
     });
   }

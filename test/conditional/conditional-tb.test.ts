@@ -11,10 +11,9 @@ import { selectTrajectories } from '../../core/sampling/batch-ops.js';
 import type { Trajectories } from '../../core/sampling/trajectories.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
 import { Mlp } from '../../core/tensor/mlp.js';
-import { HyperGrid } from '../../envs/hypergrid.js';
-import { allForwardActionLists, forwardBatch, maskedSoftmax } from '../algorithms/enumeration.js';
 import { logits64 } from '../algorithms/float64-mlp.js';
-import { conditional, expectTbGradientMatches, conditionalTb, conditionedBatch } from './helpers.js';
+import { base, BETAS, productObservation, betas, everyTrajectoryBatch, logZ64, residuals64, weightedMeanSquare } from './grid3.js';
+import { conditional, expectTbGradientMatches, conditionalTb } from './helpers.js';
 
 /*
  * Conditional TB by brute force on a 3 x 3 HyperGrid: every complete trajectory (19 of them), each at
@@ -25,43 +24,12 @@ import { conditional, expectTbGradientMatches, conditionalTb, conditionedBatch }
  * parameter of P_F and of the log Z(c) network is checked against central differences of that
  * float64 function.
  */
-const base = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 const env = conditional(base);
-const EXIT = base.nActions - 1;
-const BETAS = [0.5, 1.5, 3.25];
-const lists = allForwardActionLists(base);
-const allLists = BETAS.flatMap(() => lists);
-const betas = BETAS.flatMap((b) => lists.map(() => b));
-const batch = conditionedBatch(env, forwardBatch(base, allLists), betas);
-
-/** The conditional observation of a base state at β, by hand. */
-function observation(state: Int32Array, beta: number): Float32Array {
-  const own = base.encode(state);
-  const f = [Math.fround(Math.log(beta)), beta];
-  return Float32Array.from([...own, ...Array.from(own, (o) => o * f[0]!), ...Array.from(own, (o) => o * f[1]!), ...f]);
-}
+const batch = everyTrajectoryBatch(env);
 
 /** The conditional TB loss in float64 from flat parameters of P_F and of the log Z(c) network. */
 function float64Loss(forward: Mlp, logZNet: Mlp, fParams: ArrayLike<number>, zParams: ArrayLike<number>): number {
-  const logZ = new Map(BETAS.map((b) => [b, logits64(logZNet, zParams, Float32Array.of(Math.log(b), b), 1)[0]!]));
-  let total = 0;
-  allLists.forEach((acts, i) => {
-    const beta = betas[i]!;
-    let s: Int32Array = base.s0.slice();
-    let residual = logZ.get(beta)!;
-    for (const a of acts) {
-      const logits = logits64(forward, fParams, observation(s, beta), 1);
-      residual += Math.log(maskedSoftmax(logits, base.forwardMask(s))[a]!);
-      if (a === EXIT) break;
-      s = base.step(s, Int32Array.of(a));
-      // uniform P_B: one over the parents of the state reached
-      const parents = base.backwardMask(s).reduce((x, y) => x + y, 0);
-      residual -= -Math.log(parents);
-    }
-    residual -= beta * base.logReward(s)[0]!;
-    total += (residual * residual) / beta;
-  });
-  return total / allLists.length;
+  return weightedMeanSquare(residuals64((s, beta) => logits64(forward, fParams, productObservation(s, beta), 1), logZ64(logZNet, zParams)));
 }
 
 function makeTb(): { tb: TrajectoryBalance; forward: Mlp; logZNet: Mlp } {

@@ -5,11 +5,9 @@ import { Rng } from '../../core/base/rng.js';
 import { flattenValues } from '../../core/tensor/flat-params.js';
 import { FilmMlp } from '../../core/tensor/film-mlp.js';
 import type { Mlp } from '../../core/tensor/mlp.js';
-import { HyperGrid } from '../../envs/hypergrid.js';
-import { allForwardActionLists, forwardBatch, maskedSoftmax } from '../algorithms/enumeration.js';
-import { logits64 } from '../algorithms/float64-mlp.js';
 import { filmLogits64, randomizeFilm } from './film64.js';
-import { conditional, expectTbGradientMatches, conditionalTb, conditionedBatch } from './helpers.js';
+import { base, everyTrajectoryBatch, logZ64, residuals64, weightedMeanSquare } from './grid3.js';
+import { conditional, expectTbGradientMatches, conditionalTb } from './helpers.js';
 
 /*
  * Conditional TB with `encoding: "film"` by brute force on a 3 x 3 HyperGrid: every complete
@@ -20,36 +18,15 @@ import { conditional, expectTbGradientMatches, conditionalTb, conditionedBatch }
  * network by plain loops, and its gradient in every parameter of P_F (W, b, Γ, Β) and of log Z(c)
  * is checked against central differences of that function.
  */
-const base = new HyperGrid({ ndim: 2, height: 3, R0: 0.1, R1: 0.5, R2: 2, rewardCos: false });
 const env = conditional(base, { encoding: 'film' });
-const EXIT = base.nActions - 1;
-const BETAS = [0.5, 1.5, 3.25];
-const lists = allForwardActionLists(base);
-const allLists = BETAS.flatMap(() => lists);
-const betas = BETAS.flatMap((b) => lists.map(() => b));
-const batch = conditionedBatch(env, forwardBatch(base, allLists), betas);
+const batch = everyTrajectoryBatch(env);
 
 function observation(state: Int32Array, beta: number): Float32Array {
   return Float32Array.from([...base.encode(state), Math.fround(Math.log(beta)), beta]);
 }
 
 function float64Loss(forward: FilmMlp, logZNet: Mlp, fParams: ArrayLike<number>, zParams: ArrayLike<number>): number {
-  const logZ = new Map(BETAS.map((b) => [b, logits64(logZNet, zParams, Float32Array.of(Math.log(b), b), 1)[0]!]));
-  let total = 0;
-  allLists.forEach((acts, i) => {
-    const beta = betas[i]!;
-    let s: Int32Array = base.s0.slice();
-    let residual = logZ.get(beta)!;
-    for (const a of acts) {
-      residual += Math.log(maskedSoftmax(filmLogits64(forward, fParams, observation(s, beta), 1), base.forwardMask(s))[a]!);
-      if (a === EXIT) break;
-      s = base.step(s, Int32Array.of(a));
-      residual += Math.log(base.backwardMask(s).reduce((x, y) => x + y, 0));
-    }
-    residual -= beta * base.logReward(s)[0]!;
-    total += (residual * residual) / beta;
-  });
-  return total / allLists.length;
+  return weightedMeanSquare(residuals64((s, beta) => filmLogits64(forward, fParams, observation(s, beta), 1), logZ64(logZNet, zParams)));
 }
 
 /** FiLM P_F (its modulations random) and conditional TB-U over it (`conditionalTb`). */

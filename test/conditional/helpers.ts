@@ -67,14 +67,19 @@ export function conditionalTb<F extends Estimator = Mlp>(
 ): { tb: TrajectoryBalance; forward: F | Mlp; logZNet: Mlp } {
   const forward = given ?? new Mlp({ inputDim: env.obsDim, hidden: [8], outputDim: env.nActions, activation: 'tanh' }, new Rng(3), name);
   const tb = new TrajectoryBalance(env, forward, new UniformBackwardPolicy(env), { lr: 1e-3, lrZ: 0.1, logZInit: 0.25, logRewardClip: -50 }, () => new Rng(5));
-  const logZNet = (tb.learnedLogZ as ConditionalLogZ).network;
+  return { tb, forward, logZNet: randomizedLogZNetwork(tb.learnedLogZ as ConditionalLogZ) };
+}
+
+/** The log Z(c) network of `logZ`, its output layer given random weights (it starts at zero, so no gradient would reach the layers below) and bias 0.25. */
+export function randomizedLogZNetwork(logZ: ConditionalLogZ): Mlp {
+  const logZNet = logZ.network;
   const last = logZNet.layers[logZNet.layers.length - 1]!;
   const rng = new Rng(9);
   last.assign(
     Float32Array.from({ length: last.inDim }, () => rng.uniform() - 0.5),
     [0.25],
   );
-  return { tb, forward, logZNet };
+  return logZNet;
 }
 
 /**

@@ -246,7 +246,7 @@ describe('Sub-EB reference vectors (rl objective, evaluator subeb)', () => {
           expect(c.subeb_residuals.map((r) => r.ends_in_sink)).toEqual(c.subeb_residuals.map((r) => r.start + r.n_actions === batch.lengths[r.traj]));
 
           // the loss of one iteration, its quantities and its gradients
-          const ctx = { env, forward: pf, backward, value: v, logZ: rl.logZVar };
+          const ctx = { env, forward: pf, backward, value: v, logZ: rl.learnedLogZ };
           const options = {
             subebLambda: ref.config.lamda_subeb,
             lambda: ref.config.lamb_gae,
